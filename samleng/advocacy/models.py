@@ -1,0 +1,124 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    RAISED = "raised", _("raised")
+    IN_DIALOGUE = "in_dialogue", _("in dialogue")
+    PARTLY_SOLVED = "partly_solved", _("partly solved")
+    SOLVED = "solved", _("solved")
+    UNSOLVED = "unsolved", _("unsolved")
+    DROPPED = "dropped", _("dropped")
+
+
+#: An issue in one of these statuses is closed; any other status leaves it open.
+CLOSED_STATUSES = frozenset({Status.SOLVED, Status.UNSOLVED, Status.DROPPED})
+
+
+class Issue(models.Model):
+    """An advocacy issue a CBO raises with the authorities, followed until it is solved or not."""
+
+    class Topic(models.TextChoices):
+        LAND = "land", _("land")
+        FORESTRY = "forestry", _("forestry")
+        FISHERY = "fishery", _("fishery")
+        AGRICULTURE = "agriculture", _("agriculture")
+        WATER = "water", _("water")
+        BUDGET_DISCLOSURE = "budget_disclosure", _("budget disclosure")
+        PUBLIC_SERVICE = "public_service", _("public service")
+        HEALTH = "health", _("health")
+        EDUCATION = "education", _("education")
+        SOCIAL_PROTECTION = "social_protection", _("social protection")
+        LIVELIHOOD = "livelihood", _("livelihood")
+        OTHER = "other", _("other")
+
+    class Level(models.TextChoices):
+        VILLAGE = "village", _("village")
+        COMMUNE = "commune", _("commune")
+        DISTRICT = "district", _("district")
+        PROVINCE = "province", _("province")
+        NATIONAL = "national", _("national")
+
+    issue_id = models.CharField(_("issue id"), max_length=40, unique=True)
+    cbo = models.ForeignKey("cbos.CBO", on_delete=models.CASCADE, related_name="issues")
+    title_en = models.CharField(_("title in English"), max_length=300)
+    title_km = models.CharField(_("title in Khmer"), max_length=300, blank=True)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    duty_bearer_level = models.CharField(_("duty bearer level"), max_length=10, choices=Level.choices)
+    duty_bearer = models.CharField(_("duty bearer"), max_length=200, blank=True)
+    raised_on = models.DateField(_("raised on"), db_index=True)
+    is_main = models.BooleanField(_("main issue of the CBO"), default=False)
+    households_affected = models.PositiveIntegerField(_("households affected"), null=True, blank=True)
+    people_affected = models.PositiveIntegerField(_("people affected"), null=True, blank=True)
+    people_affected_female = models.PositiveIntegerField(_("women affected"), null=True, blank=True)
+    is_public = models.BooleanField(_("shown on public pages"), default=False)
+    # The status of the latest confirmed update, kept here so that lists can filter on it without a
+    # subquery per row; advocacy.services is the only writer and keeps it in step with the updates.
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RAISED,
+                              db_index=True)
+    search_text = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-raised_on", "issue_id"]
+
+    def __str__(self):
+        return f"{self.issue_id}: {self.title_en}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+
+class IssueUpdate(models.Model):
+    """A dated change of an issue's status, with its evidence. Updates posted by a CBO representative
+    count only once staff confirm them."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True, help_text=_("A link or a description."))
+    evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
+    event = models.ForeignKey("engagement.Event", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="issue_updates")
+    people_benefited = models.PositiveIntegerField(_("people benefited"), null=True, blank=True)
+    people_benefited_female = models.PositiveIntegerField(_("women benefited"), null=True, blank=True)
+    confirmed = models.BooleanField(_("confirmed by staff"), default=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            # The workbook matches updates on (issue, date, status): one of each per day.
+            models.UniqueConstraint(fields=["issue", "date", "status"], name="unique_issue_update_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.issue.issue_id} {self.date} {self.status}"
+
+
+class Commitment(models.Model):
+    """What an authority promised to do about an issue, and whether it did."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="commitments")
+    made_on = models.DateField(_("promised on"))
+    authority = models.CharField(_("authority"), max_length=200)
+    promise = models.TextField(_("what was promised"))
+    due_on = models.DateField(_("due by"), null=True, blank=True)
+    kept_on = models.DateField(_("kept on"), null=True, blank=True)
+    event = models.ForeignKey("engagement.Event", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="commitments")
+
+    class Meta:
+        ordering = ["made_on", "id"]
+
+    def __str__(self):
+        return f"{self.authority}: {self.promise[:50]}"

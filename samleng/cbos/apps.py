@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CbosConfig(AppConfig):
+    name = "samleng.cbos"
+    label = "cbos"

@@ -1,0 +1,91 @@
+"""The test world every app's tests use: the gazetteer (loaded once per session), and in it two field
+officers of different provinces, two CBOs with a representative user each, and the anonymous public.
+Every staff view is tested with someone allowed, someone out of scope and an anonymous visitor."""
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from samleng.accounts.models import User
+from samleng.cbos.models import CBO, Representative
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's sync API runs an event loop
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from samleng.places.services import gazetteer_load
+
+    with django_db_blocker.unblock():
+        gazetteer_load()
+
+
+def place(code: str):
+    from samleng.places.models import Place
+
+    return Place.objects.get(code=code)
+
+
+def make_user(username: str, role: str, **scope) -> User:
+    provinces = scope.pop("provinces", [])
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
+    if provinces:
+        user.provinces.set(provinces)
+    return user
+
+
+def login(user: User) -> Client:
+    """A client logged in as `user`, past two-factor for staff (the two-factor flow has its own tests)."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["two_factor_ok"] = True
+    session.save()
+    return client
+
+
+@dataclass
+class World:
+    kampong_thom: object
+    kratie: object
+    cbo: CBO  # Boeung Chang Boeung Prang fishery, Kleng commune, Sandan, Kampong Thom
+    other_cbo: CBO  # Treap Kwan Pi forestry, Chet Borei, Kratie
+    rep: Representative
+    officer: User  # field officer of Kampong Thom: may see `cbo`
+    outsider: User  # field officer of Kratie: may not see `cbo`
+    me_officer: User  # sees everything
+    cbo_user: User  # representative of `cbo`
+    other_cbo_user: User  # representative of `other_cbo`
+
+
+@pytest.fixture
+def world(db) -> World:
+    kampong_thom, kratie = place("06"), place("10")
+    cbo = CBO.objects.create(
+        cbo_id="CBO-KT-001", name_en="Boeung Chang Boeung Prang Community Fishery",
+        name_km="សហគមន៍នេសាទបឹងចាងបឹងប្រាំង", type=CBO.Type.COMMUNITY_FISHERY,
+        province=kampong_thom, district=place("0606"), commune=place("060603"),
+        established_on=dt.date(2009, 6, 22), members_total=265, members_female=148,
+    )
+    other = CBO.objects.create(
+        cbo_id="CBO-KR-001", name_en="Treap Kwan Pi Community Forestry", name_km="សហគមន៍ព្រៃឈើទ្រាបក្វាន់ពីរ",
+        type=CBO.Type.COMMUNITY_FORESTRY, province=kratie,
+        district=place("1006"), commune=place("100610"),
+    )
+    rep = Representative.objects.create(
+        person_id="P-001", cbo=cbo, full_name="Sar Mol", sex="male", birth_year=1972,
+        phone="012345678", telegram="@sarmol",
+    )
+    return World(
+        kampong_thom=kampong_thom, kratie=kratie, cbo=cbo, other_cbo=other, rep=rep,
+        officer=make_user("officer", User.Role.FIELD_OFFICER, provinces=[kampong_thom]),
+        outsider=make_user("outsider", User.Role.FIELD_OFFICER, provinces=[kratie]),
+        me_officer=make_user("mande", User.Role.ME_OFFICER),
+        cbo_user=make_user("rep", User.Role.CBO_REP, cbo=cbo),
+        other_cbo_user=make_user("otherrep", User.Role.CBO_REP, cbo=other),
+    )
+

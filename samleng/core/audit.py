@@ -1,0 +1,44 @@
+"""Writing to the audit log. Every service that changes a record, and every view or export of personal
+data, calls `audit_record`."""
+
+from typing import Any
+
+from django.db import models
+
+from samleng.core.models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def audit_record(
+    *, user, action: str, obj: models.Model | None = None, object_type: str = "", object_id: str = "",
+    summary: str = "", changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:2000],
+        changes=changes or {},
+    )
+
+
+def changed_fields(instance: models.Model, values: dict[str, Any]) -> dict[str, list]:
+    """The fields among `values` that differ from `instance`, as {field: [old, new]} (for the log)."""
+    return {
+        name: [_plain(getattr(instance, name)), _plain(value)]
+        for name, value in values.items()
+        if getattr(instance, name) != value
+    }
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

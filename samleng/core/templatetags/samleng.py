@@ -1,0 +1,63 @@
+"""Template filters used on every page (loaded as builtins in settings)."""
+
+from django import template
+from django.utils.translation import get_language
+
+from samleng.core.khmer import to_khmer_digits
+
+register = template.Library()
+
+
+def _khmer_shown() -> bool:
+    return (get_language() or "").startswith("km")
+
+
+@register.filter
+def digits(value):
+    """Show the digits of a number or date in Khmer when the page is in Khmer."""
+    if value is None or value == "":
+        return ""
+    return to_khmer_digits(value) if _khmer_shown() else str(value)
+
+
+@register.filter
+def num(value):
+    """A number with thousands separators, in Khmer digits on Khmer pages; "–" when there is none."""
+    if value is None or value == "":
+        return "–"
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return digits(text)
+
+
+@register.filter
+def isodate(value):
+    """A date as YYYY-MM-DD (unambiguous in both languages), in Khmer digits on Khmer pages."""
+    return digits(value.isoformat()) if value else "–"
+
+
+@register.filter
+def name(obj):
+    """The Khmer or English name of a record with name_km and name_en, falling back to the other one."""
+    if obj is None:
+        return ""
+    km, en = getattr(obj, "name_km", ""), getattr(obj, "name_en", "")
+    return (km or en) if _khmer_shown() else (en or km)
+
+
+@register.filter
+def title(obj):
+    """The Khmer or English title of a record with title_km and title_en."""
+    km, en = getattr(obj, "title_km", ""), getattr(obj, "title_en", "")
+    return (km or en) if _khmer_shown() else (en or km)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (for filters and pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from samleng import views
+from samleng.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("samleng.accounts.urls")),
+    path("", include("samleng.places.urls")),
+    path("", include("samleng.cbos.urls")),
+    path("", include("samleng.advocacy.urls")),
+    path("", include("samleng.engagement.urls")),
+    path("", include("samleng.imports.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

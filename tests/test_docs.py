@@ -1,0 +1,20 @@
+"""The README documents every setting and every Samleng command (a test, so that it stays true)."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_in_the_readme_table():
+    table = README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    missing = sorted(set(settings.ENVIRONMENT) - documented)
+    assert not missing, f"settings read from the environment but not documented in README.md: {missing}"
+
+
+def test_the_readme_names_the_two_commands():
+    assert "python3 dev.py serve" in README
+    assert "python3 dev.py test" in README

@@ -3,7 +3,6 @@ officers of different provinces, two CBOs with a representative user each, and t
 Every staff view is tested with someone allowed, someone out of scope and an anonymous visitor."""
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +11,6 @@ from django.test import Client
 from samleng.accounts.models import User
 from samleng.cbos.models import CBO, Representative
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's sync API runs an event loop
 PASSWORD = "correct-horse-battery-9"
 
 

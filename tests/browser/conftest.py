@@ -1,0 +1,59 @@
+"""End-to-end tests in headless Chromium: Debian's /usr/bin/chromium driven by the playwright package
+(never a browser that playwright downloads). Skipped, saying so, where Chromium is not installed."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SAMLENG_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Without the networking flags Chromium keeps trying hosts this machine cannot reach.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"browser test skipped: {CHROMIUM} not found (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a cheap phone's screen (360 px wide)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="km-KH")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def gazetteer(transactional_db):
+    """Live-server tests run in a database that is emptied after each test: load the gazetteer again."""
+    from samleng.places.models import Place
+    from samleng.places.services import gazetteer_load
+
+    if not Place.objects.exists():
+        gazetteer_load()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,107 @@
+"""Server time and query count of staff pages on national-scale data.
+
+    .venv/bin/python bench/bench_pages.py [--db bench/out/national.sqlite3] [--requests 200]
+
+The database is prepared once (generated national-scale workbook, imported) unless it exists. Each page is
+requested through Django's test client (the whole request: middleware, views, templates) as an M&E officer,
+who sees every record, so that nothing is filtered away. Prints p50/p95 server time and the queries per
+request, which must not grow with the rows shown.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def prepare(db: Path) -> None:
+    if db.exists():
+        return
+    db.parent.mkdir(parents=True, exist_ok=True)
+    workbook = db.parent / "national"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    if not workbook.exists():
+        subprocess.run([BIN / "samleng", "generate", "--scale", "national", str(workbook)], check=True, env=env)
+    subprocess.run([BIN / "samleng", "setup"], check=True, env=env)
+    subprocess.run([BIN / "samleng", "import", str(workbook)], check=True, env=env)
+
+
+def measure(client, urls: list[str]) -> tuple[list[float], list[int]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, queries = [], []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.append(len(captured))
+    return times, queries
+
+
+def report(name: str, times: list[float], queries: list[int], budget_ms: float) -> bool:
+    p95 = statistics.quantiles(times, n=20)[-1]
+    ok = p95 < budget_ms
+    print(f"{name:<28} n={len(times):<4} p50={statistics.median(times):6.1f} ms  p95={p95:6.1f} ms  "
+          f"queries min/max={min(queries)}/{max(queries)}  budget p95<{budget_ms:.0f} ms: {'OK' if ok else 'OVER'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "national.sqlite3"))
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    db = Path(args.db)
+    prepare(db)
+
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    from samleng.accounts.models import User
+    from samleng.advocacy.models import Issue
+    from samleng.cbos.models import CBO
+    from samleng.places.models import Place
+
+    user, _ = User.objects.get_or_create(username="bench-me", defaults={"role": User.Role.ME_OFFICER})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["two_factor_ok"] = True
+    session.save()
+
+    rng = random.Random(7)
+    cbo_ids = list(CBO.objects.values_list("pk", flat=True))
+    provinces = list(Place.objects.filter(level=1).values_list("pk", flat=True))
+    print(f"data: {len(cbo_ids):,} CBOs, {Issue.objects.count():,} issues")
+    cbo_urls = [reverse("cbos:detail", args=[rng.choice(cbo_ids)]) for _ in range(args.requests)]
+    list_urls = []
+    for _ in range(args.requests):
+        filters = {"province": rng.choice(provinces), "status": rng.choice(["raised", "in_dialogue", "solved", ""]),
+                   "topic": rng.choice(["land", "water", "forestry", ""]), "year": rng.choice(["2023", "2024", ""])}
+        query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+        list_urls.append(reverse("advocacy:list") + "?" + query)
+
+    measure(client, cbo_urls[:10] + list_urls[:10])  # warm caches (templates, translations)
+    ok = report("CBO page", *measure(client, cbo_urls), budget_ms=50)
+    ok &= report("filtered issue list", *measure(client, list_urls), budget_ms=50)
+    ok &= report("issue list, page 2", *measure(client, [reverse("advocacy:list") + "?page=2"] * 50), budget_ms=50)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Who may see and change what. Every view and export asks these functions; nothing else decides access.
+
+Scopes, by role:
+- admin and M&E officer: everything;
+- field officer: the CBOs (with their issues and people) and the events of their provinces;
+- CBO representative: their own CBO and its issues (no personal data: that is for staff), and the events
+  where their CBO's issues were raised;
+- authority: the CBOs and issues located in their administrative unit, without personal data;
+- the public (anonymous): only CBOs and issues marked public, never personal data.
+
+The `*_scope` functions return a Q object to filter a queryset of that kind, so that lists are filtered in
+the database; the `can_*` functions answer for one object. This module imports no domain app: it works on
+field names, so the domain apps can import it.
+"""
+
+from django.db.models import Q
+
+NOTHING = Q(pk__in=[])
+
+
+def _is_logged_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _unit_filter(user, prefix: str) -> Q:
+    """Objects located in an authority's unit (province, district or commune), through `prefix`."""
+    unit = user.authority_unit
+    if unit is None:
+        return NOTHING
+    field = {1: "province", 2: "district", 3: "commune", 4: "village"}[unit.level]
+    return Q(**{f"{prefix}{field}": unit})
+
+
+def cbo_scope(user, prefix: str = "") -> Q:
+    """The CBOs `user` may see. `prefix` reaches a CBO from another model ("cbo__" from an issue)."""
+    if not _is_logged_in(user):
+        return Q(**{f"{prefix}is_public": True})
+    if user.sees_everything:
+        return Q()
+    role = user.role
+    if role == "field_officer":
+        return Q(**{f"{prefix}province__in": user.provinces.all()})
+    if role == "cbo_rep":
+        return Q(**{f"{prefix}pk": user.cbo_id}) if user.cbo_id else NOTHING
+    if role == "authority":
+        return _unit_filter(user, prefix)
+    return NOTHING
+
+
+def issue_scope(user) -> Q:
+    """The advocacy issues `user` may see: those of the CBOs they may see (public ones when anonymous)."""
+    if not _is_logged_in(user):
+        return Q(is_public=True, cbo__is_public=True)
+    return cbo_scope(user, prefix="cbo__")
+
+
+def event_scope(user) -> Q:
+    """The events `user` may see. Events carry no personal data on their own page, but who attended does
+    (see can_see_personal)."""
+    if not _is_logged_in(user):
+        return NOTHING
+    if user.sees_everything:
+        return Q()
+    if user.role == "field_officer":
+        return Q(province__in=user.provinces.all())
+    if user.role == "cbo_rep":
+        return Q(issues_raised__cbo_id=user.cbo_id) if user.cbo_id else NOTHING
+    if user.role == "authority":
+        return _unit_filter(user, "")
+    return NOTHING
+
+
+def can_see_cbo(user, cbo) -> bool:
+    if not _is_logged_in(user):
+        return cbo.is_public
+    if user.sees_everything:
+        return True
+    if user.role == "field_officer":
+        return user.provinces.filter(pk=cbo.province_id).exists()
+    if user.role == "cbo_rep":
+        return user.cbo_id == cbo.pk
+    if user.role == "authority":
+        unit = user.authority_unit
+        return unit is not None and _located_in(cbo, unit)
+    return False
+
+
+def can_edit_cbo(user, cbo) -> bool:
+    """Staff in scope edit a CBO and its issues; representatives only post updates (can_post_update)."""
+    return _is_logged_in(user) and user.is_staff_role and can_see_cbo(user, cbo)
+
+
+def can_see_personal(user, cbo) -> bool:
+    """Names, phones, Telegram ids and birth years of a CBO's representatives: staff whose scope covers
+    the CBO, and nobody else (not the representatives' own CBO users, not authorities, not the public)."""
+    return _is_logged_in(user) and user.is_staff_role and can_see_cbo(user, cbo)
+
+
+def can_see_issue(user, issue) -> bool:
+    if not _is_logged_in(user):
+        return issue.is_public and issue.cbo.is_public
+    return can_see_cbo(user, issue.cbo)
+
+
+def can_post_update(user, issue) -> bool:
+    """Staff in scope, and the representatives of the issue's own CBO (whose updates staff confirm)."""
+    if not _is_logged_in(user):
+        return False
+    if user.role == "cbo_rep":
+        return user.cbo_id == issue.cbo_id
+    return can_edit_cbo(user, issue.cbo)
+
+
+def can_see_event(user, event) -> bool:
+    if not _is_logged_in(user):
+        return False
+    if user.sees_everything:
+        return True
+    if user.role == "field_officer":
+        return user.provinces.filter(pk=event.province_id).exists()
+    if user.role == "cbo_rep":
+        return bool(user.cbo_id) and event.issues_raised.filter(cbo_id=user.cbo_id).exists()
+    if user.role == "authority":
+        unit = user.authority_unit
+        return unit is not None and _located_in(event, unit)
+    return False
+
+
+def can_edit_event(user, event) -> bool:
+    return _is_logged_in(user) and user.is_staff_role and can_see_event(user, event)
+
+
+def can_create_records(user) -> bool:
+    """Register CBOs, record events, import workbooks: staff only."""
+    return _is_logged_in(user) and user.is_staff_role
+
+
+def _located_in(obj, unit) -> bool:
+    field = {1: "province_id", 2: "district_id", 3: "commune_id", 4: "village_id"}[unit.level]
+    return getattr(obj, field, None) == unit.pk

@@ -1,5 +1,21 @@
 import os
 
+import pytest
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make beside it
 # are still synchronous, so Django's async-safety check does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """The default hasher takes ~0.4 s per password by design; tests create many users."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    """Uploaded files (evidence, workbooks) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,4 +2,8 @@
 
 from ninja import NinjaAPI
 
+from samleng.places.api import router as places_router
+
 api = NinjaAPI(title="Samleng API", version="1", urls_namespace="api")
+
+api.add_router("/places/", places_router)

@@ -10,6 +10,7 @@ from django.test import Client
 
 from samleng.accounts.models import User
 from samleng.cbos.models import CBO, Representative
+from samleng.cbos.services import cbo_search_text
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -74,6 +75,9 @@ def world(db) -> World:
         type=CBO.Type.COMMUNITY_FORESTRY, province=kratie,
         district=place("1006"), commune=place("100610"),
     )
+    for c in (cbo, other):  # written straight to the table: fill what the services would derive
+        c.search_text = cbo_search_text(c)
+        c.save(update_fields=["search_text"])
     rep = Representative.objects.create(
         person_id="P-001", cbo=cbo, full_name="Sar Mol", sex="male", birth_year=1972,
         phone="012345678", telegram="@sarmol",

@@ -13,6 +13,7 @@ the database; the `can_*` functions answer for one object. This module imports n
 field names, so the domain apps can import it.
 """
 
+from django.apps import apps
 from django.db.models import Q
 
 NOTHING = Q(pk__in=[])
@@ -22,13 +23,26 @@ def _is_logged_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def _unit_filter(user, prefix: str) -> Q:
-    """Objects located in an authority's unit (province, district or commune), through `prefix`."""
+#: The field that places an object at each level of the gazetteer (Place.level).
+_LEVEL_FIELDS = {1: "province", 2: "district", 3: "commune", 4: "village"}
+
+
+def _unit_filter(user, prefix: str, levels: tuple[int, ...] = (1, 2, 3, 4)) -> Q:
+    """Objects located in an authority's unit (province, district, commune or village), through `prefix`.
+    `levels` are the levels the filtered model records: an event has no village, so a village authority
+    sees none (as can_see_event says) instead of the query failing on a field that does not exist."""
     unit = user.authority_unit
-    if unit is None:
+    if unit is None or unit.level not in levels:
         return NOTHING
-    field = {1: "province", 2: "district", 3: "commune", 4: "village"}[unit.level]
-    return Q(**{f"{prefix}{field}": unit})
+    return Q(**{f"{prefix}{_LEVEL_FIELDS[unit.level]}": unit})
+
+
+def _events_raising_issues_of(cbo_id) -> Q:
+    """Events where an issue of the CBO was raised. A subquery, not a join through `issues_raised`: the join
+    would return an event once per matching issue, so a list would show it twice. The model is looked up
+    by name when called, so that this module still imports no domain app."""
+    through = apps.get_model("engagement", "Event").issues_raised.through
+    return Q(pk__in=through.objects.filter(issue__cbo_id=cbo_id).values("event_id"))
 
 
 def cbo_scope(user, prefix: str = "") -> Q:
@@ -64,9 +78,9 @@ def event_scope(user) -> Q:
     if user.role == "field_officer":
         return Q(province__in=user.provinces.all())
     if user.role == "cbo_rep":
-        return Q(issues_raised__cbo_id=user.cbo_id) if user.cbo_id else NOTHING
+        return _events_raising_issues_of(user.cbo_id) if user.cbo_id else NOTHING
     if user.role == "authority":
-        return _unit_filter(user, "")
+        return _unit_filter(user, "", levels=(1, 2, 3))
     return NOTHING
 
 
@@ -78,7 +92,8 @@ def can_see_cbo(user, cbo) -> bool:
     if user.role == "field_officer":
         return user.provinces.filter(pk=cbo.province_id).exists()
     if user.role == "cbo_rep":
-        return user.cbo_id == cbo.pk
+        # Both sides must be set: a representative without a CBO must not match a CBO not yet saved.
+        return user.cbo_id is not None and user.cbo_id == cbo.pk
     if user.role == "authority":
         unit = user.authority_unit
         return unit is not None and _located_in(cbo, unit)
@@ -107,7 +122,7 @@ def can_post_update(user, issue) -> bool:
     if not _is_logged_in(user):
         return False
     if user.role == "cbo_rep":
-        return user.cbo_id == issue.cbo_id
+        return user.cbo_id is not None and user.cbo_id == issue.cbo_id
     return can_edit_cbo(user, issue.cbo)
 
 
@@ -136,5 +151,6 @@ def can_create_records(user) -> bool:
 
 
 def _located_in(obj, unit) -> bool:
-    field = {1: "province_id", 2: "district_id", 3: "commune_id", 4: "village_id"}[unit.level]
-    return getattr(obj, field, None) == unit.pk
+    # An object without a field for the unit's level (an event has no village) is not in the unit.
+    value = getattr(obj, f"{_LEVEL_FIELDS[unit.level]}_id", None)
+    return value is not None and value == unit.pk

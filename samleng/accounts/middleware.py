@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ _OPEN_PREFIXES = ("/login", "/logout", "/two-factor", "/password-reset", "/i18n/
 
 class StaffTwoFactorMiddleware:
     """Staff (admin, M&E and field officers) must give a TOTP code after their password before they
-    reach any page; the login view marks the session once they have."""
+    reach any page; the two-factor view marks the session once they have."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,9 +19,11 @@ class StaffTwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and getattr(user, "is_staff_role", False)
+            and getattr(user, "needs_two_factor", False)
             and not request.session.get("two_factor_ok")
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
-            return redirect(reverse("accounts:two_factor") + "?next=" + request.path)
+            # The whole path with its query string, encoded, so that "?a=1&b=2" survives the round trip.
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -39,3 +39,9 @@ class User(AbstractUser):
     @property
     def sees_everything(self) -> bool:
         return self.is_superuser or self.role in {self.Role.ADMIN, self.Role.ME_OFFICER}
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Staff, and anyone who can reach the Django admin or sees everything, give a TOTP code after
+        their password (a superuser whose role is not a staff one would otherwise skip it)."""
+        return self.is_staff_role or self.is_superuser or self.is_staff

@@ -1,1 +1,162 @@
+"""Logging in (password, then a TOTP code for staff), logging out, and passwords. The lock-out and the
+audit log are in services; these views ask them and render."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from samleng.accounts import forms, qr, services
+from samleng.core.templatetags.samleng import digits
+
+#: The session key the middleware reads: set once a staff member has given their TOTP code.
+TWO_FACTOR_OK = "two_factor_ok"
+
+
+def _next_url(request) -> str:
+    """Where to go after logging in: `next` when it points into this site, the staff home otherwise."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    try:
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    except NoReverseMatch:  # the staff home is not there (yet): the front page is
+        return reverse("home")
+
+
+def _locked_message(until) -> str:
+    minutes = services.minutes_left(until)
+    return ngettext(
+        "Too many failed attempts: this account is locked. Try again in %(minutes)s minute.",
+        "Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": digits(minutes)}  # Khmer digits on Khmer pages
+
+
+@sensitive_post_parameters("password")
+@never_cache
+def login_view(request):
+    next_url = _next_url(request)
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.user_authenticate(request=request, username=form.cleaned_data["username"],
+                                            password=form.cleaned_data["password"])
+        if result.user is not None:
+            user = result.user
+            auth_login(request, user)  # a new session key, so a session fixed in advance is worthless
+            if user.needs_two_factor:
+                # Logged in, but the middleware keeps every page closed until the code is given, and the
+                # failure count is reset only then (or guessing codes would be unlimited).
+                request.session[TWO_FACTOR_OK] = False
+                return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}")
+            services.user_login_succeeded(user=user, how="password")
+            return redirect(next_url)
+        if result.locked_until:
+            form.add_error(None, _locked_message(result.locked_until))
+        else:
+            # The same words for an unknown username and a wrong password: they tell nobody who has an account.
+            form.add_error(None, _("That username and password do not match. Check them and try again."))
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def two_factor(request):
+    """The second step for staff: set up an authenticator app the first time, then a code at every login."""
+    user = request.user
+    next_url = _next_url(request)
+    if not user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+    if not user.needs_two_factor or request.session.get(TWO_FACTOR_OK):
+        return redirect(next_url)
+    locked = services.user_locked_until(user=user)
+    if locked:
+        return _end_locked_session(request, locked)
+
+    setting_up = not (user.totp_confirmed and user.totp_secret)
+    if setting_up and not user.totp_secret:
+        services.user_totp_setup(user=user)
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        ok = (services.user_totp_confirm(user=user, code=code) if setting_up
+              else services.totp_code_matches(user=user, code=code))
+        if ok:
+            services.user_login_succeeded(user=user, how="password and two-factor code")
+            request.session.cycle_key()  # a new key for the session that now opens staff pages
+            request.session[TWO_FACTOR_OK] = True
+            return redirect(next_url)
+        services.user_login_failed(user=user, reason="wrong two-factor code")
+        locked = services.user_locked_until(user=user)
+        if locked:
+            return _end_locked_session(request, locked)
+        form.add_error("code", _("That code is not right. Check your phone's clock and try the newest code."))
+
+    context = {"form": form, "next": next_url, "setting_up": setting_up}
+    if setting_up:
+        uri, secret = services.totp_uri(user=user), user.totp_secret
+        # The SVG is drawn here from the URI's bytes: paths of numbers, nothing taken from the request.
+        context.update(secret=secret, uri=uri, qr_svg=mark_safe(qr.svg(uri)),
+                       secret_grouped=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+    return render(request, "accounts/two_factor.html", context)
+
+
+def _end_locked_session(request, locked):
+    """Too many wrong codes: the half-open session ends, and the login page says for how long."""
+    auth_logout(request)
+    messages.error(request, _locked_message(locked))
+    return redirect("accounts:login")
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request):
+    form = forms.AuditedPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Keep this session (and its two-factor mark); other sessions of the user end.
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# Django's password reset views, with our templates and namespaced URLs. The e-mail is sent only when the
+# address belongs to an active user, but the page after it says the same either way.
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    form_class=forms.AuditedSetPasswordForm,
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

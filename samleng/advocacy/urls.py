@@ -1,6 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from samleng.advocacy import views  # noqa: F401
+from samleng.advocacy import views
 
 app_name = "advocacy"
-urlpatterns: list = []
+urlpatterns = [
+    # Staff pages (login; issues of the CBOs within the user's scope).
+    path("issues/", views.issue_list, name="list"),
+    path("cbos/<int:cbo_pk>/issues/new/", views.issue_create, name="create"),
+    path("issues/<int:pk>/", views.issue_detail, name="detail"),
+    path("issues/<int:pk>/edit/", views.issue_edit, name="edit"),
+    path("issues/<int:pk>/updates/new/", views.update_create, name="update_create"),
+    path("issues/<int:pk>/updates/<int:update_pk>/confirm/", views.update_confirm, name="update_confirm"),
+    path("issues/<int:pk>/updates/<int:update_pk>/reject/", views.update_reject, name="update_reject"),
+    path("issues/<int:pk>/updates/<int:update_pk>/evidence/", views.update_evidence, name="update_evidence"),
+    path("issues/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
+    path("issues/<int:pk>/commitments/<int:commitment_pk>/kept/", views.commitment_kept, name="commitment_kept"),
+    # Public pages (no login; public issues of public CBOs, nothing personal).
+    path("public/issues/", views.public_list, name="public_list"),
+    path("public/issues/<int:pk>/", views.public_detail, name="public_detail"),
+]

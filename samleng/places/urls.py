@@ -1,6 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from samleng.places import views  # noqa: F401
+from samleng.places import views
 
 app_name = "places"
-urlpatterns: list = []
+urlpatterns = [
+    path("places/", views.search, name="search"),
+]

@@ -1,0 +1,37 @@
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from samleng.accounts import services
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
+                                                             "autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class CodeForm(forms.Form):
+    """The six digits of an authenticator app (services.totp_code_matches accepts spaces and Khmer digits)."""
+
+    code = forms.CharField(label=_("Six-digit code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True, "size": 8}))
+
+
+class AuditedPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, new password twice, the validators), saved through the service."""
+
+    def save(self, commit=True):
+        return services.user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
+                                          by=self.user, reason="changed")
+
+
+class AuditedSetPasswordForm(SetPasswordForm):
+    """The new password after a reset link, saved through the service so that the reset is in the log."""
+
+    def save(self, commit=True):
+        return services.user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
+                                          reason="reset by e-mail link")

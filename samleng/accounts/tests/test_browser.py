@@ -1,0 +1,71 @@
+"""A staff member's first login in headless Chromium on a 360-pixel screen: password, set-up of the
+authenticator app (the key read off the page), a real TOTP code, then the page they asked for."""
+
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from samleng.accounts.models import User
+from samleng.conftest import PASSWORD, make_user
+from tests.browser.conftest import CHROMIUM, FLAGS, screenshot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"browser test skipped: {CHROMIUM} not found"),
+]
+
+
+@pytest.fixture
+def phone_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="km-KH")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_staff_first_login_with_two_factor_set_up_at_360px(live_server, transactional_db, phone_page):
+    user = make_user("mande", User.Role.ME_OFFICER)
+    page = phone_page
+    page.goto(f"{live_server.url}/login/?next=/password-change/")
+    assert fits_the_screen(page)
+    page.fill('input[name="username"]', "mande")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('main button[type="submit"]')
+
+    page.wait_for_url("**/two-factor/**")
+    assert page.locator("main svg").count() == 1  # the QR code
+    assert fits_the_screen(page)
+    screenshot(page, "two-factor-set-up-360")
+    secret = page.locator(".totp-secret").inner_text().replace(" ", "")
+    user.refresh_from_db()
+    assert secret == user.totp_secret
+    page.fill('input[name="code"]', pyotp.TOTP(secret).now())
+    page.click('main form button[type="submit"]')
+
+    page.wait_for_url("**/password-change/")
+    assert page.locator('input[name="old_password"]').is_visible()
+    assert fits_the_screen(page)
+    user.refresh_from_db()
+    assert user.totp_confirmed
+
+
+def test_wrong_password_in_the_browser(live_server, transactional_db, phone_page):
+    make_user("rep", User.Role.ME_OFFICER)
+    page = phone_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill('input[name="username"]', "rep")
+    page.fill('input[name="password"]', "not-it")
+    page.click('main button[type="submit"]')
+    assert page.locator("main .errorlist").is_visible()
+    assert fits_the_screen(page)
+    screenshot(page, "login-error-360")

@@ -1,0 +1,127 @@
+"""Forms of the advocacy pages. They read and shape input only: the rules live in services.py, which raise
+ValidationError by field name (the field names here are the services' keyword arguments)."""
+
+from django import forms
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samleng.advocacy.models import Issue, Status
+from samleng.advocacy.selectors import CLOSED, OPEN
+from samleng.cbos.forms import DATE_INPUT, PlaceChoiceField, place_label
+from samleng.cbos.models import CBO
+from samleng.places.models import Place
+
+#: Evidence files: documents and photos, nothing a browser would run.
+EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "odt", "xls", "xlsx", "ods", "txt"]
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer",
+                  "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female",
+                  "is_public"]
+        widgets = {"raised_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    """One of the events where the issue was raised, shown by date, type and place."""
+
+    def label_from_instance(self, event) -> str:
+        place = event.commune or event.district or event.province
+        return f"{event.date.isoformat()} · {event.get_type_display()} · {place_label(place)}"
+
+
+def _event_field(issue: Issue) -> EventChoiceField:
+    return EventChoiceField(
+        queryset=issue.events_raised_at.select_related("province", "district", "commune").order_by("-date"),
+        required=False, label=_("At the event"), empty_label=_("not at an event"),
+        help_text=_("The events where this issue was raised."),
+    )
+
+
+class IssueUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text=_("A link, or where the evidence can be found."))
+    evidence_file = forms.FileField(
+        label=_("Evidence file"), required=False,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        help_text=_("A document or a photo, up to 10 MB."),
+    )
+    people_benefited = forms.IntegerField(label=_("People benefited"), required=False,
+                                          validators=[MinValueValidator(0)])
+    people_benefited_female = forms.IntegerField(label=_("Women benefited"), required=False,
+                                                 validators=[MinValueValidator(0)])
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"] = _event_field(issue)
+        self.order_fields(["status", "date", "event", "note", "evidence", "evidence_file"])
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class CommitmentForm(forms.Form):
+    made_on = forms.DateField(label=_("Promised on"), widget=DATE_INPUT)
+    authority = forms.CharField(label=_("Authority"), max_length=200,
+                                help_text=_("Who made the promise: the office, not a person's name."))
+    promise = forms.CharField(label=_("What was promised"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("Due by"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"] = _event_field(issue)
+
+
+class KeptForm(forms.Form):
+    kept_on = forms.DateField(label=_("Kept on"), widget=DATE_INPUT, initial=timezone.localdate)
+
+
+class IssueFilterForm(forms.Form):
+    """The filters of an issue list (GET). Invalid values are dropped, not reported: a filter is a link."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
+                                empty_label=_("all provinces"))
+    district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,
+                                empty_label=_("all districts"))
+    cbo_type = forms.ChoiceField(label=_("CBO type"), required=False,
+                                 choices=[("", _("all types")), *CBO.Type.choices])
+    topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("all topics")), *Issue.Topic.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("any status")), (OPEN, _("open")), (CLOSED, _("closed")), *Status.choices])
+    year = forms.TypedChoiceField(label=_("Raised in"), required=False, coerce=int, empty_value=None)
+    main = forms.TypedChoiceField(label=_("Main issues"), required=False, coerce=bool, empty_value=False,
+                                  choices=[("", _("all issues")), ("1", _("main issues only"))])
+    pending = forms.TypedChoiceField(label=_("Updates"), required=False, coerce=bool, empty_value=False,
+                                     choices=[("", _("all")), ("1", _("awaiting confirmation"))])
+
+    def __init__(self, data, *, choices: dict, public: bool = False, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["province"].show_only(Place.objects.filter(level=Place.Level.PROVINCE))
+        self.fields["district"].widget.choices = [("", _("all districts"))] + [
+            (p.pk, place_label(p, with_parent=True)) for p in choices["districts"]
+        ]
+        self.fields["year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
+        if public:
+            # Nothing awaits confirmation on public pages: they show confirmed updates only.
+            del self.fields["pending"]
+
+    @property
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is left out rather than emptying the list)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}

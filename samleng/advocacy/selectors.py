@@ -1,0 +1,154 @@
+"""Reads of advocacy issues, their status history and commitments. Lists are filtered in the database by
+accounts.access.issue_scope and run the same few queries whatever the number of rows.
+
+The status rule (programme workbook): an issue's status on a day is the status of its latest confirmed
+update on or before that day, `raised` when there is none. Issue.status caches it for today
+(advocacy.services.issue_status_refresh keeps it)."""
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from samleng.accounts.access import issue_scope
+from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
+from samleng.core.khmer import search_terms
+from samleng.places.models import Place
+
+PAGE_SIZE = 50
+
+#: Besides the statuses themselves, the status filter takes these two groups.
+OPEN, CLOSED = "open", "closed"
+
+
+def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue]:
+    """The issues `user` may see (public issues of public CBOs for the anonymous), filtered by `province`,
+    `district` (of the CBO; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `status` (a Status, or "open" or
+    "closed"), `year` (raised that year), `main` (main issues only), `pending` (with updates awaiting
+    confirmation) and `q` (words of the issue's titles or id, or of its CBO's names). Each issue comes with
+    its CBO and places, `last_update_on` (latest confirmed update) and `pending_updates`."""
+    filters = filters or {}
+    issues = Issue.objects.filter(issue_scope(user))
+    for key, lookup in (("province", "cbo__province"), ("district", "cbo__district"), ("cbo_type", "cbo__type"),
+                        ("cbo", "cbo"), ("topic", "topic")):
+        if filters.get(key):
+            issues = issues.filter(**{lookup: filters[key]})
+    status = filters.get("status")
+    if status == OPEN:
+        issues = issues.exclude(status__in=CLOSED_STATUSES)
+    elif status == CLOSED:
+        issues = issues.filter(status__in=CLOSED_STATUSES)
+    elif status:
+        issues = issues.filter(status=status)
+    if filters.get("year"):
+        issues = issues.filter(raised_on__year=int(filters["year"]))
+    if filters.get("main"):
+        issues = issues.filter(is_main=True)
+    if filters.get("pending"):
+        issues = issues.filter(pk__in=IssueUpdate.objects.filter(confirmed=False).values("issue"))
+    for term_filter in _term_filters(filters.get("q") or ""):
+        issues = issues.filter(term_filter)
+    return (
+        issues.select_related("cbo", "cbo__province", "cbo__district")
+        .annotate(last_update_on=Max("updates__date", filter=Q(updates__confirmed=True)),
+                  pending_updates=Count("updates", filter=Q(updates__confirmed=False)))
+        .order_by("-raised_on", "issue_id")
+    )
+
+
+def _term_filters(query: str) -> list[Q]:
+    """One condition per word of the query (core.khmer.search_terms), each found in the issue's search
+    text or in its CBO's: every word must be found, in either."""
+    return [
+        Q(search_text__contains=term) | Q(cbo__search_text__contains=term)
+        for term in dict.fromkeys(search_terms(query))
+    ]
+
+
+def issue_filter_choices(user, province=None) -> dict[str, list]:
+    """The districts and years (raised in) where `user` has issues to find, for the filter selects."""
+    issues = Issue.objects.filter(issue_scope(user))
+    districts = Place.objects.filter(level=Place.Level.DISTRICT, pk__in=issues.values("cbo__district"))
+    if province:
+        districts = districts.filter(parent=province)
+    years = [d.year for d in issues.order_by().dates("raised_on", "year", order="DESC")]
+    return {"districts": list(districts.select_related("parent")), "years": years}
+
+
+def issue_status_on(issue: Issue | int, day: dt.date) -> str:
+    """The status of `issue` on `day`: that of its latest confirmed update on or before the day (on one
+    day, the last recorded), or `raised` when there is none."""
+    status = (
+        IssueUpdate.objects.filter(issue=issue, confirmed=True, date__lte=day)
+        .order_by("-date", "-id").values_list("status", flat=True).first()
+    )
+    return status or Status.RAISED.value
+
+
+def issue_statuses_on(issues: QuerySet[Issue], day: dt.date) -> dict[int, str]:
+    """issue_status_on for every issue of a queryset, in one query: {issue pk: status}."""
+    latest = (IssueUpdate.objects.filter(issue=OuterRef("pk"), confirmed=True, date__lte=day)
+              .order_by("-date", "-id").values("status")[:1])
+    rows = issues.order_by().annotate(status_on=Coalesce(Subquery(latest), Value(Status.RAISED.value)))
+    return dict(rows.values_list("pk", "status_on"))
+
+
+# The order of a day's entries in the timeline: raised, then the meetings, then what they led to.
+_KIND_ORDER = {"raised": 0, "event": 1, "update": 2, "commitment": 3, "kept": 4}
+
+
+def issue_detail(user, issue: Issue) -> dict[str, Any]:
+    """The story of an issue as `user` may see it:
+    - `events`: the events where it was raised (date, type, place);
+    - `updates`: its updates in date order, each with its event; for the public only confirmed ones, and
+      without who posted them; logged-in users also see those awaiting confirmation;
+    - `pending`: the updates awaiting confirmation (empty for the public);
+    - `commitments`: what authorities promised, with their event;
+    - `status_history`: periods (`status`, `start`, `end`) from the raising to today, confirmed updates only;
+    - `timeline`: every dated entry (`date`, `kind`, `item`) in order: raised, event, update, commitment
+      made, commitment kept.
+    Four queries, whatever the number of updates and events."""
+    public = not (user and user.is_authenticated)
+    updates = issue.updates.select_related("event", "event__province", "event__district", "event__commune")
+    if public:
+        updates = updates.filter(confirmed=True)
+    else:
+        updates = updates.select_related("posted_by", "confirmed_by")
+    updates = list(updates.order_by("date", "id"))
+    events = list(issue.events_raised_at.select_related("province", "district", "commune").order_by("date", "pk"))
+    commitments = list(issue.commitments.select_related("event").order_by("made_on", "pk"))
+
+    timeline = [{"date": issue.raised_on, "kind": "raised", "item": issue}]
+    timeline += [{"date": e.date, "kind": "event", "item": e} for e in events]
+    timeline += [{"date": u.date, "kind": "update", "item": u} for u in updates]
+    timeline += [{"date": c.made_on, "kind": "commitment", "item": c} for c in commitments]
+    timeline += [{"date": c.kept_on, "kind": "kept", "item": c} for c in commitments if c.kept_on]
+    timeline.sort(key=lambda entry: (entry["date"], _KIND_ORDER[entry["kind"]]))
+    return {
+        "issue": issue,
+        "events": events,
+        "updates": updates,
+        "pending": [u for u in updates if not u.confirmed],
+        "commitments": commitments,
+        "status_history": status_history(issue, [u for u in updates if u.confirmed]),
+        "timeline": timeline,
+    }
+
+
+def status_history(issue: Issue, confirmed_updates: list[IssueUpdate]) -> list[dict[str, Any]]:
+    """The periods of an issue's status from its raising on: each `status` (with its `label`), `start` and
+    `end` (None for the current one). A day with several updates counts with the last one recorded, and
+    updates that repeat the status go on the same period."""
+    day_status = {issue.raised_on: Status.RAISED.value}
+    for update in sorted(confirmed_updates, key=lambda u: (u.date, u.pk)):
+        day_status[update.date] = update.status
+    periods: list[dict[str, Any]] = []
+    for day, status in sorted(day_status.items()):
+        if periods and periods[-1]["status"] == status:
+            continue
+        if periods:
+            periods[-1]["end"] = day
+        periods.append({"status": status, "label": Status(status).label, "start": day, "end": None})
+    return periods

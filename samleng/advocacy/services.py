@@ -1,0 +1,380 @@
+"""Every write to this app's records. Keyword-only, typed functions that run in a transaction, named
+`<thing>_<verb>`, and write to the audit log.
+
+Two sections: single records (the staff pages use them), and many records at once (`<thing>_upsert_many`,
+which the workbook import uses: bulk inserts and updates, no per-row queries)."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
+from samleng.cbos.models import CBO
+from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.khmer import normalize, search_text
+
+# ---- single records ---------------------------------------------------------------------------------
+
+#: The fields of an issue that staff set. `status` is not among them: it follows the confirmed updates.
+ISSUE_FIELDS = frozenset({
+    "issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on",
+    "is_main", "households_affected", "people_affected", "people_affected_female", "is_public",
+})
+_LINE_FIELDS = frozenset({"issue_id", "title_en", "title_km", "duty_bearer"})
+_MULTILINE_FIELDS = frozenset({"description"})
+
+
+def issue_search_text(issue: Issue) -> str:
+    """What an issue is found by: its id and its titles in both languages, segmented (core.khmer)."""
+    return search_text(issue.issue_id, issue.title_en, issue.title_km)
+
+
+def _multiline(text: str) -> str:
+    """Normalised like every stored text, but keeping the line breaks people typed."""
+    return "\n".join(normalize(line) for line in (text or "").splitlines()).strip()
+
+
+def _prepared(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - ISSUE_FIELDS
+    if unknown:  # a programming error, not a user's: fail loudly
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    prepared = dict(values)
+    for name, value in values.items():
+        if isinstance(value, str) and name in _LINE_FIELDS:
+            prepared[name] = normalize(value)
+        elif isinstance(value, str) and name in _MULTILINE_FIELDS:
+            prepared[name] = _multiline(value)
+    return prepared
+
+
+def _created(values: Mapping[str, Any]) -> dict[str, list]:
+    """The audit changes of a new record: every field given, from nothing."""
+    return changed_fields(SimpleNamespace(**dict.fromkeys(values)), values)
+
+
+def _raise_errors(instance, extra: dict[str, str], **full_clean_options) -> None:
+    """Django's own validation of the fields (choices, lengths, unique ids) plus our rules, all at once."""
+    errors: dict[str, list] = {}
+    try:
+        instance.full_clean(**full_clean_options)
+    except ValidationError as error:
+        errors = error.message_dict
+    for name, message in extra.items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _latest_confirmed(issue_id: int) -> tuple[dt.date, str] | None:
+    """(date, status) of the issue's latest confirmed update: the latest date, and on one day the last
+    recorded. issue_status_on and issue_status_refresh_many order the same way."""
+    return (
+        IssueUpdate.objects.filter(issue_id=issue_id, confirmed=True)
+        .order_by("-date", "-id").values_list("date", "status").first()
+    )
+
+
+def _refuse_second_open_main(issue: Issue, status: str, on_field: str | None = None) -> None:
+    """A CBO has at most one open main issue: refuse when `issue`, with `status`, would be a second one."""
+    if not issue.is_main or status in CLOSED_STATUSES:
+        return
+    # Lock the CBO's row so that two requests cannot each open a main issue at the same moment (PostgreSQL;
+    # on SQLite, transactions are already serialised by the IMMEDIATE mode set in settings).
+    list(CBO.objects.select_for_update().filter(pk=issue.cbo_id).values_list("pk", flat=True))
+    others = Issue.objects.filter(cbo_id=issue.cbo_id, is_main=True).exclude(status__in=CLOSED_STATUSES)
+    if issue.pk:
+        others = others.exclude(pk=issue.pk)
+    other = others.order_by("raised_on", "pk").first()
+    if other is None:
+        return
+    message = _(
+        "This CBO already has an open main issue: %(issue)s. A CBO has at most one open main issue at a "
+        "time: record that one as solved, unsolved or dropped first, or do not make this one the main issue."
+    ) % {"issue": f"{other.issue_id} {other.title_en}"}
+    raise ValidationError({on_field: [message]} if on_field else message, code="second_open_main_issue")
+
+
+def _issue_rules(issue: Issue) -> dict[str, str]:
+    errors = {}
+    if issue.raised_on and issue.raised_on > timezone.localdate():
+        errors["raised_on"] = _("This date is in the future.")
+    elif issue.pk and issue.raised_on and issue.updates.filter(date__lt=issue.raised_on).exists():
+        errors["raised_on"] = _("Some updates of this issue are dated before this day.")
+    if None not in (issue.people_affected, issue.people_affected_female) and \
+            issue.people_affected_female > issue.people_affected:
+        errors["people_affected_female"] = _("There cannot be more women than people in all.")
+    return errors
+
+
+@transaction.atomic
+def issue_status_refresh(*, issue: Issue) -> str:
+    """Recompute Issue.status, the cached status of the latest confirmed update (RAISED when there is none),
+    store it if it changed, and return it. This and issue_status_refresh_many are the cache's only writers."""
+    latest = _latest_confirmed(issue.pk)
+    status = latest[1] if latest else Status.RAISED.value
+    Issue.objects.filter(pk=issue.pk).exclude(status=status).update(status=status)
+    issue.status = status
+    return status
+
+
+_REFRESH_CHUNK = 5000  # ids per UPDATE: well under the bound-parameter limits of SQLite and PostgreSQL
+
+
+@transaction.atomic
+def issue_status_refresh_many(*, issue_ids: Iterable[int]) -> int:
+    """issue_status_refresh for many issues (the workbook import): one UPDATE statement per 5,000 issues,
+    whatever the number of updates, each issue's status coming from a correlated subquery. Returns the
+    number of issues whose status changed."""
+    latest = (IssueUpdate.objects.filter(issue=OuterRef("pk"), confirmed=True)
+              .order_by("-date", "-id").values("status")[:1])
+    status = Coalesce(Subquery(latest), Value(Status.RAISED.value))
+    ids = list(dict.fromkeys(issue_ids))
+    changed = 0
+    for start in range(0, len(ids), _REFRESH_CHUNK):
+        chunk = ids[start:start + _REFRESH_CHUNK]
+        changed += Issue.objects.filter(pk__in=chunk).exclude(status=status).update(status=status)
+    return changed
+
+
+@transaction.atomic
+def issue_create(
+    *, user, cbo: CBO, issue_id: str, title_en: str, topic: str, duty_bearer_level: str, raised_on: dt.date,
+    title_km: str = "", description: str = "", duty_bearer: str = "", is_main: bool = False,
+    households_affected: int | None = None, people_affected: int | None = None,
+    people_affected_female: int | None = None, is_public: bool = False,
+) -> Issue:
+    """Record an issue `cbo` raises. Refused (ValidationError) when it is a main issue and the CBO already
+    has an open one."""
+    given = dict(locals())  # the arguments, before any other name is bound
+    values = _prepared({k: v for k, v in given.items() if k in ISSUE_FIELDS})
+    issue = Issue(cbo=cbo, status=Status.RAISED, **values)
+    issue.search_text = issue_search_text(issue)
+    _raise_errors(issue, _issue_rules(issue))
+    _refuse_second_open_main(issue, issue.status, on_field="is_main")
+    issue.save()
+    audit_record(user=user, action=Action.CREATE, obj=issue,
+                 summary=f"issue {issue.issue_id} of CBO {cbo.cbo_id} recorded", changes=_created(values))
+    return issue
+
+
+@transaction.atomic
+def issue_update(*, user, issue: Issue, data: Mapping[str, Any]) -> Issue:
+    """Change some fields of an issue (`data`: names from ISSUE_FIELDS). Its status changes only through
+    updates (issue_update_post)."""
+    values = _prepared(data)
+    current = Issue.objects.select_for_update().get(pk=issue.pk)
+    changes = changed_fields(current, values)
+    if not changes:
+        return current
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.search_text = issue_search_text(current)
+    _raise_errors(current, _issue_rules(current))
+    if "is_main" in changes:
+        _refuse_second_open_main(current, current.status, on_field="is_main")
+    current.save()
+    audit_record(user=user, action=Action.UPDATE, obj=current, summary=f"issue {current.issue_id} changed",
+                 changes=changes)
+    return current
+
+
+def _update_rules(update: IssueUpdate) -> dict[str, str]:
+    errors = {}
+    issue = update.issue
+    if update.date and update.date > timezone.localdate():
+        errors["date"] = _("This date is in the future.")
+    elif update.date and update.date < issue.raised_on:
+        errors["date"] = _("The issue was raised on %(day)s, after this date.") % {"day": issue.raised_on}
+    elif IssueUpdate.objects.filter(issue=issue, date=update.date, status=update.status).exists():
+        errors["status"] = _("This issue already has an update with this status on this date.")
+    if update.event_id and not issue.events_raised_at.filter(pk=update.event_id).exists():
+        errors["event"] = _("This issue was not raised at that event.")
+    if None not in (update.people_benefited, update.people_benefited_female) and \
+            update.people_benefited_female > update.people_benefited:
+        errors["people_benefited_female"] = _("There cannot be more women than people in all.")
+    return errors
+
+
+@transaction.atomic
+def issue_update_post(
+    *, user, issue: Issue, status: str, date: dt.date, note: str = "", evidence: str = "",
+    evidence_file: File | None = None, event=None, people_benefited: int | None = None,
+    people_benefited_female: int | None = None,
+) -> IssueUpdate:
+    """Record a dated status update of an issue, with its evidence. Staff's updates count at once; a CBO
+    representative's is kept unconfirmed, and changes nothing, until staff confirm it. Refused when it would
+    reopen a main issue while the CBO has another open one."""
+    confirmed = bool(getattr(user, "is_staff_role", False))
+    update = IssueUpdate(
+        issue=issue, status=status, date=date, note=_multiline(note), evidence=_multiline(evidence), event=event,
+        people_benefited=people_benefited, people_benefited_female=people_benefited_female, confirmed=confirmed,
+        posted_by=user if getattr(user, "is_authenticated", False) else None,
+        confirmed_by=user if confirmed else None,
+    )
+    if evidence_file:
+        update.evidence_file = evidence_file
+    # The unique (issue, date, status) constraint is checked by _update_rules, with a plainer message.
+    _raise_errors(update, _update_rules(update), validate_constraints=False)
+    old_status = issue.status
+    if confirmed:
+        # Decide before saving, so that a refusal leaves no stored evidence file behind. The new update is
+        # the latest unless a confirmed one is dated later (on the same day the newest counts).
+        latest = _latest_confirmed(issue.pk)
+        new_status = status if latest is None or date >= latest[0] else latest[1]
+        _refuse_second_open_main(issue, new_status)
+    update.save()
+    new_status = issue_status_refresh(issue=issue)
+    changes = _created({"status": status, "date": date, "event": event, "confirmed": confirmed})
+    if new_status != old_status:
+        changes["issue_status"] = [old_status, new_status]
+    waiting = "" if confirmed else " (awaiting confirmation)"
+    audit_record(user=user, action=Action.CREATE, obj=update,
+                 summary=f"issue {issue.issue_id}: {status} on {date}{waiting}", changes=changes)
+    return update
+
+
+@transaction.atomic
+def issue_update_confirm(*, user, update: IssueUpdate) -> IssueUpdate:
+    """Staff confirm a representative's update: from now on it counts for the issue's status."""
+    current = IssueUpdate.objects.select_for_update().select_related("issue").get(pk=update.pk)
+    if current.confirmed:
+        raise ValidationError(_("This update is already confirmed."), code="already_confirmed")
+    issue = current.issue
+    old_status = issue.status
+    current.confirmed, current.confirmed_by = True, user
+    current.save(update_fields=["confirmed", "confirmed_by"])
+    latest = _latest_confirmed(issue.pk)
+    # Raising here undoes the confirmation with the transaction.
+    _refuse_second_open_main(issue, latest[1])
+    new_status = issue_status_refresh(issue=issue)
+    changes = {"confirmed": [False, True]}
+    if new_status != old_status:
+        changes["issue_status"] = [old_status, new_status]
+    audit_record(user=user, action=Action.UPDATE, obj=current,
+                 summary=f"issue {issue.issue_id}: update {current.status} on {current.date} confirmed",
+                 changes=changes)
+    return current
+
+
+@transaction.atomic
+def issue_update_reject(*, user, update: IssueUpdate, reason: str = "") -> None:
+    """Staff reject a representative's unconfirmed update: it is removed, with its evidence file. A
+    confirmed update is history and cannot be rejected; a later update corrects it."""
+    current = IssueUpdate.objects.select_for_update().select_related("issue").get(pk=update.pk)
+    if current.confirmed:
+        raise ValidationError(_("A confirmed update cannot be rejected; post a new update instead."),
+                              code="already_confirmed")
+    reason = normalize(reason)
+    audit_record(
+        user=user, action=Action.DELETE, obj=current,
+        summary=f"issue {current.issue.issue_id}: update {current.status} on {current.date} rejected"
+        + (f": {reason}" if reason else ""),
+        changes={"status": [current.status, None], "date": [str(current.date), None]},
+    )
+    file_name, storage = current.evidence_file.name, current.evidence_file.storage
+    current.delete()
+    if file_name:
+        # Only once the deletion is committed: a rollback must not lose the file of a kept update.
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+def _commitment_rules(commitment: Commitment) -> dict[str, str]:
+    errors = {}
+    today = timezone.localdate()
+    issue = commitment.issue
+    if commitment.made_on and commitment.made_on > today:
+        errors["made_on"] = _("This date is in the future.")
+    elif commitment.made_on and commitment.made_on < issue.raised_on:
+        errors["made_on"] = _("The issue was raised on %(day)s, after this date.") % {"day": issue.raised_on}
+    if commitment.due_on and commitment.made_on and commitment.due_on < commitment.made_on:
+        errors["due_on"] = _("A promise cannot be due before it was made.")
+    if commitment.kept_on and commitment.kept_on > today:
+        errors["kept_on"] = _("This date is in the future.")
+    elif commitment.kept_on and commitment.made_on and commitment.kept_on < commitment.made_on:
+        errors["kept_on"] = _("A promise cannot be kept before it was made.")
+    if commitment.event_id and not issue.events_raised_at.filter(pk=commitment.event_id).exists():
+        errors["event"] = _("This issue was not raised at that event.")
+    return errors
+
+
+@transaction.atomic
+def commitment_create(
+    *, user, issue: Issue, made_on: dt.date, authority: str, promise: str, due_on: dt.date | None = None,
+    event=None,
+) -> Commitment:
+    """Record what an authority promised to do about an issue."""
+    commitment = Commitment(issue=issue, made_on=made_on, authority=normalize(authority),
+                            promise=_multiline(promise), due_on=due_on, event=event)
+    _raise_errors(commitment, _commitment_rules(commitment))
+    commitment.save()
+    audit_record(user=user, action=Action.CREATE, obj=commitment,
+                 summary=f"issue {issue.issue_id}: commitment of {commitment.authority} recorded",
+                 changes=_created({"made_on": made_on, "authority": commitment.authority, "due_on": due_on,
+                                   "event": event}))
+    return commitment
+
+
+@transaction.atomic
+def commitment_mark_kept(*, user, commitment: Commitment, kept_on: dt.date) -> Commitment:
+    """Record the day an authority kept its promise (or correct that day)."""
+    current = Commitment.objects.select_for_update().select_related("issue").get(pk=commitment.pk)
+    changes = changed_fields(current, {"kept_on": kept_on})
+    if not changes:
+        return current
+    current.kept_on = kept_on
+    _raise_errors(current, _commitment_rules(current))
+    current.save(update_fields=["kept_on"])
+    audit_record(user=user, action=Action.UPDATE, obj=current,
+                 summary=f"issue {current.issue.issue_id}: commitment of {current.authority} kept", changes=changes)
+    return current
+
+
+
+# ---- many records (workbook import) -----------------------------------------------------------------
+
+# This section's own imports (the file is shared with the single-records section above).
+from samleng.cbos.services import UpsertResult, bulk_search_text, records_upsert_many  # noqa: E402
+
+_ISSUE_SEARCH_FROM = ("issue_id", "title_en", "title_km")
+
+
+def issue_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update issues matched on `issue_id`; rows give `cbo_id` as the CBO's primary key and leave
+    `status` out (it follows the updates: issue_update_upsert_many refreshes it). The caller has checked the
+    rows, including the rule of one open main issue per CBO across all of them. search_text follows the
+    titles, as issue_search_text makes it. Returns the counts and every issue's primary key by issue_id."""
+    return records_upsert_many(
+        user=user, model=Issue, key=("issue_id",), rows=rows, batch_size=batch_size, derive_from=_ISSUE_SEARCH_FROM,
+        derive=lambda v: {"search_text": bulk_search_text(*(v[f] for f in _ISSUE_SEARCH_FROM))},
+    )
+
+
+def issue_update_upsert_many(
+    *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
+) -> UpsertResult:
+    """Create or update issue updates matched on (issue, date, status): rows give `issue_id` and `event_id`
+    as primary keys. New updates count at once (confirmed, posted and confirmed by `user`). Afterwards the
+    status of every issue concerned is refreshed from its latest confirmed update (issue_status_refresh_many)."""
+    issue_ids: set[int] = set()
+
+    def noted(rows):
+        for row in rows:
+            issue_ids.add(row["issue_id"])
+            yield row
+
+    posted_by = user if getattr(user, "is_authenticated", False) else None
+    result = records_upsert_many(
+        user=user, model=IssueUpdate, key=("issue_id", "date", "status"), rows=noted(rows), batch_size=batch_size,
+        on_create={"confirmed": True, "posted_by": posted_by, "confirmed_by": posted_by}, keep_keys=False,
+    )
+    issue_status_refresh_many(issue_ids=issue_ids)
+    return result

@@ -1,0 +1,52 @@
+"""Records for the advocacy tests, on top of the test world of samleng/conftest.py. Events are made
+through the app registry: this app reads engagement's events through relations and does not import it."""
+
+import datetime as dt
+import itertools
+
+from django.apps import apps
+
+from samleng.advocacy.models import Issue, IssueUpdate
+from samleng.advocacy.services import issue_search_text
+from samleng.cbos.models import CBO
+from samleng.conftest import place
+
+
+def make_issue(cbo: CBO, issue_id: str = "ISS-001", **values) -> Issue:
+    fields = {"title_en": "Restore the canal that feeds the community lakes", "title_km": "ស្ដារប្រឡាយបឹង",
+              "topic": Issue.Topic.FISHERY, "duty_bearer_level": Issue.Level.COMMUNE,
+              "duty_bearer": "Kleng commune administration", "raised_on": dt.date(2022, 3, 1), **values}
+    issue = Issue(cbo=cbo, issue_id=issue_id, **fields)
+    issue.search_text = issue_search_text(issue)
+    issue.save()
+    return issue
+
+
+_numbers = itertools.count()
+
+
+def make_issues(cbo: CBO, count: int, **values) -> list[Issue]:
+    issues = []
+    for n in range(count):
+        issue = Issue(cbo=cbo, issue_id=f"ISS-T-{next(_numbers):05d}", title_en=f"Issue number {n:04d}",
+                      topic=Issue.Topic.WATER, duty_bearer_level=Issue.Level.DISTRICT,
+                      raised_on=dt.date(2023, 1, 1) + dt.timedelta(days=n), **values)
+        issue.search_text = issue_search_text(issue)
+        issues.append(issue)
+    return Issue.objects.bulk_create(issues)
+
+
+def make_update(issue: Issue, day: dt.date, status: str, **values) -> IssueUpdate:
+    """An update written straight to the table (the services are tested on their own): call
+    issue_status_refresh after."""
+    return IssueUpdate.objects.create(issue=issue, date=day, status=status, **values)
+
+
+def make_event(*issues: Issue, event_id: str = "EV-001", day: dt.date = dt.date(2022, 5, 10),
+               type: str = "district_dialogue", **values):
+    Event = apps.get_model("engagement", "Event")
+    fields = {"title": "District dialogue meeting in Sandan", "province": place("06"), "district": place("0606"),
+              "commune": place("060603"), "participants_total": 42, "participants_female": 20, **values}
+    event = Event.objects.create(event_id=event_id, type=type, date=day, **fields)
+    event.issues_raised.add(*issues)
+    return event

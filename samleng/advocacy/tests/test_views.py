@@ -1,0 +1,345 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
+from samleng.advocacy.services import issue_status_refresh
+from samleng.advocacy.tests.factories import make_event, make_issue, make_issues, make_update
+from samleng.cbos.tests.factories import make_cbos
+from samleng.conftest import login as login_km
+from samleng.core.models import AuditEntry
+
+D = dt.date
+
+
+def english(client: Client) -> Client:
+    client.cookies["samleng_language"] = "en"
+    return client
+
+
+def login(user) -> Client:
+    return english(login_km(user))
+
+
+def anonymous() -> Client:
+    return english(Client())
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def issue(world):
+    return make_issue(world.cbo, "ISS-KT-001", is_main=True)
+
+
+def _assert_scoped_get(world, url, allowed=("officer", "me_officer")):
+    for name in allowed:
+        assert login(getattr(world, name)).get(url).status_code == 200, name
+    assert login(world.outsider).get(url).status_code == 404
+    assert login(world.other_cbo_user).get(url).status_code == 404
+    assert_login_redirect(anonymous().get(url))
+
+
+# ---- list ------------------------------------------------------------------------------------------------
+
+def test_list_shows_issues_in_scope(world, issue):
+    other = make_issue(world.other_cbo, "ISS-KR-001", title_en="Stop illegal logging")
+    response = login(world.officer).get(reverse("advocacy:list"))
+    assert issue.title_en in response.text and other.title_en not in response.text
+    response = login(world.other_cbo_user).get(reverse("advocacy:list"))
+    assert issue.title_en not in response.text and other.title_en in response.text
+    assert_login_redirect(anonymous().get(reverse("advocacy:list")))
+
+
+def test_list_filters_search_and_keeps_filters_in_pagination(world, issue):
+    make_issues(world.cbo, 55)
+    client = login(world.officer)
+    response = client.get(reverse("advocacy:list"), {"topic": "water", "status": "open"})
+    assert response.text.count("Issue number") == 50 and issue.title_en not in response.text
+    assert "topic=water&amp;status=open&amp;page=2" in response.text
+    response = client.get(reverse("advocacy:list"), {"q": "canal", "main": "1"})
+    assert issue.title_en in response.text and "Issue number" not in response.text
+    response = client.get(reverse("advocacy:list"), {"q": "ស្ដារ"})
+    assert issue.title_en in response.text and "Issue number" not in response.text
+    response = client.get(reverse("advocacy:list"), {"district": "junk", "province": "junk", "year": "x"})
+    assert response.status_code == 200
+
+
+def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    client = login(world.officer)
+    make_issues(world.cbo, 2)
+    few = _queries(client, reverse("advocacy:list"))
+    for issue in make_issues(world.cbo, 60):
+        make_update(issue, D(2023, 6, 1), Status.IN_DIALOGUE)
+        make_update(issue, D(2023, 7, 1), Status.SOLVED, confirmed=False)
+    assert _queries(client, reverse("advocacy:list")) == few
+    with django_assert_max_num_queries(12):
+        client.get(reverse("advocacy:list"))
+
+
+# ---- create and edit -------------------------------------------------------------------------------------
+
+def _issue_form(**values):
+    data = {"issue_id": "ISS-KT-002", "title_en": "Stop electric fishing", "title_km": "", "topic": "fishery",
+            "description": "", "duty_bearer_level": "district", "duty_bearer": "Sandan district",
+            "raised_on": "2023-04-01"}
+    data.update(values)
+    return data
+
+
+def test_create(world):
+    url = reverse("advocacy:create", args=[world.cbo.pk])
+    response = login(world.officer).post(url, _issue_form())
+    issue = Issue.objects.get(issue_id="ISS-KT-002")
+    assert response.status_code == 302 and response.url == reverse("advocacy:detail", args=[issue.pk])
+    assert AuditEntry.objects.filter(object_type="advocacy.issue", action="create").exists()
+    _assert_scoped_get(world, url)
+    assert login(world.cbo_user).get(url).status_code == 403
+
+
+def test_create_refuses_a_second_open_main_issue_with_a_clear_message(world, issue):
+    url = reverse("advocacy:create", args=[world.cbo.pk])
+    response = login(world.officer).post(url, _issue_form(is_main="on"))
+    assert response.status_code == 200 and not Issue.objects.filter(issue_id="ISS-KT-002").exists()
+    assert "already has an open main issue" in response.text and "ISS-KT-001" in response.text
+
+
+def test_edit(world, issue):
+    url = reverse("advocacy:edit", args=[issue.pk])
+    data = _issue_form(issue_id=issue.issue_id, title_en="Restore the canals", raised_on="2022-03-01",
+                       is_main="on", is_public="on")
+    assert login(world.officer).post(url, data).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title_en == "Restore the canals" and issue.is_public
+    _assert_scoped_get(world, url)
+    assert login(world.cbo_user).get(url).status_code == 403
+
+
+# ---- detail ----------------------------------------------------------------------------------------------
+
+def test_detail(world, issue):
+    url = reverse("advocacy:detail", args=[issue.pk])
+    _assert_scoped_get(world, url, allowed=("officer", "me_officer", "cbo_user"))
+    assert login(world.officer).get(reverse("advocacy:detail", args=[999999])).status_code == 404
+
+
+def test_detail_tells_the_story(world, issue):
+    event = make_event(issue, day=D(2022, 5, 10))
+    make_update(issue, D(2022, 5, 10), Status.IN_DIALOGUE, event=event, note="The council listened.",
+                evidence="https://example.org/minutes")
+    Commitment.objects.create(issue=issue, made_on=D(2022, 5, 10), authority="Kleng commune council",
+                              promise="Restore 750 m of canal")
+    issue_status_refresh(issue=issue)
+    text = login(world.officer).get(reverse("advocacy:detail", args=[issue.pk])).text
+    for expected in ("2022-03-01", "district dialogue meeting", "The council listened.",
+                     'href="https://example.org/minutes"', "Restore 750 m of canal", "Kleng", "in dialogue"):
+        assert expected in text, expected
+
+
+def test_detail_query_count_does_not_grow_with_updates_and_events(world, issue, django_assert_max_num_queries):
+    client = login(world.officer)
+    url = reverse("advocacy:detail", args=[issue.pk])
+    few = _queries(client, url)
+    for n in range(30):
+        event = make_event(issue, event_id=f"EV-{n}", day=D(2022, 4, 1) + dt.timedelta(days=n))
+        make_update(issue, event.date, Status.IN_DIALOGUE, event=event, posted_by=world.officer,
+                    confirmed=n % 3 != 0)
+        Commitment.objects.create(issue=issue, made_on=event.date, authority="Council", promise="x", event=event)
+    assert _queries(client, url) == few
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+# ---- updates ---------------------------------------------------------------------------------------------
+
+def test_staff_update_counts_at_once(world, issue):
+    event = make_event(issue)
+    url = reverse("advocacy:update_create", args=[issue.pk])
+    upload = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
+    response = login(world.officer).post(url, {
+        "status": "in_dialogue", "date": "2022-05-10", "note": "Raised at the dialogue", "evidence": "",
+        "event": event.pk, "people_benefited": "", "people_benefited_female": "", "evidence_file": upload})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    update = issue.updates.get()
+    assert issue.status == Status.IN_DIALOGUE and update.confirmed and update.event == event
+    evidence = reverse("advocacy:update_evidence", args=[issue.pk, update.pk])
+    assert b"".join(login(world.officer).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
+    assert login(world.outsider).get(evidence).status_code == 404
+    assert_login_redirect(anonymous().get(evidence))
+
+
+def test_update_form_offers_only_the_events_that_raised_the_issue(world, issue):
+    make_event(issue, event_id="EV-RAISED", title="Raised here")
+    make_event(event_id="EV-ELSEWHERE", day=D(2022, 6, 1), type="training")
+    text = login(world.officer).get(reverse("advocacy:update_create", args=[issue.pk])).text
+    assert "district dialogue meeting" in text and "training" not in text
+
+
+def test_representatives_update_waits_for_confirmation(world, issue):
+    url = reverse("advocacy:update_create", args=[issue.pk])
+    response = login(world.cbo_user).post(url, {"status": "solved", "date": "2023-05-01", "note": "Canal dug"})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    update = issue.updates.get()
+    assert issue.status == Status.RAISED and not update.confirmed
+    text = login(world.cbo_user).get(reverse("advocacy:detail", args=[issue.pk])).text
+    assert "awaiting confirmation" in text.lower()
+    staff_text = login(world.officer).get(reverse("advocacy:detail", args=[issue.pk])).text
+    assert reverse("advocacy:update_confirm", args=[issue.pk, update.pk]) in staff_text
+
+    confirm = reverse("advocacy:update_confirm", args=[issue.pk, update.pk])
+    assert login(world.cbo_user).post(confirm).status_code == 403
+    assert login(world.outsider).post(confirm).status_code == 404
+    assert login(world.other_cbo_user).post(confirm).status_code == 404
+    assert_login_redirect(anonymous().post(confirm))
+    assert login(world.officer).get(confirm).status_code == 405
+    assert login(world.officer).post(confirm).status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == Status.SOLVED
+
+
+def test_reject(world, issue):
+    update = make_update(issue, D(2023, 5, 1), Status.SOLVED, confirmed=False, posted_by=world.cbo_user)
+    url = reverse("advocacy:update_reject", args=[issue.pk, update.pk])
+    assert login(world.cbo_user).post(url).status_code == 403
+    assert login(world.outsider).post(url).status_code == 404
+    assert_login_redirect(anonymous().post(url))
+    assert login(world.officer).post(url, {"reason": "Not yet dug"}).status_code == 302
+    assert not IssueUpdate.objects.filter(pk=update.pk).exists()
+    assert "Not yet dug" in AuditEntry.objects.get(action="delete").summary
+
+
+def test_update_create_access(world, issue):
+    url = reverse("advocacy:update_create", args=[issue.pk])
+    _assert_scoped_get(world, url, allowed=("officer", "me_officer", "cbo_user"))
+
+
+def test_update_form_errors_are_shown(world, issue):
+    url = reverse("advocacy:update_create", args=[issue.pk])
+    response = login(world.officer).post(url, {"status": "solved", "date": "2021-01-01"})
+    assert response.status_code == 200 and "after this date" in response.text
+    assert not issue.updates.exists()
+
+
+# ---- commitments -----------------------------------------------------------------------------------------
+
+def test_commitment_create_and_kept(world, issue):
+    url = reverse("advocacy:commitment_create", args=[issue.pk])
+    _assert_scoped_get(world, url)
+    assert login(world.cbo_user).get(url).status_code == 403
+    response = login(world.officer).post(url, {"made_on": "2022-05-10", "authority": "Kleng commune council",
+                                               "promise": "Restore the canal", "due_on": ""})
+    assert response.status_code == 302
+    commitment = issue.commitments.get()
+    kept = reverse("advocacy:commitment_kept", args=[issue.pk, commitment.pk])
+    assert login(world.cbo_user).post(kept, {"kept_on": "2024-01-01"}).status_code == 403
+    assert login(world.outsider).post(kept, {"kept_on": "2024-01-01"}).status_code == 404
+    assert_login_redirect(anonymous().post(kept, {"kept_on": "2024-01-01"}))
+    assert login(world.officer).post(kept, {"kept_on": "2024-01-01"}).status_code == 302
+    commitment.refresh_from_db()
+    assert commitment.kept_on == D(2024, 1, 1)
+
+
+# ---- public pages ----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def public_issue(world, issue):
+    """A public issue of a public CBO, with everything personal the database can hold around it."""
+    world.cbo.is_public = True
+    world.cbo.save()
+    issue.is_public = True
+    issue.save()
+    poster = world.cbo_user
+    poster.username, poster.first_name, poster.last_name = "chanthy.poster", "Chanthy", "Poster"
+    poster.save()
+    world.officer.username = "sokunthea.confirmer"
+    world.officer.save()
+    event = make_event(issue, day=D(2022, 5, 10), title="Dialogue with Sar Mol")
+    make_update(issue, D(2022, 5, 10), Status.IN_DIALOGUE, event=event, note="Raised at the district dialogue.",
+                evidence="https://example.org/minutes", posted_by=poster, confirmed_by=world.officer)
+    make_update(issue, D(2023, 5, 1), Status.SOLVED, posted_by=world.officer, confirmed_by=world.officer,
+                people_benefited=300, people_benefited_female=160)
+    make_update(issue, D(2024, 2, 1), Status.IN_DIALOGUE, posted_by=world.officer, confirmed_by=world.officer)
+    make_update(issue, D(2024, 3, 1), Status.DROPPED, confirmed=False, posted_by=poster, note="Unconfirmed note")
+    issue_status_refresh(issue=issue)
+    return issue
+
+
+PERSONAL = ["Sar Mol", "012345678", "@sarmol", "1972", "P-001", "chanthy.poster", "Chanthy", "sokunthea",
+            "Unconfirmed note"]
+
+
+def _assert_small_and_private(response):
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) < 100 * 1024 and "<script" not in html
+    for personal in PERSONAL:
+        assert personal not in html, personal
+
+
+def test_public_pages_tell_the_story_and_nothing_personal(world, public_issue):
+    for client in (anonymous(), login(world.officer), Client()):
+        response = client.get(reverse("advocacy:public_list"))
+        _assert_small_and_private(response)
+        response = client.get(reverse("advocacy:public_detail", args=[public_issue.pk]))
+        _assert_small_and_private(response)
+        response = client.get(reverse("cbos:public_detail", args=[world.cbo.pk]))
+        _assert_small_and_private(response)
+    text = anonymous().get(reverse("advocacy:public_detail", args=[public_issue.pk])).text
+    for expected in ("2022-05-10", "2023-05-01", "2024-02-01", "district dialogue meeting", "Sandan",
+                     "Raised at the district dialogue.", 'href="https://example.org/minutes"', "solved",
+                     "300 people benefited"):
+        assert expected in text, expected
+    assert "awaiting confirmation" not in text and "dropped" not in text
+
+
+def test_public_pages_hide_private_issues_and_issues_of_private_cbos(world, public_issue):
+    private = make_issue(world.cbo, "ISS-PRIVATE", title_en="A private matter")
+    of_private_cbo = make_issue(world.other_cbo, "ISS-KR", title_en="Forest matter", is_public=True)
+    client = anonymous()
+    text = client.get(reverse("advocacy:public_list")).text
+    assert public_issue.title_en in text and "A private matter" not in text and "Forest matter" not in text
+    for hidden in (private, of_private_cbo):
+        assert client.get(reverse("advocacy:public_detail", args=[hidden.pk])).status_code == 404
+    assert "A private matter" not in client.get(reverse("cbos:public_detail", args=[world.cbo.pk])).text
+
+
+def test_public_list_filters_and_searches(world, public_issue):
+    client = anonymous()
+    assert public_issue.title_en in client.get(reverse("advocacy:public_list"), {"q": "បឹងប្រាំង"}).text
+    assert public_issue.title_en in client.get(reverse("advocacy:public_list"), {"q": "canal"}).text
+    assert public_issue.title_en not in client.get(reverse("advocacy:public_list"), {"topic": "land"}).text
+    assert public_issue.title_en in client.get(reverse("advocacy:public_list"), {"status": "open"}).text
+    assert "pending" not in client.get(reverse("advocacy:public_list")).text
+
+
+def test_public_query_counts_do_not_grow_with_rows(world, public_issue, django_assert_max_num_queries):
+    client = anonymous()
+    list_url, detail_url = reverse("advocacy:public_list"), reverse("advocacy:public_detail", args=[public_issue.pk])
+    few_list, few_detail = _queries(client, list_url), _queries(client, detail_url)
+    for cbo in make_cbos(5, is_public=True):
+        make_issues(cbo, 12, is_public=True)
+    for n in range(20):
+        day = D(2024, 3, 2) + dt.timedelta(days=n)
+        make_update(public_issue, day, Status.IN_DIALOGUE if n % 2 else Status.PARTLY_SOLVED)
+        make_event(public_issue, event_id=f"EV-P-{n}", day=day)
+    assert _queries(client, list_url) == few_list
+    assert _queries(client, detail_url) == few_detail
+    with django_assert_max_num_queries(8):
+        client.get(list_url)
+    with django_assert_max_num_queries(8):
+        client.get(detail_url)

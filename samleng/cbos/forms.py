@@ -1,0 +1,121 @@
+"""Forms of the CBO pages. They read and shape input only: the rules live in services.py, which raise
+ValidationError by field name (the field names here are the services' keyword arguments)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from samleng.cbos.models import CBO, Representative
+from samleng.places.forms import PlaceField
+from samleng.places.models import Place
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def place_label(place: Place, with_parent: bool = False) -> str:
+    """A place's name in the page's language (the other one when it has none)."""
+    km = (get_language() or "").startswith("km")
+    name = (place.name_km or place.name_en) if km else (place.name_en or place.name_km)
+    if with_parent and place.parent_id:
+        return f"{name} ({place_label(place.parent)})"
+    return name
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """A place of one level of the gazetteer. Any place of the level is accepted (services say, in plain
+    words, when it does not lie in the province or district given), but the select lists only the places
+    of the area known so far (show_only), so that it stays short on a phone without JavaScript. The filters
+    of the list pages use it; the record forms use places.forms.PlaceField (typed names and codes)."""
+
+    def __init__(self, level: int, *, with_parent: bool = False, **kwargs):
+        self.with_parent = with_parent
+        super().__init__(queryset=Place.objects.filter(level=level), **kwargs)
+
+    def label_from_instance(self, place: Place) -> str:
+        return place_label(place, self.with_parent)
+
+    def show_only(self, places) -> None:
+        self.widget.choices = [("", self.empty_label or "")] + [
+            (p.pk, self.label_from_instance(p)) for p in places.select_related("parent", "parent__parent")
+        ]
+
+
+def known_place(values, name: str, level: int) -> Place | None:
+    """The place a form has so far in `name` (bound data, initial value or instance), or None."""
+    value = values.get(name)
+    if isinstance(value, Place):
+        return value
+    try:
+        return Place.objects.filter(level=level, pk=int(value)).first() if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has that field, on top of the
+    form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class CBOForm(forms.ModelForm):
+    """Register or change a CBO. Places are typed (a name in Khmer or English, or the code) and looked for
+    within the place above them, so no list of 14,576 villages is ever sent to a phone."""
+
+    province = PlaceField(level=Place.Level.PROVINCE, label=_("Province"))
+    district = PlaceField(level=Place.Level.DISTRICT, parent_field="province", label=_("District"))
+    commune = PlaceField(level=Place.Level.COMMUNE, parent_field="district", label=_("Commune"), required=False)
+    village = PlaceField(level=Place.Level.VILLAGE, parent_field="commune", label=_("Village"), required=False)
+
+    class Meta:
+        model = CBO
+        fields = ["cbo_id", "name_en", "name_km", "type", "province", "district", "commune", "village",
+                  "established_on", "joined_on", "members_total", "members_female", "committee_total",
+                  "committee_female", "area_ha", "is_public"]
+        widgets = {"established_on": DATE_INPUT, "joined_on": DATE_INPUT}
+
+
+class RepresentativeForm(forms.ModelForm):
+    """A person who represents a CBO: personal data, shown only to staff whose scope covers the CBO."""
+
+    class Meta:
+        model = Representative
+        fields = ["person_id", "full_name", "sex", "birth_year", "role", "indigenous", "disability", "phone",
+                  "telegram", "consent_on"]
+        widgets = {
+            "consent_on": DATE_INPUT,
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "telegram": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+
+class CBOFilterForm(forms.Form):
+    """The filters of a CBO list (GET). Invalid values are dropped, not reported: a filter is a link."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
+                                empty_label=_("all provinces"))
+    district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,
+                                empty_label=_("all districts"))
+    type = forms.ChoiceField(label=_("Type"), required=False,
+                             choices=[("", _("all types")), *CBO.Type.choices])
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None,
+                                  help_text=_("joined the programme or established"))
+
+    def __init__(self, data, *, choices: dict, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["province"].show_only(Place.objects.filter(level=Place.Level.PROVINCE))
+        self.fields["district"].widget.choices = [("", _("all districts"))] + [
+            (p.pk, place_label(p, with_parent=True)) for p in choices["districts"]
+        ]
+        self.fields["year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
+
+    @property
+    def filters(self) -> dict:
+        """The valid filters (an invalid one is left out rather than emptying the list)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

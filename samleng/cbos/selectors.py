@@ -1,0 +1,127 @@
+"""Reads of CBOs and their people. Every list is filtered in the database by accounts.access, and runs the
+same few queries whatever the number of rows.
+
+This app sits left of `advocacy` in the design's picture, so it does not import it: a CBO's issues are read
+through the reverse relation `cbo.issues` and the model reached from it."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from samleng.accounts.access import cbo_scope, issue_scope
+from samleng.cbos.models import CBO, Representative
+from samleng.core.khmer import search_terms
+from samleng.places.models import Place
+
+PAGE_SIZE = 50
+
+_Issue = CBO._meta.get_field("issues").related_model
+
+
+def search_filter(query: str, field: str = "search_text") -> Q:
+    """Records whose segmented search text holds every word of `query` (core.khmer.search_terms): Khmer
+    is written without spaces, so both sides are segmented the same way and each word is looked for."""
+    condition = Q()
+    for term in search_terms(query or ""):
+        condition &= Q(**{f"{field}__contains": term})
+    return condition
+
+
+def _issue_count(user, **extra) -> Subquery:
+    """The number of a CBO's issues `user` may see (public ones only for the public), as a subquery."""
+    issues = (_Issue.objects.filter(issue_scope(user), cbo=OuterRef("pk"), **extra)
+              .order_by().values("cbo").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(issues, output_field=IntegerField()), 0)
+
+
+def cbo_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[CBO]:
+    """The CBOs `user` may see (accounts.access.cbo_scope: public ones for the anonymous), filtered by
+    `province`, `district` (Place or pk), `type`, `year` (joined the programme or established that year) and
+    `q` (words of the names, Khmer or English, or of the id), each with `issue_count` (visible issues)."""
+    filters = filters or {}
+    cbos = CBO.objects.filter(cbo_scope(user))
+    if filters.get("province"):
+        cbos = cbos.filter(province=filters["province"])
+    if filters.get("district"):
+        cbos = cbos.filter(district=filters["district"])
+    if filters.get("type"):
+        cbos = cbos.filter(type=filters["type"])
+    if filters.get("year"):
+        year = int(filters["year"])
+        cbos = cbos.filter(Q(joined_on__year=year) | Q(established_on__year=year))
+    if filters.get("q"):
+        cbos = cbos.filter(search_filter(filters["q"]))
+    return (cbos.select_related("province", "district", "commune")
+            .annotate(issue_count=_issue_count(user))
+            .order_by("name_en", "pk"))
+
+
+def cbo_filter_choices(user, province=None) -> dict[str, list]:
+    """What the filter selects offer: the districts and years where `user` has CBOs to find (two queries),
+    so nobody picks a filter that can only give an empty page."""
+    cbos = CBO.objects.filter(cbo_scope(user))
+    districts = Place.objects.filter(level=Place.Level.DISTRICT, pk__in=cbos.values("district"))
+    if province:
+        districts = districts.filter(parent=province)
+    years = {
+        year for pair in cbos.order_by().values_list("joined_on__year", "established_on__year").distinct()
+        for year in pair if year
+    }
+    return {"districts": list(districts.select_related("parent")), "years": sorted(years, reverse=True)}
+
+
+def representative_counts(cbo: CBO) -> dict[str, int]:
+    """How many people represent the CBO, by sex, role and group: what those who may not see the people
+    themselves see (one query)."""
+    return Representative.objects.filter(cbo=cbo).aggregate(
+        total=Count("pk"),
+        female=Count("pk", filter=Q(sex=Representative.Sex.FEMALE)),
+        male=Count("pk", filter=Q(sex=Representative.Sex.MALE)),
+        other=Count("pk", filter=Q(sex=Representative.Sex.OTHER)),
+        leaders=Count("pk", filter=Q(role=Representative.Role.LEADER)),
+        committee=Count("pk", filter=Q(role=Representative.Role.COMMITTEE)),
+        indigenous=Count("pk", filter=Q(indigenous=True)),
+        disability=Count("pk", filter=Q(disability=True)),
+    )
+
+
+def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
+    """What a CBO's page shows to `user`:
+    - `people`: its representatives, only when `with_people` (the view decides with
+      accounts.access.can_see_personal and writes the view to the audit log); otherwise None;
+    - `people_counts`: representative_counts (numbers only);
+    - `issues`: the issues `user` may see, each with its cached `status`, `last_update_on` (latest confirmed
+      update) and `pending_updates` (awaiting confirmation);
+    - `issue_counts`: total, open, main, people affected, events (distinct events where the issues were
+      raised).
+    Five queries at most, whatever the number of people and issues."""
+    issues_qs = cbo.issues.filter(issue_scope(user))
+    issues = list(
+        issues_qs.annotate(
+            last_update_on=Max("updates__date", filter=Q(updates__confirmed=True)),
+            pending_updates=Count("updates", filter=Q(updates__confirmed=False)),
+        ).order_by("-raised_on", "issue_id")
+    )
+    issue_counts = {
+        "total": len(issues),
+        "open": sum(1 for i in issues if i.is_open),
+        "main": sum(1 for i in issues if i.is_main),
+        "people_affected": sum(i.people_affected or 0 for i in issues),
+        "events": issues_qs.aggregate(n=Count("events_raised_at", distinct=True))["n"] if issues else 0,
+    }
+    return {
+        "cbo": cbo,
+        "people": list(Representative.objects.filter(cbo=cbo).order_by("full_name", "pk")) if with_people else None,
+        "people_counts": representative_counts(cbo),
+        "issues": issues,
+        "issue_counts": issue_counts,
+    }
+
+
+def cbo_totals(cbos: QuerySet[CBO]) -> dict[str, int]:
+    """Members and women members over a list of CBOs (for a list page's summary line), in one query."""
+    totals = cbos.order_by().aggregate(cbos=Count("pk"), members=Sum("members_total"),
+                                       women=Sum("members_female"))
+    return {k: v or 0 for k, v in totals.items()}

@@ -1,0 +1,351 @@
+"""Every write to this app's records. Keyword-only, typed functions that run in a transaction, named
+`<thing>_<verb>`, and write to the audit log.
+
+Two sections: single records (the staff pages use them), and many records at once (`<thing>_upsert_many`,
+which the workbook import uses: bulk inserts and updates, no per-row queries)."""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samleng.cbos.models import CBO, Representative
+from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.khmer import normalize, search_text
+from samleng.places.models import Place
+
+# ---- single records ---------------------------------------------------------------------------------
+
+#: The fields of a CBO that staff set; search_text and the timestamps are derived.
+CBO_FIELDS = frozenset({
+    "cbo_id", "name_en", "name_km", "type", "province", "district", "commune", "village", "established_on",
+    "members_total", "members_female", "committee_total", "committee_female", "area_ha", "joined_on", "is_public",
+})
+REPRESENTATIVE_FIELDS = frozenset({
+    "person_id", "full_name", "sex", "birth_year", "indigenous", "disability", "role", "phone", "telegram",
+    "consent_on",
+})
+_TEXT_FIELDS = frozenset({"cbo_id", "name_en", "name_km", "person_id", "full_name", "phone", "telegram"})
+# Phone and Telegram id are encrypted at rest: the audit log says that they changed, never their values,
+# or the log would become a clear-text copy of them.
+_SECRET_FIELDS = frozenset({"phone", "telegram"})
+_HIDDEN = "(hidden)"
+
+
+def cbo_search_text(cbo: CBO) -> str:
+    """What a CBO is found by: its id and its names in both languages, segmented (core.khmer)."""
+    return search_text(cbo.cbo_id, cbo.name_en, cbo.name_km)
+
+
+def _prepared(values: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    unknown = set(values) - allowed
+    if unknown:  # a programming error, not a user's: fail loudly
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    return {k: normalize(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in values.items()}
+
+
+def _created(values: Mapping[str, Any]) -> dict[str, list]:
+    """The audit changes of a new record: every field given, from nothing."""
+    return changed_fields(SimpleNamespace(**dict.fromkeys(values)), values)
+
+
+def _hide_secrets(changes: dict[str, list]) -> dict[str, list]:
+    return {
+        k: [None if old in (None, "") else _HIDDEN, None if new in (None, "") else _HIDDEN]
+        if k in _SECRET_FIELDS else [old, new]
+        for k, (old, new) in changes.items()
+    }
+
+
+def _raise_errors(instance, extra: dict[str, str]) -> None:
+    """Django's own validation of the fields (choices, lengths, unique ids) plus our rules, all at once."""
+    errors: dict[str, list] = {}
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+    for name, message in extra.items():
+        errors.setdefault(name, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _cbo_rules(cbo: CBO) -> dict[str, str]:
+    """A CBO's places must nest (village in commune in district in province), and women are among members."""
+    errors = {}
+    chain = [("province", Place.Level.PROVINCE, None), ("district", Place.Level.DISTRICT, "province"),
+             ("commune", Place.Level.COMMUNE, "district"), ("village", Place.Level.VILLAGE, "commune")]
+    for name, level, parent_field in chain:
+        place = getattr(cbo, name) if getattr(cbo, f"{name}_id") else None
+        if place is None:
+            continue
+        parent = getattr(cbo, parent_field) if parent_field and getattr(cbo, f"{parent_field}_id") else None
+        if place.level != level:
+            errors[name] = _("%(place)s is not a %(level)s.") % {"place": place, "level": Place.Level(level).label}
+        elif parent_field and parent is None:
+            errors[name] = _("Give the %(parent)s as well.") % {"parent": Place.Level(level - 1).label}
+        elif parent is not None and place.parent_id != parent.pk:
+            errors[name] = _("%(place)s is not in %(parent)s.") % {"place": place, "parent": parent}
+    for female, total in (("members_female", "members_total"), ("committee_female", "committee_total")):
+        if getattr(cbo, female) is not None and getattr(cbo, total) is not None and \
+                getattr(cbo, female) > getattr(cbo, total):
+            errors[female] = _("There cannot be more women than people in all.")
+    return errors
+
+
+@transaction.atomic
+def cbo_create(
+    *, user, cbo_id: str, name_en: str, type: str, province: Place, district: Place, name_km: str = "",
+    commune: Place | None = None, village: Place | None = None, established_on: dt.date | None = None,
+    members_total: int | None = None, members_female: int | None = None, committee_total: int | None = None,
+    committee_female: int | None = None, area_ha: Decimal | None = None, joined_on: dt.date | None = None,
+    is_public: bool = False,
+) -> CBO:
+    """Register a CBO. Raises ValidationError (by field) when a value is wrong or the id is taken."""
+    given = dict(locals())  # first statement: the arguments, and nothing else yet
+    values = _prepared({k: v for k, v in given.items() if k in CBO_FIELDS}, CBO_FIELDS)
+    cbo = CBO(**values)
+    cbo.search_text = cbo_search_text(cbo)
+    _raise_errors(cbo, _cbo_rules(cbo))
+    cbo.save()
+    audit_record(user=user, action=Action.CREATE, obj=cbo, summary=f"CBO {cbo.cbo_id} registered",
+                 changes=_created(values))
+    return cbo
+
+
+@transaction.atomic
+def cbo_update(*, user, cbo: CBO, data: Mapping[str, Any]) -> CBO:
+    """Change some fields of a CBO (`data`: field name -> new value, names from CBO_FIELDS). The record is
+    read again under a lock, so the audit log compares with what was stored, not with a form's copy."""
+    values = _prepared(data, CBO_FIELDS)
+    current = CBO.objects.select_for_update().get(pk=cbo.pk)
+    changes = changed_fields(current, values)
+    if not changes:
+        return current
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.search_text = cbo_search_text(current)
+    _raise_errors(current, _cbo_rules(current))
+    current.save()
+    audit_record(user=user, action=Action.UPDATE, obj=current, summary=f"CBO {current.cbo_id} changed",
+                 changes=changes)
+    return current
+
+
+def _representative_rules(representative: Representative) -> dict[str, str]:
+    errors = {}
+    this_year = timezone.localdate().year
+    if representative.birth_year is not None and not 1900 <= representative.birth_year <= this_year:
+        errors["birth_year"] = _("Give a year between 1900 and %(year)s.") % {"year": this_year}
+    if representative.consent_on and representative.consent_on > timezone.localdate():
+        errors["consent_on"] = _("This date is in the future.")
+    return errors
+
+
+@transaction.atomic
+def representative_create(
+    *, user, cbo: CBO, person_id: str, full_name: str, sex: str, birth_year: int | None = None,
+    indigenous: bool = False, disability: bool = False, role: str = "", phone: str = "", telegram: str = "",
+    consent_on: dt.date | None = None,
+) -> Representative:
+    """Add a person who represents `cbo`. Personal data: the audit log keeps who added whom, not the phone
+    or Telegram id."""
+    given = dict(locals())  # first statement: the arguments, and nothing else yet
+    values = _prepared({k: v for k, v in given.items() if k in REPRESENTATIVE_FIELDS}, REPRESENTATIVE_FIELDS)
+    representative = Representative(cbo=cbo, **values)
+    _raise_errors(representative, _representative_rules(representative))
+    representative.save()
+    audit_record(user=user, action=Action.CREATE, obj=representative,
+                 summary=f"representative {representative.person_id} of CBO {cbo.cbo_id} added",
+                 changes=_hide_secrets(_created(values)))
+    return representative
+
+
+@transaction.atomic
+def representative_update(*, user, representative: Representative, data: Mapping[str, Any]) -> Representative:
+    """Change some fields of a representative (names from REPRESENTATIVE_FIELDS)."""
+    values = _prepared(data, REPRESENTATIVE_FIELDS)
+    current = Representative.objects.select_for_update().select_related("cbo").get(pk=representative.pk)
+    changes = changed_fields(current, values)
+    if not changes:
+        return current
+    for name, value in values.items():
+        setattr(current, name, value)
+    _raise_errors(current, _representative_rules(current))
+    current.save()
+    audit_record(user=user, action=Action.UPDATE, obj=current,
+                 summary=f"representative {current.person_id} of CBO {current.cbo.cbo_id} changed",
+                 changes=_hide_secrets(changes))
+    return current
+
+
+@transaction.atomic
+def representative_delete(*, user, representative: Representative) -> None:
+    """Remove a representative, with their attendance records (they go with the person)."""
+    summary = f"representative {representative.person_id} of CBO {representative.cbo.cbo_id} removed"
+    audit_record(user=user, action=Action.DELETE, obj=representative, summary=summary)
+    representative.delete()
+
+
+
+# ---- many records (workbook import) -----------------------------------------------------------------
+
+# This section's own imports: the file is shared with the single-records section above, whose imports stay
+# as their author wrote them.
+import itertools  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+from django.db import models  # noqa: E402
+
+
+@dataclass
+class UpsertResult:
+    """What a `*_upsert_many` did: how many records it created and updated and, unless asked not to keep
+    them, the primary key of every record it was given and the keys of those it created or changed, by
+    record key (the id, such as a cbo_id, or a tuple when several fields identify a record)."""
+
+    created: int = 0
+    updated: int = 0
+    pks: dict = field(default_factory=dict)
+    changed: set = field(default_factory=set)
+
+
+@lru_cache(maxsize=200_000)
+def _token_search_text(token: str) -> str:
+    return search_text(token)
+
+
+def bulk_search_text(*parts: str) -> str:
+    """Exactly core.khmer.search_text(*parts), remembered word by word. Segmenting Khmer takes a third of a
+    millisecond per name, and the names of a workbook share most of their words. (search_text splits on
+    spaces before it segments, so segmenting each space-separated token apart gives the same words.)"""
+    return " ".join(words for part in parts if part for token in normalize(part).split()
+                    if (words := _token_search_text(token)))
+
+
+def _audit_key(key) -> str:
+    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+_AUDIT_LIMIT = 500  # records named in a bulk audit entry; the counts are always complete
+
+
+@transaction.atomic
+def records_upsert_many(
+    *, user, model: type[models.Model], key: tuple[str, ...], rows: Iterable[Mapping[str, Any]],
+    derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None, derive_from: tuple[str, ...] = (),
+    on_create: Mapping[str, Any] | None = None, keep_keys: bool = True, batch_size: int = 2000,
+) -> UpsertResult:
+    """Create or update many records of `model` at once, matched on the `key` fields: the engine of every
+    `*_upsert_many` (cbos, advocacy, engagement).
+
+    `rows` gives field values by attribute name (`province_id`, not `province`), the key fields included; a
+    field a row leaves out keeps its stored value, so a sheet without a column changes nothing of it. A
+    record is written only when a value differs from the stored one: upserting the same rows twice changes
+    nothing the second time. `derive` computes derived fields (search_text) from a record's values, the
+    stored ones completed by the row's, whenever one of `derive_from` changes. `on_create` adds values to new
+    records only. Rows are read `batch_size` at a time: one SELECT, one bulk INSERT and one bulk UPDATE per
+    batch, whatever the number of rows, and never all the rows in memory at once. One audit entry says
+    what changed (the counts, and which records, up to 500 of them: field names, never values)."""
+    result = UpsertResult()
+    stamp = "updated_at" if any(f.name == "updated_at" for f in model._meta.concrete_fields) else None
+    defaults = {f: model._meta.get_field(f).get_default() for f in derive_from}
+    audit: dict[str, Any] = {"created": [], "updated": {}}
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, batch_size)):
+        _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create or {}, stamp, result, audit,
+                      keep_keys, batch_size)
+    if result.created or result.updated:
+        audit_record(
+            user=user, action=Action.UPDATE if result.updated else Action.CREATE,
+            object_type=model._meta.label_lower,
+            summary=f"{model._meta.verbose_name_plural}: {result.created} created, {result.updated} updated "
+                    "at once (workbook import)",
+            changes={"created_count": result.created, "updated_count": result.updated, **audit},
+        )
+    return result
+
+
+def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, stamp, result, audit, keep_keys,
+                  batch_size) -> None:
+    single = len(key) == 1
+    fields = list(dict.fromkeys(f for row in chunk for f in row if f not in key))
+    read = list(dict.fromkeys([*key, *fields, *derive_from]))
+    # Every key field narrows the query, so that the rows read back are (nearly) those of the batch even
+    # when the workbook's rows come in no particular order.
+    lookup = {f"{name}__in": {row[name] for row in chunk} for name in key}
+    existing = {}
+    for pk, *values in model.objects.filter(**lookup).values_list("pk", *read):
+        record = dict(zip(read, values, strict=True))
+        existing[record[key[0]] if single else tuple(record[k] for k in key)] = (pk, record)
+    new, changed = [], {}
+    for row in chunk:
+        record_key = row[key[0]] if single else tuple(row[k] for k in key)
+        found = existing.get(record_key)
+        if found is None:
+            values = {**on_create, **row}
+            if derive:
+                values.update(derive({**defaults, **values}))
+            new.append((record_key, model(**values)))
+            continue
+        pk, stored = found
+        if keep_keys:
+            result.pks[record_key] = pk
+        diff = [f for f, value in row.items() if stored[f] != value]
+        if not diff:
+            continue
+        values = {f: v for f, v in row.items() if f not in key}
+        if derive and any(f in derive_from for f in diff):
+            values.update(derive({**stored, **row}))
+        if stamp:
+            values[stamp] = timezone.now()
+        changed.setdefault(tuple(values), []).append(model(pk=pk, **values))
+        result.updated += 1
+        if keep_keys:
+            result.changed.add(record_key)
+        if len(audit["updated"]) < _AUDIT_LIMIT:
+            audit["updated"][_audit_key(record_key)] = diff
+    if new:
+        # On SQLite 3.35+ and PostgreSQL the new primary keys come back with the INSERT.
+        model.objects.bulk_create([obj for _key, obj in new], batch_size=batch_size)
+        result.created += len(new)
+        for record_key, obj in new:
+            if keep_keys:
+                result.pks[record_key] = obj.pk
+                result.changed.add(record_key)
+            if len(audit["created"]) < _AUDIT_LIMIT:
+                audit["created"].append(_audit_key(record_key))
+    for update_fields, objs in changed.items():
+        model.objects.bulk_update(objs, list(update_fields), batch_size=batch_size)
+
+
+_CBO_SEARCH_FROM = ("cbo_id", "name_en", "name_km")
+
+
+def cbo_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update CBOs matched on `cbo_id` (the NGO's own key). Each row gives CBO fields by attribute
+    name (`province_id`...), already checked (the workbook import checks every row before it writes any);
+    fields left out keep their values. search_text follows the names, as cbo_search_text makes it. Returns
+    the counts and every CBO's primary key by cbo_id."""
+    return records_upsert_many(
+        user=user, model=CBO, key=("cbo_id",), rows=rows, batch_size=batch_size, derive_from=_CBO_SEARCH_FROM,
+        derive=lambda v: {"search_text": bulk_search_text(*(v[f] for f in _CBO_SEARCH_FROM))},
+    )
+
+
+def representative_upsert_many(
+    *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
+) -> UpsertResult:
+    """Create or update representatives matched on `person_id`; rows give `cbo_id` as the CBO's primary
+    key. Phones and Telegram ids are compared in clear and stored encrypted; the audit entry names the
+    fields that changed, never their values."""
+    return records_upsert_many(user=user, model=Representative, key=("person_id",), rows=rows,
+                               batch_size=batch_size)

@@ -1,0 +1,432 @@
+"""Every write to this app's records. Keyword-only, typed functions that run in a transaction, named
+`<thing>_<verb>`, and write to the audit log.
+
+Two sections: single records (the staff pages use them), and many records at once (`<thing>_upsert_many`,
+which the workbook import uses: bulk inserts and updates, no per-row queries)."""
+
+# ---- single records ---------------------------------------------------------------------------------
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, NotRequired, TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from samleng.accounts.access import cbo_scope, issue_scope
+from samleng.advocacy.models import Issue
+from samleng.cbos.models import Representative
+from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.khmer import normalize
+from samleng.core.khmer import search_text as make_search_text
+from samleng.engagement.models import Attendance, Event, Mechanism, MechanismAssessment, TargetArea
+from samleng.places.models import Place
+
+#: The participant counts that break the total down; none may exceed it.
+BREAKDOWNS = ("participants_female", "participants_youth", "participants_indigenous", "participants_disability")
+
+
+class EventValues(TypedDict):
+    """The fields of an event a person may change (the event id stays what it was created with)."""
+
+    type: NotRequired[str]
+    title: NotRequired[str]
+    date: NotRequired[dt.date]
+    province: NotRequired[Place]
+    district: NotRequired[Place | None]
+    commune: NotRequired[Place | None]
+    authorities_present: NotRequired[bool]
+    participants_total: NotRequired[int | None]
+    participants_female: NotRequired[int | None]
+    participants_youth: NotRequired[int | None]
+    participants_indigenous: NotRequired[int | None]
+    participants_disability: NotRequired[int | None]
+
+
+def event_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with an event's values, by field (empty when nothing is). Also used by whoever writes
+    events in bulk, so that a workbook row and a form obey the same rules."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not values.get("title"):
+        add("title", _("Give the event a title."))
+    if values.get("type") not in Event.Type.values:
+        add("type", _("Choose the type of event."))
+    if not isinstance(values.get("date"), dt.date):
+        add("date", _("Give the date of the event."))
+    province, district, commune = values.get("province"), values.get("district"), values.get("commune")
+    if province is None or province.level != Place.Level.PROVINCE:
+        add("province", _("Choose a province."))
+    elif district is not None and (district.level != Place.Level.DISTRICT or district.parent_id != province.pk):
+        add("district", _("%(district)s is not a district of %(province)s.")
+            % {"district": _place_name(district), "province": _place_name(province)})
+    elif commune is not None and (
+        commune.level != Place.Level.COMMUNE or district is None or commune.parent_id != district.pk
+    ):
+        add("commune", _("%(commune)s is not a commune of %(district)s.")
+            % {"commune": _place_name(commune), "district": _place_name(district) if district else "–"})
+    total = values.get("participants_total")
+    for field in ("participants_total", *BREAKDOWNS):
+        if values.get(field) is not None and values[field] < 0:
+            add(field, _("A number of people cannot be negative."))
+    given = [field for field in BREAKDOWNS if values.get(field) is not None]
+    if given and total is None:
+        add("participants_total", _("Give the total number of participants as well."))
+    for field in given:
+        if total is not None and values[field] > total:
+            add(field, _("This is more than the %(total)s participants in all.") % {"total": total})
+    return errors
+
+
+def _place_name(place: Place) -> str:
+    """A place's name in the language of the page the message will be shown on."""
+    km = (get_language() or "").startswith("km")
+    return (place.name_km or place.name_en) if km else (place.name_en or place.name_km)
+
+
+def _event_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as they are stored: text normalised, and a commune's district filled in when only the
+    commune was given (a commune has one district, so asking for it again only invites mistakes)."""
+    values = dict(values)
+    if "title" in values:
+        values["title"] = normalize(values["title"])
+    commune = values.get("commune")
+    if commune is not None and values.get("district") is None and commune.level == Place.Level.COMMUNE:
+        values["district"] = commune.parent
+    return values
+
+
+def _new_event_id(province: Place, date: dt.date) -> str:
+    """A readable id for an event recorded on a page: EV-<province code>-<date>, numbered when several
+    events of a province fall on the same day. Workbook rows bring their own ids."""
+    base = f"EV-{province.code}-{date:%Y%m%d}"
+    taken = set(Event.objects.filter(event_id__startswith=base).values_list("event_id", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+@transaction.atomic
+def event_create(
+    *, user, type: str, title: str, date: dt.date, province: Place, district: Place | None = None,
+    commune: Place | None = None, authorities_present: bool = False, participants_total: int | None = None,
+    participants_female: int | None = None, participants_youth: int | None = None,
+    participants_indigenous: int | None = None, participants_disability: int | None = None,
+    issues: Iterable[Issue] = (), event_id: str = "",
+) -> Event:
+    """Record an event, with the issues raised at it (only issues `user` may see). `event_id` is made up
+    when not given. Raises ValidationError (by field) when the values do not hold together."""
+    values = _event_values({
+        "type": type, "title": title, "date": date, "province": province, "district": district,
+        "commune": commune, "authorities_present": authorities_present, "participants_total": participants_total,
+        "participants_female": participants_female, "participants_youth": participants_youth,
+        "participants_indigenous": participants_indigenous, "participants_disability": participants_disability,
+    })
+    errors = event_errors(values)
+    event_id = normalize(event_id)
+    if event_id and Event.objects.filter(event_id=event_id).exists():
+        errors.setdefault("event_id", []).append(_("Another event already has this id."))
+    issues = list(issues)
+    if not errors:
+        errors.update(_issue_errors(user, issues))
+    if errors:
+        raise ValidationError(errors)
+    event = Event(event_id=event_id or _new_event_id(province, date), **values)
+    event.search_text = make_search_text(event.title)
+    event.save()
+    event.issues_raised.set(issues)
+    audit_record(
+        user=user, action=Action.CREATE, obj=event, summary=f"{event.event_id}: {event.title}",
+        changes={"issues_raised": sorted(i.issue_id for i in issues)},
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(*, user, event: Event, **changes: Unpack[EventValues]) -> Event:
+    """Change some of an event's values; the others stay as they are. Raises ValidationError (by field)."""
+    unknown = set(changes) - set(EventValues.__annotations__)
+    if unknown:
+        raise TypeError(f"event_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = {name: getattr(event, name) for name in EventValues.__annotations__}
+    changes = _event_values({**changes, "district": changes.get("district", current["district"])}
+                            if "commune" in changes else changes)
+    errors = event_errors({**current, **changes})
+    if errors:
+        raise ValidationError(errors)
+    diff = changed_fields(event, changes)
+    if not diff:
+        return event
+    for name, value in changes.items():
+        setattr(event, name, value)
+    event.search_text = make_search_text(event.title)
+    event.save()
+    audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: {event.title}",
+                 changes=diff)
+    return event
+
+
+def _issue_errors(user, issues: list[Issue]) -> dict[str, list[str]]:
+    visible = set(Issue.objects.filter(issue_scope(user), pk__in=[i.pk for i in issues]).values_list("pk", flat=True))
+    hidden = [i.issue_id for i in issues if i.pk not in visible]
+    if hidden:
+        return {"issues": [_("Unknown issue ids: %(ids)s") % {"ids": ", ".join(sorted(hidden))}]}
+    return {}
+
+
+@transaction.atomic
+def event_issues_set(*, user, event: Event, issues: Iterable[Issue]) -> Event:
+    """Make `issues` the issues raised at `event`, as far as `user` can tell: issues the user may not see
+    are refused, and those already recorded by someone who could see them are kept (a field officer must
+    not erase a colleague's record by not knowing about it)."""
+    issues = list(issues)
+    errors = _issue_errors(user, issues)
+    if errors:
+        raise ValidationError(errors)
+    before = {i.pk: i.issue_id for i in event.issues_raised.all()}
+    visible_before = set(
+        event.issues_raised.filter(issue_scope(user)).values_list("pk", flat=True)
+    )
+    wanted = {i.pk: i.issue_id for i in issues}
+    kept_hidden = set(before) - visible_before
+    after = kept_hidden | set(wanted)
+    if after == set(before):
+        return event
+    event.issues_raised.set(after)
+    added = sorted(wanted[pk] for pk in set(wanted) - set(before))
+    removed = sorted(before[pk] for pk in set(before) - after)
+    audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: issues raised",
+                 changes={"issues_raised": {"added": added, "removed": removed}})
+    return event
+
+
+@transaction.atomic
+def attendance_set(
+    *, user, event: Event, present: Iterable[Representative], spoke: Iterable[Representative] = (),
+) -> Event:
+    """Record who of the representatives `user` may see came to `event`, and who spoke (speaking implies
+    being there). Attendance of representatives outside the user's scope is left as it was."""
+    present, spoke = list(present), list(spoke)
+    spoke_ids = {r.pk for r in spoke}
+    wanted = {r.pk for r in present} | spoke_ids
+    in_scope = set(
+        Representative.objects.filter(cbo_scope(user, prefix="cbo__"), pk__in=wanted).values_list("pk", flat=True)
+    )
+    if wanted - in_scope:
+        raise ValidationError({"present": [_("Some of these representatives are not in your area.")]})
+    mine = {
+        a.representative_id: a
+        for a in Attendance.objects.filter(event=event).filter(
+            representative__in=Representative.objects.filter(cbo_scope(user, prefix="cbo__"))
+        )
+    }
+    removed = [pk for pk in mine if pk not in wanted]
+    added = [Attendance(event=event, representative_id=pk, spoke=pk in spoke_ids) for pk in wanted - set(mine)]
+    changed = [a for pk, a in mine.items() if pk in wanted and a.spoke != (pk in spoke_ids)]
+    for a in changed:
+        a.spoke = a.representative_id in spoke_ids
+    if not (removed or added or changed):
+        return event
+    Attendance.objects.filter(event=event, representative_id__in=removed).delete()
+    Attendance.objects.bulk_create(added)
+    Attendance.objects.bulk_update(changed, ["spoke"])
+    # Person ids, not names, go to the log: the log is read more widely than personal data may be.
+    ids = dict(Representative.objects.filter(pk__in=set(mine) | wanted).values_list("pk", "person_id"))
+    audit_record(
+        user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: attendance",
+        changes={"attendance": {
+            "added": sorted(ids[a.representative_id] for a in added),
+            "removed": sorted(ids[pk] for pk in removed),
+            "spoke": sorted(ids[pk] for pk in spoke_ids),
+        }},
+    )
+    return event
+
+
+class AssessmentValues(TypedDict):
+    district: NotRequired[Place]
+    year: NotRequired[int]
+    mechanism: NotRequired[str]
+    held: NotRequired[bool]
+    diverse_representation: NotRequired[bool]
+    notice_given: NotRequired[bool]
+    minutes_shared: NotRequired[bool]
+    questions_answered: NotRequired[bool]
+    follow_up_done: NotRequired[bool]
+
+
+def _assessment_errors(values: dict[str, Any], exclude_pk: int | None = None) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    district, year, mechanism = values.get("district"), values.get("year"), values.get("mechanism")
+    if district is None or district.level != Place.Level.DISTRICT:
+        errors["district"] = [_("Choose a district.")]
+    if not isinstance(year, int) or not 1990 <= year <= dt.date.today().year + 1:
+        errors["year"] = [_("Give a year between 1990 and next year.")]
+    if mechanism not in Mechanism.values:
+        errors["mechanism"] = [_("Choose the mechanism.")]
+    if not errors:
+        same = MechanismAssessment.objects.filter(district=district, year=year, mechanism=mechanism)
+        if same.exclude(pk=exclude_pk).exists():
+            errors["mechanism"] = [_("This mechanism is already assessed for this district and year.")]
+    return errors
+
+
+@transaction.atomic
+def assessment_create(
+    *, user, district: Place, year: int, mechanism: str, held: bool = False, diverse_representation: bool = False,
+    notice_given: bool = False, minutes_shared: bool = False, questions_answered: bool = False,
+    follow_up_done: bool = False,
+) -> MechanismAssessment:
+    """Assess one mechanism in a district for a year (one assessment per district, year and mechanism)."""
+    values = {
+        "district": district, "year": year, "mechanism": mechanism, "held": held,
+        "diverse_representation": diverse_representation, "notice_given": notice_given,
+        "minutes_shared": minutes_shared, "questions_answered": questions_answered, "follow_up_done": follow_up_done,
+    }
+    errors = _assessment_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    assessment = MechanismAssessment.objects.create(**values)
+    audit_record(user=user, action=Action.CREATE, obj=assessment, summary=f"{district.code} {year} {mechanism}",
+                 changes={name: value for name, value in values.items() if name != "district"})
+    return assessment
+
+
+@transaction.atomic
+def assessment_update(
+    *, user, assessment: MechanismAssessment, **changes: Unpack[AssessmentValues]
+) -> MechanismAssessment:
+    unknown = set(changes) - set(AssessmentValues.__annotations__)
+    if unknown:
+        raise TypeError(f"assessment_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    current = {name: getattr(assessment, name) for name in AssessmentValues.__annotations__}
+    errors = _assessment_errors({**current, **changes}, exclude_pk=assessment.pk)
+    if errors:
+        raise ValidationError(errors)
+    diff = changed_fields(assessment, changes)
+    if not diff:
+        return assessment
+    for name, value in changes.items():
+        setattr(assessment, name, value)
+    assessment.save()
+    audit_record(user=user, action=Action.UPDATE, obj=assessment,
+                 summary=f"{assessment.district.code} {assessment.year} {assessment.mechanism}", changes=diff)
+    return assessment
+
+
+@transaction.atomic
+def target_area_create(
+    *, user, district: Place, from_year: int, to_year: int, programme_code: str = "",
+) -> TargetArea:
+    """Mark a district as targeted by a programme from one year to another (both included)."""
+    programme_code = normalize(programme_code)
+    errors: dict[str, list[str]] = {}
+    if district is None or district.level != Place.Level.DISTRICT:
+        errors["district"] = [_("Choose a district.")]
+    if from_year > to_year:
+        errors["to_year"] = [_("The last year comes before the first.")]
+    elif TargetArea.objects.filter(programme_code=programme_code, district=district, from_year=from_year).exists():
+        errors["from_year"] = [_("This district is already targeted from this year.")]
+    if errors:
+        raise ValidationError(errors)
+    area = TargetArea.objects.create(programme_code=programme_code, district=district, from_year=from_year,
+                                     to_year=to_year)
+    audit_record(user=user, action=Action.CREATE, obj=area,
+                 summary=f"{programme_code} {district.code} {from_year}-{to_year}")
+    return area
+
+
+# ---- many records (workbook import) -----------------------------------------------------------------
+
+# This section's own imports (the file is shared with the single-records section above).
+from collections.abc import Mapping  # noqa: E402
+
+from samleng.cbos.services import UpsertResult, bulk_search_text, records_upsert_many  # noqa: E402
+
+_IN_CHUNK = 2000  # ids per `__in` query
+
+
+@transaction.atomic
+def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update events matched on `event_id`; rows give places by primary key (`province_id`...) and
+    may give `issues_raised`, the primary keys of the issues raised at the event, which then become exactly
+    those (an event whose issues change counts as updated). The caller has checked the rows (event_errors'
+    rules). search_text follows the title, as event_create makes it. Returns the counts and every event's
+    primary key by event_id."""
+    wanted: dict[str, set[int]] = {}
+
+    def without_issues(rows):
+        for row in rows:
+            if "issues_raised" in row:
+                row = dict(row)
+                wanted[row["event_id"]] = set(row.pop("issues_raised"))
+            yield row
+
+    result = records_upsert_many(
+        user=user, model=Event, key=("event_id",), rows=without_issues(rows), batch_size=batch_size,
+        derive_from=("title",), derive=lambda v: {"search_text": bulk_search_text(v["title"])},
+    )
+    if wanted:
+        _event_issues_sync(user, result, wanted, batch_size)
+    return result
+
+
+def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], batch_size: int) -> None:
+    """Make the issues raised at each event exactly those wanted: one query per 2,000 events to read them,
+    one bulk insert and delete for the differences."""
+    through = Event.issues_raised.through
+    events = {result.pks[event_id]: event_id for event_id in wanted}
+    current: dict[int, dict[int, int]] = {}  # event pk -> issue pk -> link pk
+    event_pks = list(events)
+    for start in range(0, len(event_pks), _IN_CHUNK):
+        links = through.objects.filter(event_id__in=event_pks[start:start + _IN_CHUNK])
+        for link_pk, event_pk, issue_pk in links.values_list("pk", "event_id", "issue_id"):
+            current.setdefault(event_pk, {})[issue_pk] = link_pk
+    added, removed = [], []
+    for event_pk, event_id in events.items():
+        have, want = current.get(event_pk, {}), wanted[event_id]
+        if set(have) == want:
+            continue
+        added += [through(event_id=event_pk, issue_id=issue_pk) for issue_pk in want - set(have)]
+        removed += [link_pk for issue_pk, link_pk in have.items() if issue_pk not in want]
+        if event_id not in result.changed:
+            result.updated += 1
+            result.changed.add(event_id)
+    through.objects.bulk_create(added, batch_size=batch_size)
+    for start in range(0, len(removed), _IN_CHUNK):
+        through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
+    if added or removed:
+        audit_record(user=user, action=Action.UPDATE, object_type="engagement.event",
+                     summary=f"issues raised at events: {len(added)} added, {len(removed)} removed at once "
+                             "(workbook import)")
+
+
+def attendance_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update named attendance matched on (event, representative): rows give `event_id` and
+    `representative_id` as primary keys, and `spoke`. Hundreds of thousands of rows stream through in
+    batches; the result keeps the counts only."""
+    return records_upsert_many(user=user, model=Attendance, key=("event_id", "representative_id"), rows=rows,
+                               batch_size=batch_size, keep_keys=False)
+
+
+def mechanism_assessment_upsert_many(
+    *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
+) -> UpsertResult:
+    """Create or update mechanism assessments matched on (district, year, mechanism); rows give
+    `district_id` as the district's primary key."""
+    return records_upsert_many(user=user, model=MechanismAssessment, key=("district_id", "year", "mechanism"),
+                               rows=rows, batch_size=batch_size, keep_keys=False)
+
+
+def target_area_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update a programme's target areas matched on (programme_code, district, from_year); rows
+    give `district_id` as the district's primary key and `to_year`."""
+    return records_upsert_many(user=user, model=TargetArea, key=("programme_code", "district_id", "from_year"),
+                               rows=rows, batch_size=batch_size, keep_keys=False)

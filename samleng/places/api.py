@@ -1,0 +1,69 @@
+"""The gazetteer in the JSON API: search (for pickers) and resolve (for anything that must turn typed
+text into one place). Public, like the gazetteer itself."""
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from samleng.places.models import Place
+from samleng.places.selectors import place_ancestors, place_get, place_resolve, place_search
+
+router = Router(tags=["places"])
+MAX_LIMIT = 100
+
+
+class PlaceOut(Schema):
+    code: str
+    level: int
+    name_en: str
+    name_km: str
+    parent_code: str | None
+    #: The English names of the places above it, from the province down.
+    path: list[str]
+
+
+class PlaceMatchOut(Schema):
+    place: PlaceOut | None
+    candidates: list[PlaceOut]
+
+
+def _out(place: Place) -> dict:
+    above = place_ancestors(place)
+    return {
+        "code": place.code, "level": place.level, "name_en": place.name_en, "name_km": place.name_km,
+        "parent_code": above[-1].code if above else None, "path": [p.name_en for p in above],
+    }
+
+
+def _level(level: int | None) -> int | None:
+    if level is not None and level not in Place.Level.values:
+        raise HttpError(422, "level must be 1 (province), 2 (district), 3 (commune) or 4 (village)")
+    return level
+
+
+def _parent(code: str | None, level: int | None) -> Place | None:
+    if not code:
+        return None
+    parent = place_get(code)
+    if parent is None:
+        raise HttpError(404, f"no place has the code {code}")
+    if level is not None and parent.level >= level or parent.level == Place.Level.VILLAGE:
+        raise HttpError(422, "the parent must be above the level asked for")
+    return parent
+
+
+@router.get("/", response=list[PlaceOut], summary="Search places by name or code")
+def places_search(request, q: str = "", level: int | None = None, parent: str | None = None, limit: int = 20):
+    """Places whose name (Khmer or English, any romanisation) or code matches `q`, best first; `level`
+    (1-4) and `parent` (a code) narrow them. An empty `q` lists the places in `parent`."""
+    level = _level(level)
+    limit = max(1, min(limit, MAX_LIMIT))
+    return [_out(p) for p in place_search(q, level=level, parent=_parent(parent, level), limit=limit)]
+
+
+@router.get("/resolve", response=PlaceMatchOut, summary="Resolve typed text to one place")
+def places_resolve(request, text: str, level: int, parent: str | None = None):
+    """The place of `level` that `text` names (a code, a Khmer name or an English name), within `parent`
+    if given: `place` when exactly one matches, otherwise `candidates` (empty when none)."""
+    level = _level(level)
+    match = place_resolve(text, level=level, parent=_parent(parent, level))
+    return {"place": _out(match.place) if match.place else None, "candidates": [_out(p) for p in match.candidates]}

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, OPEN
-from samleng.cbos.forms import DATE_INPUT, PlaceChoiceField, place_label
+from samleng.cbos.forms import DATE_INPUT
 from samleng.cbos.models import CBO
+from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
 
 #: Evidence files: documents and photos, nothing a browser would run.
@@ -31,7 +32,7 @@ class EventChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, event) -> str:
         place = event.commune or event.district or event.province
-        return f"{event.date.isoformat()} · {event.get_type_display()} · {place_label(place)}"
+        return f"{event.date.isoformat()} · {event.get_type_display()} · {place_choice_label(place)}"
 
 
 def _event_field(issue: Issue) -> EventChoiceField:
@@ -113,7 +114,7 @@ class IssueFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["province"].show_only(Place.objects.filter(level=Place.Level.PROVINCE))
         self.fields["district"].widget.choices = [("", _("all districts"))] + [
-            (p.pk, place_label(p, with_parent=True)) for p in choices["districts"]
+            (p.pk, place_choice_label(p, with_parent=True)) for p in choices["districts"]
         ]
         self.fields["year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
         if public:

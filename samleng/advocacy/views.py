@@ -17,9 +17,10 @@ from samleng.accounts.access import can_edit_cbo, can_post_update, can_see_cbo, 
 from samleng.advocacy import selectors, services
 from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
-from samleng.cbos.forms import add_service_errors, known_place
+from samleng.cbos.forms import add_service_errors
 from samleng.cbos.models import CBO
 from samleng.cbos.views import page_of
+from samleng.places.forms import known_place
 from samleng.places.models import Place
 
 _ISSUE_RELATED = ("cbo", "cbo__province", "cbo__district", "cbo__commune")

@@ -3,53 +3,13 @@ ValidationError by field name (the field names here are the services' keyword ar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
-from samleng.places.forms import PlaceField
+from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_label
 from samleng.places.models import Place
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def place_label(place: Place, with_parent: bool = False) -> str:
-    """A place's name in the page's language (the other one when it has none)."""
-    km = (get_language() or "").startswith("km")
-    name = (place.name_km or place.name_en) if km else (place.name_en or place.name_km)
-    if with_parent and place.parent_id:
-        return f"{name} ({place_label(place.parent)})"
-    return name
-
-
-class PlaceChoiceField(forms.ModelChoiceField):
-    """A place of one level of the gazetteer. Any place of the level is accepted (services say, in plain
-    words, when it does not lie in the province or district given), but the select lists only the places
-    of the area known so far (show_only), so that it stays short on a phone without JavaScript. The filters
-    of the list pages use it; the record forms use places.forms.PlaceField (typed names and codes)."""
-
-    def __init__(self, level: int, *, with_parent: bool = False, **kwargs):
-        self.with_parent = with_parent
-        super().__init__(queryset=Place.objects.filter(level=level), **kwargs)
-
-    def label_from_instance(self, place: Place) -> str:
-        return place_label(place, self.with_parent)
-
-    def show_only(self, places) -> None:
-        self.widget.choices = [("", self.empty_label or "")] + [
-            (p.pk, self.label_from_instance(p)) for p in places.select_related("parent", "parent__parent")
-        ]
-
-
-def known_place(values, name: str, level: int) -> Place | None:
-    """The place a form has so far in `name` (bound data, initial value or instance), or None."""
-    value = values.get(name)
-    if isinstance(value, Place):
-        return value
-    try:
-        return Place.objects.filter(level=level, pk=int(value)).first() if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -110,7 +70,7 @@ class CBOFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["province"].show_only(Place.objects.filter(level=Place.Level.PROVINCE))
         self.fields["district"].widget.choices = [("", _("all districts"))] + [
-            (p.pk, place_label(p, with_parent=True)) for p in choices["districts"]
+            (p.pk, place_choice_label(p, with_parent=True)) for p in choices["districts"]
         ]
         self.fields["year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
 

@@ -254,7 +254,8 @@ def records_upsert_many(
     stored ones completed by the row's, whenever one of `derive_from` changes. `on_create` adds values to new
     records only. Rows are read `batch_size` at a time: one SELECT, one bulk INSERT and one bulk UPDATE per
     batch, whatever the number of rows, and never all the rows in memory at once. One audit entry says
-    what changed (the counts, and which records, up to 500 of them: field names, never values)."""
+    what changed (the counts, and which records, up to 500 of them: field names, never values). Each batch
+    reads back the stored records whose first key field is among the batch's: give the rows grouped by it."""
     result = UpsertResult()
     stamp = "updated_at" if any(f.name == "updated_at" for f in model._meta.concrete_fields) else None
     defaults = {f: model._meta.get_field(f).get_default() for f in derive_from}
@@ -279,9 +280,9 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
     single = len(key) == 1
     fields = list(dict.fromkeys(f for row in chunk for f in row if f not in key))
     read = list(dict.fromkeys([*key, *fields, *derive_from]))
-    # Every key field narrows the query, so that the rows read back are (nearly) those of the batch even
-    # when the workbook's rows come in no particular order.
-    lookup = {f"{name}__in": {row[name] for row in chunk} for name in key}
+    # The first key field alone narrows the query: SQLite would try every combination of several IN lists.
+    # Callers send the rows grouped by that field (attendance by event), so a batch reads back its own.
+    lookup = {f"{key[0]}__in": {row[key[0]] for row in chunk}}
     existing = {}
     for pk, *values in model.objects.filter(**lookup).values_list("pk", *read):
         record = dict(zip(read, values, strict=True))

@@ -5,57 +5,21 @@ import datetime as dt
 import re
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samleng.accounts.access import can_edit_event, issue_scope
 from samleng.advocacy.models import Issue
+from samleng.core.i18n import local_name, local_text
 from samleng.engagement.models import Event, Mechanism
 from samleng.engagement.selectors import open_issues_for_event
-from samleng.places.forms import PlaceField
+from samleng.places.forms import PlaceChoiceField, PlaceField, known_place
 from samleng.places.models import Place
 from samleng.places.selectors import place_resolve
 
 
-def _place_name(place: Place) -> str:
-    km = (get_language() or "").startswith("km")
-    return (place.name_km or place.name_en) if km else (place.name_en or place.name_km)
-
-
-class PlaceChoiceField(forms.ModelChoiceField):
-    """A place of one level chosen from a list (provinces; districts in the filters). Any place of that
-    level is accepted, but the list can show only those of the area known so far (`show_only`), so that it
-    stays short on a phone without JavaScript."""
-
-    def __init__(self, level: int, *, with_parent: bool = False, **kwargs):
-        self.with_parent = with_parent
-        super().__init__(queryset=Place.objects.filter(level=level).select_related("parent"), **kwargs)
-
-    def label_from_instance(self, place: Place) -> str:
-        if self.with_parent and place.parent is not None:
-            return f"{_place_name(place)} ({_place_name(place.parent)})"
-        return _place_name(place)
-
-    def show_only(self, places) -> None:
-        self.widget.choices = [("", self.empty_label or "")] + [
-            (p.pk, self.label_from_instance(p)) for p in places.select_related("parent")
-        ]
-
-
-def _place_from(data, name: str, level: int) -> Place | None:
-    """The place a form has so far (bound data or initial), to narrow the lists of the next level."""
-    value = data.get(name)
-    if isinstance(value, Place):
-        return value
-    try:
-        return Place.objects.filter(level=level, pk=int(value)).first() if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _narrow_places(form: forms.Form, known: dict, user=None) -> None:
     """List the districts of the province chosen; before one is, a field officer's own provinces."""
-    province = _place_from(known, "province", Place.Level.PROVINCE)
+    province = known_place(known, "province", Place.Level.PROVINCE)
     districts = Place.objects.filter(level=Place.Level.DISTRICT)
     own = list(user.provinces.all()) if user is not None and user.role == "field_officer" else []
     if province is not None:
@@ -80,7 +44,7 @@ class Form(forms.Form):
 def _area(known) -> tuple[Place | None, Place | None]:
     """The province and district a form names so far (a district typed as text is looked up within the
     province), to offer the issues of that area."""
-    province = _place_from(known, "province", Place.Level.PROVINCE)
+    province = known_place(known, "province", Place.Level.PROVINCE)
     district = known.get("district")
     if district and not isinstance(district, Place):
         district = place_resolve(str(district), level=Place.Level.DISTRICT, parent=province).place
@@ -89,9 +53,7 @@ def _area(known) -> tuple[Place | None, Place | None]:
 
 class IssueChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, issue: Issue) -> str:
-        km = (get_language() or "").startswith("km")
-        title = (issue.title_km or issue.title_en) if km else (issue.title_en or issue.title_km)
-        cbo = (issue.cbo.name_km or issue.cbo.name_en) if km else (issue.cbo.name_en or issue.cbo.name_km)
+        title, cbo = local_text(issue.title_km, issue.title_en), local_name(issue.cbo)
         return f"{issue.issue_id}: {title} ({cbo}, {issue.get_status_display()})"
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samleng.core.templatetags.samleng import name as display_name
+from samleng.core.i18n import local_name
 from samleng.places.models import Place
 from samleng.places.selectors import place_get, place_index, place_label, place_resolve, place_search
 
@@ -68,7 +68,7 @@ class PlaceField(forms.CharField):
         return None
 
     def _error(self, text: str, parent: Place | None, candidates: list[Place]) -> ValidationError:
-        params = {"text": text, "level": self.level.label, "parent": display_name(parent)}
+        params = {"text": text, "level": self.level.label, "parent": local_name(parent)}
         if candidates:
             params["candidates"] = _candidates_text(candidates)
             message = _("“%(text)s” matches more than one %(level)s. Did you mean: %(candidates)s?")
@@ -110,3 +110,40 @@ def _candidates_text(places: list[Place]) -> str:
     if more > 0:
         shown += "; " + _("and %(count)d more") % {"count": more}
     return shown
+
+
+def place_choice_label(place: Place, with_parent: bool = False) -> str:
+    """A place's name in the page's language, with its parent's name when `with_parent`."""
+    if with_parent and place.parent_id:
+        return f"{local_name(place)} ({local_name(place.parent)})"
+    return local_name(place)
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    """A place of one level of the gazetteer chosen from a list (provinces; districts in the filters).
+    Any place of the level is accepted (services say, in plain words, when it does not lie in the province
+    or district given), but the select lists only the places of the area known so far (`show_only`), so
+    that it stays short on a phone without JavaScript. Record forms use PlaceField (typed names, codes)."""
+
+    def __init__(self, level: int, *, with_parent: bool = False, **kwargs):
+        self.with_parent = with_parent
+        super().__init__(queryset=Place.objects.filter(level=level).select_related("parent"), **kwargs)
+
+    def label_from_instance(self, place: Place) -> str:
+        return place_choice_label(place, self.with_parent)
+
+    def show_only(self, places) -> None:
+        self.widget.choices = [("", self.empty_label or "")] + [
+            (p.pk, self.label_from_instance(p)) for p in places.select_related("parent")
+        ]
+
+
+def known_place(values, name: str, level: int) -> Place | None:
+    """The place a form has so far in `name` (bound data, initial value or instance), or None."""
+    value = values.get(name)
+    if isinstance(value, Place):
+        return value
+    try:
+        return Place.objects.filter(level=level, pk=int(value)).first() if value else None
+    except (TypeError, ValueError):
+        return None

@@ -1,15 +1,11 @@
 """Template filters used on every page (loaded as builtins in settings)."""
 
 from django import template
-from django.utils.translation import get_language
 
+from samleng.core.i18n import khmer_shown, local_name, local_text
 from samleng.core.khmer import to_khmer_digits
 
 register = template.Library()
-
-
-def _khmer_shown() -> bool:
-    return (get_language() or "").startswith("km")
 
 
 @register.filter
@@ -17,7 +13,7 @@ def digits(value):
     """Show the digits of a number or date in Khmer when the page is in Khmer."""
     if value is None or value == "":
         return ""
-    return to_khmer_digits(value) if _khmer_shown() else str(value)
+    return to_khmer_digits(value) if khmer_shown() else str(value)
 
 
 @register.filter
@@ -38,17 +34,13 @@ def isodate(value):
 @register.filter
 def name(obj):
     """The Khmer or English name of a record with name_km and name_en, falling back to the other one."""
-    if obj is None:
-        return ""
-    km, en = getattr(obj, "name_km", ""), getattr(obj, "name_en", "")
-    return (km or en) if _khmer_shown() else (en or km)
+    return local_name(obj)
 
 
 @register.filter
 def title(obj):
     """The Khmer or English title of a record with title_km and title_en."""
-    km, en = getattr(obj, "title_km", ""), getattr(obj, "title_en", "")
-    return (km or en) if _khmer_shown() else (en or km)
+    return local_text(getattr(obj, "title_km", ""), getattr(obj, "title_en", ""))
 
 
 @register.simple_tag(takes_context=True)

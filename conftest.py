@@ -19,3 +19,13 @@ def fast_password_hashing():
 def uploads_in_tmp(settings, tmp_path):
     """Uploaded files (evidence, workbooks) go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english_in_the_test_thread():
+    """Tests read messages in English; Khmer is tested where a test asks for it. Requests still go through
+    the Khmer-first middleware, which activates their own language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -108,7 +108,7 @@ def _issue_rules(issue: Issue) -> dict[str, str]:
     if issue.raised_on and issue.raised_on > timezone.localdate():
         errors["raised_on"] = _("This date is in the future.")
     elif issue.pk and issue.raised_on and issue.updates.filter(date__lt=issue.raised_on).exists():
-        errors["raised_on"] = _("Some updates of this issue are dated before this day.")
+        errors["raised_on"] = _("Some updates of this issue are dated before this date.")
     if None not in (issue.people_affected, issue.people_affected_female) and \
             issue.people_affected_female > issue.people_affected:
         errors["people_affected_female"] = _("There cannot be more women than people in all.")
@@ -371,10 +371,10 @@ def issue_update_upsert_many(
             issue_ids.add(row["issue_id"])
             yield row
 
-    posted_by = user if getattr(user, "is_authenticated", False) else None
+    posted_by = user.pk if getattr(user, "is_authenticated", False) else None
     result = records_upsert_many(
         user=user, model=IssueUpdate, key=("issue_id", "date", "status"), rows=noted(rows), batch_size=batch_size,
-        on_create={"confirmed": True, "posted_by": posted_by, "confirmed_by": posted_by}, keep_keys=False,
+        on_create={"confirmed": True, "posted_by_id": posted_by, "confirmed_by_id": posted_by}, keep_keys=False,
     )
     issue_status_refresh_many(issue_ids=issue_ids)
     return result

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.i18n import local_name
 from samleng.core.khmer import normalize, search_text
 from samleng.places.models import Place
 
@@ -87,11 +88,13 @@ def _cbo_rules(cbo: CBO) -> dict[str, str]:
             continue
         parent = getattr(cbo, parent_field) if parent_field and getattr(cbo, f"{parent_field}_id") else None
         if place.level != level:
-            errors[name] = _("%(place)s is not a %(level)s.") % {"place": place, "level": Place.Level(level).label}
+            errors[name] = _("%(place)s is not a %(level)s.") % {
+                "place": local_name(place), "level": Place.Level(level).label}
         elif parent_field and parent is None:
             errors[name] = _("Give the %(parent)s as well.") % {"parent": Place.Level(level - 1).label}
         elif parent is not None and place.parent_id != parent.pk:
-            errors[name] = _("%(place)s is not in %(parent)s.") % {"place": place, "parent": parent}
+            errors[name] = _("%(place)s is not in %(parent)s.") % {
+                "place": local_name(place), "parent": local_name(parent)}
     for female, total in (("members_female", "members_total"), ("committee_female", "committee_total")):
         if getattr(cbo, female) is not None and getattr(cbo, total) is not None and \
                 getattr(cbo, female) > getattr(cbo, total):
@@ -203,7 +206,7 @@ from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from functools import lru_cache  # noqa: E402
 
-from django.db import models  # noqa: E402
+from django.db import connections, models, router  # noqa: E402
 
 
 @dataclass
@@ -295,7 +298,7 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
             values = {**on_create, **row}
             if derive:
                 values.update(derive({**defaults, **values}))
-            new.append((record_key, model(**values)))
+            new.append((record_key, values))
             continue
         pk, stored = found
         if keep_keys:
@@ -315,17 +318,56 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
         if len(audit["updated"]) < _AUDIT_LIMIT:
             audit["updated"][_audit_key(record_key)] = diff
     if new:
-        # On SQLite 3.35+ and PostgreSQL the new primary keys come back with the INSERT.
-        model.objects.bulk_create([obj for _key, obj in new], batch_size=batch_size)
+        records_insert_many(model=model, rows=[values for _key, values in new])
         result.created += len(new)
-        for record_key, obj in new:
-            if keep_keys:
-                result.pks[record_key] = obj.pk
-                result.changed.add(record_key)
-            if len(audit["created"]) < _AUDIT_LIMIT:
-                audit["created"].append(_audit_key(record_key))
+        if keep_keys:  # the new primary keys, read back with one query
+            inserted = model.objects.filter(**{f"{key[0]}__in": {values[key[0]] for _key, values in new}})
+            for pk, *values in inserted.values_list("pk", *key):
+                result.pks[values[0] if single else tuple(values)] = pk
+            result.changed.update(record_key for record_key, _values in new)
+        audit["created"].extend(_audit_key(k) for k, _values in new[:_AUDIT_LIMIT - len(audit["created"])])
     for update_fields, objs in changed.items():
         model.objects.bulk_update(objs, list(update_fields), batch_size=batch_size)
+
+
+def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT new records (field values by attribute name) with one executemany: a tenth of the time
+    bulk_create takes per record (it builds a model instance and compiles every field of it, which for
+    600,000 attendance rows is most of an import). Values go through each field's get_db_prep_save as with
+    save(), so dates, decimals and the encryption of phones all apply (plain ints, bools and text need no
+    conversion and get none); fields a row does not give take their default, timestamps the time of the
+    insert. No signals are sent, as with bulk_create. The caller checks the values: nothing else does."""
+    connection = connections[router.db_for_write(model)]
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                else f.get_default() for f in fields}
+    converted = [(f.attname, f.get_db_prep_save) for f in fields if not _is_plain(f)]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    names = [f.attname for f in fields]
+    params = []
+    for row in rows:
+        values = {**defaults, **row}
+        for name, to_db in converted:
+            values[name] = to_db(values[name], connection)
+        params.append([values[name] for name in names])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+#: Fields whose values the database driver takes as they are (ints, bools, str): converting them through
+#: get_db_prep_save would only cost time. Exact classes only: a subclass (EncryptedTextField) may convert.
+_PLAIN_FIELDS = (models.BigIntegerField, models.IntegerField, models.PositiveIntegerField,
+                 models.PositiveSmallIntegerField, models.SmallIntegerField, models.BooleanField, models.CharField,
+                 models.TextField)
+
+
+def _is_plain(field) -> bool:
+    if isinstance(field, models.ForeignKey):
+        return type(field.target_field) in (models.AutoField, models.BigAutoField)
+    return type(field) in _PLAIN_FIELDS
 
 
 _CBO_SEARCH_FROM = ("cbo_id", "name_en", "name_km")

@@ -132,7 +132,7 @@ class EventFilterForm(Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     authorities = forms.ChoiceField(
         label=_("Authorities present"), required=False,
-        choices=[("", _("Either")), ("yes", _("yes")), ("no", _("no"))],
+        choices=[("", _("yes or no")), ("yes", _("yes")), ("no", _("no"))],
     )
 
     def __init__(self, *args, user=None, **kwargs):

@@ -348,7 +348,12 @@ def target_area_create(
 # This section's own imports (the file is shared with the single-records section above).
 from collections.abc import Mapping  # noqa: E402
 
-from samleng.cbos.services import UpsertResult, bulk_search_text, records_upsert_many  # noqa: E402
+from samleng.cbos.services import (  # noqa: E402
+    UpsertResult,
+    bulk_search_text,
+    records_insert_many,
+    records_upsert_many,
+)
 
 _IN_CHUNK = 2000  # ids per `__in` query
 
@@ -394,12 +399,13 @@ def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], 
         have, want = current.get(event_pk, {}), wanted[event_id]
         if set(have) == want:
             continue
-        added += [through(event_id=event_pk, issue_id=issue_pk) for issue_pk in want - set(have)]
+        added += [{"event_id": event_pk, "issue_id": issue_pk} for issue_pk in want - set(have)]
         removed += [link_pk for issue_pk, link_pk in have.items() if issue_pk not in want]
         if event_id not in result.changed:
             result.updated += 1
             result.changed.add(event_id)
-    through.objects.bulk_create(added, batch_size=batch_size)
+    for start in range(0, len(added), batch_size):
+        records_insert_many(model=through, rows=added[start:start + batch_size])
     for start in range(0, len(removed), _IN_CHUNK):
         through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
     if added or removed:

@@ -4,6 +4,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from samleng.core.i18n import local_name
 from samleng.places.models import Place
 from samleng.places.selectors import place_ancestors, place_get, place_search
 
@@ -36,7 +37,7 @@ class PlaceSearchForm(forms.Form):
         data = super().clean()
         parent, level = data.get("parent"), data.get("level")
         if parent and level and level <= parent.level:
-            self.add_error("level", _("Choose a level below %(place)s.") % {"place": parent.name_en})
+            self.add_error("level", _("Choose a level below %(place)s.") % {"place": local_name(parent)})
         return data
 
 

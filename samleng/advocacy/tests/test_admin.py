@@ -38,7 +38,9 @@ def test_issue_admin_refuses_a_second_open_main_issue(world):
     make_issue(world.cbo, "ISS-A", is_main=True)
     other = make_issue(world.cbo, "ISS-B")
     data = _issue_data(other, is_main="on", **{"updates-TOTAL_FORMS": "0"})
-    response = _admin().post(reverse("admin:advocacy_issue_change", args=[other.pk]), data)
+    client = _admin()
+    client.cookies["samleng_language"] = "en"
+    response = client.post(reverse("admin:advocacy_issue_change", args=[other.pk]), data)
     assert response.status_code == 200 and "already has an open main issue" in response.text
     other.refresh_from_db()
     assert not other.is_main

@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from samleng.imports import views  # noqa: F401
+from samleng.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("imports/", views.upload, name="upload"),
+    path("imports/<int:pk>/", views.run, name="run"),
+]

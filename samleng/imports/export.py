@@ -1,0 +1,222 @@
+"""Writing the programme workbook: the records as an .xlsx file (openpyxl, write-only: rows stream to the
+file) or as a folder (or .zip) of .csv files, in the spec's sheets and columns, ids as keys, places as
+codes, dates ISO, yes/no as words. Importing an export again changes nothing.
+
+Phones and Telegram ids are personal: they are exported only when asked for, by a user allowed to see
+everyone's (admin, M&E officer), and the export is written to the audit log. Without them the phone and
+telegram columns are left out altogether, so that importing the file again keeps the stored numbers."""
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from samleng.advocacy.models import Issue, IssueUpdate
+from samleng.cbos.models import CBO, Representative
+from samleng.core.audit import Action, audit_record
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.imports import sheets
+from samleng.imports.cells import yes_no_text
+
+_CHUNK = 5000
+
+
+def may_export_personal(user) -> bool:
+    """Phones and Telegram ids of every representative: only for those who may see everyone's."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.sees_everything)
+
+
+def workbook_export(path, *, user=None, personal: bool = False, programme_code: str | None = None) -> dict[str, int]:
+    """Write every record to the programme workbook at `path`: an .xlsx file, a .zip of .csv files, or else
+    a folder of .csv files (created if need be). `personal` adds phones and Telegram ids (PermissionDenied
+    unless `user` may export them). Target areas are those of `programme_code`; when it is not given, of
+    the only programme there is (ValueError when there are several). Returns the rows written per sheet."""
+    if personal and not may_export_personal(user):
+        raise PermissionDenied("Only an administrator or an M&E officer may export phones and Telegram ids.")
+    code = _programme_code(programme_code)
+    path = Path(path)
+    writer = _writer(path)
+    counts = {}
+    with writer:
+        for name, header, rows in _sheets(code, personal):
+            counts[name] = writer.sheet(name, header, rows)
+    if personal:
+        audit_record(user=user, action=Action.EXPORT_PERSONAL, object_type="cbos.representative",
+                     summary=f"programme workbook {path.name} exported with the phones and Telegram ids of "
+                             f"{counts.get('representatives', 0)} representatives")
+    return counts
+
+
+def _programme_code(asked: str | None) -> str:
+    codes = sorted(set(TargetArea.objects.values_list("programme_code", flat=True)))
+    if asked is not None:
+        return asked
+    if len(codes) > 1:
+        raise ValueError(f"Several programmes have target areas ({', '.join(codes)}): say which to export.")
+    return codes[0] if codes else ""
+
+
+def _sheets(code: str, personal: bool):
+    """(sheet name, header, rows) in the spec's order; rows are generators read in chunks."""
+    if code:
+        yield "programme", ["key", "value"], iter([("code", code)])
+    areas = TargetArea.objects.filter(programme_code=code).order_by("district__code", "from_year")
+    yield "target_areas", sheets.TARGET_AREAS.names, _values(
+        areas, "district__code", "district__parent__code", "from_year", "to_year")
+    yield "cbos", sheets.CBOS.names, _values(
+        CBO.objects.order_by("cbo_id"), "cbo_id", "name_en", "name_km", "type", "province__code", "district__code",
+        "commune__code", "village__code", "established_on", "members_total", "members_female", "committee_total",
+        "committee_female", "area_ha", "joined_on")
+    people = [c for c in sheets.REPRESENTATIVES.names if personal or c not in ("phone", "telegram")]
+    fields = {"cbo_id": "cbo__cbo_id"}
+    yield "representatives", people, _values(Representative.objects.order_by("person_id"),
+                                             *(fields.get(c, c) for c in people))
+    yield "issues", sheets.ISSUES.names, _values(
+        Issue.objects.order_by("issue_id"), "issue_id", "cbo__cbo_id", "title_en", "title_km", "topic",
+        "description", "duty_bearer_level", "duty_bearer", "raised_on", "is_main", "households_affected",
+        "people_affected", "people_affected_female")
+    # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact.
+    yield "issue_updates", sheets.ISSUE_UPDATES.names, _values(
+        IssueUpdate.objects.filter(confirmed=True).order_by("issue__issue_id", "date", "id"), "issue__issue_id",
+        "date", "status", "note", "evidence", "event__event_id", "people_benefited", "people_benefited_female")
+    yield "events", sheets.EVENTS.names, _events()
+    yield "attendance", sheets.ATTENDANCE.names, _values(
+        Attendance.objects.order_by("event__event_id", "representative__person_id"), "event__event_id",
+        "representative__person_id", "spoke")
+    yield "mechanism_assessments", sheets.MECHANISM_ASSESSMENTS.names, _values(
+        MechanismAssessment.objects.order_by("district__code", "year", "mechanism"), "district__code",
+        "district__parent__code", "year", "mechanism", "held", "diverse_representation", "notice_given",
+        "minutes_shared", "questions_answered", "follow_up_done")
+
+
+def _values(queryset, *fields) -> Iterator[tuple]:
+    return queryset.values_list(*fields).iterator(chunk_size=_CHUNK)
+
+
+def _events() -> Iterator[tuple]:
+    raised: dict[int, list[str]] = {}
+    links = Event.issues_raised.through.objects.order_by("issue__issue_id").values_list("event_id", "issue__issue_id")
+    for event_pk, issue_id in links.iterator(chunk_size=_CHUNK):
+        raised.setdefault(event_pk, []).append(issue_id)
+    events = Event.objects.order_by("event_id").values_list(
+        "pk", "event_id", "type", "title", "date", "province__code", "district__code", "commune__code",
+        "authorities_present", "participants_total", "participants_female", "participants_youth",
+        "participants_indigenous", "participants_disability")
+    for pk, *values in events.iterator(chunk_size=_CHUNK):
+        yield (*values, ";".join(raised.get(pk, ())))
+
+
+def _cell(value):
+    """A value as the workbook writes it (what the import reads back as the same value)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return yes_no_text(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value) or None
+    return value
+
+
+def _writer(path: Path):
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _XlsxWriter(path)
+    if suffix == ".zip":
+        return _ZipWriter(path)
+    return _FolderWriter(path)
+
+
+class _XlsxWriter:
+    def __init__(self, path: Path):
+        self.path = path
+        self.book = Workbook(write_only=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self.book.save(self.path)
+
+    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
+        sheet = self.book.create_sheet(name)
+        sheet.append(header)
+        count = 0
+        for row in rows:
+            sheet.append([self._cell(sheet, value) for value in row])
+            count += 1
+        return count
+
+    @staticmethod
+    def _cell(sheet, value):
+        value = _cell(value)
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, str) and value.startswith("="):
+            # Text that looks like a formula stays text: openpyxl would otherwise write a formula.
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+
+def _csv_value(value):
+    value = _cell(value)
+    return "" if value is None else value
+
+
+class _FolderWriter:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
+        # UTF-8 with a byte-order mark: Excel then opens Khmer text correctly; the import accepts both.
+        with open(self.path / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as file:
+            return _write_csv(file, header, rows)
+
+
+class _ZipWriter:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.zip = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED)
+        return self
+
+    def __exit__(self, *exc):
+        self.zip.close()
+
+    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
+        with self.zip.open(f"{name}.csv", "w") as binary:
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+            count = _write_csv(text, header, rows)
+            text.flush()
+            text.detach()
+        return count
+
+
+def _write_csv(file, header: list[str], rows: Iterable[tuple]) -> int:
+    out = csv.writer(file)
+    out.writerow(header)
+    count = 0
+    for row in rows:
+        out.writerow([_csv_value(value) for value in row])
+        count += 1
+    return count

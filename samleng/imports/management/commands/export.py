@@ -1,0 +1,36 @@
+"""samleng export programme PATH: write the programme workbook."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from samleng.imports.export import workbook_export
+
+
+class Command(BaseCommand):
+    help = ("Write the programme workbook: an .xlsx file, a .zip of .csv files, or else a folder of .csv files. "
+            "Importing it again changes nothing. Phones and Telegram ids are left out unless --personal is given "
+            "with --user naming an administrator or M&E officer (the export is then written to the audit log).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("what", choices=["programme"], help="what to export (the programme workbook)")
+        parser.add_argument("path", help="where to write it")
+        parser.add_argument("--programme", dest="code", help="the programme code whose target areas to export")
+        parser.add_argument("--personal", action="store_true", help="include phones and Telegram ids")
+        parser.add_argument("--user", help="who exports (required with --personal)")
+
+    def handle(self, *args, what, path, code=None, personal=False, user=None, **options):
+        account = None
+        if user:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None:
+                raise CommandError(f"There is no user {user!r}.")
+        if personal and account is None:
+            raise CommandError("--personal needs --user: the audit log records who exported personal data.")
+        try:
+            counts = workbook_export(path, user=account, personal=personal, programme_code=code)
+        except (PermissionDenied, ValueError) as error:
+            raise CommandError(str(error)) from None
+        for sheet, count in counts.items():
+            self.stdout.write(f"{sheet}: {count} rows")
+        self.stdout.write(self.style.SUCCESS(f"Wrote {path}."))

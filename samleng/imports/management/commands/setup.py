@@ -1,0 +1,132 @@
+"""`samleng setup [--demo]`: make a database ready to use. Runs the migrations and loads the gazetteer; with
+--demo, also imports the demo programme (samleng/imports/demo/programme/: API's 2023-2024 programme, as
+the donor reports describe it), marks its case studies public and creates three demo users. Safe to run any
+number of times: what is already there is left as it is, and it says what it did."""
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pyotp
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from samleng.accounts.models import User
+from samleng.accounts.services import user_create
+from samleng.advocacy.models import Issue
+from samleng.advocacy.services import issue_update
+from samleng.cbos.models import CBO
+from samleng.cbos.services import cbo_update
+from samleng.core.audit import Action, audit_record
+from samleng.places.models import Place
+from samleng.places.services import gazetteer_load
+
+DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "demo" / "programme"
+#: The CBOs of the 2023-2024 report's six case studies: the report tells their stories publicly, so the
+#: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
+CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
+DEMO_PASSWORD = "samleng-demo-2024"
+#: (username, role, provinces, CBO): an administrator, a field officer of Kampong Thom and Pursat, and a
+#: representative of the Boeung Chang Boeung Prang fishery (case study 6).
+DEMO_USERS = (
+    ("demo-admin", User.Role.ADMIN, (), None),
+    ("demo-field", User.Role.FIELD_OFFICER, ("06", "15"), None),
+    ("demo-rep", User.Role.CBO_REP, (), "CBO-KT-001"),
+)
+
+
+def demo_totp_secret(username: str) -> str:
+    """The demo user's two-factor secret: derived from the username, so that it is the same on every
+    machine and can be printed in the README. Never used for real accounts (those get pyotp.random_base32)."""
+    digest = hashlib.sha256(f"samleng-demo-totp:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+class Command(BaseCommand):
+    help = ("Migrate the database and load the gazetteer; with --demo, also import the demo programme, mark its "
+            "case studies public and create the users demo-admin, demo-field and demo-rep. Safe to repeat.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="also load the demo programme and demo users")
+
+    def handle(self, *args, demo: bool, **options):
+        self.migrate()
+        self.gazetteer()
+        if demo:
+            with transaction.atomic():
+                self.demo_workbook()
+                self.demo_public()
+                self.demo_users()
+        self.stdout.write(self.style.SUCCESS("Samleng is set up."))
+
+    def say(self, text: str) -> None:
+        self.stdout.write(f"  {text}")
+
+    # ---- the database and the gazetteer -------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        call_command("migrate", interactive=False, verbosity=0)
+        self.say(f"database: {len(pending)} migrations applied" if pending else "database: up to date")
+
+    def gazetteer(self) -> None:
+        result = gazetteer_load()
+        if result.get("created") or result.get("updated"):
+            self.say(f"gazetteer: {result['created']} places created, {result['updated']} updated")
+        else:
+            self.say(f"gazetteer: up to date ({Place.objects.count()} places)")
+
+    # ---- the demo --------------------------------------------------------------------------------------------
+
+    def demo_workbook(self) -> None:
+        from samleng.imports.programme import workbook_import  # only --demo needs the importer
+
+        result = workbook_import(DEMO_WORKBOOK)
+        if not result.ok:
+            raise CommandError("The demo workbook did not import:\n" + "\n".join(str(e) for e in result.errors))
+        created, updated = sum(result.created.values()), sum(result.updated.values())
+        if created or updated:
+            detail = ", ".join(f"{n} {sheet}" for sheet, n in result.created.items() if n)
+            self.say(f"demo programme: {created} records created ({detail}), {updated} updated")
+        else:
+            self.say("demo programme: already there, nothing changed")
+
+    def demo_public(self) -> None:
+        changed = 0
+        for cbo in CBO.objects.filter(cbo_id__in=CASE_STUDY_CBOS, is_public=False):
+            cbo_update(user=None, cbo=cbo, data={"is_public": True})
+            changed += 1
+        for issue in Issue.objects.filter(cbo__cbo_id__in=CASE_STUDY_CBOS, is_public=False):
+            issue_update(user=None, issue=issue, data={"is_public": True})
+            changed += 1
+        self.say(f"case studies: {changed} CBOs and issues made public" if changed
+                 else "case studies: already public")
+
+    def demo_users(self) -> None:
+        for username, role, province_codes, cbo_id in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(
+                    username=username, password=DEMO_PASSWORD, role=role,
+                    provinces=Place.objects.filter(code__in=province_codes),
+                    cbo=CBO.objects.get(cbo_id=cbo_id) if cbo_id else None,
+                )
+                self.say(f"user {username} ({role}) created, password {DEMO_PASSWORD}")
+            else:
+                self.say(f"user {username} ({user.role}): already there, left as it is")
+            if user.is_staff_role:
+                self.demo_two_factor(user)
+
+    def demo_two_factor(self, user: User) -> None:
+        """Staff log in with a code: give the demo account a known secret, once, and print it with a
+        current code so that the demo can be logged into from the command line's output."""
+        if not (user.totp_secret and user.totp_confirmed):
+            user.totp_secret, user.totp_confirmed = demo_totp_secret(user.username), True
+            user.save(update_fields=["totp_secret", "totp_confirmed"])
+            audit_record(user=None, action=Action.UPDATE, obj=user, summary="demo two-factor secret set",
+                         changes={"totp_confirmed": [None, True]})
+        code = pyotp.TOTP(user.totp_secret).now()
+        self.say(f"  two-factor secret {user.totp_secret} (current code {code})")

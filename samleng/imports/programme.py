@@ -1,0 +1,910 @@
+"""Importing a programme workbook: every sheet read and checked first, every error collected (sheet, row,
+column, in English and Khmer); then, only when there is none, everything written in one transaction through
+the domain apps' `*_upsert_many` services. All or nothing; importing the same workbook twice changes nothing.
+
+    result = workbook_import("programme.xlsx", user=request.user, progress=lambda percent, stage: ...)
+    result.ok, result.errors, result.warnings, result.created, result.updated
+"""
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from samleng.accounts.access import can_edit_cbo, can_edit_event
+from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
+from samleng.advocacy.services import issue_update_upsert_many, issue_upsert_many
+from samleng.cbos.models import CBO, Representative
+from samleng.cbos.services import cbo_upsert_many, representative_upsert_many
+from samleng.core.audit import Action, audit_record
+from samleng.core.khmer import to_khmer_digits
+from samleng.engagement.models import Event
+from samleng.engagement.services import (
+    attendance_upsert_many,
+    event_upsert_many,
+    mechanism_assessment_upsert_many,
+    target_area_upsert_many,
+)
+from samleng.imports import cells, sheets
+from samleng.imports.cells import CellError, shown
+from samleng.imports.placecells import PlaceCells
+from samleng.imports.reader import Unreadable, name_key, open_workbook
+from samleng.places.models import Place
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One thing wrong (or worth a warning) in a workbook. `row` is the row number the spreadsheet shows
+    (the header is row 1); None when the problem is the whole sheet or file."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message_en: str
+    message_km: str
+
+    def __str__(self) -> str:
+        where = ", ".join(str(part) for part in (
+            self.sheet, f"row {self.row}" if self.row else "", self.column) if part)
+        return f"{where}: {self.message_en} — {self.message_km}"
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)  # by sheet
+    updated: dict[str, int] = field(default_factory=dict)
+    rows: int = 0  # rows read, all sheets together
+
+    def as_dict(self) -> dict:
+        """A JSON-ready copy (ImportRun.report)."""
+        return {
+            "ok": self.ok, "rows": self.rows, "created": self.created, "updated": self.updated,
+            "errors": [asdict(e) for e in self.errors], "warnings": [asdict(w) for w in self.warnings],
+        }
+
+
+def workbook_import(path, *, user=None, progress: Progress | None = None) -> ImportResult:
+    """Import the programme workbook at `path` (.xlsx, a folder or .zip of .csv, or one .csv named after its
+    sheet). `user` is recorded in the audit log and, unless they see everything, may change only records
+    within their scope. `progress(percent, stage)` is called as the import advances."""
+    return _Import(Path(path), user, progress).run()
+
+
+_EMPTY = object()  # a cell with nothing in it, before the column's empty value replaces it
+_PLACE_LEVELS = {"province": 1, "district": 2, "commune": 3, "village": 4}
+_READ_SHARE = 60  # percent of the progress bar for reading and checking; writing takes the rest
+
+
+class _Import:
+    def __init__(self, path: Path, user, progress: Progress | None):
+        self.path, self.user = path, user
+        self._progress_callback = progress
+        self._last_progress: tuple[int, str] | None = None
+        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+        self.rows_read = 0
+        self.rows: dict[str, list] = {}  # sheet name -> parsed rows
+        self.present: dict[str, set[str]] = {}  # sheet name -> columns the sheet has
+        self.records: dict[str, list[dict]] = {}  # sheet name -> field values to write, by field name
+        self.ids: dict[str, dict | None] = {}  # sheet name -> {id: row}; None when its id column is missing
+        self.programme_code = ""
+        self.places = PlaceCells()
+        self.today = timezone.localdate()
+        self._scope_memo: dict[tuple[str, int], bool] = {}
+        # Where the workbook puts each CBO, event and person (for the scope checks of the sheets after).
+        self.cbo_province: dict[str, int] = {}
+        self.event_province: dict[str, int] = {}
+        self.person_cbo: dict[str, str] = {}
+
+    # ---- the whole run ------------------------------------------------------------------------------
+
+    def run(self) -> ImportResult:
+        self.progress(0, "opening the workbook")
+        try:
+            book = open_workbook(self.path)
+        except Unreadable as error:
+            return self._rejected([RowError(self.path.name, None, "", error.message_en, error.message_km)])
+        with book:
+            keys = self._choose_sheets(book)
+            if keys is None:
+                return self._rejected(self.errors)
+            total = sum(book.weights.get(k, 1) for k in keys.values()) or 1
+            done = 0
+            # The biggest sheet first: its file buffers are then freed before the rows of the others pile up,
+            # which keeps the peak memory of a national workbook (600,000 attendance rows) well down.
+            for name, key in sorted(keys.items(), key=lambda item: -book.weights.get(item[1], 1)):
+                self.progress(done * _READ_SHARE // total, f"reading {name}")
+                try:
+                    self._read_sheet(sheets.SHEETS[name], book.rows(key))
+                except Unreadable as error:
+                    self.errors.append(RowError(name, None, "", error.message_en, error.message_km))
+                done += book.weights.get(key, 1)
+        self.progress(_READ_SHARE, "checking the rows against each other and against Samleng")
+        for name in sheets.SHEETS:  # in the order of the references: a sheet after those it refers to
+            if name in self.rows:
+                getattr(self, f"_check_{name}")(sheets.SHEETS[name], self.rows[name])
+        self._check_main_issues()
+        if self.errors:
+            return self._rejected(self.errors)
+        created, updated = self._write()
+        self.progress(100, "done")
+        return ImportResult(ok=True, errors=[], warnings=self._sorted_warnings(), created=created, updated=updated,
+                            rows=self.rows_read)
+
+    def _rejected(self, errors: list[RowError]) -> ImportResult:
+        order = {name: i for i, name in enumerate(sheets.SHEETS)}
+        errors = sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row or 0))
+        self.progress(100, "rejected")
+        return ImportResult(ok=False, errors=errors, warnings=self._sorted_warnings(), rows=self.rows_read)
+
+    def _sorted_warnings(self) -> list[RowError]:
+        order = {name: i for i, name in enumerate((*sheets.SHEETS, *sheets.LATER))}
+        return sorted(self.warnings, key=lambda w: (order.get(w.sheet, len(order)), w.row or 0))
+
+    def progress(self, percent: int, stage: str) -> None:
+        if self._progress_callback and (percent, stage) != self._last_progress:
+            self._last_progress = (percent, stage)
+            self._progress_callback(min(int(percent), 100), stage)
+
+    def error(self, sheet: str, row: int | None, column: str, en: str, km: str) -> None:
+        self.errors.append(RowError(sheet, row, column, en, km))
+
+    def warn(self, sheet: str, row: int | None, column: str, en: str, km: str) -> None:
+        self.warnings.append(RowError(sheet, row, column, en, km))
+
+    def _choose_sheets(self, book) -> dict[str, str] | None:
+        """The sheets to import (spec name -> the file's key), in the order they must be read; warnings for
+        the others."""
+        known = {name_key(name): name for name in sheets.SHEETS}
+        later = {name_key(name): name for name in sheets.LATER}
+        chosen = {}
+        for key, shown_name in book.names.items():
+            if key in known:
+                chosen[known[key]] = key
+            elif key in later:
+                self.warn(later[key], None, "", "This sheet is not imported yet: a later version of Samleng will "
+                          "import it. Nothing in it was read.",
+                          "សន្លឹកនេះមិនទាន់នាំចូលនៅឡើយទេ៖ កំណែក្រោយរបស់សំឡេងនឹងនាំចូលវា។ គ្មានអ្វីក្នុងនោះត្រូវបានអានទេ។")
+            else:
+                self.warn(shown_name, None, "", "Samleng does not know this sheet; it was left out.",
+                          "សំឡេងមិនស្គាល់សន្លឹកនេះទេ; វាត្រូវបានរំលង។")
+        if not chosen and not any(w.sheet in sheets.LATER for w in self.warnings):
+            self.error(self.path.name, None, "", "This workbook has none of the programme workbook's sheets "
+                       f"({', '.join(sheets.SHEETS)}).",
+                       f"សៀវភៅបញ្ជីនេះគ្មានសន្លឹកណាមួយនៃសៀវភៅបញ្ជីកម្មវិធីទេ ({', '.join(sheets.SHEETS)})។")
+            return None
+        return {name: chosen[name] for name in sheets.SHEETS if name in chosen}
+
+    # ---- reading one sheet --------------------------------------------------------------------------
+
+    def _read_sheet(self, sheet: sheets.Sheet, rows: Iterator[tuple[int, list]]) -> None:
+        first = next(rows, None)
+        if first is not None and first[0] != 1:  # row 1 is empty: there is no header
+            rows, first = itertools.chain([first], rows), None
+        header = first[1] if first else []
+        positions = self._columns(sheet, header)
+        self.present[sheet.name] = set(positions)
+        self.rows[sheet.name] = self._parse_rows(sheet, positions, rows)
+
+    def _columns(self, sheet: sheets.Sheet, header: list) -> dict[str, int]:
+        wanted = {name_key(c.name): c.name for c in sheet.columns}
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            label = shown(cell)
+            key = name_key(label)
+            if not key:
+                continue
+            if key not in wanted:
+                self.warn(sheet.name, 1, label, "Samleng does not know this column; it was left out.",
+                          "សំឡេងមិនស្គាល់ជួរឈរនេះទេ; វាត្រូវបានរំលង។")
+            elif wanted[key] in positions:
+                self.warn(sheet.name, 1, label, "This column comes twice; only the first one was read.",
+                          "ជួរឈរនេះមានពីរដង; មានតែជួរទីមួយប៉ុណ្ណោះដែលត្រូវបានអាន។")
+            else:
+                positions[wanted[key]] = index
+        for name in sheet.required:
+            if name not in positions:
+                self.error(sheet.name, 1, name, f"The column '{name}' is missing; it is required.",
+                           f"ខ្វះជួរឈរ '{name}'; វាត្រូវតែមាន។")
+        return positions
+
+    def _parse_rows(self, sheet: sheets.Sheet, positions: dict[str, int], rows) -> list[tuple]:
+        """Every row as a tuple of values (row number first), in the sheet's column order. The hot loop of
+        the import: a few hundred thousand rows go through it, so it does as little as it can per cell."""
+        columns = sheet.columns
+        present = [(i, positions[c.name], c, {} if c.memo else None) for i, c in enumerate(columns)
+                   if c.name in positions]
+        template = [_EMPTY if c.name in positions else c.empty for c in columns]
+        fill = [(i, c) for i, c in enumerate(columns) if c.name in positions]
+        make = sheet.row_type._make
+        errors, name = self.errors, sheet.name
+        parsed = []
+        for count, (number, line) in enumerate(rows, 1):
+            values = template.copy()
+            width = len(line)
+            filled = False
+            for i, index, column, memo in present:
+                raw = line[index] if index < width else ""
+                if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
+                    continue
+                filled = True
+                if column.parse is None:  # a place: resolved with its row
+                    values[i] = raw
+                    continue
+                if memo is not None:
+                    memo_key = (raw.__class__, raw)
+                    value = memo.get(memo_key, _EMPTY)
+                    if value is _EMPTY:
+                        try:
+                            value = column.parse(raw)
+                        except CellError as error:
+                            value = error
+                        memo[memo_key] = value
+                else:
+                    try:
+                        value = column.parse(raw)
+                    except CellError as error:
+                        value = error
+                if value.__class__ is CellError:
+                    errors.append(RowError(name, number, column.name, value.message_en, value.message_km))
+                    value = None
+                values[i] = value
+            if not filled:
+                continue
+            for i, column in fill:
+                if values[i] is _EMPTY:
+                    if column.required:
+                        errors.append(RowError(name, number, column.name, "This cell is empty; it is required.",
+                                               "ក្រឡានេះទទេ; វាត្រូវតែបំពេញ។"))
+                        values[i] = None
+                    else:
+                        values[i] = column.empty
+            values.insert(0, number)
+            parsed.append(make(values))
+            if count % 50_000 == 0:
+                self.progress(self._last_progress[0] if self._last_progress else 0,
+                              f"reading {name} ({count:,} rows)")
+        self.rows_read += len(parsed)
+        return parsed
+
+    # ---- helpers of the checks ----------------------------------------------------------------------
+
+    def _unique(self, sheet: str, rows: list, key, columns: tuple[str, ...], label) -> None:
+        """An error for every row whose key another row above it has already. `key(row)` is None for rows
+        whose key could not be read (their cells have errors of their own)."""
+        seen = set()
+        repeated = []
+        for row in rows:
+            k = key(row)
+            if k is None:
+                continue
+            if k in seen:
+                repeated.append((row, k))
+            else:
+                seen.add(k)
+        if not repeated:
+            return
+        keys = {k for _row, k in repeated}
+        first = {}
+        for row in rows:  # a second pass, only when there are repeats: where each key came first
+            k = key(row)
+            if k in keys and k not in first:
+                first[k] = row.row
+        for row, k in repeated:
+            what = label(row)
+            self.error(sheet, row.row, columns[0], f"{what} is already on row {first[k]}; each row must be "
+                       f"different.", f"{what} មាននៅជួរទី {to_khmer_digits(first[k])} រួចហើយ; ជួរនីមួយៗត្រូវតែខុសគ្នា។")
+
+    def _ids(self, sheet: sheets.Sheet, rows: list, column: str) -> None:
+        """Collect the ids a sheet defines (for the references of later sheets) and report repeated ones."""
+        if column not in self.present[sheet.name]:
+            self.ids[sheet.name] = None  # unknown: references to this kind are not checked
+            return
+        ids: dict[str, int] = {}
+        for row in rows:
+            value = getattr(row, column)
+            if value is not None and value not in ids:
+                ids[value] = row.row
+        self.ids[sheet.name] = ids
+        self._unique(sheet.name, rows, lambda r: getattr(r, column), (column,),
+                     lambda r: f"{column} '{getattr(r, column)}'")
+
+    def _place_chain(self, sheet: str, row, chain: tuple[str, ...]) -> dict[str, Place | None]:
+        """The places of a row, each resolved inside the one before it (province, district, commune,
+        village). A place that cannot be resolved stops the chain: the places below it are not checked."""
+        found: dict[str, Place | None] = dict.fromkeys(chain)
+        parent = None
+        for column in chain:
+            raw = getattr(row, column)
+            if raw is None:
+                continue
+            try:
+                parent = found[column] = self.places.resolve(raw, _PLACE_LEVELS[column], parent)
+            except CellError as error:
+                self.error(sheet, row.row, column, error.message_en, error.message_km)
+                break
+        return found
+
+    def _at_most(self, sheet: str, row, part: str, total: str) -> None:
+        a, b = getattr(row, part), getattr(row, total)
+        if a is not None and b is not None and a > b:
+            self.error(sheet, row.row, part, f"{part} ({a}) is more than {total} ({b}).",
+                       f"{part} ({to_khmer_digits(a)}) លើសពី {total} ({to_khmer_digits(b)})។")
+
+    def _not_future(self, sheet: str, row, column: str) -> None:
+        value = getattr(row, column)
+        if value is not None and value > self.today:
+            self.error(sheet, row.row, column, f"{value.isoformat()} is in the future.",
+                       f"{to_khmer_digits(value.isoformat())} ជាថ្ងៃអនាគត។")
+
+    def _record(self, sheet: str, row, fields: Iterable[str], **extra) -> dict:
+        """The values to write: the columns this sheet has (a column it lacks changes nothing)."""
+        present = self.present[sheet]
+        record = {name: getattr(row, name) for name in fields if name in present}
+        record.update(extra)
+        return record
+
+    def _known(self, sheet: str, value: str, db: dict) -> bool:
+        """Whether an id is defined by the workbook's sheet or already in the database. When the sheet has
+        no id column, nothing can be said: the reference is let through (the missing column is an error)."""
+        ids = self.ids.get(sheet, {})
+        return ids is None or value in ids or value in db
+
+    def _unknown_ref(self, sheet: str, row, column: str, value: str, kind_en: str, kind_km: str, target: str):
+        self.error(sheet, row.row, column,
+                   f"No {kind_en} has the id '{value}', in the {target} sheet or in Samleng.",
+                   f"គ្មាន{kind_km}ដែលមានលេខសម្គាល់ '{value}' ទេ ទាំងក្នុងសន្លឹក {target} ឬក្នុងសំឡេង។")
+
+    # ---- what the database already holds (one query per kind, on first need) -------------------------
+
+    def _db(self, name: str):
+        cache = self.__dict__.setdefault("_db_cache", {})
+        if name not in cache:
+            cache[name] = getattr(self, f"_load_{name}")()
+        return cache[name]
+
+    @staticmethod
+    def _load_cbos() -> dict[str, tuple[int, int]]:
+        return {cbo_id: (pk, province) for pk, cbo_id, province in
+                CBO.objects.values_list("pk", "cbo_id", "province_id")}
+
+    @staticmethod
+    def _load_representatives() -> dict[str, tuple[int, str]]:
+        return {person_id: (pk, cbo_id) for pk, person_id, cbo_id in
+                Representative.objects.values_list("pk", "person_id", "cbo__cbo_id")}
+
+    @staticmethod
+    def _load_issues() -> dict[str, tuple]:
+        return {i[1]: i for i in Issue.objects.values_list(
+            "pk", "issue_id", "cbo__cbo_id", "is_main", "raised_on", "status")}
+
+    @staticmethod
+    def _load_events() -> dict[str, tuple[int, int]]:
+        return {event_id: (pk, province) for pk, event_id, province in
+                Event.objects.values_list("pk", "event_id", "province_id")}
+
+    # ---- scope: who may change what --------------------------------------------------------------------
+
+    def _in_scope(self, sheet: str, row, column: str, province_pk: int | None, kind: str = "cbo") -> bool:
+        """Staff who do not see everything (field officers) may import only records of their provinces:
+        the same rules as the pages (accounts.access), asked once per province."""
+        user = self.user
+        if user is None or province_pk is None or getattr(user, "sees_everything", False):
+            return True
+        memo_key = (kind, province_pk)
+        if memo_key not in self._scope_memo:
+            probe = CBO(province_id=province_pk) if kind == "cbo" else Event(province_id=province_pk)
+            allowed = can_edit_cbo(user, probe) if kind == "cbo" else can_edit_event(user, probe)
+            self._scope_memo[memo_key] = allowed
+        if self._scope_memo[memo_key]:
+            return True
+        province = self.places.index.get_by_id(province_pk)
+        self.error(sheet, row.row, column,
+                   f"You may import records of your own provinces only; this one is in "
+                   f"{province.name_en if province else province_pk}.",
+                   f"អ្នកអាចនាំចូលតែកំណត់ត្រានៃខេត្តរបស់អ្នកប៉ុណ្ណោះ; កំណត់ត្រានេះស្ថិតនៅ "
+                   f"{province.name_km if province else province_pk}។")
+        return False
+
+    # ---- the sheets, in the order they are read -------------------------------------------------------
+
+    def _check_programme(self, sheet, rows) -> None:
+        values: dict[str, tuple[int, object]] = {}
+        for row in rows:
+            key = name_key(row.key or "")
+            if key in values:
+                self.error(sheet.name, row.row, "key", f"The key '{row.key}' is already on row {values[key][0]}.",
+                           f"កូនសោ '{row.key}' មាននៅជួរទី {to_khmer_digits(values[key][0])} រួចហើយ។")
+                continue
+            values[key] = (row.row, row.value)
+            if key not in sheets.PROGRAMME_KEYS:
+                self.warn(sheet.name, row.row, "key", f"Samleng does not know the key '{row.key}'; it was left out.",
+                          f"សំឡេងមិនស្គាល់កូនសោ '{row.key}' ទេ; វាត្រូវបានរំលង។")
+        if "code" not in values or not values["code"][1]:
+            self.error(sheet.name, values["code"][0] if "code" in values else None, "value",
+                       "The programme's code is missing: add a row with the key 'code'.",
+                       "ខ្វះលេខកូដកម្មវិធី៖ សូមបន្ថែមជួរដែលមានកូនសោ 'code'។")
+        else:
+            try:
+                self.programme_code = cells.ident(values["code"][1])
+            except CellError as error:
+                self.error(sheet.name, values["code"][0], "value", error.message_en, error.message_km)
+        later = [k for k in sheets.PROGRAMME_KEYS if k != "code" and k in values]
+        if later:
+            self.warn(sheet.name, None, "key", f"Only the programme's code is imported yet; {', '.join(later)} "
+                      "will be imported by a later version of Samleng (with the results framework).",
+                      f"មានតែលេខកូដកម្មវិធីប៉ុណ្ណោះដែលត្រូវបាននាំចូលនៅពេលនេះ; {', '.join(later)} "
+                      "នឹងត្រូវបាននាំចូលដោយកំណែក្រោយរបស់សំឡេង។")
+
+    def _check_target_areas(self, sheet, rows) -> None:
+        if "programme" not in self.rows:
+            self.warn(sheet.name, None, "", "There is no programme sheet: these target areas are kept without a "
+                      "programme code.", "គ្មានសន្លឹក programme ទេ៖ តំបន់គោលដៅទាំងនេះត្រូវរក្សាទុកដោយគ្មានលេខកូដកម្មវិធី។")
+        records = []
+        keys = []
+        for row in rows:
+            places = self._place_chain(sheet.name, row, ("province", "district"))
+            district = places["district"]
+            if row.from_year is not None and row.to_year is not None and row.to_year < row.from_year:
+                self.error(sheet.name, row.row, "to_year", f"to_year ({row.to_year}) comes before from_year "
+                           f"({row.from_year}).", f"to_year ({to_khmer_digits(row.to_year)}) មុន from_year "
+                           f"({to_khmer_digits(row.from_year)})។")
+            if district is not None:
+                self._in_scope(sheet.name, row, "district", district.parent_id)
+            keys.append((district.pk, row.from_year) if district and row.from_year else None)
+            if district is not None:
+                records.append({"programme_code": self.programme_code, "district_id": district.pk,
+                                "from_year": row.from_year, "to_year": row.to_year})
+        by_row = dict(zip((r.row for r in rows), keys, strict=True))
+        self._unique(sheet.name, rows, lambda r: by_row[r.row], ("district",),
+                     lambda r: f"district {r.district} from {r.from_year}")
+        self.records[sheet.name] = records
+
+    _CBO_FIELDS = ("cbo_id", "name_en", "name_km", "type", "established_on", "members_total", "members_female",
+                   "committee_total", "committee_female", "area_ha", "joined_on")
+
+    def _check_cbos(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "cbo_id")
+        db = self._db("cbos")
+        records = []
+        for row in rows:
+            places = self._place_chain(sheet.name, row, ("province", "district", "commune", "village"))
+            self._at_most(sheet.name, row, "members_female", "members_total")
+            self._at_most(sheet.name, row, "committee_female", "committee_total")
+            for column in ("established_on", "joined_on"):
+                self._not_future(sheet.name, row, column)
+            province = places["province"]
+            stored = db.get(row.cbo_id)
+            if stored:
+                self._in_scope(sheet.name, row, "cbo_id", stored[1])
+            if province:
+                self._in_scope(sheet.name, row, "province", province.pk)
+                self.cbo_province[row.cbo_id] = province.pk
+            record = self._record(sheet.name, row, self._CBO_FIELDS)
+            for column, place in places.items():
+                if column in self.present[sheet.name]:
+                    record[f"{column}_id"] = place.pk if place else None
+            records.append(record)
+        self.records[sheet.name] = records
+
+    def _cbo_province(self, cbo_id: str) -> int | None:
+        if cbo_id in self.cbo_province:
+            return self.cbo_province[cbo_id]
+        stored = self._db("cbos").get(cbo_id)
+        return stored[1] if stored else None
+
+    _REPRESENTATIVE_FIELDS = ("person_id", "full_name", "sex", "birth_year", "indigenous", "disability", "role",
+                              "phone", "telegram", "consent_on")
+
+    def _check_representatives(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "person_id")
+        cbos = self._db("cbos")
+        for row in rows:
+            if row.cbo_id is not None:
+                if not self._known("cbos", row.cbo_id, cbos):
+                    self._unknown_ref(sheet.name, row, "cbo_id", row.cbo_id, "CBO", "សហគមន៍", "cbos")
+                else:
+                    self._in_scope(sheet.name, row, "cbo_id", self._cbo_province(row.cbo_id))
+                    self.person_cbo[row.person_id] = row.cbo_id
+            if row.birth_year is not None and row.birth_year > self.today.year:
+                self.error(sheet.name, row.row, "birth_year", f"{row.birth_year} is in the future.",
+                           f"{to_khmer_digits(row.birth_year)} ជាឆ្នាំអនាគត។")
+            self._not_future(sheet.name, row, "consent_on")
+
+    _ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer",
+                     "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female")
+
+    def _check_issues(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "issue_id")
+        cbos = self._db("cbos")
+        for row in rows:
+            if row.cbo_id is not None:
+                if not self._known("cbos", row.cbo_id, cbos):
+                    self._unknown_ref(sheet.name, row, "cbo_id", row.cbo_id, "CBO", "សហគមន៍", "cbos")
+                else:
+                    self._in_scope(sheet.name, row, "cbo_id", self._cbo_province(row.cbo_id))
+            self._not_future(sheet.name, row, "raised_on")
+            self._at_most(sheet.name, row, "people_affected_female", "people_affected")
+
+    def _issue_raised_on(self, issue_id: str) -> dt.date | None:
+        """The day an issue was raised: as the workbook says it, or else as stored."""
+        row = self._issue_rows().get(issue_id)
+        if row is not None and "raised_on" in self.present.get("issues", ()):
+            return row.raised_on
+        stored = self._db("issues").get(issue_id)
+        return stored[4] if stored else None
+
+    def _issue_rows(self) -> dict:
+        if not hasattr(self, "_issue_rows_cache"):
+            self._issue_rows_cache = {r.issue_id: r for r in self.rows.get("issues", []) if r.issue_id}
+        return self._issue_rows_cache
+
+    def _issue_cbo(self, issue_id: str) -> str | None:
+        row = self._issue_rows().get(issue_id)
+        if row is not None and row.cbo_id:
+            return row.cbo_id
+        stored = self._db("issues").get(issue_id)
+        return stored[2] if stored else None
+
+    _EVENT_FIELDS = ("event_id", "type", "title", "date", "authorities_present", "participants_total",
+                     "participants_female", "participants_youth", "participants_indigenous",
+                     "participants_disability")
+    _BREAKDOWNS = ("participants_female", "participants_youth", "participants_indigenous",
+                   "participants_disability")
+
+    def _check_events(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "event_id")
+        issues = self._db("issues")
+        events = self._db("events")
+        records = []
+        for row in rows:
+            places = self._place_chain(sheet.name, row, ("province", "district", "commune"))
+            for part in self._BREAKDOWNS:
+                self._at_most(sheet.name, row, part, "participants_total")
+            if row.participants_total is None and any(getattr(row, p) is not None for p in self._BREAKDOWNS):
+                self.error(sheet.name, row.row, "participants_total", "Give the total number of participants as "
+                           "well: the other counts are parts of it.", "សូមផ្តល់ចំនួនអ្នកចូលរួមសរុបផងដែរ៖ "
+                           "ចំនួនផ្សេងទៀតជាផ្នែកនៃចំនួននោះ។")
+            unknown = [i for i in row.issues_raised if not self._known("issues", i, issues)]
+            if unknown:
+                listed = ", ".join(unknown)
+                self.error(sheet.name, row.row, "issues_raised",
+                           f"No issue has the id {listed}, in the issues sheet or in Samleng.",
+                           f"គ្មានបញ្ហាដែលមានលេខសម្គាល់ {listed} ទេ ទាំងក្នុងសន្លឹក issues ឬក្នុងសំឡេង។")
+            stored = events.get(row.event_id)
+            if stored:
+                self._in_scope(sheet.name, row, "event_id", stored[1], kind="event")
+            province = places["province"]
+            if province:
+                self._in_scope(sheet.name, row, "province", province.pk, kind="event")
+                self.event_province[row.event_id] = province.pk
+            record = self._record(sheet.name, row, self._EVENT_FIELDS)
+            if "issues_raised" in self.present[sheet.name]:
+                record["issues_raised"] = list(dict.fromkeys(row.issues_raised))
+            for column, place in places.items():
+                if column in self.present[sheet.name]:
+                    record[f"{column}_id"] = place.pk if place else None
+            records.append(record)
+        self.records[sheet.name] = records
+
+    def _event_province(self, event_id: str) -> int | None:
+        if event_id in self.event_province:
+            return self.event_province[event_id]
+        stored = self._db("events").get(event_id)
+        return stored[1] if stored else None
+
+    _UPDATE_FIELDS = ("date", "status", "note", "evidence", "people_benefited", "people_benefited_female")
+
+    def _check_issue_updates(self, sheet, rows) -> None:
+        issues, events = self._db("issues"), self._db("events")
+        at_events = []  # rows that name the event where the update happened
+        for row in rows:
+            if row.issue_id is not None:
+                if not self._known("issues", row.issue_id, issues):
+                    self._unknown_ref(sheet.name, row, "issue_id", row.issue_id, "issue", "បញ្ហា", "issues")
+                else:
+                    cbo = self._issue_cbo(row.issue_id)
+                    if cbo:
+                        self._in_scope(sheet.name, row, "issue_id", self._cbo_province(cbo))
+                    raised_on = self._issue_raised_on(row.issue_id)
+                    if row.date is not None and raised_on is not None and row.date < raised_on:
+                        self.error(sheet.name, row.row, "date",
+                                   f"This update is dated {row.date.isoformat()}, before the issue was raised "
+                                   f"({raised_on.isoformat()}).",
+                                   f"បច្ចុប្បន្នភាពនេះចុះថ្ងៃ {to_khmer_digits(row.date.isoformat())} មុនថ្ងៃដែលបញ្ហាត្រូវបាន"
+                                   f"លើកឡើង ({to_khmer_digits(raised_on.isoformat())})។")
+            if row.event_id and not self._known("events", row.event_id, events):
+                self._unknown_ref(sheet.name, row, "event_id", row.event_id, "event", "ព្រឹត្តិការណ៍", "events")
+            elif row.event_id and row.issue_id:
+                at_events.append(row)
+            self._not_future(sheet.name, row, "date")
+            self._at_most(sheet.name, row, "people_benefited_female", "people_benefited")
+        self._check_raised_at(sheet.name, at_events)
+        self._unique(sheet.name, rows,
+                     lambda r: (r.issue_id, r.date, r.status) if None not in (r.issue_id, r.date, r.status) else None,
+                     ("issue_id",), lambda r: f"An update of {r.issue_id} on {r.date} with the status {r.status}")
+
+    def _check_raised_at(self, sheet: str, rows: list) -> None:
+        """An update that names an event must be of an issue raised at that event (as on the issue's page):
+        the event's issues as the workbook gives them, or else as stored."""
+        raised: dict[str, set[str]] = {}
+        if "issues_raised" in self.present.get("events", ()):
+            raised = {r.event_id: set(r.issues_raised) for r in self.rows["events"] if r.event_id}
+        stored_events = self._db("events")
+        wanted = {stored_events[r.event_id][0]: r.event_id for r in rows
+                  if r.event_id not in raised and r.event_id in stored_events}
+        through = Event.issues_raised.through
+        pks = list(wanted)
+        for start in range(0, len(pks), 2000):
+            links = through.objects.filter(event_id__in=pks[start:start + 2000])
+            for event_id, issue_id in links.values_list("event__event_id", "issue__issue_id"):
+                raised.setdefault(event_id, set()).add(issue_id)
+        for row in rows:
+            if row.issue_id not in raised.get(row.event_id, ()):
+                self.error(sheet, row.row, "event_id",
+                           f"The issue {row.issue_id} was not raised at the event {row.event_id}: add it to that "
+                           "event's issues_raised, or leave event_id empty.",
+                           f"បញ្ហា {row.issue_id} មិនត្រូវបានលើកឡើងនៅព្រឹត្តិការណ៍ {row.event_id} ទេ៖ សូមបន្ថែមវាទៅក្នុង "
+                           "issues_raised នៃព្រឹត្តិការណ៍នោះ ឬទុក event_id ឱ្យទទេ។")
+
+    def _check_attendance(self, sheet, rows) -> None:
+        """600,000 rows at national scale: no record dicts here; the rows themselves are written."""
+        events, people = self._db("events"), self._db("representatives")
+        event_ids, person_ids = self.ids.get("events", {}), self.ids.get("representatives", {})
+        checked_events: set[str] = set()  # known and in scope: not checked again on the next rows
+        checked_people: set[str] = set()
+        for row in rows:
+            event_id, person_id = row.event_id, row.person_id
+            if event_id is not None and event_id not in checked_events:
+                if event_ids is not None and event_id not in event_ids and event_id not in events:
+                    self._unknown_ref(sheet.name, row, "event_id", event_id, "event", "ព្រឹត្តិការណ៍", "events")
+                elif self._in_scope(sheet.name, row, "event_id", self._event_province(event_id), kind="event"):
+                    checked_events.add(event_id)
+            if person_id is not None and person_id not in checked_people:
+                if person_ids is not None and person_id not in person_ids and person_id not in people:
+                    self._unknown_ref(sheet.name, row, "person_id", person_id, "representative", "អ្នកតំណាង",
+                                      "representatives")
+                else:
+                    cbo = self.person_cbo.get(person_id) or (people[person_id][1] if person_id in people else None)
+                    if self._in_scope(sheet.name, row, "person_id", self._cbo_province(cbo) if cbo else None):
+                        checked_people.add(person_id)
+        self._unique_sorted(sheet.name, rows)
+
+    def _unique_sorted(self, sheet: str, rows: list) -> None:
+        """Repeated (event, person) pairs, found by sorting the rows rather than with a set of 600,000 pairs:
+        less memory, and the rows come out grouped by event, as the writing wants them. The sort is stable,
+        so in each group of equal pairs the first row is the one the spreadsheet shows first."""
+        rows.sort(key=lambda r: r.person_id or "")
+        rows.sort(key=lambda r: r.event_id or "")
+        previous = None
+        first = 0
+        for row in rows:
+            if row.event_id is None or row.person_id is None:
+                continue
+            if previous is not None and row.event_id == previous.event_id and row.person_id == previous.person_id:
+                self.error(sheet, row.row, "person_id",
+                           f"{row.person_id} at {row.event_id} is already on row {first}; each row must be different.",
+                           f"{row.person_id} at {row.event_id} មាននៅជួរទី {to_khmer_digits(first)} រួចហើយ; "
+                           "ជួរនីមួយៗត្រូវតែខុសគ្នា។")
+            else:
+                first = row.row
+            previous = row
+
+    _ASSESSMENT_FIELDS = ("year", "mechanism", "held", "diverse_representation", "notice_given", "minutes_shared",
+                          "questions_answered", "follow_up_done")
+
+    def _check_mechanism_assessments(self, sheet, rows) -> None:
+        records, keys = [], {}
+        last_year = self.today.year + 1
+        for row in rows:
+            district = self._place_chain(sheet.name, row, ("province", "district"))["district"]
+            if row.year is not None and not 1990 <= row.year <= last_year:
+                self.error(sheet.name, row.row, "year", f"Give a year between 1990 and {last_year}.",
+                           f"សូមផ្តល់ឆ្នាំចន្លោះ ១៩៩០ និង {to_khmer_digits(last_year)}។")
+            if district is None:
+                keys[row.row] = None
+                continue
+            self._in_scope(sheet.name, row, "district", district.parent_id)
+            keys[row.row] = (district.pk, row.year, row.mechanism) if row.year and row.mechanism else None
+            records.append(self._record(sheet.name, row, self._ASSESSMENT_FIELDS, district_id=district.pk))
+        self._unique(sheet.name, rows, lambda r: keys[r.row], ("district",),
+                     lambda r: f"{r.mechanism} in {r.district} in {r.year}")
+        self.records[sheet.name] = records
+
+    # ---- the rule across sheets: one open main issue per CBO ----------------------------------------
+
+    def _check_main_issues(self) -> None:
+        """A CBO has at most one open main issue at a time. The status of an issue is that of its latest
+        update by date (the stored updates and the workbook's together; on one day the last recorded); an
+        issue with no update is open. Only issues the workbook touches are blamed: a CBO whose stored issues
+        already break the rule is not the workbook's mistake."""
+        if "issues" not in self.rows and "issue_updates" not in self.rows:
+            return
+        stored = self._db("issues")
+        issue_rows = self._issue_rows()
+        update_rows: dict[str, list] = {}
+        for row in self.rows.get("issue_updates", []):
+            if row.issue_id and row.date and row.status:
+                update_rows.setdefault(row.issue_id, []).append(row)
+        status = self._final_statuses(update_rows)
+        # issue id -> (cbo id, is main, raised on, touched by the workbook)
+        final: dict[str, tuple] = {}
+        for issue_id, (_pk, _id, cbo, is_main, raised_on, _status) in stored.items():
+            final[issue_id] = (cbo, is_main, raised_on, issue_id in update_rows)
+        has_main = "is_main" in self.present.get("issues", ())
+        for issue_id, row in issue_rows.items():
+            before = final.get(issue_id)
+            cbo = row.cbo_id or (before[0] if before else None)
+            is_main = row.is_main if has_main else (before[1] if before else False)
+            final[issue_id] = (cbo, is_main, row.raised_on or (before[2] if before else None), True)
+        open_main: dict[str, list[str]] = {}
+        for issue_id, (cbo, is_main, _raised, _touched) in final.items():
+            if cbo and is_main and status.get(issue_id, self._stored_status(issue_id)) not in CLOSED_STATUSES:
+                open_main.setdefault(cbo, []).append(issue_id)
+        for cbo, issue_ids in open_main.items():
+            if len(issue_ids) < 2:
+                continue
+            # The one that stays is an untouched stored issue if there is one, else the earliest raised.
+            issue_ids.sort(key=lambda i: (final[i][3], final[i][2] or dt.date.max, i))
+            kept = issue_ids[0]
+            for issue_id in issue_ids[1:]:
+                if not final[issue_id][3]:
+                    continue
+                en = (f"CBO {cbo} would have two open main issues, {kept} and {issue_id}. A CBO has at most one "
+                      "open main issue at a time: record one as solved, unsolved or dropped, or make this one "
+                      "not the main issue.")
+                km = (f"សហគមន៍ {cbo} នឹងមានបញ្ហាចម្បងកំពុងបើកចំហពីរ គឺ {kept} និង {issue_id}។ សហគមន៍មួយអាចមាន"
+                      "បញ្ហាចម្បងបើកចំហតែមួយប៉ុណ្ណោះក្នុងពេលតែមួយ៖ សូមកត់ត្រាបញ្ហាមួយថា បានដោះស្រាយ មិនបានដោះស្រាយ "
+                      "ឬបានបោះបង់ ឬកុំធ្វើឱ្យបញ្ហានេះជាបញ្ហាចម្បង។")
+                if issue_id in issue_rows:
+                    self.error("issues", issue_rows[issue_id].row, "is_main", en, km)
+                else:
+                    latest = max(update_rows[issue_id], key=lambda r: (r.date, r.row))
+                    self.error("issue_updates", latest.row, "status", en, km)
+
+    def _stored_status(self, issue_id: str) -> str:
+        stored = self._db("issues").get(issue_id)
+        return stored[5] if stored else Status.RAISED
+
+    def _final_statuses(self, update_rows: dict[str, list]) -> dict[str, str]:
+        """The status each issue with workbook updates will have: its latest update by date among the stored
+        confirmed ones and the workbook's (on one day, the last recorded: stored ones by id, then the
+        workbook's in row order, as the database will number them)."""
+        stored_issues = self._db("issues")
+        pks = {stored_issues[i][0]: i for i in update_rows if i in stored_issues}
+        history: dict[str, dict[tuple, tuple]] = {}
+        pk_list = list(pks)
+        for start in range(0, len(pk_list), 2000):
+            query = IssueUpdate.objects.filter(issue_id__in=pk_list[start:start + 2000], confirmed=True)
+            for issue_pk, date, status, pk in query.values_list("issue_id", "date", "status", "pk"):
+                history.setdefault(pks[issue_pk], {})[(date, status)] = (date, 0, pk)
+        result = {}
+        for issue_id, rows in update_rows.items():
+            known = history.get(issue_id, {})
+            for row in rows:
+                known.setdefault((row.date, row.status), (row.date, 1, row.row))
+            (_date, status) = max(known, key=known.__getitem__)
+            result[issue_id] = status
+        return result
+
+    # ---- writing ------------------------------------------------------------------------------------
+
+    def _write(self) -> tuple[dict[str, int], dict[str, int]]:
+        created: dict[str, int] = {}
+        updated: dict[str, int] = {}
+        present = [name for name in sheets.SHEETS if name in self.rows and name != "programme"]
+        weights = {name: max(len(self.rows[name]), 1) for name in present}
+        total = sum(weights.values()) or 1
+        done = 0
+        user = self.user
+        with transaction.atomic():
+            for name in present:
+                self.progress(_READ_SHARE + (100 - _READ_SHARE) * done // total, f"writing {name}")
+                result = getattr(self, f"_write_{name}")(user)
+                created[name], updated[name] = result.created, result.updated
+                done += weights[name]
+            audit_record(
+                user=user, action=Action.IMPORT, object_type="imports.workbook", object_id=self.path.name[:64],
+                summary=f"programme workbook {self.path.name}: {sum(created.values())} records created, "
+                        f"{sum(updated.values())} updated",
+                changes={"created": created, "updated": updated, "rows": self.rows_read},
+            )
+        return created, updated
+
+    def _pks(self, kind: str) -> dict[str, int]:
+        loaded = self._db(kind)
+        return {key: value[0] for key, value in loaded.items()}
+
+    def _write_target_areas(self, user):
+        return target_area_upsert_many(user=user, rows=self.records["target_areas"])
+
+    def _write_cbos(self, user):
+        result = cbo_upsert_many(user=user, rows=self.records["cbos"])
+        self._cbo_pks = {**self._pks("cbos"), **result.pks}
+        return result
+
+    def _cbo_pk(self) -> dict[str, int]:
+        if not hasattr(self, "_cbo_pks"):
+            self._cbo_pks = self._pks("cbos")
+        return self._cbo_pks
+
+    def _write_representatives(self, user):
+        cbo_pks = self._cbo_pk()
+        rows = (self._record("representatives", row, self._REPRESENTATIVE_FIELDS, cbo_id=cbo_pks[row.cbo_id])
+                for row in self.rows["representatives"])
+        result = representative_upsert_many(user=user, rows=rows)
+        self._person_pks = {**self._pks("representatives"), **result.pks}
+        return result
+
+    def _write_issues(self, user):
+        cbo_pks = self._cbo_pk()
+        rows = (self._record("issues", row, self._ISSUE_FIELDS, cbo_id=cbo_pks[row.cbo_id])
+                for row in self.rows["issues"])
+        result = issue_upsert_many(user=user, rows=rows)
+        self._issue_pks = {**self._pks("issues"), **result.pks}
+        return result
+
+    def _issue_pk(self) -> dict[str, int]:
+        if not hasattr(self, "_issue_pks"):
+            self._issue_pks = self._pks("issues")
+        return self._issue_pks
+
+    def _write_events(self, user):
+        issue_pks = self._issue_pk()
+
+        def rows():
+            for record in self.records["events"]:
+                if "issues_raised" in record:
+                    record = {**record, "issues_raised": [issue_pks[i] for i in record["issues_raised"]]}
+                yield record
+
+        result = event_upsert_many(user=user, rows=rows())
+        self._event_pks = {**self._pks("events"), **result.pks}
+        return result
+
+    def _event_pk(self) -> dict[str, int]:
+        if not hasattr(self, "_event_pks"):
+            self._event_pks = self._pks("events")
+        return self._event_pks
+
+    def _write_issue_updates(self, user):
+        issue_pks, event_pks = self._issue_pk(), self._event_pk()
+
+        with_event = "event_id" in self.present["issue_updates"]
+
+        def rows():
+            for row in self.rows["issue_updates"]:
+                record = self._record("issue_updates", row, self._UPDATE_FIELDS, issue_id=issue_pks[row.issue_id])
+                if with_event:
+                    record["event_id"] = event_pks[row.event_id] if row.event_id else None
+                yield record
+
+        return issue_update_upsert_many(user=user, rows=rows())
+
+    def _write_attendance(self, user):
+        event_pks = self._event_pk()
+        person_pks = getattr(self, "_person_pks", None) or self._pks("representatives")
+        with_spoke = "spoke" in self.present["attendance"]
+        # Grouped by event (they were sorted by the check), each batch of the upsert reads back only its
+        # events' attendance.
+
+        def rows():
+            for row in self.rows["attendance"]:
+                record = {"event_id": event_pks[row.event_id], "representative_id": person_pks[row.person_id]}
+                if with_spoke:
+                    record["spoke"] = row.spoke
+                yield record
+
+        return attendance_upsert_many(user=user, rows=rows())
+
+    def _write_mechanism_assessments(self, user):
+        return mechanism_assessment_upsert_many(user=user, rows=self.records["mechanism_assessments"])

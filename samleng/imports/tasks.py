@@ -1,0 +1,43 @@
+"""The background job behind the upload page: import one uploaded workbook, keeping its ImportRun up to date
+(progress, then the result) for the run page. `samleng db_worker` runs it; with SAMLENG_TASKS_IMMEDIATE=1
+(tests, a demo without a worker) it runs in the request that enqueued it."""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from samleng.imports.models import ImportRun
+from samleng.imports.programme import workbook_import
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def import_run_task(run_id: int) -> str:
+    run = ImportRun.objects.select_related("user").get(pk=run_id)
+    ImportRun.objects.filter(pk=run_id).update(state=ImportRun.State.RUNNING, stage="starting")
+
+    def progress(percent: int, stage: str) -> None:
+        # A write the run page reads. While the import writes its records, the updates are part of its
+        # transaction, so the page shows "writing ..." until the end.
+        ImportRun.objects.filter(pk=run_id).update(progress=percent, stage=stage[:100])
+
+    try:
+        result = workbook_import(run.file.path, user=run.user, progress=progress)
+    except Exception as error:  # an unforeseen failure must still end the run, or its page waits forever
+        logger.exception("import run %s failed", run_id)
+        ImportRun.objects.filter(pk=run_id).update(
+            state=ImportRun.State.FAILED, finished_at=timezone.now(), file="",
+            report={"failure": f"{type(error).__name__}: {error}"},
+        )
+        return ImportRun.State.FAILED
+    finally:
+        # The workbook holds names and phone numbers: once read, it is not kept (the report says what
+        # was in it that matters, the records hold the rest).
+        run.file.delete(save=False)
+    state = ImportRun.State.DONE if result.ok else ImportRun.State.REJECTED
+    ImportRun.objects.filter(pk=run_id).update(
+        state=state, progress=100, stage="", finished_at=timezone.now(), report=result.as_dict(), file="",
+    )
+    return state

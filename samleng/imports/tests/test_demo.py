@@ -1,0 +1,181 @@
+"""The demo programme workbook (samleng/imports/demo/programme/): it imports cleanly, a second import
+changes nothing, and its records tell the seeds' stories and give the figures the 2023-2024 report gives."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.db.models import Sum
+
+from samleng.advocacy.models import Issue, IssueUpdate
+from samleng.advocacy.selectors import issue_statuses_on
+from samleng.cbos.models import CBO, Representative
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+
+DEMO = Path(__file__).resolve().parents[1] / "demo" / "programme"
+
+try:
+    from samleng.imports.programme import workbook_import
+except ImportError:  # pragma: no cover - only while the importer is being written
+    workbook_import = None
+
+needs_importer = pytest.mark.skipif(workbook_import is None, reason="samleng.imports.programme is not importable")
+
+SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
+    "programme": ["key", "value"],
+    "target_areas": ["district", "province", "from_year", "to_year"],
+    "cbos": ["cbo_id", "name_en", "name_km", "type", "province", "district", "commune", "village", "established_on",
+             "members_total", "members_female", "committee_total", "committee_female", "area_ha", "joined_on"],
+    "representatives": ["person_id", "cbo_id", "full_name", "sex", "birth_year", "indigenous", "disability",
+                        "role", "phone", "telegram", "consent_on"],
+    "issues": ["issue_id", "cbo_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+               "duty_bearer", "raised_on", "is_main", "households_affected", "people_affected",
+               "people_affected_female"],
+    "issue_updates": ["issue_id", "date", "status", "note", "evidence", "event_id", "people_benefited",
+                      "people_benefited_female"],
+    "events": ["event_id", "type", "title", "date", "province", "district", "commune", "authorities_present",
+               "participants_total", "participants_female", "participants_youth", "participants_indigenous",
+               "participants_disability", "issues_raised"],
+    "attendance": ["event_id", "person_id", "spoke"],
+    "mechanism_assessments": ["district", "province", "year", "mechanism", "held", "diverse_representation",
+                              "notice_given", "minutes_shared", "questions_answered", "follow_up_done"],
+}
+CASE_STUDY_CBOS = {"CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001"}
+
+
+def rows(sheet: str) -> list[dict]:
+    with open(DEMO / f"{sheet}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def snapshot() -> dict:
+    """Everything the import writes, without the timestamps (for "a second import changes nothing")."""
+    def values(model, *exclude):
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in {"created_at", "updated_at",
+                                                                                   *exclude}]
+        return sorted(model.objects.values_list(*names))
+
+    return {
+        "cbos": values(CBO), "people": values(Representative), "issues": values(Issue),
+        "updates": values(IssueUpdate), "events": values(Event), "attendance": values(Attendance),
+        "raised": sorted(Event.issues_raised.through.objects.values_list("event_id", "issue_id")),
+        "assessments": values(MechanismAssessment), "targets": values(TargetArea),
+    }
+
+
+def test_the_sheets_have_the_spec_columns_and_consistent_ids():
+    assert sorted(p.stem for p in DEMO.glob("*.csv")) == sorted(SHEETS)
+    for sheet, columns in SHEETS.items():
+        with open(DEMO / f"{sheet}.csv", encoding="utf-8") as f:
+            assert next(csv.reader(f)) == columns, sheet
+    cbos = {r["cbo_id"] for r in rows("cbos")}
+    people = {r["person_id"]: r["cbo_id"] for r in rows("representatives")}
+    issues = {r["issue_id"]: r for r in rows("issues")}
+    events = {r["event_id"] for r in rows("events")}
+    assert len(cbos) == 50 and set(people.values()) == cbos
+    per_cbo = [list(people.values()).count(c) for c in cbos]
+    assert min(per_cbo) >= 2 and max(per_cbo) <= 4
+    assert {r["cbo_id"] for r in issues.values()} <= cbos
+    assert sum(r["is_main"] == "yes" for r in issues.values()) == 50
+    for r in rows("issue_updates"):
+        assert r["issue_id"] in issues and (not r["event_id"] or r["event_id"] in events)
+        assert r["date"] >= issues[r["issue_id"]]["raised_on"]
+    for r in rows("attendance"):
+        assert r["event_id"] in events and r["person_id"] in people
+
+
+def test_the_members_add_up_to_the_reports_totals():
+    cbos = rows("cbos")
+    assert sum(int(r["members_total"]) for r in cbos) == 22137
+    assert sum(int(r["members_female"]) for r in cbos) == 10759
+
+
+@needs_importer
+@pytest.mark.django_db
+def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
+    result = workbook_import(DEMO)
+    assert result.ok, [str(e) for e in result.errors]
+    assert result.created["cbos"] == 50
+    assert result.created["representatives"] == len(rows("representatives"))
+    assert result.created["issue_updates"] == len(rows("issue_updates"))
+    assert result.created["attendance"] == len(rows("attendance"))
+    assert result.created["mechanism_assessments"] == len(rows("mechanism_assessments"))
+    before = snapshot()
+
+    again = workbook_import(DEMO)
+
+    assert again.ok, [str(e) for e in again.errors]
+    assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
+    assert snapshot() == before
+
+
+@needs_importer
+@pytest.mark.django_db
+def test_the_fisherys_canal_is_solved_in_2024_with_its_story():
+    assert workbook_import(DEMO).ok
+    cbo = CBO.objects.get(cbo_id="CBO-KT-001")
+    assert (cbo.name_en, cbo.commune.code, cbo.established_on) == (
+        "Boeung Chang Boeung Prang Community Fishery", "060603", dt.date(2009, 6, 22))
+    assert (cbo.members_total, cbo.members_female, cbo.committee_total, cbo.committee_female) == (265, 148, 11, 2)
+    canal = Issue.objects.get(cbo=cbo, is_main=True)
+    assert canal.status == "solved"
+    updates = list(canal.updates.order_by("date", "id"))
+    assert [u.status for u in updates] == ["raised", "in_dialogue", "in_dialogue", "partly_solved",
+                                           "partly_solved", "solved"]
+    assert updates[0].date.year == 2022 and updates[0].event.event_id == "EV-2022-001"
+    assert "three-year rolling investment plan" in updates[2].note
+    assert "750 metres" in updates[3].note and updates[3].date.year == 2023
+    assert "400 million riels" in updates[4].note
+    solved = updates[-1]
+    assert solved.date.year == 2024 and "2,000 metres" in solved.note
+    assert solved.people_benefited > 0 and 0 < solved.people_benefited_female <= solved.people_benefited
+    assert Representative.objects.get(person_id="P-KT-001-1").full_name == "Sar Mol"
+
+
+@needs_importer
+@pytest.mark.django_db
+@pytest.mark.parametrize("day, solved, partly, share", [
+    (dt.date(2023, 12, 31), 6, 25, 62),  # report 2023: 6 solved and 25 partly solved of 50 = 62%
+    (dt.date(2024, 12, 31), 9, 30, 78),  # report 2024: 9 solved and 30 partly solved of 50 = 78%
+])
+def test_main_issue_statuses_give_the_reports_indicator_1_1(day, solved, partly, share):
+    assert workbook_import(DEMO).ok
+    mains = Issue.objects.filter(is_main=True, raised_on__lte=day)
+    statuses = list(issue_statuses_on(mains, day).values())
+    assert len(statuses) == 50
+    assert (statuses.count("solved"), statuses.count("partly_solved")) == (solved, partly)
+    assert round(100 * (solved + partly) / len(statuses)) == share
+
+
+@needs_importer
+@pytest.mark.django_db
+def test_benefits_and_mechanisms_match_the_report():
+    assert workbook_import(DEMO).ok
+    day = dt.date(2024, 12, 31)
+    mains = Issue.objects.filter(is_main=True)
+    statuses = issue_statuses_on(mains, day)
+    done = [pk for pk, status in statuses.items() if status in {"solved", "partly_solved"}]
+    latest = [IssueUpdate.objects.filter(issue_id=pk, date__lte=day).order_by("-date", "-id").first().pk
+              for pk in done]
+    benefited = IssueUpdate.objects.filter(pk__in=latest).aggregate(
+        total=Sum("people_benefited"), female=Sum("people_benefited_female"))
+    assert benefited == {"total": 99827, "female": 50511}  # report 2024
+
+    def functioning(year):
+        districts = TargetArea.objects.filter(from_year__lte=year, to_year__gte=year).values_list("district",
+                                                                                                flat=True)
+        count = 0
+        for district in districts:
+            working = [a for a in MechanismAssessment.objects.filter(district=district, year=year)
+                       if a.held and a.diverse_representation and
+                       a.notice_given + a.minutes_shared + a.questions_answered + a.follow_up_done >= 3]
+            count += len(working) >= 3
+        return count, len(districts)
+
+    assert functioning(2023) == (4, 10)  # 40%: Serei Saophoan, Mongkol Borei, Pursat, Phnom Kravanh
+    assert functioning(2024) == (7, 11)  # 64%
+    working_2023 = {a.district.code for a in MechanismAssessment.objects.filter(year=2023, held=True)
+                    .select_related("district")}
+    assert {"0106", "0102", "1505", "1504"} <= working_2023
+    assert {c.cbo_id for c in CBO.objects.filter(cbo_id__in=CASE_STUDY_CBOS)} == CASE_STUDY_CBOS

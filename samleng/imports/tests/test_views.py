@@ -1,0 +1,105 @@
+"""The upload page and the run page: staff only, each sees their own runs (admins and M&E everyone's)."""
+
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from samleng.cbos.models import CBO
+from samleng.conftest import login
+from samleng.imports.models import ImportRun
+from samleng.imports.tests.test_import import mistakes
+from samleng.imports.tests.workbooks import clean_sheets, write_xlsx
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media_and_tasks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = IMMEDIATE  # the job runs in the request, as with SAMLENG_TASKS_IMMEDIATE=1
+
+
+def _upload(client, tmp_path, sheets, name="programme.xlsx"):
+    path = write_xlsx(tmp_path / name, sheets)
+    file = SimpleUploadedFile(name, path.read_bytes())
+    return client.post(reverse("imports:upload"), {"file": file})
+
+
+def test_anonymous_visitors_are_sent_to_the_login(db):
+    from django.test import Client
+
+    response = Client().get(reverse("imports:upload"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    response = Client().get(reverse("imports:run", args=[1]))
+    assert response.status_code == 302
+
+
+def test_a_cbo_representative_may_not_import(world, tmp_path):
+    client = login(world.cbo_user)
+    assert client.get(reverse("imports:upload")).status_code == 403
+    assert _upload(client, tmp_path, clean_sheets()).status_code == 403
+    assert not ImportRun.objects.exists()
+
+
+def test_staff_upload_a_workbook_and_see_what_was_imported(world, tmp_path, django_assert_max_num_queries):
+    client = login(world.officer)
+    page = client.get(reverse("imports:upload"))
+    assert page.status_code == 200 and b'enctype="multipart/form-data"' in page.content
+    response = _upload(client, tmp_path, clean_sheets())
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[run.pk])
+    assert (run.state, run.progress, run.user) == ("done", 100, world.officer)
+    assert not run.file and not list((tmp_path / "media").rglob("*.xlsx"))  # personal data is not kept
+    assert run.report["created"]["cbos"] == 2
+    assert CBO.objects.filter(cbo_id="CBO-KT-002").exists()
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("imports:run", args=[run.pk]))
+    assert page.status_code == 200
+    assert b"http-equiv=\"refresh\"" not in page.content
+    assert b"cbos" in page.content and b"attendance" in page.content
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("imports:upload")).status_code == 200
+
+
+def test_a_rejected_workbook_shows_every_error_in_both_languages(world, tmp_path):
+    client = login(world.officer)
+    sheets, expected = mistakes()
+    _upload(client, tmp_path, sheets)
+    run = ImportRun.objects.get()
+    assert run.state == "rejected" and len(run.report["errors"]) == len(expected)
+    page = html.unescape(client.get(reverse("imports:run", args=[run.pk])).content.decode())
+    assert "'many' is not a number." in page and "'many' មិនមែនជាលេខទេ។" in page
+    assert "members_total" in page and "mechanism_assessments" in page
+    assert not CBO.objects.filter(cbo_id="CBO-KT-002").exists()
+    download = client.get(reverse("imports:run", args=[run.pk]), {"download": "errors"})
+    assert download["Content-Type"].startswith("text/csv")
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "sheet,row,column,message_en,message_km" and len(lines) == len(expected) + 1
+
+
+def test_a_running_import_refreshes_its_page(world):
+    run = ImportRun.objects.create(user=world.officer, file="imports/x.xlsx", original_name="x.xlsx",
+                                   state=ImportRun.State.RUNNING, progress=42, stage="reading attendance")
+    page = login(world.officer).get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'value="42"' in page and "reading attendance" in page
+
+
+def test_others_runs_are_not_found_except_for_those_who_see_everything(world, tmp_path):
+    run = ImportRun.objects.create(user=world.officer, file="imports/x.xlsx", original_name="mine.xlsx")
+    url = reverse("imports:run", args=[run.pk])
+    assert login(world.outsider).get(url).status_code == 404
+    assert b"mine.xlsx" not in login(world.outsider).get(reverse("imports:upload")).content
+    assert login(world.me_officer).get(url).status_code == 200
+    assert b"mine.xlsx" in login(world.me_officer).get(reverse("imports:upload")).content
+    assert login(world.cbo_user).get(url).status_code == 403
+
+
+def test_only_workbooks_and_zips_are_accepted(world, tmp_path):
+    client = login(world.officer)
+    file = SimpleUploadedFile("notes.txt", b"hello")
+    response = client.post(reverse("imports:upload"), {"file": file})
+    assert response.status_code == 200 and not ImportRun.objects.exists()
+    assert response.context["form"].errors["file"]

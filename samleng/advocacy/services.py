@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
 from samleng.cbos.models import CBO
 from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.khmer import normalize, search_text
 
 # ---- single records ---------------------------------------------------------------------------------
@@ -340,9 +341,6 @@ def commitment_mark_kept(*, user, commitment: Commitment, kept_on: dt.date) -> C
 
 
 # ---- many records (workbook import) -----------------------------------------------------------------
-
-# This section's own imports (the file is shared with the single-records section above).
-from samleng.cbos.services import UpsertResult, bulk_search_text, records_upsert_many  # noqa: E402
 
 _ISSUE_SEARCH_FROM = ("issue_id", "title_en", "title_km")
 

@@ -5,7 +5,7 @@ Two sections: single records (the staff pages use them), and many records at onc
 which the workbook import uses: bulk inserts and updates, no per-row queries)."""
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.i18n import local_name
 from samleng.core.khmer import normalize, search_text
 from samleng.places.models import Place
@@ -198,177 +199,6 @@ def representative_delete(*, user, representative: Representative) -> None:
 
 
 # ---- many records (workbook import) -----------------------------------------------------------------
-
-# This section's own imports: the file is shared with the single-records section above, whose imports stay
-# as their author wrote them.
-import itertools  # noqa: E402
-from collections.abc import Callable, Iterable  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from functools import lru_cache  # noqa: E402
-
-from django.db import connections, models, router  # noqa: E402
-
-
-@dataclass
-class UpsertResult:
-    """What a `*_upsert_many` did: how many records it created and updated and, unless asked not to keep
-    them, the primary key of every record it was given and the keys of those it created or changed, by
-    record key (the id, such as a cbo_id, or a tuple when several fields identify a record)."""
-
-    created: int = 0
-    updated: int = 0
-    pks: dict = field(default_factory=dict)
-    changed: set = field(default_factory=set)
-
-
-@lru_cache(maxsize=200_000)
-def _token_search_text(token: str) -> str:
-    return search_text(token)
-
-
-def bulk_search_text(*parts: str) -> str:
-    """Exactly core.khmer.search_text(*parts), remembered word by word. Segmenting Khmer takes a third of a
-    millisecond per name, and the names of a workbook share most of their words. (search_text splits on
-    spaces before it segments, so segmenting each space-separated token apart gives the same words.)"""
-    return " ".join(words for part in parts if part for token in normalize(part).split()
-                    if (words := _token_search_text(token)))
-
-
-def _audit_key(key) -> str:
-    return "/".join(map(str, key)) if isinstance(key, tuple) else str(key)
-
-
-_AUDIT_LIMIT = 500  # records named in a bulk audit entry; the counts are always complete
-
-
-@transaction.atomic
-def records_upsert_many(
-    *, user, model: type[models.Model], key: tuple[str, ...], rows: Iterable[Mapping[str, Any]],
-    derive: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None, derive_from: tuple[str, ...] = (),
-    on_create: Mapping[str, Any] | None = None, keep_keys: bool = True, batch_size: int = 2000,
-) -> UpsertResult:
-    """Create or update many records of `model` at once, matched on the `key` fields: the engine of every
-    `*_upsert_many` (cbos, advocacy, engagement).
-
-    `rows` gives field values by attribute name (`province_id`, not `province`), the key fields included; a
-    field a row leaves out keeps its stored value, so a sheet without a column changes nothing of it. A
-    record is written only when a value differs from the stored one: upserting the same rows twice changes
-    nothing the second time. `derive` computes derived fields (search_text) from a record's values, the
-    stored ones completed by the row's, whenever one of `derive_from` changes. `on_create` adds values to new
-    records only. Rows are read `batch_size` at a time: one SELECT, one bulk INSERT and one bulk UPDATE per
-    batch, whatever the number of rows, and never all the rows in memory at once. One audit entry says
-    what changed (the counts, and which records, up to 500 of them: field names, never values). Each batch
-    reads back the stored records whose first key field is among the batch's: give the rows grouped by it."""
-    result = UpsertResult()
-    stamp = "updated_at" if any(f.name == "updated_at" for f in model._meta.concrete_fields) else None
-    defaults = {f: model._meta.get_field(f).get_default() for f in derive_from}
-    audit: dict[str, Any] = {"created": [], "updated": {}}
-    rows = iter(rows)
-    while chunk := list(itertools.islice(rows, batch_size)):
-        _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create or {}, stamp, result, audit,
-                      keep_keys, batch_size)
-    if result.created or result.updated:
-        audit_record(
-            user=user, action=Action.UPDATE if result.updated else Action.CREATE,
-            object_type=model._meta.label_lower,
-            summary=f"{model._meta.verbose_name_plural}: {result.created} created, {result.updated} updated "
-                    "at once (workbook import)",
-            changes={"created_count": result.created, "updated_count": result.updated, **audit},
-        )
-    return result
-
-
-def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, stamp, result, audit, keep_keys,
-                  batch_size) -> None:
-    single = len(key) == 1
-    fields = list(dict.fromkeys(f for row in chunk for f in row if f not in key))
-    read = list(dict.fromkeys([*key, *fields, *derive_from]))
-    # The first key field alone narrows the query: SQLite would try every combination of several IN lists.
-    # Callers send the rows grouped by that field (attendance by event), so a batch reads back its own.
-    lookup = {f"{key[0]}__in": {row[key[0]] for row in chunk}}
-    existing = {}
-    for pk, *values in model.objects.filter(**lookup).values_list("pk", *read):
-        record = dict(zip(read, values, strict=True))
-        existing[record[key[0]] if single else tuple(record[k] for k in key)] = (pk, record)
-    new, changed = [], {}
-    for row in chunk:
-        record_key = row[key[0]] if single else tuple(row[k] for k in key)
-        found = existing.get(record_key)
-        if found is None:
-            values = {**on_create, **row}
-            if derive:
-                values.update(derive({**defaults, **values}))
-            new.append((record_key, values))
-            continue
-        pk, stored = found
-        if keep_keys:
-            result.pks[record_key] = pk
-        diff = [f for f, value in row.items() if stored[f] != value]
-        if not diff:
-            continue
-        values = {f: v for f, v in row.items() if f not in key}
-        if derive and any(f in derive_from for f in diff):
-            values.update(derive({**stored, **row}))
-        if stamp:
-            values[stamp] = timezone.now()
-        changed.setdefault(tuple(values), []).append(model(pk=pk, **values))
-        result.updated += 1
-        if keep_keys:
-            result.changed.add(record_key)
-        if len(audit["updated"]) < _AUDIT_LIMIT:
-            audit["updated"][_audit_key(record_key)] = diff
-    if new:
-        records_insert_many(model=model, rows=[values for _key, values in new])
-        result.created += len(new)
-        if keep_keys:  # the new primary keys, read back with one query
-            inserted = model.objects.filter(**{f"{key[0]}__in": {values[key[0]] for _key, values in new}})
-            for pk, *values in inserted.values_list("pk", *key):
-                result.pks[values[0] if single else tuple(values)] = pk
-            result.changed.update(record_key for record_key, _values in new)
-        audit["created"].extend(_audit_key(k) for k, _values in new[:_AUDIT_LIMIT - len(audit["created"])])
-    for update_fields, objs in changed.items():
-        model.objects.bulk_update(objs, list(update_fields), batch_size=batch_size)
-
-
-def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT new records (field values by attribute name) with one executemany: a tenth of the time
-    bulk_create takes per record (it builds a model instance and compiles every field of it, which for
-    600,000 attendance rows is most of an import). Values go through each field's get_db_prep_save as with
-    save(), so dates, decimals and the encryption of phones all apply (plain ints, bools and text need no
-    conversion and get none); fields a row does not give take their default, timestamps the time of the
-    insert. No signals are sent, as with bulk_create. The caller checks the values: nothing else does."""
-    connection = connections[router.db_for_write(model)]
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                else f.get_default() for f in fields}
-    converted = [(f.attname, f.get_db_prep_save) for f in fields if not _is_plain(f)]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
-    names = [f.attname for f in fields]
-    params = []
-    for row in rows:
-        values = {**defaults, **row}
-        for name, to_db in converted:
-            values[name] = to_db(values[name], connection)
-        params.append([values[name] for name in names])
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-#: Fields whose values the database driver takes as they are (ints, bools, str): converting them through
-#: get_db_prep_save would only cost time. Exact classes only: a subclass (EncryptedTextField) may convert.
-_PLAIN_FIELDS = (models.BigIntegerField, models.IntegerField, models.PositiveIntegerField,
-                 models.PositiveSmallIntegerField, models.SmallIntegerField, models.BooleanField, models.CharField,
-                 models.TextField)
-
-
-def _is_plain(field) -> bool:
-    if isinstance(field, models.ForeignKey):
-        return type(field.target_field) in (models.AutoField, models.BigAutoField)
-    return type(field) in _PLAIN_FIELDS
-
 
 _CBO_SEARCH_FROM = ("cbo_id", "name_en", "name_km")
 

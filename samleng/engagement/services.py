@@ -3,10 +3,9 @@
 
 Two sections: single records (the staff pages use them), and many records at once (`<thing>_upsert_many`,
 which the workbook import uses: bulk inserts and updates, no per-row queries)."""
-
 # ---- single records ---------------------------------------------------------------------------------
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from samleng.accounts.access import cbo_scope, issue_scope
 from samleng.advocacy.models import Issue
 from samleng.cbos.models import Representative
 from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.bulk import UpsertResult, bulk_search_text, records_insert_many, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.core.khmer import search_text as make_search_text
 from samleng.engagement.models import Attendance, Event, Mechanism, MechanismAssessment, TargetArea
@@ -344,16 +344,6 @@ def target_area_create(
 
 
 # ---- many records (workbook import) -----------------------------------------------------------------
-
-# This section's own imports (the file is shared with the single-records section above).
-from collections.abc import Mapping  # noqa: E402
-
-from samleng.cbos.services import (  # noqa: E402
-    UpsertResult,
-    bulk_search_text,
-    records_insert_many,
-    records_upsert_many,
-)
 
 _IN_CHUNK = 2000  # ids per `__in` query
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from samleng.cbos.services import bulk_search_text
+from samleng.core.bulk import bulk_search_text
 from samleng.core.khmer import search_text
 from samleng.imports import cells
 from samleng.imports.cells import CellError

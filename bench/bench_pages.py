@@ -27,9 +27,9 @@ def prepare(db: Path) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     workbook = db.parent / "national"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run([BIN / "samleng", "setup"], check=True, env=env)  # the generator reads the gazetteer
     if not workbook.exists():
         subprocess.run([BIN / "samleng", "generate", "--scale", "national", str(workbook)], check=True, env=env)
-    subprocess.run([BIN / "samleng", "setup"], check=True, env=env)
     subprocess.run([BIN / "samleng", "import", str(workbook)], check=True, env=env)
 
 

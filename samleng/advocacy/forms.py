@@ -10,6 +10,7 @@ from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, OPEN
 from samleng.cbos.forms import DATE_INPUT
 from samleng.cbos.models import CBO
+from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
 
@@ -120,6 +121,7 @@ class IssueFilterForm(forms.Form):
         if public:
             # Nothing awaits confirmation on public pages: they show confirmed updates only.
             del self.fields["pending"]
+        use_plain_selects(self)
 
     @property
     def filters(self) -> dict:

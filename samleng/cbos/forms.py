@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
+from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_label
 from samleng.places.models import Place
 
@@ -73,6 +74,7 @@ class CBOFilterForm(forms.Form):
             (p.pk, place_choice_label(p, with_parent=True)) for p in choices["districts"]
         ]
         self.fields["year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
+        use_plain_selects(self)
 
     @property
     def filters(self) -> dict:

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from samleng.accounts.access import cbo_scope, issue_scope
 from samleng.cbos.models import CBO, Representative
 from samleng.core.khmer import search_terms
-from samleng.places.models import Place
+from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
 
@@ -62,14 +62,12 @@ def cbo_filter_choices(user, province=None) -> dict[str, list]:
     """What the filter selects offer: the districts and years where `user` has CBOs to find (two queries),
     so nobody picks a filter that can only give an empty page."""
     cbos = CBO.objects.filter(cbo_scope(user))
-    districts = Place.objects.filter(level=Place.Level.DISTRICT, pk__in=cbos.values("district"))
-    if province:
-        districts = districts.filter(parent=province)
+    districts = filter_districts(province=province, user=user)
     years = {
         year for pair in cbos.order_by().values_list("joined_on__year", "established_on__year").distinct()
         for year in pair if year
     }
-    return {"districts": list(districts.select_related("parent")), "years": sorted(years, reverse=True)}
+    return {"districts": districts, "years": sorted(years, reverse=True)}
 
 
 def representative_counts(cbo: CBO) -> dict[str, int]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samleng.accounts.access import can_edit_event, issue_scope
 from samleng.advocacy.models import Issue
 from samleng.core.i18n import local_name, local_text
+from samleng.core.widgets import use_plain_selects
 from samleng.engagement.models import Event, Mechanism
 from samleng.engagement.selectors import open_issues_for_event
 from samleng.places.forms import PlaceChoiceField, PlaceField, known_place
@@ -138,6 +139,7 @@ class EventFilterForm(Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _narrow_places(self, _known(self), user)
+        use_plain_selects(self)
 
     def filters(self) -> dict:
         """The valid filters (an invalid one is ignored rather than emptying the list)."""
@@ -172,6 +174,7 @@ class AssessmentFilterForm(Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _narrow_places(self, _known(self), user)
+        use_plain_selects(self)
 
     def filters(self) -> dict:
         self.is_valid()

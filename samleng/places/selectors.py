@@ -438,3 +438,16 @@ def place_label(place: Place, *, language: str | None = None) -> str:
 
     above = [name(p) for p in reversed(place_ancestors(place))]
     return ", ".join([f"{name(place)} ({place.code})", *above])
+
+
+def filter_districts(*, province: Place | None = None, user=None) -> list[Place]:
+    """The districts a list's district filter offers: those of the chosen province, or else of a field
+    officer's own provinces. None before a province is chosen: 210 districts are too many for a phone's
+    list, and rendering them was most of a list page's time."""
+    if province is not None:
+        parents = [province]
+    elif user is not None and getattr(user, "role", "") == "field_officer":
+        parents = list(user.provinces.all())
+    else:
+        return []
+    return list(Place.objects.filter(level=Place.Level.DISTRICT, parent__in=parents).select_related("parent"))

@@ -26,6 +26,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("SAMLENG_DEBUG", True)
 DATA_DIR = Path(env("SAMLENG_DATA_DIR", str(PROJECT_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates its file, but not the folder
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-production")
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("Set SECRET_KEY: the development key must not be used with SAMLENG_DEBUG=0.")

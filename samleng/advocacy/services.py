@@ -6,7 +6,6 @@ which the workbook import uses: bulk inserts and updates, no per-row queries).""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
 from samleng.cbos.models import CBO
-from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.khmer import normalize, search_text
+from samleng.core.validation import full_clean_with
 
 # ---- single records ---------------------------------------------------------------------------------
 
@@ -55,24 +55,6 @@ def _prepared(values: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, str) and name in _MULTILINE_FIELDS:
             prepared[name] = _multiline(value)
     return prepared
-
-
-def _created(values: Mapping[str, Any]) -> dict[str, list]:
-    """The audit changes of a new record: every field given, from nothing."""
-    return changed_fields(SimpleNamespace(**dict.fromkeys(values)), values)
-
-
-def _raise_errors(instance, extra: dict[str, str], **full_clean_options) -> None:
-    """Django's own validation of the fields (choices, lengths, unique ids) plus our rules, all at once."""
-    errors: dict[str, list] = {}
-    try:
-        instance.full_clean(**full_clean_options)
-    except ValidationError as error:
-        errors = error.message_dict
-    for name, message in extra.items():
-        errors.setdefault(name, []).append(message)
-    if errors:
-        raise ValidationError(errors)
 
 
 def _latest_confirmed(issue_id: int) -> tuple[dt.date, str] | None:
@@ -159,11 +141,11 @@ def issue_create(
     values = _prepared({k: v for k, v in given.items() if k in ISSUE_FIELDS})
     issue = Issue(cbo=cbo, status=Status.RAISED, **values)
     issue.search_text = issue_search_text(issue)
-    _raise_errors(issue, _issue_rules(issue))
+    full_clean_with(issue, _issue_rules(issue))
     _refuse_second_open_main(issue, issue.status, on_field="is_main")
     issue.save()
     audit_record(user=user, action=Action.CREATE, obj=issue,
-                 summary=f"issue {issue.issue_id} of CBO {cbo.cbo_id} recorded", changes=_created(values))
+                 summary=f"issue {issue.issue_id} of CBO {cbo.cbo_id} recorded", changes=created_fields(values))
     return issue
 
 
@@ -179,7 +161,7 @@ def issue_update(*, user, issue: Issue, data: Mapping[str, Any]) -> Issue:
     for name, value in values.items():
         setattr(current, name, value)
     current.search_text = issue_search_text(current)
-    _raise_errors(current, _issue_rules(current))
+    full_clean_with(current, _issue_rules(current))
     if "is_main" in changes:
         _refuse_second_open_main(current, current.status, on_field="is_main")
     current.save()
@@ -224,7 +206,7 @@ def issue_update_post(
     if evidence_file:
         update.evidence_file = evidence_file
     # The unique (issue, date, status) constraint is checked by _update_rules, with a plainer message.
-    _raise_errors(update, _update_rules(update), validate_constraints=False)
+    full_clean_with(update, _update_rules(update), validate_constraints=False)
     old_status = issue.status
     if confirmed:
         # Decide before saving, so that a refusal leaves no stored evidence file behind. The new update is
@@ -234,7 +216,7 @@ def issue_update_post(
         _refuse_second_open_main(issue, new_status)
     update.save()
     new_status = issue_status_refresh(issue=issue)
-    changes = _created({"status": status, "date": date, "event": event, "confirmed": confirmed})
+    changes = created_fields({"status": status, "date": date, "event": event, "confirmed": confirmed})
     if new_status != old_status:
         changes["issue_status"] = [old_status, new_status]
     waiting = "" if confirmed else " (awaiting confirmation)"
@@ -315,11 +297,11 @@ def commitment_create(
     """Record what an authority promised to do about an issue."""
     commitment = Commitment(issue=issue, made_on=made_on, authority=normalize(authority),
                             promise=_multiline(promise), due_on=due_on, event=event)
-    _raise_errors(commitment, _commitment_rules(commitment))
+    full_clean_with(commitment, _commitment_rules(commitment))
     commitment.save()
     audit_record(user=user, action=Action.CREATE, obj=commitment,
                  summary=f"issue {issue.issue_id}: commitment of {commitment.authority} recorded",
-                 changes=_created({"made_on": made_on, "authority": commitment.authority, "due_on": due_on,
+                 changes=created_fields({"made_on": made_on, "authority": commitment.authority, "due_on": due_on,
                                    "event": event}))
     return commitment
 
@@ -332,7 +314,7 @@ def commitment_mark_kept(*, user, commitment: Commitment, kept_on: dt.date) -> C
     if not changes:
         return current
     current.kept_on = kept_on
-    _raise_errors(current, _commitment_rules(current))
+    full_clean_with(current, _commitment_rules(current))
     current.save(update_fields=["kept_on"])
     audit_record(user=user, action=Action.UPDATE, obj=current,
                  summary=f"issue {current.issue.issue_id}: commitment of {current.authority} kept", changes=changes)

@@ -7,19 +7,18 @@ which the workbook import uses: bulk inserts and updates, no per-row queries).""
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.cbos.models import CBO, Representative
-from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.i18n import local_name
 from samleng.core.khmer import normalize, search_text
+from samleng.core.validation import full_clean_with
 from samleng.places.models import Place
 
 # ---- single records ---------------------------------------------------------------------------------
@@ -52,30 +51,12 @@ def _prepared(values: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, A
     return {k: normalize(v) if k in _TEXT_FIELDS and isinstance(v, str) else v for k, v in values.items()}
 
 
-def _created(values: Mapping[str, Any]) -> dict[str, list]:
-    """The audit changes of a new record: every field given, from nothing."""
-    return changed_fields(SimpleNamespace(**dict.fromkeys(values)), values)
-
-
 def _hide_secrets(changes: dict[str, list]) -> dict[str, list]:
     return {
         k: [None if old in (None, "") else _HIDDEN, None if new in (None, "") else _HIDDEN]
         if k in _SECRET_FIELDS else [old, new]
         for k, (old, new) in changes.items()
     }
-
-
-def _raise_errors(instance, extra: dict[str, str]) -> None:
-    """Django's own validation of the fields (choices, lengths, unique ids) plus our rules, all at once."""
-    errors: dict[str, list] = {}
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        errors = error.message_dict
-    for name, message in extra.items():
-        errors.setdefault(name, []).append(message)
-    if errors:
-        raise ValidationError(errors)
 
 
 def _cbo_rules(cbo: CBO) -> dict[str, str]:
@@ -116,10 +97,10 @@ def cbo_create(
     values = _prepared({k: v for k, v in given.items() if k in CBO_FIELDS}, CBO_FIELDS)
     cbo = CBO(**values)
     cbo.search_text = cbo_search_text(cbo)
-    _raise_errors(cbo, _cbo_rules(cbo))
+    full_clean_with(cbo, _cbo_rules(cbo))
     cbo.save()
     audit_record(user=user, action=Action.CREATE, obj=cbo, summary=f"CBO {cbo.cbo_id} registered",
-                 changes=_created(values))
+                 changes=created_fields(values))
     return cbo
 
 
@@ -135,7 +116,7 @@ def cbo_update(*, user, cbo: CBO, data: Mapping[str, Any]) -> CBO:
     for name, value in values.items():
         setattr(current, name, value)
     current.search_text = cbo_search_text(current)
-    _raise_errors(current, _cbo_rules(current))
+    full_clean_with(current, _cbo_rules(current))
     current.save()
     audit_record(user=user, action=Action.UPDATE, obj=current, summary=f"CBO {current.cbo_id} changed",
                  changes=changes)
@@ -163,11 +144,11 @@ def representative_create(
     given = dict(locals())  # first statement: the arguments, and nothing else yet
     values = _prepared({k: v for k, v in given.items() if k in REPRESENTATIVE_FIELDS}, REPRESENTATIVE_FIELDS)
     representative = Representative(cbo=cbo, **values)
-    _raise_errors(representative, _representative_rules(representative))
+    full_clean_with(representative, _representative_rules(representative))
     representative.save()
     audit_record(user=user, action=Action.CREATE, obj=representative,
                  summary=f"representative {representative.person_id} of CBO {cbo.cbo_id} added",
-                 changes=_hide_secrets(_created(values)))
+                 changes=_hide_secrets(created_fields(values)))
     return representative
 
 
@@ -181,7 +162,7 @@ def representative_update(*, user, representative: Representative, data: Mapping
         return current
     for name, value in values.items():
         setattr(current, name, value)
-    _raise_errors(current, _representative_rules(current))
+    full_clean_with(current, _representative_rules(current))
     current.save()
     audit_record(user=user, action=Action.UPDATE, obj=current,
                  summary=f"representative {current.person_id} of CBO {current.cbo.cbo_id} changed",

@@ -42,3 +42,8 @@ def _plain(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+def created_fields(values: dict[str, Any]) -> dict[str, list]:
+    """The audit changes of a new record: every field given, from nothing."""
+    return {name: [None, _plain(value)] for name, value in values.items() if value is not None}

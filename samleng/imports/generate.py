@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samleng.core.khmer import to_khmer_digits
+from samleng.imports.sheets import EXPORT_ORDER, SHEETS
 from samleng.places.models import Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, plain_form, romanised_key
 
@@ -57,26 +58,8 @@ PROVINCE_ORDER = ["06", "15", "10", "05", "01", "08", "21", "23", "12"]
 YEARS = (2020, 2021, 2022, 2023, 2024)
 START, END = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
 
-#: The sheets and their columns, as the spec lists them.
-COLUMNS = {
-    "programme": ["key", "value"],
-    "target_areas": ["district", "province", "from_year", "to_year"],
-    "cbos": ["cbo_id", "name_en", "name_km", "type", "province", "district", "commune", "village", "established_on",
-             "members_total", "members_female", "committee_total", "committee_female", "area_ha", "joined_on"],
-    "representatives": ["person_id", "cbo_id", "full_name", "sex", "birth_year", "indigenous", "disability",
-                        "role", "phone", "telegram", "consent_on"],
-    "issues": ["issue_id", "cbo_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
-               "duty_bearer", "raised_on", "is_main", "households_affected", "people_affected",
-               "people_affected_female"],
-    "issue_updates": ["issue_id", "date", "status", "note", "evidence", "event_id", "people_benefited",
-                      "people_benefited_female"],
-    "events": ["event_id", "type", "title", "date", "province", "district", "commune", "authorities_present",
-               "participants_total", "participants_female", "participants_youth", "participants_indigenous",
-               "participants_disability", "issues_raised"],
-    "attendance": ["event_id", "person_id", "spoke"],
-    "mechanism_assessments": ["district", "province", "year", "mechanism", "held", "diverse_representation",
-                              "notice_given", "minutes_shared", "questions_answered", "follow_up_done"],
-}
+#: The sheets and their columns, as the importer reads them (imports.sheets: the one description of the spec).
+COLUMNS = {name: SHEETS[name].names for name in EXPORT_ORDER}
 
 # ---- words -------------------------------------------------------------------------------------------
 

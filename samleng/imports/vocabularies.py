@@ -84,17 +84,28 @@ MECHANISMS_KM = {
 }
 
 
+def _khmer_words(choices, synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The Khmer words accepted for each value: the label the pages show (from the Khmer catalogue), so
+    that what a field officer copies from a page reads back, and the other words people type."""
+    with translation.override("km"):
+        shown = {value: str(label) for value, label in choices}
+    return {value: tuple(dict.fromkeys((shown[value], *synonyms.get(value, ())))) for value in shown}
+
+
 @cache
 def vocabularies() -> dict[str, Vocabulary]:
     """Built on first use, with the English labels whatever the language of the request."""
+    def vocabulary(name_en, name_km, choices, synonyms):
+        return Vocabulary(name_en, name_km, choices, _khmer_words(choices, synonyms))
+
     with translation.override("en"):
         return {
-            "cbo_type": Vocabulary("CBO type", "ប្រភេទសហគមន៍", CBO.Type.choices, CBO_TYPES_KM),
-            "sex": Vocabulary("sex", "ភេទ", Representative.Sex.choices, SEXES_KM),
-            "role": Vocabulary("role", "តួនាទី", Representative.Role.choices, ROLES_KM),
-            "topic": Vocabulary("topic", "ប្រធានបទ", Issue.Topic.choices, TOPICS_KM),
-            "level": Vocabulary("level", "ថ្នាក់", Issue.Level.choices, LEVELS_KM),
-            "status": Vocabulary("status", "ស្ថានភាព", Status.choices, STATUSES_KM),
-            "event_type": Vocabulary("type of event", "ប្រភេទព្រឹត្តិការណ៍", Event.Type.choices, EVENT_TYPES_KM),
-            "mechanism": Vocabulary("mechanism", "យន្តការ", Mechanism.choices, MECHANISMS_KM),
+            "cbo_type": vocabulary("CBO type", "ប្រភេទសហគមន៍", CBO.Type.choices, CBO_TYPES_KM),
+            "sex": vocabulary("sex", "ភេទ", Representative.Sex.choices, SEXES_KM),
+            "role": vocabulary("role", "តួនាទី", Representative.Role.choices, ROLES_KM),
+            "topic": vocabulary("topic", "ប្រធានបទ", Issue.Topic.choices, TOPICS_KM),
+            "level": vocabulary("level", "ថ្នាក់", Issue.Level.choices, LEVELS_KM),
+            "status": vocabulary("status", "ស្ថានភាព", Status.choices, STATUSES_KM),
+            "event_type": vocabulary("type of event", "ប្រភេទព្រឹត្តិការណ៍", Event.Type.choices, EVENT_TYPES_KM),
+            "mechanism": vocabulary("mechanism", "យន្តការ", Mechanism.choices, MECHANISMS_KM),
         }

@@ -141,3 +141,17 @@ def test_text_is_normalised_and_its_length_checked():
 ])
 def test_bulk_search_text_is_exactly_search_text(parts):
     assert bulk_search_text(*parts) == search_text(*parts)
+
+
+def test_the_khmer_labels_the_pages_show_are_read_back():
+    """A field officer may copy a status or a type from a Khmer page into a workbook."""
+    from django.utils import translation
+
+    from samleng.advocacy.models import Status
+    from samleng.cbos.models import CBO
+
+    with translation.override("km"):
+        partly, forestry = str(Status.PARTLY_SOLVED.label), str(CBO.Type.COMMUNITY_FORESTRY.label)
+    assert partly != "partly solved"  # translated, so this is a real Khmer label
+    assert vocabularies()["status"](partly) == "partly_solved"
+    assert vocabularies()["cbo_type"](forestry) == "community_forestry"

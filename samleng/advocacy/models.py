@@ -64,6 +64,8 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-raised_on", "issue_id"]
+        # Lists filter on a status and a year together (bench/bench_pages.py): a range of one index.
+        indexes = [models.Index(fields=["status", "raised_on"], name="issue_status_raised")]
 
     def __str__(self):
         return f"{self.issue_id}: {self.title_en}"

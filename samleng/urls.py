@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,5 +16,5 @@ urlpatterns = [
     path("", include("samleng.engagement.urls")),
     path("", include("samleng.imports.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, workbooks) are never served from a public media URL, not even in development:
+# they may show people. Views that check access serve them (advocacy:update_evidence).

@@ -20,6 +20,7 @@ from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.cbos.forms import add_service_errors
 from samleng.cbos.models import CBO
 from samleng.cbos.views import page_of
+from samleng.core.audit import Action, audit_record
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 
@@ -169,12 +170,17 @@ def update_reject(request, pk, update_pk):
 
 @login_required
 def update_evidence(request, pk, update_pk):
-    """An update's evidence file, to those who may see the issue (files are not served from a public
-    media URL: they may show people)."""
+    """An update's evidence file: to staff in scope and the representatives of the issue's own CBO, never
+    to authorities (files are not served from a public media URL: photos and letters may show people).
+    Every download is written to the audit log."""
     issue = _get_issue_for_user(request, pk)
+    if not can_post_update(request.user, issue):
+        raise PermissionDenied
     update = get_object_or_404(IssueUpdate, pk=update_pk, issue=issue)
     if not update.evidence_file:
         raise Http404
+    audit_record(user=request.user, action=Action.VIEW_PERSONAL, obj=update,
+                 summary=f"evidence file of an update of {issue.issue_id} downloaded")
     name = PurePath(update.evidence_file.name).name
     inline = (mimetypes.guess_type(name)[0] or "") in _INLINE_TYPES
     return FileResponse(update.evidence_file.open("rb"), as_attachment=not inline, filename=name)

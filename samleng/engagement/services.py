@@ -373,6 +373,19 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     return result
 
 
+def _links_user_may_remove(user, links: list[tuple[int, int]]) -> list[int]:
+    """The link pks among (issue pk, link pk) whose issue `user` may see; all of them for an import run
+    from the command line (no user) or by someone who sees everything."""
+    if user is None or user.sees_everything:
+        return [link_pk for _issue_pk, link_pk in links]
+    visible: set[int] = set()
+    issue_pks = [issue_pk for issue_pk, _link_pk in links]
+    for start in range(0, len(issue_pks), _IN_CHUNK):
+        chunk = issue_pks[start:start + _IN_CHUNK]
+        visible.update(Issue.objects.filter(issue_scope(user), pk__in=chunk).values_list("pk", flat=True))
+    return [link_pk for issue_pk, link_pk in links if issue_pk in visible]
+
+
 def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], batch_size: int) -> None:
     """Make the issues raised at each event exactly those wanted: one query per 2,000 events to read them,
     one bulk insert and delete for the differences."""
@@ -384,13 +397,20 @@ def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], 
         links = through.objects.filter(event_id__in=event_pks[start:start + _IN_CHUNK])
         for link_pk, event_pk, issue_pk in links.values_list("pk", "event_id", "issue_id"):
             current.setdefault(event_pk, {})[issue_pk] = link_pk
+    # Links to issues the importer may not see stay, as on the event's page (event_issues_set).
+    removable = set(_links_user_may_remove(user, [
+        (issue_pk, link_pk) for event_pk, event_id in events.items()
+        for issue_pk, link_pk in current.get(event_pk, {}).items() if issue_pk not in wanted[event_id]
+    ]))
     added, removed = [], []
     for event_pk, event_id in events.items():
         have, want = current.get(event_pk, {}), wanted[event_id]
-        if set(have) == want:
+        to_add = [{"event_id": event_pk, "issue_id": issue_pk} for issue_pk in want - set(have)]
+        to_remove = [link_pk for issue_pk, link_pk in have.items() if link_pk in removable]
+        if not to_add and not to_remove:
             continue
-        added += [{"event_id": event_pk, "issue_id": issue_pk} for issue_pk in want - set(have)]
-        removed += [link_pk for issue_pk, link_pk in have.items() if issue_pk not in want]
+        added += to_add
+        removed += to_remove
         if event_id not in result.changed:
             result.updated += 1
             result.changed.add(event_id)

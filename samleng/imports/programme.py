@@ -407,13 +407,16 @@ class _Import:
             self._scope_memo[memo_key] = allowed
         if self._scope_memo[memo_key]:
             return True
-        province = self.places.index.get_by_id(province_pk)
+        # Not which province: that would tell a field officer where another province's record is.
         self.error(sheet, row.row, column,
-                   f"You may import records of your own provinces only; this one is in "
-                   f"{province.name_en if province else province_pk}.",
-                   f"អ្នកអាចនាំចូលតែកំណត់ត្រានៃខេត្តរបស់អ្នកប៉ុណ្ណោះ; កំណត់ត្រានេះស្ថិតនៅ "
-                   f"{province.name_km if province else province_pk}។")
+                   "You may import records of your own provinces only; this one is outside them.",
+                   "អ្នកអាចនាំចូលតែកំណត់ត្រានៃខេត្តរបស់អ្នកប៉ុណ្ណោះ; កំណត់ត្រានេះនៅក្រៅខេត្តទាំងនោះ។")
         return False
+
+    def _stored_cbo_province(self, cbo_id: str | None) -> int | None:
+        """Where a stored CBO is now (not where the workbook may move it)."""
+        stored = self._db("cbos").get(cbo_id) if cbo_id else None
+        return stored[1] if stored else None
 
     # ---- the sheets, in the order they are read -------------------------------------------------------
 
@@ -507,8 +510,11 @@ class _Import:
 
     def _check_representatives(self, sheet, rows) -> None:
         self._ids(sheet, rows, "person_id")
-        cbos = self._db("cbos")
+        cbos, people = self._db("cbos"), self._db("representatives")
         for row in rows:
+            stored = people.get(row.person_id)
+            if stored:  # a person already recorded: their CBO now must be the importer's to change
+                self._in_scope(sheet.name, row, "person_id", self._stored_cbo_province(stored[1]))
             if row.cbo_id is not None:
                 if not self._known("cbos", row.cbo_id, cbos):
                     self._unknown_ref(sheet.name, row, "cbo_id", row.cbo_id, "CBO", "សហគមន៍", "cbos")
@@ -525,8 +531,11 @@ class _Import:
 
     def _check_issues(self, sheet, rows) -> None:
         self._ids(sheet, rows, "issue_id")
-        cbos = self._db("cbos")
+        cbos, issues = self._db("cbos"), self._db("issues")
         for row in rows:
+            stored = issues.get(row.issue_id)
+            if stored:  # an issue already recorded: its CBO now must be the importer's to change
+                self._in_scope(sheet.name, row, "issue_id", self._stored_cbo_province(stored[2]))
             if row.cbo_id is not None:
                 if not self._known("cbos", row.cbo_id, cbos):
                     self._unknown_ref(sheet.name, row, "cbo_id", row.cbo_id, "CBO", "សហគមន៍", "cbos")
@@ -580,6 +589,9 @@ class _Import:
                 self.error(sheet.name, row.row, "issues_raised",
                            f"No issue has the id {listed}, in the issues sheet or in Samleng.",
                            f"គ្មានបញ្ហាដែលមានលេខសម្គាល់ {listed} ទេ ទាំងក្នុងសន្លឹក issues ឬក្នុងសំឡេង។")
+            for issue_id in row.issues_raised:  # only issues the importer may see can be raised here
+                if issue_id not in unknown:
+                    self._in_scope(sheet.name, row, "issues_raised", self._cbo_province(self._issue_cbo(issue_id)))
             stored = events.get(row.event_id)
             if stored:
                 self._in_scope(sheet.name, row, "event_id", stored[1], kind="event")

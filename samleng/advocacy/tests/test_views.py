@@ -12,6 +12,7 @@ from samleng.advocacy.services import issue_status_refresh
 from samleng.advocacy.tests.factories import make_event, make_issue, make_issues, make_update
 from samleng.cbos.tests.factories import make_cbos
 from samleng.conftest import login as login_km
+from samleng.conftest import make_user, place
 from samleng.core.models import AuditEntry
 
 D = dt.date
@@ -178,6 +179,12 @@ def test_staff_update_counts_at_once(world, issue):
     assert issue.status == Status.IN_DIALOGUE and update.confirmed and update.event == event
     evidence = reverse("advocacy:update_evidence", args=[issue.pk, update.pk])
     assert b"".join(login(world.officer).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
+    assert AuditEntry.objects.filter(action="view_personal", object_id=str(update.pk), user=world.officer).exists()
+    assert b"".join(login(world.cbo_user).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
+    # An authority sees the issue, but not files that may show people.
+    sandan = make_user("sandan", "authority", authority_unit=place("0606"))
+    assert login(sandan).get(reverse("advocacy:detail", args=[issue.pk])).status_code == 200
+    assert login(sandan).get(evidence).status_code == 403
     assert login(world.outsider).get(evidence).status_code == 404
     assert_login_redirect(anonymous().get(evidence))
 

@@ -319,3 +319,58 @@ def test_a_field_officer_cannot_move_a_stored_cbo_out_of_anothers_province(world
                         "", "", "", ""]]}
     result = workbook_import(write_xlsx(tmp_path / "p.xlsx", sheets), user=officer)
     assert errors_at(result) == {("cbos", 2, "cbo_id")}
+
+
+# ---- a field officer cannot reach another province's records through a workbook ----------------------
+
+def _kratie_records(world):
+    """A person, an issue and an event of the Kratie CBO: another province for the Kampong Thom officer."""
+    from samleng.advocacy.services import issue_create
+
+    person = Representative.objects.create(person_id="P-KR-9", cbo=world.other_cbo, full_name="Chea Chantha",
+                                           sex="female", phone="011627885")
+    issue = issue_create(user=world.me_officer, cbo=world.other_cbo, issue_id="I-KR-9", title_en="Encroachment",
+                         topic="land", duty_bearer_level="district", raised_on=dt.date(2023, 1, 5))
+    return person, issue
+
+
+def test_a_field_officer_cannot_take_another_provinces_person_into_their_cbo(world, tmp_path):
+    person, _issue = _kratie_records(world)
+    before = dump()
+    sheets = {"representatives": [clean_sheets()["representatives"][0],
+                                  [person.person_id, world.cbo.cbo_id, "HIJACKED", "female", "", "", "", "", "",
+                                   "", ""]]}
+    result = workbook_import(write_xlsx(tmp_path / "p.xlsx", sheets), user=world.officer)
+    assert errors_at(result) == {("representatives", 2, "person_id")}
+    assert "Kratie" not in result.errors[0].message_en  # where the person is stays unsaid
+    assert dump() == before
+
+
+def test_a_field_officer_cannot_take_another_provinces_issue_into_their_cbo(world, tmp_path):
+    _person, issue = _kratie_records(world)
+    before = dump()
+    row = [issue.issue_id, world.cbo.cbo_id, "HIJACKED", "", "land", "", "district", "", "2023-01-05", "no", "",
+           "", ""]
+    result = workbook_import(write_xlsx(tmp_path / "p.xlsx", {"issues": [clean_sheets()["issues"][0], row]}),
+                             user=world.officer)
+    assert errors_at(result) == {("issues", 2, "issue_id")}
+    assert dump() == before
+
+
+def test_an_event_may_raise_only_issues_the_importer_may_see_and_keeps_the_others(world, tmp_path):
+    _person, kratie_issue = _kratie_records(world)
+    header = clean_sheets()["events"][0]
+    event = ["EV-KT-9", "public_forum", "Forum in Sandan", "2024-02-01", "06", "0606", "", "yes", "", "", "", "",
+             "", kratie_issue.issue_id]
+    refused = workbook_import(write_xlsx(tmp_path / "a.xlsx", {"events": [header, event]}), user=world.officer)
+    assert errors_at(refused) == {("events", 2, "issues_raised")}
+
+    # An event of Kampong Thom already raising the Kratie issue (recorded by the M&E officer): the officer's
+    # workbook, which cannot see that issue, leaves its link as it is.
+    assert workbook_import(write_xlsx(tmp_path / "b.xlsx", {"events": [header, event]}), user=world.me_officer).ok
+    event[-1] = ""
+    assert workbook_import(write_xlsx(tmp_path / "c.xlsx", {"events": [header, event]}), user=world.officer).ok
+    assert list(Event.objects.get(event_id="EV-KT-9").issues_raised.all()) == [kratie_issue]
+    # The M&E officer, who sees it, can take it off.
+    assert workbook_import(write_xlsx(tmp_path / "d.xlsx", {"events": [header, event]}), user=world.me_officer).ok
+    assert not Event.objects.get(event_id="EV-KT-9").issues_raised.exists()

@@ -154,3 +154,11 @@ def _located_in(obj, unit) -> bool:
     # An object without a field for the unit's level (an event has no village) is not in the unit.
     value = getattr(obj, f"{_LEVEL_FIELDS[unit.level]}_id", None)
     return value is not None and value == unit.pk
+
+
+def can_assess_district(user, district) -> bool:
+    """Record how a district's civic engagement mechanisms work: staff who see everything, and field
+    officers for the districts of their provinces (as the workbook import allows)."""
+    if not (_is_logged_in(user) and user.is_staff_role):
+        return False
+    return user.sees_everything or user.provinces.filter(pk=district.parent_id).exists()

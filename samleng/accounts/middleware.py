@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 #: Paths a staff member may reach before giving a second factor: login, two-factor, language, static.
-_OPEN_PREFIXES = ("/login", "/logout", "/two-factor", "/password-reset", "/i18n/", "/static/")
+_OPEN_PREFIXES = ("/login/", "/logout/", "/two-factor/", "/password-reset/", "/i18n/", "/static/")
 
 
 class StaffTwoFactorMiddleware:

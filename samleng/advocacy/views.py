@@ -13,7 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samleng.accounts.access import can_edit_cbo, can_post_update, can_see_cbo, can_see_issue, issue_scope
+from samleng.accounts.access import (
+    can_edit_cbo,
+    can_post_update,
+    can_see_cbo,
+    can_see_issue,
+    event_scope,
+    issue_scope,
+)
 from samleng.advocacy import selectors, services
 from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
@@ -87,10 +94,15 @@ def issue_create(request, cbo_pk):
 def issue_detail(request, pk):
     issue = _get_issue_for_user(request, pk)
     user = request.user
+    can_post = can_post_update(user, issue)
     return render(request, "advocacy/detail.html", {
         **selectors.issue_detail(user, issue),
         "can_edit": can_edit_cbo(user, issue.cbo),
-        "can_post": can_post_update(user, issue),
+        "can_post": can_post,
+        # The story names and links only the events the user may open (titles can name people), and offers
+        # evidence files to those update_evidence serves.
+        "events_seen": set(issue.events_raised_at.filter(event_scope(user)).values_list("pk", flat=True)),
+        "can_open_evidence": can_post,
     })
 
 

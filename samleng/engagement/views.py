@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from samleng.accounts.access import can_create_records, can_edit_event, can_see_event, issue_scope
+from samleng.accounts.access import can_assess_district, can_create_records, can_edit_event, can_see_event, issue_scope
 from samleng.engagement import selectors, services
 from samleng.engagement.forms import (
     AssessmentFilterForm,
@@ -151,6 +151,9 @@ def assessment_list(request):
 def assessment_create(request):
     _require_staff(request)
     form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not can_assess_district(
+            request.user, form.cleaned_data["district"]):
+        form.add_error("district", _("You may record assessments of your own provinces' districts only."))
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_create(user=request.user, **form.cleaned_data)
@@ -160,6 +163,6 @@ def assessment_create(request):
             messages.success(request, _("The assessment is recorded."))
             return redirect("engagement:assessments")
     own = list(request.user.provinces.all())
-    if own:  # a field officer's own districts first; any district is still accepted
+    if own:  # a field officer's own districts, as the workbook import allows
         form.fields["district"].show_only(form.fields["district"].queryset.filter(parent__in=own))
     return render(request, "engagement/assessment_form.html", {"form": form})

@@ -350,3 +350,13 @@ def test_public_query_counts_do_not_grow_with_rows(world, public_issue, django_a
         client.get(list_url)
     with django_assert_max_num_queries(8):
         client.get(detail_url)
+
+
+def test_the_story_names_only_the_events_the_reader_may_open(world, issue):
+    # Held in the provincial town, outside Sandan; titles can name people.
+    make_event(issue, title="Meeting at Mr Sok's house", district=place("0601"), commune=None)
+    url = reverse("advocacy:detail", args=[issue.pk])
+    assert "Mr Sok" in login(world.officer).get(url).content.decode()
+    sandan = make_user("sandan", "authority", authority_unit=place("0606"))
+    page = login(sandan).get(url).content.decode()
+    assert "Mr Sok" not in page and "2022-05-10" in page  # the meeting itself is still in the story

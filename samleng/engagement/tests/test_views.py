@@ -214,6 +214,10 @@ def test_assessment_pages(world):
     assert response.status_code == 302 and MechanismAssessment.objects.count() == 1
     duplicate = client.post(new, {"district": place("0606").pk, "year": "2023", "mechanism": "public_forum"})
     assert duplicate.status_code == 200 and "already assessed" in duplicate.content.decode()
+    # Chet Borei is in Kratie, not in the officer's province.
+    elsewhere = client.post(new, {"district": place("1006").pk, "year": "2023", "mechanism": "public_forum"})
+    assert elsewhere.status_code == 200 and MechanismAssessment.objects.count() == 1
+    assert "your own provinces" in elsewhere.content.decode()
     page = login(world.me_officer).get(url, {"year": "2023"}).content.decode()
     assert "Sandan" in page and "✓" in page
 

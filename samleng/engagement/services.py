@@ -3,7 +3,7 @@
 
 Two sections: single records (the staff pages use them), and many records at once (`<thing>_upsert_many`,
 which the workbook import uses: bulk inserts and updates, no per-row queries)."""
-# ---- single records ---------------------------------------------------------------------------------
+
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict, Unpack
@@ -25,6 +25,8 @@ from samleng.places.models import Place
 
 #: The participant counts that break the total down; none may exceed it.
 BREAKDOWNS = ("participants_female", "participants_youth", "participants_indigenous", "participants_disability")
+
+# ---- single records ---------------------------------------------------------------------------------
 
 
 class EventValues(TypedDict):

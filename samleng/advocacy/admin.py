@@ -62,6 +62,8 @@ class IssueAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.search_text = issue_search_text(obj)
+        # The issue's copy of its CBO's places (the CBO can be changed here).
+        obj.province_id, obj.district_id = obj.cbo.province_id, obj.cbo.district_id
         super().save_model(request, obj, form, change)
         audit_admin_save(request, obj, form, change)
 

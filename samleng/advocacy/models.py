@@ -58,6 +58,15 @@ class Issue(models.Model):
     # subquery per row; advocacy.services is the only writer and keeps it in step with the updates.
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RAISED,
                               db_index=True)
+    # A copy of the CBO's province and district, kept so that lists filter on a place without a join to the
+    # CBOs (a join made SQLite read every issue of a status or topic, thousands, for each filtered page).
+    # advocacy.services keeps it exact: issue_create and issue_upsert_many set it from the CBO, and a CBO
+    # that moves (cbos.signals.cbo_moved) moves its issues. Null only for issues written around the services.
+    # No index of their own: the (place, raised_on) indexes below serve lookups on the place alone too.
+    province = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+", null=True,
+                                 editable=False, db_index=False)
+    district = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+", null=True,
+                                 editable=False, db_index=False)
     search_text = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,7 +74,11 @@ class Issue(models.Model):
     class Meta:
         ordering = ["-raised_on", "issue_id"]
         # Lists filter on a status and a year together (bench/bench_pages.py): a range of one index.
-        indexes = [models.Index(fields=["status", "raised_on"], name="issue_status_raised")]
+        indexes = [
+            models.Index(fields=["status", "raised_on"], name="issue_status_raised"),
+            models.Index(fields=["province", "raised_on"], name="issue_province_raised"),
+            models.Index(fields=["district", "raised_on"], name="issue_district_raised"),
+        ]
 
     def __str__(self):
         return f"{self.issue_id}: {self.title_en}"

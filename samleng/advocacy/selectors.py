@@ -25,13 +25,15 @@ OPEN, CLOSED = "open", "closed"
 
 def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue]:
     """The issues `user` may see (public issues of public CBOs for the anonymous), filtered by `province`,
-    `district` (of the CBO; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `status` (a Status, or "open" or
-    "closed"), `year` (raised that year), `main` (main issues only), `pending` (with updates awaiting
-    confirmation) and `q` (words of the issue's titles or id, or of its CBO's names). Each issue comes with
-    its CBO and places, `last_update_on` (latest confirmed update) and `pending_updates`."""
+    `district` (the CBO's, as copied on the issue; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `status` (a
+    Status, or "open" or "closed"), `year` (raised that year), `main` (main issues only), `pending` (with
+    updates awaiting confirmation) and `q` (words of the issue's titles or id, or of its CBO's names). Each
+    issue comes with its CBO and places, `last_update_on` (latest confirmed update) and `pending_updates`."""
     filters = filters or {}
     issues = Issue.objects.filter(issue_scope(user))
-    for key, lookup in (("province", "cbo__province"), ("district", "cbo__district"), ("cbo_type", "cbo__type"),
+    # The places copied on the issue (Issue.province, .district): an index range, where filtering through
+    # the CBO read every issue of a status or topic and joined each.
+    for key, lookup in (("province", "province"), ("district", "district"), ("cbo_type", "cbo__type"),
                         ("cbo", "cbo"), ("topic", "topic")):
         if filters.get(key):
             issues = issues.filter(**{lookup: filters[key]})

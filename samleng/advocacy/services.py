@@ -5,6 +5,7 @@ Two sections: single records (the staff pages use them), and many records at onc
 which the workbook import uses: bulk inserts and updates, no per-row queries)."""
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -129,6 +130,23 @@ def issue_status_refresh_many(*, issue_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
+def issue_places_follow(*, cbo_ids: Iterable[int]) -> int:
+    """Give the issues of these CBOs their CBO's current province and district (Issue.province and
+    Issue.district are copies of them): one UPDATE per 5,000 CBOs, only of the issues that differ. Called
+    when CBOs move (cbos.signals.cbo_moved, connected in advocacy.apps). Returns the number of issues moved.
+    No audit entry: the CBO's own entry records the move."""
+    cbo = CBO.objects.filter(pk=OuterRef("cbo_id"))
+    province, district = Subquery(cbo.values("province_id")[:1]), Subquery(cbo.values("district_id")[:1])
+    ids = list(dict.fromkeys(cbo_ids))
+    moved = 0
+    for start in range(0, len(ids), _REFRESH_CHUNK):
+        issues = Issue.objects.filter(cbo_id__in=ids[start:start + _REFRESH_CHUNK])
+        stale = issues.exclude(province_id=province, district_id=district)
+        moved += stale.update(province_id=province, district_id=district)
+    return moved
+
+
+@transaction.atomic
 def issue_create(
     *, user, cbo: CBO, issue_id: str, title_en: str, topic: str, duty_bearer_level: str, raised_on: dt.date,
     title_km: str = "", description: str = "", duty_bearer: str = "", is_main: bool = False,
@@ -139,7 +157,7 @@ def issue_create(
     has an open one."""
     given = dict(locals())  # the arguments, before any other name is bound
     values = _prepared({k: v for k, v in given.items() if k in ISSUE_FIELDS})
-    issue = Issue(cbo=cbo, status=Status.RAISED, **values)
+    issue = Issue(cbo=cbo, status=Status.RAISED, province_id=cbo.province_id, district_id=cbo.district_id, **values)
     issue.search_text = issue_search_text(issue)
     full_clean_with(issue, _issue_rules(issue))
     _refuse_second_open_main(issue, issue.status, on_field="is_main")
@@ -331,11 +349,28 @@ def issue_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     """Create or update issues matched on `issue_id`; rows give `cbo_id` as the CBO's primary key and leave
     `status` out (it follows the updates: issue_update_upsert_many refreshes it). The caller has checked the
     rows, including the rule of one open main issue per CBO across all of them. search_text follows the
-    titles, as issue_search_text makes it. Returns the counts and every issue's primary key by issue_id."""
+    titles, as issue_search_text makes it, and the places (`province_id`, `district_id`) follow the CBO's.
+    Returns the counts and every issue's primary key by issue_id."""
     return records_upsert_many(
-        user=user, model=Issue, key=("issue_id",), rows=rows, batch_size=batch_size, derive_from=_ISSUE_SEARCH_FROM,
+        user=user, model=Issue, key=("issue_id",), rows=_with_cbo_places(rows, batch_size), batch_size=batch_size,
+        derive_from=_ISSUE_SEARCH_FROM,
         derive=lambda v: {"search_text": bulk_search_text(*(v[f] for f in _ISSUE_SEARCH_FROM))},
     )
+
+
+def _with_cbo_places(rows: Iterable[Mapping[str, Any]], batch_size: int):
+    """The rows, each that gives a CBO with that CBO's province_id and district_id added: one query per
+    batch of rows."""
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, batch_size)):
+        cbo_ids = {row["cbo_id"] for row in chunk if "cbo_id" in row}
+        places = {pk: (province, district) for pk, province, district in
+                  CBO.objects.filter(pk__in=cbo_ids).values_list("pk", "province_id", "district_id")}
+        for row in chunk:
+            if "cbo_id" in row:
+                province, district = places[row["cbo_id"]]
+                row = {**row, "province_id": province, "district_id": district}
+            yield row
 
 
 def issue_update_upsert_many(

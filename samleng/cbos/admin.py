@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
 from samleng.cbos.services import cbo_search_text
+from samleng.cbos.signals import cbo_moved
 from samleng.core.audit import Action, audit_record
 from samleng.places.models import Place
 
@@ -54,6 +55,8 @@ class CBOAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.search_text = cbo_search_text(obj)
         super().save_model(request, obj, form, change)
+        if change and {"province", "district"} & set(form.changed_data):
+            cbo_moved.send(sender=CBO, cbo_ids=[obj.pk])  # its issues keep copies of its places
         audit_admin_save(request, obj, form, change)
 
     def delete_model(self, request, obj):

@@ -5,6 +5,7 @@ Two sections: single records (the staff pages use them), and many records at onc
 which the workbook import uses: bulk inserts and updates, no per-row queries)."""
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.cbos.models import CBO, Representative
+from samleng.cbos.signals import cbo_moved
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.i18n import local_name
@@ -118,6 +120,8 @@ def cbo_update(*, user, cbo: CBO, data: Mapping[str, Any]) -> CBO:
     current.search_text = cbo_search_text(current)
     full_clean_with(current, _cbo_rules(current))
     current.save()
+    if "province" in changes or "district" in changes:
+        cbo_moved.send(sender=CBO, cbo_ids=[current.pk])
     audit_record(user=user, action=Action.UPDATE, obj=current, summary=f"CBO {current.cbo_id} changed",
                  changes=changes)
     return current
@@ -187,12 +191,35 @@ _CBO_SEARCH_FROM = ("cbo_id", "name_en", "name_km")
 def cbo_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
     """Create or update CBOs matched on `cbo_id` (the NGO's own key). Each row gives CBO fields by attribute
     name (`province_id`...), already checked (the workbook import checks every row before it writes any);
-    fields left out keep their values. search_text follows the names, as cbo_search_text makes it. Returns
-    the counts and every CBO's primary key by cbo_id."""
-    return records_upsert_many(
-        user=user, model=CBO, key=("cbo_id",), rows=rows, batch_size=batch_size, derive_from=_CBO_SEARCH_FROM,
+    fields left out keep their values. search_text follows the names, as cbo_search_text makes it. CBOs
+    whose province or district changed are announced (cbos.signals.cbo_moved). Returns the counts and every
+    CBO's primary key by cbo_id."""
+    moved: set[str] = set()
+    result = records_upsert_many(
+        user=user, model=CBO, key=("cbo_id",), rows=_noting_moves(rows, batch_size, moved), batch_size=batch_size,
+        derive_from=_CBO_SEARCH_FROM,
         derive=lambda v: {"search_text": bulk_search_text(*(v[f] for f in _CBO_SEARCH_FROM))},
     )
+    if moved:
+        cbo_moved.send(sender=CBO, cbo_ids=[result.pks[cbo_id] for cbo_id in moved])
+    return result
+
+
+def _noting_moves(rows: Iterable[Mapping[str, Any]], batch_size: int, moved: set[str]):
+    """Pass the rows on unchanged, adding to `moved` the cbo_id of every stored CBO whose row gives another
+    province or district: one query per batch, read before records_upsert_many writes the batch (it takes
+    the rows batch_size at a time, so the stored places are still the old ones)."""
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, batch_size)):
+        placed = [row for row in chunk if "province_id" in row or "district_id" in row]
+        stored = CBO.objects.filter(cbo_id__in={row["cbo_id"] for row in placed}).values_list(
+            "cbo_id", "province_id", "district_id") if placed else []
+        places = {cbo_id: (province, district) for cbo_id, province, district in stored}
+        for row in placed:
+            old = places.get(row["cbo_id"])
+            if old and (row.get("province_id", old[0]), row.get("district_id", old[1])) != old:
+                moved.add(row["cbo_id"])
+        yield from chunk
 
 
 def representative_upsert_many(

@@ -16,7 +16,7 @@ def make_issue(cbo: CBO, issue_id: str = "ISS-001", **values) -> Issue:
     fields = {"title_en": "Restore the canal that feeds the community lakes", "title_km": "ស្ដារប្រឡាយបឹង",
               "topic": Issue.Topic.FISHERY, "duty_bearer_level": Issue.Level.COMMUNE,
               "duty_bearer": "Kleng commune administration", "raised_on": dt.date(2022, 3, 1), **values}
-    issue = Issue(cbo=cbo, issue_id=issue_id, **fields)
+    issue = Issue(cbo=cbo, issue_id=issue_id, province_id=cbo.province_id, district_id=cbo.district_id, **fields)
     issue.search_text = issue_search_text(issue)
     issue.save()
     return issue
@@ -29,7 +29,8 @@ def make_issues(cbo: CBO, count: int, **values) -> list[Issue]:
     issues = []
     for n in range(count):
         issue = Issue(cbo=cbo, issue_id=f"ISS-T-{next(_numbers):05d}", title_en=f"Issue number {n:04d}",
-                      topic=Issue.Topic.WATER, duty_bearer_level=Issue.Level.DISTRICT,
+                      province_id=cbo.province_id, district_id=cbo.district_id, topic=Issue.Topic.WATER,
+                      duty_bearer_level=Issue.Level.DISTRICT,
                       raised_on=dt.date(2023, 1, 1) + dt.timedelta(days=n), **values)
         issue.search_text = issue_search_text(issue)
         issues.append(issue)

@@ -74,6 +74,11 @@ class RepresentativeAdmin(admin.ModelAdmin):
     raw_id_fields = ["cbo"]
     list_select_related = ["cbo"]
 
+    def changelist_view(self, request, extra_context=None):
+        audit_record(user=request.user, action=Action.VIEW_PERSONAL, object_type="cbos.representative",
+                     summary=f"list of representatives shown in the admin ({request.GET.urlencode()[:200]})")
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             audit_record(user=request.user, action=Action.VIEW_PERSONAL, object_type="cbos.representative",

@@ -28,6 +28,17 @@ def test_admin_refuses_a_logged_in_user_without_admin_rights(world):
     assert response.status_code == 403
 
 
+def test_admin_stays_closed_to_a_field_officer_given_is_staff_by_mistake(world):
+    world.officer.is_staff = True
+    world.officer.save()
+    assert login(world.officer).get("/admin/", follow=True).status_code == 403
+
+
+def test_the_list_of_representatives_in_the_admin_is_audited(admin_client, world):
+    assert admin_client.get("/admin/cbos/representative/").status_code == 200
+    assert AuditEntry.objects.filter(action=Action.VIEW_PERSONAL, object_type="cbos.representative").exists()
+
+
 def test_user_admin_pages_never_show_the_totp_secret(admin_client, world):
     secret = services.user_totp_setup(user=world.officer, confirmed=True)
     for url in ["/admin/accounts/user/", f"/admin/accounts/user/{world.officer.pk}/change/",

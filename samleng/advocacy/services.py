@@ -377,14 +377,16 @@ def issue_update_upsert_many(
     *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
 ) -> UpsertResult:
     """Create or update issue updates matched on (issue, date, status): rows give `issue_id` and `event_id`
-    as primary keys. New updates count at once (confirmed, posted and confirmed by `user`). Afterwards the
-    status of every issue concerned is refreshed from its latest confirmed update (issue_status_refresh_many)."""
+    as primary keys. New updates count at once (confirmed, posted and confirmed by `user`), and so does a
+    representative's update awaiting confirmation that a row matches: the workbook is staff's record, and
+    the import's own checks (one open main issue) count it. Afterwards the status of every issue concerned is
+    refreshed from its latest confirmed update (issue_status_refresh_many)."""
     issue_ids: set[int] = set()
 
     def noted(rows):
         for row in rows:
             issue_ids.add(row["issue_id"])
-            yield row
+            yield {**row, "confirmed": True}
 
     posted_by = user.pk if getattr(user, "is_authenticated", False) else None
     result = records_upsert_many(

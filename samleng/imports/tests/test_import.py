@@ -374,3 +374,18 @@ def test_an_event_may_raise_only_issues_the_importer_may_see_and_keeps_the_other
     # The M&E officer, who sees it, can take it off.
     assert workbook_import(write_xlsx(tmp_path / "d.xlsx", {"events": [header, event]}), user=world.me_officer).ok
     assert not Event.objects.get(event_id="EV-KT-9").issues_raised.exists()
+
+
+def test_a_row_matching_an_update_awaiting_confirmation_confirms_it(world, tmp_path):
+    from samleng.advocacy.services import issue_create, issue_update_post
+
+    issue = issue_create(user=world.officer, cbo=world.cbo, issue_id="I-KT-9", title_en="Canal", topic="water",
+                         duty_bearer_level="commune", raised_on=dt.date(2023, 1, 5))
+    pending = issue_update_post(user=world.cbo_user, issue=issue, status="solved", date=dt.date(2023, 6, 1))
+    assert not pending.confirmed
+    header = clean_sheets()["issue_updates"][0]
+    row = ["I-KT-9", "2023-06-01", "solved", "", "", "", "", ""]
+    assert workbook_import(write_xlsx(tmp_path / "u.xlsx", {"issue_updates": [header, row]}), user=world.officer).ok
+    pending.refresh_from_db()
+    issue.refresh_from_db()
+    assert pending.confirmed and issue.status == "solved"

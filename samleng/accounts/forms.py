@@ -14,7 +14,7 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    """The six digits of an authenticator app (services.totp_code_matches accepts spaces and Khmer digits)."""
+    """The six digits of an authenticator app (services.totp_code_use accepts spaces and Khmer digits)."""
 
     code = forms.CharField(label=_("Six-digit code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",

@@ -28,6 +28,8 @@ class User(AbstractUser):
     # Two-factor login: staff confirm a TOTP secret once, then give a code at every login.
     totp_secret = EncryptedTextField(blank=True)
     totp_confirmed = models.BooleanField(default=False)
+    # The time step (30 s) of the last code accepted: a code is good once, not again within its window.
+    totp_last_step = models.BigIntegerField(default=0)
     failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 

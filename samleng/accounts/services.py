@@ -3,6 +3,7 @@ Keyword-only, typed functions that run in a transaction and write to the audit l
 
 import datetime as dt
 import hashlib
+import hmac
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,19 +134,38 @@ def totp_uri(*, user: User) -> str:
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def totp_code_matches(*, user: User, code: str) -> bool:
-    """Whether `code` is the current code of the user's secret, or the one just before or after (a phone's
-    clock is often off by some seconds). Spaces and Khmer digits, as typed on a Khmer keyboard, are fine."""
+def _totp_step(*, user: User, code: str) -> int | None:
+    """The time step whose code `code` is: the current one, or the one just before or after (a phone's
+    clock is often off by some seconds); None if it is none of them. Spaces and Khmer digits, as typed on a
+    Khmer keyboard, are fine."""
     code = to_latin_digits(code or "").replace(" ", "").strip()
     if not user.totp_secret or len(code) != 6 or not code.isascii() or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(user.totp_secret)
+    now = totp.timecode(timezone.now())
+    for step in (now, now - 1, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def totp_code_use(*, user: User, code: str) -> bool:
+    """Accept `code` once: it must be a valid code of a later time step than the last one accepted, so that
+    a code seen over someone's shoulder cannot be used again within its minute and a half. The conditional
+    UPDATE makes two simultaneous uses of one code accept only one."""
+    step = _totp_step(user=user, code=code)
+    if step is None:
         return False
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+    if not User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step):
+        return False
+    user.totp_last_step = step
+    return True
 
 
 @transaction.atomic
 def user_totp_confirm(*, user: User, code: str) -> bool:
     """Confirm a newly set-up secret with the first code the user's app shows; False if it is wrong."""
-    if not totp_code_matches(user=user, code=code):
+    if not totp_code_use(user=user, code=code):
         return False
     user.totp_confirmed = True
     user.save(update_fields=["totp_confirmed"])

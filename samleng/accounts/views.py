@@ -96,7 +96,7 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         ok = (services.user_totp_confirm(user=user, code=code) if setting_up
-              else services.totp_code_matches(user=user, code=code))
+              else services.totp_code_use(user=user, code=code))
         if ok:
             services.user_login_succeeded(user=user, how="password and two-factor code")
             request.session.cycle_key()  # a new key for the session that now opens staff pages

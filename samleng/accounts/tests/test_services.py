@@ -106,11 +106,11 @@ def test_totp_secret_is_encrypted_at_rest(world):
 @pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "12 34 5", None])
 def test_malformed_codes_never_match(world, code):
     services.user_totp_setup(user=world.officer)
-    assert not services.totp_code_matches(user=world.officer, code=code)
+    assert not services.totp_code_use(user=world.officer, code=code)
 
 
 def test_no_secret_never_matches(world):
-    assert not services.totp_code_matches(user=world.officer, code="123456")
+    assert not services.totp_code_use(user=world.officer, code="123456")
 
 
 def test_totp_reset_forgets_the_secret(world):
@@ -175,7 +175,7 @@ def test_createstaff_prints_a_working_secret(db):
     assert user.check_password(password)
     assert user.totp_secret == secret and user.totp_confirmed
     assert set(user.provinces.values_list("code", flat=True)) == {"06", "10"}
-    assert services.totp_code_matches(user=user, code=pyotp.TOTP(secret).now())
+    assert services.totp_code_use(user=user, code=pyotp.TOTP(secret).now())
     assert "otpauth://totp/Samleng:dara?" in text
 
 
@@ -187,3 +187,12 @@ def test_createstaff_refuses_bad_input(db):
     with pytest.raises(CommandError):
         call_command("createstaff", "dara", "--role", "cbo_rep", "--no-input")
     assert not User.objects.filter(username="dara").exists()
+
+
+def test_a_code_is_accepted_once(world):
+    secret = services.user_totp_setup(user=world.officer, confirmed=True)
+    code = pyotp.TOTP(secret).now()
+    assert services.totp_code_use(user=world.officer, code=code)
+    assert not services.totp_code_use(user=world.officer, code=code)  # seen over a shoulder: no use
+    earlier = pyotp.TOTP(secret).at(timezone.now() - dt.timedelta(seconds=30))
+    assert not services.totp_code_use(user=world.officer, code=earlier)  # nor an older one

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from samleng.accounts.models import User
-from samleng.accounts.services import totp_code_matches
+from samleng.accounts.services import totp_code_use
 from samleng.advocacy.models import Issue
 from samleng.cbos.models import CBO
 from samleng.core.models import AuditEntry
@@ -70,7 +70,7 @@ def test_the_demo_users_can_log_in_with_the_printed_secret():
     for staff in (admin, field):
         assert staff.totp_confirmed and staff.totp_secret == demo_totp_secret(staff.username)
         assert f"two-factor secret {staff.totp_secret}" in output
-        assert totp_code_matches(user=staff, code=pyotp.TOTP(staff.totp_secret).now())
+        assert totp_code_use(user=staff, code=pyotp.TOTP(staff.totp_secret).now())
     assert demo_totp_secret("demo-admin") != demo_totp_secret("demo-field")
 
 

@@ -12,15 +12,10 @@ from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.advocacy.selectors import issue_statuses_on
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.imports.programme import workbook_import
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "programme"
 
-try:
-    from samleng.imports.programme import workbook_import
-except ImportError:  # pragma: no cover - only while the importer is being written
-    workbook_import = None
-
-needs_importer = pytest.mark.skipif(workbook_import is None, reason="samleng.imports.programme is not importable")
 
 SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     "programme": ["key", "value"],
@@ -91,7 +86,6 @@ def test_the_members_add_up_to_the_reports_totals():
     assert sum(int(r["members_female"]) for r in cbos) == 10759
 
 
-@needs_importer
 @pytest.mark.django_db
 def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     result = workbook_import(DEMO)
@@ -110,7 +104,6 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     assert snapshot() == before
 
 
-@needs_importer
 @pytest.mark.django_db
 def test_the_fisherys_canal_is_solved_in_2024_with_its_story():
     assert workbook_import(DEMO).ok
@@ -133,7 +126,6 @@ def test_the_fisherys_canal_is_solved_in_2024_with_its_story():
     assert Representative.objects.get(person_id="P-KT-001-1").full_name == "Sar Mol"
 
 
-@needs_importer
 @pytest.mark.django_db
 @pytest.mark.parametrize("day, solved, partly, share", [
     (dt.date(2023, 12, 31), 6, 25, 62),  # report 2023: 6 solved and 25 partly solved of 50 = 62%
@@ -148,7 +140,6 @@ def test_main_issue_statuses_give_the_reports_indicator_1_1(day, solved, partly,
     assert round(100 * (solved + partly) / len(statuses)) == share
 
 
-@needs_importer
 @pytest.mark.django_db
 def test_benefits_and_mechanisms_match_the_report():
     assert workbook_import(DEMO).ok

@@ -12,15 +12,10 @@ import pytest
 from django.core.management import call_command
 
 from samleng.imports.generate import COLUMNS, SCALES, workbook_generate
+from samleng.imports.programme import workbook_import
 from samleng.places.models import Place
 from samleng.places.services import gazetteer_load
 
-try:
-    from samleng.imports.programme import workbook_import
-except ImportError:  # pragma: no cover - only while the importer is being written
-    workbook_import = None
-
-needs_importer = pytest.mark.skipif(workbook_import is None, reason="samleng.imports.programme is not importable")
 SMALL = SCALES["small"]
 STATUS_WORDS = {"បានលើកឡើង": "raised", "បានដោះស្រាយ": "solved"}
 STATUS_RANK = {"raised": 0, "in_dialogue": 1, "partly_solved": 2, "solved": 3, "unsolved": 3, "dropped": 3}
@@ -135,7 +130,6 @@ def test_the_same_seed_gives_the_same_workbook(small, tmp_path, django_db_blocke
     assert (tmp_path / "other" / "cbos.csv").read_bytes() != (folder / "cbos.csv").read_bytes()
 
 
-@needs_importer
 @pytest.mark.django_db
 def test_the_small_workbook_imports_without_errors(small):
     folder, counts = small
@@ -146,7 +140,6 @@ def test_the_small_workbook_imports_without_errors(small):
         assert result.created[sheet] == counts[sheet], sheet
 
 
-@needs_importer
 @pytest.mark.django_db
 def test_the_xlsx_workbook_imports_without_errors(tmp_path):
     out = io.StringIO()

@@ -14,11 +14,6 @@ from samleng.cbos.models import CBO
 from samleng.core.models import AuditEntry
 from samleng.imports.management.commands.setup import CASE_STUDY_CBOS, DEMO_PASSWORD, demo_totp_secret
 
-try:
-    import samleng.imports.programme  # noqa: F401
-except ImportError:  # pragma: no cover - only while the importer is being written
-    pytestmark = pytest.mark.skip(reason="samleng.imports.programme is not importable")
-
 
 def setup(*args) -> str:
     out = io.StringIO()

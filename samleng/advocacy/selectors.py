@@ -9,12 +9,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import issue_scope
 from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
-from samleng.core.khmer import search_terms
+from samleng.core.search import words_filter
 from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
@@ -50,8 +50,8 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
         issues = issues.filter(is_main=True)
     if filters.get("pending"):
         issues = issues.filter(pk__in=IssueUpdate.objects.filter(confirmed=False).values("issue"))
-    for term_filter in _term_filters(filters.get("q") or ""):
-        issues = issues.filter(term_filter)
+    if filters.get("q"):  # the words of the issue's titles or id, or of its CBO's names
+        issues = issues.filter(words_filter(filters["q"], "search_text", "cbo__search_text"))
     # Subqueries rather than a join with GROUP BY: they are computed for the rows of the page only, and
     # the paginator's COUNT leaves them out (a join made every list read all 80,000 updates).
     updates = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by()
@@ -62,15 +62,6 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
         .annotate(last_update_on=Subquery(last_update), pending_updates=Coalesce(Subquery(pending), 0))
         .order_by("-raised_on", "issue_id")
     )
-
-
-def _term_filters(query: str) -> list[Q]:
-    """One condition per word of the query (core.khmer.search_terms), each found in the issue's search
-    text or in its CBO's: every word must be found, in either."""
-    return [
-        Q(search_text__contains=term) | Q(cbo__search_text__contains=term)
-        for term in dict.fromkeys(search_terms(query))
-    ]
 
 
 def issue_filter_choices(user, province=None) -> dict[str, list]:

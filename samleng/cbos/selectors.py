@@ -12,21 +12,12 @@ from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import cbo_scope, issue_scope
 from samleng.cbos.models import CBO, Representative
-from samleng.core.khmer import search_terms
+from samleng.core.search import words_filter
 from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
 
 _Issue = CBO._meta.get_field("issues").related_model
-
-
-def search_filter(query: str, field: str = "search_text") -> Q:
-    """Records whose segmented search text holds every word of `query` (core.khmer.search_terms): Khmer
-    is written without spaces, so both sides are segmented the same way and each word is looked for."""
-    condition = Q()
-    for term in search_terms(query or ""):
-        condition &= Q(**{f"{field}__contains": term})
-    return condition
 
 
 def _issue_count(user, **extra) -> Subquery:
@@ -52,7 +43,7 @@ def cbo_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[CBO]:
         year = int(filters["year"])
         cbos = cbos.filter(Q(joined_on__year=year) | Q(established_on__year=year))
     if filters.get("q"):
-        cbos = cbos.filter(search_filter(filters["q"]))
+        cbos = cbos.filter(words_filter(filters["q"]))
     return (cbos.select_related("province", "district", "commune")
             .annotate(issue_count=_issue_count(user))
             .order_by("name_en", "pk"))

@@ -13,7 +13,7 @@ from samleng.accounts.access import can_create_records, cbo_scope, event_scope, 
 from samleng.advocacy.models import CLOSED_STATUSES, Issue
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
-from samleng.core.khmer import search_terms
+from samleng.core.search import words_filter
 from samleng.engagement.models import Attendance, Event, MechanismAssessment
 from samleng.places.models import Place
 
@@ -67,11 +67,9 @@ def event_list(user, filters: EventFilters | None = None, *, page: int | str = 1
 
 
 def _search(events, query: str):
-    terms = search_terms(query)
-    by_words = Q()
-    for term in terms:
-        by_words &= Q(search_text__contains=term)
-    return events.filter(by_words | Q(event_id__iexact=query.strip())) if terms else events
+    """Events whose title holds every word of `query`, or whose id it is."""
+    by_words = words_filter(query)
+    return events.filter(by_words | Q(event_id__iexact=query.strip())) if by_words else events
 
 
 def _issue_counts(user, event_ids: list[int]) -> dict[int, int]:

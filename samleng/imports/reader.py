@@ -7,6 +7,7 @@ import ctypes
 import io
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -28,7 +29,7 @@ class Unreadable(Exception):
         self.message_en, self.message_km = message_en, message_km
 
 
-class Workbook:
+class Workbook(ABC):
     """The sheets of one workbook, by name_key. `weights` says how big each sheet is (any unit) so that
     progress can be reported before the rows are read."""
 
@@ -36,12 +37,12 @@ class Workbook:
         self.names: dict[str, str] = {}  # name_key -> the sheet's name as written in the file
         self.weights: dict[str, int] = {}
 
+    @abstractmethod
     def rows(self, key: str) -> Iterator[tuple[int, list]]:
         """(row number, cells) of every row that is not completely empty, the header row included."""
-        raise NotImplementedError
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 (a folder of .csv files holds nothing open; others override)
+        """Let go of the file (a workbook's buffers) once its rows are read."""
 
     def __enter__(self):
         return self

@@ -52,6 +52,11 @@ def gazetteer(transactional_db):
         gazetteer_load()
 
 
+def fits_the_screen(page, width: int = 360) -> bool:
+    """Nothing on the page is wider than a cheap phone's screen (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

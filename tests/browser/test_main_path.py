@@ -15,13 +15,9 @@ from samleng.cbos.models import CBO
 from samleng.conftest import PASSWORD, make_user
 from samleng.core.templatetags.samleng import isodate
 from samleng.places.models import Place
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import fits_the_screen, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def choose_language(page, base_url: str, language: str) -> None:

@@ -1,41 +1,19 @@
 """A staff member's first login in headless Chromium on a 360-pixel screen: password, set-up of the
 authenticator app (the key read off the page), a real TOTP code, then the page they asked for."""
 
-from pathlib import Path
-
 import pyotp
 import pytest
 
 from samleng.accounts.models import User
 from samleng.conftest import PASSWORD, make_user
-from tests.browser.conftest import CHROMIUM, FLAGS, screenshot
+from tests.browser.conftest import fits_the_screen, screenshot
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"browser test skipped: {CHROMIUM} not found"),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def phone_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="km-KH")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
-
-
-def test_staff_first_login_with_two_factor_set_up_at_360px(live_server, transactional_db, phone_page):
+def test_staff_first_login_with_two_factor_set_up_at_360px(live_server, transactional_db, phone):
     user = make_user("mande", User.Role.ME_OFFICER)
-    page = phone_page
+    page = phone
     page.goto(f"{live_server.url}/login/?next=/password-change/")
     assert fits_the_screen(page)
     page.fill('input[name="username"]', "mande")
@@ -59,9 +37,9 @@ def test_staff_first_login_with_two_factor_set_up_at_360px(live_server, transact
     assert user.totp_confirmed
 
 
-def test_wrong_password_in_the_browser(live_server, transactional_db, phone_page):
+def test_wrong_password_in_the_browser(live_server, transactional_db, phone):
     make_user("rep", User.Role.ME_OFFICER)
-    page = phone_page
+    page = phone
     page.goto(f"{live_server.url}/login/")
     page.fill('input[name="username"]', "rep")
     page.fill('input[name="password"]', "not-it")

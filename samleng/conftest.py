@@ -91,3 +91,22 @@ def world(db) -> World:
         other_cbo_user=make_user("otherrep", User.Role.CBO_REP, cbo=other),
     )
 
+
+
+def english(client: Client) -> Client:
+    """Pages are in Khmer by default; most tests read them in English (as the language switch sets it)."""
+    client.cookies["samleng_language"] = "en"
+    return client
+
+
+def login_en(user: User) -> Client:
+    return english(login(user))
+
+
+def anonymous() -> Client:
+    """A visitor with no account, reading in English."""
+    return english(Client())
+
+
+def assert_login_redirect(response) -> None:
+    assert response.status_code == 302 and response.url.startswith("/login/")

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from samleng.advocacy.models import Status
 from samleng.advocacy.tests.factories import make_issue
-from samleng.conftest import login, make_user
+from samleng.conftest import english, login, make_user
 
 
 def _admin():
@@ -38,8 +38,7 @@ def test_issue_admin_refuses_a_second_open_main_issue(world):
     make_issue(world.cbo, "ISS-A", is_main=True)
     other = make_issue(world.cbo, "ISS-B")
     data = _issue_data(other, is_main="on", **{"updates-TOTAL_FORMS": "0"})
-    client = _admin()
-    client.cookies["samleng_language"] = "en"
+    client = english(_admin())
     response = client.post(reverse("admin:advocacy_issue_change", args=[other.pk]), data)
     assert response.status_code == 200 and "already has an open main issue" in response.text
     other.refresh_from_db()

@@ -11,28 +11,11 @@ from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
 from samleng.advocacy.services import issue_status_refresh
 from samleng.advocacy.tests.factories import make_event, make_issue, make_issues, make_update
 from samleng.cbos.tests.factories import make_cbos
-from samleng.conftest import login as login_km
-from samleng.conftest import make_user, place
+from samleng.conftest import anonymous, assert_login_redirect, make_user, place
+from samleng.conftest import login_en as login
 from samleng.core.models import AuditEntry
 
 D = dt.date
-
-
-def english(client: Client) -> Client:
-    client.cookies["samleng_language"] = "en"
-    return client
-
-
-def login(user) -> Client:
-    return english(login_km(user))
-
-
-def anonymous() -> Client:
-    return english(Client())
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
 def _queries(client, url):

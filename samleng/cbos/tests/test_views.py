@@ -8,27 +8,10 @@ from django.urls import reverse
 
 from samleng.cbos.models import CBO, Representative
 from samleng.cbos.tests.factories import make_cbos, make_representatives
+from samleng.conftest import anonymous, assert_login_redirect
 from samleng.conftest import login as login_km
+from samleng.conftest import login_en as login
 from samleng.core.models import AuditEntry
-
-
-def english(client: Client) -> Client:
-    """Pages are in Khmer by default; most tests read them in English (names show in the page's language)."""
-    client.cookies["samleng_language"] = "en"
-    return client
-
-
-def login(user) -> Client:
-    return english(login_km(user))
-
-
-def anonymous() -> Client:
-    return english(Client())
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
 
 
 def _cbo_form(**values):

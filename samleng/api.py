@@ -2,8 +2,12 @@
 
 from ninja import NinjaAPI
 
+from samleng.budgets.api import router as budgets_router
 from samleng.places.api import router as places_router
+from samleng.results.api import router as results_router
 
 api = NinjaAPI(title="Samleng API", version="1", urls_namespace="api")
 
 api.add_router("/places/", places_router)
+api.add_router("/budgets/", budgets_router)
+api.add_router("/results/", results_router)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "samleng.cbos",
     "samleng.advocacy",
     "samleng.engagement",
+    "samleng.transparency",
+    "samleng.budgets",
+    "samleng.results",
     "samleng.imports",
 ]
 

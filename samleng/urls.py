@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("samleng.cbos.urls")),
     path("", include("samleng.advocacy.urls")),
     path("", include("samleng.engagement.urls")),
+    path("", include("samleng.transparency.urls")),
+    path("", include("samleng.budgets.urls")),
+    path("", include("samleng.results.urls")),
     path("", include("samleng.imports.urls")),
 ]
 # Uploaded files (evidence, workbooks) are never served from a public media URL, not even in development:

@@ -180,3 +180,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("SAMLENG_LOG_LEVEL", "WARNING")},
 }
+
+# The organisation that runs this Samleng: named in reports, and its IATI organisation identifier
+# ("{registration agency}-{number}", e.g. "KH-MOI-1234") prefixes the IATI activity identifiers.
+ORGANISATION_NAME = env("SAMLENG_ORGANISATION_NAME", "Advocacy and Policy Institute")
+IATI_ORG_REF = env("SAMLENG_IATI_ORG_REF", "XM-SAMLENG-DEMO")

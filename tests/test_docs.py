@@ -18,3 +18,12 @@ def test_every_setting_is_in_the_readme_table():
 def test_the_readme_names_the_two_commands():
     assert "python3 dev.py serve" in README
     assert "python3 dev.py test" in README
+
+
+def test_every_samleng_command_is_in_the_readme():
+    """Each management command Samleng adds is in the README's command table."""
+    commands_table = README.split("## The `samleng` command", 1)[1].split("\n## ", 1)[0]
+    ours = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "samleng").glob("*/management/commands/*.py")
+                  if not p.stem.startswith("_"))
+    missing = [name for name in ours if f"`samleng {name}" not in commands_table]
+    assert not missing, f"commands not documented in README.md: {missing}"

@@ -1,0 +1,233 @@
+"""Reads of transparency: what was disclosed about land concessions and procurement projects. The two
+`*_disclosure` functions feed the indicators (results reads them through this module only); the others
+feed the staff pages and the results drill-down. Every function runs a fixed number of queries, whatever
+the number of rows."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypedDict
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, Trim
+
+from samleng.core.khmer import normalize
+from samleng.core.search import words_filter
+from samleng.places.models import Place
+from samleng.transparency.models import (
+    ElcDisclosure,
+    ElcItem,
+    LandConcession,
+    ProcurementDisclosure,
+    ProcurementItem,
+    ProcurementProject,
+)
+
+PAGE_SIZE = 50
+#: Primary keys asked for in one query by the drill-down readers: well under every database's limit on
+#: query parameters (old SQLite builds allow 999), whatever the number of records behind an indicator.
+_PKS_PER_QUERY = 500
+
+
+def _known_items(items: Iterable[str], vocabulary) -> list[str]:
+    """`items` without repeats, in the order given. An unknown item is a mistake of the caller (a typo in an
+    indicator's parameters would otherwise count nothing, silently): it raises ValueError."""
+    chosen = list(dict.fromkeys(items))
+    unknown = [item for item in chosen if item not in vocabulary.values]
+    if unknown:
+        raise ValueError(f"unknown disclosure items: {', '.join(map(str, unknown))} "
+                         f"(known: {', '.join(vocabulary.values)})")
+    return chosen
+
+
+# --- for the indicators (results.computations) -------------------------------------------------------------
+
+def concessions_disclosure(*, by: dt.date, items: Iterable[str]) -> list[tuple[int, str, bool]]:
+    """Every tracked concession as (pk, province code, whether at least one of `items` was disclosed on or
+    before `by`), ordered by pk. Untracked concessions are left out. One query."""
+    chosen = _known_items(items, ElcItem)
+    if chosen:
+        disclosed = Exists(ElcDisclosure.objects.filter(
+            concession=OuterRef("pk"), item__in=chosen, disclosed_on__lte=by,
+        ))
+    else:
+        disclosed = Value(False)  # "at least one of no items" is never true
+    rows = (LandConcession.objects.filter(tracked=True).annotate(disclosed=disclosed)
+            .order_by("pk").values_list("pk", "province__code", "disclosed"))
+    return [(pk, code, bool(flag)) for pk, code, flag in rows]
+
+
+def buyer_key(buyer: str) -> str:
+    """How buyer names are compared: trimmed (inner spaces single, Khmer normalised) and lower-cased."""
+    return normalize(buyer).lower()
+
+
+def _buyer_filter(buyers: Iterable[str] | None) -> Q:
+    """Projects whose buyer is one of `buyers`, compared by buyer_key; no filter when no buyer is given."""
+    keys = sorted({buyer_key(b) for b in buyers or () if buyer_key(b)})
+    return Q(buyer_key__in=keys) if keys else Q()
+
+
+def procurement_disclosure(
+    *, fiscal_year: int, items: Iterable[str], buyers: Iterable[str] | None = None,
+) -> list[tuple[int, str, bool]]:
+    """Every procurement project of `fiscal_year` (of `buyers` if any is given; matched case-insensitively,
+    trimmed) as (pk, buyer, whether every one of `items` was disclosed, on any date), ordered by pk.
+    With no items, every project counts as disclosed ("every one of none"). Two queries: the projects, then
+    those with all the items (a grouped count over the disclosures of that year's projects)."""
+    chosen = _known_items(items, ProcurementItem)
+    projects = (ProcurementProject.objects.alias(buyer_key=Lower(Trim("buyer")))
+                .filter(_buyer_filter(buyers), fiscal_year=fiscal_year))
+    rows = list(projects.order_by("pk").values_list("pk", "buyer"))
+    if not rows or not chosen:
+        return [(pk, buyer, True) for pk, buyer in rows]
+    # (project, item) is unique, so counting the rows counts the distinct items.
+    complete = set(
+        ProcurementDisclosure.objects.filter(project__in=projects.values("pk"), item__in=chosen)
+        .values("project_id").annotate(n=Count("pk")).filter(n=len(chosen)).values_list("project_id", flat=True)
+    )
+    return [(pk, buyer, pk in complete) for pk, buyer in rows]
+
+
+# --- for the results drill-down ----------------------------------------------------------------------------
+
+def _in_chunks(pks: Iterable[int]) -> list[list[int]]:
+    unique = sorted(set(pks))
+    return [unique[i:i + _PKS_PER_QUERY] for i in range(0, len(unique), _PKS_PER_QUERY)]
+
+
+def concessions_by_pks(pks: Iterable[int]) -> list[LandConcession]:
+    """The concessions of `pks` ordered by elc_id, with province and district loaded and their disclosures
+    prefetched (`c.disclosures.all()`, by date), for the drill-down of an indicator. Two queries per 500
+    concessions; unknown pks are left out."""
+    found = []
+    for chunk in _in_chunks(pks):
+        found += (LandConcession.objects.filter(pk__in=chunk).select_related("province", "district")
+                  .prefetch_related(Prefetch("disclosures", ElcDisclosure.objects.order_by("disclosed_on", "item"))))
+    return sorted(found, key=lambda c: c.elc_id)
+
+
+def procurement_projects_by_pks(pks: Iterable[int]) -> list[ProcurementProject]:
+    """The procurement projects of `pks` ordered by fiscal year, buyer and project_id, with their disclosures
+    prefetched (`p.disclosures.all()`, by date), for the drill-down of an indicator. Two queries per 500
+    projects; unknown pks are left out."""
+    found = []
+    for chunk in _in_chunks(pks):
+        found += (ProcurementProject.objects.filter(pk__in=chunk).prefetch_related(
+            Prefetch("disclosures", ProcurementDisclosure.objects.order_by("disclosed_on", "item"))))
+    return sorted(found, key=lambda p: (p.fiscal_year, p.buyer, p.project_id))
+
+
+# --- for the staff pages -----------------------------------------------------------------------------------
+
+class ConcessionFilters(TypedDict, total=False):
+    province: Place | None
+    tracked: bool | None
+    q: str
+
+
+class ProcurementFilters(TypedDict, total=False):
+    buyer: str
+    fiscal_year: int | None
+    q: str
+
+
+def _paged(queryset, page, per_page: int) -> Page:
+    result = Paginator(queryset, per_page).get_page(page)
+    result.object_list = list(result.object_list)
+    return result
+
+
+def _count_of(disclosures, to: str) -> Coalesce:
+    """How many disclosures a record has: a subquery per row of the page rather than a grouped join, which
+    would count the disclosures of every record the filters keep before the page is cut."""
+    counted = disclosures.filter(**{to: OuterRef("pk")}).order_by().values(to).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _search(queryset, query: str, *fields: str):
+    """Records where every word of `query` is found in one of `fields` (the record's id among them),
+    compared lower-cased: these names are not stored segmented and lower-cased as CBOs' are."""
+    lowered = {f"{field}_lower": Lower(field) for field in fields}
+    by_words = words_filter(query, *lowered)
+    return queryset.alias(**lowered).filter(by_words) if by_words else queryset
+
+
+def concession_list(filters: ConcessionFilters | None = None, page: int | str = 1, *,
+                    per_page: int = PAGE_SIZE) -> Page:
+    """Land concessions ordered by elc_id, filtered, a page of them, each with its province and district and
+    `disclosed_count` (how many of the six items were disclosed). Two queries (count and page)."""
+    filters = filters or {}
+    concessions = LandConcession.objects.select_related("province", "district")
+    if filters.get("province"):
+        concessions = concessions.filter(province=filters["province"])
+    if filters.get("tracked") is not None:
+        concessions = concessions.filter(tracked=filters["tracked"])
+    if filters.get("q"):
+        concessions = _search(concessions, filters["q"], "elc_id", "name", "company")
+    concessions = concessions.annotate(disclosed_count=_count_of(ElcDisclosure.objects, "concession"))
+    return _paged(concessions.order_by("elc_id"), page, per_page)
+
+
+def procurement_list(filters: ProcurementFilters | None = None, page: int | str = 1, *,
+                     per_page: int = PAGE_SIZE) -> Page:
+    """Procurement projects, newest fiscal year first, then by buyer and project_id, filtered, a page of
+    them, each with `disclosed_count` (how many of the seven items were disclosed). Two queries."""
+    filters = filters or {}
+    projects = ProcurementProject.objects.all()
+    if filters.get("fiscal_year"):
+        projects = projects.filter(fiscal_year=filters["fiscal_year"])
+    if filters.get("buyer"):
+        projects = projects.alias(buyer_key=Lower(Trim("buyer"))).filter(_buyer_filter([filters["buyer"]]))
+    if filters.get("q"):
+        projects = _search(projects, filters["q"], "project_id", "title", "ocid")
+    projects = projects.annotate(disclosed_count=_count_of(ProcurementDisclosure.objects, "project"))
+    return _paged(projects.order_by("-fiscal_year", "buyer", "project_id"), page, per_page)
+
+
+def procurement_filter_choices() -> dict:
+    """The buyers (trimmed, each once whatever its case) and fiscal years that projects have, for the
+    filters of the list. Two queries."""
+    buyers: dict[str, str] = {}
+    for buyer in (ProcurementProject.objects.annotate(trimmed=Trim("buyer")).order_by("trimmed")
+                  .values_list("trimmed", flat=True).distinct()):
+        buyers.setdefault(buyer_key(buyer), normalize(buyer))
+    years = (ProcurementProject.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+             .distinct())
+    return {"buyers": sorted(buyers.values(), key=str.lower), "years": list(years)}
+
+
+@dataclass
+class ItemRow:
+    """One item of the vocabulary on a concession's or project's page: disclosed or not, when, where."""
+
+    item: str
+    label: str
+    disclosure: ElcDisclosure | ProcurementDisclosure | None
+
+    @property
+    def disclosed(self) -> bool:
+        return self.disclosure is not None
+
+    @property
+    def source_link(self) -> str:
+        """The source when it is a web address, to be shown as a link (and never a javascript: one)."""
+        source = self.disclosure.source if self.disclosure else ""
+        return source if source.lower().startswith(("https://", "http://")) else ""
+
+
+def _item_rows(vocabulary, disclosures) -> list[ItemRow]:
+    by_item = {d.item: d for d in disclosures}
+    return [ItemRow(item=value, label=label, disclosure=by_item.get(value)) for value, label in vocabulary.choices]
+
+
+def concession_items(concession: LandConcession) -> list[ItemRow]:
+    """The six items of a concession in the vocabulary's order, each with its disclosure or None. One query."""
+    return _item_rows(ElcItem, concession.disclosures.all())
+
+
+def procurement_items(project: ProcurementProject) -> list[ItemRow]:
+    """The seven items of a procurement project in the vocabulary's order, each with its disclosure or None.
+    One query."""
+    return _item_rows(ProcurementItem, project.disclosures.all())

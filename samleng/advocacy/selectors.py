@@ -150,3 +150,38 @@ def status_history(issue: Issue, confirmed_updates: list[IssueUpdate]) -> list[d
             periods[-1]["end"] = day
         periods.append({"status": status, "label": Status(status).label, "start": day, "end": None})
     return periods
+
+
+# ---- for results (indicators computed from the records) -------------------------------------------------
+
+
+def main_issues_status_on(day: dt.date) -> list[dict[str, Any]]:
+    """The main issues raised on or before `day`, each with its status on that day (issue_status_on's rule)
+    and what indicators are broken down by: dicts of `pk`, `province_id`, `district_id` (the CBO's),
+    `cbo_type`, `topic` and `status`. One query, whatever the number of issues and updates."""
+    latest = (IssueUpdate.objects.filter(issue=OuterRef("pk"), confirmed=True, date__lte=day)
+              .order_by("-date", "-id").values("status")[:1])
+    rows = (Issue.objects.filter(is_main=True, raised_on__lte=day).order_by()
+            .annotate(status_on=Coalesce(Subquery(latest), Value(Status.RAISED.value)))
+            .values_list("pk", "topic", "status_on", "cbo__province_id", "cbo__district_id", "cbo__type"))
+    keys = ("pk", "topic", "status", "province_id", "district_id", "cbo_type")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def issue_records(user, pks: list[int], *, day: dt.date, offset: int = 0, limit: int = PAGE_SIZE
+                  ) -> tuple[int, list[Issue]]:
+    """Of the issues `pks`, how many `user` may see, and those of them from `offset` to `offset + limit`
+    in primary key order, with their CBO and `status_on` (their status on `day`). Two queries at most,
+    whatever the number of pks: the ones in scope are read as a set and compared in Python, as a list of
+    thousands of ids in SQL was slower than reading every id in scope."""
+    scope = issue_scope(user)
+    wanted = set(pks)
+    if scope:  # someone who does not see everything: only the issues in their scope
+        wanted &= set(Issue.objects.filter(scope).values_list("pk", flat=True))
+    page = sorted(wanted)[offset:offset + limit]
+    latest = (IssueUpdate.objects.filter(issue=OuterRef("pk"), confirmed=True, date__lte=day)
+              .order_by("-date", "-id").values("status")[:1])
+    issues = (Issue.objects.filter(pk__in=page).select_related("cbo")
+              .annotate(status_on=Coalesce(Subquery(latest), Value(Status.RAISED.value)))
+              .order_by("pk")) if page else []
+    return len(wanted), list(issues)

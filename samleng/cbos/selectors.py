@@ -114,3 +114,43 @@ def cbo_totals(cbos: QuerySet[CBO]) -> dict[str, int]:
     totals = cbos.order_by().aggregate(cbos=Count("pk"), members=Sum("members_total"),
                                        women=Sum("members_female"))
     return {k: v or 0 for k, v in totals.items()}
+
+
+# ---- for results (indicators computed from the records) -------------------------------------------------
+
+
+def personal_cbo_ids(user, cbo_ids) -> set[int]:
+    """Of `cbo_ids`, the CBOs whose representatives' names `user` may see: accounts.access.can_see_personal
+    asked for many CBOs in one query instead of one each (staff role, and the CBO in the user's scope)."""
+    cbo_ids = set(cbo_ids)
+    if not cbo_ids or not (user and user.is_authenticated and user.is_active and user.is_staff_role):
+        return set()
+    return set(CBO.objects.filter(cbo_scope(user), pk__in=cbo_ids).values_list("pk", flat=True))
+
+
+def _in_scope(queryset, scope, pks) -> set[int]:
+    """Of `pks`, those in `scope` (a Q of accounts.access), compared in Python: reading the ids in scope is
+    faster than sending thousands of ids to the database. No query for who sees everything."""
+    wanted = set(pks)
+    if scope:
+        wanted &= set(queryset.filter(scope).values_list("pk", flat=True))
+    return wanted
+
+
+def representative_records(user, pks: list[int], *, offset: int = 0, limit: int = PAGE_SIZE
+                           ) -> tuple[int, list[Representative]]:
+    """Of the representatives `pks`, how many `user` may know of (their CBO is in the user's scope), and
+    those from `offset` to `offset + limit` in primary key order, with their CBO. Whether the user may see
+    their names is personal_cbo_ids' question. Two queries at most."""
+    visible = _in_scope(Representative.objects.all(), cbo_scope(user, prefix="cbo__"), pks)
+    page = sorted(visible)[offset:offset + limit]
+    people = Representative.objects.filter(pk__in=page).select_related("cbo").order_by("pk") if page else []
+    return len(visible), list(people)
+
+
+def cbo_records(user, pks: list[int], *, offset: int = 0, limit: int = PAGE_SIZE) -> tuple[int, list[CBO]]:
+    """Of the CBOs `pks`, how many `user` may see, and those from `offset` to `offset + limit` in primary key
+    order. Two queries at most."""
+    visible = _in_scope(CBO.objects.all(), cbo_scope(user), pks)
+    page = sorted(visible)[offset:offset + limit]
+    return len(visible), list(CBO.objects.filter(pk__in=page).order_by("pk")) if page else []

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, Q, Value
+from django.db import connections
+from django.db.models import Count, F, IntegerField, Q, Value
 from django.db.models.functions import Cast
 
 from samleng.accounts.access import can_create_records, cbo_scope, event_scope, issue_scope
@@ -14,7 +15,7 @@ from samleng.advocacy.models import CLOSED_STATUSES, Issue
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
 from samleng.core.search import words_filter
-from samleng.engagement.models import Attendance, Event, MechanismAssessment
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
 from samleng.places.models import Place
 
 #: Youth: aged this or under on the event's date (the programme's definition; see the workbook spec).
@@ -316,3 +317,77 @@ def attendance_sheet(user, event: Event, *, whole_province: bool = False) -> lis
             changes={"person_ids": [row.representative.person_id for row in rows]},
         )
     return rows
+
+
+# ---- for results (indicators computed from the records) -------------------------------------------------
+
+
+def target_districts(programme_code: str, year: int) -> list[int]:
+    """The districts (pks) a programme targets in `year` (the workbook's target_areas sheet)."""
+    areas = TargetArea.objects.filter(programme_code=programme_code, from_year__lte=year, to_year__gte=year)
+    return sorted(set(areas.values_list("district_id", flat=True)))
+
+
+def functioning_mechanism_counts(year: int, district_ids, *, min_quality: int = MIN_QUALITY) -> dict[int, int]:
+    """For each of `district_ids` assessed in `year`: how many different mechanisms functioned there (held,
+    with diverse representation, meeting `min_quality` of the four quality criteria). A mechanism assessed
+    twice in a year counts once; assessments of other years do not count. One query."""
+    functioning = Q(held=True, diverse_representation=True, quality__gte=min_quality)
+    rows = (with_quality(MechanismAssessment.objects.filter(year=year, district_id__in=list(district_ids)))
+            .order_by().values("district_id")
+            .annotate(n=Count("mechanism", filter=functioning, distinct=True)))
+    return {row["district_id"]: row["n"] for row in rows}
+
+
+def representatives_at_authority_events(start: dt.date, end: dt.date) -> list[dict]:
+    """The distinct representatives who attended, from `start` to `end`, an event with authorities present,
+    each once, with what indicators are broken down by: dicts of `pk`, `sex`, `birth_year`, `indigenous`,
+    `disability` and their CBO's `province_id`, `district_id` and `cbo_type`. One query."""
+    attended = Attendance.objects.filter(event__date__range=(start, end), event__authorities_present=True)
+    people = (Representative.objects.filter(pk__in=attended.values("representative_id")).order_by()
+              .values_list("pk", "sex", "birth_year", "indigenous", "disability", "cbo__province_id",
+                           "cbo__district_id", "cbo__type"))
+    keys = ("pk", "sex", "birth_year", "indigenous", "disability", "province_id", "district_id", "cbo_type")
+    return [dict(zip(keys, row, strict=True)) for row in plain_rows(people)]
+
+
+def plain_rows(queryset) -> list[tuple]:
+    """The rows of a values_list queryset as the database gives them, without Django's converters, which
+    for 15,000 representatives took twice as long as the query (yes/no columns stay 0/1 on SQLite: read
+    them as true or false, never compare them with True)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def event_participant_rows(start: dt.date, end: dt.date, types=()) -> list[dict]:
+    """The events from `start` to `end` (of `types`, if any) with their reported participant counts: dicts
+    of `pk`, `type`, `province_id`, `district_id`, `participants_total`, `participants_female`,
+    `participants_youth`, `participants_indigenous`, `participants_disability`. One query."""
+    events = Event.objects.filter(date__range=(start, end))
+    if types:
+        events = events.filter(type__in=list(types))
+    return list(events.order_by().values(
+        "pk", "type", "province_id", "district_id", "participants_total", "participants_female",
+        "participants_youth", "participants_indigenous", "participants_disability"))
+
+
+def cbos_raising_issues_at_events(start: dt.date, end: dt.date) -> list[dict]:
+    """The CBOs with at least one issue raised at an event from `start` to `end`, each once: dicts of
+    `pk`, `province_id`, `district_id`, `cbo_type`. One query."""
+    through = Event.issues_raised.through.objects.filter(event__date__range=(start, end))
+    return list(CBO.objects.filter(pk__in=through.values("issue__cbo_id")).order_by()
+                .values("pk", "province_id", "district_id", cbo_type=F("type")))
+
+
+def event_records(user, pks: list[int], *, offset: int = 0, limit: int = PER_PAGE) -> tuple[int, list[Event]]:
+    """Of the events `pks`, how many `user` may see, and those from `offset` to `offset + limit` in primary
+    key order. Two queries at most: the ids in scope are read as a set and compared in Python."""
+    scope = event_scope(user)
+    visible = set(pks)
+    if scope:
+        visible &= set(Event.objects.filter(scope).values_list("pk", flat=True))
+    page = sorted(visible)[offset:offset + limit]
+    events = Event.objects.filter(pk__in=page).select_related("province", "district").order_by("pk") if page else []
+    return len(visible), list(events)

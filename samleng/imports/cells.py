@@ -252,3 +252,90 @@ class Vocabulary:
                 f"'{shown(raw)}' មិនមែនជា{self.name_km}ដែលសំឡេងស្គាល់ទេ។ សូមសរសេរមួយក្នុងចំណោម៖ "
                 f"{', '.join(self.khmer[v][0] for v in self.values)}។")
         return found
+
+
+# ---- figures of a results framework ----------------------------------------------------------------------
+
+_PERCENT = re.compile(r"\s*%\s*$")
+
+
+def figure(raw, places: int = 4) -> Decimal:
+    """A figure as a report prints it: "45", "7.06", "14%", "៧០", "1,200". The decimals are kept as typed
+    (Decimal("7.06") keeps its two places: `decimals_of` tells them); at most `places` of them. Not negative."""
+    if isinstance(raw, bool):
+        raise CellError(f"'{raw}' is not a number.", f"'{raw}' មិនមែនជាលេខទេ។")
+    if isinstance(raw, (int, float)):
+        number = Decimal(shown(raw))  # 45.0 from calamine is 45; 7.06 stays 7.06
+    else:
+        typed = _PERCENT.sub("", to_latin_digits(str(raw)).strip())
+        try:
+            number = Decimal(_number_text(typed))
+        except CellError:
+            raise CellError(f"'{shown(raw)}' is not a number.", f"'{shown(raw)}' មិនមែនជាលេខទេ។") from None
+    if number < 0:
+        raise CellError(f"'{shown(raw)}' is negative; it cannot be.", f"'{shown(raw)}' ជាលេខអវិជ្ជមាន; មិនអាចទេ។")
+    if decimals_of(number) > places:
+        raise CellError(f"'{shown(raw)}' has more than {places} decimals.",
+                        f"'{shown(raw)}' មានខ្ទង់ទសភាគច្រើនជាង {to_khmer_digits(places)}។")
+    return number
+
+
+def decimals_of(number: Decimal) -> int:
+    """The decimals a figure was typed with: 7.06 -> 2, 45 -> 0, 45.0 -> 1."""
+    exponent = number.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def figure_text(number: Decimal | None, decimals: int | None = None) -> str:
+    """How the export writes a figure: with `decimals` places when given (a reported value as printed),
+    else without trailing zeros (a baseline stored as 14.00 is written 14)."""
+    if number is None:
+        return ""
+    if decimals is not None:
+        return f"{number:.{decimals}f}"
+    text = f"{number.normalize():f}"
+    return text
+
+
+def amount(raw) -> int:
+    """An amount of money in riels: a whole number, with thousands separators or Khmer digits, not negative
+    (a typed "1,200,000.00" is 1200000)."""
+    if isinstance(raw, bool):
+        raise CellError(f"'{raw}' is not a number.", f"'{raw}' មិនមែនជាលេខទេ។")
+    try:
+        number = Decimal(shown(raw)) if isinstance(raw, (int, float)) else Decimal(_number_text(raw))
+    except InvalidOperation:
+        raise CellError(f"'{shown(raw)}' is not a number.", f"'{shown(raw)}' មិនមែនជាលេខទេ។") from None
+    if number < 0:
+        raise CellError(f"'{shown(raw)}' is negative; an amount of money cannot be.",
+                        f"'{shown(raw)}' ជាលេខអវិជ្ជមាន; ចំនួនទឹកប្រាក់មិនអាចអវិជ្ជមានបានទេ។")
+    if number != number.to_integral_value():
+        raise CellError(f"'{shown(raw)}' is not a whole number of riels.",
+                        f"'{shown(raw)}' មិនមែនជាចំនួនរៀលគត់ទេ។")
+    return int(number)
+
+
+_PART_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def parts(raw) -> dict[str, int]:
+    """Parts of a figure as `key=value` pairs separated by `;` (solved=9;partly_solved=30): whole numbers."""
+    found: dict[str, int] = {}
+    for piece in re.split(r";", shown(raw)):
+        if not piece.strip():
+            continue
+        key, sep, value = piece.partition("=")
+        key = normalize(key).strip().lower().replace(" ", "_")
+        if not sep or not _PART_KEY.fullmatch(key) or not value.strip():
+            raise CellError(
+                f"'{piece.strip()}' is not a part: write name=number pairs separated by ';' "
+                "(solved=9;partly_solved=30).",
+                f"'{piece.strip()}' មិនមែនជាផ្នែកទេ៖ សូមសរសេរជាគូ ឈ្មោះ=លេខ បំបែកដោយ ';' (solved=9;partly_solved=30)។")
+        if key in found:
+            raise CellError(f"The part '{key}' is given twice.", f"ផ្នែក '{key}' ត្រូវបានផ្តល់ពីរដង។")
+        found[key] = integer(value.strip())
+    return found
+
+
+def parts_text(value: dict | None) -> str:
+    return ";".join(f"{key}={number}" for key, number in (value or {}).items())

@@ -24,7 +24,9 @@ from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
 from samleng.imports import sheets
-from samleng.imports.cells import yes_no_text
+from samleng.imports.cells import figure_text, parts_text, yes_no_text
+from samleng.results.models import Indicator, Programme, ReportedValue
+from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
 _CHUNK = 5000
 
@@ -56,7 +58,8 @@ def workbook_export(path, *, user=None, personal: bool = False, programme_code: 
 
 
 def _programme_code(asked: str | None) -> str:
-    codes = sorted(set(TargetArea.objects.values_list("programme_code", flat=True)))
+    codes = sorted(set(TargetArea.objects.values_list("programme_code", flat=True))
+                   | set(Programme.objects.values_list("code", flat=True)))
     if asked is not None:
         return asked
     if len(codes) > 1:
@@ -67,7 +70,7 @@ def _programme_code(asked: str | None) -> str:
 def _sheets(code: str, personal: bool):
     """(sheet name, header, rows) in the spec's order; rows are generators read in chunks."""
     if code:
-        yield "programme", ["key", "value"], iter([("code", code)])
+        yield "programme", ["key", "value"], _programme(code)
     areas = TargetArea.objects.filter(programme_code=code).order_by("district__code", "from_year")
     yield "target_areas", sheets.TARGET_AREAS.names, _values(
         areas, "district__code", "district__parent__code", "from_year", "to_year")
@@ -95,6 +98,66 @@ def _sheets(code: str, personal: bool):
         MechanismAssessment.objects.order_by("district__code", "year", "mechanism"), "district__code",
         "district__parent__code", "year", "mechanism", "held", "diverse_representation", "notice_given",
         "minutes_shared", "questions_answered", "follow_up_done")
+    yield "land_concessions", sheets.LAND_CONCESSIONS.names, _values(
+        LandConcession.objects.order_by("elc_id"), "elc_id", "name", "company", "province__code", "district__code",
+        "area_ha", "granted_on", "tracked")
+    yield "elc_disclosures", sheets.ELC_DISCLOSURES.names, _values(
+        ElcDisclosure.objects.order_by("concession__elc_id", "item"), "concession__elc_id", "item", "disclosed_on",
+        "source")
+    yield "procurement_projects", sheets.PROCUREMENT_PROJECTS.names, _values(
+        ProcurementProject.objects.order_by("project_id"), "project_id", "buyer", "title", "fiscal_year", "method",
+        "value_khr", "ocid")
+    yield "procurement_disclosures", sheets.PROCUREMENT_DISCLOSURES.names, _values(
+        ProcurementDisclosure.objects.order_by("project__project_id", "item"), "project__project_id", "item",
+        "disclosed_on", "source")
+    yield "indicators", sheets.INDICATORS.names, _indicators(code)
+    yield "reported_values", sheets.REPORTED_VALUES.names, _reported_values(code)
+
+
+def _programme(code: str) -> Iterator[tuple]:
+    """The key/value rows of the programme sheet: the code alone for a programme Samleng does not hold."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        yield ("code", code)
+        return
+    yield ("name", programme.name)
+    yield ("code", code)
+    yield ("donors", programme.donors)
+    yield ("start", programme.start)
+    yield ("end", programme.end)
+
+
+def parameters_text(parameters: dict) -> str:
+    """An indicator's parameters as the workbook writes them: key=value pairs separated by `;`, lists of
+    words separated by commas (an empty list, meaning all, as `all`), yes/no as words."""
+    def value_text(value) -> str:
+        if isinstance(value, bool):
+            return yes_no_text(value)
+        if isinstance(value, (list, tuple)):
+            return ",".join(str(v) for v in value) or "all"
+        return str(value)
+
+    return ";".join(f"{key}={value_text(value)}" for key, value in (parameters or {}).items())
+
+
+def _indicators(code: str) -> Iterator[tuple]:
+    indicators = Indicator.objects.filter(programme__code=code).select_related("outcome").order_by("code")
+    for i in indicators:
+        outcome = i.outcome
+        yield (i.code, outcome.code if outcome else "", i.statement_en, i.unit, figure_text(i.baseline),
+               i.baseline_year, figure_text(i.target), i.target_year, i.computation, parameters_text(i.parameters),
+               i.statement_km, outcome.statement_en if outcome else "", outcome.statement_km if outcome else "",
+               i.direction, i.cumulative, i.baseline_numerator, i.baseline_denominator, i.means_of_verification)
+
+
+def _reported_values(code: str) -> Iterator[tuple]:
+    # The value as the report printed it: "7.06" keeps its two decimals, "45" none (text, not a number cell,
+    # so that a spreadsheet does not drop the zeros of "45.0").
+    values = ReportedValue.objects.filter(indicator__programme__code=code).select_related("indicator").order_by(
+        "indicator__code", "period")
+    for v in values:
+        yield (v.indicator.code, v.period, figure_text(v.value, v.decimals), v.narrative, v.numerator, v.denominator,
+               parts_text(v.breakdown), v.source)
 
 
 def _values(queryset, *fields) -> Iterator[tuple]:

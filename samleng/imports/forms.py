@@ -5,14 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 #: What the upload page takes: a workbook, or a .zip of .csv files (a folder cannot be uploaded).
 ACCEPTED = (".xlsx", ".zip")
-#: The national-scale workbook (755,000 rows) is about 25 MB; anything much larger is a mistake.
+#: The national-scale workbooks (755,000 programme rows, 530,000 budget rows) are about 25 MB; anything much
+#: larger is a mistake.
 MAX_UPLOAD_MB = 100
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Programme workbook"),
-        help_text=_("An .xlsx workbook, or a .zip of .csv files named after the sheets."),
+        label=_("Workbook"),
+        help_text=_("A programme workbook or a budget workbook: an .xlsx file, or a .zip of .csv files named after "
+                    "the sheets."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED)}),
     )
 

@@ -44,14 +44,16 @@ class Scale:
     attendance: int
     #: The provinces the records are in: all 25, or the first few of PROVINCE_ORDER.
     provinces: int
+    concessions: int = 100
+    procurement_projects: int = 20_000
 
 
 SCALES = {
     # DESIGN.md, "Performance budgets"; every district is assessed for the 5 years.
     "national": Scale(cbos=5_000, representatives=15_000, issues=20_000, updates=80_000, events=30_000,
-                      attendance=600_000, provinces=25),
+                      attendance=600_000, provinces=25, concessions=100, procurement_projects=20_000),
     "small": Scale(cbos=50, representatives=150, issues=200, updates=800, events=300, attendance=6_000,
-                   provinces=2),
+                   provinces=2, concessions=10, procurement_projects=200),
 }
 #: Small workbooks stay in the programme's own provinces first: Kampong Thom, Pursat, Kratie...
 PROVINCE_ORDER = ["06", "15", "10", "05", "01", "08", "21", "23", "12"]
@@ -178,6 +180,56 @@ PHONE_PREFIXES = ["010", "011", "012", "015", "016", "017", "031", "038", "060",
                   "096", "097", "098", "099"]
 #: Villages called by a number ("Phum Ti Muoy", village 1) do not name a CBO; their commune does.
 _NUMBERED = re.compile(r"\b(Phum|Ti)\b|\d")
+#: Buyers of public procurement; the first four are the programme's target ministries (indicator 2.2).
+BUYERS = {"MoEYS": 30, "MEF": 12, "MOI": 14, "MoPWT": 24, "MoH": 10, "MAFF": 6, "MRD": 8, "MoE": 4}
+TARGET_BUYERS = ("MoEYS", "MEF", "MOI", "MoPWT")
+PROJECT_TITLES = {
+    "MoEYS": ["Construction of a school building, {place}", "Repair of classrooms, {place}", "Textbooks for {place}",
+              "School latrines and water supply, {place}"],
+    "MEF": ["Office supplies", "Computers for the provincial treasury of {place}", "Printing of the Citizen Budget"],
+    "MOI": ["Office equipment for the {place} administration", "Construction of a commune hall, {place}"],
+    "MoPWT": ["Repair of national road {road}", "Maintenance of provincial road {road}, {place}",
+              "Bridge on provincial road {road}, {place}"],
+    "MoH": ["Medicines for {place} referral hospital", "Construction of a health centre, {place}"],
+    "MAFF": ["Rice seed for farmers of {place}", "Irrigation canal rehabilitation, {place}"],
+    "MRD": ["Rural road rehabilitation, {place}", "Village wells, {place}"],
+    "MoE": ["Ranger station equipment, {place}"],
+}
+METHODS = ["national competitive bidding", "national competitive bidding", "shopping", "shopping",
+           "international competitive bidding", "direct contracting"]
+PROCUREMENT_ITEMS = ["plan", "announcement", "specification", "award_winner", "award_value", "contract",
+                     "implementation"]
+ELC_ITEMS = ["contract", "master_plan", "esia", "map", "sub_decree", "company_profile"]
+#: Khmer words typed now and then for an item (imports.vocabularies accepts them).
+ITEM_KM = {"announcement": "សេចក្តីជូនដំណឹង", "contract": "កិច្ចសន្យា", "map": "ផែនទី"}
+ELC_CROPS = ["rubber", "cassava", "sugar cane", "acacia", "cashew", "teak"]
+ELC_COMPANIES = ["Agro Development", "Plantation", "Agro-Industry", "Green Investment", "Highland Agriculture"]
+#: The generated programme's results framework: the five indicators of the seeds' report.
+INDICATORS = [  # code, outcome, statement, unit, baseline, target, computation, parameters, cumulative
+    ("1.1", "1", "Share of CBOs' main advocacy issues solved by the government", "percent", "14", "70",
+     "main_issues_solved_share", "count_partly=yes", "no"),
+    ("1.2", "1", "Share of target districts with at least 3 functioning civic engagement mechanisms", "percent",
+     "24", "80", "districts_functioning_share", "min_mechanisms=3;min_quality=3", "no"),
+    ("1.3", "1", "Share of CBO representatives engaging with authorities who are women, youth, indigenous people "
+     "or people with disabilities", "percent", "30", "50", "representatives_underrepresented_share",
+     "youth_max_age=30", "no"),
+    ("2.1", "2", "Tracked economic land concessions with critical information disclosed", "count", "2", "4",
+     "elc_disclosed_count", "items=contract,master_plan,esia", "yes"),
+    ("2.2", "2", "Share of public procurement projects of the target ministries with more information "
+     "disclosed", "percent", "0", "50", "procurement_disclosed_share",
+     f"items=announcement,award_winner,award_value;buyers={','.join(TARGET_BUYERS)}", "no"),
+]
+INDICATORS_KM = {
+    "1.1": "ភាគរយនៃបញ្ហាតស៊ូមតិចម្បងរបស់សហគមន៍ដែលរដ្ឋាភិបាលបានដោះស្រាយ",
+    "1.2": "ភាគរយនៃស្រុកគោលដៅដែលមានយន្តការចូលរួមរបស់ពលរដ្ឋយ៉ាងហោចណាស់ ៣ កំពុងដំណើរការ",
+    "1.3": "ភាគរយនៃអ្នកតំណាងសហគមន៍ដែលចូលរួមជាមួយអាជ្ញាធរ ដែលជាស្ត្រី យុវជន ជនជាតិដើមភាគតិច ឬជនមានពិការភាព",
+    "2.1": "ដីសម្បទានសេដ្ឋកិច្ចដែលកំពុងតាមដាន ដែលព័ត៌មានសំខាន់ៗត្រូវបានបង្ហាញ",
+    "2.2": "ភាគរយនៃគម្រោងលទ្ធកម្មសាធារណៈរបស់ក្រសួងគោលដៅ ដែលបានបង្ហាញព័ត៌មានបន្ថែម",
+}
+OUTCOMES = {"1": ("Citizens' engagement in local governance is strengthened",
+                  "ការចូលរួមរបស់ពលរដ្ឋក្នុងអភិបាលកិច្ចមូលដ្ឋានត្រូវបានពង្រឹង"),
+            "2": ("Transparency and access to information are improved",
+                  "តម្លាភាព និងលទ្ធភាពទទួលបានព័ត៌មានត្រូវបានកែលម្អ")}
 YES = ["yes"] * 20 + ["Yes", "y", "true", "1", "បាទ", "មាន"]
 NO = ["no"] * 20 + ["No", "n", "false", "0", "ទេ", "គ្មាន"]
 
@@ -626,6 +678,75 @@ class _Generator:
             ])
         return rows
 
+    def land_concessions(self) -> tuple[list[list], list[list]]:
+        """Concessions in the records' provinces, most of them tracked, with what was disclosed about them."""
+        rows, disclosures = [], []
+        for n in range(1, self.scale.concessions + 1):
+            district = self.rng.choice(self.districts)
+            province = self.geo.places[district].parent
+            granted = dt.date(self.rng.randint(2000, 2015), self.rng.randint(1, 12), self.rng.randint(1, 28))
+            crop = self.rng.choice(ELC_CROPS)
+            named = self.geo.places[district]
+            elc_id = f"ELC-{n:04d}"
+            rows.append([elc_id, f"{named.name_en} {crop} concession",
+                         f"{named.name_en} {self.rng.choice(ELC_COMPANIES)} Co. Ltd." if self.rng.random() < 0.8
+                         else "", self.place(province), self.place(district) if self.rng.random() < 0.9 else "",
+                         self.count(self.rng.randint(500, 10_000)), self.day(granted) if self.rng.random() < 0.8
+                         else "", self.yes_no(self.rng.random() < 0.7)])
+            for item in self.rng.sample(ELC_ITEMS, self.rng.choice([0, 0, 1, 1, 2, 3])):
+                disclosed = self.between(START, END)
+                disclosures.append([elc_id, self.word(item, ITEM_KM), self.day(disclosed),
+                                    self.rng.choice(["", "District ELC forum", "Provincial department"])])
+        return rows, disclosures
+
+    def procurement(self) -> tuple[list[list], list[list]]:
+        """Projects of the ministries and other buyers over the years, with the pieces of each made public."""
+        buyers = list(BUYERS)
+        weights = [BUYERS[b] for b in buyers]
+        provinces = [self.geo.places[p].name_en for p in self.provinces]
+        rows, disclosures = [], []
+        chosen = self.rng.choices(buyers, weights, k=self.scale.procurement_projects)
+        for n, buyer in enumerate(chosen, 1):
+            year = YEARS[(n - 1) * len(YEARS) // len(chosen)]
+            project_id = f"PP-{year}-{n:06d}"
+            title = self.rng.choice(PROJECT_TITLES[buyer]).format(place=self.rng.choice(provinces),
+                                                                  road=self.rng.randint(1, 80))
+            value = self.rng.randint(20, 3000) * 1_000_000
+            rows.append([project_id, buyer, title, year, self.rng.choice(METHODS),
+                         self.count(value) if self.rng.random() < 0.9 else "",
+                         f"ocds-kh-{project_id.lower()}" if self.rng.random() < 0.5 else ""])
+            # Disclosure improves over the years; most projects show their announcement.
+            share = 0.15 + 0.08 * (year - YEARS[0])
+            items = [i for i in PROCUREMENT_ITEMS if self.rng.random() < (0.85 if i == "announcement" else share)]
+            announced = dt.date(year, 1, 1) + dt.timedelta(days=self.rng.randint(0, 240))
+            for item in items:
+                later = self.rng.randint(0, 120) if item not in ("plan", "announcement") else 0
+                disclosures.append([project_id, self.word(item, ITEM_KM), self.day(announced + dt.timedelta(
+                    days=later)), ""])
+        return rows, disclosures
+
+    def indicators(self) -> list[list]:
+        rows = []
+        for code, outcome, statement, unit, baseline, target, computation, parameters, cumulative in INDICATORS:
+            outcome_en, outcome_km = OUTCOMES[outcome]
+            rows.append([code, outcome, statement, unit, baseline, YEARS[0] - 1, target, YEARS[-1], computation,
+                         parameters, INDICATORS_KM[code], outcome_en, outcome_km, "up", cumulative, "", "",
+                         "Generated records"])
+        return rows
+
+    def reported_values(self) -> list[list]:
+        """Figures as made-up past reports printed them: from the baseline towards the target."""
+        rows = []
+        for code, _outcome, _statement, unit, baseline, target, *_rest in INDICATORS:
+            low, high = float(baseline), float(target)
+            for i, year in enumerate(YEARS):
+                value = low + (high - low) * (i + 1) / len(YEARS) * self.rng.uniform(0.7, 1.1)
+                value = min(value, 100) if unit == "percent" else value
+                text = str(round(value)) if unit == "count" or self.rng.random() < 0.7 else f"{value:.2f}"
+                rows.append([code, year, text + ("%" if unit == "percent" and self.rng.random() < 0.2 else ""),
+                             f"Made-up report of {year}.", "", "", "", f"Report {year}"])
+        return rows
+
     def sheets(self, seed: int) -> Iterator[tuple[str, Iterable]]:
         """(sheet name, rows) in the spec's order; the big sheets are built when their turn comes."""
         yield "programme", self.programme(seed)
@@ -645,6 +766,14 @@ class _Generator:
         yield "attendance", attendance_rows
         del attendance_rows
         yield "mechanism_assessments", self.mechanism_assessments()
+        concessions, elc_disclosures = self.land_concessions()
+        yield "land_concessions", concessions
+        yield "elc_disclosures", elc_disclosures
+        projects, procurement_disclosures = self.procurement()
+        yield "procurement_projects", projects
+        yield "procurement_disclosures", procurement_disclosures
+        yield "indicators", self.indicators()
+        yield "reported_values", self.reported_values()
 
 
 # ---- writing -----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from samleng.advocacy.services import issue_update_upsert_many, issue_upsert_man
 from samleng.cbos.models import CBO, Representative
 from samleng.cbos.services import cbo_upsert_many, representative_upsert_many
 from samleng.core.audit import Action, audit_record
+from samleng.core.bulk import UpsertResult
 from samleng.core.khmer import to_khmer_digits
 from samleng.engagement.models import Event
 from samleng.engagement.services import (
@@ -34,6 +35,20 @@ from samleng.imports.cells import CellError, shown
 from samleng.imports.placecells import PlaceCells
 from samleng.imports.reader import Unreadable, name_key, open_workbook
 from samleng.places.models import Place
+from samleng.results.models import Indicator, Programme
+from samleng.results.services import (
+    indicator_upsert_many,
+    outcome_upsert_many,
+    programme_upsert,
+    reported_value_upsert_many,
+)
+from samleng.transparency.models import LandConcession, ProcurementProject
+from samleng.transparency.services import (
+    elc_disclosure_upsert_many,
+    land_concession_upsert_many,
+    procurement_disclosure_upsert_many,
+    procurement_project_upsert_many,
+)
 
 Progress = Callable[[int, str], None]
 
@@ -97,6 +112,9 @@ class _Import:
         self.records: dict[str, list[dict]] = {}  # sheet name -> field values to write, by field name
         self.ids: dict[str, dict | None] = {}  # sheet name -> {id: row}; None when its id column is missing
         self.programme_code = ""
+        self.programme_values: dict[str, object] = {}  # the programme sheet's name, donors, start, end
+        self.stored_programme: Programme | None = None
+        self.results_code: str | None = None  # the programme the indicators and reported values belong to
         self.places = PlaceCells()
         self.today = timezone.localdate()
         self._scope_memo: dict[tuple[str, int], bool] = {}
@@ -117,6 +135,7 @@ class _Import:
             keys = self._choose_sheets(book)
             if keys is None:
                 return self._rejected(self.errors)
+            keys = self._refuse_programme_wide(keys)
             total = sum(book.weights.get(k, 1) for k in keys.values()) or 1
             done = 0
             # The biggest sheet first: its file buffers are then freed before the rows of the others pile up,
@@ -183,6 +202,21 @@ class _Import:
                        f"សៀវភៅបញ្ជីនេះគ្មានសន្លឹកណាមួយនៃសៀវភៅបញ្ជីកម្មវិធីទេ ({', '.join(sheets.SHEETS)})។")
             return None
         return {name: chosen[name] for name in sheets.SHEETS if name in chosen}
+
+    def _refuse_programme_wide(self, keys: dict[str, str]) -> dict[str, str]:
+        """The results framework and the national transparency records belong to no province: only those who
+        see everything (or the command line, with no user) may import them. One error per sheet, unread."""
+        if not self._restricted():
+            return keys
+        for name in sheets.PROGRAMME_WIDE:
+            if name in keys:
+                self.error(name, None, "", "Only an administrator or an M&E officer may import this sheet.",
+                           "មានតែអ្នកគ្រប់គ្រង ឬមន្ត្រីតាមដាននិងវាយតម្លៃប៉ុណ្ណោះ ដែលអាចនាំចូលសន្លឹកនេះបាន។")
+        return {name: key for name, key in keys.items() if name not in sheets.PROGRAMME_WIDE}
+
+    def _restricted(self) -> bool:
+        """A user who does not see everything (a field officer); None is the command line, which may."""
+        return self.user is not None and not getattr(self.user, "sees_everything", False)
 
     # ---- reading one sheet --------------------------------------------------------------------------
 
@@ -420,6 +454,13 @@ class _Import:
 
     # ---- the sheets, in the order they are read -------------------------------------------------------
 
+    _PROGRAMME_FIELDS = {  # key: (how its value is read, required to create the programme)
+        "name": (lambda raw: cells.text(raw, 300), True),
+        "donors": (lambda raw: cells.text(raw, 500), False),
+        "start": (cells.date, True),
+        "end": (cells.date, True),
+    }
+
     def _check_programme(self, sheet, rows) -> None:
         values: dict[str, tuple[int, object]] = {}
         for row in rows:
@@ -441,12 +482,49 @@ class _Import:
                 self.programme_code = cells.ident(values["code"][1])
             except CellError as error:
                 self.error(sheet.name, values["code"][0], "value", error.message_en, error.message_km)
-        later = [k for k in sheets.PROGRAMME_KEYS if k != "code" and k in values]
-        if later:
-            self.warn(sheet.name, None, "key", f"Only the programme's code is imported yet; {', '.join(later)} "
-                      "will be imported by a later version of Samleng (with the results framework).",
-                      f"មានតែលេខកូដកម្មវិធីប៉ុណ្ណោះដែលត្រូវបាននាំចូលនៅពេលនេះ; {', '.join(later)} "
-                      "នឹងត្រូវបាននាំចូលដោយកំណែក្រោយរបស់សំឡេង។")
+        given, unreadable = {}, set()
+        for key, (parse, _required) in self._PROGRAMME_FIELDS.items():
+            if key not in values:
+                continue
+            row_number, raw = values[key]
+            if cells.is_empty(raw):
+                if key == "donors":
+                    given[key] = ""
+                continue
+            try:
+                given[key] = parse(raw)
+            except CellError as error:
+                unreadable.add(key)
+                self.error(sheet.name, row_number, "value", error.message_en, error.message_km)
+        self.programme_values = given
+        if not self.programme_code:
+            return
+        stored = Programme.objects.filter(code=self.programme_code).first()
+        self.stored_programme = stored
+        if stored is None:
+            missing = [k for k, (_p, required) in self._PROGRAMME_FIELDS.items()
+                       if required and k not in given and k not in unreadable]
+            if missing:
+                listed = ", ".join(missing)
+                self.error(sheet.name, None, "key",
+                           f"The programme {self.programme_code} is not in Samleng yet: give its {listed} (a row "
+                           "for each, with the key in the first column).",
+                           f"កម្មវិធី {self.programme_code} មិនទាន់មានក្នុងសំឡេងនៅឡើយទេ៖ សូមផ្តល់ {listed} របស់វា "
+                           "(មួយជួរសម្រាប់នីមួយៗ ដោយមានកូនសោនៅជួរឈរទីមួយ)។")
+        start = given.get("start", stored.start if stored else None)
+        end = given.get("end", stored.end if stored else None)
+        if start and end and start > end:
+            where = values["end"][0] if "end" in values else values["start"][0]
+            self.error(sheet.name, where, "value", f"The programme starts ({start.isoformat()}) after it ends "
+                       f"({end.isoformat()}).", f"កម្មវិធីចាប់ផ្តើម ({to_khmer_digits(start.isoformat())}) "
+                       f"ក្រោយពេលវាបញ្ចប់ ({to_khmer_digits(end.isoformat())})។")
+        changes = [k for k, v in given.items() if stored is None or getattr(stored, k) != v]
+        if changes and self._restricted():
+            self.error(sheet.name, values[changes[0]][0], "value",
+                       "Only an administrator or an M&E officer may create a programme or change its name, donors "
+                       "or dates.",
+                       "មានតែអ្នកគ្រប់គ្រង ឬមន្ត្រីតាមដាននិងវាយតម្លៃប៉ុណ្ណោះ ដែលអាចបង្កើតកម្មវិធី ឬផ្លាស់ប្តូរឈ្មោះ "
+                       "ម្ចាស់ជំនួយ ឬកាលបរិច្ឆេទរបស់វាបាន។")
 
     def _check_target_areas(self, sheet, rows) -> None:
         if "programme" not in self.rows:
@@ -732,6 +810,208 @@ class _Import:
                      lambda r: f"{r.mechanism} in {r.district} in {r.year}")
         self.records[sheet.name] = records
 
+    # ---- transparency: land concessions, procurement projects and what was disclosed ------------------
+
+    _CONCESSION_FIELDS = ("elc_id", "name", "company", "area_ha", "granted_on", "tracked")
+
+    def _check_land_concessions(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "elc_id")
+        records = []
+        for row in rows:
+            places = self._place_chain(sheet.name, row, ("province", "district"))
+            self._not_future(sheet.name, row, "granted_on")
+            record = self._record(sheet.name, row, self._CONCESSION_FIELDS)
+            for column, found in places.items():
+                if column in self.present[sheet.name]:
+                    record[f"{column}_id"] = found.pk if found else None
+            records.append(record)
+        self.records[sheet.name] = records
+
+    def _check_elc_disclosures(self, sheet, rows) -> None:
+        stored = self._db("land_concessions")
+        for row in rows:
+            if row.elc_id is not None and not self._known("land_concessions", row.elc_id, stored):
+                self._unknown_ref(sheet.name, row, "elc_id", row.elc_id, "land concession", "ដីសម្បទានសេដ្ឋកិច្ច",
+                                  "land_concessions")
+            self._not_future(sheet.name, row, "disclosed_on")
+        self._unique(sheet.name, rows, lambda r: (r.elc_id, r.item) if r.elc_id and r.item else None, ("item",),
+                     lambda r: f"The {r.item} of {r.elc_id}")
+
+    _PROJECT_FIELDS = ("project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid")
+
+    def _check_procurement_projects(self, sheet, rows) -> None:
+        self._ids(sheet, rows, "project_id")
+        last_year = self.today.year + 1
+        for row in rows:
+            if row.fiscal_year is not None and not 1990 <= row.fiscal_year <= last_year:
+                self.error(sheet.name, row.row, "fiscal_year", f"Give a fiscal year between 1990 and {last_year}.",
+                           f"សូមផ្តល់ឆ្នាំសារពើពន្ធចន្លោះ ១៩៩០ និង {to_khmer_digits(last_year)}។")
+        self.records[sheet.name] = [self._record(sheet.name, row, self._PROJECT_FIELDS) for row in rows]
+
+    def _check_procurement_disclosures(self, sheet, rows) -> None:
+        stored = self._db("procurement_projects")
+        for row in rows:
+            if row.project_id is not None and not self._known("procurement_projects", row.project_id, stored):
+                self._unknown_ref(sheet.name, row, "project_id", row.project_id, "procurement project",
+                                  "គម្រោងលទ្ធកម្ម", "procurement_projects")
+            self._not_future(sheet.name, row, "disclosed_on")
+        self._unique(sheet.name, rows, lambda r: (r.project_id, r.item) if r.project_id and r.item else None,
+                     ("item",), lambda r: f"The {r.item} of {r.project_id}")
+
+    @staticmethod
+    def _load_land_concessions() -> dict[str, int]:
+        return dict(LandConcession.objects.values_list("elc_id", "pk"))
+
+    @staticmethod
+    def _load_procurement_projects() -> dict[str, int]:
+        return dict(ProcurementProject.objects.values_list("project_id", "pk"))
+
+    # ---- the results framework: indicators and the figures past reports gave ----------------------------
+
+    def _results_programme(self, sheet: str) -> str | None:
+        """The code of the programme indicators and reported values belong to: the programme sheet's, else
+        the only programme in Samleng. An error when neither says it."""
+        if self.results_code is not None:
+            return self.results_code or None
+        if "programme" in self.rows:
+            self.results_code = self.programme_code
+            return self.programme_code or None
+        codes = list(Programme.objects.values_list("code", flat=True)[:2])
+        self.results_code = codes[0] if len(codes) == 1 else ""
+        return self.results_code or None
+
+    def _no_programme(self, sheet: str) -> None:
+        many = Programme.objects.exists()
+        en = ("Samleng holds several programmes: add the programme sheet to say whose " if many else
+              "Samleng holds no programme yet: add the programme sheet (code, name, start, end) to say whose ")
+        km = ("សំឡេងមានកម្មវិធីច្រើន៖ សូមបន្ថែមសន្លឹក programme ដើម្បីបញ្ជាក់ថាជារបស់កម្មវិធីណា។" if many else
+              "សំឡេងមិនទាន់មានកម្មវិធីណាមួយនៅឡើយទេ៖ សូមបន្ថែមសន្លឹក programme (code, name, start, end) "
+              "ដើម្បីបញ្ជាក់ថាជារបស់កម្មវិធីណា។")
+        self.error(sheet, None, "", en + ("indicators these are." if sheet == "indicators" else
+                                          "figures these are."), km)
+
+    _INDICATOR_FIELDS = ("code", "unit", "baseline", "baseline_year", "target", "target_year", "computation",
+                         "statement_km", "cumulative", "baseline_numerator", "baseline_denominator",
+                         "means_of_verification")
+
+    def _check_indicators(self, sheet, rows) -> None:
+        name = sheet.name
+        self._ids(sheet, rows, "code")
+        if self._results_programme(name) is None and "programme" not in self.rows:
+            self._no_programme(name)
+        present = self.present[name]
+        outcomes: dict[str, dict] = {}
+        records = []
+        for row in rows:
+            parameters = self._computation(name, row)
+            if row.unit == "percent":
+                for column in ("baseline", "target"):
+                    value = getattr(row, column)
+                    if value is not None and value > 100:
+                        self.error(name, row.row, column, f"{value} is more than 100, but the unit is percent.",
+                                   f"{to_khmer_digits(value)} លើសពី ១០០ ប៉ុន្តែឯកតាជាភាគរយ។")
+            if row.baseline_year and row.target_year and row.target_year < row.baseline_year:
+                self.error(name, row.row, "target_year", f"target_year ({row.target_year}) comes before "
+                           f"baseline_year ({row.baseline_year}).", f"target_year ({to_khmer_digits(row.target_year)})"
+                           f" មុន baseline_year ({to_khmer_digits(row.baseline_year)})។")
+            self._at_most(name, row, "baseline_numerator", "baseline_denominator")
+            if row.outcome:
+                self._outcome(name, row, outcomes)
+            record = self._record(name, row, self._INDICATOR_FIELDS)
+            if "statement" in present:
+                record["statement_en"] = row.statement
+            if "direction" in present:
+                record["direction"] = row.direction or "up"
+            if "parameters" in present and parameters is not None:  # without the column, they stay as stored
+                record["parameters"] = parameters
+            if "outcome" in present:
+                record["outcome"] = row.outcome or None  # its primary key when written
+            records.append(record)
+        self.records[name] = records
+        self.outcome_records = list(outcomes.values())
+
+    def _outcome(self, sheet: str, row, outcomes: dict[str, dict]) -> None:
+        """An outcome's statements may be given on each of its indicators' rows, or on one: not two different
+        ones."""
+        outcome = outcomes.setdefault(row.outcome, {"code": row.outcome})
+        for column, field_name in (("outcome_statement", "statement_en"), ("outcome_statement_km", "statement_km")):
+            value = getattr(row, column, "") if column in self.present[sheet] else ""
+            if not value:
+                continue
+            if field_name not in outcome:
+                outcome[field_name] = value
+                outcome[f"{field_name}_row"] = row.row
+            elif outcome[field_name] != value:
+                first = outcome[f"{field_name}_row"]
+                self.error(sheet, row.row, column,
+                           f"Outcome {row.outcome} has another statement on row {first}; give one statement per "
+                           "outcome.", f"លទ្ធផល {row.outcome} មានសេចក្តីថ្លែងផ្សេងទៀតនៅជួរទី {to_khmer_digits(first)}; "
+                           "សូមផ្តល់សេចក្តីថ្លែងតែមួយសម្រាប់លទ្ធផលនីមួយៗ។")
+
+    def _computation(self, sheet: str, row) -> dict | None:
+        """The indicator's parameters as the computation catalogue reads them ({} for an indicator entered by
+        hand); None when they cannot be known (the error is reported)."""
+        name, text = row.computation or "", row.parameters or ""
+        if not name:
+            if text:
+                self.error(sheet, row.row, "parameters",
+                           "Parameters belong to a computation: give the computation, or leave the parameters "
+                           "empty for an indicator entered by hand.",
+                           "ប៉ារ៉ាម៉ែត្រជារបស់ការគណនា៖ សូមផ្តល់ការគណនា ឬទុកប៉ារ៉ាម៉ែត្រឱ្យទទេ សម្រាប់សូចនាករដែលបញ្ចូលដោយដៃ។")
+                return None
+            return {}
+        if row.unit is None:
+            return None
+        from samleng.results.computations import ComputationError, computation_check
+
+        try:  # the computation and the unit alone, then with the parameters: each error in its own column
+            computation_check(name, "", row.unit)
+        except ComputationError as error:
+            self.error(sheet, row.row, "computation", error.message_en, error.message_km)
+            return None
+        try:
+            return computation_check(name, text, row.unit)
+        except ComputationError as error:
+            self.error(sheet, row.row, "parameters", error.message_en, error.message_km)
+            return None
+
+    _REPORTED_FIELDS = ("period", "value", "narrative", "numerator", "denominator", "source")
+
+    def _check_reported_values(self, sheet, rows) -> None:
+        name = sheet.name
+        code = self._results_programme(name)
+        if code is None and "programme" not in self.rows:
+            self._no_programme(name)
+        known = set(self._stored_indicators(code)) if code else set()
+        sheet_codes = self.ids.get("indicators") or {}
+        present = self.present[name]
+        records = []
+        for row in rows:
+            if row.code is not None and code and row.code not in known and row.code not in sheet_codes:
+                self.error(name, row.row, "code",
+                           f"The programme {code} has no indicator {row.code}, in the indicators sheet or in Samleng.",
+                           f"កម្មវិធី {code} គ្មានសូចនាករ {row.code} ទេ ទាំងក្នុងសន្លឹក indicators ឬក្នុងសំឡេង។")
+            self._at_most(name, row, "numerator", "denominator")
+            if row.period is not None and row.period > self.today.year:
+                self.error(name, row.row, "period", f"{row.period} has not ended yet: nothing can have been "
+                           "reported for it.", f"ឆ្នាំ {to_khmer_digits(row.period)} មិនទាន់បញ្ចប់នៅឡើយទេ៖ "
+                           "មិនអាចមានរបាយការណ៍សម្រាប់ឆ្នាំនោះទេ។")
+            record = self._record(name, row, self._REPORTED_FIELDS, code=row.code)
+            if row.value is not None:
+                record["decimals"] = cells.decimals_of(row.value)
+            if "parts" in present:
+                record["breakdown"] = row.parts
+            records.append(record)
+        self._unique(name, rows, lambda r: (r.code, r.period) if r.code and r.period else None, ("code",),
+                     lambda r: f"The value of {r.code} for {r.period}")
+        self.records[name] = records
+
+    def _stored_indicators(self, code: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_indicator_cache", {})
+        if code not in cache:
+            cache[code] = dict(Indicator.objects.filter(programme__code=code).values_list("code", "pk"))
+        return cache[code]
+
     # ---- the rule across sheets: one open main issue per CBO ----------------------------------------
 
     def _check_main_issues(self) -> None:
@@ -819,11 +1099,16 @@ class _Import:
         done = 0
         user = self.user
         with transaction.atomic():
+            if "programme" in self.rows:
+                result = self._write_programme(user)
+                created["programme"], updated["programme"] = result.created, result.updated
             for name in present:
                 self.progress(_READ_SHARE + (100 - _READ_SHARE) * done // total, f"writing {name}")
                 result = getattr(self, f"_write_{name}")(user)
                 created[name], updated[name] = result.created, result.updated
                 done += weights[name]
+            if sum(created.values()) or sum(updated.values()):
+                self._snapshots_compute(user)
             audit_record(
                 user=user, action=Action.IMPORT, object_type="imports.workbook", object_id=self.path.name[:64],
                 summary=f"programme workbook {self.path.name}: {sum(created.values())} records created, "
@@ -920,3 +1205,76 @@ class _Import:
 
     def _write_mechanism_assessments(self, user):
         return mechanism_assessment_upsert_many(user=user, rows=self.records["mechanism_assessments"])
+
+    def _write_programme(self, user) -> UpsertResult:
+        """The programme's name, donors and dates (a sheet with only the code changes nothing of them)."""
+        given, stored = self.programme_values, self.stored_programme
+        if not given:
+            return UpsertResult()
+        values = {key: given.get(key, getattr(stored, key) if stored else "") for key in self._PROGRAMME_FIELDS}
+        changed = stored is None or any(getattr(stored, key) != value for key, value in values.items())
+        programme_upsert(user=user, code=self.programme_code, **values)
+        return UpsertResult(created=int(stored is None), updated=int(stored is not None and changed))
+
+    def _write_land_concessions(self, user):
+        result = land_concession_upsert_many(user=user, rows=self.records["land_concessions"])
+        self._elc_pks = {**self._db("land_concessions"), **result.pks}
+        return result
+
+    def _write_elc_disclosures(self, user):
+        pks = getattr(self, "_elc_pks", None) or self._db("land_concessions")
+        fields = [f for f in ("disclosed_on", "source") if f in self.present["elc_disclosures"]]
+        rows = sorted(self.rows["elc_disclosures"], key=lambda r: r.elc_id)
+        return elc_disclosure_upsert_many(user=user, rows=(
+            {"concession_id": pks[row.elc_id], "item": row.item, **{f: getattr(row, f) for f in fields}}
+            for row in rows))
+
+    def _write_procurement_projects(self, user):
+        result = procurement_project_upsert_many(user=user, rows=self.records["procurement_projects"])
+        self._project_pks = {**self._db("procurement_projects"), **result.pks}
+        return result
+
+    def _write_procurement_disclosures(self, user):
+        pks = getattr(self, "_project_pks", None) or self._db("procurement_projects")
+        fields = [f for f in ("disclosed_on", "source") if f in self.present["procurement_disclosures"]]
+        rows = sorted(self.rows["procurement_disclosures"], key=lambda r: r.project_id)
+        return procurement_disclosure_upsert_many(user=user, rows=(
+            {"project_id": pks[row.project_id], "item": row.item, **{f: getattr(row, f) for f in fields}}
+            for row in rows))
+
+    def _write_indicators(self, user):
+        programme = Programme.objects.get(code=self.results_code)
+        outcomes = outcome_upsert_many(user=user, programme=programme, rows=(
+            {key: value for key, value in outcome.items() if not key.endswith("_row")}
+            for outcome in self.outcome_records))
+        outcome_pks = dict(programme.outcomes.values_list("code", "pk"))
+        rows = []
+        for record in self.records["indicators"]:
+            if "outcome" in record:
+                record = {**record}
+                code = record.pop("outcome")
+                record["outcome_id"] = outcome_pks[code] if code else None
+            rows.append(record)
+        result = indicator_upsert_many(user=user, programme=programme, rows=rows)
+        return UpsertResult(created=outcomes.created + result.created, updated=outcomes.updated + result.updated)
+
+    def _write_reported_values(self, user):
+        pks = dict(Indicator.objects.filter(programme__code=self.results_code).values_list("code", "pk"))
+        rows = []
+        for record in self.records["reported_values"]:
+            record = {**record}
+            rows.append({"indicator_id": pks[record.pop("code")], **record})
+        return reported_value_upsert_many(user=user, rows=rows)
+
+    def _snapshots_compute(self, user) -> None:
+        """The workbook changed records: the programme's indicators are computed again, in the same
+        transaction, so that its figures never lag behind its records."""
+        from samleng.results.services import snapshots_compute
+
+        code = self.results_code or self.programme_code
+        if not code:
+            codes = list(Programme.objects.values_list("code", flat=True)[:2])
+            code = codes[0] if len(codes) == 1 else ""
+        programme = Programme.objects.filter(code=code).first() if code else None
+        if programme is not None and programme.indicators.exists():
+            snapshots_compute(user=user, programme=programme)

@@ -44,12 +44,12 @@ def text(name: str, max_length: int, required: bool = False) -> Column:
     return Column(name, partial(cells.text, max_length=max_length), required, empty="", memo=False)
 
 
-def long_text(name: str) -> Column:
-    return Column(name, cells.long_text, empty="", memo=False)
+def long_text(name: str, required: bool = False) -> Column:
+    return Column(name, cells.long_text, required, empty="", memo=False)
 
 
-def ident(name: str, required: bool = True) -> Column:
-    return Column(name, cells.ident, required)
+def ident(name: str, required: bool = True, max_length: int = 40) -> Column:
+    return Column(name, cells.ident if max_length == 40 else partial(cells.ident, max_length=max_length), required)
 
 
 def integer(name: str, required: bool = False) -> Column:
@@ -131,14 +131,58 @@ MECHANISM_ASSESSMENTS = Sheet("mechanism_assessments", (
     yes_no("questions_answered"), yes_no("follow_up_done"),
 ), key=("district", "year", "mechanism"))
 
+LAND_CONCESSIONS = Sheet("land_concessions", (
+    ident("elc_id"), text("name", 200, True), text("company", 200), place("province", True), place("district"),
+    Column("area_ha", cells.decimal), date("granted_on"), yes_no("tracked"),
+), key=("elc_id",))
+
+ELC_DISCLOSURES = Sheet("elc_disclosures", (
+    ident("elc_id"), word("item", "elc_item", True), date("disclosed_on", True), text("source", 500),
+), key=("elc_id", "item"))
+
+PROCUREMENT_PROJECTS = Sheet("procurement_projects", (
+    ident("project_id", max_length=60), text("buyer", 200, True), text("title", 500, True),
+    year("fiscal_year", True), text("method", 100), Column("value_khr", cells.amount), text("ocid", 100),
+), key=("project_id",))
+
+PROCUREMENT_DISCLOSURES = Sheet("procurement_disclosures", (
+    ident("project_id", max_length=60), word("item", "procurement_item", True), date("disclosed_on", True),
+    text("source", 500),
+), key=("project_id", "item"))
+
+#: The spec's columns, then Samleng's extension columns (statement_km ... means_of_verification).
+INDICATORS = Sheet("indicators", (
+    text("code", 20, True), text("outcome", 20), long_text("statement", True), word("unit", "unit", True),
+    Column("baseline", partial(cells.figure, places=2)), year("baseline_year"),
+    Column("target", partial(cells.figure, places=2)), year("target_year"), text("computation", 60),
+    text("parameters", 2000),
+    long_text("statement_km"), long_text("outcome_statement"), long_text("outcome_statement_km"),
+    word("direction", "direction"), yes_no("cumulative"), integer("baseline_numerator"),
+    integer("baseline_denominator"), long_text("means_of_verification"),
+), key=("code",))
+INDICATOR_EXTENSIONS = ("statement_km", "outcome_statement", "outcome_statement_km", "direction", "cumulative",
+                        "baseline_numerator", "baseline_denominator", "means_of_verification")
+
+REPORTED_VALUES = Sheet("reported_values", (
+    text("code", 20, True), year("period", True), Column("value", cells.figure, True), long_text("narrative"),
+    integer("numerator"), integer("denominator"), Column("parts", cells.parts, empty={}, memo=False),
+    text("source", 300),
+), key=("code", "period"))
+REPORTED_VALUE_EXTENSIONS = ("numerator", "denominator", "parts", "source")
+
 #: The sheets imported now, in the order they are read: a sheet comes after the sheets it refers to.
 SHEETS = {s.name: s for s in (
     PROGRAMME, TARGET_AREAS, CBOS, REPRESENTATIVES, ISSUES, EVENTS, ISSUE_UPDATES, ATTENDANCE,
-    MECHANISM_ASSESSMENTS,
+    MECHANISM_ASSESSMENTS, LAND_CONCESSIONS, ELC_DISCLOSURES, PROCUREMENT_PROJECTS, PROCUREMENT_DISCLOSURES,
+    INDICATORS, REPORTED_VALUES,
 )}
 #: The order of the sheets in an exported workbook (the spec's order).
 EXPORT_ORDER = ("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
-                "attendance", "mechanism_assessments")
-#: Sheets of the format that later versions of Samleng import; reported as "not imported yet".
-LATER = ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures", "indicators",
-         "reported_values")
+                "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures", "procurement_projects",
+                "procurement_disclosures", "indicators", "reported_values")
+#: Sheets only those who see everything (administrators, M&E officers) or the command line may import: the
+#: programme's results framework and the national transparency records belong to no province.
+PROGRAMME_WIDE = ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
+                  "indicators", "reported_values")
+#: Sheets of the format that later versions of Samleng import; reported as "not imported yet". None now.
+LATER: tuple[str, ...] = ()

@@ -1,5 +1,6 @@
-"""The background job behind the upload page: import one uploaded workbook, keeping its ImportRun up to date
-(progress, then the result) for the run page. `samleng db_worker` runs it; with SAMLENG_TASKS_IMMEDIATE=1
+"""The background job behind the upload page: import one uploaded workbook (a programme or a budget workbook,
+told apart by its sheets), keeping its ImportRun up to date (progress, then the result, with the kind found
+as `report["kind"]`) for the run page. `samleng db_worker` runs it; with SAMLENG_TASKS_IMMEDIATE=1
 (tests, a demo without a worker) it runs in the request that enqueued it."""
 
 import logging
@@ -7,8 +8,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from samleng.imports.budget import any_workbook_import
 from samleng.imports.models import ImportRun
-from samleng.imports.programme import workbook_import
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def import_run_task(run_id: int) -> str:
         ImportRun.objects.filter(pk=run_id).update(progress=percent, stage=stage[:100])
 
     try:
-        result = workbook_import(run.file.path, user=run.user, progress=progress)
+        kind, result = any_workbook_import(run.file.path, user=run.user, progress=progress)
     except Exception as error:  # an unforeseen failure must still end the run, or its page waits forever
         logger.exception("import run %s failed", run_id)
         ImportRun.objects.filter(pk=run_id).update(
@@ -38,6 +39,7 @@ def import_run_task(run_id: int) -> str:
         run.file.delete(save=False)
     state = ImportRun.State.DONE if result.ok else ImportRun.State.REJECTED
     ImportRun.objects.filter(pk=run_id).update(
-        state=state, progress=100, stage="", finished_at=timezone.now(), report=result.as_dict(), file="",
+        state=state, progress=100, stage="", finished_at=timezone.now(), file="",
+        report={**result.as_dict(), "kind": kind},
     )
     return state

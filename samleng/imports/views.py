@@ -1,5 +1,6 @@
-"""The upload page (staff): upload a programme workbook, follow its import, read its errors. Thin: check
-access, create the run and enqueue its job, render."""
+"""The upload page (staff): upload a programme or a budget workbook, follow its import, read its errors. Thin:
+check access, create the run and enqueue its job, render. Which kind the workbook is, the job tells by its
+sheets (imports.budget.any_workbook_import); the run page says which it found."""
 
 import csv
 
@@ -60,7 +61,7 @@ def run(request, pk: int):
         "run": run, "waiting": run.state in (ImportRun.State.QUEUED, ImportRun.State.RUNNING),
         "counts": counts, "errors": errors[:SHOWN_ERRORS], "error_count": len(errors),
         "more_errors": len(errors) > SHOWN_ERRORS, "warnings": report.get("warnings", []),
-        "failure": report.get("failure", ""),
+        "failure": report.get("failure", ""), "kind": report.get("kind", ""),
     })
 
 

@@ -12,6 +12,8 @@ from samleng.advocacy.models import Issue, Status
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Event, Mechanism
 from samleng.imports.cells import Vocabulary
+from samleng.results.models import Direction, Unit
+from samleng.transparency.models import ElcItem, ProcurementItem
 
 CBO_TYPES_KM = {
     "community_forestry": ("សហគមន៍ព្រៃឈើ",),
@@ -82,6 +84,31 @@ MECHANISMS_KM = {
     **_MEETINGS_KM,
     "one_window_service": ("ការិយាល័យច្រកចេញចូលតែមួយ", "សេវាច្រកចេញចូលតែមួយ"),
 }
+UNITS_KM = {
+    "percent": ("ភាគរយ", "%"),
+    "count": ("ចំនួន",),
+}
+DIRECTIONS_KM = {
+    "up": ("កាន់តែខ្ពស់កាន់តែល្អ", "ឡើង", "កើនឡើង"),
+    "down": ("កាន់តែទាបកាន់តែល្អ", "ចុះ", "ថយចុះ"),
+}
+ELC_ITEMS_KM = {
+    "contract": ("កិច្ចសន្យា",),
+    "master_plan": ("ផែនការមេ",),
+    "esia": ("ការវាយតម្លៃហេតុប៉ះពាល់បរិស្ថាននិងសង្គម", "ESIA"),
+    "map": ("ផែនទី",),
+    "sub_decree": ("អនុក្រឹត្យ",),
+    "company_profile": ("ប្រវត្តិរូបក្រុមហ៊ុន", "ព័ត៌មានក្រុមហ៊ុន"),
+}
+PROCUREMENT_ITEMS_KM = {
+    "plan": ("ផែនការលទ្ធកម្ម",),
+    "announcement": ("សេចក្តីជូនដំណឹង", "ការប្រកាស", "សេចក្តីប្រកាស"),
+    "specification": ("លក្ខណៈបច្ចេកទេស",),
+    "award_winner": ("អ្នកឈ្នះ", "អ្នកឈ្នះការដេញថ្លៃ"),
+    "award_value": ("តម្លៃឈ្នះ", "តម្លៃនៃការប្រគល់កិច្ចសន្យា"),
+    "contract": ("កិច្ចសន្យា",),
+    "implementation": ("ការអនុវត្ត",),
+}
 
 
 def _khmer_words(choices, synonyms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -89,7 +116,11 @@ def _khmer_words(choices, synonyms: dict[str, tuple[str, ...]]) -> dict[str, tup
     that what a field officer copies from a page reads back, and the other words people type."""
     with translation.override("km"):
         shown = {value: str(label) for value, label in choices}
-    return {value: tuple(dict.fromkeys((shown[value], *synonyms.get(value, ())))) for value in shown}
+    english = {value: str(label) for value, label in choices}  # built under translation.override("en")
+    # A label the catalogue does not translate yet is English: the Khmer words come first then.
+    return {value: tuple(dict.fromkeys(
+        (shown[value], *synonyms.get(value, ())) if shown[value] != english[value] else
+        (*synonyms.get(value, ()), shown[value]))) for value in shown}
 
 
 @cache
@@ -108,4 +139,9 @@ def vocabularies() -> dict[str, Vocabulary]:
             "status": vocabulary("status", "ស្ថានភាព", Status.choices, STATUSES_KM),
             "event_type": vocabulary("type of event", "ប្រភេទព្រឹត្តិការណ៍", Event.Type.choices, EVENT_TYPES_KM),
             "mechanism": vocabulary("mechanism", "យន្តការ", Mechanism.choices, MECHANISMS_KM),
+            "unit": vocabulary("unit", "ឯកតា", Unit.choices, UNITS_KM),
+            "direction": vocabulary("direction", "ទិសដៅ", Direction.choices, DIRECTIONS_KM),
+            "elc_item": vocabulary("concession document", "ឯកសារដីសម្បទាន", ElcItem.choices, ELC_ITEMS_KM),
+            "procurement_item": vocabulary("procurement document", "ឯកសារលទ្ធកម្ម", ProcurementItem.choices,
+                                           PROCUREMENT_ITEMS_KM),
         }

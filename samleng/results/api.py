@@ -1,5 +1,70 @@
-"""The JSON API of results (django-ninja), on the same selectors as the pages."""
+"""The JSON API of results (django-ninja), on the same selectors as the command and the pages. Staff only:
+figures are computed afresh from the records (as `samleng results` does) before they are given."""
 
-from ninja import Router
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from samleng.results.selectors import programme_get, programme_json, results_json
+from samleng.results.services import default_periods, snapshots_compute
 
 router = Router(tags=["results"])
+
+
+class ValueOut(Schema):
+    code: str
+    period: int
+    #: a share in percent (0-100) or a count; null when there is no data (an empty denominator)
+    value: int | float | None
+    numerator: int | None
+    denominator: int | None
+    breakdown: dict[str, int]
+    #: the figure a past report stated, or null
+    reported_value: int | float | None
+    #: true when the reported figure differs from the computed one, rounded to the reported precision
+    differs: bool
+
+
+class IndicatorOut(Schema):
+    code: str
+    outcome: str
+    statement_en: str
+    statement_km: str
+    unit: str
+    direction: str
+    baseline: int | float | None
+    baseline_year: int | None
+    target: int | float | None
+    target_year: int | None
+    computation: str
+    values: list[ValueOut]
+
+
+def _staff_programme(request, code: str):
+    """The programme, for staff: 401 for the anonymous, 403 for representatives and authorities."""
+    user = request.user
+    if not (user and user.is_authenticated and user.is_active):
+        raise HttpError(401, "Log in as staff to read indicators.")
+    if not user.is_staff_role:
+        raise HttpError(403, "Indicators are for the NGO's staff.")
+    programme = programme_get(code)
+    if programme is None:
+        raise HttpError(404, f"No programme has the code {code!r}.")
+    return programme
+
+
+@router.get("/{code}/{period}", response=list[ValueOut], summary="A programme's indicators for one year")
+def results_period(request, code: str, period: int):
+    """Every indicator of the programme for `period`, computed afresh from the records: the same list as
+    `samleng results CODE --period YEAR --json`."""
+    programme = _staff_programme(request, code)
+    snapshots_compute(user=request.user, programme=programme, periods=[period])
+    return results_json(programme, period)
+
+
+@router.get("/{code}", response=list[IndicatorOut], summary="A programme's indicators over its years")
+def results_programme(request, code: str):
+    """Every indicator of the programme with its values in each of its years (computed afresh for the years
+    up to this one; later years have no data yet)."""
+    programme = _staff_programme(request, code)
+    snapshots_compute(user=request.user, programme=programme, periods=default_periods(programme))
+    return programme_json(programme)

@@ -100,6 +100,41 @@ class Difference:
     snapshot_id: int | None  # the records behind the computed figure
 
 
+@dataclass
+class DrillRecord:
+    """One record behind a figure, as a drill-down lists it."""
+
+    pk: int
+    label: str  # "ISS-0042 Canal restoration"; a representative's name only for those allowed, else person id
+    url: str | None  # its page, when it has one
+    detail: str  # the issue's status at the period's end, a person's groups, a district's mechanisms...
+
+
+@dataclass
+class Drilldown:
+    """A page of the records behind one part of a snapshot: those in the numerator ("numerator") or those
+    in the denominator but not the numerator ("not_counted")."""
+
+    kind: str  # "advocacy.issue", "cbos.representative", "places.place", ...
+    part: str  # "numerator" or "not_counted"
+    total: int  # the records in this part, seen or not
+    hidden: int  # of those, how many the user may not see (counted, never shown)
+    page: int
+    pages: int
+    per_page: int
+    records: list[DrillRecord] = field(default_factory=list)
+    snapshot_id: int | None = None
+    period: int | None = None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
 #: The content of a report (results.selectors.report_content; frozen in Report.content when issued), a
 #: JSON-ready dict that every report format (Word, PDF, Excel, IATI) is written from, so that an issued
 #: report comes out the same whatever changes later. Numbers are strings ("78.0000") or None; dates ISO.

@@ -155,3 +155,63 @@ def test_the_khmer_labels_the_pages_show_are_read_back():
     assert partly != "partly solved"  # translated, so this is a real Khmer label
     assert vocabularies()["status"](partly) == "partly_solved"
     assert vocabularies()["cbo_type"](forestry) == "community_forestry"
+
+
+# ---- figures of the results framework and transparency -------------------------------------------------
+
+@pytest.mark.parametrize("raw, value, decimals", [
+    ("45", Decimal("45"), 0), ("45%", Decimal("45"), 0), ("14 %", Decimal("14"), 0), ("7.06", Decimal("7.06"), 2),
+    ("៧០", Decimal("70"), 0), ("៧.០៦%", Decimal("7.06"), 2), ("78.0", Decimal("78.0"), 1), (7.06, Decimal("7.06"), 2),
+    (45.0, Decimal("45"), 0), (3, Decimal("3"), 0), ("1,200.5", Decimal("1200.5"), 1), ("0.5", Decimal("0.5"), 1),
+])
+def test_figures_keep_the_decimals_they_were_typed_with(raw, value, decimals):
+    figure = cells.figure(raw)
+    assert figure == value and cells.decimals_of(figure) == decimals
+
+
+@pytest.mark.parametrize("raw", ["lots", "%", "-5", "4.12345", True, "45%%", "1.2.3"])
+def test_what_is_not_a_figure(raw):
+    with pytest.raises(CellError) as caught:
+        cells.figure(raw)
+    assert caught.value.message_en and caught.value.message_km
+
+
+def test_figures_are_written_back_as_they_were_typed():
+    assert cells.figure_text(Decimal("7.0600"), 2) == "7.06"
+    assert cells.figure_text(Decimal("45.0000"), 0) == "45" and cells.figure_text(Decimal("78.0000"), 1) == "78.0"
+    assert cells.figure_text(Decimal("100.00")) == "100" and cells.figure_text(Decimal("0.50")) == "0.5"
+    assert cells.figure_text(None) == ""
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("1,250,000,000", 1_250_000_000), ("១២០០០០០", 1_200_000), (4.5e6, 4_500_000), ("1200000.00", 1_200_000),
+])
+def test_amounts_in_riels(raw, value):
+    assert cells.amount(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["-1,000", "12.5", "a lot"])
+def test_what_is_not_an_amount(raw):
+    with pytest.raises(CellError):
+        cells.amount(raw)
+
+
+def test_parts_are_name_number_pairs():
+    assert cells.parts("solved=9;partly_solved=30") == {"solved": 9, "partly_solved": 30}
+    assert cells.parts(" Solved = ៩ ; partly solved=៣០; ") == {"solved": 9, "partly_solved": 30}
+    assert cells.parts_text({"solved": 9, "partly_solved": 30}) == "solved=9;partly_solved=30"
+    for bad in ("solved:9", "solved=nine", "=3", "solved=1;solved=2", "solved=-1"):
+        with pytest.raises(CellError):
+            cells.parts(bad)
+
+
+@pytest.mark.parametrize("vocabulary, word, value", [
+    ("unit", "ភាគរយ", "percent"), ("unit", "%", "percent"), ("unit", "Count", "count"),
+    ("direction", "lower is better", "down"), ("direction", "កាន់តែខ្ពស់កាន់តែល្អ", "up"),
+    ("elc_item", "Master plan", "master_plan"), ("elc_item", "អនុក្រឹត្យ", "sub_decree"),
+    ("elc_item", "environmental and social impact assessment", "esia"),
+    ("procurement_item", "award winner", "award_winner"), ("procurement_item", "សេចក្តីជូនដំណឹង", "announcement"),
+    ("procurement_item", "procurement plan", "plan"),
+])
+def test_the_results_and_transparency_words(db, vocabulary, word, value):
+    assert vocabularies()[vocabulary](word) == value

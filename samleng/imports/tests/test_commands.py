@@ -1,4 +1,5 @@
-"""`samleng import PATH` and `samleng export programme PATH`."""
+"""`samleng import PATH` (programme or budget workbooks, told apart; --publish) and `samleng export
+programme|budget PATH`."""
 
 from io import StringIO
 
@@ -6,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from samleng.budgets.models import BudgetLine, Publication
 from samleng.cbos.models import CBO
+from samleng.imports.tests.test_budget_import import budget_sheets
 from samleng.imports.tests.test_import import mistakes
 from samleng.imports.tests.workbooks import clean_sheets, write_xlsx
 
@@ -18,7 +21,7 @@ def test_import_prints_what_it_created_and_updated(world, tmp_path):
     lines = out.getvalue().splitlines()
     assert "cbos: 2 created, 0 updated" in lines
     assert "attendance: 4 created, 0 updated" in lines
-    assert any(line.startswith("warning: programme, key: Only the programme's code is imported yet") for line in lines)
+    assert lines[0] == "programme workbook"
     out = StringIO()
     call_command("import", str(path), stdout=out, user="mande")
     assert "cbos: 0 created, 0 updated" in out.getvalue().splitlines()
@@ -59,3 +62,40 @@ def test_export_of_personal_data_needs_an_allowed_user(world, tmp_path):
         call_command("export", "programme", str(tmp_path / "a.xlsx"), personal=True, user="officer")
     call_command("export", "programme", str(tmp_path / "b.xlsx"), personal=True, user="mande", stdout=StringIO())
     assert (tmp_path / "b.xlsx").exists()
+
+
+def test_import_tells_a_budget_workbook_apart_and_publishes_with_publish(world, tmp_path):
+    path = write_xlsx(tmp_path / "b.xlsx", budget_sheets())
+    out = StringIO()
+    call_command("import", str(path), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "budget workbook" and "budgets: 12 created, 0 updated" in lines
+    assert not Publication.objects.exists()
+    out = StringIO()
+    call_command("import", str(path), publish=True, user="mande", stdout=out)
+    assert "publications: 4 created, 0 updated" in out.getvalue().splitlines()
+    assert Publication.objects.filter(published=True).count() == 4
+    with pytest.raises(CommandError, match="may publish"):
+        call_command("import", str(path), publish=True, user="officer", stdout=StringIO())
+
+
+def test_import_refuses_a_workbook_mixing_both_kinds(world, tmp_path):
+    path = write_xlsx(tmp_path / "m.xlsx", {**clean_sheets(), **budget_sheets()})
+    err = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import", str(path), stdout=StringIO(), stderr=err)
+    assert caught.value.returncode == 1 and "1 errors" in str(caught.value)
+    assert "mixes the sheets of a budget workbook" in err.getvalue()
+    assert not BudgetLine.objects.exists() and not CBO.objects.filter(cbo_id="CBO-KT-002").exists()
+
+
+def test_export_budget_then_import_changes_nothing(world, tmp_path):
+    call_command("import", str(write_xlsx(tmp_path / "b.xlsx", budget_sheets())), stdout=StringIO())
+    out = StringIO()
+    call_command("export", "budget", str(tmp_path / "out"), stdout=out)
+    assert "budgets: 12 rows" in out.getvalue() and (tmp_path / "out" / "budgets.csv").exists()
+    out = StringIO()
+    call_command("import", str(tmp_path / "out"), stdout=out)
+    assert "budgets: 0 created, 0 updated" in out.getvalue().splitlines()
+    with pytest.raises(CommandError, match="for the programme workbook"):
+        call_command("export", "budget", str(tmp_path / "x"), personal=True, user="mande")

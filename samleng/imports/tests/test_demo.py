@@ -3,6 +3,7 @@ changes nothing, and its records tell the seeds' stories and give the figures th
 
 import csv
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from samleng.advocacy.selectors import issue_statuses_on
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
 from samleng.imports.programme import workbook_import
+from samleng.results.models import Indicator, Outcome, Programme, ReportedValue, Snapshot
+from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "programme"
 
@@ -35,6 +38,15 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     "attendance": ["event_id", "person_id", "spoke"],
     "mechanism_assessments": ["district", "province", "year", "mechanism", "held", "diverse_representation",
                               "notice_given", "minutes_shared", "questions_answered", "follow_up_done"],
+    "land_concessions": ["elc_id", "name", "company", "province", "district", "area_ha", "granted_on", "tracked"],
+    "elc_disclosures": ["elc_id", "item", "disclosed_on", "source"],
+    "procurement_projects": ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid"],
+    "procurement_disclosures": ["project_id", "item", "disclosed_on", "source"],
+    # The spec's columns, then Samleng's extension columns (imports/README.md).
+    "indicators": ["code", "outcome", "statement", "unit", "baseline", "baseline_year", "target", "target_year",
+                   "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km",
+                   "direction", "cumulative", "baseline_numerator", "baseline_denominator", "means_of_verification"],
+    "reported_values": ["code", "period", "value", "narrative", "numerator", "denominator", "parts", "source"],
 }
 CASE_STUDY_CBOS = {"CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001"}
 
@@ -56,6 +68,10 @@ def snapshot() -> dict:
         "updates": values(IssueUpdate), "events": values(Event), "attendance": values(Attendance),
         "raised": sorted(Event.issues_raised.through.objects.values_list("event_id", "issue_id")),
         "assessments": values(MechanismAssessment), "targets": values(TargetArea),
+        "programmes": values(Programme), "outcomes": values(Outcome), "indicators": values(Indicator),
+        "reported": values(ReportedValue), "concessions": values(LandConcession),
+        "elc_disclosures": values(ElcDisclosure), "projects": values(ProcurementProject),
+        "procurement_disclosures": values(ProcurementDisclosure),
     }
 
 
@@ -90,11 +106,17 @@ def test_the_members_add_up_to_the_reports_totals():
 def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     result = workbook_import(DEMO)
     assert result.ok, [str(e) for e in result.errors]
+    assert not result.warnings, [str(w) for w in result.warnings]
     assert result.created["cbos"] == 50
     assert result.created["representatives"] == len(rows("representatives"))
     assert result.created["issue_updates"] == len(rows("issue_updates"))
     assert result.created["attendance"] == len(rows("attendance"))
     assert result.created["mechanism_assessments"] == len(rows("mechanism_assessments"))
+    assert result.created["programme"] == 1
+    assert result.created["indicators"] == 2 + 5  # two outcomes, five indicators
+    for sheet in ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
+                  "reported_values"):
+        assert result.created[sheet] == len(rows(sheet)), sheet
     before = snapshot()
 
     again = workbook_import(DEMO)
@@ -170,3 +192,51 @@ def test_benefits_and_mechanisms_match_the_report():
                     .select_related("district")}
     assert {"0106", "0102", "1505", "1504"} <= working_2023
     assert {c.cbo_id for c in CBO.objects.filter(cbo_id__in=CASE_STUDY_CBOS)} == CASE_STUDY_CBOS
+
+
+def test_the_transparency_records_give_the_reports_outcome_2_figures():
+    tracked = {r["elc_id"] for r in rows("land_concessions") if r["tracked"] == "yes"}
+    assert len(tracked) == 8
+
+    def elcs_disclosed(year):  # indicator 2.1: tracked concessions with a contract, master plan or ESIA
+        return len({r["elc_id"] for r in rows("elc_disclosures") if r["elc_id"] in tracked and
+                    r["item"] in {"contract", "master_plan", "esia"} and r["disclosed_on"] <= f"{year}-12-31"})
+
+    assert (elcs_disclosed(2023), elcs_disclosed(2024)) == (2, 3)
+    items: dict[str, set] = {}
+    for r in rows("procurement_disclosures"):
+        items.setdefault(r["project_id"], set()).add(r["item"])
+    ministries = {"MoEYS", "MEF", "MOI", "MoPWT"}
+
+    def procurement(year):  # indicator 2.2: projects of the four ministries with all three items disclosed
+        projects = [r for r in rows("procurement_projects") if r["fiscal_year"] == str(year) and
+                    r["buyer"] in ministries]
+        full = [r for r in projects if {"announcement", "award_winner", "award_value"} <= items.get(
+            r["project_id"], set())]
+        return len(full), len(projects)
+
+    assert procurement(2023) == (33, 83)  # the report printed 45%: 33/83 is 39.8%
+    assert procurement(2024) == (19, 269)  # 7.06%
+    assert any(r["buyer"] not in ministries for r in rows("procurement_projects"))
+
+
+@pytest.mark.django_db
+def test_the_results_framework_is_the_reports():
+    assert workbook_import(DEMO).ok
+    programme = Programme.objects.get(code="N-KHM-2022-0265")
+    indicators = {i.code: i for i in programme.indicators.select_related("outcome")}
+    assert list(indicators) == ["1.1", "1.2", "1.3", "2.1", "2.2"]
+    assert [(i.baseline, i.target, i.unit) for i in indicators.values()] == [
+        (14, 70, "percent"), (24, 80, "percent"), (30, 50, "percent"), (2, 4, "count"), (0, 50, "percent")]
+    assert {i.outcome.code for i in indicators.values()} == {"1", "2"} and indicators["2.1"].cumulative
+    assert indicators["2.2"].parameters["buyers"] == sorted(["MoEYS", "MEF", "MOI", "MoPWT"])
+    reported = {(v.indicator.code, v.period): v for v in ReportedValue.objects.select_related("indicator")}
+    assert len(reported) == 10
+    assert (reported[("2.2", 2024)].value, reported[("2.2", 2024)].decimals) == (Decimal("7.06"), 2)
+    assert (reported[("2.2", 2023)].numerator, reported[("2.2", 2023)].denominator) == (33, 83)
+    assert reported[("1.1", 2024)].breakdown == {"solved": 9, "partly_solved": 30}
+    # The import computed the indicators from the records: the report's ELCs and procurement projects.
+    computed = {(s.indicator.code, s.period): s for s in Snapshot.objects.filter(indicator__programme=programme)}
+    assert (computed[("2.1", 2023)].numerator, computed[("2.1", 2024)].numerator) == (2, 3)
+    assert (computed[("2.2", 2023)].numerator, computed[("2.2", 2023)].denominator) == (33, 83)
+    assert (computed[("2.2", 2024)].numerator, computed[("2.2", 2024)].denominator) == (19, 269)

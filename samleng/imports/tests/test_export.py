@@ -33,7 +33,7 @@ def test_an_export_imported_again_changes_nothing(world, tmp_path, name):
     _imported(world, tmp_path)
     before = dump()
     counts = workbook_export(tmp_path / name)
-    assert counts["cbos"] == 4 and counts["attendance"] == 4 and counts["programme"] == 1
+    assert counts["cbos"] == 4 and counts["attendance"] == 4 and counts["programme"] == 5
     result = workbook_import(tmp_path / name)
     assert result.ok, [str(e) for e in result.errors]
     assert set(result.created.values()) == {0} and set(result.updated.values()) == {0}
@@ -62,7 +62,9 @@ def test_ids_places_dates_and_yes_no_are_written_as_the_spec_says(world, tmp_pat
         events = {row["event_id"]: row for row in csv.DictReader(file)}
     assert events["EV-002"]["authorities_present"] == "yes" and events["EV-002"]["issues_raised"] == "I-002;I-003"
     with open(tmp_path / "out" / "programme.csv", encoding="utf-8-sig") as file:
-        assert list(csv.reader(file)) == [["key", "value"], ["code", "CVA-II"]]
+        assert list(csv.reader(file)) == [["key", "value"], ["name", "Citizens' Voices and Actions, Phase II"],
+                                          ["code", "CVA-II"], ["donors", "Norwegian People's Aid"],
+                                          ["start", "2023-01-01"], ["end", "2025-12-31"]]
 
 
 def test_phones_only_for_those_who_may_export_them_and_then_in_the_audit_log(world, tmp_path):
@@ -85,7 +87,8 @@ def test_phones_only_for_those_who_may_export_them_and_then_in_the_audit_log(wor
 
 def test_several_programmes_need_a_code(world, tmp_path):
     _imported(world, tmp_path)
-    sheets_ = {"programme": [["key", "value"], ["code", "OTHER"]],
+    sheets_ = {"programme": [["key", "value"], ["code", "OTHER"], ["name", "Other"], ["start", "2024-01-01"],
+                             ["end", "2025-12-31"]],
                "target_areas": [["district", "province", "from_year", "to_year"], ["1006", "10", 2024, 2025]]}
     assert workbook_import(write_xlsx(tmp_path / "other.xlsx", sheets_)).ok
     with pytest.raises(ValueError, match="CVA-II, OTHER"):

@@ -136,8 +136,27 @@ def test_the_small_workbook_imports_without_errors(small):
     result = workbook_import(folder)
     assert result.ok, [str(e) for e in result.errors[:20]]
     for sheet in ("cbos", "representatives", "issues", "issue_updates", "events", "attendance",
-                  "mechanism_assessments"):
+                  "mechanism_assessments", "land_concessions", "elc_disclosures", "procurement_projects",
+                  "procurement_disclosures", "reported_values"):
         assert result.created[sheet] == counts[sheet], sheet
+    assert result.created["indicators"] == 2 + 5  # two outcomes, five indicators
+
+
+def test_the_transparency_and_results_sheets(small):
+    folder, counts = small
+    national = SCALES["national"]
+    assert (national.concessions, national.procurement_projects) == (100, 20_000)  # DESIGN.md
+    assert (counts["land_concessions"], counts["procurement_projects"]) == (SMALL.concessions, 200)
+    projects = read(folder, "procurement_projects")
+    assert {r["buyer"] for r in projects} >= {"MoEYS", "MEF", "MOI", "MoPWT"}
+    assert {r["fiscal_year"] for r in projects} == {"2020", "2021", "2022", "2023", "2024"}
+    disclosed = read(folder, "procurement_disclosures")
+    assert counts["procurement_disclosures"] > counts["procurement_projects"]
+    assert len({(r["project_id"], r["item"]) for r in disclosed}) == len(disclosed)
+    assert any(r["tracked"] in YES for r in read(folder, "land_concessions"))
+    assert [r["code"] for r in read(folder, "indicators")] == ["1.1", "1.2", "1.3", "2.1", "2.2"]
+    reported = read(folder, "reported_values")
+    assert len(reported) == 5 * 5 and {r["period"] for r in reported} == {"2020", "2021", "2022", "2023", "2024"}
 
 
 @pytest.mark.django_db

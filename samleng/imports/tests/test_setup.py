@@ -1,7 +1,9 @@
-"""`samleng setup --demo`: migrates, loads the gazetteer, imports the demo programme, marks the case studies
-public and creates the demo users; a second run changes nothing."""
+"""`samleng setup --demo`: migrates, loads the gazetteer and the default budget categories, imports the demo
+programme and the demo budgets (published), marks the case studies public and creates the demo users; a
+second run changes nothing."""
 
 import io
+import re
 
 import pyotp
 import pytest
@@ -10,6 +12,7 @@ from django.core.management import call_command
 from samleng.accounts.models import User
 from samleng.accounts.services import totp_code_use
 from samleng.advocacy.models import Issue
+from samleng.budgets.models import BudgetLine, Category, Project, Publication
 from samleng.cbos.models import CBO
 from samleng.core.models import AuditEntry
 from samleng.imports.management.commands.setup import CASE_STUDY_CBOS, DEMO_PASSWORD, demo_totp_secret
@@ -25,7 +28,9 @@ def setup(*args) -> str:
 def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     first = setup("--demo")
 
-    assert "demo programme: 1" in first and "records created" in first
+    assert re.search(r"demo programme: \d+ records created", first)
+    assert re.search(r"demo budgets: \d+ records created \(\d+ budgets, \d+ projects", first)
+    assert "budget categories: 15 created" in first
     assert CBO.objects.count() == 50
     counts = (CBO.objects.count(), Issue.objects.count(), User.objects.count())
     last_entry = AuditEntry.objects.latest("pk").pk
@@ -34,12 +39,15 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
 
     assert "database: up to date" in second and "gazetteer: up to date" in second
     assert "demo programme: already there, nothing changed" in second
+    assert "demo budgets: already there and published, nothing changed" in second
+    assert "budget categories: up to date" in second
     assert "case studies: already public" in second
     assert "user demo-admin (admin): already there" in second
     assert (CBO.objects.count(), Issue.objects.count(), User.objects.count()) == counts
     # Nothing was written: the audit log only says that the workbook was imported again.
     new_entries = AuditEntry.objects.filter(pk__gt=last_entry)
-    assert list(new_entries.values_list("object_type", flat=True)) == ["imports.workbook"]
+    assert sorted(new_entries.values_list("object_type", flat=True)) == ["imports.budget_workbook",
+                                                                          "imports.workbook"]
 
 
 @pytest.mark.django_db
@@ -90,3 +98,37 @@ def test_setup_without_demo_loads_no_programme():
     output = setup()
     assert "demo programme" not in output and "Samleng is set up." in output
     assert not CBO.objects.exists() and not User.objects.filter(username__startswith="demo-").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_budgets_are_published_and_tell_klaengs_canal():
+    setup("--demo")
+    unit_years = set(BudgetLine.objects.values_list("unit", "fiscal_year").distinct())
+    assert set(Publication.objects.filter(published=True).values_list("unit", "fiscal_year")) == unit_years
+    assert BudgetLine.objects.count() < 10_000  # small enough for the pages' tests to import
+    canal = Project.objects.get(unit="060603", fiscal_year=2024, title_en__icontains="canal")
+    assert 380_000_000 <= canal.cost_khr <= 420_000_000 and canal.status == "ongoing" and canal.progress_pct
+    assert canal.village.parent.code == "060603" and "2024-2026" in canal.funding_source
+    nrm = BudgetLine.objects.get(unit="060603", fiscal_year=2024, phase="approved",
+                                 category__code="exp_dev_nrm_climate")
+    assert nrm.amount_khr >= canal.cost_khr
+
+    def share(year):
+        lines = dict(BudgetLine.objects.filter(unit="national", fiscal_year=year, phase="approved")
+                     .values_list("category__code", "amount_khr"))
+        return lines["nat_exp_subnational"] / (lines["nat_exp_subnational"] + lines["nat_exp_national"])
+
+    assert share(2023) == pytest.approx(.12, abs=.005) and share(2024) == pytest.approx(.17, abs=.005)
+    assert share(2025) == pytest.approx(.18, abs=.005)
+    # The demo's communes and districts: those of the demo programme's CBOs.
+    cbo_units = set(CBO.objects.values_list("commune__code", flat=True)) | set(
+        CBO.objects.values_list("district__code", flat=True))
+    assert {u for u, _y in unit_years if u != "national"} == cbo_units - {None}
+    assert Category.objects.count() == 15
+
+
+@pytest.mark.django_db
+def test_setup_without_demo_loads_the_default_categories_only():
+    output = setup()
+    assert "budget categories: 15 created" in output
+    assert not BudgetLine.objects.exists() and not Publication.objects.exists()

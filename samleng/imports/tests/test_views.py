@@ -1,4 +1,5 @@
-"""The upload page and the run page: staff only, each sees their own runs (admins and M&E everyone's)."""
+"""The upload page and the run page: staff only, each sees their own runs (admins and M&E everyone's); a
+programme or a budget workbook, told apart, and the run page says which."""
 
 import html
 
@@ -6,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from samleng.budgets.models import BudgetLine
 from samleng.cbos.models import CBO
-from samleng.conftest import login
+from samleng.conftest import english, login
 from samleng.imports.models import ImportRun
+from samleng.imports.tests.test_budget_import import budget_sheets
 from samleng.imports.tests.test_import import mistakes
 from samleng.imports.tests.workbooks import clean_sheets, write_xlsx
 
@@ -19,6 +22,11 @@ IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBa
 def media_and_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = IMMEDIATE  # the job runs in the request, as with SAMLENG_TASKS_IMMEDIATE=1
+
+
+def officer_sheets():
+    """The clean workbook without its programme sheet, which only those who see everything may import."""
+    return {name: rows for name, rows in clean_sheets().items() if name != "programme"}
 
 
 def _upload(client, tmp_path, sheets, name="programme.xlsx"):
@@ -47,7 +55,7 @@ def test_staff_upload_a_workbook_and_see_what_was_imported(world, tmp_path, djan
     client = login(world.officer)
     page = client.get(reverse("imports:upload"))
     assert page.status_code == 200 and b'enctype="multipart/form-data"' in page.content
-    response = _upload(client, tmp_path, clean_sheets())
+    response = _upload(client, tmp_path, officer_sheets())
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("imports:run", args=[run.pk])
     assert (run.state, run.progress, run.user) == ("done", 100, world.officer)
@@ -58,13 +66,13 @@ def test_staff_upload_a_workbook_and_see_what_was_imported(world, tmp_path, djan
         page = client.get(reverse("imports:run", args=[run.pk]))
     assert page.status_code == 200
     assert b"http-equiv=\"refresh\"" not in page.content
-    assert b"cbos" in page.content and b"attendance" in page.content
+    assert b"cbos" in page.content and b"attendance" in page.content and run.report["kind"] == "programme"
     with django_assert_max_num_queries(8):
         assert client.get(reverse("imports:upload")).status_code == 200
 
 
 def test_a_rejected_workbook_shows_every_error_in_both_languages(world, tmp_path):
-    client = login(world.officer)
+    client = login(world.me_officer)
     sheets, expected = mistakes()
     _upload(client, tmp_path, sheets)
     run = ImportRun.objects.get()
@@ -103,3 +111,33 @@ def test_only_workbooks_and_zips_are_accepted(world, tmp_path):
     response = client.post(reverse("imports:upload"), {"file": file})
     assert response.status_code == 200 and not ImportRun.objects.exists()
     assert response.context["form"].errors["file"]
+
+
+def test_a_budget_workbook_is_told_apart_and_imported(world, tmp_path):
+    client = english(login(world.me_officer))
+    _upload(client, tmp_path, budget_sheets(), name="budget.xlsx")
+    run = ImportRun.objects.get()
+    assert (run.state, run.report["kind"]) == ("done", "budget"), run.report.get("errors")
+    assert run.report["created"]["budgets"] == 12 and BudgetLine.objects.count() == 12
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "Budget workbook" in page and "The budget workbook was imported." in page
+    assert "Nothing of it is public until it is published." in page
+
+
+def test_a_field_officer_imports_no_budget_of_another_province(world, tmp_path):
+    client = english(login(world.outsider))
+    _upload(client, tmp_path, budget_sheets(), name="budget.xlsx")
+    run = ImportRun.objects.get()
+    assert run.state == "rejected" and run.report["kind"] == "budget"
+    assert any("your own provinces" in e["message_en"] for e in run.report["errors"])
+    assert not BudgetLine.objects.exists()
+
+
+def test_a_workbook_mixing_both_kinds_is_rejected(world, tmp_path):
+    client = english(login(world.me_officer))
+    _upload(client, tmp_path, {**officer_sheets(), **budget_sheets()}, name="both.xlsx")
+    run = ImportRun.objects.get()
+    assert run.state == "rejected" and run.report["kind"] == "mixed" and len(run.report["errors"]) == 1
+    page = html.unescape(client.get(reverse("imports:run", args=[run.pk])).content.decode())
+    assert "mixes the sheets of a budget workbook" in page
+    assert not BudgetLine.objects.exists() and not CBO.objects.filter(cbo_id="CBO-KT-002").exists()

@@ -105,3 +105,63 @@ def clean_sheets() -> dict[str, list[list]]:
             ["0603", "", 2024, "commune_council_meeting", "no", "no", "no", "no", "no", "no"],
         ],
     }
+
+
+def transparency_sheets() -> dict[str, list[list]]:
+    """Concessions and procurement projects with what was disclosed, typed in the several ways people do."""
+    return {
+        "land_concessions": [
+            ["elc_id", "name", "company", "province", "district", "area_ha", "granted_on", "tracked"],
+            ["ELC-1", "Chet Borei rubber concession", "Mekong Rubber Co.", "Kratie", "Chet Borei", "1,200.5",
+             "2011-05-02", "yes"],
+            ["ELC-2", "Sandan cassava concession", "", "កំពង់ធំ", "0606", "៩៥០", "02/03/2012", "បាទ"],
+            ["ELC-3", "Stueng Saen sugar concession", "", "06", "", "", "", "no"],
+        ],
+        "elc_disclosures": [
+            ["elc_id", "item", "disclosed_on", "source"],
+            ["ELC-1", "contract", "2024-03-01", "Community meeting with the company"],
+            ["ELC-1", "ផែនការមេ", "2024-03-01", ""],
+            ["ELC-2", "Environmental and social impact assessment", "15/06/2023", "Provincial ELC forum"],
+        ],
+        "procurement_projects": [
+            ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid"],
+            ["PP-1", "MoEYS", "Construction of a school building, Sandan primary school", 2023,
+             "national competitive bidding", "1,250,000,000", "ocds-kh-0001"],
+            ["PP-2", "MEF", "Office supplies", "២០២៤", "", "", ""],
+        ],
+        "procurement_disclosures": [
+            ["project_id", "item", "disclosed_on", "source"],
+            ["PP-1", "announcement", "2023-02-10", "https://www.gdpp.gov.kh/"],
+            ["PP-1", "អ្នកឈ្នះ", "2023-04-02", ""],
+            ["PP-2", "plan", "2024-01-15", ""],
+        ],
+    }
+
+
+def results_sheets() -> dict[str, list[list]]:
+    """A results framework for the clean workbook's programme (CVA-II): two computed indicators and one
+    entered by hand, with figures a past report gave."""
+    return {
+        "indicators": [
+            ["code", "outcome", "statement", "unit", "baseline", "baseline_year", "target", "target_year",
+             "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km", "direction",
+             "cumulative", "baseline_numerator", "baseline_denominator", "means_of_verification"],
+            ["1.1", "1", "Main advocacy issues solved", "percent", "14%", 2022, "៧០", 2025,
+             "main_issues_solved_share", "count_partly=yes", "បញ្ហាចម្បងត្រូវបានដោះស្រាយ",
+             "Citizens engage in local governance", "ពលរដ្ឋចូលរួមក្នុងអភិបាលកិច្ចមូលដ្ឋាន", "up", "no", 7, 50,
+             "Issue status records"],
+            ["2.1", "2", "Concessions with critical information disclosed", "ចំនួន", 2, 2022, 4, 2025,
+             "elc_disclosed_count", "items=contract,master_plan", "", "Transparency is improved", "", "",
+             "yes", "", "", ""],
+            ["2.9", "2", "Information requests answered on time", "percent", "0.5", "", "", "", "", "", "", "",
+             "", "lower is better", "", "", "", ""],
+        ],
+        "reported_values": [
+            ["code", "period", "value", "narrative", "numerator", "denominator", "parts", "source"],
+            ["1.1", 2023, "62%", "6 solved and 25 partly solved of 50.", 31, 50, "solved=6;partly_solved=25",
+             "Annual report 2023"],
+            ["1.1", "២០២៤", "78", "", "", "", "", ""],
+            ["2.1", 2023, "២", "", 2, 8, "", ""],
+            ["2.9", 2024, "7.06", "", 19, 269, "", ""],
+        ],
+    }

@@ -1,27 +1,39 @@
-"""samleng import PATH: import a programme workbook, all or nothing."""
+"""samleng import PATH: import a programme workbook or a budget workbook, all or nothing."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from samleng.imports.programme import workbook_import
+from samleng.imports.budget import BUDGET, MIXED, any_workbook_import
 
 
 class Command(BaseCommand):
-    help = ("Import a programme workbook (.xlsx, a folder or .zip of .csv files). All or nothing: when anything "
-            "is wrong, every error is listed, nothing is written and the command exits with status 1.")
+    help = ("Import a programme workbook or a budget workbook (.xlsx, a folder or .zip of .csv files): which one it "
+            "is, Samleng tells by its sheets (budgets, categories, projects, population, exchange_rates for a budget "
+            "workbook; a workbook with the sheets of both is refused). All or nothing: when anything is wrong, every "
+            "error is listed, nothing is written and the command exits with status 1. --publish also publishes "
+            "the budget years the workbook holds (each unit's years of its budgets and projects sheets), so that "
+            "the public pages show them; without it they stay unpublished until staff publish them.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the .xlsx file, the .zip file or the folder of .csv files")
         parser.add_argument("--user", help="the username the audit log records for this import")
+        parser.add_argument("--publish", action="store_true",
+                            help="publish the budget years imported (budget workbooks only)")
 
-    def handle(self, *args, path, user=None, verbosity=1, **options):
+    def handle(self, *args, path, user=None, publish=False, verbosity=1, **options):
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"There is no user {user!r}.")
+        if publish and account is not None and not account.sees_everything:
+            raise CommandError("Only an administrator or an M&E officer may publish budgets.")
         progress = self._progress if verbosity > 1 else None
-        result = workbook_import(path, user=account, progress=progress)
+        kind, result = any_workbook_import(path, user=account, progress=progress, publish=publish)
+        if kind != MIXED:
+            self.stdout.write(f"{kind} workbook")
+        if publish and kind != BUDGET:
+            self.stdout.write("warning: --publish publishes budget years; this workbook has none.")
         for warning in result.warnings:
             self.stdout.write(f"warning: {warning}")
         if not result.ok:

@@ -1,7 +1,8 @@
-"""`samleng setup [--demo]`: make a database ready to use. Runs the migrations and loads the gazetteer; with
---demo, also imports the demo programme (samleng/imports/demo/programme/: API's 2023-2024 programme, as
-the donor reports describe it), marks its case studies public and creates three demo users. Safe to run any
-number of times: what is already there is left as it is, and it says what it did."""
+"""`samleng setup [--demo]`: make a database ready to use. Runs the migrations, loads the gazetteer and the
+default budget categories; with --demo, also imports the demo programme (samleng/imports/demo/programme/:
+API's 2023-2024 programme, as the donor reports describe it) and the demo budgets of its communes and
+districts (samleng/imports/demo/budget/, published), marks its case studies public and creates three demo
+users. Safe to run any number of times: what is already there is left as it is, and it says what it did."""
 
 import base64
 import hashlib
@@ -24,6 +25,7 @@ from samleng.places.models import Place
 from samleng.places.services import gazetteer_load
 
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "demo" / "programme"
+DEMO_BUDGET = Path(__file__).resolve().parents[2] / "demo" / "budget"
 #: The CBOs of the 2023-2024 report's six case studies: the report tells their stories publicly, so the
 #: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
 CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
@@ -45,8 +47,9 @@ def demo_totp_secret(username: str) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Migrate the database and load the gazetteer; with --demo, also import the demo programme, mark its "
-            "case studies public and create the users demo-admin, demo-field and demo-rep. Safe to repeat.")
+    help = ("Migrate the database, load the gazetteer and the default budget categories; with --demo, also import "
+            "the demo programme and the demo budgets (published), mark the case studies public and create the users "
+            "demo-admin, demo-field and demo-rep. Safe to repeat.")
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also load the demo programme and demo users")
@@ -54,9 +57,11 @@ class Command(BaseCommand):
     def handle(self, *args, demo: bool, **options):
         self.migrate()
         self.gazetteer()
+        self.budget_categories()
         if demo:
             with transaction.atomic():
                 self.demo_workbook()
+                self.demo_budget()
                 self.demo_public()
                 self.demo_users()
         self.stdout.write(self.style.SUCCESS("Samleng is set up."))
@@ -79,6 +84,15 @@ class Command(BaseCommand):
         else:
             self.say(f"gazetteer: up to date ({Place.objects.count()} places)")
 
+    def budget_categories(self) -> None:
+        from samleng.budgets.services import categories_ensure_defaults
+
+        result = categories_ensure_defaults()
+        if result.created or result.updated:
+            self.say(f"budget categories: {result.created} created, {result.updated} completed")
+        else:
+            self.say("budget categories: up to date")
+
     # ---- the demo --------------------------------------------------------------------------------------------
 
     def demo_workbook(self) -> None:
@@ -93,6 +107,19 @@ class Command(BaseCommand):
             self.say(f"demo programme: {created} records created ({detail}), {updated} updated")
         else:
             self.say("demo programme: already there, nothing changed")
+
+    def demo_budget(self) -> None:
+        from samleng.imports.budget import budget_workbook_import
+
+        result = budget_workbook_import(DEMO_BUDGET, publish=True)
+        if not result.ok:
+            raise CommandError("The demo budgets did not import:\n" + "\n".join(str(e) for e in result.errors))
+        created, updated = sum(result.created.values()), sum(result.updated.values())
+        if created or updated:
+            detail = ", ".join(f"{n} {sheet}" for sheet, n in result.created.items() if n)
+            self.say(f"demo budgets: {created} records created ({detail}), {updated} updated")
+        else:
+            self.say("demo budgets: already there and published, nothing changed")
 
     def demo_public(self) -> None:
         changed = 0

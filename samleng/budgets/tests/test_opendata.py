@@ -1,0 +1,192 @@
+"""The Fiscal Data Package of the published budgets: frictionless (its Python API and its command line)
+accepts it, it holds published years only, and a broken package is reported as broken."""
+
+import csv
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from frictionless import validate
+
+from samleng.budgets.models import NATIONAL, BudgetLine, Category, ExchangeRate, Population, Project, Publication
+from samleng.budgets.opendata import RESOURCES, fiscal_data_package_write, fiscal_model, fiscal_model_errors
+from samleng.conftest import anonymous, place
+
+FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+KLENG, SANDAN = "060603", "0606"
+
+
+def publish(unit: str, year: int, published: bool = True) -> None:
+    Publication.objects.create(unit=unit, fiscal_year=year, published=published)
+
+
+def line(unit: str, year: int, category: Category, amount: int, phase: str = "approved") -> BudgetLine:
+    return BudgetLine.objects.create(unit=unit, place=None if unit == NATIONAL else place(unit), fiscal_year=year,
+                                     phase=phase, direction=category.direction, category=category, amount_khr=amount)
+
+
+@pytest.fixture
+def budgets(db):
+    """Kleng commune's 2024 budget (published) and 2025 budget (not published), Sandan district's and the
+    nation's 2024 budgets (published)."""
+    csf = Category.objects.create(code="rev_csf", direction="revenue", name_en="Commune/Sangkat Fund transfer",
+                                  name_km="ការផ្ទេរពីមូលនិធិឃុំសង្កាត់", explanation_en="Money from the national "
+                                  "fund,\nshared by formula.", explanation_km="ថវិកាពីមូលនិធិជាតិ")
+    development = Category.objects.create(code="exp_development", direction="expenditure", name_en="Development",
+                                          name_km="ការអភិវឌ្ឍ", position=2)
+    infrastructure = Category.objects.create(code="exp_dev_infrastructure", direction="expenditure",
+                                             name_en="Infrastructure", name_km="ហេដ្ឋារចនាសម្ព័ន្ធ", parent=development,
+                                             position=3)
+    national = Category.objects.create(code="nat_exp_subnational", direction="expenditure",
+                                       name_en="Transfers to sub-national administrations",
+                                       name_km="ការផ្ទេរទៅរដ្ឋបាលថ្នាក់ក្រោមជាតិ")
+    line(KLENG, 2024, csf, 520_000_000)
+    line(KLENG, 2024, infrastructure, 400_000_000)
+    line(KLENG, 2024, infrastructure, 395_500_000, phase="executed")
+    line(KLENG, 2025, csf, 777_777_777)
+    line(SANDAN, 2024, infrastructure, 1_200_000_000)
+    line(NATIONAL, 2024, national, 2_100_000_000_000)
+    village = place(KLENG).children.order_by("code").first()
+    Project.objects.create(unit=KLENG, place=place(KLENG), fiscal_year=2024, project_id="KL-2024-01",
+                           title_en="Canal rehabilitation", title_km="ស្ដារប្រឡាយ", sector="irrigation",
+                           village=village, cost_khr=400_000_000, status="ongoing", progress_pct=60)
+    Project.objects.create(unit=KLENG, place=place(KLENG), fiscal_year=2025, project_id="KL-2025-01",
+                           title_en="Secret school roof", cost_khr=90_000_000)
+    Population.objects.create(unit=KLENG, place=place(KLENG), year=2024, population=8_934, female=4_590)
+    Population.objects.create(unit=KLENG, place=place(KLENG), year=2025, population=9_001)
+    ExchangeRate.objects.create(year=2024, khr_per_usd=Decimal("4100.00"))
+    ExchangeRate.objects.create(year=2025, khr_per_usd=Decimal("4050.00"))
+    for unit in (KLENG, SANDAN, NATIONAL):
+        publish(unit, 2024)
+    publish(KLENG, 2025, published=False)  # withdrawn: must not appear anywhere
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_package_is_valid_for_frictionless(budgets, tmp_path):
+    descriptor = fiscal_data_package_write(tmp_path / "fdp")
+    assert descriptor == tmp_path / "fdp" / "datapackage.json"
+
+    report = validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert [task.name for task in report.tasks] == list(RESOURCES)
+    cli = subprocess.run([FRICTIONLESS, "validate", str(descriptor)], capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stdout + cli.stderr
+
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    assert fiscal_model_errors(package) == []
+    assert package["model"]["measures"]["amount_khr"]["currency"] == "KHR"
+    assert set(package["model"]["dimensions"]) == {"unit", "year", "phase", "direction", "category"}
+
+
+def test_package_holds_published_years_only_with_khmer_names(budgets, tmp_path):
+    folder = tmp_path / "fdp"
+    fiscal_data_package_write(folder)
+    lines = read_csv(folder / "budget_lines.csv")
+    assert {(row["unit_code"], row["fiscal_year"]) for row in lines} == {(KLENG, "2024"), (SANDAN, "2024"),
+                                                                        (NATIONAL, "2024")}
+    canal = next(row for row in lines if row["unit_code"] == KLENG and row["category_code"] == "exp_dev_infrastructure"
+                 and row["phase"] == "approved")
+    assert canal == {
+        "unit_code": KLENG, "unit_level": "commune", "unit_name_en": place(KLENG).name_en,
+        "unit_name_km": place(KLENG).name_km, "parent_code": SANDAN, "fiscal_year": "2024", "phase": "approved",
+        "direction": "expenditure", "category_code": "exp_dev_infrastructure", "category_name_en": "Infrastructure",
+        "category_name_km": "ហេដ្ឋារចនាសម្ព័ន្ធ", "category_parent_code": "exp_development",
+        "amount_khr": "400000000",
+    }
+    assert "777777777" not in (folder / "budget_lines.csv").read_text(encoding="utf-8")
+    assert [row["project_id"] for row in read_csv(folder / "projects.csv")] == ["KL-2024-01"]
+    project = read_csv(folder / "projects.csv")[0]
+    assert project["title_km"] == "ស្ដារប្រឡាយ" and project["village_code"].startswith(KLENG)
+    assert [row["year"] for row in read_csv(folder / "population.csv")] == ["2024"]
+    assert [row["year"] for row in read_csv(folder / "exchange_rates.csv")] == ["2024"]
+    categories = read_csv(folder / "categories.csv")
+    assert {row["code"] for row in categories} == {"rev_csf", "exp_development", "exp_dev_infrastructure",
+                                                   "nat_exp_subnational"}
+    assert next(row for row in categories if row["code"] == "rev_csf")["explanation_en"] == (
+        "Money from the national fund,\nshared by formula.")
+
+
+def test_nothing_published_gives_a_valid_empty_package(db, tmp_path):
+    Publication.objects.create(unit=KLENG, fiscal_year=2024, published=False)
+    descriptor = fiscal_data_package_write(tmp_path)
+    assert validate(str(descriptor)).valid
+    assert read_csv(tmp_path / "budget_lines.csv") == []
+
+
+def test_a_non_number_amount_is_reported_invalid(budgets, tmp_path):
+    descriptor = fiscal_data_package_write(tmp_path)
+    lines = tmp_path / "budget_lines.csv"
+    lines.write_text(lines.read_text(encoding="utf-8").replace("520000000", "five hundred million"), encoding="utf-8")
+
+    report = validate(str(descriptor))
+    assert not report.valid
+    assert [(error[0], error[1]) for error in report.flatten(["fieldName", "type"])] == [("amount_khr", "type-error")]
+    cli = subprocess.run([FRICTIONLESS, "validate", str(descriptor)], capture_output=True, text=True, timeout=120)
+    assert cli.returncode != 0
+    assert "type-error" in cli.stdout
+
+
+def test_an_unknown_category_breaks_the_foreign_key(budgets, tmp_path):
+    descriptor = fiscal_data_package_write(tmp_path)
+    lines = tmp_path / "budget_lines.csv"
+    lines.write_text(lines.read_text(encoding="utf-8").replace(",rev_csf,", ",rev_nowhere,"), encoding="utf-8")
+    report = validate(str(descriptor))
+    assert not report.valid
+    assert {error[0] for error in report.flatten(["type"])} == {"foreign-key"}
+
+
+def test_broken_fiscal_model_is_reported():
+    descriptor = {"resources": [{"name": "budget_lines", "schema": {"fields": [
+        {"name": "amount_khr", "type": "string"}, {"name": "unit_code", "type": "string"}]}}]}
+    model = fiscal_model()
+    model["measures"]["amount_khr"]["currency"] = "riel"
+    descriptor["model"] = model
+    errors = fiscal_model_errors(descriptor)
+    assert "measure amount_khr: column 'amount_khr' is string, not a number" in errors
+    assert "measure amount_khr: currency 'riel' is not an ISO 4217 code" in errors
+    assert "dimension year, attribute fiscal_year: no column 'fiscal_year' in resource 'budget_lines'" in errors
+    assert fiscal_model_errors({"resources": []}) == ["the model needs measures and dimensions"]
+
+
+def test_writing_takes_the_same_queries_whatever_the_rows(budgets, tmp_path, django_assert_max_num_queries):
+    with django_assert_max_num_queries(len(RESOURCES)):
+        fiscal_data_package_write(tmp_path)
+
+
+def test_management_command_writes_the_package(budgets, tmp_path, capsys):
+    call_command("opendata", str(tmp_path / "out"))
+    assert "budget_lines.csv: 5 rows" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["datapackage.json", *(f"{name}.csv" for name in RESOURCES)])
+
+
+def test_descriptor_view_points_at_the_served_csv_files(budgets):
+    response = anonymous().get(reverse("budgets:datapackage"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    package = response.json()
+    assert fiscal_model_errors(package) == []
+    paths = {resource["name"]: resource["path"] for resource in package["resources"]}
+    assert paths == {name: "http://testserver" + reverse("budgets:data_file", args=[name]) for name in RESOURCES}
+
+
+def test_data_file_view_streams_utf8_csv_of_published_years(budgets):
+    response = anonymous().get(reverse("budgets:data_file", args=["budget_lines"]))
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("unit_code,unit_level,unit_name_en,unit_name_km,parent_code,fiscal_year")
+    assert place(KLENG).name_km in text and "ហេដ្ឋារចនាសម្ព័ន្ធ" in text
+    assert "777777777" not in text
+
+
+def test_unknown_data_file_is_404(db):
+    response = anonymous().get(reverse("budgets:data_file", args=["representatives"]))
+    assert response.status_code == 404

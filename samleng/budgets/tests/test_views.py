@@ -1,0 +1,223 @@
+"""The public budget pages, as a visitor without an account sees them: published data only, a fixed number
+of queries whatever the size of the budget, under 100 KB, Khmer digits in Khmer, the CSV, the national
+shares, the glossary."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from samleng.budgets.models import NATIONAL, Category, Project, Publication
+from samleng.budgets.services import categories_ensure_defaults
+from samleng.budgets.tests.test_selectors import (
+    KLAENG,
+    SANDAN,
+    add_year,
+    canal_project,
+    commune_amounts,
+    sandan_communes,
+)
+from samleng.conftest import anonymous
+from samleng.places.models import Place
+
+pytestmark = pytest.mark.django_db
+PAGE_LIMIT = 100_000
+
+
+@pytest.fixture
+def budget(db):
+    """Klaeng: 2023 and 2024 published (with the canal project in 2024), 2025 withdrawn."""
+    from samleng.budgets.models import ExchangeRate
+
+    categories_ensure_defaults()
+    ExchangeRate.objects.create(year=2024, khr_per_usd=4050)
+    add_year(KLAENG, 2023, commune_amounts(), phase="executed", population=9_000)
+    add_year(KLAENG, 2024, {**commune_amounts(), "exp_dev_nrm_climate": 400_000_000}, population=10_000)
+    add_year(KLAENG, 2025, commune_amounts(3), published=False, population=10_100)
+    canal_project()
+    others = [c for c in sandan_communes() if c != KLAENG]
+    add_year(others[0], 2024, {"exp_administration": 1_200_000_000}, population=11_000)
+    return others
+
+
+def khmer() -> Client:
+    return Client()  # pages are in Khmer unless the visitor chose English
+
+
+def page(client: Client, url: str, status: int = 200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response
+
+
+# ---- the commune page -----------------------------------------------------------------------------------
+
+
+def test_commune_page_in_english(budget):
+    response = page(anonymous(), reverse("budgets:unit", args=[KLAENG]))
+    html = response.content.decode()
+    assert "Klaeng" in html and "Fiscal year 2024, approved budget." in html
+    assert "Canal rehabilitation to the community lake" in html and "400,000,000 riels" in html
+    assert "US$98,765" in html  # 400,000,000 / 4,050
+    # Totals, per person (10,000 people) and the change from 2023 (executed).
+    assert "1,000,000,000 riels" in html and "100,000 riels per person" in html
+    assert "Changes are against 2023 (executed)." in html
+    assert "+30%" in html  # expenditure 1,300 M against 1,000 M
+    # Every category with its explanation, the comparison, the history chart, the downloads and the link.
+    assert "Natural resources and climate" in html and "<details" in html
+    assert "Compared with places of the same size" in html and "10,000 to 19,999 people" in html
+    assert html.count("<svg") >= 3 and "<script" not in html
+    assert reverse("budgets:unit_csv", args=[KLAENG, 2024]) in html
+    assert f'value="http://testserver/budgets/{KLAENG}/"' in html
+    assert "budgets.css" in html
+
+
+def test_commune_page_in_khmer_has_khmer_digits(budget):
+    html = page(khmer(), reverse("budgets:unit", args=[KLAENG])).content.decode()
+    assert 'lang="km"' in html
+    assert "ក្លែង" in html and "ស្តារប្រឡាយទៅបឹងសហគមន៍" in html
+    assert "៤០០,០០០,០០០" in html and "២០២៤" in html
+    assert "400,000,000" not in html
+
+
+def test_a_withdrawn_year_never_shows(budget):
+    assert page(anonymous(), reverse("budgets:unit", args=[KLAENG]) + "?year=2025", 404)
+    html = page(anonymous(), reverse("budgets:unit", args=[KLAENG])).content.decode()
+    assert "2025" not in html and "3,000,000,000" not in html
+    page(anonymous(), reverse("budgets:unit_csv", args=[KLAENG, 2025]), 404)
+
+
+def test_nothing_published_is_not_found(budget):
+    Publication.objects.filter(unit=KLAENG).update(published=False)
+    page(anonymous(), reverse("budgets:unit", args=[KLAENG]), 404)
+    page(anonymous(), reverse("budgets:unit", args=["060601"]) + "?year=2023", 404)  # only 2024 is published
+    page(anonymous(), reverse("budgets:unit", args=["999999"]), 404)
+    page(anonymous(), reverse("budgets:unit", args=[KLAENG]) + "?year=20x4", 404)
+
+
+def test_an_earlier_year(budget):
+    html = page(anonymous(), reverse("budgets:unit", args=[KLAENG]) + "?year=2023").content.decode()
+    assert "Fiscal year 2023, executed budget." in html
+    assert "Canal rehabilitation" not in html  # a 2024 project
+
+
+def test_district_page(budget):
+    add_year(SANDAN, 2024, {"rev_dmf": 3_000_000_000, "exp_administration": 2_000_000_000}, population=60_000)
+    add_year("0601", 2024, {"exp_administration": 4_000_000_000}, population=80_000)
+    html = page(anonymous(), reverse("budgets:unit", args=[SANDAN])).content.decode()
+    assert "Budget of Sandan district" in html and "District/Municipality Fund transfer" in html
+    assert "50,000 to 99,999 people" in html and "In Kampong Thom: number 2 of 2" in html
+
+
+def test_queries_and_weight_do_not_grow_with_the_budget(budget, django_assert_max_num_queries):
+    client = anonymous()
+    url = reverse("budgets:unit", args=[KLAENG])
+    client.get(url)  # the gazetteer index is built once per process
+    with django_assert_max_num_queries(12) as small:
+        client.get(url)
+    # A big unit: ten years, every category, the most projects a page lists and more, long titles.
+    categories = list(Category.objects.exclude(code__startswith="nat_").exclude(code="exp_development"))
+    for year in range(2014, 2023):
+        add_year(KLAENG, year, {c.code: 123_456_789 + year for c in categories}, phase="executed", population=9_000)
+        add_year(KLAENG, year, {c.code: 123_456_000 + year for c in categories}, phase="approved")
+    Project.objects.bulk_create([
+        Project(unit=KLAENG, fiscal_year=year, project_id=f"P{year}-{i:03}", title_en="Rehabilitation " * 12,
+                title_km="ស្តារប្រឡាយ " * 12, sector="water and sanitation", cost_khr=123_456_789, status="ongoing",
+                progress_pct=50, village=Place.objects.filter(parent__code=KLAENG).first())
+        for year in (2022, 2023, 2024) for i in range(60)])
+    for code in [c for c in sandan_communes() if c not in (KLAENG, budget[0])]:
+        add_year(code, 2024, {"exp_administration": 1_000_000_000}, population=12_000)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.content) < PAGE_LIMIT
+    assert len(page(khmer(), url).content) < PAGE_LIMIT  # Khmer takes three bytes a letter
+
+
+def test_demo_sized_page_weight(budget):
+    for client in (anonymous(), khmer()):
+        assert len(page(client, reverse("budgets:unit", args=[KLAENG])).content) < PAGE_LIMIT
+
+
+# ---- CSV -------------------------------------------------------------------------------------------------
+
+
+def test_csv_of_a_year(budget):
+    response = page(anonymous(), reverse("budgets:unit_csv", args=[KLAENG, 2024]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"budget-{KLAENG}-2024.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 8 and {(r["fiscal_year"], r["phase"]) for r in rows} == {("2024", "approved")}
+    nrm = next(r for r in rows if r["category"] == "exp_dev_nrm_climate")
+    assert nrm["amount_khr"] == "400000000" and nrm["category_parent"] == "exp_development"
+    assert nrm["unit_name_km"] == "ក្លែង" and nrm["category_name_km"]
+    assert nrm["amount_usd"] == str(round(400_000_000 / 4050)) and nrm["per_person_khr"] == "40000"
+
+
+def test_national_csv(db):
+    categories_ensure_defaults()
+    add_year(NATIONAL, 2024, {"nat_exp_national": 830, "nat_exp_subnational": 170})
+    rows = list(csv.DictReader(io.StringIO(page(anonymous(), reverse("budgets:national_csv")).content.decode())))
+    assert rows == [{"series": "subnational_share_of_national_budget", "fiscal_year": "2024", "phase": "approved",
+                     "communes": "", "part_khr": "170", "whole_khr": "1000", "share_pct": "17.0"}]
+
+
+# ---- national page, glossary, find ------------------------------------------------------------------------
+
+
+def test_national_page(db):
+    categories_ensure_defaults()
+    add_year(NATIONAL, 2023, {"nat_exp_national": 880, "nat_exp_subnational": 120})
+    add_year(NATIONAL, 2024, {"nat_exp_national": 830, "nat_exp_subnational": 170})
+    add_year(NATIONAL, 2025, {"nat_exp_national": 1, "nat_exp_subnational": 999}, published=False)
+    add_year(KLAENG, 2024, {"exp_dev_infrastructure": 500, "exp_dev_social": 300, "exp_dev_nrm_climate": 200})
+    add_year("060601", 2024, {"exp_dev_infrastructure": 900, "exp_dev_social": 100})
+    html = page(anonymous(), reverse("budgets:national")).content.decode()
+    assert "12%" in html and "17%" in html and "99.9%" not in html
+    assert "20%" in html and "10%" in html  # social 400 of 2,000; NRM and climate 200 of 2,000
+    assert html.count("<svg") == 2 and len(html) < PAGE_LIMIT
+    assert "១៧%" in page(khmer(), reverse("budgets:national")).content.decode()
+
+
+def test_national_page_with_nothing_published(db):
+    assert "No national figure is published yet." in page(anonymous(), reverse("budgets:national")).content.decode()
+
+
+def test_glossary_in_both_languages(db):
+    categories_ensure_defaults()
+    for client in (anonymous(), khmer()):
+        html = page(client, reverse("budgets:glossary")).content.decode()
+        assert "approved budget" in html and "ថវិកាអនុម័ត" in html
+        assert "Commune/Sangkat Fund transfer" in html and "ការផ្ទេរពីមូលនិធិឃុំ សង្កាត់" in html
+
+
+def test_find_by_any_spelling(budget):
+    for query in ("Kleng", "ក្លែង"):
+        html = page(anonymous(), reverse("budgets:find") + f"?q={query}").content.decode()
+        first = html.split('class="places"', 1)[1]
+        assert first.index("Klaeng") < first.index("</li>")
+        assert reverse("budgets:unit", args=[KLAENG]) in first
+    html = page(anonymous(), reverse("budgets:find") + "?q=zzqqxx").content.decode()
+    assert "No place found" in html
+
+
+def test_browse_province_district_commune(budget, django_assert_max_num_queries):
+    client = anonymous()
+    html = page(client, reverse("budgets:find")).content.decode()
+    assert "Kampong Thom" in html and "?in=06" in html
+    html = page(client, reverse("budgets:find") + "?in=06").content.decode()
+    assert "?in=0606" in html and "Sandan" in html
+    with django_assert_max_num_queries(3):
+        html = page(client, reverse("budgets:find") + "?in=0606").content.decode()
+    assert reverse("budgets:unit", args=[KLAENG]) in html
+    assert reverse("budgets:unit", args=["060604"]) not in html  # nothing published there
+    page(client, reverse("budgets:find") + "?in=99", 404)
+
+
+def test_pages_need_no_login(budget):
+    client = Client()
+    for url in (reverse("budgets:find"), reverse("budgets:unit", args=[KLAENG]), reverse("budgets:national"),
+                reverse("budgets:glossary"), reverse("budgets:unit_csv", args=[KLAENG, 2024])):
+        assert client.get(url).status_code == 200, url
+    assert client.post(reverse("budgets:find")).status_code == 405

@@ -1,0 +1,499 @@
+"""What every report format shares: the labels (translated here, once), file names and content types, how
+numbers, fractions, breakdowns and disaggregations are written in the report's language, and `prepare`,
+which turns a report content dict (results.types.REPORT_CONTENT_EXAMPLE) into the texts the Word and PDF
+reports print. Call everything here inside `translation.override(language)`."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from samleng.core.i18n import khmer_shown, local_text
+from samleng.core.khmer import segment, to_khmer_digits
+from samleng.results.models import Direction, Unit
+from samleng.results.templatetags.results_figures import DIMENSIONS, dimensions_in_order
+
+#: fmt -> (file extension, content type)
+FORMATS = {
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": ("pdf", "application/pdf"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "iati": ("xml", "application/xml"),
+}
+LANGUAGES = ("en", "km")
+
+# The Khmer fonts of Debian's fonts-khmeros, which fontconfig resolves (no web font is ever fetched).
+KHMER_FONT = "Khmer OS System"
+KHMER_HEADING_FONT = "Khmer OS Muol Light"
+
+# Parts of a figure (Snapshot.breakdown keys) that the catalogue's computations produce; any other key is
+# shown as it is, with "_" read as a space. The disaggregations' names are the results pages' (DIMENSIONS).
+BREAKDOWN_LABELS = {
+    "solved": gettext_lazy("solved"),
+    "partly_solved": gettext_lazy("partly solved"),
+    "unsolved": gettext_lazy("unsolved"),
+    "female": gettext_lazy("female"),
+    "male": gettext_lazy("male"),
+    "youth": gettext_lazy("youth"),
+    "indigenous": gettext_lazy("indigenous"),
+    "disability": gettext_lazy("with a disability"),
+    "assessed": gettext_lazy("assessed"),
+    "not_assessed": gettext_lazy("not assessed"),
+    "functioning": gettext_lazy("functioning"),
+    "disclosed": gettext_lazy("disclosed"),
+    "not_disclosed": gettext_lazy("not disclosed"),
+    "events": gettext_lazy("events"),
+    "participants": gettext_lazy("participants"),
+    "participants_female": gettext_lazy("female participants"),
+}
+DIFFERENCE_KINDS = {
+    "reported_vs_computed": gettext_lazy("reported figure differs from the computed one"),
+    "parts_vs_whole": gettext_lazy("the parts do not add up to the whole"),
+    "share_vs_fraction": gettext_lazy("the share does not match its fraction"),
+    "cumulative_falls": gettext_lazy("a cumulative figure falls"),
+}
+# Differences between a past report and the records (reconciliation); the others are a report
+# contradicting itself (consistency).
+RECONCILIATION_KINDS = {"reported_vs_computed"}
+
+_KHMER_RUN = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+")
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def labels() -> dict[str, str]:
+    """Every fixed text of the reports, in the active language; the PDF template reads them as `t.*`."""
+    return {
+        "report_title": _("Annual progress report"),
+        "programme": _("Programme"),
+        "programme_code": _("Programme code"),
+        "donors": _("Donors"),
+        "programme_period": _("Programme period"),
+        "reporting_period": _("Reporting period"),
+        "version": _("Version"),
+        "status": _("Status"),
+        "generated": _("Generated"),
+        "organisation": _("Organisation"),
+        "results": _("Results"),
+        "outcome": _("Outcome"),
+        "indicator": _("Indicator"),
+        "code": _("Code"),
+        "statement": _("Statement"),
+        "unit": _("Unit"),
+        "direction": _("Direction"),
+        "baseline": _("Baseline"),
+        "target": _("Target"),
+        "year": _("Year"),
+        "period": _("Period"),
+        "value": _("Value"),
+        "numerator": _("Numerator"),
+        "denominator": _("Denominator"),
+        "fraction": _("Numerator / denominator"),
+        "breakdown": _("Breakdown"),
+        "disaggregation": _("Disaggregation"),
+        "reported": _("Reported figure"),
+        "reported_value": _("Reported value"),
+        "computed": _("Computed figure"),
+        "differs": _("Differs"),
+        "progress": _("Progress"),
+        "on_track_rule": _("Rule for on track"),
+        "narrative": _("Narrative"),
+        "no_narrative": _("No narrative written yet."),
+        "means_of_verification": _("Means of verification"),
+        "source": _("Source"),
+        "differences": _("Differences"),
+        "reconciliation": _("Reconciliation with past reports"),
+        "reconciliation_intro": _("Figures a past report stated that differ from the figures computed from "
+                                  "the records."),
+        "consistency": _("Consistency of past reports"),
+        "consistency_intro": _("Places where a past report contradicts itself."),
+        "no_differences": _("No differences."),
+        "kind": _("Kind"),
+        "explanation": _("Explanation"),
+        "indicators_sheet": _("Indicators"),
+        "differences_sheet": _("Differences"),
+        "yes": pgettext("a reported figure differs from the computed one", "yes"),
+        "no": pgettext("a reported figure differs from the computed one", "no"),
+        "no_indicators": _("This outcome has no indicators."),
+        "no_outcome": _("Indicators outside any outcome"),
+        "page": _("Page"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Numbers
+
+
+def decimal_or_none(value) -> Decimal | None:
+    """A content number ("78.0000", 39, None) as a Decimal; None for none or an empty string."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def plain_number(value, decimals: int = 2) -> str:
+    """A number rounded to at most `decimals` places (two, as the results pages show them), trailing zeros
+    dropped, thousands separated, in Latin digits: "78.0000" -> "78", "39.7590" -> "39.76", 99827 -> "99,827"."""
+    number = decimal_or_none(value)
+    if number is None:
+        return ""
+    text = f"{number:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def decimals_in(value) -> int:
+    """How many decimals a figure was stated with ("7.06" -> 2, "45.0000" -> 0)."""
+    text = plain_number(value, 4)
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def digits(text) -> str:
+    """Khmer digits when the report is in Khmer."""
+    text = "" if text is None else str(text)
+    return to_khmer_digits(text) if khmer_shown() else text
+
+
+def figure(value, unit: str, decimals: int = 2) -> str:
+    """A figure as the report prints it: "78%", "3", "៧៨%"; "" when there is none."""
+    text = plain_number(value, decimals)
+    if not text:
+        return ""
+    return digits(text + ("%" if unit == Unit.PERCENT else ""))
+
+
+def fraction(numerator, denominator) -> str:
+    """"39/50" (in Khmer digits in Khmer); "" unless both are known."""
+    if numerator is None or denominator is None:
+        return ""
+    return digits(f"{plain_number(numerator, 0)}/{plain_number(denominator, 0)}")
+
+
+def no_data_text(denominator) -> str:
+    if denominator == 0:
+        return _("no data (the denominator is empty)")
+    return _("no data")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Words
+
+
+def pick(km: str, en: str) -> str:
+    """The Khmer or English text, whichever the report is in, falling back to the other one."""
+    return local_text(km or "", en or "")
+
+
+def humanize(key: str) -> str:
+    return str(key).replace("_", " ")
+
+
+def breakdown_label(key: str) -> str:
+    return str(BREAKDOWN_LABELS.get(key, humanize(key)))
+
+
+def dimension_label(key: str) -> str:
+    return str(DIMENSIONS.get(key, humanize(key)))
+
+
+def group_label(group: dict) -> str:
+    return pick(group.get("label_km", ""), group.get("label_en", "")) or humanize(group.get("key", ""))
+
+
+def unit_label(unit: str) -> str:
+    return str(Unit(unit).label) if unit in Unit.values else humanize(unit)
+
+
+def direction_label(direction: str) -> str:
+    return str(Direction(direction).label) if direction in Direction.values else humanize(direction)
+
+
+def difference_kind_label(kind: str) -> str:
+    return str(DIFFERENCE_KINDS.get(kind, humanize(kind)))
+
+
+def breakdown_text(breakdown: dict) -> str:
+    """"solved 9, partly solved 30"."""
+    return ", ".join(f"{breakdown_label(key)} {digits(plain_number(count, 2))}"
+                     for key, count in (breakdown or {}).items())
+
+
+def group_text(group: dict, unit: str) -> str:
+    """"Kampong Thom 80% (8/10)"; a count group: "female 12"."""
+    value = figure(group.get("value"), unit)
+    if group.get("value") is None:
+        value = no_data_text(group.get("denominator"))
+    share = fraction(group.get("numerator"), group.get("denominator"))
+    return f"{group_label(group)} {value}" + (f" ({share})" if share else "")
+
+
+def disaggregation_column(dimension: str, group: dict) -> str:
+    """The Excel column of a group: "sex: female", "province: Kampong Thom"."""
+    return f"{dimension_label(dimension)}: {group_label(group)}"
+
+
+def status_text(content: dict) -> str:
+    """"Draft" or "Issued on 2025-02-03 by Sok Dara"."""
+    if content.get("status") != "issued":
+        return _("Draft: the figures may still change")
+    when = local_time_text(content.get("issued_at"))
+    who = content.get("issued_by") or ""
+    if who:
+        return _("Issued on %(date)s by %(name)s") % {"date": when, "name": who}
+    return _("Issued on %(date)s") % {"date": when}
+
+
+def _local(iso: str) -> dt.datetime | None:
+    """An ISO time (any offset) in the local time zone (Phnom Penh): the day it was there."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return None
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+def date_text(iso: str | None) -> str:
+    """An ISO date or time as the local date, YYYY-MM-DD (unambiguous in both languages)."""
+    moment = _local(iso) if iso and "T" in iso else None
+    return digits(moment.date().isoformat() if moment else (iso or "")[:10])
+
+
+def local_time_text(iso: str | None) -> str:
+    """An ISO time as the local date and time, "YYYY-MM-DD HH:MM"."""
+    moment = _local(iso) if iso else None
+    return digits(moment.strftime("%Y-%m-%d %H:%M")) if moment else date_text(iso)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n|\r?\n", text or "") if part.strip()]
+
+
+def khmer_line_breaks(text: str) -> str:
+    """The text with a zero-width space between Khmer words. Khmer is written without spaces, so without
+    them a renderer (Pango, in the PDF) finds nowhere to break a line and runs Khmer text off the page."""
+
+    def split_run(match: re.Match) -> str:
+        run = match.group(0)
+        words = segment(run)
+        # segment() drops punctuation; break the run only when the words rebuild it exactly.
+        return ZERO_WIDTH_SPACE.join(words) if "".join(words) == run else run
+
+    return _KHMER_RUN.sub(split_run, text or "")
+
+
+def file_name(content: dict, fmt: str, language: str) -> str:
+    """N-KHM-2022-0265-2024-v1-km.pdf (...-2024-draft-km.pdf before a version is issued); the IATI file
+    carries both languages: ...-v1-iati.xml."""
+    programme = content["programme"]
+    suffix = "iati" if fmt == "iati" else language
+    version = f"v{content['version']}" if content.get("version") else "draft"  # a draft has no number yet
+    stem = f"{programme['code']}-{content['period']}-{version}-{suffix}"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem) + "." + FORMATS[fmt][0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The Word and PDF report
+
+
+@dataclass
+class ValueView:
+    period: str
+    value: str  # "78%" or "no data"
+    fraction: str  # "39/50" or ""
+    breakdown: str  # "solved 9, partly solved 30"
+    disaggregation: list[str]  # "sex: female 80% (8/10), male 70% (14/20)"
+    reported: str  # the figure a past report stated, "" when none
+    differs: bool  # the reported figure differs from the computed one: both are printed
+    no_data: bool
+
+
+@dataclass
+class IndicatorView:
+    code: str
+    statement: str
+    unit: str
+    direction: str
+    baseline: str
+    target: str
+    means_of_verification: str
+    values: list[ValueView]
+    progress: str
+    on_track_rule: str
+    on_track: bool | None
+    narrative: list[str]  # paragraphs
+
+
+@dataclass
+class OutcomeView:
+    code: str
+    statement: str
+    title: str  # "Outcome 1: The engagement of citizens..."
+    indicators: list[IndicatorView]
+
+
+@dataclass
+class DifferenceView:
+    indicator: str
+    period: str
+    kind: str
+    message: str
+    reported: str
+    computed: str
+
+
+@dataclass
+class ReportView:
+    language: str
+    khmer: bool
+    t: dict
+    organisation: str
+    programme_name: str
+    programme_code: str
+    donors: str
+    programme_period: str
+    period: str
+    version: str
+    status: str
+    issued: bool
+    generated: str
+    outcomes: list[OutcomeView]
+    reconciliation: list[DifferenceView] = field(default_factory=list)
+    consistency: list[DifferenceView] = field(default_factory=list)
+
+    @property
+    def difference_sections(self) -> list[tuple[str, str, list[DifferenceView]]]:
+        """(title, introduction, differences) of the reconciliation, then of the consistency checks."""
+        return [(self.t["reconciliation"], self.t["reconciliation_intro"], self.reconciliation),
+                (self.t["consistency"], self.t["consistency_intro"], self.consistency)]
+
+
+def prepare(content: dict, language: str, organisation: str = "") -> ReportView:
+    """The texts of the annual progress report, in the active language (call inside translation.override)."""
+    programme = content["programme"]
+    t = labels()
+    units = {indicator.get("code"): indicator.get("unit", "")
+             for outcome in content.get("outcomes", []) for indicator in outcome.get("indicators", [])}
+    differences = [_difference_view(d, units.get(d.get("indicator_code"), "")) for d in content.get("differences", [])]
+    kinds = [d.get("kind") for d in content.get("differences", [])]
+    return ReportView(
+        language=language,
+        khmer=khmer_shown(),
+        t=t,
+        organisation=organisation,
+        programme_name=programme.get("name", ""),
+        programme_code=programme.get("code", ""),
+        donors=programme.get("donors", ""),
+        programme_period=f"{date_text(programme.get('start'))} – {date_text(programme.get('end'))}",
+        period=digits(content.get("period", "")),
+        version=digits(content.get("version") or ""),  # a draft has no version number yet
+        status=status_text(content),
+        issued=content.get("status") == "issued",
+        generated=date_text(content.get("generated_at")),
+        outcomes=[_outcome_view(outcome, t) for outcome in content.get("outcomes", [])],
+        reconciliation=[d for d, kind in zip(differences, kinds, strict=True) if kind in RECONCILIATION_KINDS],
+        consistency=[d for d, kind in zip(differences, kinds, strict=True) if kind not in RECONCILIATION_KINDS],
+    )
+
+
+def _outcome_view(outcome: dict, t: dict) -> OutcomeView:
+    code = digits(outcome.get("code", ""))
+    statement = pick(outcome.get("statement_km", ""), outcome.get("statement_en", ""))
+    return OutcomeView(
+        code=code,
+        statement=statement,
+        title=f"{t['outcome']} {code}: {statement}" if code else t["no_outcome"],
+        indicators=[_indicator_view(indicator) for indicator in outcome.get("indicators", [])],
+    )
+
+
+def _indicator_view(indicator: dict) -> IndicatorView:
+    unit = indicator.get("unit", "")
+    progress = indicator.get("progress") or {}
+    return IndicatorView(
+        code=digits(indicator.get("code", "")),
+        statement=pick(indicator.get("statement_km", ""), indicator.get("statement_en", "")),
+        unit=unit_label(unit),
+        direction=direction_label(indicator.get("direction", "")),
+        baseline=_baseline_text(indicator),
+        target=_with_year(figure(indicator.get("target"), unit), indicator.get("target_year")),
+        means_of_verification=indicator.get("means_of_verification", ""),
+        values=[_value_view(value, unit) for value in indicator.get("values", [])],
+        progress=_progress_text(progress),
+        on_track_rule=pick(progress.get("rule_km", ""), progress.get("rule_en", "")),
+        on_track=progress.get("on_track"),
+        narrative=paragraphs(pick(indicator.get("narrative_km", ""), indicator.get("narrative_en", ""))),
+    )
+
+
+def _with_year(text: str, year) -> str:
+    if not text:
+        return "–"
+    return f"{text} ({digits(year)})" if year else text
+
+
+def _baseline_text(indicator: dict) -> str:
+    """"14% (2022)", with the fraction when known: "14% (7/50, 2022)"."""
+    text = figure(indicator.get("baseline"), indicator.get("unit", ""))
+    if not text:
+        return "–"
+    details = [part for part in (fraction(indicator.get("baseline_numerator"), indicator.get("baseline_denominator")),
+                                 digits(indicator.get("baseline_year") or "")) if part]
+    return f"{text} ({', '.join(details)})" if details else text
+
+
+def _value_view(value: dict, unit: str) -> ValueView:
+    no_data = value.get("value") is None
+    reported = value.get("reported_value")
+    differs = bool(value.get("differs"))
+    # Print the computed figure with at least the precision of the reported one, so that a reported "7.06%"
+    # is not set beside a computed "7.1%" as if they differed.
+    decimals = max(2, decimals_in(reported))
+    return ValueView(
+        period=digits(value.get("period", "")),
+        value=no_data_text(value.get("denominator")) if no_data else figure(value.get("value"), unit, decimals),
+        fraction=fraction(value.get("numerator"), value.get("denominator")),
+        breakdown=breakdown_text(value.get("breakdown") or {}),
+        disaggregation=[
+            f"{dimension_label(dimension)}: " + ", ".join(group_text(group, unit) for group in groups)
+            for dimension, groups in dimensions_in_order(value.get("disaggregation") or {}) if groups
+        ],
+        reported=figure(reported, unit, 4) if decimal_or_none(reported) is not None else "",
+        differs=differs,
+        no_data=no_data,
+    )
+
+
+def _progress_text(progress: dict) -> str:
+    share = decimal_or_none(progress.get("share_of_way"))
+    parts = []
+    if share is not None:
+        parts.append(_("%(share)s of the way from the baseline to the target")
+                     % {"share": digits(plain_number(share, 1) + "%")})
+    on_track = progress.get("on_track")
+    if on_track is True:
+        parts.append(_("on track"))
+    elif on_track is False:
+        parts.append(_("not on track"))
+    else:
+        parts.append(_("on track or not: cannot be said yet"))
+    return "; ".join(parts)
+
+
+def _difference_view(difference: dict, unit: str) -> DifferenceView:
+    reported, computed = difference.get("reported"), difference.get("computed")
+    decimals = max(2, decimals_in(reported))
+    return DifferenceView(
+        indicator=digits(difference.get("indicator_code", "")),
+        period=digits(difference.get("period", "")),
+        kind=difference_kind_label(difference.get("kind", "")),
+        message=pick(difference.get("message_km", ""), difference.get("message_en", "")),
+        reported=figure(reported, unit, 4) or "–",
+        computed=figure(computed, unit, decimals) or "–",
+    )

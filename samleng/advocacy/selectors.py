@@ -185,3 +185,9 @@ def issue_records(user, pks: list[int], *, day: dt.date, offset: int = 0, limit:
               .annotate(status_on=Coalesce(Subquery(latest), Value(Status.RAISED.value)))
               .order_by("pk")) if page else []
     return len(wanted), list(issues)
+
+
+# The vocabularies other apps may read (results labels its groups with them), so that they need not reach
+# into this app's models.
+IssueStatus = Status
+IssueTopic = Issue.Topic

@@ -154,3 +154,9 @@ def cbo_records(user, pks: list[int], *, offset: int = 0, limit: int = PAGE_SIZE
     visible = _in_scope(CBO.objects.all(), cbo_scope(user), pks)
     page = sorted(visible)[offset:offset + limit]
     return len(visible), list(CBO.objects.filter(pk__in=page).order_by("pk")) if page else []
+
+
+# The vocabularies other apps may read (results labels its groups with them), so that they need not reach
+# into this app's models.
+CBOType = CBO.Type
+Sex = Representative.Sex

@@ -391,3 +391,8 @@ def event_records(user, pks: list[int], *, offset: int = 0, limit: int = PER_PAG
     page = sorted(visible)[offset:offset + limit]
     events = Event.objects.filter(pk__in=page).select_related("province", "district").order_by("pk") if page else []
     return len(visible), list(events)
+
+
+# The vocabularies other apps may read (results checks its parameters with them), so that they need not
+# reach into this app's models.
+EventType = Event.Type

@@ -20,14 +20,16 @@ from typing import Any
 from django.utils import translation
 
 from samleng.advocacy import selectors as advocacy_selectors
-from samleng.advocacy.models import Issue, Status
-from samleng.cbos.models import CBO, Representative
+from samleng.advocacy.selectors import IssueStatus as Status
+from samleng.advocacy.selectors import IssueTopic
+from samleng.cbos.selectors import CBOType, Sex
 from samleng.core.khmer import normalize, to_latin_digits
 from samleng.engagement import selectors as engagement_selectors
-from samleng.engagement.models import Event
+from samleng.engagement.selectors import EventType
 from samleng.places.selectors import place_index
 from samleng.results.types import Computed, Group
-from samleng.transparency.models import ElcItem, ProcurementItem
+from samleng.transparency import selectors as transparency_selectors
+from samleng.transparency.selectors import ElcItem, ProcurementItem
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -209,10 +211,10 @@ def _place_label(pk) -> tuple[str, str, str]:
 _LABELERS: dict[str, Callable[[Any], tuple[str, str, str]]] = {
     "province": _place_label,
     "district": _place_label,
-    "cbo_type": lambda key: (key, *_choice_label(CBO.Type, key)),
-    "topic": lambda key: (key, *_choice_label(Issue.Topic, key)),
-    "sex": lambda key: (key, *_choice_label(Representative.Sex, key)),
-    "event_type": lambda key: (key, *_choice_label(Event.Type, key)),
+    "cbo_type": lambda key: (key, *_choice_label(CBOType, key)),
+    "topic": lambda key: (key, *_choice_label(IssueTopic, key)),
+    "sex": lambda key: (key, *_choice_label(Sex, key)),
+    "event_type": lambda key: (key, *_choice_label(EventType, key)),
     "buyer": lambda key: (key, key, key),
 }
 
@@ -314,7 +316,7 @@ _GROUP_LABELS = {
 }
 
 
-_FEMALE = Representative.Sex.FEMALE.value
+_FEMALE = Sex.FEMALE.value
 
 
 def person_groups(row: dict, period: int, youth_max_age: int) -> list[str]:
@@ -369,8 +371,6 @@ def representatives_underrepresented_share(*, programme, period: int, youth_max_
 def elc_disclosed_count(*, programme, period: int, items: list[str]) -> Computed:
     """The number of tracked concessions with at least one of `items` disclosed by the period's end, out of
     all tracked concessions."""
-    from samleng.transparency import selectors as transparency_selectors  # written beside this; read late
-
     _, end = period_bounds(period)
     rows = transparency_selectors.concessions_disclosure(by=end, items=items)
     counted = [disclosed for _pk, _code, disclosed in rows]
@@ -393,8 +393,6 @@ def _province_pk(code: str) -> int | None:
 def procurement_disclosed_share(*, programme, period: int, items: list[str], buyers: list[str]) -> Computed:
     """Of the procurement projects of the period's fiscal year (of `buyers`, if any), the share with every
     one of `items` disclosed."""
-    from samleng.transparency import selectors as transparency_selectors  # written beside this; read late
-
     rows = transparency_selectors.procurement_disclosure(fiscal_year=period, items=items, buyers=buyers or None)
     counted = [disclosed for _pk, _buyer, disclosed in rows]
     numerator = [pk for pk, _buyer, disclosed in rows if disclosed]
@@ -448,7 +446,7 @@ def cbos_engaged_count(*, programme, period: int) -> Computed:
     )
 
 
-_EVENT_TYPES = tuple(Event.Type.values)
+_EVENT_TYPES = tuple(EventType.values)
 
 CATALOGUE: dict[str, Computation] = {c.name: c for c in (
     Computation(

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samleng.advocacy import selectors as advocacy_selectors
-from samleng.advocacy.models import Status
+from samleng.advocacy.selectors import IssueStatus as Status
 from samleng.cbos import selectors as cbos_selectors
-from samleng.cbos.models import CBO
+from samleng.cbos.selectors import CBOType
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import to_khmer_digits
 from samleng.engagement import selectors as engagement_selectors
@@ -462,7 +462,7 @@ def _read_cbos(snapshot, user, pks, offset, limit):
     visible, cbos = cbos_selectors.cbo_records(user, pks, offset=offset, limit=limit)
     return visible, [
         DrillRecord(pk=c.pk, label=_local(c.name_en, c.name_km), url=reverse("cbos:detail", args=[c.pk]),
-                    detail=str(CBO.Type(c.type).label) if c.type in CBO.Type.values else c.type)
+                    detail=str(CBOType(c.type).label) if c.type in CBOType.values else c.type)
         for c in cbos
     ]
 

@@ -285,14 +285,16 @@ def main_issues_solved_share(*, programme, period: int, count_partly: bool) -> C
 
 def districts_functioning_share(*, programme, period: int, min_mechanisms: int, min_quality: int) -> Computed:
     """Of the period's target districts, the share where at least `min_mechanisms` different mechanisms
-    functioned that year. Only that year's assessments count; a mechanism assessed twice counts once."""
+    functioned that year. Only that year's assessments count; a mechanism assessed twice counts once. A
+    year in which none of the target districts was assessed has no data (not 0%): nobody looked."""
     districts = engagement_selectors.target_districts(programme.code, period)
     functioning = engagement_selectors.functioning_mechanism_counts(period, districts, min_quality=min_quality)
     counted = [functioning.get(pk, 0) >= min_mechanisms for pk in districts]
     numerator = list(compress(districts, counted))
     assessed = sum(pk in functioning for pk in districts)
     return Computed(
-        value=share(len(numerator), len(districts)), numerator=len(numerator), denominator=len(districts),
+        value=share(len(numerator), len(districts)) if assessed else None, numerator=len(numerator),
+        denominator=len(districts),
         breakdown={"functioning": len(numerator), "assessed": assessed, "not_assessed": len(districts) - assessed},
         disaggregation={"province": share_groups("province", [_parent(pk) for pk in districts], counted)},
         kind="places.place", numerator_pks=sorted(numerator), denominator_pks=sorted(districts),

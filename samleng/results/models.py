@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Programme(models.Model):
@@ -58,14 +59,14 @@ class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=20)
     statement_en = models.TextField(_("statement in English"))
     statement_km = models.TextField(_("statement in Khmer"), blank=True)
-    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    unit = models.CharField(pgettext_lazy("indicator", "unit"), max_length=10, choices=Unit.choices)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_numerator = models.PositiveIntegerField(_("baseline numerator"), null=True, blank=True)
     baseline_denominator = models.PositiveIntegerField(_("baseline denominator"), null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
-    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(pgettext_lazy("indicator", "direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
     # A cumulative figure counts everything since the programme began: it must not fall from year to year.
     cumulative = models.BooleanField(_("cumulative"), default=False)
     means_of_verification = models.TextField(_("means of verification"), blank=True)

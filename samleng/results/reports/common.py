@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from samleng.core.i18n import khmer_shown, local_text
 from samleng.core.khmer import segment, to_khmer_digits
+from samleng.results.labels import dimension_label, humanize, part_label
 from samleng.results.models import Direction, Unit
-from samleng.results.templatetags.results_figures import DIMENSIONS, dimensions_in_order
+from samleng.results.templatetags.results_figures import dimensions_in_order
 
 #: fmt -> (file extension, content type)
 FORMATS = {
@@ -30,26 +31,6 @@ LANGUAGES = ("en", "km")
 KHMER_FONT = "Khmer OS System"
 KHMER_HEADING_FONT = "Khmer OS Muol Light"
 
-# Parts of a figure (Snapshot.breakdown keys) that the catalogue's computations produce; any other key is
-# shown as it is, with "_" read as a space. The disaggregations' names are the results pages' (DIMENSIONS).
-BREAKDOWN_LABELS = {
-    "solved": gettext_lazy("solved"),
-    "partly_solved": gettext_lazy("partly solved"),
-    "unsolved": gettext_lazy("unsolved"),
-    "female": gettext_lazy("female"),
-    "male": gettext_lazy("male"),
-    "youth": gettext_lazy("youth"),
-    "indigenous": gettext_lazy("indigenous"),
-    "disability": gettext_lazy("with a disability"),
-    "assessed": gettext_lazy("assessed"),
-    "not_assessed": gettext_lazy("not assessed"),
-    "functioning": gettext_lazy("functioning"),
-    "disclosed": gettext_lazy("disclosed"),
-    "not_disclosed": gettext_lazy("not disclosed"),
-    "events": gettext_lazy("events"),
-    "participants": gettext_lazy("participants"),
-    "participants_female": gettext_lazy("female participants"),
-}
 DIFFERENCE_KINDS = {
     "reported_vs_computed": gettext_lazy("reported figure differs from the computed one"),
     "parts_vs_whole": gettext_lazy("the parts do not add up to the whole"),
@@ -82,8 +63,8 @@ def labels() -> dict[str, str]:
         "indicator": _("Indicator"),
         "code": _("Code"),
         "statement": _("Statement"),
-        "unit": _("Unit"),
-        "direction": _("Direction"),
+        "unit": pgettext("indicator", "Unit"),
+        "direction": pgettext("indicator", "Direction"),
         "baseline": _("Baseline"),
         "target": _("Target"),
         "year": _("Year"),
@@ -191,18 +172,6 @@ def pick(km: str, en: str) -> str:
     return local_text(km or "", en or "")
 
 
-def humanize(key: str) -> str:
-    return str(key).replace("_", " ")
-
-
-def breakdown_label(key: str) -> str:
-    return str(BREAKDOWN_LABELS.get(key, humanize(key)))
-
-
-def dimension_label(key: str) -> str:
-    return str(DIMENSIONS.get(key, humanize(key)))
-
-
 def group_label(group: dict) -> str:
     return pick(group.get("label_km", ""), group.get("label_en", "")) or humanize(group.get("key", ""))
 
@@ -221,7 +190,7 @@ def difference_kind_label(kind: str) -> str:
 
 def breakdown_text(breakdown: dict) -> str:
     """"solved 9, partly solved 30"."""
-    return ", ".join(f"{breakdown_label(key)} {digits(plain_number(count, 2))}"
+    return ", ".join(f"{part_label(key)} {digits(plain_number(count, 2))}"
                      for key, count in (breakdown or {}).items())
 
 

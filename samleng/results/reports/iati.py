@@ -19,9 +19,9 @@ from lxml import etree
 from samleng.core.khmer import to_khmer_digits, to_latin_digits
 from samleng.results.models import Direction, Unit
 from samleng.results.reports.common import (
-    breakdown_label,
     decimal_or_none,
     humanize,
+    part_label,
     plain_number,
 )
 
@@ -206,7 +206,7 @@ def _fraction_comment(numerator, denominator, breakdown: dict) -> tuple[str, str
         if numerator is not None and denominator is not None:
             parts.append(_digits(f"{plain_number(numerator, 0)}/{plain_number(denominator, 0)}"))
         if breakdown:
-            parts.append(", ".join(f"{breakdown_label(key)} {_digits(plain_number(count, 2))}"
+            parts.append(", ".join(f"{part_label(key)} {_digits(plain_number(count, 2))}"
                                    for key, count in breakdown.items()))
         return "; ".join(parts)
 

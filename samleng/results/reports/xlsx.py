@@ -11,11 +11,11 @@ from openpyxl.utils import get_column_letter
 
 from samleng.results.models import Unit
 from samleng.results.reports.common import (
-    breakdown_label,
     decimal_or_none,
     difference_kind_label,
     disaggregation_column,
     labels,
+    part_label,
     pick,
     unit_label,
 )
@@ -52,7 +52,7 @@ def _indicators_sheet(sheet, content: dict, t: dict) -> None:
     breakdown_keys = _breakdown_keys(content)
     groups = _group_columns(content)
     fixed = ["code", "statement", "unit", "baseline", "target", "period", "value", "numerator", "denominator"]
-    header = [t[key] for key in fixed] + [breakdown_label(key) for key in breakdown_keys]
+    header = [t[key] for key in fixed] + [part_label(key) for key in breakdown_keys]
     header += [t["reported_value"], t["differs"]] + [title for title, _dimension, _key in groups]
     _header(sheet, header)
     for indicator in _indicators(content):

@@ -7,25 +7,13 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samleng.core.i18n import local_text
 from samleng.core.templatetags.samleng import digits, num
+from samleng.results.labels import DIMENSIONS, dimension_label
+from samleng.results.labels import part_label as _part_label
 
 register = template.Library()
-
-#: The disaggregations a snapshot may carry, in the order the pages show them.
-DIMENSIONS = {
-    "sex": gettext_lazy("sex"),
-    "youth": gettext_lazy("youth"),
-    "indigenous": gettext_lazy("indigenous people"),
-    "disability": gettext_lazy("people with a disability"),
-    "any_underrepresented": gettext_lazy("any of: female, youth, indigenous, with a disability"),
-    "province": gettext_lazy("province"),
-    "district": gettext_lazy("district"),
-    "cbo_type": gettext_lazy("CBO type"),
-    "topic": gettext_lazy("topic"),
-}
 
 # The progress bar's drawing box: a track across the width, marks above and below it.
 _WIDTH, _HEIGHT, _PAD = 200, 28, 6
@@ -78,13 +66,13 @@ def bilingual(obj, stem="message"):
 @register.filter
 def dimension(key):
     """The name of a disaggregation ("sex", "province"...) in the page's language."""
-    return DIMENSIONS.get(key, key.replace("_", " "))
+    return dimension_label(key)
 
 
 @register.filter
 def part_label(key):
-    """A part of a breakdown ("partly_solved") in words; statuses and such are the records' own words."""
-    return str(key).replace("_", " ")
+    """A part of a breakdown ("partly_solved") in words."""
+    return _part_label(key)
 
 
 @register.filter

@@ -187,6 +187,13 @@ def test_districts_functioning_without_target_areas_is_no_data(world):
     assert compute(ind, 2023).value is None
 
 
+def test_districts_functioning_in_a_year_nobody_assessed_is_no_data(districts):
+    computed = compute(districts["indicator"], 2025)  # target areas run to 2025; no assessment that year
+    assert computed.value is None
+    assert (computed.numerator, computed.denominator) == (0, 3)
+    assert computed.breakdown["assessed"] == 0
+
+
 # ---- representatives_underrepresented_share ----------------------------------------------------------
 
 

@@ -1,0 +1,55 @@
+"""The words for the keys the computations produce (breakdown parts, disaggregation dimensions), in one
+place for the pages and every report format. A key without a word here is shown with "_" read as a space."""
+
+from django.utils.translation import gettext_lazy
+
+#: Parts of a figure (Snapshot.breakdown keys).
+BREAKDOWN_LABELS = {
+    "solved": gettext_lazy("solved"),
+    "partly_solved": gettext_lazy("partly solved"),
+    "unsolved": gettext_lazy("unsolved"),
+    "female": gettext_lazy("female"),
+    "male": gettext_lazy("male"),
+    "youth": gettext_lazy("youth"),
+    "indigenous": gettext_lazy("indigenous"),
+    "disability": gettext_lazy("with a disability"),
+    "assessed": gettext_lazy("assessed"),
+    "not_assessed": gettext_lazy("not assessed"),
+    "functioning": gettext_lazy("functioning"),
+    "disclosed": gettext_lazy("disclosed"),
+    "not_disclosed": gettext_lazy("not disclosed"),
+    "events": gettext_lazy("events"),
+    "events_without_count": gettext_lazy("events without a participant count"),
+    "participants": gettext_lazy("participants"),
+    "participants_female": gettext_lazy("female participants"),
+}
+
+#: The disaggregations a snapshot may carry (Snapshot.disaggregation keys), in the order they are shown.
+DIMENSIONS = {
+    "group": gettext_lazy("under-represented groups"),
+    "sex": gettext_lazy("sex"),
+    "youth": gettext_lazy("youth"),
+    "indigenous": gettext_lazy("indigenous people"),
+    "disability": gettext_lazy("people with a disability"),
+    "any_underrepresented": gettext_lazy("any of: female, youth, indigenous, with a disability"),
+    "province": gettext_lazy("province"),
+    "district": gettext_lazy("district"),
+    "cbo_type": gettext_lazy("CBO type"),
+    "topic": gettext_lazy("topic"),
+    "event_type": gettext_lazy("event type"),
+    "buyer": gettext_lazy("buyer"),
+}
+
+
+def humanize(key) -> str:
+    return str(key).replace("_", " ")
+
+
+def part_label(key) -> str:
+    """A breakdown part ("partly_solved") in words, in the active language."""
+    return str(BREAKDOWN_LABELS.get(key, humanize(key)))
+
+
+def dimension_label(key) -> str:
+    """A disaggregation ("cbo_type") in words, in the active language."""
+    return str(DIMENSIONS.get(key, humanize(key)))

@@ -24,10 +24,10 @@ from samleng.accounts.access import (
 from samleng.advocacy import selectors, services
 from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
-from samleng.cbos.forms import add_service_errors
 from samleng.cbos.models import CBO
 from samleng.cbos.views import page_of
 from samleng.core.audit import Action, audit_record
+from samleng.core.forms import add_service_errors
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 

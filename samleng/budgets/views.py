@@ -161,7 +161,8 @@ def _comparison_view(data: selectors.UnitBudget) -> dict | None:
 @require_GET
 def unit_csv(request, unit_code: str, year: int):
     """/budgets/060603/2024.csv: every line of a published year (all its phases), with the category names,
-    the amount in US dollars and per person. The first columns are those of the budget workbook."""
+    the amount in US dollars and per person. The first columns are those of the budget workbook, without the
+    note: nothing promises what a note names (as in the open data)."""
     lines = selectors.unit_year_lines(unit_code, int(year))
     if lines is None:
         raise Http404("no published budget")
@@ -170,14 +171,14 @@ def unit_csv(request, unit_code: str, year: int):
     response["Content-Disposition"] = f'attachment; filename="budget-{unit_code}-{year}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the Khmer names as UTF-8
     writer = csv.writer(response)
-    writer.writerow(["unit", "fiscal_year", "phase", "direction", "category", "amount_khr", "note", "unit_name_en",
+    writer.writerow(["unit", "fiscal_year", "phase", "direction", "category", "amount_khr", "unit_name_en",
                      "unit_name_km", "category_name_en", "category_name_km", "category_parent", "amount_usd",
                      "population", "per_person_khr"])
     rate, population = (data.khr_per_usd, data.population) if data else (None, None)
     for line in lines:
         category = line.category
         writer.writerow([
-            line.unit, line.fiscal_year, line.phase, line.direction, category.code, line.amount_khr, line.note,
+            line.unit, line.fiscal_year, line.phase, line.direction, category.code, line.amount_khr,
             data.name_en if data else "", data.name_km if data else "", category.name_en, category.name_km,
             category.parent.code if category.parent else "", _blank(selectors.to_usd(line.amount_khr, rate)),
             _blank(population), _blank(selectors.per_person(line.amount_khr, population)),

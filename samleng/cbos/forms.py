@@ -2,7 +2,6 @@
 ValidationError by field name (the field names here are the services' keyword arguments)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
@@ -11,16 +10,6 @@ from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_labe
 from samleng.places.models import Place
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has that field, on top of the
-    form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class CBOForm(forms.ModelForm):

@@ -19,9 +19,10 @@ from samleng.accounts.access import (
     cbo_scope,
 )
 from samleng.cbos import selectors, services
-from samleng.cbos.forms import CBOFilterForm, CBOForm, RepresentativeForm, add_service_errors
+from samleng.cbos.forms import CBOFilterForm, CBOForm, RepresentativeForm
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
+from samleng.core.forms import add_service_errors
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 

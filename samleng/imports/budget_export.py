@@ -6,18 +6,12 @@ codes (or `national`), villages as codes, amounts in whole riels. Importing the 
 
 The explanations of categories are not columns of the format: they are left as they are on import."""
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from samleng.budgets.models import BudgetLine, Category, ExchangeRate, Population, Project
 from samleng.imports.budget import BUDGET_SHEETS, EXPORT_ORDER
+from samleng.imports.writers import workbook_writer
 
 _CHUNK = 5000
 
@@ -28,8 +22,7 @@ def budget_workbook_export(path, *, user=None) -> dict[str, int]:
     hold nothing personal, so any staff member may export them; `user` is for symmetry with the programme
     export (the commands pass it)."""
     path = Path(path)
-    writer = _XlsxWriter(path) if path.suffix.lower() == ".xlsx" else (
-        _ZipWriter(path) if path.suffix.lower() == ".zip" else _FolderWriter(path))
+    writer = workbook_writer(path)
     counts = {}
     with writer:
         for name in EXPORT_ORDER:
@@ -70,82 +63,3 @@ def _exchange_rates() -> Iterator[tuple]:
 
 _ROWS = {"budgets": _budgets, "categories": _categories, "projects": _projects, "population": _population,
          "exchange_rates": _exchange_rates}
-
-
-def _cell(value):
-    if value is None:
-        return None
-    if isinstance(value, Decimal):  # a rate: 4100.00 is written 4100, 4092.50 as it is
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) or None
-    return value
-
-
-class _XlsxWriter:
-    def __init__(self, path: Path):
-        self.path, self.book = path, Workbook(write_only=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is None:
-            self.book.save(self.path)
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        sheet = self.book.create_sheet(name)
-        sheet.append(header)
-        count = 0
-        for row in rows:
-            # Codes stay text ("0606" would lose its zero as a number); amounts and years are numbers.
-            sheet.append([_cell(value) for value in row])
-            count += 1
-        return count
-
-
-class _FolderWriter:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.mkdir(parents=True, exist_ok=True)
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        # UTF-8 with a byte-order mark: Excel then opens Khmer text correctly; the import accepts both.
-        with open(self.path / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as file:
-            return _write_csv(file, header, rows)
-
-
-class _ZipWriter:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.zip = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED)
-        return self
-
-    def __exit__(self, *exc):
-        self.zip.close()
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        with self.zip.open(f"{name}.csv", "w", force_zip64=True) as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            count = _write_csv(text, header, rows)
-            text.flush()
-            text.detach()
-        return count
-
-
-def _write_csv(file, header: list[str], rows: Iterable[tuple]) -> int:
-    out = csv.writer(file)
-    out.writerow(header)
-    count = 0
-    for row in rows:
-        out.writerow(["" if (value := _cell(v)) is None else value for v in row])
-        count += 1
-    return count

@@ -6,18 +6,10 @@ Phones and Telegram ids are personal: they are exported only when asked for, by 
 everyone's (admin, M&E officer), and the export is written to the audit log. Without them the phone and
 telegram columns are left out altogether, so that importing the file again keeps the stored numbers."""
 
-import csv
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.cbos.models import CBO, Representative
@@ -25,6 +17,7 @@ from samleng.core.audit import Action, audit_record
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
 from samleng.imports import sheets
 from samleng.imports.cells import figure_text, parts_text, yes_no_text
+from samleng.imports.writers import workbook_writer
 from samleng.results.models import Indicator, Programme, ReportedValue
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
@@ -45,7 +38,7 @@ def workbook_export(path, *, user=None, personal: bool = False, programme_code: 
         raise PermissionDenied("Only an administrator or an M&E officer may export phones and Telegram ids.")
     code = _programme_code(programme_code)
     path = Path(path)
-    writer = _writer(path)
+    writer = workbook_writer(path)
     counts = {}
     with writer:
         for name, header, rows in _sheets(code, personal):
@@ -175,111 +168,3 @@ def _events() -> Iterator[tuple]:
         "participants_indigenous", "participants_disability")
     for pk, *values in events.iterator(chunk_size=_CHUNK):
         yield (*values, ";".join(raised.get(pk, ())))
-
-
-def _cell(value):
-    """A value as the workbook writes it (what the import reads back as the same value)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return yes_no_text(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) or None
-    return value
-
-
-def _writer(path: Path):
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _XlsxWriter(path)
-    if suffix == ".zip":
-        return _ZipWriter(path)
-    return _FolderWriter(path)
-
-
-class _XlsxWriter:
-    def __init__(self, path: Path):
-        self.path = path
-        self.book = Workbook(write_only=True)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is None:
-            self.book.save(self.path)
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        sheet = self.book.create_sheet(name)
-        sheet.append(header)
-        count = 0
-        for row in rows:
-            sheet.append([self._cell(sheet, value) for value in row])
-            count += 1
-        return count
-
-    @staticmethod
-    def _cell(sheet, value):
-        value = _cell(value)
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, str) and value.startswith("="):
-            # Text that looks like a formula stays text: openpyxl would otherwise write a formula.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
-
-
-def _csv_value(value):
-    value = _cell(value)
-    return "" if value is None else value
-
-
-class _FolderWriter:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.mkdir(parents=True, exist_ok=True)
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        # UTF-8 with a byte-order mark: Excel then opens Khmer text correctly; the import accepts both.
-        with open(self.path / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as file:
-            return _write_csv(file, header, rows)
-
-
-class _ZipWriter:
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.zip = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED)
-        return self
-
-    def __exit__(self, *exc):
-        self.zip.close()
-
-    def sheet(self, name: str, header: list[str], rows: Iterable[tuple]) -> int:
-        with self.zip.open(f"{name}.csv", "w") as binary:
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-            count = _write_csv(text, header, rows)
-            text.flush()
-            text.detach()
-        return count
-
-
-def _write_csv(file, header: list[str], rows: Iterable[tuple]) -> int:
-    out = csv.writer(file)
-    out.writerow(header)
-    count = 0
-    for row in rows:
-        out.writerow([_csv_value(value) for value in row])
-        count += 1
-    return count

@@ -1,11 +1,11 @@
-"""The JSON API of results (django-ninja), on the same selectors as the command and the pages. Staff only:
-figures are computed afresh from the records (as `samleng results` does) before they are given."""
+"""The JSON API of results (django-ninja), on the same selectors as the command and the pages. Staff only.
+A GET reads, never writes: it gives the figures as last computed from the records (after every import, by
+"Compute again" on the programme page, by `samleng results`, and when a report is issued)."""
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from samleng.results.selectors import programme_get, programme_json, results_json
-from samleng.results.services import default_periods, snapshots_compute
 
 router = Router(tags=["results"])
 
@@ -54,17 +54,16 @@ def _staff_programme(request, code: str):
 
 @router.get("/{code}/{period}", response=list[ValueOut], summary="A programme's indicators for one year")
 def results_period(request, code: str, period: int):
-    """Every indicator of the programme for `period`, computed afresh from the records: the same list as
-    `samleng results CODE --period YEAR --json`."""
+    """Every indicator of the programme for `period`, as last computed: the same list as `samleng results CODE
+    --period YEAR --json`. 404 for a year outside the programme's."""
     programme = _staff_programme(request, code)
-    snapshots_compute(user=request.user, programme=programme, periods=[period])
+    if period not in programme.years:
+        raise HttpError(404, f"The programme {code} runs from {programme.start.year} to {programme.end.year}.")
     return results_json(programme, period)
 
 
 @router.get("/{code}", response=list[IndicatorOut], summary="A programme's indicators over its years")
 def results_programme(request, code: str):
-    """Every indicator of the programme with its values in each of its years (computed afresh for the years
-    up to this one; later years have no data yet)."""
+    """Every indicator of the programme with its values in each of its years, as last computed."""
     programme = _staff_programme(request, code)
-    snapshots_compute(user=request.user, programme=programme, periods=default_periods(programme))
     return programme_json(programme)

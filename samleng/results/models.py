@@ -66,7 +66,8 @@ class Indicator(models.Model):
     baseline_denominator = models.PositiveIntegerField(_("baseline denominator"), null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
-    direction = models.CharField(pgettext_lazy("indicator", "direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    direction = models.CharField(pgettext_lazy("indicator", "direction"), max_length=4, choices=Direction.choices,
+                                 default=Direction.UP)
     # A cumulative figure counts everything since the programme began: it must not fall from year to year.
     cumulative = models.BooleanField(_("cumulative"), default=False)
     means_of_verification = models.TextField(_("means of verification"), blank=True)

@@ -53,6 +53,16 @@ def value_differs(reported: Decimal | None, decimals: int, computed: Decimal | N
     return rounded(computed, decimals) != rounded(reported, decimals)
 
 
+def exact_value(snapshot, unit: str) -> Decimal | None:
+    """The figure a snapshot stands for, before its storage rounded it to 4 decimals: a share is judged from
+    its fraction n/N, so that 50 of 101 (49.504950...%) is 49.50 at two decimals, not 49.51."""
+    if snapshot is None:
+        return None
+    if unit == "percent" and snapshot.value is not None and snapshot.numerator is not None and snapshot.denominator:
+        return Decimal(snapshot.numerator) * 100 / Decimal(snapshot.denominator)
+    return snapshot.value
+
+
 def number_text(value: Decimal | None, decimals: int | None = None) -> str:
     """A figure for a message: "39.76", "45", "no data"."""
     if value is None:
@@ -86,7 +96,7 @@ def _groups(stored: dict) -> dict[str, list[Group]]:
     }
 
 
-def _cell(period: int, snapshot: Snapshot | None, reported: ReportedValue | None) -> Cell:
+def _cell(period: int, snapshot: Snapshot | None, reported: ReportedValue | None, unit: str) -> Cell:
     value = snapshot.value if snapshot else None
     return Cell(
         period=period, value=value,
@@ -102,7 +112,7 @@ def _cell(period: int, snapshot: Snapshot | None, reported: ReportedValue | None
         # Judged against a figure there is (computed, or entered by hand), "no data" included; an indicator not
         # computed yet for the period differs from nothing.
         differs=snapshot is not None and value_differs(
-            reported.value if reported else None, reported.decimals if reported else 0, value),
+            reported.value if reported else None, reported.decimals if reported else 0, exact_value(snapshot, unit)),
         no_data=value is None,
     )
 
@@ -133,7 +143,8 @@ def programme_table(programme: Programme, periods) -> list[Row]:
 def _rows(programme, periods, indicators, snapshots, reported) -> list[Row]:
     rows = []
     for indicator in indicators:
-        cells = [_cell(p, snapshots.get((indicator.pk, p)), reported.get((indicator.pk, p))) for p in periods]
+        cells = [_cell(p, snapshots.get((indicator.pk, p)), reported.get((indicator.pk, p)), indicator.unit)
+                 for p in periods]
         row = Row(
             indicator_id=indicator.pk, code=indicator.code,
             outcome_code=indicator.outcome.code if indicator.outcome else "",
@@ -234,7 +245,7 @@ def _differences(periods, indicators, snapshots, reported) -> list[Difference]:
 
 
 def _reported_vs_computed(indicator, period, stated: ReportedValue, snapshot: Snapshot) -> list[Difference]:
-    if not value_differs(stated.value, stated.decimals, snapshot.value):
+    if not value_differs(stated.value, stated.decimals, exact_value(snapshot, indicator.unit)):
         return []
     computed = number_text(snapshot.value, None if snapshot.value is None else min(stated.decimals + 2, 4))
     what = _("computed") if snapshot.source == Snapshot.Source.COMPUTED else _("entered")
@@ -249,8 +260,10 @@ def _reported_vs_computed(indicator, period, stated: ReportedValue, snapshot: Sn
 
 
 def _parts(indicator, breakdown: dict, parameters: dict | None) -> tuple[str, ...]:
+    """The parts that make up the figure's numerator (solved, partly solved...), when the breakdown gives
+    every one of them; a report that printed only some of its parts says nothing about their sum."""
     keys = breakdown_parts(indicator.computation, parameters if parameters is not None else indicator.parameters)
-    return tuple(k for k in keys if k in breakdown)
+    return tuple(keys) if keys and all(k in breakdown for k in keys) else ()
 
 
 def _reported_consistency(indicator, period, stated: ReportedValue, snapshot) -> list[Difference]:

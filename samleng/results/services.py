@@ -270,14 +270,17 @@ def report_create(*, user, programme: Programme, period: int) -> Report:
 
 @transaction.atomic
 def report_issue(*, user, report: Report) -> Report:
-    """Issue a draft report: its content (every figure, narrative and difference, as
-    selectors.report_content gives them now) is frozen in `content`, with who issued it and when."""
+    """Issue a draft report: its figures are computed again from the records (so that nothing stale is
+    frozen), then its content (every figure, narrative and difference, as selectors.report_content gives them
+    now) is frozen in `content`, with who issued it and when."""
     from samleng.results.selectors import report_content  # selectors read what services write
 
     report = Report.objects.select_for_update().select_related("programme").get(pk=report.pk)
     if report.status == Report.Status.ISSUED:
         raise ValidationError(_("This report is issued already; an issued report never changes."),
                               code="report_issued")
+    snapshots_compute(user=user, programme=report.programme,
+                      periods=[year for year in report.programme.years if year <= report.period])
     report.issued_at = timezone.now()
     report.issued_by = user if getattr(user, "is_authenticated", False) else None
     report.status = Report.Status.ISSUED

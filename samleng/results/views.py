@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samleng.cbos.forms import add_service_errors
+from samleng.core.forms import add_service_errors
 from samleng.core.templatetags.samleng import digits
 from samleng.results import reports, selectors, services
 from samleng.results.computations import ComputationError

@@ -3,7 +3,6 @@ no date in the future, one disclosure per item) live in services.py, which raise
 name (the field names here are the services' keyword arguments)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,16 +12,6 @@ from samleng.places.models import Place
 from samleng.transparency.models import ElcItem, ProcurementItem
 
 YES_NO_ALL = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where the form has that field, on top of the
-    form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class DisclosureForm(forms.Form):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from samleng.core.khmer import normalize
@@ -63,28 +63,31 @@ def buyer_key(buyer: str) -> str:
     return normalize(buyer).lower()
 
 
-def _buyer_filter(buyers: Iterable[str] | None) -> Q:
-    """Projects whose buyer is one of `buyers`, compared by buyer_key; no filter when no buyer is given."""
-    keys = sorted({buyer_key(b) for b in buyers or () if buyer_key(b)})
-    return Q(buyer_key__in=keys) if keys else Q()
-
-
 def procurement_disclosure(
     *, fiscal_year: int, items: Iterable[str], buyers: Iterable[str] | None = None,
 ) -> list[tuple[int, str, bool]]:
-    """Every procurement project of `fiscal_year` (of `buyers` if any is given; matched case-insensitively,
-    trimmed) as (pk, buyer, whether every one of `items` was disclosed, on any date), ordered by pk.
-    With no items, every project counts as disclosed ("every one of none"). Two queries: the projects, then
-    those with all the items (a grouped count over the disclosures of that year's projects)."""
+    """Every procurement project of `fiscal_year` (of `buyers` if any is given, compared by buyer_key) as
+    (pk, buyer, whether every one of `items` was disclosed, on any date), ordered by pk. Spellings of one
+    buyer that buyer_key makes equal ("MoEYS", " moeys ") come out as the first one seen, so that they make
+    one group. With no items, every project counts as disclosed ("every one of none"). Two queries: the
+    projects, then those with all the items (a grouped count over the disclosures of that year's projects)."""
     chosen = _known_items(items, ProcurementItem)
-    projects = (ProcurementProject.objects.alias(buyer_key=Lower(Trim("buyer")))
-                .filter(_buyer_filter(buyers), fiscal_year=fiscal_year))
-    rows = list(projects.order_by("pk").values_list("pk", "buyer"))
+    wanted = {buyer_key(b) for b in buyers or () if buyer_key(b)}
+    keys: dict[str, str] = {}  # spelling -> its key; a year has a few hundred buyers, not 20,000
+    shown: dict[str, str] = {}  # key -> the first spelling seen
+    rows = []
+    for pk, buyer in (ProcurementProject.objects.filter(fiscal_year=fiscal_year).order_by("pk")
+                      .values_list("pk", "buyer")):
+        key = keys.get(buyer)
+        if key is None:
+            key = keys[buyer] = buyer_key(buyer)
+        if not wanted or key in wanted:
+            rows.append((pk, shown.setdefault(key, buyer.strip())))
     if not rows or not chosen:
         return [(pk, buyer, True) for pk, buyer in rows]
     # (project, item) is unique, so counting the rows counts the distinct items.
     complete = set(
-        ProcurementDisclosure.objects.filter(project__in=projects.values("pk"), item__in=chosen)
+        ProcurementDisclosure.objects.filter(project__fiscal_year=fiscal_year, item__in=chosen)
         .values("project_id").annotate(n=Count("pk")).filter(n=len(chosen)).values_list("project_id", flat=True)
     )
     return [(pk, buyer, pk in complete) for pk, buyer in rows]
@@ -179,7 +182,8 @@ def procurement_list(filters: ProcurementFilters | None = None, page: int | str 
     if filters.get("fiscal_year"):
         projects = projects.filter(fiscal_year=filters["fiscal_year"])
     if filters.get("buyer"):
-        projects = projects.alias(buyer_key=Lower(Trim("buyer"))).filter(_buyer_filter([filters["buyer"]]))
+        projects = (projects.alias(trimmed_buyer=Lower(Trim("buyer")))
+                    .filter(trimmed_buyer=filters["buyer"].strip().lower()))
     if filters.get("q"):
         projects = _search(projects, filters["q"], "project_id", "title", "ocid")
     projects = projects.annotate(disclosed_count=_count_of(ProcurementDisclosure.objects, "project"))

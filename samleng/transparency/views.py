@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from samleng.accounts.access import can_create_records
+from samleng.core.forms import add_service_errors
 from samleng.transparency import selectors, services
 from samleng.transparency.forms import (
     ConcessionFilterForm,
     DisclosureForm,
     ProcurementFilterForm,
-    add_service_errors,
 )
 from samleng.transparency.models import ElcItem, LandConcession, ProcurementItem, ProcurementProject
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from samleng.budgets.models import NATIONAL, Category, Project, Publication
+from samleng.budgets.models import NATIONAL, BudgetLine, Category, Project, Publication
 from samleng.budgets.services import categories_ensure_defaults
 from samleng.budgets.tests.test_selectors import (
     KLAENG,
@@ -153,6 +153,13 @@ def test_csv_of_a_year(budget):
     assert nrm["amount_khr"] == "400000000" and nrm["category_parent"] == "exp_development"
     assert nrm["unit_name_km"] == "ក្លែង" and nrm["category_name_km"]
     assert nrm["amount_usd"] == str(round(400_000_000 / 4050)) and nrm["per_person_khr"] == "40000"
+
+
+def test_csv_never_carries_a_line_note(budget):
+    BudgetLine.objects.filter(unit=KLAENG, fiscal_year=2024).update(note="allowance paid to Mr Sok Dara 012 345 678")
+    response = page(anonymous(), reverse("budgets:unit_csv", args=[KLAENG, 2024]))
+    text = response.content.decode("utf-8-sig")
+    assert "Sok Dara" not in text and "note" not in text.splitlines()[0]
 
 
 def test_national_csv(db):

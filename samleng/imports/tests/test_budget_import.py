@@ -322,3 +322,13 @@ def test_an_export_imported_again_changes_nothing(world, tmp_path, name):
     assert result.ok, [str(e) for e in result.errors]
     assert not any(result.created.values()) and not any(result.updated.values())
     assert snapshot() == before
+
+
+def test_text_that_looks_like_a_formula_comes_back_as_it_was(tmp_path, world):
+    assert import_sheets(tmp_path, budget_sheets()).ok
+    BudgetLine.objects.filter(pk=BudgetLine.objects.first().pk).update(note="=5% of the fund")
+    path = tmp_path / "again.xlsx"
+    budget_workbook_export(path)
+    result = budget_workbook_import(path, user=world.me_officer)
+    assert result.ok and sum(result.updated.values()) == 0
+    assert BudgetLine.objects.filter(note="=5% of the fund").exists()

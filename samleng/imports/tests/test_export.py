@@ -57,7 +57,7 @@ def test_ids_places_dates_and_yes_no_are_written_as_the_spec_says(world, tmp_pat
     with open(tmp_path / "out" / "cbos.csv", encoding="utf-8-sig") as file:
         rows = {row["cbo_id"]: row for row in csv.DictReader(file)}
     assert rows["CBO-KT-002"]["province"] == "06" and rows["CBO-KT-002"]["village"] == "06060303"
-    assert rows["CBO-KT-002"]["established_on"] == "2015-03-02" and rows["CBO-KT-002"]["area_ha"] == "35.50"
+    assert rows["CBO-KT-002"]["established_on"] == "2015-03-02" and rows["CBO-KT-002"]["area_ha"] == "35.5"
     with open(tmp_path / "out" / "events.csv", encoding="utf-8-sig") as file:
         events = {row["event_id"]: row for row in csv.DictReader(file)}
     assert events["EV-002"]["authorities_present"] == "yes" and events["EV-002"]["issues_raised"] == "I-002;I-003"

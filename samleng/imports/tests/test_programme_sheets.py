@@ -71,7 +71,7 @@ def test_the_records_hold_what_the_new_sheets_say(world, tmp_path):
 
     elc = LandConcession.objects.get(elc_id="ELC-1")
     assert (elc.province.code, elc.district.code, elc.area_ha, elc.granted_on, elc.tracked) == (
-        "10", "1006", Decimal("1200.50"), dt.date(2011, 5, 2), True)
+        "10", "1006", Decimal("1200.5"), dt.date(2011, 5, 2), True)
     other = LandConcession.objects.get(elc_id="ELC-2")
     assert (other.province.code, other.area_ha, other.granted_on, other.tracked) == (
         "06", Decimal("950.00"), dt.date(2012, 3, 2), True)
@@ -379,7 +379,7 @@ def test_the_new_sheets_are_exported_with_the_extension_columns_as_people_read_t
     assert values[("2.9", "2024")]["value"] == "7.06"
     concessions = {r["elc_id"]: r for r in read("land_concessions")}
     assert (concessions["ELC-1"]["province"], concessions["ELC-1"]["district"], concessions["ELC-1"]["tracked"],
-            concessions["ELC-1"]["area_ha"]) == ("10", "1006", "yes", "1200.50")
+            concessions["ELC-1"]["area_ha"]) == ("10", "1006", "yes", "1200.5")
     assert {(r["elc_id"], r["item"]) for r in read("elc_disclosures")} == {
         ("ELC-1", "contract"), ("ELC-1", "master_plan"), ("ELC-2", "esia")}
     assert read("procurement_projects")[0]["value_khr"] == "1250000000"

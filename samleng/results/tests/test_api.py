@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from samleng.conftest import login, make_user
+from samleng.results.models import Snapshot
+from samleng.results.services import snapshots_compute
 from samleng.results.tests import records
 
 D = dt.date
@@ -20,16 +22,30 @@ def programme(world):
     records.main_issue(world.cbo, statuses=[(D(2023, 5, 1), "solved")])
     records.main_issue(world.other_cbo, statuses=[(D(2023, 5, 1), "in_dialogue")])
     records.indicator(prog, "1.1", "main_issues_solved_share")
+    snapshots_compute(user=None, programme=prog)
     return prog
 
 
 def test_staff_get_the_same_list_as_the_command(programme, world):
-    response = login(world.me_officer).get("/api/results/N-KHM-TEST/2023")
-    assert response.status_code == 200
     out = StringIO()
     call_command("results", "N-KHM-TEST", "--period", "2023", "--json", stdout=out)
+    response = login(world.me_officer).get("/api/results/N-KHM-TEST/2023")
+    assert response.status_code == 200
     assert response.json() == json.loads(out.getvalue())
     assert response.json()[0]["value"] == 50
+
+
+def test_a_get_reads_and_never_writes(programme, world):
+    Snapshot.objects.all().delete()
+    response = login(world.officer).get("/api/results/N-KHM-TEST/2023")
+    assert response.status_code == 200 and response.json()[0]["value"] is None  # nothing computed yet
+    assert not Snapshot.objects.exists()
+
+
+@pytest.mark.parametrize("year", [1995, 10000])
+def test_a_year_outside_the_programme_is_404(programme, world, year):
+    assert login(world.me_officer).get(f"/api/results/N-KHM-TEST/{year}").status_code == 404
+    assert not Snapshot.objects.filter(period=year).exists()
 
 
 def test_a_field_officer_is_staff(programme, world):

@@ -12,6 +12,7 @@ from samleng.results.models import Snapshot
 from samleng.results.selectors import (
     differences,
     drilldown,
+    exact_value,
     programme_table,
     report_content,
     results_json,
@@ -55,6 +56,14 @@ def test_differences_are_judged_at_the_reported_precision():
     assert value_differs(Decimal("39.7"), 1, Decimal("39.7590"))
     assert not value_differs(None, 0, Decimal(5))  # nothing reported
     assert value_differs(Decimal(5), 0, None)  # reported where the records give no data
+
+
+def test_a_share_is_judged_from_its_fraction_not_its_stored_rounding():
+    # 50 of 101 is 49.504950...%, stored as 49.5050: a report that printed 49.50 is right.
+    snapshot = Snapshot(value=Decimal("49.5050"), numerator=50, denominator=101)
+    assert not value_differs(Decimal("49.50"), 2, exact_value(snapshot, "percent"))
+    assert value_differs(Decimal("49.51"), 2, exact_value(snapshot, "percent"))
+    assert exact_value(Snapshot(value=Decimal(3), numerator=3, denominator=8), "count") == Decimal(3)
 
 
 # ---- the table and its JSON --------------------------------------------------------------------------
@@ -168,6 +177,14 @@ def test_parts_that_do_not_add_up(solved, world):
     reported_value_set(user=world.me_officer, indicator=solved["indicator"], period=2023, value=64, denominator=50,
                        breakdown={"solved": 6, "partly_solved": 25})
     assert ("1.1", 2023, "share_vs_fraction") in kinds(differences(solved["programme"], [2023]))
+
+
+def test_a_report_that_printed_only_some_parts_is_not_blamed_for_their_sum(solved, world):
+    # "39 of 78 (50%), of which 9 solved": the partly solved ones were not printed.
+    reported_value_set(user=world.me_officer, indicator=solved["indicator"], period=2023, value=50, numerator=39,
+                       denominator=78, breakdown={"solved": 9})
+    found = kinds(differences(solved["programme"], [2023]))
+    assert ("1.1", 2023, "parts_vs_whole") not in found and ("1.1", 2023, "share_vs_fraction") not in found
 
 
 def test_a_cumulative_figure_that_falls(world):

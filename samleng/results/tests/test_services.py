@@ -156,3 +156,13 @@ def test_a_report_is_frozen_when_issued(framework, world):
     following = report_create(user=world.me_officer, programme=prog, period=2023)
     assert (following.version, following.status) == (2, "draft")
     assert Report.objects.count() == 2
+
+
+def test_issuing_computes_the_figures_again_first(framework, world):
+    prog = framework["programme"]
+    snapshots_compute(user=world.me_officer, programme=prog, periods=[2023])  # 1 of 2 solved: 50%
+    records.main_issue(world.cbo, statuses=[(D(2023, 7, 1), "solved")])  # recorded after the last computation
+    draft = report_create(user=world.me_officer, programme=prog, period=2023)
+    issued = report_issue(user=world.me_officer, report=draft)
+    value = issued.content["outcomes"][0]["indicators"][0]["values"][0]
+    assert (value["numerator"], value["denominator"]) == (2, 3)

@@ -118,6 +118,15 @@ def format_compact(value: float | int | None) -> str:
 # ---- the charts -------------------------------------------------------------------------------------------
 
 
+def _label_shown(index: int, count: int, labels: Sequence[str], pitch: float) -> bool:
+    """Whether the label under point `index` is written: where labels would run into each other (ten years
+    across a phone's width), every second or third one is, counted back from the last, which is always
+    written."""
+    widest = max((len(str(label)) for label in labels), default=0) * 7.5 + 6  # 11 px digits, Khmer ones included
+    step = max(1, math.ceil(widest / pitch)) if pitch else 1
+    return (count - 1 - index) % step == 0
+
+
 def column_chart(
     labels: Sequence[str], series: Sequence[Series], *, title: str, desc: str = "",
     value_format: Callable = format_compact, exact_format: Callable = format_number, height: int = 160,
@@ -150,7 +159,8 @@ def column_chart(
             if write_values:
                 svg.text(x + column / 2, (y - 4) if value >= 0 else y + abs(value) * scale + 11, value_format(value),
                          anchor="middle", size=10, color=MUTED)
-        svg.text(i * pitch + pitch / 2, top + height + 14, local_digits(label), anchor="middle", size=11)
+        if _label_shown(i, len(labels), labels, pitch):
+            svg.text(i * pitch + pitch / 2, top + height + 14, local_digits(label), anchor="middle", size=11)
     if legend_rows:
         _legend(svg, series, top + height + label_band)
     return svg.render()
@@ -191,7 +201,8 @@ def line_chart(
             if write_all or k == len(points) - 1:
                 svg.text(x, y - 6, value_format(v), anchor="middle", size=10, color=s.color)
     for i, label in enumerate(labels):
-        svg.text(x_of(i), top + height + 14, local_digits(label), anchor="middle", size=11)
+        if _label_shown(i, len(labels), labels, pitch):
+            svg.text(x_of(i), top + height + 14, local_digits(label), anchor="middle", size=11)
     if legend_band:
         _legend(svg, series, top + height + label_band)
     return svg.render()

@@ -104,3 +104,15 @@ def test_charts_are_small():
     labels = [str(y) for y in range(2015, 2025)]
     svg = charts.column_chart(labels, [Series("a", list(range(10))), Series("b", list(range(10)))], title="t")
     assert len(str(svg).encode()) < 6_000
+
+
+def test_ten_years_of_labels_do_not_run_into_each_other():
+    years = [str(y) for y in range(2016, 2026)]
+    for chart in (charts.column_chart, charts.line_chart):
+        with translation.override("km"):
+            root = parse(chart(years, [Series("share", [12] * 10)], title="Share", desc="2016-2025"))
+        written = [t for t in texts(root) if t and t.startswith("២០")]
+        assert "២០២៥" in written and 3 <= len(written) < 10  # the last year always; not all ten
+    with translation.override("en"):
+        root = parse(charts.column_chart(["2024", "2025"], [Series("x", [1, 2])], title="t", desc="d"))
+    assert {"2024", "2025"} <= set(texts(root))  # two years have room for both

@@ -134,13 +134,16 @@ def parameters_text(parameters: dict) -> str:
 
 
 def _indicators(code: str) -> Iterator[tuple]:
-    indicators = Indicator.objects.filter(programme__code=code).select_related("outcome").order_by("code")
+    indicators = Indicator.objects.filter(programme__code=code).select_related(
+        "outcome", "outcome__parent").order_by("code")
     for i in indicators:
         outcome = i.outcome
+        parent = outcome.parent if outcome else None
         yield (i.code, outcome.code if outcome else "", i.statement_en, i.unit, figure_text(i.baseline),
                i.baseline_year, figure_text(i.target), i.target_year, i.computation, parameters_text(i.parameters),
                i.statement_km, outcome.statement_en if outcome else "", outcome.statement_km if outcome else "",
-               i.direction, i.cumulative, i.baseline_numerator, i.baseline_denominator, i.means_of_verification)
+               i.direction, i.cumulative, i.baseline_numerator, i.baseline_denominator, i.means_of_verification,
+               outcome.kind if outcome else "", parent.code if parent else "")
 
 
 def _reported_values(code: str) -> Iterator[tuple]:

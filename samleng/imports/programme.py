@@ -35,7 +35,7 @@ from samleng.imports.cells import CellError, shown
 from samleng.imports.placecells import PlaceCells
 from samleng.imports.reader import Unreadable, name_key, open_workbook
 from samleng.places.models import Place
-from samleng.results.models import Indicator, Programme
+from samleng.results.models import Indicator, Outcome, Programme
 from samleng.results.services import (
     indicator_upsert_many,
     outcome_upsert_many,
@@ -96,6 +96,7 @@ def workbook_import(path, *, user=None, progress: Progress | None = None) -> Imp
 
 _EMPTY = object()  # a cell with nothing in it, before the column's empty value replaces it
 _PLACE_LEVELS = {"province": 1, "district": 2, "commune": 3, "village": 4}
+_KIND_KM = {"outcome": "លទ្ធផលរំពឹងទុក", "output": "លទ្ធផលផ្ទាល់"}  # as the messages name them
 _READ_SHARE = 60  # percent of the progress bar for reading and checking; writing takes the rest
 
 
@@ -917,6 +918,8 @@ class _Import:
             self._at_most(name, row, "baseline_numerator", "baseline_denominator")
             if row.outcome:
                 self._outcome(name, row, outcomes)
+            else:
+                self._nothing_to_describe(name, row)
             record = self._record(name, row, self._INDICATOR_FIELDS)
             if "statement" in present:
                 record["statement_en"] = row.statement
@@ -928,13 +931,18 @@ class _Import:
                 record["outcome"] = row.outcome or None  # its primary key when written
             records.append(record)
         self.records[name] = records
-        self.outcome_records = list(outcomes.values())
+        self._outcome_parents(name, outcomes)
+        self.outcome_records = [self._outcome_record(name, outcome) for outcome in outcomes.values()]
+
+    # The columns that describe the outcome (or output) of an indicator's row, and its field in `_outcome`.
+    _OUTCOME_COLUMNS = (("outcome_statement", "statement_en"), ("outcome_statement_km", "statement_km"),
+                        ("outcome_kind", "kind"), ("outcome_parent", "parent"))
 
     def _outcome(self, sheet: str, row, outcomes: dict[str, dict]) -> None:
-        """An outcome's statements may be given on each of its indicators' rows, or on one: not two different
-        ones."""
+        """An outcome's statements, kind and parent may be given on each of its indicators' rows, or on one:
+        not two different ones."""
         outcome = outcomes.setdefault(row.outcome, {"code": row.outcome})
-        for column, field_name in (("outcome_statement", "statement_en"), ("outcome_statement_km", "statement_km")):
+        for column, field_name in self._OUTCOME_COLUMNS:
             value = getattr(row, column, "") if column in self.present[sheet] else ""
             if not value:
                 continue
@@ -942,11 +950,107 @@ class _Import:
                 outcome[field_name] = value
                 outcome[f"{field_name}_row"] = row.row
             elif outcome[field_name] != value:
-                first = outcome[f"{field_name}_row"]
+                self._two_values(sheet, row, column, outcome[field_name], outcome[f"{field_name}_row"])
+
+    def _two_values(self, sheet: str, row, column: str, first_value: str, first: int) -> None:
+        first_km = to_khmer_digits(first)
+        if column == "outcome_kind":
+            self.error(sheet, row.row, column,
+                       f"Row {first} says {row.outcome} is an {first_value}; give one kind per outcome or output.",
+                       f"ជួរទី {first_km} ថា {row.outcome} ជា{_KIND_KM[first_value]}; សូមផ្តល់ប្រភេទតែមួយ"
+                       "សម្រាប់លទ្ធផលរំពឹងទុក ឬលទ្ធផលផ្ទាល់នីមួយៗ។")
+        elif column == "outcome_parent":
+            self.error(sheet, row.row, column,
+                       f"Row {first} puts {row.outcome} under outcome {first_value}; an output belongs to one "
+                       "outcome.", f"ជួរទី {first_km} ដាក់ {row.outcome} នៅក្រោមលទ្ធផលរំពឹងទុក {first_value}; "
+                       "លទ្ធផលផ្ទាល់មួយជារបស់លទ្ធផលរំពឹងទុកតែមួយប៉ុណ្ណោះ។")
+        else:
+            self.error(sheet, row.row, column,
+                       f"Outcome {row.outcome} has another statement on row {first}; give one statement per "
+                       "outcome.", f"លទ្ធផល {row.outcome} មានសេចក្តីថ្លែងផ្សេងទៀតនៅជួរទី {first_km}; "
+                       "សូមផ្តល់សេចក្តីថ្លែងតែមួយសម្រាប់លទ្ធផលនីមួយៗ។")
+
+    def _nothing_to_describe(self, sheet: str, row) -> None:
+        """A kind or a parent on a row without an outcome describes nothing: said, rather than dropped."""
+        for column in ("outcome_kind", "outcome_parent"):
+            if column in self.present[sheet] and getattr(row, column):
                 self.error(sheet, row.row, column,
-                           f"Outcome {row.outcome} has another statement on row {first}; give one statement per "
-                           "outcome.", f"លទ្ធផល {row.outcome} មានសេចក្តីថ្លែងផ្សេងទៀតនៅជួរទី {to_khmer_digits(first)}; "
-                           "សូមផ្តល់សេចក្តីថ្លែងតែមួយសម្រាប់លទ្ធផលនីមួយៗ។")
+                           f"This row has no outcome for {column} to describe: give its code in the outcome "
+                           f"column, or leave {column} empty.",
+                           f"ជួរនេះគ្មានលទ្ធផលរំពឹងទុក ឬលទ្ធផលផ្ទាល់ ដែល {column} ពិពណ៌នាទេ៖ សូមផ្តល់លេខកូដរបស់វា"
+                           f"នៅក្នុងជួរឈរ outcome ឬទុក {column} ឱ្យទទេ។")
+
+    def _outcome_kind(self, sheet: str, code: str, outcomes: dict[str, dict], stored: dict) -> str | None:
+        """What `code` will be once the sheet is written: "outcome" or "output"; None for no such result.
+        With the outcome_kind column, an outcome of the sheet is what its rows say (an outcome when they say
+        nothing, as an empty direction is "up"); without it, what Samleng holds."""
+        if code in outcomes and "outcome_kind" in self.present[sheet]:
+            return outcomes[code].get("kind") or Outcome.Kind.OUTCOME
+        if code in stored:
+            return stored[code][0]
+        return Outcome.Kind.OUTCOME if code in outcomes else None
+
+    def _outcome_parents(self, sheet: str, outcomes: dict[str, dict]) -> None:
+        """An output's parent is an outcome of the sheet or of Samleng, and only an output has one; an
+        outcome whose outputs stay in Samleng cannot become an output itself."""
+        present = self.present[sheet]
+        if "outcome_kind" not in present and "outcome_parent" not in present:
+            return
+        code = self._results_programme(sheet)
+        stored = self._stored_outcomes(code) if code else {}
+        for outcome in outcomes.values():
+            parent = outcome.get("parent")
+            if parent is None:
+                continue
+            row, own = outcome["parent_row"], outcome["code"]
+            parent_kind = self._outcome_kind(sheet, parent, outcomes, stored)
+            if self._outcome_kind(sheet, own, outcomes, stored) != Outcome.Kind.OUTPUT:
+                self.error(sheet, row, "outcome_parent",
+                           f"{own} is an outcome: only an output belongs to an outcome. Give outcome_kind output, "
+                           "or leave outcome_parent empty.",
+                           f"{own} ជាលទ្ធផលរំពឹងទុក៖ មានតែលទ្ធផលផ្ទាល់ទេ ដែលជារបស់លទ្ធផលរំពឹងទុក។ សូមសរសេរ "
+                           "outcome_kind ជា output ឬទុក outcome_parent ឱ្យទទេ។")
+            elif parent_kind is None:
+                self.error(sheet, row, "outcome_parent",
+                           f"The programme {code} has no outcome {parent}, in the indicators sheet or in Samleng.",
+                           f"កម្មវិធី {code} គ្មានលទ្ធផលរំពឹងទុក {parent} ទេ ទាំងក្នុងសន្លឹក indicators ឬក្នុងសំឡេង។")
+            elif parent_kind != Outcome.Kind.OUTCOME:
+                self.error(sheet, row, "outcome_parent",
+                           f"{parent} is an output: an output belongs to an outcome, not to another output.",
+                           f"{parent} ជាលទ្ធផលផ្ទាល់៖ លទ្ធផលផ្ទាល់មួយជារបស់លទ្ធផលរំពឹងទុក មិនមែនជារបស់លទ្ធផលផ្ទាល់"
+                           "មួយទៀតទេ។")
+        if "outcome_kind" in present:
+            self._outputs_left_behind(sheet, outcomes, stored)
+
+    def _outputs_left_behind(self, sheet: str, outcomes: dict[str, dict], stored: dict) -> None:
+        """Outputs Samleng holds under an outcome the sheet makes an output, and that the sheet does not move."""
+        moved = {c for c in outcomes if "outcome_parent" in self.present[sheet]
+                 or self._outcome_kind(sheet, c, outcomes, stored) == Outcome.Kind.OUTCOME}
+        children: dict[str, list[str]] = {}
+        for child, (_kind, parent) in stored.items():
+            if parent and child not in moved:
+                children.setdefault(parent, []).append(child)
+        for parent, outputs in children.items():
+            if parent in outcomes and outcomes[parent].get("kind") == Outcome.Kind.OUTPUT:
+                names = ", ".join(sorted(outputs))
+                self.error(sheet, outcomes[parent]["kind_row"], "outcome_kind",
+                           f"Outcome {parent} has outputs in Samleng ({names}): it cannot become an output. Give "
+                           "those outputs another outcome in outcome_parent first.",
+                           f"លទ្ធផលរំពឹងទុក {parent} មានលទ្ធផលផ្ទាល់នៅក្នុងសំឡេង ({names})៖ វាមិនអាចក្លាយជា"
+                           "លទ្ធផលផ្ទាល់បានទេ។ សូមដាក់លទ្ធផលផ្ទាល់ទាំងនោះនៅក្រោមលទ្ធផលរំពឹងទុកផ្សេងក្នុង "
+                           "outcome_parent ជាមុនសិន។")
+
+    def _outcome_record(self, sheet: str, outcome: dict) -> dict:
+        """The values to write for an outcome of the sheet (`parent` as a code until written). A column the
+        sheet lacks changes nothing; an outcome has no parent."""
+        record = {key: value for key, value in outcome.items()
+                  if not key.endswith("_row") and key not in ("kind", "parent")}
+        present = self.present[sheet]
+        if "outcome_kind" in present:
+            record["kind"] = outcome.get("kind") or Outcome.Kind.OUTCOME
+        if "outcome_parent" in present or record.get("kind") == Outcome.Kind.OUTCOME:
+            record["parent"] = outcome.get("parent") if record.get("kind") != Outcome.Kind.OUTCOME else None
+        return record
 
     def _computation(self, sheet: str, row) -> dict | None:
         """The indicator's parameters as the computation catalogue reads them ({} for an indicator entered by
@@ -1005,6 +1109,11 @@ class _Import:
         self._unique(name, rows, lambda r: (r.code, r.period) if r.code and r.period else None, ("code",),
                      lambda r: f"The value of {r.code} for {r.period}")
         self.records[name] = records
+
+    def _stored_outcomes(self, code: str) -> dict[str, tuple[str, str | None]]:
+        """The programme's stored outcomes and outputs: code -> (kind, the parent's code)."""
+        return {c: (kind, parent) for c, kind, parent in Outcome.objects.filter(programme__code=code).values_list(
+            "code", "kind", "parent__code")}
 
     def _stored_indicators(self, code: str) -> dict[str, int]:
         cache = self.__dict__.setdefault("_indicator_cache", {})
@@ -1244,9 +1353,7 @@ class _Import:
 
     def _write_indicators(self, user):
         programme = Programme.objects.get(code=self.results_code)
-        outcomes = outcome_upsert_many(user=user, programme=programme, rows=(
-            {key: value for key, value in outcome.items() if not key.endswith("_row")}
-            for outcome in self.outcome_records))
+        outcomes = self._write_outcomes(user, programme)
         outcome_pks = dict(programme.outcomes.values_list("code", "pk"))
         rows = []
         for record in self.records["indicators"]:
@@ -1257,6 +1364,23 @@ class _Import:
             rows.append(record)
         result = indicator_upsert_many(user=user, programme=programme, rows=rows)
         return UpsertResult(created=outcomes.created + result.created, updated=outcomes.updated + result.updated)
+
+    def _write_outcomes(self, user, programme: Programme) -> UpsertResult:
+        """The outcomes first, then the outputs that name them: a parent is written by its primary key."""
+        records = [{**record} for record in self.outcome_records]
+        with_parent = [record for record in records if record.get("parent")]
+        without = [record for record in records if not record.get("parent")]
+        for record in without:
+            if "parent" in record:
+                record["parent_id"] = record.pop("parent")  # None: no parent
+        first = outcome_upsert_many(user=user, programme=programme, rows=without)
+        if not with_parent:
+            return first
+        pks = dict(programme.outcomes.values_list("code", "pk"))
+        then = outcome_upsert_many(user=user, programme=programme, rows=(
+            {**{k: v for k, v in record.items() if k != "parent"}, "parent_id": pks[record["parent"]]}
+            for record in with_parent))
+        return UpsertResult(created=first.created + then.created, updated=first.updated + then.updated)
 
     def _write_reported_values(self, user):
         pks = dict(Indicator.objects.filter(programme__code=self.results_code).values_list("code", "pk"))

@@ -150,7 +150,7 @@ PROCUREMENT_DISCLOSURES = Sheet("procurement_disclosures", (
     text("source", 500),
 ), key=("project_id", "item"))
 
-#: The spec's columns, then Samleng's extension columns (statement_km ... means_of_verification).
+#: The spec's columns, then Samleng's extension columns (statement_km ... outcome_parent).
 INDICATORS = Sheet("indicators", (
     text("code", 20, True), text("outcome", 20), long_text("statement", True), word("unit", "unit", True),
     Column("baseline", partial(cells.figure, places=2)), year("baseline_year"),
@@ -159,9 +159,11 @@ INDICATORS = Sheet("indicators", (
     long_text("statement_km"), long_text("outcome_statement"), long_text("outcome_statement_km"),
     word("direction", "direction"), yes_no("cumulative"), integer("baseline_numerator"),
     integer("baseline_denominator"), long_text("means_of_verification"),
+    word("outcome_kind", "outcome_kind"), text("outcome_parent", 20),
 ), key=("code",))
 INDICATOR_EXTENSIONS = ("statement_km", "outcome_statement", "outcome_statement_km", "direction", "cumulative",
-                        "baseline_numerator", "baseline_denominator", "means_of_verification")
+                        "baseline_numerator", "baseline_denominator", "means_of_verification", "outcome_kind",
+                        "outcome_parent")
 
 REPORTED_VALUES = Sheet("reported_values", (
     text("code", 20, True), year("period", True), Column("value", cells.figure, True), long_text("narrative"),

@@ -12,7 +12,7 @@ from samleng.advocacy.models import Issue, Status
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Event, Mechanism
 from samleng.imports.cells import Vocabulary
-from samleng.results.models import Direction, Unit
+from samleng.results.models import Direction, Outcome, Unit
 from samleng.transparency.models import ElcItem, ProcurementItem
 
 CBO_TYPES_KM = {
@@ -92,6 +92,10 @@ DIRECTIONS_KM = {
     "up": ("កាន់តែខ្ពស់កាន់តែល្អ", "ឡើង", "កើនឡើង"),
     "down": ("កាន់តែទាបកាន់តែល្អ", "ចុះ", "ថយចុះ"),
 }
+OUTCOME_KINDS_KM = {
+    "outcome": ("លទ្ធផលរំពឹងទុក",),
+    "output": ("លទ្ធផលផ្ទាល់",),
+}
 ELC_ITEMS_KM = {
     "contract": ("កិច្ចសន្យា",),
     "master_plan": ("ផែនការមេ",),
@@ -141,6 +145,8 @@ def vocabularies() -> dict[str, Vocabulary]:
             "mechanism": vocabulary("mechanism", "យន្តការ", Mechanism.choices, MECHANISMS_KM),
             "unit": vocabulary("unit", "ឯកតា", Unit.choices, UNITS_KM),
             "direction": vocabulary("direction", "ទិសដៅ", Direction.choices, DIRECTIONS_KM),
+            "outcome_kind": vocabulary("kind of result", "ប្រភេទលទ្ធផល", Outcome.Kind.choices,
+                                       OUTCOME_KINDS_KM),
             "elc_item": vocabulary("concession document", "ឯកសារដីសម្បទាន", ElcItem.choices, ELC_ITEMS_KM),
             "procurement_item": vocabulary("procurement document", "ឯកសារលទ្ធកម្ម", ProcurementItem.choices,
                                            PROCUREMENT_ITEMS_KM),

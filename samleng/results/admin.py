@@ -23,7 +23,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 class OutcomeInline(admin.TabularInline):
     model = Outcome
-    fields = ["code", "statement_en", "statement_km"]
+    fields = ["code", "kind", "parent", "statement_en", "statement_km"]
+    fk_name = "programme"
     extra = 0
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -25,10 +26,21 @@ class Programme(models.Model):
 
 
 class Outcome(models.Model):
-    """An outcome of a programme's results framework ("Outcome 1: the engagement of citizens...")."""
+    """A result of a programme's results framework: an outcome ("Outcome 1: the engagement of citizens...")
+    or an output ("Output 1.1: ..."), which may belong to an outcome (`parent`). The model keeps the name
+    Outcome, the word the workbook, the pages and the stored reports use for "a result of the framework";
+    `kind` says which of the two it is. Indicators measure either."""
+
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", _("outcome")
+        OUTPUT = "output", _("output")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="outcomes")
     code = models.CharField(_("code"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OUTCOME)
+    # An output's outcome, of the same programme; deleting the outcome leaves the output on its own.
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="outputs",
+                               verbose_name=_("parent outcome"))
     statement_en = models.TextField(_("statement in English"), blank=True)
     statement_km = models.TextField(_("statement in Khmer"), blank=True)
 
@@ -38,6 +50,21 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.statement_en[:60]}"
+
+    @property
+    def is_output(self) -> bool:
+        return self.kind == self.Kind.OUTPUT
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if not self.is_output:
+            raise ValidationError({"parent": ValidationError(_("Only an output belongs to an outcome."),
+                                                             code="parent_of_outcome")})
+        parent = self.parent
+        if parent.is_output or parent.programme_id != self.programme_id:
+            raise ValidationError({"parent": ValidationError(
+                _("An output belongs to an outcome of the same programme."), code="parent_not_outcome")})
 
 
 class Unit(models.TextChoices):

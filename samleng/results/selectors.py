@@ -27,7 +27,7 @@ from samleng.results.computations import (
     period_bounds,
     person_groups,
 )
-from samleng.results.models import Indicator, Narrative, Programme, ReportedValue, Snapshot
+from samleng.results.models import Indicator, Narrative, Outcome, Programme, ReportedValue, Snapshot
 from samleng.results.types import Cell, Difference, Drilldown, DrillRecord, Group, Progress, Row
 
 PER_PAGE = 50
@@ -571,7 +571,8 @@ def _group_json(group: Group) -> dict:
 
 def report_content(programme: Programme, period: int) -> dict:
     """Everything a report of `programme` for `period` shows, JSON-ready, in the shape of
-    types.REPORT_CONTENT_EXAMPLE: the programme, every outcome with its indicators, their values for each of
+    types.REPORT_CONTENT_EXAMPLE: the programme, every outcome and output (its kind, an output's parent
+    outcome) with its indicators, their values for each of
     the programme's years up to `period` (with reported figures and whether they differ), the latest
     narrative of `period`, progress, and every difference. A draft's content; services.report_issue freezes
     it. Five queries."""
@@ -584,13 +585,17 @@ def report_content(programme: Programme, period: int) -> dict:
     for narrative in Narrative.objects.filter(indicator__programme=programme, period=period).order_by("version"):
         narratives[narrative.indicator_id] = narrative  # the latest version wins
     outcomes: dict[str, dict] = {}
-    for outcome in programme.outcomes.all():
-        outcomes[outcome.code] = {"code": outcome.code, "statement_en": outcome.statement_en,
+    stored_outcomes = list(programme.outcomes.all())
+    codes = {outcome.pk: outcome.code for outcome in stored_outcomes}  # an output's parent is of the programme
+    for outcome in stored_outcomes:
+        outcomes[outcome.code] = {"code": outcome.code, "kind": outcome.kind,
+                                  "parent": codes.get(outcome.parent_id, ""), "statement_en": outcome.statement_en,
                                   "statement_km": outcome.statement_km, "indicators": []}
     for row in rows:
         indicator = indicators[row.indicator_id]
-        outcome = outcomes.setdefault(row.outcome_code, {"code": row.outcome_code, "statement_en": "",
-                                                         "statement_km": "", "indicators": []})
+        outcome = outcomes.setdefault(row.outcome_code, {
+            "code": row.outcome_code, "kind": Outcome.Kind.OUTCOME.value, "parent": "", "statement_en": "",
+            "statement_km": "", "indicators": []})
         narrative = narratives.get(row.indicator_id)
         outcome["indicators"].append({
             "code": row.code, "statement_en": row.statement_en, "statement_km": row.statement_km, "unit": row.unit,

@@ -44,8 +44,10 @@ def programme_upsert(*, user, code: str, name: str, start: dt.date, end: dt.date
 
 
 def outcome_upsert_many(*, user, programme: Programme, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
-    """Create or update the programme's outcomes matched on `code`; rows give `statement_en` and, when known,
-    `statement_km`. `result.pks` maps each code to its primary key."""
+    """Create or update the programme's outcomes and outputs matched on `code`; rows give `statement_en` and,
+    when known, `statement_km`, `kind` ("outcome" or "output") and `parent_id` (an output's outcome, as a
+    primary key: write the parents first, then the rows that name them). The caller checks that a parent is
+    an outcome of the programme. `result.pks` maps each code to its primary key."""
     rows = ({**row, "programme_id": programme.pk} for row in rows)
     return records_upsert_many(user=user, model=Outcome, key=("programme_id", "code"), rows=rows)
 

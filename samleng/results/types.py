@@ -145,8 +145,11 @@ REPORT_CONTENT_EXAMPLE = {
     "years": [2023, 2024],
     "version": 1, "status": "draft", "issued_at": None, "issued_by": "",
     "generated_at": "2026-11-23T04:00:00+00:00",
+    # Outcomes and outputs, sorted by code: "kind" is "outcome" or "output" ("outcome" when a content frozen
+    # before outputs existed has none); "parent" is an output's outcome code, or "".
     "outcomes": [{
-        "code": "1", "statement_en": "The engagement of citizens...", "statement_km": "...",
+        "code": "1", "kind": "outcome", "parent": "", "statement_en": "The engagement of citizens...",
+        "statement_km": "...",
         "indicators": [{
             "code": "1.1", "statement_en": "...", "statement_km": "...", "unit": "percent", "direction": "up",
             "baseline": "14", "baseline_year": 2022, "baseline_numerator": None, "baseline_denominator": None,

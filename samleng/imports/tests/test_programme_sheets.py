@@ -14,6 +14,7 @@ from samleng.imports.export import workbook_export
 from samleng.imports.programme import workbook_import
 from samleng.imports.tests.test_import import dump, errors_at
 from samleng.imports.tests.workbooks import clean_sheets, results_sheets, transparency_sheets, write_xlsx
+from samleng.imports.vocabularies import vocabularies
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.results.services import programme_upsert
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
@@ -335,7 +336,7 @@ def test_a_field_officer_may_not_create_or_change_the_programme_but_may_name_it_
 
 @pytest.mark.parametrize("name", ["out.xlsx", "out", "out.zip"])
 def test_an_export_of_the_new_sheets_imported_again_changes_nothing(world, tmp_path, name):
-    sheets = full_sheets()
+    sheets = _output_sheets()
     sheets["reported_values"][2][2] = "78.0"  # a figure printed with a zero decimal keeps it
     assert workbook_import(write_xlsx(tmp_path / "in.xlsx", sheets)).ok
     before = dump()
@@ -353,7 +354,7 @@ def test_an_export_of_the_new_sheets_imported_again_changes_nothing(world, tmp_p
 
 
 def test_the_new_sheets_are_exported_with_the_extension_columns_as_people_read_them(world, tmp_path):
-    assert workbook_import(write_xlsx(tmp_path / "in.xlsx", full_sheets())).ok
+    assert workbook_import(write_xlsx(tmp_path / "in.xlsx", _output_sheets())).ok
     workbook_export(tmp_path / "out")
 
     def read(sheet):
@@ -373,6 +374,9 @@ def test_the_new_sheets_are_exported_with_the_extension_columns_as_people_read_t
     assert "items=contract,master_plan" in indicators["2.1"]["parameters"]
     assert (indicators["2.9"]["direction"], indicators["2.9"]["baseline"], indicators["2.9"]["parameters"]) == (
         "down", "0.5", "")
+    assert [(r["outcome"], r["outcome_kind"], r["outcome_parent"]) for r in indicators.values()] == [
+        ("1", "outcome", ""), ("2", "outcome", ""), ("2.2", "output", "2")]
+    assert indicators["2.9"]["outcome_statement"] == "Requests are answered"
     values = {(r["code"], r["period"]): r for r in read("reported_values")}
     assert values[("1.1", "2023")]["value"] == "62" and values[("1.1", "2023")]["parts"] == (
         "solved=6;partly_solved=25")
@@ -392,3 +396,124 @@ def test_without_the_parameters_column_the_stored_parameters_stay(world, tmp_pat
     result = workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets))
     assert result.ok and result.updated["indicators"] == 0, [str(e) for e in result.errors]
     assert Indicator.objects.get(code="2.1").parameters["items"] == ["contract", "master_plan"]
+
+
+# ---- outcomes and outputs ---------------------------------------------------------------------------------
+
+def _with_kinds(sheets: dict, kinds: dict[str, tuple]) -> dict:
+    """The indicators sheet with the outcome_kind and outcome_parent columns, filled by indicator code."""
+    header, *rows = sheets["indicators"]
+    sheets["indicators"] = [[*header, "outcome_kind", "outcome_parent"],
+                            *([*row, *kinds.get(row[0], ("", ""))] for row in rows)]
+    return sheets
+
+
+def _output_sheets() -> dict:
+    """Indicator 2.9 measures output 2.2 of outcome 2 (Khmer labels for the kinds); its row comes before the
+    rows of outcome 2, which is new too."""
+    sheets = _with_kinds(full_sheets(), {"1.1": ("outcome", ""), "2.1": ("លទ្ធផលរំពឹងទុក", ""),
+                                         "2.9": ("លទ្ធផលផ្ទាល់", "2")})
+    header, solved, elcs, answered = sheets["indicators"]
+    answered[1], answered[11] = "2.2", "Requests are answered"
+    sheets["indicators"] = [header, answered, solved, elcs]
+    return sheets
+
+
+def _indicator_row(code, outcome, kind="", parent="", statement="A statement") -> list:
+    return [code, outcome, statement, "count", *[""] * 14, kind, parent]
+
+
+def _kinds() -> dict:
+    return {o.code: (o.kind, o.parent.code if o.parent else None) for o in Outcome.objects.select_related("parent")}
+
+
+def test_outputs_are_imported_under_their_outcome_and_a_second_import_changes_nothing(world, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", _output_sheets())
+    first = workbook_import(path, user=world.me_officer)
+    assert first.ok, [str(e) for e in first.errors]
+    assert not first.warnings, [str(w) for w in first.warnings]
+    assert first.created["indicators"] == 6  # 2 outcomes, 1 output, 3 indicators
+    assert _kinds() == {"1": ("outcome", None), "2": ("outcome", None), "2.2": ("output", "2")}
+    assert Outcome.objects.get(code="2.2").statement_en == "Requests are answered"
+    assert Indicator.objects.get(code="2.9").outcome.code == "2.2"
+    before = dump()
+    second = workbook_import(path, user=world.me_officer)
+    assert second.ok and (second.created["indicators"], second.updated["indicators"]) == (0, 0)
+    after = dump()
+    after.pop("audit"), before.pop("audit")
+    assert after == before
+
+
+def test_an_output_may_belong_to_an_outcome_samleng_holds_and_move(world, tmp_path):
+    assert workbook_import(write_xlsx(tmp_path / "a.xlsx", _output_sheets())).ok
+    header = _output_sheets()["indicators"][0]
+    sheets = {"programme": full_sheets()["programme"], "indicators": [header, _indicator_row("2.9", "2.2", "output",
+                                                                                            "1")]}
+    result = workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets))
+    assert result.ok, [str(e) for e in result.errors]
+    assert _kinds()["2.2"] == ("output", "1")
+
+
+def test_without_the_kind_columns_kinds_and_parents_stay_and_an_empty_kind_is_an_outcome(world, tmp_path):
+    assert workbook_import(write_xlsx(tmp_path / "a.xlsx", _output_sheets())).ok
+    sheets = _output_sheets()
+    sheets["indicators"] = [row[:18] for row in sheets["indicators"]]
+    result = workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets))
+    assert result.ok and result.updated["indicators"] == 0, [str(e) for e in result.errors]
+    assert _kinds()["2.2"] == ("output", "2")
+    sheets = _output_sheets()
+    sheets["indicators"][1][18:] = ["", ""]  # 2.9's row says nothing of output 2.2 any more
+    result = workbook_import(write_xlsx(tmp_path / "c.xlsx", sheets))
+    assert result.ok and result.updated["indicators"] == 1, [str(e) for e in result.errors]
+    assert _kinds()["2.2"] == ("outcome", None)
+
+
+def test_kinds_and_parents_that_cannot_be_are_explained(world, tmp_path):
+    sheets = _with_kinds(full_sheets(), {"1.1": ("impact", ""), "2.1": ("outcome", "1"), "2.9": ("output", "9")})
+    sheets["indicators"][3][1] = "2.2"  # 2.9 measures output 2.2, under an outcome 9 nobody has
+    sheets["indicators"] += [
+        _indicator_row("3.1", "3.1", "output", "2.2"),  # under an output
+        _indicator_row("3.2", "2.2", "outcome"),  # row 4 says 2.2 is an output
+        _indicator_row("3.3", "2.2", "", "1"),  # row 4 puts 2.2 under 9
+        _indicator_row("3.4", "", "output"),  # no outcome to describe
+        _indicator_row("3.5", "3.1", "ផ្ទាល់"),  # not a kind
+    ]
+    before = dump()
+    result = workbook_import(write_xlsx(tmp_path / "p.xlsx", sheets), user=world.me_officer)
+    assert errors_at(result) == {
+        ("indicators", 2, "outcome_kind"), ("indicators", 3, "outcome_parent"), ("indicators", 4, "outcome_parent"),
+        ("indicators", 5, "outcome_parent"), ("indicators", 6, "outcome_kind"), ("indicators", 7, "outcome_parent"),
+        ("indicators", 8, "outcome_kind"), ("indicators", 9, "outcome_kind")}, sorted(map(str, result.errors))
+    assert dump() == before
+    said = {(e.row, e.column): e for e in result.errors}
+    for error in result.errors:
+        assert error.message_en and error.message_km and error.message_en != error.message_km
+    assert "'impact' is not a kind of result" in said[(2, "outcome_kind")].message_en
+    assert vocabularies()["outcome_kind"].khmer["output"][0] in said[(2, "outcome_kind")].message_km
+    assert said[(3, "outcome_parent")].message_en.startswith("2 is an outcome: only an output belongs")
+    assert "has no outcome 9, in the indicators sheet or in Samleng" in said[(4, "outcome_parent")].message_en
+    assert "លទ្ធផលរំពឹងទុក 9" in said[(4, "outcome_parent")].message_km
+    assert said[(5, "outcome_parent")].message_en.startswith("2.2 is an output: an output belongs to an outcome")
+    assert "Row 4 says 2.2 is an output" in said[(6, "outcome_kind")].message_en
+    assert "ជួរទី ៤" in said[(6, "outcome_kind")].message_km
+    assert "Row 4 puts 2.2 under outcome 9" in said[(7, "outcome_parent")].message_en
+    assert "no outcome for outcome_kind to describe" in said[(8, "outcome_kind")].message_en
+    assert str(said[(3, "outcome_parent")]).startswith("indicators, row 3, outcome_parent: 2 is an outcome")
+
+
+def test_an_outcome_whose_outputs_stay_cannot_become_an_output(world, tmp_path):
+    assert workbook_import(write_xlsx(tmp_path / "a.xlsx", _output_sheets())).ok
+    header = _output_sheets()["indicators"][0]
+    sheets = {"programme": full_sheets()["programme"], "indicators": [
+        header, _indicator_row("2.1", "2", "output", "1", statement="Concessions with critical information disclosed")]}
+    result = workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets))
+    assert errors_at(result) == {("indicators", 2, "outcome_kind")}
+    assert "Outcome 2 has outputs in Samleng (2.2)" in result.errors[0].message_en
+    assert "(2.2)" in result.errors[0].message_km
+    assert _kinds()["2"] == ("outcome", None)
+    # Moving its output to outcome 1 in the same sheet lets it become one.
+    sheets["indicators"].append(_indicator_row("2.9", "2.2", "output", "1",
+                                               statement="Information requests answered on time"))
+    result = workbook_import(write_xlsx(tmp_path / "c.xlsx", sheets))
+    assert result.ok, [str(e) for e in result.errors]
+    assert _kinds() == {"1": ("outcome", None), "2": ("output", "1"), "2.2": ("output", "1")}

@@ -60,6 +60,7 @@ def labels() -> dict[str, str]:
         "organisation": _("Organisation"),
         "results": _("Results"),
         "outcome": _("Outcome"),
+        "output": _("Output"),
         "indicator": _("Indicator"),
         "code": _("Code"),
         "statement": _("Statement"),
@@ -99,6 +100,7 @@ def labels() -> dict[str, str]:
         "yes": pgettext("a reported figure differs from the computed one", "yes"),
         "no": pgettext("a reported figure differs from the computed one", "no"),
         "no_indicators": _("This outcome has no indicators."),
+        "output_no_indicators": _("This output has no indicators."),
         "no_outcome": _("Indicators outside any outcome"),
         "page": _("Page"),
     }
@@ -301,10 +303,13 @@ class IndicatorView:
 
 @dataclass
 class OutcomeView:
+    """An outcome or an output of the framework, as the report prints it."""
+
     code: str
     statement: str
-    title: str  # "Outcome 1: The engagement of citizens..."
+    title: str  # "Outcome 1: The engagement of citizens...", "Output 1.1: ..."
     indicators: list[IndicatorView]
+    no_indicators: str = ""  # what is said when it has none
 
 
 @dataclass
@@ -374,11 +379,14 @@ def prepare(content: dict, language: str, organisation: str = "") -> ReportView:
 def _outcome_view(outcome: dict, t: dict) -> OutcomeView:
     code = digits(outcome.get("code", ""))
     statement = pick(outcome.get("statement_km", ""), outcome.get("statement_en", ""))
+    # A content frozen before outputs existed has no kind: all its results were outcomes.
+    output = outcome.get("kind") == "output"
     return OutcomeView(
         code=code,
         statement=statement,
-        title=f"{t['outcome']} {code}: {statement}" if code else t["no_outcome"],
+        title=f"{t['output' if output else 'outcome']} {code}: {statement}" if code else t["no_outcome"],
         indicators=[_indicator_view(indicator) for indicator in outcome.get("indicators", [])],
+        no_indicators=t["output_no_indicators" if output else "no_indicators"],
     )
 
 

@@ -33,7 +33,7 @@ def write(content: dict, language: str) -> bytes:
         for indicator in outcome.indicators:
             _indicator(document, view, indicator)
         if not outcome.indicators:
-            _muted(document.add_paragraph(), view.t["no_indicators"])
+            _muted(document.add_paragraph(), outcome.no_indicators)
     _differences(document, view)
     buffer = io.BytesIO()
     document.save(buffer)

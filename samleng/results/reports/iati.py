@@ -1,8 +1,8 @@
 """The programme's results as an IATI 2.03 activity file (lxml): one iati-activity whose results are the
-outcomes (type 2) with their indicators, baselines and one period per year with its actual value, broken
-down by the disaggregation groups as `dimension`s. Narratives are in English, with a Khmer (xml:lang="km")
-duplicate wherever the content or the translation catalogue has the Khmer text; the file is the same
-whichever language the report is asked in. `schema_errors` checks a file against the official schema
+outputs (type 1) and outcomes (type 2) with their indicators, baselines and one period per year with its
+actual value, broken down by the disaggregation groups as `dimension`s. Narratives are in English, with a
+Khmer (xml:lang="km") duplicate wherever the content or the translation catalogue has the Khmer text; the
+file is the same whichever language the report is asked in. `schema_errors` checks a file against the official schema
 (data/iati-2.03/ in the shared folder)."""
 
 import datetime as dt
@@ -29,13 +29,13 @@ VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # IATI codelists: OrganisationType 22 = national NGO (overridable with settings.IATI_ORG_TYPE);
 # OrganisationRole 1 = funding, 4 = implementing; ActivityDateType 1 = planned start, 3 = planned end;
-# ActivityStatus 1 = pipeline, 2 = implementation, 3 = finalisation; ResultType 2 = outcome;
+# ActivityStatus 1 = pipeline, 2 = implementation, 3 = finalisation; ResultType 1 = output, 2 = outcome;
 # IndicatorMeasure 1 = unit, 2 = percentage; DescriptionType 1 = general; vocabulary 99 = the reporting
 # organisation's own codes.
 ORGANISATION_TYPE = "22"
 ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 PLANNED_START, PLANNED_END = "1", "3"
-RESULT_OUTCOME = "2"
+RESULT_OUTPUT, RESULT_OUTCOME = "1", "2"
 MEASURE = {Unit.COUNT: "1", Unit.PERCENT: "2"}
 OWN_VOCABULARY = "99"
 
@@ -82,9 +82,14 @@ def _activity(content: dict, generated: str) -> etree._Element:
 
 
 def _result(outcome: dict, content: dict, start: dt.date, end: dt.date) -> etree._Element:
-    result = etree.Element("result", {"type": RESULT_OUTCOME, "aggregation-status": "false"})
+    # A content frozen before outputs existed has no kind: all its results were outcomes.
+    output = outcome.get("kind") == "output"
+    result = etree.Element("result", {"type": RESULT_OUTPUT if output else RESULT_OUTCOME,
+                                      "aggregation-status": "false"})
     if outcome.get("code"):
-        _narratives(_add(result, "title"), *_titled(gettext_noop("Outcome %(code)s: %(statement)s"), outcome))
+        title = gettext_noop("Output %(code)s: %(statement)s") if output else gettext_noop(
+            "Outcome %(code)s: %(statement)s")
+        _narratives(_add(result, "title"), *_titled(title, outcome))
         _add(result, "reference", vocabulary=OWN_VOCABULARY, code=str(outcome["code"]))
     else:
         _narratives(_add(result, "title"), *_translated(lambda: _("Indicators outside any outcome")))

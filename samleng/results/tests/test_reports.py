@@ -130,6 +130,21 @@ def content(**changes) -> dict:
     return {**copy.deepcopy(CONTENT), **changes}
 
 
+def with_output() -> dict:
+    """The content with an output of outcome 2 (one count indicator) and an output without indicators. The
+    outcomes of CONTENT have no "kind", as in a report frozen before outputs existed: they are outcomes."""
+    framework = content()
+    indicator = copy.deepcopy(CONTENT["outcomes"][1]["indicators"][0])
+    indicator.update(code="2.3.1", statement_en="Concession documents published online", statement_km="")
+    framework["outcomes"] += [
+        {"code": "2.3", "kind": "output", "parent": "2", "statement_en": "Concession documents are published.",
+         "statement_km": "ឯកសារដីសម្បទានត្រូវបានផ្សព្វផ្សាយ។", "indicators": [indicator]},
+        {"code": "2.4", "kind": "output", "parent": "2", "statement_en": "Nothing measured yet.",
+         "statement_km": "", "indicators": []},
+    ]
+    return framework
+
+
 # ---------------------------------------------------------------------------------------------------------
 # render
 
@@ -207,6 +222,15 @@ def test_word_report_in_english():
     assert "Rule for on track: On track when the value has come as far as the time has." in paragraphs
     assert "Nine issues were solved and thirty partly solved." in paragraphs
     assert "People benefited." in paragraphs
+
+
+def test_word_report_heads_outputs_as_outputs():
+    _document, paragraphs, _tables = _docx(render(with_output(), "docx", "en")[0])
+    assert "Outcome 2: Transparency and access to information are improved." in paragraphs
+    assert "Output 2.3: Concession documents are published." in paragraphs
+    assert paragraphs.index("Output 2.4: Nothing measured yet.") + 1 == paragraphs.index(
+        "This output has no indicators.")
+    assert not [p for p in paragraphs if p.startswith("Outcome 2.3")]
 
 
 def test_word_report_shows_no_data_never_zero_and_both_figures_when_they_differ():
@@ -334,9 +358,22 @@ def _iati(data: bytes):
 
 @needs_schema
 @pytest.mark.parametrize("language", ["en", "km"])
-def test_iati_activity_is_valid_against_the_2_03_schema(language):
-    data = render(content(), "iati", language)[0]
+@pytest.mark.parametrize("build", [content, with_output])
+def test_iati_activity_is_valid_against_the_2_03_schema(language, build):
+    data = render(build(), "iati", language)[0]
     assert schema_errors(data, SCHEMA_DIR) == []
+
+
+def test_iati_outputs_are_results_of_type_1_and_outcomes_of_type_2():
+    results = _iati(render(with_output(), "iati", "en")[0]).find("iati-activity").findall("result")
+    # 2.4 has no indicator: no result (the schema wants one).
+    assert [(r.get("type"), r.find("reference").get("code")) for r in results] == [
+        ("2", "1"), ("2", "2"), ("1", "2.3")]
+    km = "{http://www.w3.org/XML/1998/namespace}lang"
+    titles = results[2].findall("title/narrative")
+    assert titles[0].text == "Output 2.3: Concession documents are published."
+    assert titles[1].get(km) == "km" and "ឯកសារដីសម្បទានត្រូវបានផ្សព្វផ្សាយ។" in titles[1].text
+    assert results[2].find("indicator/reference").get("code") == "2.3.1"
 
 
 def _without_identifier(activity):

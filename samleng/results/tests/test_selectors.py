@@ -8,7 +8,7 @@ import pytest
 
 from samleng.conftest import make_user
 from samleng.core.models import AuditEntry
-from samleng.results.models import Snapshot
+from samleng.results.models import Outcome, Snapshot
 from samleng.results.selectors import (
     differences,
     drilldown,
@@ -307,6 +307,8 @@ def test_report_content_has_the_shape_of_the_example(solved, world):
     reported_value_set(user=world.me_officer, indicator=solved["indicator"], period=2023, value=80)
     content = report_content(solved["programme"], 2024)
     assert set(content) == set(REPORT_CONTENT_EXAMPLE)
+    assert set(content["outcomes"][0]) == set(REPORT_CONTENT_EXAMPLE["outcomes"][0])
+    assert (content["outcomes"][0]["kind"], content["outcomes"][0]["parent"]) == ("outcome", "")
     assert content["years"] == [2023, 2024] and content["period"] == 2024
     indicator = content["outcomes"][0]["indicators"][0]
     assert set(indicator) == set(REPORT_CONTENT_EXAMPLE["outcomes"][0]["indicators"][0])
@@ -323,6 +325,19 @@ def test_report_content_has_the_shape_of_the_example(solved, world):
 def test_report_content_query_count(solved, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         report_content(solved["programme"], 2024)
+
+
+def test_report_content_says_which_results_are_outputs_and_their_outcome(world):
+    prog = records.programme()
+    records.indicator(prog, "1.1", outcome="1")
+    records.indicator(prog, "1.1.1", outcome="1.1", unit="count")
+    records.indicator(prog, "2.1.1", outcome="2.1", unit="count")
+    Outcome.objects.filter(code__in=["1.1", "2.1"]).update(kind=Outcome.Kind.OUTPUT)
+    Outcome.objects.filter(code="1.1").update(parent=Outcome.objects.get(code="1"))
+    content = report_content(prog, 2024)
+    assert [(o["code"], o["kind"], o["parent"]) for o in content["outcomes"]] == [
+        ("1", "outcome", ""), ("1.1", "output", "1"), ("2.1", "output", "")]
+    assert [i["code"] for i in content["outcomes"][1]["indicators"]] == ["1.1.1"]
 
 
 @pytest.mark.parametrize("role", ["authority"])

@@ -166,3 +166,35 @@ def test_issuing_computes_the_figures_again_first(framework, world):
     issued = report_issue(user=world.me_officer, report=draft)
     value = issued.content["outcomes"][0]["indicators"][0]["values"][0]
     assert (value["numerator"], value["denominator"]) == (2, 3)
+
+
+# ---- outcomes and outputs ----------------------------------------------------------------------------------
+
+def test_outcome_upsert_many_writes_kinds_and_parents_and_changes_nothing_twice(world):
+    from samleng.results.models import Outcome
+    from samleng.results.services import outcome_upsert_many
+
+    prog = records.programme()
+    first = outcome_upsert_many(user=world.me_officer, programme=prog, rows=[
+        {"code": "1", "statement_en": "Citizens engage"}, {"code": "1.1", "kind": "output"}])
+    rows = [{"code": "1.1", "kind": "output", "parent_id": first.pks[(prog.pk, "1")]}]
+    assert outcome_upsert_many(user=world.me_officer, programme=prog, rows=rows).updated == 1
+    assert outcome_upsert_many(user=world.me_officer, programme=prog, rows=rows).updated == 0
+    output = Outcome.objects.get(code="1.1")
+    assert (output.kind, output.parent.code, output.is_output) == ("output", "1", True)
+    assert Outcome.objects.get(code="1").kind == "outcome"
+    assert [o.code for o in Outcome.objects.get(code="1").outputs.all()] == ["1.1"]
+
+
+def test_only_an_output_belongs_to_an_outcome_of_its_programme(world):
+    from samleng.results.models import Outcome
+
+    prog, other = records.programme(), records.programme("OTHER")
+    outcome = Outcome.objects.create(programme=prog, code="1")
+    output = Outcome.objects.create(programme=prog, code="1.1", kind="output", parent=outcome)
+    output.full_clean()
+    for parent, kind, code in ((outcome, "outcome", "parent_of_outcome"), (output, "output", "parent_not_outcome"),
+                               (Outcome.objects.create(programme=other, code="1"), "output", "parent_not_outcome")):
+        with pytest.raises(ValidationError) as refused:
+            Outcome(programme=prog, code="1.2", kind=kind, parent=parent).full_clean()
+        assert refused.value.error_dict["parent"][0].code == code

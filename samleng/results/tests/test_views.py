@@ -196,6 +196,27 @@ def test_programme_shows_figures_with_their_records_and_differences(world, progr
     assert "Compute again" not in text  # field officers read only
 
 
+def _output(programme, code="1.3") -> Indicator:
+    """An output of outcome 1 with one indicator."""
+    output = Outcome.objects.create(programme=programme, code=code, kind=Outcome.Kind.OUTPUT,
+                                    parent=programme.outcomes.get(code="1"), statement_en="Forums are held",
+                                    statement_km="វេទិកាត្រូវបានរៀបចំ")
+    return Indicator.objects.create(programme=programme, outcome=output, code=f"{code}.1", unit="count",
+                                    statement_en="Forums held", target=Decimal(4))
+
+
+def test_programme_and_indicator_headings_say_outcome_or_output(world, programme):
+    _output(programme)
+    client = login_english(world.officer)
+    text = client.get(reverse("results:programme", args=[programme.code])).text
+    assert "<h2>Outcome 1: Citizens engage their authorities</h2>" in text
+    assert "<h2>Output 1.3: Forums are held</h2>" in text and "Outcome 1.3" not in text
+    text = client.get(reverse("results:indicator", args=[programme.code, "1.3.1"])).text
+    assert "· Output 1.3</p>" in text and "Outcome 1.3" not in text
+    text = client.get(reverse("results:indicator", args=[programme.code, "1.1"])).text
+    assert "· Outcome 1</p>" in text
+
+
 def test_programme_progress_says_the_rule(world, programme, figures):
     response = login_english(world.me_officer).get(reverse("results:programme", args=[programme.code]))
     assert "Compute again" in response.text

@@ -27,7 +27,6 @@ Rules beyond the cells' own (each has a test in tests/test_budget_import.py):
   pass, so an export can be imported back)."""
 
 import datetime as dt
-import itertools
 import re
 from collections import namedtuple
 from collections.abc import Iterator
@@ -57,8 +56,9 @@ from samleng.core.khmer import normalize, to_khmer_digits, to_latin_digits
 from samleng.imports import cells, sheets
 from samleng.imports.cells import CellError, Vocabulary, shown
 from samleng.imports.placecells import PlaceCells
-from samleng.imports.programme import ImportResult, Progress, RowError, workbook_import
+from samleng.imports.programme import ImportResult, Progress, workbook_import
 from samleng.imports.reader import Unreadable, name_key, open_workbook
+from samleng.imports.sheetreader import RowError, sheet_read
 from samleng.places.models import Place
 
 # ---- vocabularies: the canonical values, their English labels and the Khmer words people type --------------
@@ -283,7 +283,6 @@ def budget_workbook_import(path, *, user=None, progress: Progress | None = None,
 
 
 Unit = namedtuple("Unit", "code place")  # place is None for the nation
-_EMPTY = object()
 _READ_SHARE = 60
 _UNIT_LEVELS = {2: 1, 4: 2, 6: 3}  # code length -> gazetteer level
 _LEVEL_WORDS = {1: ("province", "ខេត្ត"), 2: ("district", "ស្រុក"), 3: ("commune", "ឃុំ")}
@@ -382,83 +381,9 @@ class _BudgetImport:
     # ---- reading one sheet (the programme import's way: rows as named tuples, cells parsed once per value) ---
 
     def _read_sheet(self, sheet: sheets.Sheet, rows: Iterator[tuple[int, list]]) -> None:
-        first = next(rows, None)
-        if first is not None and first[0] != 1:  # row 1 is empty: there is no header
-            rows, first = itertools.chain([first], rows), None
-        positions = self._columns(sheet, first[1] if first else [])
-        self.present[sheet.name] = set(positions)
-        self.rows[sheet.name] = self._parse_rows(sheet, positions, rows)
-
-    def _columns(self, sheet: sheets.Sheet, header: list) -> dict[str, int]:
-        wanted = {name_key(c.name): c.name for c in sheet.columns}
-        positions: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            label = shown(cell)
-            key = name_key(label)
-            if not key:
-                continue
-            if key not in wanted:
-                self.warnings.append(RowError(sheet.name, 1, label, "Samleng does not know this column; it was left "
-                                              "out.", "សំឡេងមិនស្គាល់ជួរឈរនេះទេ; វាត្រូវបានរំលង។"))
-            elif wanted[key] in positions:
-                self.warnings.append(RowError(sheet.name, 1, label, "This column comes twice; only the first one "
-                                              "was read.", "ជួរឈរនេះមានពីរដង; មានតែជួរទីមួយប៉ុណ្ណោះដែលត្រូវបានអាន។"))
-            else:
-                positions[wanted[key]] = index
-        for name in sheet.required:
-            if name not in positions:
-                self.error(sheet.name, 1, name, f"The column '{name}' is missing; it is required.",
-                           f"ខ្វះជួរឈរ '{name}'; វាត្រូវតែមាន។")
-        return positions
-
-    def _parse_rows(self, sheet: sheets.Sheet, positions: dict[str, int], rows) -> list[tuple]:
-        """Every row as a named tuple (row number first). The hot loop: 500,000 budget lines at national
-        scale, so it does as little as it can per cell."""
-        columns = sheet.columns
-        present = [(i, positions[c.name], c, {} if c.memo else None) for i, c in enumerate(columns)
-                   if c.name in positions]
-        template = [_EMPTY if c.name in positions else c.empty for c in columns]
-        fill = [(i, c) for i, c in enumerate(columns) if c.name in positions]
-        make, errors, name = sheet.row_type._make, self.errors, sheet.name
-        parsed = []
-        for number, line in rows:
-            values = template.copy()
-            width = len(line)
-            filled = False
-            for i, index, column, memo in present:
-                raw = line[index] if index < width else ""
-                if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
-                    continue
-                filled = True
-                if column.parse is None:  # a unit or a place: resolved with its row
-                    values[i] = raw
-                    continue
-                value = memo.get((raw.__class__, raw), _EMPTY) if memo is not None else _EMPTY
-                if value is _EMPTY:
-                    try:
-                        value = column.parse(raw)
-                    except CellError as error:
-                        value = error
-                    if memo is not None:
-                        memo[(raw.__class__, raw)] = value
-                if value.__class__ is CellError:
-                    errors.append(RowError(name, number, column.name, value.message_en, value.message_km))
-                    value = None
-                values[i] = value
-            if not filled:
-                continue
-            for i, column in fill:
-                if values[i] is _EMPTY:
-                    if column.required:
-                        errors.append(RowError(name, number, column.name, "This cell is empty; it is required.",
-                                               "ក្រឡានេះទទេ; វាត្រូវតែបំពេញ។"))
-                        values[i] = None
-                    else:
-                        values[i] = column.empty
-            values.insert(0, number)
-            parsed.append(make(values))
+        present, parsed = sheet_read(sheet, rows, errors=self.errors, warnings=self.warnings)
+        self.present[sheet.name], self.rows[sheet.name] = present, parsed
         self.rows_read += len(parsed)
-        return parsed
 
     # ---- units, scope, duplicates ------------------------------------------------------------------------
 

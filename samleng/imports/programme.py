@@ -7,7 +7,6 @@ the domain apps' `*_upsert_many` services. All or nothing; importing the same wo
 """
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,9 +30,10 @@ from samleng.engagement.services import (
     target_area_upsert_many,
 )
 from samleng.imports import cells, sheets
-from samleng.imports.cells import CellError, shown
+from samleng.imports.cells import CellError
 from samleng.imports.placecells import PlaceCells
 from samleng.imports.reader import Unreadable, name_key, open_workbook
+from samleng.imports.sheetreader import RowError, sheet_read
 from samleng.places.models import Place
 from samleng.results.models import Indicator, Outcome, Programme
 from samleng.results.services import (
@@ -51,23 +51,6 @@ from samleng.transparency.services import (
 )
 
 Progress = Callable[[int, str], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One thing wrong (or worth a warning) in a workbook. `row` is the row number the spreadsheet shows
-    (the header is row 1); None when the problem is the whole sheet or file."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message_en: str
-    message_km: str
-
-    def __str__(self) -> str:
-        where = ", ".join(str(part) for part in (
-            self.sheet, f"row {self.row}" if self.row else "", self.column) if part)
-        return f"{where}: {self.message_en} — {self.message_km}"
 
 
 @dataclass
@@ -94,7 +77,6 @@ def workbook_import(path, *, user=None, progress: Progress | None = None) -> Imp
     return _Import(Path(path), user, progress).run()
 
 
-_EMPTY = object()  # a cell with nothing in it, before the column's empty value replaces it
 _PLACE_LEVELS = {"province": 1, "district": 2, "commune": 3, "village": 4}
 _KIND_KM = {"outcome": "លទ្ធផលរំពឹងទុក", "output": "លទ្ធផលផ្ទាល់"}  # as the messages name them
 _READ_SHARE = 60  # percent of the progress bar for reading and checking; writing takes the rest
@@ -222,94 +204,13 @@ class _Import:
     # ---- reading one sheet --------------------------------------------------------------------------
 
     def _read_sheet(self, sheet: sheets.Sheet, rows: Iterator[tuple[int, list]]) -> None:
-        first = next(rows, None)
-        if first is not None and first[0] != 1:  # row 1 is empty: there is no header
-            rows, first = itertools.chain([first], rows), None
-        header = first[1] if first else []
-        positions = self._columns(sheet, header)
-        self.present[sheet.name] = set(positions)
-        self.rows[sheet.name] = self._parse_rows(sheet, positions, rows)
+        def on_rows(count: int) -> None:
+            self.progress(self._last_progress[0] if self._last_progress else 0,
+                          f"reading {sheet.name} ({count:,} rows)")
 
-    def _columns(self, sheet: sheets.Sheet, header: list) -> dict[str, int]:
-        wanted = {name_key(c.name): c.name for c in sheet.columns}
-        positions: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            label = shown(cell)
-            key = name_key(label)
-            if not key:
-                continue
-            if key not in wanted:
-                self.warn(sheet.name, 1, label, "Samleng does not know this column; it was left out.",
-                          "សំឡេងមិនស្គាល់ជួរឈរនេះទេ; វាត្រូវបានរំលង។")
-            elif wanted[key] in positions:
-                self.warn(sheet.name, 1, label, "This column comes twice; only the first one was read.",
-                          "ជួរឈរនេះមានពីរដង; មានតែជួរទីមួយប៉ុណ្ណោះដែលត្រូវបានអាន។")
-            else:
-                positions[wanted[key]] = index
-        for name in sheet.required:
-            if name not in positions:
-                self.error(sheet.name, 1, name, f"The column '{name}' is missing; it is required.",
-                           f"ខ្វះជួរឈរ '{name}'; វាត្រូវតែមាន។")
-        return positions
-
-    def _parse_rows(self, sheet: sheets.Sheet, positions: dict[str, int], rows) -> list[tuple]:
-        """Every row as a tuple of values (row number first), in the sheet's column order. The hot loop of
-        the import: a few hundred thousand rows go through it, so it does as little as it can per cell."""
-        columns = sheet.columns
-        present = [(i, positions[c.name], c, {} if c.memo else None) for i, c in enumerate(columns)
-                   if c.name in positions]
-        template = [_EMPTY if c.name in positions else c.empty for c in columns]
-        fill = [(i, c) for i, c in enumerate(columns) if c.name in positions]
-        make = sheet.row_type._make
-        errors, name = self.errors, sheet.name
-        parsed = []
-        for count, (number, line) in enumerate(rows, 1):
-            values = template.copy()
-            width = len(line)
-            filled = False
-            for i, index, column, memo in present:
-                raw = line[index] if index < width else ""
-                if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
-                    continue
-                filled = True
-                if column.parse is None:  # a place: resolved with its row
-                    values[i] = raw
-                    continue
-                if memo is not None:
-                    memo_key = (raw.__class__, raw)
-                    value = memo.get(memo_key, _EMPTY)
-                    if value is _EMPTY:
-                        try:
-                            value = column.parse(raw)
-                        except CellError as error:
-                            value = error
-                        memo[memo_key] = value
-                else:
-                    try:
-                        value = column.parse(raw)
-                    except CellError as error:
-                        value = error
-                if value.__class__ is CellError:
-                    errors.append(RowError(name, number, column.name, value.message_en, value.message_km))
-                    value = None
-                values[i] = value
-            if not filled:
-                continue
-            for i, column in fill:
-                if values[i] is _EMPTY:
-                    if column.required:
-                        errors.append(RowError(name, number, column.name, "This cell is empty; it is required.",
-                                               "ក្រឡានេះទទេ; វាត្រូវតែបំពេញ។"))
-                        values[i] = None
-                    else:
-                        values[i] = column.empty
-            values.insert(0, number)
-            parsed.append(make(values))
-            if count % 50_000 == 0:
-                self.progress(self._last_progress[0] if self._last_progress else 0,
-                              f"reading {name} ({count:,} rows)")
+        present, parsed = sheet_read(sheet, rows, errors=self.errors, warnings=self.warnings, on_rows=on_rows)
+        self.present[sheet.name], self.rows[sheet.name] = present, parsed
         self.rows_read += len(parsed)
-        return parsed
 
     # ---- helpers of the checks ----------------------------------------------------------------------
 

@@ -139,3 +139,27 @@ DEFAULTS_BY_CODE = {c.code: c for c in DEFAULT_CATEGORIES}
 #: Categories only the nation's own budget uses, and those only sub-national budgets use.
 NATIONAL_CODES = frozenset(c.code for c in DEFAULT_CATEGORIES if c.national)
 SUBNATIONAL_CODES = frozenset(c.code for c in DEFAULT_CATEGORIES if not c.national)
+
+#: The sectors local projects are usually filed under (the workbook's `sector` is free text): those are shown
+#: in the reader's language; any other sector is shown as it was typed.
+PROJECT_SECTORS = {
+    "roads": ("roads", "ផ្លូវ"),
+    "irrigation": ("irrigation", "ប្រព័ន្ធធារាសាស្ត្រ"),
+    "water": ("clean water", "ទឹកស្អាត"),
+    "climate": ("climate", "អាកាសធាតុ"),
+    "natural resources": ("natural resources", "ធនធានធម្មជាតិ"),
+    "natural resources and climate": ("natural resources and climate", "ធនធានធម្មជាតិ និងអាកាសធាតុ"),
+    "health": ("health", "សុខាភិបាល"),
+    "education": ("education", "អប់រំ"),
+    "social protection": ("social protection", "គាំពារសង្គម"),
+    "agriculture": ("agriculture", "កសិកម្ម"),
+    "sanitation": ("sanitation", "អនាម័យ"),
+    "administration": ("administration", "រដ្ឋបាល"),
+}
+
+
+def sector_names(sector: str) -> tuple[str, str]:
+    """A project's sector in English and in Khmer: the usual words of PROJECT_SECTORS, whatever their case,
+    else the sector as typed (in both)."""
+    known = PROJECT_SECTORS.get(" ".join(sector.lower().split()))
+    return known if known else (sector, sector)

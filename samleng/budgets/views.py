@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from samleng.budgets import selectors
+from samleng.budgets.defaults import sector_names
 from samleng.budgets.models import Category, Direction, Phase, Project
 from samleng.core import charts
 from samleng.core.i18n import khmer_shown, local_text
@@ -119,12 +120,15 @@ class ProjectRow:
     title: str
     village: str
     status_name: str
+    sector: str
 
 
 def _project_row(project: selectors.ProjectFigure) -> ProjectRow:
     status = Project.Status(project.status).label if project.status in Project.Status.values else project.status
+    sector_en, sector_km = sector_names(project.sector) if project.sector else ("", "")
     return ProjectRow(project, local_text(project.title_km, project.title_en),
-                      local_text(project.village_name_km, project.village_name_en), status)
+                      local_text(project.village_name_km, project.village_name_en), status,
+                      local_text(sector_km, sector_en))
 
 
 def band_label(band: selectors.Band) -> str:

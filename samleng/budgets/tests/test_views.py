@@ -80,6 +80,12 @@ def test_commune_page_in_khmer_has_khmer_digits(budget):
     assert "ក្លែង" in html and "ស្តារប្រឡាយទៅបឹងសហគមន៍" in html
     assert "៤០០,០០០,០០០" in html and "២០២៤" in html
     assert "400,000,000" not in html
+    assert "ទឹកស្អាត" in html and "· water" not in html  # the project's usual sector word in Khmer
+
+
+def test_a_sector_outside_the_usual_words_is_shown_as_typed(budget):
+    Project.objects.filter(project_id="KL-2024-01").update(sector="Fish ponds")
+    assert "Fish ponds" in page(khmer(), reverse("budgets:unit", args=[KLAENG])).content.decode()
 
 
 def test_a_withdrawn_year_never_shows(budget):

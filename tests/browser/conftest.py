@@ -32,12 +32,26 @@ def browser():
         browser.close()
 
 
+def _phone_page(browser, **options):
+    """A page the size of a cheap phone's screen (360 px wide), and its context to close."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="km-KH", **options)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, page
+
+
 @pytest.fixture
 def phone(browser):
     """A page the size of a cheap phone's screen (360 px wide)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="km-KH")
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    context, page = _phone_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser):
+    """The same phone with JavaScript off: public pages, and the pages they lead to, may not need it."""
+    context, page = _phone_page(browser, java_script_enabled=False)
     yield page
     context.close()
 
@@ -62,3 +76,29 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose_language(page, base_url: str, language: str) -> None:
+    """Switch the site's language with the button every page has (no script needed)."""
+    page.goto(base_url + "/")
+    button = page.locator(f'form.lang button[value="{language}"]')
+    if button.count():
+        button.click()
+    assert page.locator("html").get_attribute("lang") == language
+
+
+def log_in(page, base_url: str, user, secret: str) -> None:
+    """Log in as `user` (whose password is samleng.conftest.PASSWORD), past two-factor with `secret`."""
+    import pyotp
+
+    from samleng.conftest import PASSWORD
+
+    page.goto(base_url + "/login/")
+    page.fill('input[name="username"]', user.username)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('main button[type="submit"]')
+    page.wait_for_url("**/two-factor/**")
+    page.fill('input[name="code"]', pyotp.TOTP(secret).now())
+    page.click('main form button[type="submit"]')
+    page.wait_for_url(lambda url: "/two-factor/" not in url)
+

@@ -37,11 +37,8 @@ def weight(url: str, language: str) -> int:
         return len(response.read())
 
 
-def test_a_newcomer_finds_klaeng_and_its_canal_in_khmer_and_english(live_server, browser, demo):
-    canal = demo
-    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+def test_a_newcomer_finds_klaeng_and_its_canal_in_khmer_and_english(live_server, phone_without_javascript, demo):
+    canal, page = demo, phone_without_javascript
     base = live_server.url
 
     # Khmer first, as every visitor sees it; the header leads to the budgets.
@@ -88,7 +85,6 @@ def test_a_newcomer_finds_klaeng_and_its_canal_in_khmer_and_english(live_server,
     for path in ("/budgets/national/", "/budgets/glossary/", "/budgets/0606/", "/budgets/?in=0606"):
         page.goto(base + path)
         assert fits_the_screen(page), path
-    context.close()
 
     # Every page is light enough for a slow network, in both languages.
     for path in (f"/budgets/{KLAENG}/", "/budgets/0606/", "/budgets/national/", "/budgets/glossary/",

@@ -4,7 +4,6 @@ record the issue partly solved and then solved, and see it solved on the CBO's p
 
 import datetime as dt
 
-import pyotp
 import pytest
 from django.utils import translation
 
@@ -12,31 +11,12 @@ from samleng.accounts.models import User
 from samleng.accounts.services import user_totp_setup
 from samleng.advocacy.models import Issue, Status
 from samleng.cbos.models import CBO
-from samleng.conftest import PASSWORD, make_user
+from samleng.conftest import make_user
 from samleng.core.templatetags.samleng import isodate
 from samleng.places.models import Place
-from tests.browser.conftest import fits_the_screen, screenshot
+from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def choose_language(page, base_url: str, language: str) -> None:
-    page.goto(base_url + "/")
-    button = page.locator(f'form.lang button[value="{language}"]')
-    if button.count():
-        button.click()
-    assert page.locator("html").get_attribute("lang") == language
-
-
-def log_in(page, base_url: str, user: User, secret: str) -> None:
-    page.goto(base_url + "/login/")
-    page.fill('input[name="username"]', user.username)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('main button[type="submit"]')
-    page.wait_for_url("**/two-factor/**")
-    page.fill('input[name="code"]', pyotp.TOTP(secret).now())
-    page.click('main form button[type="submit"]')
-    page.wait_for_url(lambda url: "/two-factor/" not in url)
 
 
 def save(page) -> None:

@@ -29,3 +29,18 @@ def english_in_the_test_thread():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions that threads of the live server left
+    behind (a server thread that served Chromium keeps its connection until the thread is collected), or
+    PostgreSQL refuses to drop the database. Nothing to do on SQLite."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")

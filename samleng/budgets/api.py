@@ -2,10 +2,11 @@
 like them it shows published budget years only."""
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from samleng.budgets import selectors
 from samleng.budgets.models import NATIONAL
+from samleng.core.api import ApiError
+from samleng.core.khmer import to_khmer_digits
 from samleng.places.models import Place
 from samleng.places.selectors import place_ancestors, place_get
 
@@ -138,6 +139,7 @@ class UnitYearsOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+    detail_km: str
 
 
 def _unit(unit_code: str) -> UnitOut:
@@ -147,8 +149,10 @@ def _unit(unit_code: str) -> UnitOut:
                        name_km=selectors.NATIONAL_NAME_KM, parent_codes=[])
     place = place_get(unit_code)
     if place is None or place.level not in LEVEL_NAMES:
-        raise HttpError(404, f"No budget unit has the code {unit_code!r}: use 'national' or the gazetteer code of "
-                             "a province (2 digits), district (4) or commune (6).")
+        raise ApiError(404, f"No budget unit has the code {unit_code!r}: use 'national' or the gazetteer code of "
+                            "a province (2 digits), district (4) or commune (6).",
+                       f"គ្មានអង្គភាពថវិកាណាមានលេខកូដ {unit_code!r} ទេ៖ សូមប្រើ 'national' ឬលេខកូដភូមិសាស្ត្ររបស់ខេត្ត "
+                       "(២ ខ្ទង់) ស្រុក (៤) ឬឃុំ (៦)។")
     return UnitOut(code=place.code, level=LEVEL_NAMES[place.level], name_en=place.name_en, name_km=place.name_km,
                    parent_codes=[p.code for p in place_ancestors(place)])
 
@@ -209,5 +213,6 @@ def unit_budget(request, unit_code: str, year: int):
     unit = _unit(unit_code)
     budget = selectors.unit_budget(unit_code, year)
     if budget is None or budget.year != year:
-        raise HttpError(404, f"No budget of {year} is published for {unit.name_en} ({unit.code}).")
+        raise ApiError(404, f"No budget of {year} is published for {unit.name_en} ({unit.code}).",
+                       f"មិនទាន់មានថវិកាឆ្នាំ {to_khmer_digits(year)} ត្រូវបានផ្សព្វផ្សាយសម្រាប់ {unit.name_km} ({unit.code}) ទេ។")
     return _budget_out(unit, budget)

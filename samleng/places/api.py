@@ -2,8 +2,8 @@
 text into one place). Public, like the gazetteer itself."""
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from samleng.core.api import ApiError
 from samleng.places.models import Place
 from samleng.places.selectors import place_ancestors, place_get, place_resolve, place_search
 
@@ -36,7 +36,8 @@ def _out(place: Place) -> dict:
 
 def _level(level: int | None) -> int | None:
     if level is not None and level not in Place.Level.values:
-        raise HttpError(422, "level must be 1 (province), 2 (district), 3 (commune) or 4 (village)")
+        raise ApiError(422, "level must be 1 (province), 2 (district), 3 (commune) or 4 (village)",
+                       "level ត្រូវតែជា ១ (ខេត្ត) ២ (ស្រុក) ៣ (ឃុំ) ឬ ៤ (ភូមិ)")
     return level
 
 
@@ -45,9 +46,9 @@ def _parent(code: str | None, level: int | None) -> Place | None:
         return None
     parent = place_get(code)
     if parent is None:
-        raise HttpError(404, f"no place has the code {code}")
+        raise ApiError(404, f"no place has the code {code}", f"គ្មានទីកន្លែងណាមានលេខកូដ {code} ទេ")
     if level is not None and parent.level >= level or parent.level == Place.Level.VILLAGE:
-        raise HttpError(422, "the parent must be above the level asked for")
+        raise ApiError(422, "the parent must be above the level asked for", "parent ត្រូវតែនៅថ្នាក់ខ្ពស់ជាងកម្រិតដែលបានស្នើ")
     return parent
 
 

@@ -3,8 +3,9 @@ A GET reads, never writes: it gives the figures as last computed from the record
 "Compute again" on the programme page, by `samleng results`, and when a report is issued)."""
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from samleng.core.api import ApiError
+from samleng.core.khmer import to_khmer_digits
 from samleng.results.selectors import programme_get, programme_json, results_json
 
 router = Router(tags=["results"])
@@ -43,12 +44,12 @@ def _staff_programme(request, code: str):
     """The programme, for staff: 401 for the anonymous, 403 for representatives and authorities."""
     user = request.user
     if not (user and user.is_authenticated and user.is_active):
-        raise HttpError(401, "Log in as staff to read indicators.")
+        raise ApiError(401, "Log in as staff to read indicators.", "សូមចូលជាបុគ្គលិក ដើម្បីអានសូចនាករ។")
     if not user.is_staff_role:
-        raise HttpError(403, "Indicators are for the NGO's staff.")
+        raise ApiError(403, "Indicators are for the NGO's staff.", "សូចនាករគឺសម្រាប់បុគ្គលិករបស់អង្គការ។")
     programme = programme_get(code)
     if programme is None:
-        raise HttpError(404, f"No programme has the code {code!r}.")
+        raise ApiError(404, f"No programme has the code {code!r}.", f"គ្មានកម្មវិធីណាមានលេខកូដ {code!r} ទេ។")
     return programme
 
 
@@ -58,7 +59,9 @@ def results_period(request, code: str, period: int):
     --period YEAR --json`. 404 for a year outside the programme's."""
     programme = _staff_programme(request, code)
     if period not in programme.years:
-        raise HttpError(404, f"The programme {code} runs from {programme.start.year} to {programme.end.year}.")
+        raise ApiError(404, f"The programme {code} runs from {programme.start.year} to {programme.end.year}.",
+                       f"កម្មវិធី {code} ដំណើរការពីឆ្នាំ {to_khmer_digits(programme.start.year)} ដល់ឆ្នាំ "
+                       f"{to_khmer_digits(programme.end.year)}។")
     return results_json(programme, period)
 
 

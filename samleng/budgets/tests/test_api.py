@@ -128,7 +128,8 @@ def test_unpublished_year_is_404(budgets):
     for year in (2025, 2019):  # withdrawn with lines; never published
         response = get(f"/api/budgets/{KLENG}/{year}")
         assert response.status_code == 404
-        assert response.json() == {"detail": f"No budget of {year} is published for Klaeng ({KLENG})."}
+        assert response.json()["detail"] == f"No budget of {year} is published for Klaeng ({KLENG})."
+        assert "ក្លែង" in response.json()["detail_km"]  # said in Khmer too
     assert "777000000" not in get(f"/api/budgets/{KLENG}/2024").content.decode()
 
 

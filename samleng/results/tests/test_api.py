@@ -64,6 +64,7 @@ def test_the_programme_over_its_years(programme, world):
 @pytest.mark.parametrize("path", ["/api/results/N-KHM-TEST/2023", "/api/results/N-KHM-TEST"])
 def test_who_may_not_read_indicators(programme, world, path):
     assert Client().get(path).status_code == 401
+    assert Client().get(path).json()["detail_km"]  # every API error is said in Khmer too
     assert login(world.cbo_user).get(path).status_code == 403
     authority = make_user("district", "authority", authority_unit=records.place("0606"))
     assert login(authority).get(path).status_code == 403

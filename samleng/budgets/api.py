@@ -212,7 +212,7 @@ def unit_budget(request, unit_code: str, year: int):
     figure is of the year's most advanced published phase (`phase`). 404 when the year is not published."""
     unit = _unit(unit_code)
     budget = selectors.unit_budget(unit_code, year)
-    if budget is None or budget.year != year:
+    if budget is None:
         raise ApiError(404, f"No budget of {year} is published for {unit.name_en} ({unit.code}).",
                        f"មិនទាន់មានថវិកាឆ្នាំ {to_khmer_digits(year)} ត្រូវបានផ្សព្វផ្សាយសម្រាប់ {unit.name_km} ({unit.code}) ទេ។")
     return _budget_out(unit, budget)

@@ -135,7 +135,6 @@ DEFAULT_CATEGORIES: tuple[DefaultCategory, ...] = (
         kind="administrative", national=True),
 )
 
-DEFAULTS_BY_CODE = {c.code: c for c in DEFAULT_CATEGORIES}
 #: Categories only the nation's own budget uses, and those only sub-national budgets use.
 NATIONAL_CODES = frozenset(c.code for c in DEFAULT_CATEGORIES if c.national)
 SUBNATIONAL_CODES = frozenset(c.code for c in DEFAULT_CATEGORIES if not c.national)

@@ -34,7 +34,8 @@ from samleng.places.selectors import place_get, place_index, place_resolve, plac
 
 #: Phases from the most advanced to the least: a page shows a year's most advanced phase.
 PHASES_ADVANCED_FIRST = (Phase.EXECUTED, Phase.REVISED, Phase.APPROVED, Phase.PROPOSED)
-_ADVANCEMENT = {phase.value: rank for rank, phase in enumerate(reversed(PHASES_ADVANCED_FIRST))}
+#: How far each phase is along (proposed 0 ... executed 3).
+ADVANCEMENT = {phase.value: rank for rank, phase in enumerate(reversed(PHASES_ADVANCED_FIRST))}
 DIRECTIONS = (Direction.REVENUE.value, Direction.EXPENDITURE.value)
 
 #: Population bands of the comparison (lower bounds), so that a commune of 2,000 people is compared with
@@ -271,7 +272,7 @@ def _unit_lines(unit_code: str, years: list[int]) -> dict[int, dict[str, dict[in
 
 
 def most_advanced(phases) -> str:
-    return max(phases, key=lambda p: _ADVANCEMENT.get(p, -1))
+    return max(phases, key=lambda p: ADVANCEMENT.get(p, -1))
 
 
 @dataclass(frozen=True)
@@ -620,7 +621,7 @@ def _development_shares(categories: _Categories) -> list[DevelopmentShare]:
     for year in sorted(by_year):
         # The phase most communes have published (the most advanced one on a tie): mixing phases would
         # add one commune's plan to another's spending.
-        phase = max(by_year[year], key=lambda p: (max(c for _, c in by_year[year][p].values()), _ADVANCEMENT[p]))
+        phase = max(by_year[year], key=lambda p: (max(c for _, c in by_year[year][p].values()), ADVANCEMENT[p]))
         amounts = by_year[year][phase]
         whole = sum(total for total, _ in amounts.values())
         social = amounts.get(DEVELOPMENT_SOCIAL, (0, 0))[0]

@@ -50,8 +50,8 @@ def category_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertRe
     maps each code to its primary key."""
     rows = [dict(row) for row in rows]
     parents = {row["code"]: row.pop("parent") for row in rows if "parent" in row}
-    new_codes = [row["code"] for row in rows if row["code"] not in set(
-        Category.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))]
+    stored = set(Category.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))
+    new_codes = {row["code"] for row in rows if row["code"] not in stored}
     position = _next_position()
     for row in rows:  # new categories go after the others on the pages, in the order given
         if row["code"] in new_codes and "position" not in row:
@@ -64,7 +64,7 @@ def category_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertRe
         second = records_upsert_many(user=user, model=Category, key=("code",), rows=[
             {"code": code, "parent_id": pks[parent] if parent else None} for code, parent in parents.items()])
         # A new category whose parent was then set is still one created record, not also an updated one.
-        newly_changed = second.changed - set(new_codes) - result.changed
+        newly_changed = second.changed - new_codes - result.changed
         result.updated += len(newly_changed)
         result.changed |= newly_changed
     return result

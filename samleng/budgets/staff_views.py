@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samleng.budgets.models import NATIONAL, BudgetLine, Phase, Project, Publication
+from samleng.budgets import selectors
+from samleng.budgets.models import NATIONAL, BudgetLine, Project, Publication
 from samleng.budgets.services import publication_set as publication_write
 from samleng.places.models import Place
 
 PAGE_SIZE = 50
 #: The gazetteer level of each level of budget unit but the nation.
 LEVELS = {"province": Place.Level.PROVINCE, "district": Place.Level.DISTRICT, "commune": Place.Level.COMMUNE}
-_PHASE_ORDER = {phase: i for i, phase in enumerate(Phase.values)}  # proposed < approved < revised < executed
 
 
 def _require_publisher(request) -> None:
@@ -87,7 +87,7 @@ def _describe(rows: list[dict]) -> list[dict]:
     for row in rows:
         key = (row["unit"], row["fiscal_year"])
         row["place"] = places.get(row["unit"])
-        row["phases"] = sorted(phases.get(key, ()), key=_PHASE_ORDER.get)
+        row["phases"] = sorted(phases.get(key, ()), key=selectors.ADVANCEMENT.get)
         row["projects"] = projects.get(key, 0)
     return rows
 

@@ -229,7 +229,7 @@ EXPORT_ORDER = ("budgets", "categories", "projects", "population", "exchange_rat
 
 BUDGET_KEYS = frozenset(name_key(name) for name in BUDGET_SHEETS)
 # LATER: the sheets the programme import announces as "not imported yet", while there are any.
-PROGRAMME_KEYS = frozenset(name_key(name) for name in (*sheets.SHEETS, *getattr(sheets, "LATER", ())))
+PROGRAMME_KEYS = frozenset(name_key(name) for name in (*sheets.SHEETS, *sheets.LATER))
 BUDGET, PROGRAMME, MIXED = "budget", "programme", "mixed"
 
 

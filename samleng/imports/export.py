@@ -51,10 +51,10 @@ def workbook_export(path, *, user=None, personal: bool = False, programme_code: 
 
 
 def _programme_code(asked: str | None) -> str:
-    codes = sorted(set(TargetArea.objects.values_list("programme_code", flat=True))
-                   | set(Programme.objects.values_list("code", flat=True)))
     if asked is not None:
         return asked
+    codes = sorted(set(TargetArea.objects.values_list("programme_code", flat=True))
+                   | set(Programme.objects.values_list("code", flat=True)))
     if len(codes) > 1:
         raise ValueError(f"Several programmes have target areas ({', '.join(codes)}): say which to export.")
     return codes[0] if codes else ""

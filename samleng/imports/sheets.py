@@ -161,16 +161,12 @@ INDICATORS = Sheet("indicators", (
     integer("baseline_denominator"), long_text("means_of_verification"),
     word("outcome_kind", "outcome_kind"), text("outcome_parent", 20),
 ), key=("code",))
-INDICATOR_EXTENSIONS = ("statement_km", "outcome_statement", "outcome_statement_km", "direction", "cumulative",
-                        "baseline_numerator", "baseline_denominator", "means_of_verification", "outcome_kind",
-                        "outcome_parent")
 
 REPORTED_VALUES = Sheet("reported_values", (
     text("code", 20, True), year("period", True), Column("value", cells.figure, True), long_text("narrative"),
     integer("numerator"), integer("denominator"), Column("parts", cells.parts, empty={}, memo=False),
     text("source", 300),
 ), key=("code", "period"))
-REPORTED_VALUE_EXTENSIONS = ("numerator", "denominator", "parts", "source")
 
 #: The sheets imported now, in the order they are read: a sheet comes after the sheets it refers to.
 SHEETS = {s.name: s for s in (

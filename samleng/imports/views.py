@@ -6,7 +6,7 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from samleng.accounts.access import can_create_records
@@ -28,10 +28,7 @@ def _get_run_for_user(request, pk: int) -> ImportRun:
     """The run, if the user may see it; otherwise a 404, so that others' uploads reveal nothing."""
     if not can_create_records(request.user):
         raise PermissionDenied
-    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
-    if not (request.user.sees_everything or run.user_id == request.user.pk):
-        raise Http404
-    return run
+    return get_object_or_404(_runs_for_user(request.user), pk=pk)
 
 
 @login_required

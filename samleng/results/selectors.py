@@ -132,6 +132,13 @@ def _stored(programme: Programme, periods: list[int]):
     return snapshots, reported
 
 
+def indicator_row(indicator: Indicator, periods) -> Row:
+    """programme_table's row of one indicator (its progress needs only its own figures)."""
+    periods = sorted(set(periods))
+    snapshots, reported = _stored(indicator.programme, periods)
+    return _rows(indicator.programme, periods, [indicator], snapshots, reported)[0]
+
+
 def programme_table(programme: Programme, periods) -> list[Row]:
     """Every indicator of `programme` with its value in each of `periods` (from the stored snapshots: see
     services.snapshots_compute), the reported figure and whether they differ, and its progress against
@@ -636,12 +643,3 @@ def programme_get(code: str) -> Programme | None:
     return Programme.objects.filter(code=code).first()
 
 
-def snapshot_get(pk: int) -> Snapshot | None:
-    """A snapshot with its indicator and programme (and its record lists, for drill-down)."""
-    return Snapshot.objects.select_related("indicator", "indicator__programme").filter(pk=pk).first()
-
-
-def report_periods(programme: Programme) -> list[int]:
-    """The programme's years up to this one."""
-    this_year = timezone.localdate().year
-    return [year for year in programme.years if year <= this_year]

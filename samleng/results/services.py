@@ -91,6 +91,11 @@ def _snapshot_values(computed: Computed, computation: str) -> dict[str, Any]:
     }
 
 
+#: The fields of a snapshot that computing writes.
+_SNAPSHOT_FIELDS = ("source", "value", "numerator", "denominator", "breakdown", "disaggregation", "parameters",
+                    "computation", "computation_version", "records", "evidence", "entered_by")
+
+
 def default_periods(programme: Programme) -> list[int]:
     """The programme's years up to this one."""
     this_year = timezone.localdate().year
@@ -118,11 +123,8 @@ def snapshots_compute(*, user, programme: Programme, periods: Iterable[int] | No
             snapshot.indicator = indicator
             (replaced if snapshot.pk else fresh).append(snapshot)
     if replaced:
-        Snapshot.objects.bulk_update(replaced, [*_snapshot_values(Computed(None, None, None), "").keys(),
-                                                "computed_at"])
-    Snapshot.objects.bulk_create(fresh)
-    if fresh and fresh[0].pk is None:  # backends that do not return the new ids (none of ours, but be sure)
-        fresh = list(Snapshot.objects.filter(indicator__in=indicators, period__in=periods))
+        Snapshot.objects.bulk_update(replaced, [*_SNAPSHOT_FIELDS, "computed_at"])
+    Snapshot.objects.bulk_create(fresh)  # SQLite 3.35+ and PostgreSQL give the new ids back
     snapshots = sorted([*replaced, *fresh], key=lambda s: (s.indicator.code, s.period))
     audit_record(
         user=user, action=Action.UPDATE, obj=programme,

@@ -35,9 +35,6 @@ from samleng.results.models import Indicator, Narrative, Programme, Report, Repo
 
 #: The parts of a figure one can open: the records counted, and those of the denominator that did not count.
 DRILLDOWN_PARTS = ("numerator", "not_counted")
-REPORT_FORMATS = ("docx", "pdf", "xlsx", "iati")
-REPORT_LANGUAGES = ("en", "km")
-PER_PAGE = 50
 
 
 def _reader(user) -> bool:
@@ -120,8 +117,8 @@ def indicator_detail(request, code, indicator_code):
     indicator = _indicator(code, indicator_code)
     programme = indicator.programme
     periods = list(programme.years)
-    row = next(row for row in selectors.programme_table(programme, periods) if row.indicator_id == indicator.pk)
-    snapshots = {s.period: s for s in indicator.snapshots.select_related("entered_by")}
+    row = selectors.indicator_row(indicator, periods)
+    snapshots = {s.period: s for s in indicator.snapshots.select_related("entered_by").defer("records")}
     reported = {r.period: r for r in indicator.reported_values.all()}
     narratives = list(indicator.narratives.select_related("written_by"))  # newest version first
     years = [{
@@ -143,7 +140,7 @@ def drilldown(request, pk, part):
         page = max(int(request.GET.get("page", 1)), 1)
     except ValueError:
         page = 1
-    found = selectors.drilldown(snapshot, user=request.user, part=part, page=page, per_page=PER_PAGE)
+    found = selectors.drilldown(snapshot, user=request.user, part=part, page=page)
     return render(request, "results/drilldown.html", {
         "snapshot": snapshot, "indicator": snapshot.indicator, "programme": snapshot.indicator.programme,
         "part": part, "found": found,
@@ -259,7 +256,7 @@ def report_list(request, code):
     return render(request, "results/reports.html", {
         "programme": programme, "reports": programme.reports.select_related("issued_by"),
         "form": ReportCreateForm(years=programme.years), "can_edit": request.user.sees_everything,
-        "formats": REPORT_FORMATS, "languages": REPORT_LANGUAGES,
+        "formats": tuple(reports.common.FORMATS), "languages": reports.common.LANGUAGES,
     })
 
 
@@ -310,7 +307,7 @@ def report_content_of(report: Report) -> dict:
 
 @staff_reads
 def report_download(request, pk, fmt, lang):
-    if fmt not in REPORT_FORMATS or lang not in REPORT_LANGUAGES:
+    if fmt not in reports.common.FORMATS or lang not in reports.common.LANGUAGES:
         raise Http404
     report = get_object_or_404(Report.objects.select_related("programme", "issued_by"), pk=pk)
     data, content_type, filename = reports.render(report_content_of(report), fmt, lang)

@@ -155,6 +155,17 @@ STORAGES = {
 # still has its stylesheet.
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# What one workbook may cost (README). An upload over the first is refused as its body arrives; a zip or
+# .xlsx that would unpack to more than the second, or holds more members than the third, is refused before
+# it is read, and so is a sheet of more rows than the fourth. At most the fifth errors are listed (the rest
+# counted by kind), and a run stops checking after the sixth.
+SAMLENG_IMPORT_MAX_UPLOAD_MB = int(env("SAMLENG_IMPORT_MAX_UPLOAD_MB", "100"))
+SAMLENG_IMPORT_MAX_UNPACKED_MB = int(env("SAMLENG_IMPORT_MAX_UNPACKED_MB", "500"))
+SAMLENG_IMPORT_MAX_MEMBERS = int(env("SAMLENG_IMPORT_MAX_MEMBERS", "100"))
+SAMLENG_IMPORT_MAX_ROWS = int(env("SAMLENG_IMPORT_MAX_ROWS", "2000000"))
+SAMLENG_IMPORT_LISTED_ERRORS = int(env("SAMLENG_IMPORT_LISTED_ERRORS", "200"))
+SAMLENG_IMPORT_STOP_AFTER_ERRORS = int(env("SAMLENG_IMPORT_STOP_AFTER_ERRORS", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 EMAIL_BACKEND = env("SAMLENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

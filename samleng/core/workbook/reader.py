@@ -1,0 +1,309 @@
+"""Opening a workbook: an .xlsx file (read with calamine), a folder or .zip of .csv files named after the
+sheets, or one .csv file named after its sheet. Rows come out one at a time, numbered as the spreadsheet
+shows them (the header is row 1), so that a big sheet is never copied whole into Python.
+
+A workbook may come from anyone: before anything is read, a .zip or .xlsx (itself a zip) whose members would
+unpack to more than `Limits.unpacked_bytes`, or that holds more than `Limits.members` members, is refused;
+so is a sheet with more than `Limits.rows` rows (an .xlsx sheet is counted before calamine loads it whole)
+and a line of a .csv longer than `Limits.line_bytes`. The limits are settings (README)."""
+
+import csv
+import ctypes
+import io
+import re
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.utils.translation import gettext_noop
+from python_calamine import CalamineError, load_workbook
+
+from samleng.core.workbook.problems import Message
+
+MB = 1024 * 1024
+NO_SUCH_FILE = Message("file.missing", gettext_noop("There is no file or folder %(path)s."))
+NOT_A_WORKBOOK = Message("file.kind", gettext_noop(
+    "%(name)s is neither an .xlsx workbook nor a .zip or folder of .csv files."))
+NOT_READABLE = Message("file.unreadable", gettext_noop("%(name)s cannot be read as a workbook (%(reason)s)."))
+SHEET_UNREADABLE = Message("sheet.unreadable", gettext_noop("This sheet cannot be read (%(reason)s)."))
+NOT_UTF8 = Message("file.utf8", gettext_noop(
+    "%(name)s is not UTF-8 text: save it from the spreadsheet as \"CSV UTF-8\"."))
+NOT_CSV = Message("file.csv", gettext_noop("%(name)s is not a valid CSV file (%(reason)s)."))
+NOT_A_ZIP = Message("file.zip", gettext_noop("%(name)s cannot be opened as a .zip file (%(reason)s)."))
+TOO_BIG_UNPACKED = Message("limit.unpacked", gettext_noop(
+    "%(name)s would unpack to %(size)s MB; Samleng reads at most %(limit)s MB. Split it into smaller workbooks."))
+TOO_MANY_MEMBERS = Message("limit.members", gettext_noop(
+    "%(name)s holds %(count)s files; a workbook has at most %(limit)s."))
+TOO_MANY_ROWS = Message("limit.rows", gettext_noop(
+    "This sheet has more than %(limit)s rows, more than Samleng reads from one sheet. Split it into smaller "
+    "workbooks."))
+LINE_TOO_LONG = Message("limit.line", gettext_noop(
+    "Line %(row)s of %(name)s is longer than %(limit)s MB: this is not a sheet Samleng can read."))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one workbook may cost. From the settings unless given (tests lower them)."""
+
+    unpacked_bytes: int
+    members: int
+    rows: int
+    line_bytes: int = 4 * MB
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(unpacked_bytes=settings.SAMLENG_IMPORT_MAX_UNPACKED_MB * MB,
+                   members=settings.SAMLENG_IMPORT_MAX_MEMBERS, rows=settings.SAMLENG_IMPORT_MAX_ROWS)
+
+
+def name_key(name) -> str:
+    """Sheet and column names match whatever their case and spacing: `Issue updates`, `issue_updates` and
+    ` ISSUE_UPDATES ` are one name."""
+    return re.sub(r"[\s_\-]+", "", str(name).strip().lower())
+
+
+class Unreadable(Exception):
+    """The file, or one sheet of it, cannot be read at all (or may not be: it is over a limit)."""
+
+    def __init__(self, message: Message, **params):
+        super().__init__(message.code)
+        self.message, self.params = message, params
+
+    @property
+    def message_en(self) -> str:
+        return self.message.render(self.params, "en")
+
+
+class Workbook(ABC):
+    """The sheets of one workbook, by name_key. `weights` says how big each sheet is (any unit) so that
+    progress can be reported before the rows are read."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.names: dict[str, str] = {}  # name_key -> the sheet's name as written in the file
+        self.weights: dict[str, int] = {}
+
+    @abstractmethod
+    def rows(self, key: str) -> Iterator[tuple[int, list]]:
+        """(row number, cells) of every row that is not completely empty, the header row included."""
+
+    def close(self) -> None:  # noqa: B027 (a folder of .csv files holds nothing open; others override)
+        """Let go of the file (a workbook's buffers) once its rows are read."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _counted(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+        """The rows, refused once there are more than the limit."""
+        limit = self.limits.rows
+        for number, cells in rows:
+            if number > limit + 1:  # the header is row 1
+                raise Unreadable(TOO_MANY_ROWS, limit=limit)
+            yield number, cells
+
+
+def open_workbook(path, limits: Limits | None = None) -> Workbook:
+    path = Path(path)
+    limits = limits or Limits.from_settings()
+    if path.is_dir():
+        return _CsvFolder(path, limits)
+    if not path.exists():
+        raise Unreadable(NO_SUCH_FILE, path=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _CsvFolder(path.parent, limits, only=path)
+    if suffix == ".zip":
+        return _CsvZip(path, limits)
+    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
+        return _Excel(path, limits)
+    raise Unreadable(NOT_A_WORKBOOK, name=path.name)
+
+
+def _skip_empty(rows, first: int = 1) -> Iterator[tuple[int, list]]:
+    for number, cells in enumerate(rows, first):
+        # count() runs in C: the cheap test for the common case; cells of spaces are dealt with by the parser.
+        if cells.count("") != len(cells):
+            yield number, cells
+
+
+def _check_package(name: str, package: zipfile.ZipFile, limits: Limits) -> None:
+    """A zip bomb is refused before anything is unpacked: the sizes its members declare are what zipfile
+    will unpack at most (it stops at the declared size), so their sum bounds the work."""
+    members = package.infolist()
+    if len(members) > limits.members:
+        raise Unreadable(TOO_MANY_MEMBERS, name=name, count=len(members), limit=limits.members)
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > limits.unpacked_bytes:
+        raise Unreadable(TOO_BIG_UNPACKED, name=name, size=-(-unpacked // MB), limit=limits.unpacked_bytes // MB)
+
+
+class _Excel(Workbook):
+    def __init__(self, path: Path, limits: Limits):
+        super().__init__(limits)
+        self.path = path
+        self.sizes: dict[str, tuple[str, int]] = {}  # sheet name -> (its member in the package, unpacked size)
+        if path.suffix.lower() != ".xls":  # .xlsx, .xlsm and .ods are zip packages: check them first
+            try:
+                with zipfile.ZipFile(path) as package:
+                    _check_package(path.name, package, limits)
+                    self.sizes = _xlsx_sheet_members(package)
+            except (zipfile.BadZipFile, OSError) as error:
+                raise Unreadable(NOT_READABLE, name=path.name, reason=str(error)) from None
+        try:
+            self.book = load_workbook(str(path))
+        except (CalamineError, OSError, ValueError) as error:
+            raise Unreadable(NOT_READABLE, name=path.name, reason=str(error)) from None
+        for name in self.book.sheet_names:
+            self.names.setdefault(name_key(name), name)
+            self.weights.setdefault(name_key(name), self.sizes.get(name, ("", 1))[1])
+
+    def rows(self, key):
+        name = self.names[key]
+        self._refuse_long_sheet(name)
+        try:
+            sheet = self.book.get_sheet_by_name(name)
+        except CalamineError as error:
+            raise Unreadable(SHEET_UNREADABLE, reason=str(error)) from None
+        # iter_rows starts at the sheet's first row even when it is empty, so numbers match the spreadsheet.
+        try:
+            yield from self._counted(_skip_empty(sheet.iter_rows()))
+        finally:
+            del sheet
+            _release_memory()
+
+    def _refuse_long_sheet(self, name: str) -> None:
+        """Calamine reads a whole sheet into memory: its rows are counted in the package first, unpacking
+        it in pieces, when its size leaves room for more rows than the limit (a row takes at least 11
+        bytes of XML, `<row></row>`)."""
+        member, size = self.sizes.get(name, ("", 0))
+        if not member or size <= self.limits.rows * 11:
+            return
+        rows = 0
+        tail = b""
+        with zipfile.ZipFile(self.path) as package, package.open(member) as stream:
+            while chunk := stream.read(MB):
+                piece = tail + chunk
+                rows += piece.count(b"<row") - tail.count(b"<row")
+                tail = piece[-4:]
+                if rows > self.limits.rows + 1:
+                    raise Unreadable(TOO_MANY_ROWS, limit=self.limits.rows)
+
+    def close(self):
+        self.book.close()
+
+
+def _release_memory() -> None:
+    """Give the memory calamine held for a sheet back to the system. Calamine reads a whole sheet at once
+    (600,000 attendance rows take about 150 MB); freed, that memory stays with the process unless glibc is
+    asked to return it, and the next sheet's rows would be added on top of it."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _xlsx_sheet_members(package: zipfile.ZipFile) -> dict[str, tuple[str, int]]:
+    """Each sheet's member in the .xlsx package and its uncompressed XML size (a good measure of its rows),
+    read without loading any sheet. Empty when the file is not a standard .xlsx (progress then counts
+    sheets)."""
+    try:
+        book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
+        sizes = {}
+        for sheet in book.findall("m:sheets/m:sheet", _NS):
+            target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "").lstrip("/")
+            member = target if target.startswith("xl/") else f"xl/{target}"
+            sizes[sheet.get("name")] = (member, package.getinfo(member).file_size)
+        return sizes
+    except (KeyError, ElementTree.ParseError):
+        return {}
+
+
+def _lines(text: io.TextIOWrapper, filename: str, limit: int) -> Iterator[str]:
+    """The lines of a .csv, none longer than `limit` characters: a line without an end (a 1 GB cell) is
+    refused as soon as it is too long, not after it has been read whole."""
+    number = 0
+    while line := text.readline(limit):
+        number += 1
+        if len(line) >= limit and not line.endswith("\n"):
+            raise Unreadable(LINE_TOO_LONG, row=number, name=filename, limit=limit // MB)
+        yield line
+
+
+def _csv_rows(binary, filename: str, limits: Limits) -> Iterator[tuple[int, list]]:
+    # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8" files.
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        yield from _skip_empty(csv.reader(_lines(text, filename, limits.line_bytes)))
+    except UnicodeDecodeError:
+        raise Unreadable(NOT_UTF8, name=filename) from None
+    except csv.Error as error:
+        raise Unreadable(NOT_CSV, name=filename, reason=str(error)) from None
+    finally:
+        text.detach()
+
+
+class _CsvFolder(Workbook):
+    def __init__(self, folder: Path, limits: Limits, only: Path | None = None):
+        super().__init__(limits)
+        self.files: dict[str, Path] = {}
+        for file in sorted([only] if only else folder.iterdir()):
+            if file.is_file() and file.suffix.lower() == ".csv" and not file.name.startswith("."):
+                key = name_key(file.stem)
+                self.files.setdefault(key, file)
+                self.names.setdefault(key, file.name)
+                self.weights.setdefault(key, file.stat().st_size)
+
+    def rows(self, key):
+        with open(self.files[key], "rb") as binary:
+            yield from self._counted(_csv_rows(binary, self.files[key].name, self.limits))
+
+
+class _CsvZip(Workbook):
+    def __init__(self, path: Path, limits: Limits):
+        super().__init__(limits)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise Unreadable(NOT_A_ZIP, name=path.name, reason=str(error)) from None
+        try:
+            _check_package(path.name, self.zip, limits)
+        except Unreadable:
+            self.zip.close()
+            raise
+        self.members: dict[str, zipfile.ZipInfo] = {}
+        for info in sorted(self.zip.infolist(), key=lambda i: i.filename):
+            base = Path(info.filename)
+            # Folders inside the zip do not matter; the files a Mac adds (__MACOSX, ._name) are not sheets.
+            if info.is_dir() or base.suffix.lower() != ".csv" or base.name.startswith(".") \
+                    or "__MACOSX" in base.parts:
+                continue
+            key = name_key(base.stem)
+            self.members.setdefault(key, info)
+            self.names.setdefault(key, base.name)
+            self.weights.setdefault(key, info.file_size)
+
+    def rows(self, key):
+        try:
+            with self.zip.open(self.members[key]) as binary:
+                yield from self._counted(_csv_rows(binary, self.names[key], self.limits))
+        except (zipfile.BadZipFile, OSError) as error:  # a member whose data does not match its header
+            raise Unreadable(NOT_A_ZIP, name=self.names[key], reason=str(error)) from None
+
+    def close(self):
+        self.zip.close()

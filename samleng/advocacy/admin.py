@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.advocacy.services import _refuse_second_open_main, issue_search_text, issue_status_refresh
-from samleng.cbos.admin import audit_admin_save
+from samleng.core.admin import audit_admin_save
 from samleng.core.audit import Action, audit_record
 
 

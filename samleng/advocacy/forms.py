@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, OPEN
-from samleng.cbos.forms import DATE_INPUT
 from samleng.cbos.models import CBO
-from samleng.core.widgets import use_plain_selects
+from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
 

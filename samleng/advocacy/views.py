@@ -25,9 +25,9 @@ from samleng.advocacy import selectors, services
 from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.cbos.models import CBO
-from samleng.cbos.views import page_of
 from samleng.core.audit import Action, audit_record
 from samleng.core.forms import add_service_errors
+from samleng.core.paging import page_of
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 
@@ -67,7 +67,7 @@ def _filter_form(request, user, public: bool = False) -> IssueFilterForm:
 @login_required
 def issue_list(request):
     form = _filter_form(request, request.user)
-    page = page_of(request, selectors.issue_list(request.user, form.filters))
+    page = page_of(request, selectors.issue_list(request.user, form.filters), per_page=selectors.PAGE_SIZE)
     return render(request, "advocacy/list.html", {"filter_form": form, "page": page})
 
 
@@ -237,7 +237,7 @@ def commitment_kept(request, pk, commitment_pk):
 def public_list(request):
     public = AnonymousUser()
     form = _filter_form(request, public, public=True)
-    page = page_of(request, selectors.issue_list(public, form.filters))
+    page = page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE)
     return render(request, "advocacy/public_list.html", {"filter_form": form, "page": page})
 
 

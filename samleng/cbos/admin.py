@@ -3,22 +3,15 @@ through services.py; the admin keeps search_text right, and writes its changes (
 representative's record, which shows personal data) to the audit log."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
 from samleng.cbos.services import cbo_search_text
 from samleng.cbos.signals import cbo_moved
+from samleng.core.admin import audit_admin_save
 from samleng.core.audit import Action, audit_record
-from samleng.places.models import Place
+from samleng.places.admin import ProvinceFilter
 
 _PLACES = ["province", "district", "commune", "village"]
-
-
-def audit_admin_save(request, obj, form, change: bool) -> None:
-    """The admin's changes in the audit log: which fields, not their values (some are personal)."""
-    audit_record(user=request.user, action=Action.UPDATE if change else Action.CREATE, obj=obj,
-                 summary=f"changed in the admin: {', '.join(form.changed_data) or 'nothing'}",
-                 changes={name: ["(admin)", "(admin)"] for name in form.changed_data})
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -27,19 +20,6 @@ class RepresentativeInline(admin.TabularInline):
     fields = ["person_id", "full_name", "sex", "role"]
     extra = 0
     show_change_link = True
-
-
-class ProvinceFilter(admin.SimpleListFilter):
-    """The 25 provinces: the default filter on a place would list all 16,472 places of the gazetteer."""
-
-    title = _("province")
-    parameter_name = "province"
-
-    def lookups(self, request, model_admin):
-        return [(p.pk, p.name_en) for p in Place.objects.filter(level=Place.Level.PROVINCE)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(province=self.value()) if self.value() else queryset
 
 
 @admin.register(CBO)

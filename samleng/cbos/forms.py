@@ -5,11 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
-from samleng.core.widgets import use_plain_selects
+from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_label
 from samleng.places.models import Place
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CBOForm(forms.ModelForm):

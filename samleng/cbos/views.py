@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,15 +22,11 @@ from samleng.cbos.forms import CBOFilterForm, CBOForm, RepresentativeForm
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
 from samleng.core.forms import add_service_errors
+from samleng.core.paging import page_of
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 
 _PLACES = ("province", "district", "commune", "village")
-
-
-def page_of(request, queryset) -> Page:
-    """The page of `queryset` asked for in ?page= (the last one when the number is too high)."""
-    return Paginator(queryset, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _chosen_province(request) -> Place | None:
@@ -67,7 +62,7 @@ def _audit_personal_view(request, obj, summary: str) -> None:
 def cbo_list(request):
     choices = selectors.cbo_filter_choices(request.user, province=_chosen_province(request))
     form = CBOFilterForm(request.GET, choices=choices)
-    page = page_of(request, selectors.cbo_list(request.user, form.filters))
+    page = page_of(request, selectors.cbo_list(request.user, form.filters), per_page=selectors.PAGE_SIZE)
     return render(request, "cbos/list.html", {
         "filter_form": form, "page": page, "can_create": can_create_records(request.user),
     })
@@ -194,7 +189,8 @@ def public_list(request):
     form = CBOFilterForm(request.GET, choices=choices)
     cbos = selectors.cbo_list(public, form.filters)
     return render(request, "cbos/public_list.html", {
-        "filter_form": form, "page": page_of(request, cbos), "totals": selectors.cbo_totals(cbos),
+        "filter_form": form, "page": page_of(request, cbos, per_page=selectors.PAGE_SIZE),
+        "totals": selectors.cbo_totals(cbos),
     })
 
 

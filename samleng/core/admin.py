@@ -1,6 +1,16 @@
+"""The audit log's admin page, and what every app's admin shares."""
+
 from django.contrib import admin
 
+from samleng.core.audit import Action, audit_record
 from samleng.core.models import AuditEntry
+
+
+def audit_admin_save(request, obj, form, change: bool) -> None:
+    """The admin's changes in the audit log: which fields, not their values (some are personal)."""
+    audit_record(user=request.user, action=Action.UPDATE if change else Action.CREATE, obj=obj,
+                 summary=f"changed in the admin: {', '.join(form.changed_data) or 'nothing'}",
+                 changes={name: ["(admin)", "(admin)"] for name in form.changed_data})
 
 
 @admin.register(AuditEntry)

@@ -1,8 +1,11 @@
-"""Form widgets that stay fast on long lists."""
+"""Form widgets every app's forms share: a date picker, and selects that stay fast on long lists."""
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+
+#: A date typed in the browser's date picker (ISO dates, whatever the page's language).
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlainSelect(forms.Select):

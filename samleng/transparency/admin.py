@@ -5,8 +5,9 @@ here are written to the audit log too."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from samleng.cbos.admin import ProvinceFilter, audit_admin_save
+from samleng.core.admin import audit_admin_save
 from samleng.core.audit import Action, audit_record
+from samleng.places.admin import ProvinceFilter
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
 

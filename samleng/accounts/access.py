@@ -145,6 +145,17 @@ def can_edit_event(user, event) -> bool:
     return _is_logged_in(user) and user.is_staff_role and can_see_event(user, event)
 
 
+def can_edit_in_province(user, province_id: int | None) -> bool:
+    """Change the records of a province without one at hand (a workbook import asks once per province): the
+    answer that can_edit_cbo and can_edit_event give for a record placed in the province and no lower.
+    Staff who see everything, and field officers for their provinces; nobody else edits."""
+    if not (_is_logged_in(user) and user.is_staff_role):
+        return False
+    if user.sees_everything:
+        return True
+    return user.role == "field_officer" and user.provinces.filter(pk=province_id).exists()
+
+
 def can_create_records(user) -> bool:
     """Register CBOs, record events, import workbooks: staff only."""
     return _is_logged_in(user) and user.is_staff_role

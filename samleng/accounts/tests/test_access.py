@@ -298,3 +298,57 @@ def test_scope_queries_do_not_grow_with_rows(things, django_assert_max_num_queri
         list(CBO.objects.filter(access.cbo_scope(officer)))
     with django_assert_max_num_queries(1):
         list(Event.objects.filter(access.event_scope(things.users["cbo_user"])))
+
+
+# ---- a province, without a record at hand ---------------------------------------------------------------------
+
+IN_PROVINCE = {
+    "06": who(officer=True, outsider=False, me_officer=True, cbo_user=False, other_cbo_user=False, authority=False,
+              anonymous=False),  # Kampong Thom
+    "10": who(officer=False, outsider=True, me_officer=True, cbo_user=False, other_cbo_user=False, authority=False,
+              anonymous=False),  # Kratie
+}
+IN_PROVINCE_CASES = [(code, person, allowed) for code, table in IN_PROVINCE.items() for person, allowed in table]
+
+
+@pytest.mark.parametrize(("code", "person", "allowed"), IN_PROVINCE_CASES,
+                         ids=[f"{c}-{p}-{'yes' if a else 'NO'}" for c, p, a in IN_PROVINCE_CASES])
+def test_can_edit_in_province(things, code, person, allowed):
+    assert access.can_edit_in_province(things.users[person], place(code).pk) is allowed
+
+
+def test_can_edit_in_province_answers_as_can_edit_cbo_and_can_edit_event_for_a_record_of_the_province(things):
+    """Everyone, including the odd ones (a superuser without a staff role, an inactive M&E officer, a
+    field officer with no province, a province's authority), for provinces in and out of their scope and
+    for no province at all: the same answer as the rules asked about a record not saved."""
+    users = dict(things.users)
+    users["nobody"] = None
+    users["admin"] = make_user("admin", User.Role.ADMIN)
+    users["no_province"] = make_user("noprov", User.Role.FIELD_OFFICER)
+    users["province_authority"] = make_user("kt", User.Role.AUTHORITY, authority_unit=place("06"))
+    users["super_rep"] = make_user("superrep", User.Role.CBO_REP, cbo=things.cbo, is_superuser=True)
+    users["super_authority"] = make_user("superauth", User.Role.AUTHORITY, authority_unit=place("06"),
+                                         is_superuser=True)
+    users["super_officer"] = make_user("superofficer", User.Role.FIELD_OFFICER, is_superuser=True)
+    users["inactive"] = make_user("gone", User.Role.ME_OFFICER, is_active=False)
+    users["inactive_officer"] = make_user("goneofficer", User.Role.FIELD_OFFICER, provinces=[place("06")],
+                                          is_active=False)
+    provinces = [place("06").pk, place("10").pk, place("01").pk, None]
+    answers = set()
+    for name, user in users.items():
+        for province_id in provinces:
+            expected = access.can_edit_cbo(user, CBO(province_id=province_id))
+            assert access.can_edit_event(user, Event(province_id=province_id)) is expected, (name, province_id)
+            assert access.can_edit_in_province(user, province_id) is expected, (name, province_id)
+            answers.add(expected)
+    assert answers == {True, False}
+
+
+def test_can_edit_in_province_asks_the_database_once_at_most(things, django_assert_num_queries):
+    officer = User.objects.get(pk=things.users["officer"].pk)
+    me_officer = User.objects.get(pk=things.users["me_officer"].pk)
+    kampong_thom = place("06").pk
+    with django_assert_num_queries(1):
+        assert access.can_edit_in_province(officer, kampong_thom)
+    with django_assert_num_queries(0):
+        assert access.can_edit_in_province(me_officer, kampong_thom)

@@ -42,7 +42,7 @@ ANOTHER_PLACE = gettext_noop("another place")
 
 def place(name: str, required: bool = False, help: str = "") -> Column:
     """A place column: resolved with its row, inside the place above it (`place_chain`)."""
-    return Column(name, None, required, help=help)
+    return Column(name, None, required, help=help, kind="place")
 
 
 def _translated(english: str) -> dict:

@@ -52,14 +52,26 @@ def text(en: str, km: str) -> dict:
     return {"en": en, "km": km}
 
 
+#: A parameter is cut to this many characters: a report quotes a bad cell, it does not copy a 100 KB one.
+PARAM_LENGTH = 200
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= PARAM_LENGTH else text[:PARAM_LENGTH - 1] + "…"
+
+
 def _stored(value):
     """A parameter as JSON keeps it, with what it is (a date, a number) so that Khmer can show its digits."""
+    if isinstance(value, str):
+        return _cut(value)
+    if isinstance(value, dict) and "en" in value:
+        return {language: _cut(str(words)) for language, words in value.items()}
     if isinstance(value, dt.date):
         return {"date": value.isoformat()}
     if isinstance(value, Decimal):
         return {"number": str(value)}
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return _cut(", ".join(str(v) for v in value))
     return value
 
 

@@ -284,6 +284,8 @@ class Import:
         later = {name_key(name): name for name in self.kind.later}
         chosen = {}
         for key, shown_name in self.book.names.items():
+            if shown_name.startswith("_"):  # a template's _readme: for people, not data
+                continue
             if key in known:
                 chosen[known[key]] = key
             elif key in later:

@@ -38,6 +38,8 @@ class Column:
     empty: object = None  # the value of an empty cell
     memo: bool = True  # worth remembering: the same words and ids come back row after row
     help: str = ""  # what goes here, with an example (gettext_noop: the template's comment in both languages)
+    kind: str = ""  # what sort of cell ("date", "integer", "word"...): the template says how to write it
+    vocabulary: Callable | None = field(default=None, compare=False)  # a word column's vocabulary
 
 
 @dataclass(frozen=True)
@@ -74,39 +76,41 @@ class Sheet:
 # ---- column types ---------------------------------------------------------------------------------------
 
 def text(name: str, max_length: int, required: bool = False, help: str = "") -> Column:
-    return Column(name, partial(cells.text, max_length=max_length), required, empty="", memo=False, help=help)
+    return Column(name, partial(cells.text, max_length=max_length), required, empty="", memo=False, help=help,
+                  kind="text")
 
 
 def long_text(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.long_text, required, empty="", memo=False, help=help)
+    return Column(name, cells.long_text, required, empty="", memo=False, help=help, kind="text")
 
 
 def ident(name: str, required: bool = True, max_length: int = 40, help: str = "") -> Column:
     parse = cells.ident if max_length == 40 else partial(cells.ident, max_length=max_length)
-    return Column(name, parse, required, help=help)
+    return Column(name, parse, required, help=help, kind="ident")
 
 
 def integer(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.integer, required, help=help)
+    return Column(name, cells.integer, required, help=help, kind="integer")
 
 
 def year(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.year, required, help=help)
+    return Column(name, cells.year, required, help=help, kind="year")
 
 
 def date(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.date, required, help=help)
+    return Column(name, cells.date, required, help=help, kind="date")
 
 
 def yes_no(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.yes_no, required, empty=False, help=help)
+    return Column(name, cells.yes_no, required, empty=False, help=help, kind="yes_no")
 
 
 def word(name: str, vocabulary: Callable[[], cells.Vocabulary], required: bool = False, empty=None,
          help: str = "") -> Column:
     """A vocabulary column. `vocabulary()` gives it: built on first use, when the apps (and their choices'
     translations) are loaded."""
-    return Column(name, lambda raw: vocabulary()(raw), required, empty=empty, help=help)
+    return Column(name, lambda raw: vocabulary()(raw), required, empty=empty, help=help, kind="word",
+                  vocabulary=vocabulary)
 
 
 # ---- reading a sheet ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ to validate it, so a package naming it cannot be checked offline (in CI, on a fi
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef
@@ -34,6 +34,7 @@ from samleng.budgets.models import (
     Project,
     Publication,
 )
+from samleng.core.workbook.safety import neutralise
 from samleng.places.selectors import place_get
 
 PACKAGE_NAME = "samleng-citizen-budget"
@@ -333,19 +334,32 @@ def fiscal_model_errors(descriptor: dict) -> list[str]:
 
 # --- Writing -----------------------------------------------------------------------------------------------
 
-def _csv_lines(name: str) -> Iterator[list]:
+def _csv_lines(name: str) -> Iterator[str]:
+    """The CSV lines of a resource, its header first. Text cells are neutralised (core.workbook.safety): a
+    project title typed as `=HYPERLINK(...)` reaches a spreadsheet as text, never as a formula; only the
+    schema's string columns are touched, so numbers stay numbers (-5 stays -5).
+
+    Lines end in "\n", and Python 3.11's csv module quotes a field holding a line break only when that break
+    is in the line terminator: a field holding a carriage return (a text may start with one) would cut its
+    row in two, so such a row is written with every field quoted (the same values for any CSV reader)."""
     _title, _description, schema, rows = RESOURCES[name]
-    yield [field["name"] for field in schema()["fields"]]
-    yield from rows()
+    fields = schema()["fields"]
+    text = [index for index, field in enumerate(fields) if field["type"] == "string"]
+    minimal = csv.writer(_Echo(), lineterminator="\n")
+    quoted = csv.writer(_Echo(), lineterminator="\n", quoting=csv.QUOTE_ALL)
+    yield minimal.writerow([field["name"] for field in fields])
+    for row in rows():
+        for index in text:
+            row[index] = neutralise(row[index])
+        line = minimal.writerow(row)
+        yield quoted.writerow(row) if "\r" in line else line
 
 
-def _write_csv(rows: Iterable[list], file) -> int:
-    writer = csv.writer(file, lineterminator="\n")
-    count = -1  # the header is not a row
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer making one line at a time."""
+
+    def write(self, value: str) -> str:
+        return value
 
 
 def fiscal_data_package_write(folder: str | Path) -> Path:
@@ -355,7 +369,7 @@ def fiscal_data_package_write(folder: str | Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in RESOURCES:
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as file:
-            _write_csv(_csv_lines(name), file)
+            file.writelines(_csv_lines(name))
     path = folder / "datapackage.json"
     path.write_text(json.dumps(fiscal_data_package_descriptor(), ensure_ascii=False, indent=2) + "\n",
                     encoding="utf-8")
@@ -364,17 +378,9 @@ def fiscal_data_package_write(folder: str | Path) -> Path:
 
 # --- Views (public: budgets:datapackage, budgets:data_file) -----------------------------------------------
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer inside a streamed response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _streamed_csv(name: str) -> Iterator[bytes]:
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    for row in _csv_lines(name):
-        yield writer.writerow(row).encode("utf-8")
+    for line in _csv_lines(name):
+        yield line.encode("utf-8")
 
 
 @require_GET

@@ -18,6 +18,7 @@ from samleng.budgets.defaults import sector_names
 from samleng.budgets.models import Category, Direction, Phase, Project
 from samleng.core import charts
 from samleng.core.i18n import khmer_shown, local_text
+from samleng.core.workbook.safety import neutralise
 from samleng.places.models import Place
 
 #: How many search results the find page lists.
@@ -174,7 +175,7 @@ def unit_csv(request, unit_code: str, year: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="budget-{unit_code}-{year}.csv"'
     response.write("\ufeff")  # so that spreadsheet programs read the Khmer names as UTF-8
-    writer = csv.writer(response)
+    writer = _CsvWriter(response)
     writer.writerow(["unit", "fiscal_year", "phase", "direction", "category", "amount_khr", "unit_name_en",
                      "unit_name_km", "category_name_en", "category_name_km", "category_parent", "amount_usd",
                      "population", "per_person_khr"])
@@ -190,8 +191,21 @@ def unit_csv(request, unit_code: str, year: int):
     return response
 
 
-def _blank(value) -> str:
-    return "" if value is None else str(value)
+def _blank(value):
+    """None as an empty cell; a number stays a number (the csv module writes it as str() would), so that
+    `_CsvWriter` never takes a negative amount for text."""
+    return "" if value is None else value
+
+
+class _CsvWriter:
+    """csv.writer over `file` whose text cells are neutralised (core.workbook.safety): a category name typed
+    as `=HYPERLINK(...)` reaches a spreadsheet as text, never as a formula. Numbers are not text: -5 stays -5."""
+
+    def __init__(self, file):
+        self._writer = csv.writer(file)
+
+    def writerow(self, row):
+        return self._writer.writerow([neutralise(value) for value in row])
 
 
 @require_GET
@@ -237,7 +251,7 @@ def national_csv(request):
     figures = selectors.national_figures()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="budget-national-shares.csv"'
-    writer = csv.writer(response)
+    writer = _CsvWriter(response)
     writer.writerow(["series", "fiscal_year", "phase", "communes", "part_khr", "whole_khr", "share_pct"])
     for s in figures.subnational:
         writer.writerow(["subnational_share_of_national_budget", s.year, s.phase, "", s.subnational_khr,

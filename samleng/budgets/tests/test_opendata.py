@@ -2,6 +2,7 @@
 accepts it, it holds published years only, and a broken package is reported as broken."""
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -16,9 +17,15 @@ from frictionless import validate
 from samleng.budgets.models import NATIONAL, BudgetLine, Category, ExchangeRate, Population, Project, Publication
 from samleng.budgets.opendata import RESOURCES, fiscal_data_package_write, fiscal_model, fiscal_model_errors
 from samleng.conftest import anonymous, place
+from samleng.core.workbook.safety import FORMULA_STARTS
+from samleng.places.models import Place
+from samleng.places.selectors import place_index_clear
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 KLENG, SANDAN = "060603", "0606"
+#: Text a spreadsheet would run as a formula: each must reach every CSV with a `'` before it.
+FORMULAS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)", "\tleading tab",
+            "\rleading carriage return"]
 
 
 def publish(unit: str, year: int, published: bool = True) -> None:
@@ -190,3 +197,67 @@ def test_data_file_view_streams_utf8_csv_of_published_years(budgets):
 def test_unknown_data_file_is_404(db):
     response = anonymous().get(reverse("budgets:data_file", args=["representatives"]))
     assert response.status_code == 404
+
+
+# ---- formulas typed as text reach the CSV files as text -----------------------------------------------------
+
+
+@pytest.fixture(params=FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "carriage-return"])
+def planted(request, budgets):
+    """One formula-like text in every free-text column of the package (category codes and names, project
+    ids, titles, sectors and funding sources, unit and village names), on a budget line and a project of
+    -5 riels."""
+    formula = request.param
+    village = place(KLENG).children.order_by("code").first()
+    Place.objects.filter(code__in=[KLENG, village.code]).update(name_en=formula, name_km=formula)
+    place_index_clear()  # the unit names come from the gazetteer index
+    texts = {"name_en": formula, "name_km": formula, "explanation_en": formula, "explanation_km": formula}
+    parent = Category.objects.create(code=f"{formula} parent", direction="expenditure", position=8, **texts)
+    child = Category.objects.create(code=formula, direction="expenditure", parent=parent, position=9, **texts)
+    line(KLENG, 2024, child, -5)
+    Project.objects.create(unit=KLENG, place=place(KLENG), fiscal_year=2024, project_id=formula, title_en=formula,
+                           title_km=formula, sector=formula, village=village, cost_khr=-5, funding_source=formula)
+    yield formula
+    place_index_clear()  # forget the planted names before the transaction rolls them back
+
+
+def test_formula_like_text_reaches_every_csv_file_neutralised(planted, tmp_path):
+    quoted = "'" + planted
+    descriptor = fiscal_data_package_write(tmp_path)
+
+    lines = read_csv(tmp_path / "budget_lines.csv")
+    assert {(row["unit_name_en"], row["unit_name_km"]) for row in lines if row["unit_code"] == KLENG} == {
+        (quoted, quoted)}
+    minus = next(row for row in lines if row["category_code"] == quoted)
+    assert minus["category_name_en"] == minus["category_name_km"] == quoted
+    assert minus["category_parent_code"] == f"{quoted} parent"
+    assert minus["amount_khr"] == "-5"  # a number, not text
+
+    categories = {row["code"]: row for row in read_csv(tmp_path / "categories.csv")}
+    for code, parent_code in ((quoted, f"{quoted} parent"), (f"{quoted} parent", "")):
+        row = categories[code]
+        assert row["parent_code"] == parent_code
+        assert [row[key] for key in ("name_en", "name_km", "explanation_en", "explanation_km")] == [quoted] * 4
+
+    project = next(row for row in read_csv(tmp_path / "projects.csv") if row["project_id"] == quoted)
+    for column in ("unit_name_en", "unit_name_km", "title_en", "title_km", "sector", "village_name_en",
+                   "village_name_km", "funding_source"):
+        assert project[column] == quoted, column
+    assert project["cost_khr"] == "-5"
+
+    population = read_csv(tmp_path / "population.csv")
+    assert [(row["unit_name_en"], row["unit_name_km"], row["population"]) for row in population] == [
+        (quoted, quoted, "8934")]
+
+    # No cell anywhere starts like a formula but the numbers; the served files are the same files.
+    for name in RESOURCES:
+        text = (tmp_path / f"{name}.csv").read_bytes().decode("utf-8")  # carriage returns as they are
+        for row in csv.reader(io.StringIO(text, newline="")):
+            assert [cell for cell in row if cell.startswith(FORMULA_STARTS)] in ([], ["-5"]), (name, row)
+        served = anonymous().get(reverse("budgets:data_file", args=[name]))
+        assert b"".join(served.streaming_content).decode("utf-8") == text
+
+    # A leading ' is fine for frictionless; only the two -5 amounts break their "minimum 0" constraint.
+    report = validate(str(descriptor))
+    assert sorted((error[0], error[1]) for error in report.flatten(["fieldName", "type"])) == [
+        ("amount_khr", "constraint-error"), ("cost_khr", "constraint-error")]

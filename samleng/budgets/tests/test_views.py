@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samleng.budgets.models import NATIONAL, BudgetLine, Category, Project, Publication
 from samleng.budgets.services import categories_ensure_defaults
+from samleng.budgets.tests.test_opendata import FORMULAS
 from samleng.budgets.tests.test_selectors import (
     KLAENG,
     SANDAN,
@@ -20,7 +21,9 @@ from samleng.budgets.tests.test_selectors import (
     sandan_communes,
 )
 from samleng.conftest import anonymous
+from samleng.core.workbook.safety import FORMULA_STARTS
 from samleng.places.models import Place
+from samleng.places.selectors import place_index_clear
 
 pytestmark = pytest.mark.django_db
 PAGE_LIMIT = 100_000
@@ -174,6 +177,47 @@ def test_national_csv(db):
     rows = list(csv.DictReader(io.StringIO(page(anonymous(), reverse("budgets:national_csv")).content.decode())))
     assert rows == [{"series": "subnational_share_of_national_budget", "fiscal_year": "2024", "phase": "approved",
                      "communes": "", "part_khr": "170", "whole_khr": "1000", "share_pct": "17.0"}]
+
+
+@pytest.fixture(params=FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "carriage-return"])
+def planted(request, budget):
+    """One formula-like text in every free-text column of a unit's CSV (the unit's names, a category's code,
+    names and parent code), on a line of -50,000 riels: -12 dollars, -5 riels per person."""
+    formula = request.param
+    Place.objects.filter(code=KLAENG).update(name_en=formula, name_km=formula)
+    place_index_clear()  # the unit's names come from the gazetteer index
+    texts = {"direction": "expenditure", "name_en": formula, "name_km": formula}
+    parent = Category.objects.create(code=f"{formula} parent", position=98, **texts)
+    child = Category.objects.create(code=formula, parent=parent, position=99, **texts)
+    BudgetLine.objects.create(unit=KLAENG, place=Place.objects.get(code=KLAENG), fiscal_year=2024, phase="approved",
+                              direction="expenditure", category=child, amount_khr=-50_000)
+    yield formula
+    place_index_clear()  # forget the planted names before the transaction rolls them back
+
+
+def test_csv_of_a_year_neutralises_formula_like_text(planted):
+    quoted = "'" + planted
+    text = page(anonymous(), reverse("budgets:unit_csv", args=[KLAENG, 2024])).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert {(r["unit_name_en"], r["unit_name_km"]) for r in rows} == {(quoted, quoted)}
+    planted_row = next(r for r in rows if r["category"] == quoted)
+    assert planted_row["category_name_en"] == planted_row["category_name_km"] == quoted
+    assert planted_row["category_parent"] == f"{quoted} parent"
+    # Numbers are not text: the negative amounts stay numbers.
+    assert (planted_row["amount_khr"], planted_row["amount_usd"], planted_row["per_person_khr"]) == (
+        "-50000", "-12", "-5")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        assert [cell for cell in row if cell.startswith(FORMULA_STARTS)] in ([], ["-50000", "-12", "-5"]), row
+
+
+def test_national_csv_keeps_negative_numbers(db):
+    # No free text reaches this file (its series names are fixed, its phases a vocabulary); its numbers
+    # go through the same writer and must stay numbers.
+    categories_ensure_defaults()
+    add_year(NATIONAL, 2024, {"nat_exp_national": 1005, "nat_exp_subnational": -5})
+    rows = list(csv.DictReader(io.StringIO(page(anonymous(), reverse("budgets:national_csv")).content.decode())))
+    assert rows == [{"series": "subnational_share_of_national_budget", "fiscal_year": "2024", "phase": "approved",
+                     "communes": "", "part_khr": "-5", "whole_khr": "1000", "share_pct": "-0.5"}]
 
 
 # ---- national page, glossary, find ------------------------------------------------------------------------

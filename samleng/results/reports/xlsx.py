@@ -77,7 +77,7 @@ def _indicators_sheet(sheet, content: dict, t: dict) -> None:
                 *[_number(by_group[(dimension, key)].get("value")) if (dimension, key) in by_group else None
                   for _title, dimension, key in groups],
             ]
-            sheet.append(row)
+            _append(sheet, row)
             _format_row(sheet, sheet.max_row, unit, differs=bool(value.get("differs")))
     widths = [_WIDTHS[key] for key in fixed] + [_NUMBER_WIDTH] * len(breakdown_keys)
     widths += [_WIDTHS["reported_value"], _WIDTHS["differs"]] + [_NUMBER_WIDTH] * len(groups)
@@ -88,7 +88,7 @@ def _differences_sheet(sheet, content: dict, t: dict) -> None:
     sheet.title = _sheet_name(t["differences_sheet"])
     _header(sheet, [t["indicator"], t["period"], t["kind"], t["reported"], t["computed"], t["explanation"]])
     for difference in content.get("differences", []):
-        sheet.append([
+        _append(sheet, [
             difference.get("indicator_code", ""),
             difference.get("period"),
             difference_kind_label(difference.get("kind", "")),
@@ -130,13 +130,22 @@ def _number(value):
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    _append(sheet, titles)
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(titles))}1"
+
+
+def _append(sheet, row: list) -> None:
+    """Append a row whose texts stay texts: openpyxl takes a string starting with `=` for a formula, and a
+    statement, code or group name typed as `=HYPERLINK(...)` must open as the text it is, never run."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _format_row(sheet, row: int, unit: str, *, differs: bool) -> None:

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -346,6 +347,31 @@ def test_excel_tracking_table_in_khmer_and_its_differences_sheet():
     assert len(rows) == 3
     assert rows[2][5] == CONTENT["differences"][1]["message_km"]
     assert rows[1][5] == CONTENT["differences"][0]["message_en"]  # no Khmer message: English
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://x","y")', "=1+1", "+cmd|' /C calc'!A0", "-1+1",
+                                     "@SUM(A1)", "\tleading tab", "\rleading carriage return"])
+def test_excel_keeps_formula_like_text_as_text(formula):
+    """A code, statement or explanation typed like a formula is a text cell with the text unchanged (an xlsx
+    cell has a type: no quote is needed, but openpyxl would take `=...` for a formula); numbers stay numbers."""
+    planted = content()
+    indicator = planted["outcomes"][0]["indicators"][0]
+    indicator.update(code=formula, statement_en=formula, baseline="-5")
+    planted["differences"][0].update(indicator_code=formula, message_en=formula)
+    data = render(planted, "xlsx", "en")[0]
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    for cell in (sheet["A2"], sheet["B2"]):  # code and statement of indicator 1.1's first period
+        assert (cell.value, cell.data_type) == (formula, "s")
+    assert (sheet["D2"].value, sheet["D2"].data_type) == (-5, "n")  # the baseline
+    differences = load_workbook(io.BytesIO(data)).worksheets[1]
+    for cell in (differences["A2"], differences["F2"]):
+        assert (cell.value, cell.data_type) == (formula, "s")
+    assert b"<f>" not in b"".join(_xlsx_members(data))  # no formula anywhere in the workbook
+
+
+def _xlsx_members(data: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 #: What the upload page takes: a workbook, or a .zip of .csv files (a folder cannot be uploaded).
 ACCEPTED = (".xlsx", ".zip")
-#: The national-scale workbooks (755,000 programme rows, 530,000 budget rows) are about 25 MB; anything much
-#: larger is a mistake.
-MAX_UPLOAD_MB = 100
 
 
 class UploadForm(forms.Form):
@@ -22,6 +20,7 @@ class UploadForm(forms.Form):
         file = self.cleaned_data["file"]
         if Path(file.name).suffix.lower() not in ACCEPTED:
             raise forms.ValidationError(_("Upload an .xlsx workbook or a .zip of .csv files."))
-        if file.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_MB})
+        if file.size > settings.SAMLENG_IMPORT_MAX_UPLOAD_MB * 1024 * 1024:  # when the upload handler was not used
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {
+                "size": settings.SAMLENG_IMPORT_MAX_UPLOAD_MB})
         return file

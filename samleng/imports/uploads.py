@@ -1,0 +1,31 @@
+"""An upload handler that refuses a file over the upload limit as its body arrives: the request's declared
+length is checked before anything is read, and the bytes are counted as they come, so that a 1 GB upload
+costs neither memory nor disk."""
+
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+
+
+class UploadTooLarge(FileUploadHandler):
+    """Put first in `request.upload_handlers`; `too_large` tells the view the upload was stopped."""
+
+    def __init__(self, request, limit_bytes: int):
+        super().__init__(request)
+        self.limit = limit_bytes
+        self.too_large = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length and content_length > self.limit:
+            self._stop()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self._stop()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+    def _stop(self):
+        self.too_large = True
+        # Not reading the rest: the client learns at once, and the server keeps nothing of it.
+        raise StopUpload(connection_reset=True)

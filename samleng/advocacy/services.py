@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
+from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main
 from samleng.cbos.models import CBO
+from samleng.cbos.rules import parts_over_total
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.khmer import normalize, search_text
@@ -69,7 +71,7 @@ def _latest_confirmed(issue_id: int) -> tuple[dt.date, str] | None:
 
 def _refuse_second_open_main(issue: Issue, status: str, on_field: str | None = None) -> None:
     """A CBO has at most one open main issue: refuse when `issue`, with `status`, would be a second one."""
-    if not issue.is_main or status in CLOSED_STATUSES:
+    if not is_open_main(issue.is_main, status):
         return
     # Lock the CBO's row so that two requests cannot each open a main issue at the same moment (PostgreSQL;
     # on SQLite, transactions are already serialised by the IMMEDIATE mode set in settings).
@@ -93,9 +95,8 @@ def _issue_rules(issue: Issue) -> dict[str, str]:
         errors["raised_on"] = _("This date is in the future.")
     elif issue.pk and issue.raised_on and issue.updates.filter(date__lt=issue.raised_on).exists():
         errors["raised_on"] = _("Some updates of this issue are dated before this date.")
-    if None not in (issue.people_affected, issue.people_affected_female) and \
-            issue.people_affected_female > issue.people_affected:
-        errors["people_affected_female"] = _("There cannot be more women than people in all.")
+    for female, _total in parts_over_total(lambda name: getattr(issue, name), ISSUE_PARTS):
+        errors[female] = _("There cannot be more women than people in all.")
     return errors
 
 
@@ -199,9 +200,8 @@ def _update_rules(update: IssueUpdate) -> dict[str, str]:
         errors["status"] = _("This issue already has an update with this status on this date.")
     if update.event_id and not issue.events_raised_at.filter(pk=update.event_id).exists():
         errors["event"] = _("This issue was not raised at that event.")
-    if None not in (update.people_benefited, update.people_benefited_female) and \
-            update.people_benefited_female > update.people_benefited:
-        errors["people_benefited_female"] = _("There cannot be more women than people in all.")
+    for female, _total in parts_over_total(lambda name: getattr(update, name), UPDATE_PARTS):
+        errors[female] = _("There cannot be more women than people in all.")
     return errors
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.cbos.models import CBO, Representative
+from samleng.cbos.rules import CBO_PARTS, parts_over_total
 from samleng.cbos.signals import cbo_moved
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
@@ -79,10 +80,8 @@ def _cbo_rules(cbo: CBO) -> dict[str, str]:
         elif parent is not None and place.parent_id != parent.pk:
             errors[name] = _("%(place)s is not in %(parent)s.") % {
                 "place": local_name(place), "parent": local_name(parent)}
-    for female, total in (("members_female", "members_total"), ("committee_female", "committee_total")):
-        if getattr(cbo, female) is not None and getattr(cbo, total) is not None and \
-                getattr(cbo, female) > getattr(cbo, total):
-            errors[female] = _("There cannot be more women than people in all.")
+    for female, _total in parts_over_total(lambda name: getattr(cbo, name), CBO_PARTS):
+        errors[female] = _("There cannot be more women than people in all.")
     return errors
 
 

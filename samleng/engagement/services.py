@@ -21,10 +21,8 @@ from samleng.core.bulk import UpsertResult, bulk_search_text, records_insert_man
 from samleng.core.khmer import normalize
 from samleng.core.khmer import search_text as make_search_text
 from samleng.engagement.models import Attendance, Event, Mechanism, MechanismAssessment, TargetArea
+from samleng.engagement.rules import BREAKDOWNS, FIRST_ASSESSMENT_YEAR, last_assessment_year
 from samleng.places.models import Place
-
-#: The participant counts that break the total down; none may exceed it.
-BREAKDOWNS = ("participants_female", "participants_youth", "participants_indigenous", "participants_disability")
 
 # ---- single records ---------------------------------------------------------------------------------
 
@@ -269,7 +267,7 @@ def _assessment_errors(values: dict[str, Any], exclude_pk: int | None = None) ->
     district, year, mechanism = values.get("district"), values.get("year"), values.get("mechanism")
     if district is None or district.level != Place.Level.DISTRICT:
         errors["district"] = [_("Choose a district.")]
-    if not isinstance(year, int) or not 1990 <= year <= dt.date.today().year + 1:
+    if not isinstance(year, int) or not FIRST_ASSESSMENT_YEAR <= year <= last_assessment_year(dt.date.today()):
         errors["year"] = [_("Give a year between 1990 and next year.")]
     if mechanism not in Mechanism.values:
         errors["mechanism"] = [_("Choose the mechanism.")]

@@ -1,0 +1,292 @@
+"""The sheets of the programme workbook that this app owns: `issues` and `issue_updates` (columns, checks,
+writes through advocacy.services), their vocabularies with the Khmer words people type, the rule across
+both sheets (one open main issue per CBO: `main_issues_check`, a check of the kind), and what the sheets
+of the apps to its right need to know about issues (their CBO, the day they were raised, their primary
+keys). The format: docs/programme-workbook.md.
+
+issue_updates' `event_id` column is engagement's to check (engagement sits right of this app and reads
+these rows: its kind check `updates_at_events_check`); the write takes the events' primary keys from
+run.pks["events"], which engagement fills (the stored events' when it checks, the new ones when it writes).
+"""
+
+import datetime as dt
+from functools import cache
+
+from django.utils.translation import gettext_noop
+
+from samleng.advocacy.models import Issue, IssueUpdate, Status
+from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main
+from samleng.advocacy.services import issue_update_upsert_many, issue_upsert_many
+from samleng.cbos.sheets import CBO_WORD, cbo_pks, cbo_province, stored_cbo_province, stored_cbos
+from samleng.core.bulk import UpsertResult
+from samleng.core.workbook.cells import Vocabulary
+from samleng.core.workbook.problems import Message
+from samleng.core.workbook.sheets import Sheet, date, ident, integer, long_text, text, word, yes_no
+
+#: The word for an issue, as messages name it (its Khmer is in the catalogue).
+ISSUE_WORD = gettext_noop("issue")
+
+UPDATE_BEFORE_RAISED = Message("advocacy.update_before_raised", gettext_noop(
+    "This update is dated %(date)s, before the issue was raised (%(raised_on)s)."))
+SECOND_OPEN_MAIN = Message("advocacy.second_open_main", gettext_noop(
+    "CBO %(cbo)s would have two open main issues, %(kept)s and %(issue)s. A CBO has at most one open main "
+    "issue at a time: record one as solved, unsolved or dropped, or make this one not the main issue."))
+
+# ---- vocabularies -------------------------------------------------------------------------------------
+# The Khmer words field officers type for each value, besides the labels the pages show (of_choices adds
+# those from the catalogue): input data, accepted as they are.
+
+TOPIC_WORDS = {
+    "land": ("ដីធ្លី",),
+    "forestry": ("ព្រៃឈើ",),
+    "fishery": ("នេសាទ", "ជលផល"),
+    "agriculture": ("កសិកម្ម",),
+    "water": ("ទឹក",),
+    "budget_disclosure": ("ការបង្ហាញថវិកា", "ការផ្សព្វផ្សាយថវិកា"),
+    "public_service": ("សេវាសាធារណៈ",),
+    "health": ("សុខាភិបាល", "សុខភាព"),
+    "education": ("អប់រំ", "ការអប់រំ"),
+    "social_protection": ("កិច្ចគាំពារសង្គម",),
+    "livelihood": ("ជីវភាព",),
+    "other": ("ផ្សេងៗ", "ផ្សេងទៀត"),
+}
+LEVEL_WORDS = {
+    "village": ("ភូមិ",),
+    "commune": ("ឃុំ", "សង្កាត់", "ឃុំ/សង្កាត់"),
+    "district": ("ស្រុក", "ខណ្ឌ", "ក្រុង", "ស្រុក/ក្រុង/ខណ្ឌ"),
+    "province": ("ខេត្ត", "រាជធានី", "រាជធានី/ខេត្ត"),
+    "national": ("ថ្នាក់ជាតិ", "ជាតិ"),
+}
+STATUS_WORDS = {
+    "raised": ("បានលើកឡើង",),
+    "in_dialogue": ("កំពុងសន្ទនា", "កំពុងពិភាក្សា"),
+    "partly_solved": ("ដោះស្រាយបានមួយផ្នែក", "ដោះស្រាយបានខ្លះ"),
+    "solved": ("បានដោះស្រាយ", "ដោះស្រាយរួច"),
+    "unsolved": ("មិនបានដោះស្រាយ",),
+    "dropped": ("បានបោះបង់",),
+}
+
+
+@cache
+def topics() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("topic"), Issue.Topic.choices, synonyms=TOPIC_WORDS)
+
+
+@cache
+def levels() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("level"), Issue.Level.choices, synonyms=LEVEL_WORDS)
+
+
+@cache
+def statuses() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("status"), Status.choices, synonyms=STATUS_WORDS)
+
+
+# ---- what is stored, and what the workbook says of an issue -------------------------------------------------
+
+def stored_issues(run) -> dict[str, tuple]:
+    """issue_id -> (pk, issue_id, cbo_id, is_main, raised_on, status) of every stored issue."""
+    return run.db("advocacy.issues", lambda: {i[1]: i for i in Issue.objects.values_list(
+        "pk", "issue_id", "cbo__cbo_id", "is_main", "raised_on", "status")})
+
+
+def issue_rows(run) -> dict:
+    """issue_id -> the issues sheet's row (none when the workbook has no issues sheet)."""
+    found = run.state.get("advocacy.issue_rows")
+    if found is None:
+        found = run.state["advocacy.issue_rows"] = {r.issue_id: r for r in run.rows.get("issues", ()) if r.issue_id}
+    return found
+
+
+def issue_cbo(run, issue_id: str) -> str | None:
+    """The cbo_id of an issue: as the workbook gives it, or else as stored."""
+    row = issue_rows(run).get(issue_id)
+    if row is not None and row.cbo_id:
+        return row.cbo_id
+    stored = stored_issues(run).get(issue_id)
+    return stored[2] if stored else None
+
+
+def issue_raised_on(run, issue_id: str) -> dt.date | None:
+    """The day an issue was raised: as the workbook says it, or else as stored."""
+    row = issue_rows(run).get(issue_id)
+    if row is not None and "raised_on" in run.present.get("issues", ()):
+        return row.raised_on
+    stored = stored_issues(run).get(issue_id)
+    return stored[4] if stored else None
+
+
+def issue_pks(run) -> dict[str, int]:
+    """issue_id -> pk of every issue: the stored ones and, once the issues sheet is written, its own."""
+    pks = run.pks.get("issues")
+    if pks is None:
+        pks = run.pks["issues"] = {issue_id: stored[0] for issue_id, stored in stored_issues(run).items()}
+    return pks
+
+
+# ---- issues -----------------------------------------------------------------------------------------------
+
+ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer",
+                "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female")
+
+
+def issues_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    run.define_ids(name, rows, "issue_id")
+    cbos, issues = stored_cbos(run), stored_issues(run)
+    for row in rows:
+        stored = issues.get(row.issue_id)
+        if stored:  # an issue already recorded: its CBO now must be the importer's to change
+            run.in_scope(name, row, "issue_id", stored_cbo_province(run, stored[2]), kind="cbo")
+        if row.cbo_id is not None:
+            if not run.known("cbos", row.cbo_id, cbos):
+                run.unknown_ref(name, row, "cbo_id", row.cbo_id, CBO_WORD, "cbos")
+            else:
+                run.in_scope(name, row, "cbo_id", cbo_province(run, row.cbo_id), kind="cbo")
+        run.not_future(name, row, "raised_on")
+        for part, total in ISSUE_PARTS:
+            run.at_most(name, row, part, total)
+
+
+def issues_write(run) -> UpsertResult:
+    pks = cbo_pks(run)
+    rows = (run.record("issues", row, ISSUE_FIELDS, cbo_id=pks[row.cbo_id]) for row in run.rows["issues"])
+    result = issue_upsert_many(user=run.user, rows=rows)
+    run.pks["issues"] = {**issue_pks(run), **result.pks}
+    return result
+
+
+# ---- issue_updates ----------------------------------------------------------------------------------------
+
+UPDATE_FIELDS = ("date", "status", "note", "evidence", "people_benefited", "people_benefited_female")
+
+
+def issue_updates_check(run, sheet: Sheet, rows: list) -> None:
+    """The rows' issues and dates; their events are engagement's to check (updates_at_events_check)."""
+    name = sheet.name
+    issues = stored_issues(run)
+    for row in rows:
+        if row.issue_id is not None:
+            if not run.known("issues", row.issue_id, issues):
+                run.unknown_ref(name, row, "issue_id", row.issue_id, ISSUE_WORD, "issues")
+            else:
+                cbo = issue_cbo(run, row.issue_id)
+                if cbo:
+                    run.in_scope(name, row, "issue_id", cbo_province(run, cbo), kind="cbo")
+                raised_on = issue_raised_on(run, row.issue_id)
+                if row.date is not None and raised_on is not None and row.date < raised_on:
+                    run.error(name, row.row, "date", UPDATE_BEFORE_RAISED, date=row.date, raised_on=raised_on)
+        run.not_future(name, row, "date")
+        for part, total in UPDATE_PARTS:
+            run.at_most(name, row, part, total)
+    run.unique(name, rows,
+               lambda r: (r.issue_id, r.date, r.status) if None not in (r.issue_id, r.date, r.status) else None,
+               "issue_id", lambda r: f"An update of {r.issue_id} on {r.date} with the status {r.status}")
+
+
+def issue_updates_write(run) -> UpsertResult:
+    issues = issue_pks(run)
+    with_event = "event_id" in run.present["issue_updates"]
+    # The events' primary keys: engagement's check put the stored ones there, its write the new ones (this
+    # app does not import engagement).
+    events = run.pks.get("events", {}) if with_event else {}
+
+    def rows():
+        for row in run.rows["issue_updates"]:
+            record = run.record("issue_updates", row, UPDATE_FIELDS, issue_id=issues[row.issue_id])
+            if with_event:
+                record["event_id"] = events[row.event_id] if row.event_id else None
+            yield record
+
+    return issue_update_upsert_many(user=run.user, rows=rows())
+
+
+# ---- the rule across sheets: one open main issue per CBO --------------------------------------------------
+
+def main_issues_check(run) -> None:
+    """A CBO has at most one open main issue at a time. The status of an issue is that of its latest update
+    by date (the stored updates and the workbook's together; on one day the last recorded); an issue with no
+    update is open. Only issues the workbook touches are blamed: a CBO whose stored issues already break the
+    rule is not the workbook's mistake. (A check of the kind: it reads both sheets.)"""
+    if "issues" not in run.rows and "issue_updates" not in run.rows:
+        return
+    stored = stored_issues(run)
+    rows_by_issue = issue_rows(run)
+    update_rows: dict[str, list] = {}
+    for row in run.rows.get("issue_updates", ()):
+        if row.issue_id and row.date and row.status:
+            update_rows.setdefault(row.issue_id, []).append(row)
+    status = _final_statuses(run, update_rows)
+    # issue id -> (cbo id, is main, raised on, touched by the workbook)
+    final: dict[str, tuple] = {}
+    for issue_id, (_pk, _id, cbo, is_main, raised_on, _status) in stored.items():
+        final[issue_id] = (cbo, is_main, raised_on, issue_id in update_rows)
+    has_main = "is_main" in run.present.get("issues", ())
+    for issue_id, row in rows_by_issue.items():
+        before = final.get(issue_id)
+        cbo = row.cbo_id or (before[0] if before else None)
+        is_main = row.is_main if has_main else (before[1] if before else False)
+        final[issue_id] = (cbo, is_main, row.raised_on or (before[2] if before else None), True)
+    open_main: dict[str, list[str]] = {}
+    for issue_id, (cbo, is_main, _raised, _touched) in final.items():
+        if cbo and is_open_main(is_main, status.get(issue_id) or _stored_status(run, issue_id)):
+            open_main.setdefault(cbo, []).append(issue_id)
+    for cbo, issue_ids in open_main.items():
+        if len(issue_ids) < 2:
+            continue
+        # The one that stays is an untouched stored issue if there is one, else the earliest raised.
+        issue_ids.sort(key=lambda i: (final[i][3], final[i][2] or dt.date.max, i))
+        kept = issue_ids[0]
+        for issue_id in issue_ids[1:]:
+            if not final[issue_id][3]:
+                continue
+            if issue_id in rows_by_issue:
+                run.error("issues", rows_by_issue[issue_id].row, "is_main", SECOND_OPEN_MAIN, cbo=cbo, kept=kept,
+                          issue=issue_id)
+            else:
+                latest = max(update_rows[issue_id], key=lambda r: (r.date, r.row))
+                run.error("issue_updates", latest.row, "status", SECOND_OPEN_MAIN, cbo=cbo, kept=kept,
+                          issue=issue_id)
+
+
+def _stored_status(run, issue_id: str) -> str:
+    stored = stored_issues(run).get(issue_id)
+    return stored[5] if stored else Status.RAISED
+
+
+def _final_statuses(run, update_rows: dict[str, list]) -> dict[str, str]:
+    """The status each issue with workbook updates will have: its latest update by date among the stored
+    confirmed ones and the workbook's (on one day, the last recorded: stored ones by id, then the workbook's
+    in row order, as the database will number them)."""
+    stored_issues_ = stored_issues(run)
+    pks = {stored_issues_[i][0]: i for i in update_rows if i in stored_issues_}
+    history: dict[str, dict[tuple, tuple]] = {}
+    pk_list = list(pks)
+    for start in range(0, len(pk_list), 2000):
+        query = IssueUpdate.objects.filter(issue_id__in=pk_list[start:start + 2000], confirmed=True)
+        for issue_pk, day, status, pk in query.values_list("issue_id", "date", "status", "pk"):
+            history.setdefault(pks[issue_pk], {})[(day, status)] = (day, 0, pk)
+    result = {}
+    for issue_id, rows in update_rows.items():
+        known = history.get(issue_id, {})
+        for row in rows:
+            known.setdefault((row.date, row.status), (row.date, 1, row.row))
+        (_date, status) = max(known, key=known.__getitem__)
+        result[issue_id] = status
+    return result
+
+
+# ---- the sheets ------------------------------------------------------------------------------------------
+
+ISSUES = Sheet("issues", (
+    ident("issue_id"), ident("cbo_id"), text("title_en", 300, True), text("title_km", 300),
+    word("topic", topics, True), long_text("description"), word("duty_bearer_level", levels, True),
+    text("duty_bearer", 200), date("raised_on", True), yes_no("is_main", True), integer("households_affected"),
+    integer("people_affected"), integer("people_affected_female"),
+), key=("issue_id",), check=issues_check, write=issues_write)
+
+ISSUE_UPDATES = Sheet("issue_updates", (
+    ident("issue_id"), date("date", True), word("status", statuses, True), long_text("note"),
+    long_text("evidence"), ident("event_id", required=False), integer("people_benefited"),
+    integer("people_benefited_female"),
+), key=("issue_id", "date", "status"), check=issue_updates_check, write=issue_updates_write)

@@ -1,0 +1,356 @@
+"""The sheets of the programme workbook that this app owns: `target_areas`, `events`, `attendance` and
+`mechanism_assessments` (columns, checks, writes through engagement.services), their vocabularies with the
+Khmer words people type, and the check of issue_updates' `event_id` column (advocacy's sheet, whose events
+are this app's: `updates_at_events_check`, a check of the kind). The format:
+docs/programme-workbook.md.
+
+What this app reads of other apps' sheets without importing them: the programme's code, which the results
+app's programme check leaves at run.state["results.programme_code"] (results sits right of this app).
+What it leaves for others: run.state["engagement.event_province"] (event_id -> province pk, as the workbook
+places each event) and run.pks["events"] (event_id -> pk: the stored ones once checked, the new ones once
+written), which advocacy's issue_updates write reads.
+"""
+
+from functools import cache
+
+from django.utils.translation import gettext_noop
+
+from samleng.advocacy.sheets import issue_cbo, issue_pks, stored_issues
+from samleng.cbos.sheets import (
+    REPRESENTATIVE_WORD,
+    cbo_province,
+    person_cbo,
+    representative_pks,
+    stored_representatives,
+)
+from samleng.core.bulk import UpsertResult
+from samleng.core.workbook import cells
+from samleng.core.workbook.cells import Vocabulary
+from samleng.core.workbook.problems import Message
+from samleng.core.workbook.run import ALREADY_ON_ROW
+from samleng.core.workbook.sheets import Column, Sheet, date, ident, integer, text, word, year, yes_no
+from samleng.engagement.models import Event, Mechanism
+from samleng.engagement.rules import BREAKDOWNS, FIRST_ASSESSMENT_YEAR, last_assessment_year
+from samleng.engagement.services import (
+    attendance_upsert_many,
+    event_upsert_many,
+    mechanism_assessment_upsert_many,
+    target_area_upsert_many,
+)
+from samleng.places.cells import place, place_chain
+
+#: The word for an event, as messages name it (its Khmer is in the catalogue).
+EVENT_WORD = gettext_noop("event")
+
+NO_PROGRAMME_SHEET = Message("engagement.no_programme_sheet", gettext_noop(
+    "There is no programme sheet: these target areas are kept without a programme code."))
+TO_BEFORE_FROM = Message("engagement.to_before_from", gettext_noop(
+    "to_year (%(to_year)s) comes before from_year (%(from_year)s)."))
+NO_TOTAL = Message("engagement.no_total", gettext_noop(
+    "Give the total number of participants as well: the other counts are parts of it."))
+UNKNOWN_ISSUES = Message("engagement.unknown_issues", gettext_noop(
+    "No issue has the id %(ids)s, in the issues sheet or in Samleng."))
+NOT_RAISED_AT = Message("engagement.not_raised_at", gettext_noop(
+    "The issue %(issue)s was not raised at the event %(event)s: add it to that event's issues_raised, or leave "
+    "event_id empty."))
+ASSESSMENT_YEAR = Message("engagement.assessment_year", gettext_noop("Give a year between %(first)s and %(last)s."))
+
+# ---- vocabularies -------------------------------------------------------------------------------------
+# The Khmer words field officers type for each value, besides the labels the pages show (of_choices adds
+# those from the catalogue): input data, accepted as they are.
+
+_MEETING_WORDS = {
+    "public_forum": ("វេទិកាសាធារណៈ",),
+    "district_dialogue": ("កិច្ចប្រជុំសន្ទនាថ្នាក់ស្រុក", "វេទិកាសន្ទនាថ្នាក់ស្រុក"),
+    "commune_council_meeting": ("កិច្ចប្រជុំក្រុមប្រឹក្សាឃុំ", "កិច្ចប្រជុំក្រុមប្រឹក្សាឃុំសង្កាត់"),
+    "budget_forum": ("វេទិកាថវិកា",),
+    "other": ("ផ្សេងៗ", "ផ្សេងទៀត"),
+}
+EVENT_TYPE_WORDS = {
+    **_MEETING_WORDS,
+    "training": ("វគ្គបណ្តុះបណ្តាល", "ការបណ្តុះបណ្តាល"),
+    "awareness_campaign": ("យុទ្ធនាការផ្សព្វផ្សាយ", "យុទ្ធនាការលើកកម្ពស់ការយល់ដឹង"),
+    "workshop": ("សិក្ខាសាលា",),
+    "network_meeting": ("កិច្ចប្រជុំបណ្តាញ",),
+    "consultation": ("ការពិគ្រោះយោបល់",),
+}
+MECHANISM_WORDS = {
+    **_MEETING_WORDS,
+    "one_window_service": ("ការិយាល័យច្រកចេញចូលតែមួយ", "សេវាច្រកចេញចូលតែមួយ"),
+}
+
+
+@cache
+def event_types() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("type of event"), Event.Type.choices, synonyms=EVENT_TYPE_WORDS)
+
+
+@cache
+def mechanisms() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("mechanism"), Mechanism.choices, synonyms=MECHANISM_WORDS)
+
+
+# ---- what is stored, and what the workbook says of an event -------------------------------------------------
+
+def stored_events(run) -> dict[str, tuple[int, int]]:
+    """event_id -> (pk, province pk) of every stored event."""
+    return run.db("engagement.events", lambda: {event_id: (pk, province) for pk, event_id, province in
+                                                Event.objects.values_list("pk", "event_id", "province_id")})
+
+
+def event_province(run, event_id: str) -> int | None:
+    """An event's province pk: as the workbook's events sheet puts it, or else as stored."""
+    placed = run.state.get("engagement.event_province")
+    if placed and event_id in placed:
+        return placed[event_id]
+    stored = stored_events(run).get(event_id)
+    return stored[1] if stored else None
+
+
+def event_pks(run) -> dict[str, int]:
+    """event_id -> pk of every event: the stored ones and, once the events sheet is written, its own."""
+    pks = run.pks.get("events")
+    if pks is None:
+        pks = run.pks["events"] = {event_id: pk for event_id, (pk, _province) in stored_events(run).items()}
+    return pks
+
+
+# ---- target_areas ------------------------------------------------------------------------------------------
+
+def target_areas_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    if "programme" not in run.rows:
+        run.warn(name, None, "", NO_PROGRAMME_SHEET)
+    # Set by the programme sheet's check (results), which runs first; "" without a readable code.
+    programme_code = run.state.get("results.programme_code") or ""
+    records = []
+    keys: dict[int, tuple | None] = {}  # row number -> (district pk, from_year)
+    for row in rows:
+        district = place_chain(run, name, row, ("province", "district"))["district"]
+        if row.from_year is not None and row.to_year is not None and row.to_year < row.from_year:
+            run.error(name, row.row, "to_year", TO_BEFORE_FROM, to_year=row.to_year, from_year=row.from_year)
+        keys[row.row] = (district.pk, row.from_year) if district and row.from_year else None
+        if district is not None:
+            run.in_scope(name, row, "district", district.parent_id, kind="cbo")
+            records.append({"programme_code": programme_code, "district_id": district.pk,
+                            "from_year": row.from_year, "to_year": row.to_year})
+    run.unique(name, rows, lambda r: keys[r.row], "district", lambda r: f"district {r.district} from {r.from_year}")
+    run.records[name] = records
+
+
+def target_areas_write(run) -> UpsertResult:
+    return target_area_upsert_many(user=run.user, rows=run.records["target_areas"])
+
+
+# ---- events ------------------------------------------------------------------------------------------------
+
+EVENT_FIELDS = ("event_id", "type", "title", "date", "authorities_present", "participants_total",
+                *BREAKDOWNS)
+_EVENT_PLACES = ("province", "district", "commune")
+
+
+def events_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    run.define_ids(name, rows, "event_id")
+    issues, events = stored_issues(run), stored_events(run)
+    event_pks(run)  # the stored events' primary keys, for the writes (issue_updates reads them too)
+    present = run.present[name]
+    placed = run.state.setdefault("engagement.event_province", {})
+    records = []
+    for row in rows:
+        places = place_chain(run, name, row, _EVENT_PLACES)
+        for part in BREAKDOWNS:
+            run.at_most(name, row, part, "participants_total")
+        if row.participants_total is None and any(getattr(row, part) is not None for part in BREAKDOWNS):
+            run.error(name, row.row, "participants_total", NO_TOTAL)
+        unknown = [i for i in row.issues_raised if not run.known("issues", i, issues)]
+        if unknown:
+            run.error(name, row.row, "issues_raised", UNKNOWN_ISSUES, ids=", ".join(unknown))
+        for issue_id in row.issues_raised:  # only issues the importer may see can be raised here
+            if issue_id not in unknown:
+                run.in_scope(name, row, "issues_raised", cbo_province(run, issue_cbo(run, issue_id)), kind="cbo")
+        stored = events.get(row.event_id)
+        if stored:  # an event already recorded: where it is now must be the importer's to change
+            run.in_scope(name, row, "event_id", stored[1], kind="event")
+        province = places["province"]
+        if province:
+            run.in_scope(name, row, "province", province.pk, kind="event")
+            placed[row.event_id] = province.pk
+        record = run.record(name, row, EVENT_FIELDS)
+        if "issues_raised" in present:
+            record["issues_raised"] = list(dict.fromkeys(row.issues_raised))
+        for column, found in places.items():
+            if column in present:
+                record[f"{column}_id"] = found.pk if found else None
+        records.append(record)
+    run.records[name] = records
+
+
+def events_write(run) -> UpsertResult:
+    issues = issue_pks(run)
+
+    def rows():
+        for record in run.records["events"]:
+            if "issues_raised" in record:
+                record = {**record, "issues_raised": [issues[i] for i in record["issues_raised"]]}
+            yield record
+
+    result = event_upsert_many(user=run.user, rows=rows())
+    run.pks["events"] = {**event_pks(run), **result.pks}
+    return result
+
+
+# ---- issue_updates at events (advocacy's sheet; the events are this app's) -----------------------------------
+
+def updates_at_events_check(run) -> None:
+    """An issue update's event_id names an event of the workbook or of Samleng, at which the update's issue
+    was raised. A check of the kind: it reads advocacy's issue_updates rows, after every sheet's check."""
+    rows = run.rows.get("issue_updates")
+    if rows is None or "event_id" not in run.present.get("issue_updates", ()):
+        return
+    name = "issue_updates"
+    events = stored_events(run)
+    event_pks(run)  # advocacy's write of issue_updates takes the events' primary keys from run.pks["events"]
+    at_events = []  # rows that name the event where the update happened
+    for row in rows:
+        if row.event_id and not run.known("events", row.event_id, events):
+            run.unknown_ref(name, row, "event_id", row.event_id, EVENT_WORD, "events")
+        elif row.event_id and row.issue_id:
+            at_events.append(row)
+    _check_raised_at(run, name, at_events)
+
+
+def _check_raised_at(run, sheet: str, rows: list) -> None:
+    """An update that names an event must be of an issue raised at that event (as on the issue's page): the
+    event's issues as the workbook gives them, or else as stored."""
+    if not rows:
+        return
+    raised: dict[str, set[str]] = {}
+    if "issues_raised" in run.present.get("events", ()):
+        raised = {r.event_id: set(r.issues_raised) for r in run.rows["events"] if r.event_id}
+    events = stored_events(run)
+    wanted = {events[r.event_id][0]: r.event_id for r in rows if r.event_id not in raised and r.event_id in events}
+    through = Event.issues_raised.through
+    pks = list(wanted)
+    for start in range(0, len(pks), 2000):
+        links = through.objects.filter(event_id__in=pks[start:start + 2000])
+        for event_id, issue_id in links.values_list("event__event_id", "issue__issue_id"):
+            raised.setdefault(event_id, set()).add(issue_id)
+    for row in rows:
+        if row.issue_id not in raised.get(row.event_id, ()):
+            run.error(sheet, row.row, "event_id", NOT_RAISED_AT, issue=row.issue_id, event=row.event_id)
+
+
+# ---- attendance --------------------------------------------------------------------------------------------
+
+def attendance_check(run, sheet: Sheet, rows: list) -> None:
+    """600,000 rows at national scale: no record per row here (the rows themselves are written), and each
+    event and person is checked once."""
+    name = sheet.name
+    events, people = stored_events(run), stored_representatives(run)
+    event_ids, person_ids = run.ids.get("events", {}), run.ids.get("representatives", {})
+    checked_events: set[str] = set()  # known and in scope: not checked again on the next rows
+    checked_people: set[str] = set()
+    for row in rows:
+        event_id, person_id = row.event_id, row.person_id
+        if event_id is not None and event_id not in checked_events:
+            if event_ids is not None and event_id not in event_ids and event_id not in events:
+                run.unknown_ref(name, row, "event_id", event_id, EVENT_WORD, "events")
+            elif run.in_scope(name, row, "event_id", event_province(run, event_id), kind="event"):
+                checked_events.add(event_id)
+        if person_id is not None and person_id not in checked_people:
+            if person_ids is not None and person_id not in person_ids and person_id not in people:
+                run.unknown_ref(name, row, "person_id", person_id, REPRESENTATIVE_WORD, "representatives")
+            else:
+                cbo = person_cbo(run, person_id)
+                if run.in_scope(name, row, "person_id", cbo_province(run, cbo) if cbo else None, kind="cbo"):
+                    checked_people.add(person_id)
+    _unique_sorted(run, name, rows)
+
+
+def _unique_sorted(run, sheet: str, rows: list) -> None:
+    """Repeated (event, person) pairs, found by sorting the rows rather than with a set of 600,000 pairs: less
+    memory, and the rows come out grouped by event, as the writing wants them. The sort is stable, so in each
+    group of equal pairs the first row is the one the spreadsheet shows first."""
+    rows.sort(key=lambda r: r.person_id or "")
+    rows.sort(key=lambda r: r.event_id or "")
+    previous = None
+    first = 0
+    for row in rows:
+        if row.event_id is None or row.person_id is None:
+            continue
+        if previous is not None and row.event_id == previous.event_id and row.person_id == previous.person_id:
+            run.error(sheet, row.row, "person_id", ALREADY_ON_ROW, what=f"{row.person_id} at {row.event_id}",
+                      first=first)
+        else:
+            first = row.row
+        previous = row
+
+
+def attendance_write(run) -> UpsertResult:
+    events, people = event_pks(run), representative_pks(run)
+    with_spoke = "spoke" in run.present["attendance"]
+
+    # Grouped by event (the check sorted them), each batch of the upsert reads back only its events' attendance.
+    def rows():
+        for row in run.rows["attendance"]:
+            record = {"event_id": events[row.event_id], "representative_id": people[row.person_id]}
+            if with_spoke:
+                record["spoke"] = row.spoke
+            yield record
+
+    return attendance_upsert_many(user=run.user, rows=rows())
+
+
+# ---- mechanism_assessments -----------------------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = ("year", "mechanism", "held", "diverse_representation", "notice_given", "minutes_shared",
+                     "questions_answered", "follow_up_done")
+
+
+def mechanism_assessments_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    records = []
+    keys: dict[int, tuple | None] = {}  # row number -> (district pk, year, mechanism)
+    last_year = last_assessment_year(run.today)
+    for row in rows:
+        district = place_chain(run, name, row, ("province", "district"))["district"]
+        if row.year is not None and not FIRST_ASSESSMENT_YEAR <= row.year <= last_year:
+            run.error(name, row.row, "year", ASSESSMENT_YEAR, first=FIRST_ASSESSMENT_YEAR, last=last_year)
+        if district is None:
+            keys[row.row] = None
+            continue
+        run.in_scope(name, row, "district", district.parent_id, kind="cbo")
+        keys[row.row] = (district.pk, row.year, row.mechanism) if row.year and row.mechanism else None
+        records.append(run.record(name, row, ASSESSMENT_FIELDS, district_id=district.pk))
+    run.unique(name, rows, lambda r: keys[r.row], "district", lambda r: f"{r.mechanism} in {r.district} in {r.year}")
+    run.records[name] = records
+
+
+def mechanism_assessments_write(run) -> UpsertResult:
+    return mechanism_assessment_upsert_many(user=run.user, rows=run.records["mechanism_assessments"])
+
+
+# ---- the sheets ------------------------------------------------------------------------------------------
+
+TARGET_AREAS = Sheet("target_areas", (
+    place("district", True), place("province"), year("from_year", True), year("to_year", True),
+), key=("district", "from_year"), check=target_areas_check, write=target_areas_write)
+
+EVENTS = Sheet("events", (
+    ident("event_id"), word("type", event_types, True), text("title", 300, True), date("date", True),
+    place("province", True), place("district"), place("commune"), yes_no("authorities_present"),
+    integer("participants_total"), integer("participants_female"), integer("participants_youth"),
+    integer("participants_indigenous"), integer("participants_disability"),
+    Column("issues_raised", cells.id_list, empty=[], memo=False, kind="ids"),
+), key=("event_id",), check=events_check, write=events_write)
+
+ATTENDANCE = Sheet("attendance", (
+    ident("event_id"), ident("person_id"), yes_no("spoke"),
+), key=("event_id", "person_id"), check=attendance_check, write=attendance_write)
+
+MECHANISM_ASSESSMENTS = Sheet("mechanism_assessments", (
+    place("district", True), place("province"), year("year", True), word("mechanism", mechanisms, True),
+    yes_no("held"), yes_no("diverse_representation"), yes_no("notice_given"), yes_no("minutes_shared"),
+    yes_no("questions_answered"), yes_no("follow_up_done"),
+), key=("district", "year", "mechanism"), check=mechanism_assessments_check, write=mechanism_assessments_write)

@@ -18,12 +18,15 @@ from itertools import compress
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from samleng.advocacy import selectors as advocacy_selectors
 from samleng.advocacy.selectors import IssueStatus as Status
 from samleng.advocacy.selectors import IssueTopic
 from samleng.cbos.selectors import CBOType, Sex
 from samleng.core.khmer import normalize, to_latin_digits
+from samleng.core.workbook.cells import CellError, in_both
+from samleng.core.workbook.problems import Message
 from samleng.engagement import selectors as engagement_selectors
 from samleng.engagement.selectors import EventType
 from samleng.places.selectors import place_index
@@ -34,14 +37,36 @@ from samleng.transparency.selectors import ElcItem, ProcurementItem
 FOUR_PLACES = Decimal("0.0001")
 
 
-class ComputationError(Exception):
-    """A computation or its parameters that Samleng cannot use, said in English and in Khmer (the import's
-    error report and the indicator form show both)."""
+class ComputationError(CellError):
+    """A computation or its parameters that Samleng cannot use: a message of the catalogue below and its
+    parameters (`message`, `params`), shown in English or Khmer (`message_en`, `message_km`). The import
+    reports it as a cell's error (its code and parameters); the indicator form shows it in the page's
+    language."""
 
-    def __init__(self, message_en: str, message_km: str):
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_km = message_km
+
+NOT_YES_NO = Message("results.computation.yes_no", gettext_noop(
+    "The parameter %(name)s is yes or no, not '%(value)s'."))
+NOT_WHOLE = Message("results.computation.whole", gettext_noop(
+    "The parameter %(name)s is a whole number, not '%(value)s'."))
+OUT_OF_RANGE = Message("results.computation.range", gettext_noop(
+    "The parameter %(name)s is from %(minimum)s to %(maximum)s, not %(value)s."))
+UNKNOWN_ITEMS = Message("results.computation.items", gettext_noop(
+    "The parameter %(name)s does not know %(unknown)s; it takes %(choices)s."))
+NO_ITEMS = Message("results.computation.no_items", gettext_noop(
+    "The parameter %(name)s needs at least one of %(choices)s."))
+UNKNOWN_PARAMETER = Message("results.computation.unknown_parameter", gettext_noop(
+    "%(computation)s has no parameter %(names)s; its parameters: %(takes)s."))
+NOT_A_PARAMETER = Message("results.computation.not_a_parameter", gettext_noop(
+    "'%(part)s' is not a parameter: write key=value, separated by ';'."))
+PARAMETER_TWICE = Message("results.computation.twice", gettext_noop("The parameter %(name)s is given twice."))
+UNKNOWN_COMPUTATION = Message("results.computation.unknown", gettext_noop(
+    "There is no computation '%(name)s' in the catalogue; it has: %(names)s."))
+BY_HAND = Message("results.computation.by_hand", gettext_noop(
+    "An indicator entered by hand takes no parameters: choose a computation or leave the parameters empty."))
+WRONG_UNIT = Message("results.computation.unit", gettext_noop(
+    "%(name)s gives a %(gives)s, so the indicator's unit must be %(unit)s, not %(given)s."))
+NONE = gettext_noop("none")  # no parameters
+EMPTY = gettext_noop("empty")  # no unit
 
 
 # ---- parameters --------------------------------------------------------------------------------------
@@ -89,8 +114,7 @@ def _parse_bool(name: str, raw) -> bool:
         return True
     if word in _NO:
         return False
-    raise ComputationError(f"The parameter {name} is yes or no, not '{raw}'.",
-                           f"ប៉ារ៉ាម៉ែត្រ {name} ត្រូវតែជា yes ឬ no (បាទ ឬ ទេ) មិនមែន '{raw}' ទេ។")
+    raise ComputationError(NOT_YES_NO, name=name, value=str(raw))
 
 
 def _parse_int(name: str, raw, minimum: int, maximum: int) -> int:
@@ -98,11 +122,9 @@ def _parse_int(name: str, raw, minimum: int, maximum: int) -> int:
     try:
         value = int(raw) if isinstance(raw, int) and not isinstance(raw, bool) else int(text)
     except ValueError:
-        raise ComputationError(f"The parameter {name} is a whole number, not '{raw}'.",
-                               f"ប៉ារ៉ាម៉ែត្រ {name} ត្រូវតែជាចំនួនគត់ មិនមែន '{raw}' ទេ។") from None
+        raise ComputationError(NOT_WHOLE, name=name, value=str(raw)) from None
     if not minimum <= value <= maximum:
-        raise ComputationError(f"The parameter {name} is from {minimum} to {maximum}, not {value}.",
-                               f"ប៉ារ៉ាម៉ែត្រ {name} ត្រូវតែនៅចន្លោះ {minimum} ដល់ {maximum} មិនមែន {value} ទេ។")
+        raise ComputationError(OUT_OF_RANGE, name=name, minimum=minimum, maximum=maximum, value=value)
     return value
 
 
@@ -112,12 +134,9 @@ def _parse_items(name: str, raw, choices: tuple[str, ...], *, allow_all: bool) -
         return []
     unknown = [w for w in words if w not in choices]
     if unknown:
-        raise ComputationError(
-            f"The parameter {name} does not know {', '.join(unknown)}; it takes {', '.join(choices)}.",
-            f"ប៉ារ៉ាម៉ែត្រ {name} មិនស្គាល់ {', '.join(unknown)} ទេ; វាទទួលយក {', '.join(choices)}។")
+        raise ComputationError(UNKNOWN_ITEMS, name=name, unknown=", ".join(unknown), choices=", ".join(choices))
     if not words:
-        raise ComputationError(f"The parameter {name} needs at least one of {', '.join(choices)}.",
-                               f"ប៉ារ៉ាម៉ែត្រ {name} ត្រូវការយ៉ាងហោចណាស់មួយក្នុងចំណោម {', '.join(choices)}។")
+        raise ComputationError(NO_ITEMS, name=name, choices=", ".join(choices))
     return sorted(set(words), key=choices.index)
 
 
@@ -163,11 +182,8 @@ def _copy(value):
 
 
 def _unknown_parameter(computation: Computation, names: list[str]) -> ComputationError:
-    takes = ", ".join(p.name for p in computation.parameters) or "none"
-    takes_km = ", ".join(p.name for p in computation.parameters) or "គ្មាន"
-    return ComputationError(
-        f"{computation.name} has no parameter {', '.join(names)}; its parameters: {takes}.",
-        f"{computation.name} គ្មានប៉ារ៉ាម៉ែត្រ {', '.join(names)} ទេ; ប៉ារ៉ាម៉ែត្ររបស់វា៖ {takes_km}។")
+    takes = ", ".join(p.name for p in computation.parameters) or in_both(NONE)
+    return ComputationError(UNKNOWN_PARAMETER, computation=computation.name, names=", ".join(names), takes=takes)
 
 
 def period_bounds(period: int) -> tuple[dt.date, dt.date]:
@@ -535,10 +551,9 @@ def parameters_parse(text: str) -> dict[str, str]:
         key, sep, value = part.partition("=")
         key = normalize(key).strip().lower()
         if not sep or not key:
-            raise ComputationError(f"'{part.strip()}' is not a parameter: write key=value, separated by ';'.",
-                                   f"'{part.strip()}' មិនមែនជាប៉ារ៉ាម៉ែត្រទេ៖ សូមសរសេរ key=value ដោយបំបែកដោយ ';'។")
+            raise ComputationError(NOT_A_PARAMETER, part=part.strip())
         if key in pairs:
-            raise ComputationError(f"The parameter {key} is given twice.", f"ប៉ារ៉ាម៉ែត្រ {key} ត្រូវបានផ្តល់ពីរដង។")
+            raise ComputationError(PARAMETER_TWICE, name=key)
         pairs[key] = value.strip()
     return pairs
 
@@ -548,11 +563,7 @@ def computation_get(name: str) -> Computation:
         return CATALOGUE[name]
     except KeyError:
         names = ", ".join(CATALOGUE)
-        raise ComputationError(f"There is no computation '{name}' in the catalogue; it has: {names}.",
-                               f"គ្មានការគណនា '{name}' នៅក្នុងបញ្ជីទេ; បញ្ជីមាន៖ {names}។") from None
-
-
-_UNIT_KM = {"percent": "ភាគរយ", "count": "ចំនួន"}
+        raise ComputationError(UNKNOWN_COMPUTATION, name=name, names=names) from None
 
 
 def computation_check(name: str, parameters_text: str, unit: str) -> dict:
@@ -561,20 +572,17 @@ def computation_check(name: str, parameters_text: str, unit: str) -> dict:
     parameter, a bad value, or a unit the computation does not give. An indicator entered by hand (no
     name) takes no parameters."""
     name = (name or "").strip()
-    given = parameters_text if isinstance(parameters_text, dict) else parameters_parse(parameters_text)
     if not name:
-        if given:
-            raise ComputationError("An indicator entered by hand takes no parameters: choose a computation or "
-                                   "leave the parameters empty.",
-                                   "សូចនាករដែលបញ្ចូលដោយដៃមិនទទួលប៉ារ៉ាម៉ែត្រទេ៖ សូមជ្រើសការគណនា ឬទុកប៉ារ៉ាម៉ែត្រទទេ។")
+        # Said before the parameters are read: whatever they say, they belong to no computation.
+        typed = parameters_text if isinstance(parameters_text, dict) else (parameters_text or "").replace(";", "")
+        if typed and (isinstance(typed, dict) or typed.strip()):
+            raise ComputationError(BY_HAND)
         return {}
+    given = parameters_text if isinstance(parameters_text, dict) else parameters_parse(parameters_text)
     computation = computation_get(name)
     if unit != computation.unit:
-        raise ComputationError(
-            f"{name} gives a {computation.unit}, so the indicator's unit must be {computation.unit}, not "
-            f"{unit or 'empty'}.",
-            f"{name} ផ្តល់ជា{_UNIT_KM[computation.unit]} ដូច្នេះឯកតារបស់សូចនាករត្រូវតែជា {computation.unit} "
-            f"មិនមែន {unit or 'ទទេ'} ទេ។")
+        raise ComputationError(WRONG_UNIT, name=name, gives=in_both(computation.unit), unit=computation.unit,
+                               given=unit or in_both(EMPTY))
     return computation.fill(given)
 
 

@@ -16,6 +16,7 @@ from samleng.core.templatetags.samleng import digits
 from samleng.core.widgets import use_plain_selects
 from samleng.results.computations import ComputationError, computation_check
 from samleng.results.models import Indicator
+from samleng.results.rules import fraction_fits, years_in_order
 
 #: The fields of an indicator an M&E officer changes here (the code, unit and computation come from the
 #: programme workbook).
@@ -68,7 +69,7 @@ def _check_fraction(form: forms.Form, numerator_field: str, denominator_field: s
         form.add_error(denominator_field, _("Give the denominator with the numerator."))
     elif numerator is None and denominator is not None:
         form.add_error(numerator_field, _("Give the numerator with the denominator."))
-    elif numerator is not None and numerator > denominator:
+    elif not fraction_fits(numerator, denominator):
         form.add_error(numerator_field, _("The numerator cannot be larger than the denominator."))
 
 
@@ -108,7 +109,7 @@ class IndicatorForm(forms.ModelForm):
         data = super().clean()
         _check_fraction(self, "baseline_numerator", "baseline_denominator")
         baseline_year, target_year = data.get("baseline_year"), data.get("target_year")
-        if baseline_year and target_year and target_year < baseline_year:
+        if not years_in_order(baseline_year, target_year):
             self.add_error("target_year", _("The target year cannot come before the baseline year."))
         return data
 

@@ -19,6 +19,7 @@ from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.results.computations import computation_check, compute
 from samleng.results.models import Indicator, Narrative, Outcome, Programme, Report, ReportedValue, Snapshot
+from samleng.results.rules import fraction_fits
 from samleng.results.types import Computed, Group
 
 
@@ -146,7 +147,7 @@ def manual_value_set(*, user, indicator: Indicator, period: int, value, numerato
                               code="computed_indicator")
     if not (evidence or "").strip():
         raise ValidationError({"evidence": [_("Say what this figure rests on.")]}, code="evidence_required")
-    if denominator is not None and numerator is not None and numerator > denominator:
+    if not fraction_fits(numerator, denominator):
         raise ValidationError({"numerator": [_("The numerator is larger than the denominator.")]},
                               code="numerator_above_denominator")
     value = None if value is None else Decimal(str(value))

@@ -85,7 +85,7 @@ def child(workbook: Path, db: Path) -> int:
     import django
 
     django.setup()
-    from samleng.imports.programme import workbook_import
+    from samleng.imports.kinds import workbook_import
     from samleng.places.selectors import place_index
 
     place_index()  # built once per process, as in a worker; not part of an import

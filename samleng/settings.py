@@ -9,6 +9,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
+#: The project's documents (the workbook formats), served by the import page.
+DOCS_DIR = BASE_DIR.parent / "docs"
 PROJECT_DIR = BASE_DIR.parent
 
 #: Every environment variable Samleng reads, with its development default (tests read this).

@@ -957,5 +957,5 @@ def budgets_after_write(run, created: dict, updated: dict) -> None:
 #: In the order they are checked and written: categories before the lines that use them.
 BUDGET_KIND = Kind(
     "budget", (CATEGORIES, BUDGETS, PROJECTS, POPULATION, EXCHANGE_RATES),
-    after_write=(budgets_after_write,), export_order=EXPORT_ORDER,
+    after_write=(budgets_after_write,), export_order=EXPORT_ORDER, audit_type="imports.budget_workbook",
 )

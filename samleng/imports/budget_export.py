@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from samleng.budgets.models import BudgetLine, Category, ExchangeRate, Population, Project
-from samleng.imports.budget import BUDGET_SHEETS, EXPORT_ORDER
-from samleng.imports.writers import workbook_writer
+from samleng.budgets.sheets import BUDGET_KIND
+from samleng.core.workbook.writer import workbook_writer
 
 _CHUNK = 5000
 
@@ -25,8 +25,8 @@ def budget_workbook_export(path, *, user=None) -> dict[str, int]:
     writer = workbook_writer(path)
     counts = {}
     with writer:
-        for name in EXPORT_ORDER:
-            counts[name] = writer.sheet(name, BUDGET_SHEETS[name].names, _ROWS[name]())
+        for name in BUDGET_KIND.export_order:
+            counts[name] = writer.sheet(name, BUDGET_KIND.sheet(name).names, _ROWS[name]())
     return counts
 
 

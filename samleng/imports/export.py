@@ -4,7 +4,11 @@ codes, dates ISO, yes/no as words. Importing an export again changes nothing.
 
 Phones and Telegram ids are personal: they are exported only when asked for, by a user allowed to see
 everyone's (admin, M&E officer), and the export is written to the audit log. Without them the phone and
-telegram columns are left out altogether, so that importing the file again keeps the stored numbers."""
+telegram columns are left out altogether, so that importing the file again keeps the stored numbers.
+
+`scoped=True` (the upload page's "what I may see") limits the export to what the user may see: a field officer
+gets the records of their provinces and none of the programme-wide sheets; it is audited whenever it holds
+representatives (their names are personal)."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +18,10 @@ from django.core.exceptions import PermissionDenied
 from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
+from samleng.core.workbook.cells import figure_text, parts_text, yes_no_text
+from samleng.core.workbook.writer import workbook_writer
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
-from samleng.imports import sheets
-from samleng.imports.cells import figure_text, parts_text, yes_no_text
-from samleng.imports.writers import workbook_writer
+from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.results.models import Indicator, Programme, ReportedValue
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
@@ -29,25 +33,39 @@ def may_export_personal(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.sees_everything)
 
 
-def workbook_export(path, *, user=None, personal: bool = False, programme_code: str | None = None) -> dict[str, int]:
+def workbook_export(path, *, user=None, personal: bool = False, programme_code: str | None = None,
+                    scoped: bool = False) -> dict[str, int]:
     """Write every record to the programme workbook at `path`: an .xlsx file, a .zip of .csv files, or else
     a folder of .csv files (created if need be). `personal` adds phones and Telegram ids (PermissionDenied
     unless `user` may export them). Target areas are those of `programme_code`; when it is not given, of
-    the only programme there is (ValueError when there are several). Returns the rows written per sheet."""
+    the only programme there is (ValueError when there are several). `scoped`: only what `user` may see.
+    Returns the rows written per sheet."""
     if personal and not may_export_personal(user):
         raise PermissionDenied("Only an administrator or an M&E officer may export phones and Telegram ids.")
     code = _programme_code(programme_code)
+    provinces = _provinces(user) if scoped else None
     path = Path(path)
     writer = workbook_writer(path)
     counts = {}
     with writer:
-        for name, header, rows in _sheets(code, personal):
+        for name, header, rows in _sheets(code, personal, provinces):
             counts[name] = writer.sheet(name, header, rows)
     if personal:
         audit_record(user=user, action=Action.EXPORT_PERSONAL, object_type="cbos.representative",
                      summary=f"programme workbook {path.name} exported with the phones and Telegram ids of "
                              f"{counts.get('representatives', 0)} representatives")
+    elif scoped and counts.get("representatives"):
+        audit_record(user=user, action=Action.EXPORT_PERSONAL, object_type="cbos.representative",
+                     summary=f"programme workbook {path.name} exported with the names of "
+                             f"{counts['representatives']} representatives")
     return counts
+
+
+def _provinces(user) -> list[int] | None:
+    """The provinces whose records `user` may export: None for all (those who see everything)."""
+    if user is not None and getattr(user, "sees_everything", False):
+        return None
+    return list(user.provinces.values_list("pk", flat=True)) if user is not None else []
 
 
 def _programme_code(asked: str | None) -> str:
@@ -60,51 +78,67 @@ def _programme_code(asked: str | None) -> str:
     return codes[0] if codes else ""
 
 
-def _sheets(code: str, personal: bool):
-    """(sheet name, header, rows) in the spec's order; rows are generators read in chunks."""
+def _in(queryset, field: str, provinces: list[int] | None):
+    """The records of `provinces` (all when None), `field` leading to the province."""
+    return queryset if provinces is None else queryset.filter(**{f"{field}__in": provinces})
+
+
+def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
+    """(sheet name, header, rows) in the spec's order; rows are generators read in chunks. With
+    `provinces`, only their records, and none of the sheets that belong to no province."""
+    sheets = {sheet.name: sheet for sheet in PROGRAMME_KIND.sheets}
     if code:
         yield "programme", ["key", "value"], _programme(code)
-    areas = TargetArea.objects.filter(programme_code=code).order_by("district__code", "from_year")
-    yield "target_areas", sheets.TARGET_AREAS.names, _values(
+    areas = _in(TargetArea.objects.filter(programme_code=code), "district__parent_id", provinces).order_by(
+        "district__code", "from_year")
+    yield "target_areas", sheets["target_areas"].names, _values(
         areas, "district__code", "district__parent__code", "from_year", "to_year")
-    yield "cbos", sheets.CBOS.names, _values(
-        CBO.objects.order_by("cbo_id"), "cbo_id", "name_en", "name_km", "type", "province__code", "district__code",
-        "commune__code", "village__code", "established_on", "members_total", "members_female", "committee_total",
-        "committee_female", "area_ha", "joined_on")
-    people = [c for c in sheets.REPRESENTATIVES.names if personal or c not in ("phone", "telegram")]
+    yield "cbos", sheets["cbos"].names, _values(
+        _in(CBO.objects, "province_id", provinces).order_by("cbo_id"), "cbo_id", "name_en", "name_km", "type",
+        "province__code", "district__code", "commune__code", "village__code", "established_on", "members_total",
+        "members_female", "committee_total", "committee_female", "area_ha", "joined_on")
+    people = [c for c in sheets["representatives"].names if personal or c not in ("phone", "telegram")]
     fields = {"cbo_id": "cbo__cbo_id"}
-    yield "representatives", people, _values(Representative.objects.order_by("person_id"),
-                                             *(fields.get(c, c) for c in people))
-    yield "issues", sheets.ISSUES.names, _values(
-        Issue.objects.order_by("issue_id"), "issue_id", "cbo__cbo_id", "title_en", "title_km", "topic",
-        "description", "duty_bearer_level", "duty_bearer", "raised_on", "is_main", "households_affected",
-        "people_affected", "people_affected_female")
+    yield "representatives", people, _values(
+        _in(Representative.objects, "cbo__province_id", provinces).order_by("person_id"),
+        *(fields.get(c, c) for c in people))
+    yield "issues", sheets["issues"].names, _values(
+        _in(Issue.objects, "cbo__province_id", provinces).order_by("issue_id"), "issue_id", "cbo__cbo_id",
+        "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on", "is_main",
+        "households_affected", "people_affected", "people_affected_female")
     # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact.
-    yield "issue_updates", sheets.ISSUE_UPDATES.names, _values(
-        IssueUpdate.objects.filter(confirmed=True).order_by("issue__issue_id", "date", "id"), "issue__issue_id",
+    yield "issue_updates", sheets["issue_updates"].names, _values(
+        _in(IssueUpdate.objects.filter(confirmed=True), "issue__cbo__province_id", provinces).order_by(
+            "issue__issue_id", "date", "id"), "issue__issue_id",
         "date", "status", "note", "evidence", "event__event_id", "people_benefited", "people_benefited_female")
-    yield "events", sheets.EVENTS.names, _events()
-    yield "attendance", sheets.ATTENDANCE.names, _values(
-        Attendance.objects.order_by("event__event_id", "representative__person_id"), "event__event_id",
+    yield "events", sheets["events"].names, _events(provinces)
+    # Who attended: the events and the people both of the provinces (a person of another province stays unnamed).
+    attendance = _in(_in(Attendance.objects, "event__province_id", provinces), "representative__cbo__province_id",
+                     provinces)
+    yield "attendance", sheets["attendance"].names, _values(
+        attendance.order_by("event__event_id", "representative__person_id"), "event__event_id",
         "representative__person_id", "spoke")
-    yield "mechanism_assessments", sheets.MECHANISM_ASSESSMENTS.names, _values(
-        MechanismAssessment.objects.order_by("district__code", "year", "mechanism"), "district__code",
+    yield "mechanism_assessments", sheets["mechanism_assessments"].names, _values(
+        _in(MechanismAssessment.objects, "district__parent_id", provinces).order_by("district__code", "year",
+                                                                                    "mechanism"), "district__code",
         "district__parent__code", "year", "mechanism", "held", "diverse_representation", "notice_given",
         "minutes_shared", "questions_answered", "follow_up_done")
-    yield "land_concessions", sheets.LAND_CONCESSIONS.names, _values(
+    if provinces is not None:  # the rest belongs to no province: for those who see everything
+        return
+    yield "land_concessions", sheets["land_concessions"].names, _values(
         LandConcession.objects.order_by("elc_id"), "elc_id", "name", "company", "province__code", "district__code",
         "area_ha", "granted_on", "tracked")
-    yield "elc_disclosures", sheets.ELC_DISCLOSURES.names, _values(
+    yield "elc_disclosures", sheets["elc_disclosures"].names, _values(
         ElcDisclosure.objects.order_by("concession__elc_id", "item"), "concession__elc_id", "item", "disclosed_on",
         "source")
-    yield "procurement_projects", sheets.PROCUREMENT_PROJECTS.names, _values(
+    yield "procurement_projects", sheets["procurement_projects"].names, _values(
         ProcurementProject.objects.order_by("project_id"), "project_id", "buyer", "title", "fiscal_year", "method",
         "value_khr", "ocid")
-    yield "procurement_disclosures", sheets.PROCUREMENT_DISCLOSURES.names, _values(
+    yield "procurement_disclosures", sheets["procurement_disclosures"].names, _values(
         ProcurementDisclosure.objects.order_by("project__project_id", "item"), "project__project_id", "item",
         "disclosed_on", "source")
-    yield "indicators", sheets.INDICATORS.names, _indicators(code)
-    yield "reported_values", sheets.REPORTED_VALUES.names, _reported_values(code)
+    yield "indicators", sheets["indicators"].names, _indicators(code)
+    yield "reported_values", sheets["reported_values"].names, _reported_values(code)
 
 
 def _programme(code: str) -> Iterator[tuple]:
@@ -160,12 +194,13 @@ def _values(queryset, *fields) -> Iterator[tuple]:
     return queryset.values_list(*fields).iterator(chunk_size=_CHUNK)
 
 
-def _events() -> Iterator[tuple]:
+def _events(provinces: list[int] | None = None) -> Iterator[tuple]:
     raised: dict[int, list[str]] = {}
-    links = Event.issues_raised.through.objects.order_by("issue__issue_id").values_list("event_id", "issue__issue_id")
-    for event_pk, issue_id in links.iterator(chunk_size=_CHUNK):
+    links = _in(Event.issues_raised.through.objects, "issue__cbo__province_id", provinces)
+    for event_pk, issue_id in links.order_by("issue__issue_id").values_list(
+            "event_id", "issue__issue_id").iterator(chunk_size=_CHUNK):
         raised.setdefault(event_pk, []).append(issue_id)
-    events = Event.objects.order_by("event_id").values_list(
+    events = _in(Event.objects, "province_id", provinces).order_by("event_id").values_list(
         "pk", "event_id", "type", "title", "date", "province__code", "district__code", "commune__code",
         "authorities_present", "participants_total", "participants_female", "participants_youth",
         "participants_indigenous", "participants_disability")

@@ -1,6 +1,6 @@
 """Generated programme workbooks, for the benchmarks (bench/) and the tests: made-up but realistic records
 at the sizes of DESIGN.md ("national") or at about 1% of them ("small"), in the shape of the programme
-workbook format 1 (specs/programme-workbook.md), so that they import as a real workbook does.
+workbook format 1 (docs/programme-workbook.md), so that they import as a real workbook does.
 
     counts = workbook_generate("var/national", scale="national", seed=1)   # a folder of .csv files
     counts = workbook_generate("var/national.xlsx", scale="national")       # one .xlsx workbook
@@ -18,16 +18,15 @@ loaded first (`samleng setup`)."""
 import bisect
 import csv
 import datetime as dt
-import io
 import random
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from samleng.core.khmer import to_khmer_digits
-from samleng.imports.sheets import EXPORT_ORDER, SHEETS
+from samleng.core.workbook.writer import workbook_writer
+from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.models import Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, plain_form, romanised_key
 
@@ -60,8 +59,8 @@ PROVINCE_ORDER = ["06", "15", "10", "05", "01", "08", "21", "23", "12"]
 YEARS = (2020, 2021, 2022, 2023, 2024)
 START, END = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
 
-#: The sheets and their columns, as the importer reads them (imports.sheets: the one description of the spec).
-COLUMNS = {name: SHEETS[name].names for name in EXPORT_ORDER}
+#: The sheets and their columns, as the importer reads them (the apps' sheets: the one description of the spec).
+COLUMNS = {name: PROGRAMME_KIND.sheet(name).names for name in PROGRAMME_KIND.export_order}
 
 # ---- words -------------------------------------------------------------------------------------------
 
@@ -805,78 +804,9 @@ def _write_csv(folder: Path, sheets: Iterable[tuple[str, Iterable]]) -> dict[str
 
 
 def _write_xlsx(path: Path, sheets: Iterable[tuple[str, Iterable]]) -> dict[str, int]:
-    """A plain .xlsx package (no styles, strings inline), written as a stream. openpyxl's write-only mode
-    wrote some 7,000 rows a second here, two minutes for the national workbook; this writes it in seconds,
-    and calamine, openpyxl, Excel and LibreOffice read it as any workbook."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    counts, names = {}, []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+    """The streaming .xlsx writer of the exports; counts written as a person typing them would get them."""
+    counts = {}
+    with workbook_writer(path, text_numbers=True) as writer:
         for name, rows in sheets:
-            names.append(name)
-            with package.open(f"xl/worksheets/sheet{len(names)}.xml", "w", force_zip64=True) as raw:
-                counts[name] = _write_sheet(raw, [COLUMNS[name], *rows])
-        sheet_list = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
-        relations = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-                            for i in range(1, len(names) + 1))
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_SHEET_TYPE}"/>'
-                            for i in range(1, len(names) + 1))
-        package.writestr("[Content_Types].xml", f'{_XML}<Types xmlns="{_CT_NS}"><Default Extension="rels" '
-                         f'ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
-                         f'Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-                         f'ContentType="{_BOOK_TYPE}"/>{overrides}</Types>')
-        package.writestr("_rels/.rels", f'{_XML}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
-                         f'Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        package.writestr("xl/workbook.xml", f'{_XML}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL}"><sheets>'
-                         f'{sheet_list}</sheets></workbook>')
-        package.writestr("xl/_rels/workbook.xml.rels", f'{_XML}<Relationships xmlns="{_PKG_REL_NS}">{relations}'
-                         f'</Relationships>')
+            counts[name] = writer.sheet(name, COLUMNS[name], rows)
     return counts
-
-
-_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-_BOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-# A count typed into Excel is a number; codes with a leading zero ("0606") and phone numbers stay text.
-_NUMBER_TEXT = re.compile(r"(0|[1-9][0-9]{0,14})")
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-
-
-def _column_letters(count: int) -> list[str]:
-    letters = []
-    for n in range(1, count + 1):
-        name = ""
-        while n:
-            n, rest = divmod(n - 1, 26)
-            name = chr(65 + rest) + name
-        letters.append(name)
-    return letters
-
-
-def _write_sheet(raw, rows: Iterable) -> int:
-    """Write one worksheet's XML; returns the rows after the header."""
-    out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-    out.write(f'{_XML}<worksheet xmlns="{_MAIN_NS}"><sheetData>')
-    letters: list[str] = []
-    count = -1
-    for count, row in enumerate(rows):
-        if len(row) > len(letters):
-            letters = _column_letters(len(row))
-        number = count + 1
-        cells = []
-        for letter, value in zip(letters, row, strict=False):
-            if value is None or value == "":
-                continue
-            if value.__class__ is int or (value.__class__ is str and _NUMBER_TEXT.fullmatch(value)):
-                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>'
-                             f'{str(value).translate(_XML_ESCAPES)}</t></is></c>')
-        out.write(f'<row r="{number}">{"".join(cells)}</row>')
-    out.write("</sheetData></worksheet>")
-    out.flush()
-    out.detach()
-    return count

@@ -1,7 +1,7 @@
 """Generated budget workbooks, for the benchmarks (bench/) and the tests: made-up but plausible budgets of
 every commune and district of the gazetteer ("national": 1,661 communes and 210 districts x 10 years, about
 500,000 lines) or of two provinces over three years ("small"), in the shape of the budget workbook format 1
-(specs/budget-workbook.md), so that they import as a real workbook does.
+(docs/budget-workbook.md), so that they import as a real workbook does.
 
     counts = budget_workbook_generate("var/budget", scale="national", seed=1)   # a folder of .csv files
     counts = budget_workbook_generate("var/budget.zip", scale="small")          # a .zip of .csv files
@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from samleng.budgets.sheets import BUDGET_KIND
 from samleng.core.khmer import to_khmer_digits
-from samleng.imports.budget import BUDGET_SHEETS, EXPORT_ORDER
 from samleng.imports.generate import GazetteerMissing
 from samleng.places.models import Place
 
@@ -74,7 +74,7 @@ PROJECTS = {  # category: (English title, Khmer title, sector); {v} is a village
         ("Tree planting in {v} village", "ដាំដើមឈើក្នុងភូមិ{v}", "climate"),
     ],
 }
-COLUMNS = {name: BUDGET_SHEETS[name].names for name in EXPORT_ORDER}
+COLUMNS = {name: BUDGET_KIND.sheet(name).names for name in BUDGET_KIND.export_order}
 
 
 def budget_workbook_generate(path, *, scale: str = "national", seed: int = 1) -> dict[str, int]:

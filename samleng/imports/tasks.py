@@ -8,7 +8,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from samleng.imports.budget import any_workbook_import
+from samleng.imports.kinds import any_workbook_import
 from samleng.imports.models import ImportRun
 
 logger = logging.getLogger(__name__)

@@ -3,12 +3,14 @@ check access, create the run and enqueue its job, render. Which kind the workboo
 sheets (imports.budget.any_workbook_import); the run page says which it found."""
 
 import csv
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -16,7 +18,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from samleng.accounts.access import can_create_records
 from samleng.core.workbook.problems import Problem
 from samleng.core.workbook.safety import neutralise
+from samleng.core.workbook.template import template_write
+from samleng.imports.budget_export import budget_workbook_export
+from samleng.imports.export import workbook_export
 from samleng.imports.forms import UploadForm
+from samleng.imports.kinds import BUDGET, KINDS
 from samleng.imports.models import ImportRun
 from samleng.imports.tasks import import_run_task
 from samleng.imports.uploads import UploadTooLarge
@@ -48,26 +54,35 @@ def upload(request):
         raise PermissionDenied
     limit = UploadTooLarge(request, settings.SAMLENG_IMPORT_MAX_UPLOAD_MB * 1024 * 1024)
     request.upload_handlers.insert(0, limit)
-    return _upload(request, limit)
-
-
-@csrf_protect
-def _upload(request, limit: UploadTooLarge):
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if limit.too_large:
+    if request.method == "POST" and _over_the_limit(request, limit):
+        # Refused before the CSRF check (the token is in the body not read): this answer changes nothing.
         form = UploadForm()
         form.errors["file"] = form.error_class([_("The file is larger than %(size)s MB.") % {
             "size": settings.SAMLENG_IMPORT_MAX_UPLOAD_MB}])
-        runs = _runs_for_user(request.user).defer("report")[:20]
-        return render(request, "imports/upload.html", {"form": form, "runs": runs}, status=413)
+        return render(request, "imports/upload.html", {"form": form, "runs": _recent_runs(request.user)},
+                      status=413)
+    return _upload(request)
+
+
+def _over_the_limit(request, limit: UploadTooLarge) -> bool:
+    request.FILES  # noqa: B018 (reading the form runs the upload handlers, which stop at the limit)
+    return limit.too_large
+
+
+def _recent_runs(user):
+    # The list never loads the reports: a rejected workbook's report is the biggest thing a run holds.
+    return _runs_for_user(user).defer("report")[:20]
+
+
+@csrf_protect
+def _upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         run = ImportRun.objects.create(user=request.user, file=file, original_name=file.name[:255])
         import_run_task.enqueue(run.pk)
         return redirect("imports:run", pk=run.pk)
-    # The list never loads the reports: a rejected workbook's report is the biggest thing a run holds.
-    runs = _runs_for_user(request.user).defer("report")[:20]
-    return render(request, "imports/upload.html", {"form": form, "runs": runs})
+    return render(request, "imports/upload.html", {"form": form, "runs": _recent_runs(request.user)})
 
 
 @login_required
@@ -85,6 +100,60 @@ def run(request, pk: int):
         "warnings": _problems(report.get("warnings", [])),
         "failure": report.get("failure", ""), "kind": report.get("kind", ""),
     })
+
+
+SPECS = {"programme": "programme-workbook.md", "budget": "budget-workbook.md"}
+
+
+@login_required
+def template(request, kind: str):
+    """The blank workbook of a kind, with a comment on every column (Khmer and English) and a _readme."""
+    found = _kind(request, kind)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+        template_write([found.sheet(name) for name in found.export_order], file.name)
+        data = Path(file.name).read_bytes()
+    return _attachment(data, f"samleng-{kind}-template.xlsx", XLSX)
+
+
+@login_required
+def export(request, kind: str):
+    """What the user may see, as a workbook of the kind, to correct and import again: field officers their
+    provinces' records; those who see everything, everything. Never phones or Telegram ids."""
+    _kind(request, kind)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"samleng-{kind}.xlsx"
+        if kind == BUDGET:
+            budget_workbook_export(path, user=request.user)
+        else:
+            workbook_export(path, user=request.user, scoped=True)
+        data = path.read_bytes()
+    return _attachment(data, path.name, XLSX)
+
+
+def spec(request, kind: str):
+    """The format of a kind of workbook, as the project documents it (docs/), in plain text."""
+    path = settings.DOCS_DIR / SPECS.get(kind, "-")
+    if not path.is_file():
+        raise Http404
+    return HttpResponse(path.read_text(encoding="utf-8"), content_type="text/plain; charset=utf-8")
+
+
+def _kind(request, name: str):
+    """The kind of workbook a staff page is about (404 for none)."""
+    if not can_create_records(request.user):
+        raise PermissionDenied
+    if name not in KINDS:
+        raise Http404
+    return KINDS[name]
+
+
+def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _errors_csv(run: ImportRun, errors: list) -> HttpResponse:

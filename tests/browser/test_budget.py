@@ -21,8 +21,7 @@ PAGE_LIMIT = 100_000
 @pytest.fixture
 def demo(gazetteer):
     """The demo programme and the demo budgets, imported as `samleng setup --demo` does, years published."""
-    from samleng.imports.budget import budget_workbook_import
-    from samleng.imports.programme import workbook_import
+    from samleng.imports.kinds import budget_workbook_import, workbook_import
 
     assert workbook_import(DEMO / "programme").ok
     result = budget_workbook_import(DEMO / "budget", publish=True)

@@ -26,7 +26,7 @@ INDICATORS = ["1.1", "1.2", "1.3", "2.1", "2.2"]
 @pytest.fixture
 def programme(gazetteer) -> Programme:
     """The demo programme workbook, imported (the import computes every indicator at its end)."""
-    from samleng.imports.programme import workbook_import
+    from samleng.imports.kinds import workbook_import
 
     result = workbook_import(DEMO_PROGRAMME)
     assert result.ok, result.errors

@@ -12,7 +12,7 @@ from samleng.budgets import urls as budget_urls
 from samleng.budgets.models import Publication
 from samleng.conftest import anonymous, assert_login_redirect, login_en
 from samleng.core.models import AuditEntry
-from samleng.imports.budget import budget_workbook_import
+from samleng.imports.kinds import budget_workbook_import
 from samleng.imports.tests.test_budget_import import budget_sheets
 from samleng.imports.tests.workbooks import write_xlsx
 

@@ -22,7 +22,7 @@ from samleng.core.workbook.safety import unneutralise
 class CellError(ValueError):
     """A cell that cannot be read: the message says why (`message` and its parameters)."""
 
-    def __init__(self, message: Message, **params):
+    def __init__(self, message: Message, /, **params):
         super().__init__(message.code)
         self.message, self.params = message, params
 

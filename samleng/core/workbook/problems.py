@@ -103,7 +103,7 @@ class Problem:
     params: dict = field(default_factory=dict, hash=False, compare=True)
 
     @classmethod
-    def of(cls, sheet: str, row: int | None, column: str, message: Message, **params) -> "Problem":
+    def of(cls, sheet: str, row: int | None, column: str, message: Message, /, **params) -> "Problem":
         return cls(sheet, row, column, message.code, {k: _stored(v) for k, v in params.items()})
 
     def message(self, language: str) -> str:
@@ -153,7 +153,7 @@ class Problems:
         self.error_count = 0
         self.more: Counter = Counter()  # message code -> errors not listed
 
-    def error(self, sheet: str, row: int | None, column: str, message: Message, **params) -> None:
+    def error(self, sheet: str, row: int | None, column: str, message: Message, /, **params) -> None:
         self.error_count += 1
         if len(self.errors) < self.listed:
             self.errors.append(Problem.of(sheet, row, column, message, **params))
@@ -167,7 +167,7 @@ class Problems:
         else:
             self.more[problem.code] += 1
 
-    def warn(self, sheet: str, row: int | None, column: str, message: Message, **params) -> None:
+    def warn(self, sheet: str, row: int | None, column: str, message: Message, /, **params) -> None:
         if len(self.warnings) < self.listed:
             self.warnings.append(Problem.of(sheet, row, column, message, **params))
 

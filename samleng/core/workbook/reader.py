@@ -69,7 +69,7 @@ def name_key(name) -> str:
 class Unreadable(Exception):
     """The file, or one sheet of it, cannot be read at all (or may not be: it is over a limit)."""
 
-    def __init__(self, message: Message, **params):
+    def __init__(self, message: Message, /, **params):
         super().__init__(message.code)
         self.message, self.params = message, params
 
@@ -103,10 +103,13 @@ class Workbook(ABC):
     def _counted(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
         """The rows, refused once there are more than the limit."""
         limit = self.limits.rows
-        for number, cells in rows:
-            if number > limit + 1:  # the header is row 1
-                raise Unreadable(TOO_MANY_ROWS, limit=limit)
-            yield number, cells
+        try:
+            for number, cells in rows:
+                if number > limit + 1:  # the header is row 1
+                    raise Unreadable(TOO_MANY_ROWS, limit=limit)
+                yield number, cells
+        finally:
+            rows.close()  # now, while its file is open, not when it is collected
 
 
 def open_workbook(path, limits: Limits | None = None) -> Workbook:

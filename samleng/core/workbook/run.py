@@ -63,6 +63,7 @@ class Kind:
     after_write: tuple[Callable[["Import", dict, dict], None], ...] = ()
     later: tuple[str, ...] = ()
     export_order: tuple[str, ...] = ()  # the spec's order of the sheets, for the export and the template
+    audit_type: str = "imports.workbook"  # what the audit log calls an import of it
 
     def sheet(self, name: str) -> Sheet:
         return next(s for s in self.sheets if s.name == name)
@@ -107,6 +108,7 @@ class Import:
         self.book: Workbook | None = None
         self.keys: dict[str, str] = {}  # sheet name -> the file's key for it
         self.rows_read = 0
+        self.counts: dict[str, int] = {}  # sheet name -> rows read (for the progress of the writing)
         self.rows: dict[str, list] = {}  # sheet name -> parsed rows (not for streamed sheets)
         self.present: dict[str, set[str]] = {}  # sheet name -> columns the sheet has
         self.records: dict[str, list] = {}  # sheet name -> what its check prepared for its write
@@ -118,10 +120,10 @@ class Import:
 
     # ---- problems and progress ----------------------------------------------------------------------
 
-    def error(self, sheet: str, row: int | None, column: str, message: Message, **params) -> None:
+    def error(self, sheet: str, row: int | None, column: str, message: Message, /, **params) -> None:
         self.problems.error(sheet, row, column, message, **params)
 
-    def warn(self, sheet: str, row: int | None, column: str, message: Message, **params) -> None:
+    def warn(self, sheet: str, row: int | None, column: str, message: Message, /, **params) -> None:
         self.problems.warn(sheet, row, column, message, **params)
 
     def progress(self, percent: int, stage: str) -> None:
@@ -335,7 +337,8 @@ class Import:
                 self.rows.setdefault(name, [])
                 self.present.setdefault(name, set())
                 self.error(name, None, "", error.message, **error.params)
-            self.rows_read += len(self.rows[name])
+            self.counts[name] = len(self.rows[name])
+            self.rows_read += self.counts[name]
             done += weights.get(key, 1)
 
     def _check(self) -> None:
@@ -360,6 +363,7 @@ class Import:
                 sheet.check(self, sheet, counted)
             for _row in counted:  # whatever the check did not read
                 pass
+            self.counts[sheet.name] = counted.count
             self.rows_read += counted.count
         except Unreadable as error:
             self.present.setdefault(sheet.name, set())
@@ -373,7 +377,7 @@ class Import:
         created: dict[str, int] = {}
         updated: dict[str, int] = {}
         sheets = self._written()
-        weights = {s.name: max(len(self.rows.get(s.name, ())), 1) for s in sheets}
+        weights = {s.name: max(self.counts.get(s.name, 1), 1) for s in sheets}
         total = sum(weights.values()) or 1
         done = 0
         with transaction.atomic():
@@ -385,7 +389,7 @@ class Import:
             for after in self.kind.after_write:
                 after(self, created, updated)
             audit_record(
-                user=self.user, action=Action.IMPORT, object_type="imports.workbook",
+                user=self.user, action=Action.IMPORT, object_type=self.kind.audit_type,
                 object_id=self.path.name[:64],
                 summary=f"{self.kind.name} workbook {self.path.name}: {sum(created.values())} records created, "
                         f"{sum(updated.values())} updated",

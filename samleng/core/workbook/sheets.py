@@ -26,7 +26,7 @@ from samleng.core.workbook.reader import name_key
 
 UNKNOWN_COLUMN = Message("column.unknown", gettext_noop("Samleng does not know this column; it was left out."))
 COLUMN_TWICE = Message("column.twice", gettext_noop("This column comes twice; only the first one was read."))
-COLUMN_MISSING = Message("column.missing", gettext_noop("The column '%(column)s' is missing; it is required."))
+COLUMN_MISSING = Message("column.missing", gettext_noop("The column '%(name)s' is missing; it is required."))
 CELL_EMPTY = Message("cell.empty", gettext_noop("This cell is empty; it is required."))
 
 
@@ -152,7 +152,7 @@ def _columns(sheet: Sheet, header: list, problems: Problems) -> dict[str, int]:
             positions[wanted[key]] = index
     for name in sheet.required:
         if name not in positions:
-            problems.error(sheet.name, 1, name, COLUMN_MISSING, column=name)
+            problems.error(sheet.name, 1, name, COLUMN_MISSING, name=name)
     return positions
 
 
@@ -164,12 +164,15 @@ def parse_rows(sheet: Sheet, positions: dict[str, int], rows, problems: Problems
     columns = sheet.columns
     present = [(i, positions[c.name], c, {} if c.memo else None) for i, c in enumerate(columns)
                if c.name in positions]
-    template = [_EMPTY if c.name in positions else c.empty for c in columns]
-    fill = [(i, c) for i, c in enumerate(columns) if c.name in positions]
+    # Slot 0 is the row number: the columns are at 1 and after.
+    template = [None, *(_EMPTY if c.name in positions else c.empty for c in columns)]
+    present = [(i + 1, index, column, memo) for i, index, column, memo in present]
+    fill = [(i + 1, c) for i, c in enumerate(columns) if c.name in positions]
     make = sheet.row_type._make
     name = sheet.name
     for count, (number, line) in enumerate(rows, 1):
         values = template.copy()
+        values[0] = number
         width = len(line)
         filled = False
         for i, index, column, memo in present:
@@ -181,7 +184,8 @@ def parse_rows(sheet: Sheet, positions: dict[str, int], rows, problems: Problems
                 values[i] = raw
                 continue
             if memo is not None:
-                memo_key = (raw.__class__, raw)
+                # Text is its own key; other values with their type, as 1, 1.0 and True are equal keys.
+                memo_key = raw if raw.__class__ is str else (raw.__class__, raw)
                 value = memo.get(memo_key, _EMPTY)
                 if value is _EMPTY:
                     try:
@@ -207,7 +211,6 @@ def parse_rows(sheet: Sheet, positions: dict[str, int], rows, problems: Problems
                     values[i] = None
                 else:
                     values[i] = column.empty
-        values.insert(0, number)
         yield make(values)
         if on_rows is not None and count % _PROGRESS_EVERY == 0:
             on_rows(count)

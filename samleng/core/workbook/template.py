@@ -71,19 +71,19 @@ def column_help(column: Column) -> str:
     """What the comment of a column's header says, in Khmer then English."""
     parts = [_both(REQUIRED if column.required else OPTIONAL)]
     parser = getattr(column.parse, "func", column.parse)
-    if column.kind == "text":
-        length = column.parse.keywords.get("max_length") if isinstance(column.parse, partial) else None
-        parts.append(_both(TEXT, length=length) if length else _both(LONG_TEXT))
-    elif column.kind == "word" and column.vocabulary:
+    if column.kind == "word" and column.vocabulary:
         vocabulary = column.vocabulary()
         parts.append(_both(BY_KIND["word"], words={
             "en": ", ".join(vocabulary.values), "km": ", ".join(vocabulary.khmer[v][0] for v in vocabulary.values)}))
     elif column.kind == "place":
         parts.append(_both(BY_KIND["place"], example=PLACE_EXAMPLES.get(column.name, "")))
-    elif column.kind in BY_KIND:
-        parts.append(_both(BY_KIND[column.kind]))
     elif parser in BY_PARSER:
         parts.append(_both(BY_PARSER[parser]))
+    elif column.kind == "text":
+        length = column.parse.keywords.get("max_length") if isinstance(column.parse, partial) else None
+        parts.append(_both(TEXT, length=length) if length else _both(LONG_TEXT))
+    elif column.kind in BY_KIND:
+        parts.append(_both(BY_KIND[column.kind]))
     if column.help:
         parts.append(_both(column.help))
     return "\n\n".join(parts)

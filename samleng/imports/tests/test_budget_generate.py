@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from samleng.budgets.models import BudgetLine, Project
-from samleng.imports.budget import budget_workbook_import
 from samleng.imports.generate_budget import SCALES, budget_workbook_generate
+from samleng.imports.kinds import budget_workbook_import
 
 
 @pytest.fixture(scope="module")

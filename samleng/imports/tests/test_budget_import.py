@@ -8,8 +8,8 @@ import pytest
 
 from samleng.budgets.models import BudgetLine, Category, ExchangeRate, Population, Project, Publication
 from samleng.core.models import AuditEntry
-from samleng.imports.budget import any_workbook_import, budget_workbook_import, workbook_kind
 from samleng.imports.budget_export import budget_workbook_export
+from samleng.imports.kinds import any_workbook_import, budget_workbook_import, workbook_kind
 from samleng.imports.tests.workbooks import clean_sheets, write_csv_folder, write_xlsx
 
 BUDGET_HEADER = ["unit", "fiscal_year", "phase", "direction", "category", "amount_khr", "note"]

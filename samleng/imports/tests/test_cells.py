@@ -7,9 +7,9 @@ import pytest
 
 from samleng.core.bulk import bulk_search_text
 from samleng.core.khmer import search_text
-from samleng.imports import cells
-from samleng.imports.cells import CellError
-from samleng.imports.vocabularies import vocabularies
+from samleng.core.workbook import cells
+from samleng.core.workbook.cells import CellError
+from samleng.imports.tests.workbooks import vocabularies
 
 
 @pytest.mark.parametrize("raw, value", [

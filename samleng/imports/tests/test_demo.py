@@ -13,7 +13,7 @@ from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.advocacy.selectors import issue_statuses_on
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue, Snapshot
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 

@@ -8,10 +8,9 @@ from django.core.exceptions import PermissionDenied
 from python_calamine import load_workbook
 
 from samleng.core.models import AuditEntry
-from samleng.imports import sheets
 from samleng.imports.export import workbook_export
 from samleng.imports.generate import workbook_generate
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import PROGRAMME_KIND, workbook_import
 from samleng.imports.tests.test_import import dump
 from samleng.imports.tests.workbooks import clean_sheets, write_xlsx
 
@@ -45,9 +44,9 @@ def test_an_export_imported_again_changes_nothing(world, tmp_path, name):
 def test_the_export_has_the_specs_sheets_and_columns(world, tmp_path):
     _imported(world, tmp_path)
     workbook_export(tmp_path / "out.xlsx")
-    assert load_workbook(str(tmp_path / "out.xlsx")).sheet_names == list(sheets.EXPORT_ORDER)
-    for name in sheets.EXPORT_ORDER:
-        expected = [c for c in sheets.SHEETS[name].names if c not in PERSONAL]
+    assert load_workbook(str(tmp_path / "out.xlsx")).sheet_names == list(PROGRAMME_KIND.export_order)
+    for name in PROGRAMME_KIND.export_order:
+        expected = [c for c in PROGRAMME_KIND.sheet(name).names if c not in PERSONAL]
         assert _xlsx_header(tmp_path / "out.xlsx", name) == expected
 
 
@@ -75,7 +74,7 @@ def test_phones_only_for_those_who_may_export_them_and_then_in_the_audit_log(wor
         workbook_export(tmp_path / "x.xlsx", personal=True)
     assert not AuditEntry.objects.filter(action="export_personal").exists()
     workbook_export(tmp_path / "me.xlsx", user=world.me_officer, personal=True)
-    assert _xlsx_header(tmp_path / "me.xlsx", "representatives") == sheets.REPRESENTATIVES.names
+    assert _xlsx_header(tmp_path / "me.xlsx", "representatives") == PROGRAMME_KIND.sheet("representatives").names
     rows = load_workbook(str(tmp_path / "me.xlsx")).get_sheet_by_name("representatives").to_python()
     assert ["P-001", "CBO-KT-001", "Sar Mol", "male", 1972.0, "no", "no", "", "012345678", "@sarmol", ""] in rows
     entry = AuditEntry.objects.get(action="export_personal")

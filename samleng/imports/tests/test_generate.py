@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from samleng.imports.generate import COLUMNS, SCALES, workbook_generate
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.places.models import Place
 from samleng.places.services import gazetteer_load
 

@@ -13,7 +13,7 @@ from samleng.cbos.models import CBO, Representative
 from samleng.conftest import make_user, place
 from samleng.core.models import AuditEntry
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.imports.tests.workbooks import clean_sheets, write_csv_folder, write_xlsx
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.results.services import programme_upsert

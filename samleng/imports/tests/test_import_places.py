@@ -4,7 +4,7 @@ from samleng.advocacy.models import Issue
 from samleng.cbos.services import cbo_upsert_many
 from samleng.cbos.signals import cbo_moved
 from samleng.conftest import place
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.imports.tests.workbooks import clean_sheets, write_xlsx
 
 

@@ -9,15 +9,22 @@ from decimal import Decimal
 
 import pytest
 
-from samleng.imports import sheets as sheet_list
 from samleng.imports.export import workbook_export
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import PROGRAMME_KIND, workbook_import
 from samleng.imports.tests.test_import import dump, errors_at
-from samleng.imports.tests.workbooks import clean_sheets, results_sheets, transparency_sheets, write_xlsx
-from samleng.imports.vocabularies import vocabularies
+from samleng.imports.tests.workbooks import (
+    clean_sheets,
+    results_sheets,
+    transparency_sheets,
+    vocabularies,
+    write_xlsx,
+)
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.results.services import programme_upsert
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
+
+#: The sheets only those who see everything may import.
+PROGRAMME_WIDE = tuple(sheet.name for sheet in PROGRAMME_KIND.sheets if not sheet.everyone)
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +47,7 @@ def _programme(code="CVA-II"):
 
 
 def _new_sheets_only(sheets: dict) -> dict:
-    return {name: rows for name, rows in sheets.items() if name in sheet_list.PROGRAMME_WIDE or name == "programme"}
+    return {name: rows for name, rows in sheets.items() if name in PROGRAMME_WIDE or name == "programme"}
 
 
 # ---- good rows -------------------------------------------------------------------------------------------
@@ -50,7 +57,7 @@ def test_the_new_sheets_import_and_a_second_import_changes_nothing(world, tmp_pa
     first = workbook_import(path, user=world.me_officer)
     assert first.ok, [str(e) for e in first.errors]
     assert not first.warnings, [str(w) for w in first.warnings]
-    assert {k: first.created[k] for k in ("programme", *sheet_list.PROGRAMME_WIDE)} == {
+    assert {k: first.created[k] for k in ("programme", *PROGRAMME_WIDE)} == {
         "programme": 1, "land_concessions": 3, "elc_disclosures": 3, "procurement_projects": 2,
         "procurement_disclosures": 3, "indicators": 5, "reported_values": 4}  # indicators: 2 outcomes + 3
     before = dump()
@@ -312,7 +319,7 @@ def test_a_field_officer_gets_one_error_per_programme_wide_sheet(world, tmp_path
     sheets = {**transparency_sheets(), **results_sheets(), **_programme_sheet(code="CVA-II")}
     before = dump()
     result = workbook_import(write_xlsx(tmp_path / "p.xlsx", sheets), user=world.officer)
-    assert errors_at(result) == {(name, None, "") for name in sheet_list.PROGRAMME_WIDE}
+    assert errors_at(result) == {(name, None, "") for name in PROGRAMME_WIDE}
     assert all("administrator or an M&E officer" in e.message_en and "មន្ត្រីតាមដាននិងវាយតម្លៃ" in e.message_km
                for e in result.errors)
     assert dump() == before
@@ -341,7 +348,7 @@ def test_an_export_of_the_new_sheets_imported_again_changes_nothing(world, tmp_p
     assert workbook_import(write_xlsx(tmp_path / "in.xlsx", sheets)).ok
     before = dump()
     counts = workbook_export(tmp_path / name)
-    assert {k: counts[k] for k in sheet_list.PROGRAMME_WIDE} == {
+    assert {k: counts[k] for k in PROGRAMME_WIDE} == {
         "land_concessions": 3, "elc_disclosures": 3, "procurement_projects": 2, "procurement_disclosures": 3,
         "indicators": 3, "reported_values": 4}
     result = workbook_import(tmp_path / name, user=world.me_officer)
@@ -361,9 +368,9 @@ def test_the_new_sheets_are_exported_with_the_extension_columns_as_people_read_t
         with open(tmp_path / "out" / f"{sheet}.csv", encoding="utf-8-sig") as file:
             return list(csv.DictReader(file))
 
-    for sheet in sheet_list.PROGRAMME_WIDE:
+    for sheet in PROGRAMME_WIDE:
         with open(tmp_path / "out" / f"{sheet}.csv", encoding="utf-8-sig") as file:
-            assert next(csv.reader(file)) == sheet_list.SHEETS[sheet].names
+            assert next(csv.reader(file)) == PROGRAMME_KIND.sheet(sheet).names
     indicators = {r["code"]: r for r in read("indicators")}
     assert list(indicators) == ["1.1", "2.1", "2.9"]
     solved = indicators["1.1"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from samleng.conftest import login, make_user
 from samleng.core.models import AuditEntry
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.imports.tests.workbooks import transparency_sheets, write_xlsx
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementProject
 

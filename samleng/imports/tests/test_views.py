@@ -10,6 +10,7 @@ from django.urls import reverse
 from samleng.budgets.models import BudgetLine
 from samleng.cbos.models import CBO
 from samleng.conftest import english, login
+from samleng.core.workbook.problems import Problem
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.test_budget_import import budget_sheets
 from samleng.imports.tests.test_import import mistakes
@@ -129,7 +130,7 @@ def test_a_field_officer_imports_no_budget_of_another_province(world, tmp_path):
     _upload(client, tmp_path, budget_sheets(), name="budget.xlsx")
     run = ImportRun.objects.get()
     assert run.state == "rejected" and run.report["kind"] == "budget"
-    assert any("your own provinces" in e["message_en"] for e in run.report["errors"])
+    assert any("your own provinces" in Problem.from_dict(e).message_en for e in run.report["errors"])
     assert not BudgetLine.objects.exists()
 
 

@@ -165,3 +165,20 @@ def results_sheets() -> dict[str, list[list]]:
             ["2.9", 2024, "7.06", "", 19, 269, "", ""],
         ],
     }
+
+
+def vocabularies() -> dict:
+    """The programme workbook's vocabularies by the names the tests use, from the apps that own them."""
+    from samleng.advocacy import sheets as advocacy
+    from samleng.cbos import sheets as cbos
+    from samleng.engagement import sheets as engagement
+    from samleng.results import sheets as results
+    from samleng.transparency import sheets as transparency
+
+    return {
+        "cbo_type": cbos.cbo_types(), "sex": cbos.sexes(), "role": cbos.roles(), "topic": advocacy.topics(),
+        "level": advocacy.levels(), "status": advocacy.statuses(), "event_type": engagement.event_types(),
+        "mechanism": engagement.mechanisms(), "unit": results.unit_words(), "direction": results.direction_words(),
+        "outcome_kind": results.outcome_kind_words(), "elc_item": transparency.elc_items(),
+        "procurement_item": transparency.procurement_items(),
+    }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from samleng.imports.programme import workbook_import
+from samleng.imports.kinds import workbook_import
 from samleng.results.models import Programme
 from samleng.results.selectors import differences, programme_table, results_json
 from samleng.results.services import snapshots_compute

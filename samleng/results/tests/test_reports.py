@@ -605,7 +605,7 @@ DEMO_WORKBOOK = REPOSITORY / "samleng" / "imports" / "demo" / "programme"
 
 @pytest.mark.django_db
 def test_the_demo_programmes_report_renders_in_every_format():
-    from samleng.imports.programme import workbook_import
+    from samleng.imports.kinds import workbook_import
     from samleng.results.models import Programme
     from samleng.results.selectors import report_content
     from samleng.results.services import snapshots_compute

@@ -3,16 +3,17 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from samleng.imports.budget import BUDGET, MIXED, any_workbook_import
+from samleng.imports.kinds import BUDGET, MIXED, any_workbook_import
 
 
 class Command(BaseCommand):
     help = ("Import a programme workbook or a budget workbook (.xlsx, a folder or .zip of .csv files): which one it "
             "is, Samleng tells by its sheets (budgets, categories, projects, population, exchange_rates for a budget "
-            "workbook; a workbook with the sheets of both is refused). All or nothing: when anything is wrong, every "
-            "error is listed, nothing is written and the command exits with status 1. --publish also publishes "
-            "the budget years the workbook holds (each unit's years of its budgets and projects sheets), so that "
-            "the public pages show them; without it they stay unpublished until staff publish them.")
+            "workbook; a workbook with the sheets of both is refused). All or nothing: when anything is wrong, the "
+            "errors are listed (the first 200, then how many more of each kind), nothing is written and the "
+            "command exits with status 1. --publish also publishes the budget years the workbook holds (each "
+            "unit's years of its budgets and projects sheets), so that the public pages show them; "
+            "without it they stay unpublished until staff publish them.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the .xlsx file, the .zip file or the folder of .csv files")
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(f"The workbook was rejected: {len(result.errors)} errors. Nothing was imported.",
+            raise CommandError(f"The workbook was rejected: {result.error_count} errors. Nothing was imported.",
                                returncode=1)
         for sheet, created in result.created.items():
             self.stdout.write(f"{sheet}: {created} created, {result.updated.get(sheet, 0)} updated")

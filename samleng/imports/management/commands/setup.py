@@ -96,7 +96,7 @@ class Command(BaseCommand):
     # ---- the demo --------------------------------------------------------------------------------------------
 
     def demo_workbook(self) -> None:
-        from samleng.imports.programme import workbook_import  # only --demo needs the importer
+        from samleng.imports.kinds import workbook_import  # only --demo needs the importer
 
         result = workbook_import(DEMO_WORKBOOK)
         if not result.ok:
@@ -109,7 +109,7 @@ class Command(BaseCommand):
             self.say("demo programme: already there, nothing changed")
 
     def demo_budget(self) -> None:
-        from samleng.imports.budget import budget_workbook_import
+        from samleng.imports.kinds import budget_workbook_import
 
         result = budget_workbook_import(DEMO_BUDGET, publish=True)
         if not result.ok:

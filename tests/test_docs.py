@@ -27,3 +27,16 @@ def test_every_samleng_command_is_in_the_readme():
                   if not p.stem.startswith("_"))
     missing = [name for name in ours if f"`samleng {name}" not in commands_table]
     assert not missing, f"commands not documented in README.md: {missing}"
+
+
+def test_the_vocabularies_page_is_what_the_code_accepts():
+    """docs/vocabularies.md is written from the code; run scripts/vocabularies_doc.py after changing a word."""
+    from scripts.vocabularies_doc import PAGE, page
+
+    assert PAGE.read_text(encoding="utf-8") == page(), "run .venv/bin/python scripts/vocabularies_doc.py"
+
+
+def test_the_workbook_formats_ship_with_the_project():
+    docs = Path(settings.DOCS_DIR)
+    for name in ("programme-workbook.md", "budget-workbook.md", "knowledge-base-workbook.md", "vocabularies.md"):
+        assert (docs / name).is_file(), name

@@ -264,6 +264,7 @@ class Vocabulary:
     def __init__(self, name: str, choices, khmer: dict[str, tuple[str, ...]]):
         self.name = name
         self.values = [value for value, _label in choices]
+        self.labels = {value: str(label) for value, label in choices}  # English
         self.khmer = khmer
         missing = set(self.values) - set(khmer)
         if missing:  # a programming error: every value needs a Khmer label

@@ -104,7 +104,8 @@ class Problem:
 
     @classmethod
     def of(cls, sheet: str, row: int | None, column: str, message: Message, /, **params) -> "Problem":
-        return cls(sheet, row, column, message.code, {k: _stored(v) for k, v in params.items()})
+        # The sheet's and the column's names are what the workbook's author typed: cut like the parameters.
+        return cls(_cut(str(sheet)), row, _cut(str(column)), message.code, {k: _stored(v) for k, v in params.items()})
 
     def message(self, language: str) -> str:
         found = Message.registry.get(self.code)

@@ -133,3 +133,17 @@ def test_an_upload_over_the_limit_is_refused_as_it_arrives(world):
     assert response.status_code == 413
     assert "larger than 1 MB" in response.content.decode() or "ធំជាង" in response.content.decode()
     assert ImportRun.objects.count() == runs_before
+
+
+def test_a_report_stays_small_whatever_the_workbook_names(tmp_path):
+    """Sheet and column names and bad cells are the author's words: a report quotes them, cut short."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    long_text = "x" * 10_000
+    header = ",".join([*CBO_HEADER.strip().split(","), *(f"{long_text}{n}" for n in range(300))])
+    (folder / "cbos.csv").write_text(header + "\n" + "".join(
+        f"C{n},Name,{long_text},06,0606\n" for n in range(300)))
+    result = workbook_import(folder)
+    assert not result.ok and result.errors[0].code == "cell.word"
+    assert len(result.warnings) == 200 and all(len(w.column) <= 200 for w in result.warnings)
+    assert len(json.dumps(result.as_dict(), ensure_ascii=False)) < 400_000

@@ -142,3 +142,38 @@ def test_a_workbook_mixing_both_kinds_is_rejected(world, tmp_path):
     page = html.unescape(client.get(reverse("imports:run", args=[run.pk])).content.decode())
     assert "mixes the sheets of a budget workbook" in page
     assert not BudgetLine.objects.exists() and not CBO.objects.filter(cbo_id="CBO-KT-002").exists()
+
+
+def test_the_upload_page_never_loads_the_runs_reports(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(25):
+        ImportRun.objects.create(user=world.me_officer, original_name=f"{number}.xlsx", state="rejected",
+                                 report={"errors": [{"sheet": "cbos", "row": 2, "column": "x", "code": "cell.number",
+                                                     "params": {"value": "x" * 200}}] * 200})
+    with CaptureQueriesContext(connection) as queries:
+        page = english(login(world.me_officer)).get(reverse("imports:upload"))
+    assert page.status_code == 200 and "24.xlsx" in page.content.decode()
+    assert not [q["sql"] for q in queries if "report" in q["sql"] and "imports_importrun" in q["sql"]]
+
+
+def test_a_run_stored_before_errors_had_codes_still_shows_them(world):
+    run = ImportRun.objects.create(user=world.me_officer, original_name="old.xlsx", state="rejected", report={
+        "errors": [{"sheet": "cbos", "row": 3, "column": "members_total", "message_en": "'many' is not a number.",
+                    "message_km": "'many' មិនមែនជាលេខទេ។"}], "warnings": []})
+    page = english(login(world.me_officer)).get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "&#x27;many&#x27; is not a number." in page and "មិនមែនជាលេខទេ" in page
+
+
+def test_a_rejected_run_shows_each_error_in_both_languages_from_its_code(world, tmp_path):
+    client = english(login(world.me_officer))
+    sheets = clean_sheets()
+    sheets["cbos"][1][sheets["cbos"][0].index("members_total")] = "many"
+    _upload(client, tmp_path, sheets)
+    run = ImportRun.objects.get()
+    assert run.report["errors"][0]["code"] == "cell.number"
+    page = client.get(reverse("imports:run", args=[run.pk])).content.decode()
+    assert "is not a number." in page and "មិនមែនជាលេខទេ" in page
+    csv_text = client.get(reverse("imports:run", args=[run.pk]) + "?download=errors").content.decode()
+    assert "is not a number." in csv_text and "មិនមែនជាលេខទេ" in csv_text

@@ -276,17 +276,49 @@ def _final_statuses(run, update_rows: dict[str, list]) -> dict[str, str]:
     return result
 
 
-# ---- the sheets ------------------------------------------------------------------------------------------
+# ---- the sheets (`help`: what goes in a column, for the template's comments) ----------------------------
 
 ISSUES = Sheet("issues", (
-    ident("issue_id"), ident("cbo_id"), text("title_en", 300, True), text("title_km", 300),
-    word("topic", topics, True), long_text("description"), word("duty_bearer_level", levels, True),
-    text("duty_bearer", 200), date("raised_on", True), yes_no("is_main", True), integer("households_affected"),
-    integer("people_affected"), integer("people_affected_female"),
-), key=("issue_id",), check=issues_check, write=issues_write)
+    ident("issue_id", help=gettext_noop(
+        "The issue's id, as your NGO writes it (for example I-001); updates and events name the issue by it.")),
+    ident("cbo_id", help=gettext_noop(
+        "The id of the CBO that raises the issue, of the cbos sheet or of Samleng (for example CBO-KT-001).")),
+    text("title_en", 300, True, help=gettext_noop(
+        "The issue in a few words, in English (for example Canal silted up).")),
+    text("title_km", 300, help=gettext_noop("The issue in a few words, in Khmer (for example ប្រឡាយរាក់).")),
+    word("topic", topics, True, help=gettext_noop("What the issue is about.")),
+    long_text("description", help=gettext_noop(
+        "The issue in more words: what happens, since when, to whom (for example: the canal has carried no "
+        "water since 2022).")),
+    word("duty_bearer_level", levels, True, help=gettext_noop("The level of government that can solve the issue.")),
+    text("duty_bearer", 200, help=gettext_noop(
+        "The authority that can solve the issue (for example Kleng commune council).")),
+    date("raised_on", True, help=gettext_noop(
+        "The day the CBO first raised the issue with the authorities (for example 2023-03-10).")),
+    yes_no("is_main", True, help=gettext_noop(
+        "yes for the CBO's main advocacy issue, as its action plan says. A CBO has at most one open main issue.")),
+    integer("households_affected", help=gettext_noop("How many households the issue harms (for example 120).")),
+    integer("people_affected", help=gettext_noop("How many people the issue harms (for example 540).")),
+    integer("people_affected_female", help=gettext_noop(
+        "How many of those people are women (for example 300); not more than people_affected.")),
+), key=("issue_id",), check=issues_check, write=issues_write,
+    help=gettext_noop("The issues CBOs raise with the authorities, one per row."))
 
 ISSUE_UPDATES = Sheet("issue_updates", (
-    ident("issue_id"), date("date", True), word("status", statuses, True), long_text("note"),
-    long_text("evidence"), ident("event_id", required=False), integer("people_benefited"),
-    integer("people_benefited_female"),
-), key=("issue_id", "date", "status"), check=issue_updates_check, write=issue_updates_write)
+    ident("issue_id", help=gettext_noop(
+        "The id of the issue, of the issues sheet or of Samleng (for example I-001).")),
+    date("date", True, help=gettext_noop(
+        "The day the issue came to this status (for example 2024-01-15); not before the issue was raised.")),
+    word("status", statuses, True, help=gettext_noop("Where the issue stands from that day on.")),
+    long_text("note", help=gettext_noop("What happened (for example: the commune dredged the canal).")),
+    long_text("evidence", help=gettext_noop(
+        "What shows it happened: a link, minutes, a letter (for example minutes of 15 Jan).")),
+    ident("event_id", required=False, help=gettext_noop(
+        "The id of the event where it happened, if any (for example EV-001); the event's issues_raised must "
+        "name the issue.")),
+    integer("people_benefited", help=gettext_noop(
+        "How many people gained from it, when the issue is solved or partly solved (for example 540).")),
+    integer("people_benefited_female", help=gettext_noop(
+        "How many of those people are women (for example 300); not more than people_benefited.")),
+), key=("issue_id", "date", "status"), check=issue_updates_check, write=issue_updates_write,
+    help=gettext_noop("What happened to each issue, one row per step; an issue's status is its latest step's."))

@@ -203,18 +203,49 @@ def representatives_write(run) -> UpsertResult:
     return result
 
 
-# ---- the sheets ------------------------------------------------------------------------------------------
+# ---- the sheets (`help`: what goes in a column, for the template's comments) ----------------------------
 
 CBOS = Sheet("cbos", (
-    ident("cbo_id"), text("name_en", 200, True), text("name_km", 200), word("type", cbo_types, True),
-    place("province", True), place("district", True), place("commune"), place("village"),
-    date("established_on"), integer("members_total"), integer("members_female"), integer("committee_total"),
-    integer("committee_female"), Column("area_ha", cells.decimal, kind="decimal"), date("joined_on"),
-), key=("cbo_id",), check=cbos_check, write=cbos_write)
+    ident("cbo_id", help=gettext_noop(
+        "The CBO's id, as your NGO writes it (for example CBO-KT-002); other sheets name the CBO by it.")),
+    text("name_en", 200, True, help=gettext_noop(
+        "The CBO's name in English (for example Tuek Vil Agricultural Community).")),
+    text("name_km", 200, help=gettext_noop("The CBO's name in Khmer (for example សហគមន៍កសិកម្មទឹកវិល).")),
+    word("type", cbo_types, True, help=gettext_noop("What sort of group the CBO is.")),
+    place("province", True, help=gettext_noop("The province where the CBO is.")),
+    place("district", True, help=gettext_noop("The district where the CBO is, in that province.")),
+    place("commune", help=gettext_noop("The commune where the CBO is, in that district.")),
+    place("village", help=gettext_noop("The village where the CBO is, in that commune.")),
+    date("established_on", help=gettext_noop("The day the CBO was founded (for example 2015-03-02).")),
+    integer("members_total", help=gettext_noop("How many members the CBO has, women and men (for example 120).")),
+    integer("members_female", help=gettext_noop(
+        "How many of its members are women (for example 70); not more than members_total.")),
+    integer("committee_total", help=gettext_noop("How many people sit on its committee (for example 9).")),
+    integer("committee_female", help=gettext_noop(
+        "How many of the committee are women (for example 4); not more than committee_total.")),
+    Column("area_ha", cells.decimal, kind="decimal", help=gettext_noop(
+        "The area the CBO manages, in hectares: a forest, a fishing ground, farm land (for example 35.5).")),
+    date("joined_on", help=gettext_noop("The day the CBO joined the programme (for example 2023-02-01).")),
+), key=("cbo_id",), check=cbos_check, write=cbos_write,
+    help=gettext_noop("The community-based organisations (CBOs) the programme works with, one per row."))
 
 REPRESENTATIVES = Sheet("representatives", (
-    ident("person_id"), ident("cbo_id"), text("full_name", 200, True), word("sex", sexes, True),
-    year("birth_year"), yes_no("indigenous"), yes_no("disability"), word("role", roles, empty=""),
-    Column("phone", cells.phone, empty="", memo=False, kind="text"), text("telegram", 100),
-    date("consent_on"),
-), key=("person_id",), check=representatives_check, write=representatives_write)
+    ident("person_id", help=gettext_noop(
+        "The person's id, as your NGO writes it (for example P-002); the attendance sheet names the person by "
+        "it.")),
+    ident("cbo_id", help=gettext_noop(
+        "The id of the person's CBO, of the cbos sheet or of Samleng (for example CBO-KT-002).")),
+    text("full_name", 200, True, help=gettext_noop("The person's full name (for example Chan Sreymom).")),
+    word("sex", sexes, True, help=gettext_noop("The person's sex.")),
+    year("birth_year", help=gettext_noop("The year the person was born (for example 1996).")),
+    yes_no("indigenous", help=gettext_noop("yes when the person belongs to an indigenous people.")),
+    yes_no("disability", help=gettext_noop("yes when the person lives with a disability.")),
+    word("role", roles, empty="", help=gettext_noop("The person's place in the CBO (empty: not known).")),
+    Column("phone", cells.phone, empty="", memo=False, kind="text", help=gettext_noop(
+        "The person's phone number. Personal data: only those allowed see it or export it.")),
+    text("telegram", 100, help=gettext_noop(
+        "The person's Telegram name or number (for example @sreymom). Personal data, as the phone.")),
+    date("consent_on", help=gettext_noop(
+        "The day the person agreed that Samleng keeps their data (for example 2023-02-01).")),
+), key=("person_id",), check=representatives_check, write=representatives_write,
+    help=gettext_noop("The people who speak for each CBO: leaders, committee members and members."))

@@ -331,26 +331,63 @@ def mechanism_assessments_write(run) -> UpsertResult:
     return mechanism_assessment_upsert_many(user=run.user, rows=run.records["mechanism_assessments"])
 
 
-# ---- the sheets ------------------------------------------------------------------------------------------
+# ---- the sheets (`help`: what goes in a column, for the template's comments) ----------------------------
 
 TARGET_AREAS = Sheet("target_areas", (
-    place("district", True), place("province"), year("from_year", True), year("to_year", True),
-), key=("district", "from_year"), check=target_areas_check, write=target_areas_write)
+    place("district", True, help=gettext_noop("A district, municipality or khan the programme works in.")),
+    place("province", help=gettext_noop("The district's province, to tell apart districts of the same name.")),
+    year("from_year", True, help=gettext_noop("The first year the programme works there (for example 2023).")),
+    year("to_year", True, help=gettext_noop(
+        "The last year the programme works there (for example 2025); not before from_year.")),
+), key=("district", "from_year"), check=target_areas_check, write=target_areas_write,
+    help=gettext_noop("The districts the programme works in, and in which years."))
 
 EVENTS = Sheet("events", (
-    ident("event_id"), word("type", event_types, True), text("title", 300, True), date("date", True),
-    place("province", True), place("district"), place("commune"), yes_no("authorities_present"),
-    integer("participants_total"), integer("participants_female"), integer("participants_youth"),
-    integer("participants_indigenous"), integer("participants_disability"),
-    Column("issues_raised", cells.id_list, empty=[], memo=False, kind="ids"),
-), key=("event_id",), check=events_check, write=events_write)
+    ident("event_id", help=gettext_noop(
+        "The event's id, as your NGO writes it (for example EV-001); attendance and updates name the event "
+        "by it.")),
+    word("type", event_types, True, help=gettext_noop("What sort of event it was.")),
+    text("title", 300, True, help=gettext_noop("The event's name (for example District dialogue in Sandan).")),
+    date("date", True, help=gettext_noop("The day of the event (for example 2023-04-20).")),
+    place("province", True, help=gettext_noop("The province where the event took place.")),
+    place("district", help=gettext_noop("The district where it took place, in that province.")),
+    place("commune", help=gettext_noop("The commune where it took place, in that district.")),
+    yes_no("authorities_present", help=gettext_noop("yes when government officials took part.")),
+    integer("participants_total", help=gettext_noop("How many people took part, all of them (for example 80).")),
+    integer("participants_female", help=gettext_noop("How many of the participants were women (for example 41).")),
+    integer("participants_youth", help=gettext_noop(
+        "How many of the participants were 30 years old or under (for example 12).")),
+    integer("participants_indigenous", help=gettext_noop(
+        "How many of the participants were indigenous people (for example 3).")),
+    integer("participants_disability", help=gettext_noop(
+        "How many of the participants live with a disability (for example 2).")),
+    Column("issues_raised", cells.id_list, empty=[], memo=False, kind="ids", help=gettext_noop(
+        "The issues raised at the event, by their issue_id.")),
+), key=("event_id",), check=events_check, write=events_write,
+    help=gettext_noop("Forums, dialogues, trainings and the other events of the programme, one per row."))
 
 ATTENDANCE = Sheet("attendance", (
-    ident("event_id"), ident("person_id"), yes_no("spoke"),
-), key=("event_id", "person_id"), check=attendance_check, write=attendance_write)
+    ident("event_id", help=gettext_noop(
+        "The id of the event, of the events sheet or of Samleng (for example EV-001).")),
+    ident("person_id", help=gettext_noop(
+        "The id of a representative who was there, of the representatives sheet or of Samleng (for example "
+        "P-002).")),
+    yes_no("spoke", help=gettext_noop("yes when the person spoke at the event.")),
+), key=("event_id", "person_id"), check=attendance_check, write=attendance_write,
+    help=gettext_noop("Which CBO representatives came to each event: one row per person and event."))
 
 MECHANISM_ASSESSMENTS = Sheet("mechanism_assessments", (
-    place("district", True), place("province"), year("year", True), word("mechanism", mechanisms, True),
-    yes_no("held"), yes_no("diverse_representation"), yes_no("notice_given"), yes_no("minutes_shared"),
-    yes_no("questions_answered"), yes_no("follow_up_done"),
-), key=("district", "year", "mechanism"), check=mechanism_assessments_check, write=mechanism_assessments_write)
+    place("district", True, help=gettext_noop("The district whose mechanism is assessed.")),
+    place("province", help=gettext_noop("The district's province, to tell apart districts of the same name.")),
+    year("year", True, help=gettext_noop("The year assessed (for example 2023).")),
+    word("mechanism", mechanisms, True, help=gettext_noop("The meeting or service assessed.")),
+    yes_no("held", help=gettext_noop("yes when it met, or served people, at least once that year.")),
+    yes_no("diverse_representation", help=gettext_noop(
+        "yes when women, youth, indigenous people and people with disabilities took part.")),
+    yes_no("notice_given", help=gettext_noop("yes when people were told of its meetings in advance.")),
+    yes_no("minutes_shared", help=gettext_noop("yes when the minutes of its meetings were shared with people.")),
+    yes_no("questions_answered", help=gettext_noop("yes when the citizens' questions were answered.")),
+    yes_no("follow_up_done", help=gettext_noop("yes when what was agreed was followed up.")),
+), key=("district", "year", "mechanism"), check=mechanism_assessments_check, write=mechanism_assessments_write,
+    help=gettext_noop("How well the public meetings and services of each district worked each year: one row per "
+                      "district, year and mechanism."))

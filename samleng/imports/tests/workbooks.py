@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -182,3 +183,69 @@ def vocabularies() -> dict:
         "outcome_kind": results.outcome_kind_words(), "elc_item": transparency.elc_items(),
         "procurement_item": transparency.procurement_items(),
     }
+
+
+# ---- the upload page's blank templates, filled in as a field officer would -----------------------------------
+
+#: A value for each column whose comment does not list the words to choose from, as a field officer would
+#: fill one row of each sheet in (the ids tie the sheets together). The programme sheet (key/value) has
+#: PROGRAMME_ROWS.
+TEMPLATE_VALUES = {
+    "district": "0606", "province": "06", "commune": "060603", "village": "",
+    "from_year": 2023, "to_year": 2025, "cbo_id": "C-T1", "person_id": "P-T1", "issue_id": "I-T1",
+    "event_id": "E-T1", "elc_id": "ELC-T1", "project_id": "PR-T1", "name_en": "Test fishery",
+    "name_km": "សហគមន៍នេសាទសាកល្បង", "established_on": "2010-01-01", "members_total": 100,
+    "members_female": 50, "committee_total": 9, "committee_female": 4, "area_ha": 12.5,
+    "joined_on": "2020-01-01", "full_name": "Sok Dara", "birth_year": 1980, "phone": "012 345 678",
+    "telegram": "", "consent_on": "2023-01-01", "title_en": "The canal is blocked", "title_km": "ប្រឡាយស្ទះ",
+    "description": "Since 2022.", "duty_bearer": "Klaeng commune", "raised_on": "2023-02-01",
+    "households_affected": 10, "people_affected": 40, "people_affected_female": 20, "title": "Forum",
+    "date": "2023-03-01", "participants_total": 50, "participants_female": 20, "participants_youth": 5,
+    "participants_indigenous": 0, "participants_disability": 1, "issues_raised": "I-T1", "note": "",
+    "evidence": "", "people_benefited": 10, "people_benefited_female": 5, "year": 2023, "name": "Concession",
+    "company": "A company", "granted_on": "2010-01-01", "disclosed_on": "2023-05-01", "source": "website",
+    "buyer": "Kampong Thom provincial administration", "fiscal_year": 2024, "method": "national bidding",
+    "value_khr": 1000000, "ocid": "", "code": "1.1", "outcome": "1", "statement": "Issues solved",
+    "baseline": 40, "baseline_year": 2022, "target": 70, "target_year": 2025, "computation": "",
+    "parameters": "", "statement_km": "បញ្ហាដែលបានដោះស្រាយ", "outcome_statement": "CBOs are heard",
+    "outcome_statement_km": "សហគមន៍ត្រូវបានស្តាប់", "baseline_numerator": 4, "baseline_denominator": 10,
+    "means_of_verification": "records", "outcome_parent": "", "period": 2023, "value": 45,
+    "narrative": "", "numerator": 9, "denominator": 20, "parts": "solved=9", "unit": "060603",
+    "category": "x_test", "amount_khr": 1000, "population": 1000, "female": 500, "khr_per_usd": 4100,
+    "cost_khr": 400000000, "sector": "water", "funding_source": "commune fund", "progress_pct": 0,
+    "parent": "",
+}
+PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
+                  ["end", "2025-12-31"]]
+
+
+def first_word(comment: str) -> str | None:
+    """The first word a comment lists ("One of: a, b, c."), in its English part."""
+    found = re.search(r"One of: ([^,.]+)", comment)
+    return found.group(1).strip() if found else None
+
+
+def template_fill(book, kind: str) -> None:
+    """Fill a blank template (an openpyxl workbook of the upload page's template) with one row per sheet, as
+    its comments say: the first word a vocabulary column lists, yes for yes/no, else TEMPLATE_VALUES."""
+    for sheet in book.worksheets:
+        if sheet.title.startswith("_"):
+            continue
+        if sheet.title == "programme":
+            for row in PROGRAMME_ROWS:
+                sheet.append(row)
+            continue
+        row = []
+        for cell in sheet[1]:
+            comment = cell.comment.text
+            word = first_word(comment)
+            if word is not None:
+                value = word
+            elif "yes or no" in comment:
+                value = "yes"
+            else:
+                value = TEMPLATE_VALUES[cell.value]
+            if kind == "budget" and cell.value == "code":
+                value = "x_test"  # a category of the workbook's own, used by its budget line
+            row.append(value)
+        sheet.append(row)

@@ -139,8 +139,11 @@ def _write_sheet(raw, header: list[str], rows: Iterable, text_numbers: bool) -> 
             if kind is int or kind is float or (text_numbers and kind is str and _NUMBER_TEXT.fullmatch(value)):
                 cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
             else:
+                text = escape(str(value))
+                if "\r" in text:  # a reader of XML turns a bare carriage return into a line feed
+                    text = text.replace("\r", "&#13;")
                 cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{escape(str(value))}</t></is></c>')
+                             f'{text}</t></is></c>')
         out.write(f'<row r="{number}">{"".join(cells)}</row>')
         count = number - 1
     out.write("</sheetData></worksheet>")

@@ -99,6 +99,11 @@ def template_write(sheets: list[Sheet], path) -> None:
         readme.cell(row=2 * number, column=1, value=_both(line).split("\n")[1])
     readme["A1"].font = readme["A2"].font = Font(bold=True)
     readme.column_dimensions["A"].width = 120
+    # Then what each sheet holds, in Khmer and in English.
+    for sheet in sheets:
+        if sheet.help:
+            for words in _both(sheet.help).split("\n"):
+                readme.append([f"{sheet.name}: {words}"])
     for sheet in sheets:
         page = book.create_sheet(sheet.name)
         for index, column in enumerate(sheet.columns, 1):

@@ -13,18 +13,19 @@ from samleng.core.admin import audit_admin_save
 from samleng.core.audit import Action, audit_record
 
 
+# The event where an update was recorded or a commitment made is engagement's (UpdateAtEvent,
+# CommitmentAtEvent): set it in the admin on the event's page.
 class IssueUpdateInline(admin.TabularInline):
     model = IssueUpdate
-    fields = ["date", "status", "note", "evidence", "evidence_file", "event", "people_benefited",
+    fields = ["date", "status", "note", "evidence", "evidence_file", "people_benefited",
               "people_benefited_female", "confirmed", "posted_by", "confirmed_by"]
-    raw_id_fields = ["event", "posted_by", "confirmed_by"]
+    raw_id_fields = ["posted_by", "confirmed_by"]
     extra = 0
 
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
-    fields = ["made_on", "authority", "promise", "due_on", "kept_on", "event"]
-    raw_id_fields = ["event"]
+    fields = ["made_on", "authority", "promise", "due_on", "kept_on"]
     extra = 0
 
 

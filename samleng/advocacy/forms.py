@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, OPEN
 from samleng.cbos.models import CBO
+from samleng.core.related import WithParts
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
@@ -27,23 +28,10 @@ class IssueForm(forms.ModelForm):
         widgets = {"raised_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
 
 
-class EventChoiceField(forms.ModelChoiceField):
-    """One of the events where the issue was raised, shown by date, type and place."""
+class IssueUpdateForm(WithParts, forms.Form):
+    """An update of an issue. Other apps may add fields (core.related form parts of "advocacy.issueupdate":
+    engagement's event where the update was recorded), shown after the date."""
 
-    def label_from_instance(self, event) -> str:
-        place = event.commune or event.district or event.province
-        return f"{event.date.isoformat()} · {event.get_type_display()} · {place_choice_label(place)}"
-
-
-def _event_field(issue: Issue) -> EventChoiceField:
-    return EventChoiceField(
-        queryset=issue.events_raised_at.select_related("province", "district", "commune").order_by("-date"),
-        required=False, label=_("At the event"), empty_label=_("not at an event"),
-        help_text=_("The events where this issue was raised."),
-    )
-
-
-class IssueUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -59,10 +47,10 @@ class IssueUpdateForm(forms.Form):
     people_benefited_female = forms.IntegerField(label=_("Women benefited"), required=False,
                                                  validators=[MinValueValidator(0)])
 
-    def __init__(self, *args, issue: Issue, **kwargs):
+    def __init__(self, *args, issue: Issue, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"] = _event_field(issue)
-        self.order_fields(["status", "date", "event", "note", "evidence", "evidence_file"])
+        added = self.add_parts("advocacy.issueupdate", user=user, parent=issue)
+        self.order_fields(["status", "date", *added, "note", "evidence", "evidence_file"])
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
@@ -75,16 +63,19 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(WithParts, forms.Form):
+    """A commitment about an issue; other apps' fields (form parts of "advocacy.commitment": engagement's
+    event where it was made) come last."""
+
     made_on = forms.DateField(label=_("Promised on"), widget=DATE_INPUT)
     authority = forms.CharField(label=_("Authority"), max_length=200,
                                 help_text=_("Who made the promise: the office, not a person's name."))
     promise = forms.CharField(label=_("What was promised"), widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due by"), required=False, widget=DATE_INPUT)
 
-    def __init__(self, *args, issue: Issue, **kwargs):
+    def __init__(self, *args, issue: Issue, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"] = _event_field(issue)
+        self.add_parts("advocacy.commitment", user=user, parent=issue)
 
 
 class KeptForm(forms.Form):

@@ -90,7 +90,8 @@ class Issue(models.Model):
 
 class IssueUpdate(models.Model):
     """A dated change of an issue's status, with its evidence. Updates posted by a CBO representative
-    count only once staff confirm them."""
+    count only once staff confirm them. The event where an update was recorded is engagement's link to it
+    (engagement.UpdateAtEvent): links point from engagement to this app, never back."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(_("date"))
@@ -98,8 +99,6 @@ class IssueUpdate(models.Model):
     note = models.TextField(_("note"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("A link or a description."))
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
-    event = models.ForeignKey("engagement.Event", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="issue_updates")
     people_benefited = models.PositiveIntegerField(_("people benefited"), null=True, blank=True)
     people_benefited_female = models.PositiveIntegerField(_("women benefited"), null=True, blank=True)
     confirmed = models.BooleanField(_("confirmed by staff"), default=True)
@@ -121,7 +120,8 @@ class IssueUpdate(models.Model):
 
 
 class Commitment(models.Model):
-    """What an authority promised to do about an issue, and whether it did."""
+    """What an authority promised to do about an issue, and whether it did. The event where it was promised
+    is engagement's link to it (engagement.CommitmentAtEvent)."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="commitments")
     made_on = models.DateField(_("promised on"))
@@ -129,8 +129,6 @@ class Commitment(models.Model):
     promise = models.TextField(_("what was promised"))
     due_on = models.DateField(_("due by"), null=True, blank=True)
     kept_on = models.DateField(_("kept on"), null=True, blank=True)
-    event = models.ForeignKey("engagement.Event", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="commitments")
 
     class Meta:
         ordering = ["made_on", "id"]

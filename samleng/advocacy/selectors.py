@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import issue_scope
 from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
+from samleng.core import related
 from samleng.core.search import words_filter
 from samleng.places.selectors import filter_districts
 
@@ -93,45 +94,57 @@ def issue_statuses_on(issues: QuerySet[Issue], day: dt.date) -> dict[int, str]:
     return dict(rows.values_list("pk", "status_on"))
 
 
-# The order of a day's entries in the timeline: raised, then the meetings, then what they led to.
-_KIND_ORDER = {"raised": 0, "event": 1, "update": 2, "commitment": 3, "kept": 4}
+# The order of a day's entries in the timeline: raised, then the meetings, then what they led to. Entries
+# that other apps add (core.related: the events where the issue was raised) come with the meetings.
+_KIND_ORDER = {"raised": 0, "update": 2, "commitment": 3, "kept": 4}
+_ADDED_ORDER = 1
+_UPDATE_KIND = "advocacy.issueupdate"
 
 
 def issue_detail(user, issue: Issue) -> dict[str, Any]:
     """The story of an issue as `user` may see it:
-    - `events`: the events where it was raised (date, type, place);
-    - `updates`: its updates in date order, each with its event; for the public only confirmed ones, and
-      without who posted them; logged-in users also see those awaiting confirmation;
+    - `updates`: its updates in date order; for the public only confirmed ones, and without who posted
+      them; logged-in users also see those awaiting confirmation;
     - `pending`: the updates awaiting confirmation (empty for the public);
-    - `commitments`: what authorities promised, with their event;
+    - `commitments`: what authorities promised;
     - `status_history`: periods (`status`, `start`, `end`) from the raising to today, confirmed updates only;
-    - `timeline`: every dated entry (`date`, `kind`, `item`) in order: raised, event, update, commitment
-      made, commitment kept.
-    Four queries, whatever the number of updates and events."""
+    - `timeline`: every dated entry (`date`, `kind`, `item`) in order: raised, what other apps add on a day
+      (core.related's dated blocks, `added`: engagement's events where the issue was raised, kind "event",
+      the item a Block), update (with `see_also`: the blocks other apps add about it, such as the event where it
+      was recorded), commitment made, commitment kept;
+    - `see_also`: the undated blocks other apps add about the issue.
+    Two queries, and those of the other apps' blocks (engagement's: two), whatever the number of updates
+    and events."""
     public = not (user and user.is_authenticated)
-    updates = issue.updates.select_related("event", "event__province", "event__district", "event__commune")
+    updates = issue.updates.all()
     if public:
         updates = updates.filter(confirmed=True)
     else:
         updates = updates.select_related("posted_by", "confirmed_by")
     updates = list(updates.order_by("date", "id"))
-    events = list(issue.events_raised_at.select_related("province", "district", "commune").order_by("date", "pk"))
-    commitments = list(issue.commitments.select_related("event").order_by("made_on", "pk"))
+    commitments = list(issue.commitments.order_by("made_on", "pk"))
+    blocks = related.blocks_for(user, issue)
+    about_updates: dict[Any, list] = {}
+    for block in blocks:
+        if block.record and block.record[0] == _UPDATE_KIND:
+            about_updates.setdefault(block.record[1], []).append(block)
 
     timeline = [{"date": issue.raised_on, "kind": "raised", "item": issue}]
-    timeline += [{"date": e.date, "kind": "event", "item": e} for e in events]
-    timeline += [{"date": u.date, "kind": "update", "item": u} for u in updates]
+    timeline += [{"date": b.date, "kind": b.kind, "item": b, "added": True} for b in blocks
+                 if b.date and not b.record]
+    timeline += [{"date": u.date, "kind": "update", "item": u, "see_also": about_updates.get(u.pk, [])}
+                 for u in updates]
     timeline += [{"date": c.made_on, "kind": "commitment", "item": c} for c in commitments]
     timeline += [{"date": c.kept_on, "kind": "kept", "item": c} for c in commitments if c.kept_on]
-    timeline.sort(key=lambda entry: (entry["date"], _KIND_ORDER[entry["kind"]]))
+    timeline.sort(key=lambda entry: (entry["date"], _KIND_ORDER.get(entry["kind"], _ADDED_ORDER)))
     return {
         "issue": issue,
-        "events": events,
         "updates": updates,
         "pending": [u for u in updates if not u.confirmed],
         "commitments": commitments,
         "status_history": status_history(issue, [u for u in updates if u.confirmed]),
         "timeline": timeline,
+        "see_also": [b for b in blocks if not b.date and not b.record],
     }
 
 

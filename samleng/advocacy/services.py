@@ -198,8 +198,6 @@ def _update_rules(update: IssueUpdate) -> dict[str, str]:
         errors["date"] = _("The issue was raised on %(day)s, after this date.") % {"day": issue.raised_on}
     elif IssueUpdate.objects.filter(issue=issue, date=update.date, status=update.status).exists():
         errors["status"] = _("This issue already has an update with this status on this date.")
-    if update.event_id and not issue.events_raised_at.filter(pk=update.event_id).exists():
-        errors["event"] = _("This issue was not raised at that event.")
     for female, _total in parts_over_total(lambda name: getattr(update, name), UPDATE_PARTS):
         errors[female] = _("There cannot be more women than people in all.")
     return errors
@@ -208,15 +206,16 @@ def _update_rules(update: IssueUpdate) -> dict[str, str]:
 @transaction.atomic
 def issue_update_post(
     *, user, issue: Issue, status: str, date: dt.date, note: str = "", evidence: str = "",
-    evidence_file: File | None = None, event=None, people_benefited: int | None = None,
+    evidence_file: File | None = None, people_benefited: int | None = None,
     people_benefited_female: int | None = None,
 ) -> IssueUpdate:
     """Record a dated status update of an issue, with its evidence. Staff's updates count at once; a CBO
     representative's is kept unconfirmed, and changes nothing, until staff confirm it. Refused when it would
-    reopen a main issue while the CBO has another open one."""
+    reopen a main issue while the CBO has another open one. The event where it was recorded is engagement's
+    to record (engagement.services.update_event_set)."""
     confirmed = bool(getattr(user, "is_staff_role", False))
     update = IssueUpdate(
-        issue=issue, status=status, date=date, note=_multiline(note), evidence=_multiline(evidence), event=event,
+        issue=issue, status=status, date=date, note=_multiline(note), evidence=_multiline(evidence),
         people_benefited=people_benefited, people_benefited_female=people_benefited_female, confirmed=confirmed,
         posted_by=user if getattr(user, "is_authenticated", False) else None,
         confirmed_by=user if confirmed else None,
@@ -234,7 +233,7 @@ def issue_update_post(
         _refuse_second_open_main(issue, new_status)
     update.save()
     new_status = issue_status_refresh(issue=issue)
-    changes = created_fields({"status": status, "date": date, "event": event, "confirmed": confirmed})
+    changes = created_fields({"status": status, "date": date, "confirmed": confirmed})
     if new_status != old_status:
         changes["issue_status"] = [old_status, new_status]
     waiting = "" if confirmed else " (awaiting confirmation)"
@@ -302,25 +301,22 @@ def _commitment_rules(commitment: Commitment) -> dict[str, str]:
         errors["kept_on"] = _("This date is in the future.")
     elif commitment.kept_on and commitment.made_on and commitment.kept_on < commitment.made_on:
         errors["kept_on"] = _("A promise cannot be kept before it was made.")
-    if commitment.event_id and not issue.events_raised_at.filter(pk=commitment.event_id).exists():
-        errors["event"] = _("This issue was not raised at that event.")
     return errors
 
 
 @transaction.atomic
 def commitment_create(
     *, user, issue: Issue, made_on: dt.date, authority: str, promise: str, due_on: dt.date | None = None,
-    event=None,
 ) -> Commitment:
-    """Record what an authority promised to do about an issue."""
+    """Record what an authority promised to do about an issue. The event where it was promised is
+    engagement's to record (engagement.services.commitment_event_set)."""
     commitment = Commitment(issue=issue, made_on=made_on, authority=normalize(authority),
-                            promise=_multiline(promise), due_on=due_on, event=event)
+                            promise=_multiline(promise), due_on=due_on)
     full_clean_with(commitment, _commitment_rules(commitment))
     commitment.save()
     audit_record(user=user, action=Action.CREATE, obj=commitment,
                  summary=f"issue {issue.issue_id}: commitment of {commitment.authority} recorded",
-                 changes=created_fields({"made_on": made_on, "authority": commitment.authority, "due_on": due_on,
-                                   "event": event}))
+                 changes=created_fields({"made_on": made_on, "authority": commitment.authority, "due_on": due_on}))
     return commitment
 
 
@@ -374,13 +370,15 @@ def _with_cbo_places(rows: Iterable[Mapping[str, Any]], batch_size: int):
 
 
 def issue_update_upsert_many(
-    *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
+    *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000, keep_keys: bool = False,
 ) -> UpsertResult:
-    """Create or update issue updates matched on (issue, date, status): rows give `issue_id` and `event_id`
-    as primary keys. New updates count at once (confirmed, posted and confirmed by `user`), and so does a
+    """Create or update issue updates matched on (issue, date, status): rows give `issue_id` as a primary
+    key (the event where an update was recorded is engagement's: engagement.services.update_event_upsert_many).
+    New updates count at once (confirmed, posted and confirmed by `user`), and so does a
     representative's update awaiting confirmation that a row matches: the workbook is staff's record, and
     the import's own checks (one open main issue) count it. Afterwards the status of every issue concerned is
-    refreshed from its latest confirmed update (issue_status_refresh_many)."""
+    refreshed from its latest confirmed update (issue_status_refresh_many). With `keep_keys`, the result
+    holds every update's primary key, and the keys of those created or changed, by (issue pk, date, status)."""
     issue_ids: set[int] = set()
 
     def noted(rows):
@@ -391,7 +389,8 @@ def issue_update_upsert_many(
     posted_by = user.pk if getattr(user, "is_authenticated", False) else None
     result = records_upsert_many(
         user=user, model=IssueUpdate, key=("issue_id", "date", "status"), rows=noted(rows), batch_size=batch_size,
-        on_create={"confirmed": True, "posted_by_id": posted_by, "confirmed_by_id": posted_by}, keep_keys=False,
+        on_create={"confirmed": True, "posted_by_id": posted_by, "confirmed_by_id": posted_by},
+        keep_keys=keep_keys,
     )
     issue_status_refresh_many(issue_ids=issue_ids)
     return result

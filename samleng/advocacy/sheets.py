@@ -4,9 +4,11 @@ both sheets (one open main issue per CBO: `main_issues_check`, a check of the ki
 of the apps to its right need to know about issues (their CBO, the day they were raised, their primary
 keys). The format: docs/programme-workbook.md.
 
-issue_updates' `event_id` column is engagement's to check (engagement sits right of this app and reads
-these rows: its kind check `updates_at_events_check`); the write takes the events' primary keys from
-run.pks["events"], which engagement fills (the stored events' when it checks, the new ones when it writes).
+issue_updates' `event_id` column is engagement's to check and to write (engagement sits right of this app
+and reads these rows: its kind check `updates_at_events_check`, and its step after the writing,
+`updates_at_events_write`, which records the event of each update): the write here leaves for it
+run.pks["issue_updates"] ((issue pk, date, status) -> the update's pk) and
+run.state["advocacy.issue_updates_changed"] (the pks of the updates it created or changed).
 """
 
 import datetime as dt
@@ -185,20 +187,15 @@ def issue_updates_check(run, sheet: Sheet, rows: list) -> None:
 
 
 def issue_updates_write(run) -> UpsertResult:
+    """The updates, without their events (engagement's updates_at_events_write records those after the
+    writing, from what this leaves in run.pks["issue_updates"] and run.state)."""
     issues = issue_pks(run)
-    with_event = "event_id" in run.present["issue_updates"]
-    # The events' primary keys: engagement's check put the stored ones there, its write the new ones (this
-    # app does not import engagement).
-    events = run.pks.get("events", {}) if with_event else {}
-
-    def rows():
-        for row in run.rows["issue_updates"]:
-            record = run.record("issue_updates", row, UPDATE_FIELDS, issue_id=issues[row.issue_id])
-            if with_event:
-                record["event_id"] = events[row.event_id] if row.event_id else None
-            yield record
-
-    return issue_update_upsert_many(user=run.user, rows=rows())
+    rows = (run.record("issue_updates", row, UPDATE_FIELDS, issue_id=issues[row.issue_id])
+            for row in run.rows["issue_updates"])
+    result = issue_update_upsert_many(user=run.user, rows=rows, keep_keys=True)
+    run.pks["issue_updates"] = result.pks
+    run.state["advocacy.issue_updates_changed"] = {result.pks[key] for key in result.changed}
+    return result
 
 
 # ---- the rule across sheets: one open main issue per CBO --------------------------------------------------

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +19,6 @@ from samleng.accounts.access import (
     can_post_update,
     can_see_cbo,
     can_see_issue,
-    event_scope,
     issue_scope,
 )
 from samleng.advocacy import selectors, services
@@ -99,9 +99,7 @@ def issue_detail(request, pk):
         **selectors.issue_detail(user, issue),
         "can_edit": can_edit_cbo(user, issue.cbo),
         "can_post": can_post,
-        # The story names and links only the events the user may open (titles can name people), and offers
-        # evidence files to those update_evidence serves.
-        "events_seen": set(issue.events_raised_at.filter(event_scope(user)).values_list("pk", flat=True)),
+        # Evidence files are offered to those update_evidence serves.
         "can_open_evidence": can_post,
     })
 
@@ -128,10 +126,12 @@ def update_create(request, pk):
     issue = _get_issue_for_user(request, pk)
     if not can_post_update(request.user, issue):
         raise PermissionDenied
-    form = IssueUpdateForm(request.POST or None, request.FILES or None, issue=issue)
+    form = IssueUpdateForm(request.POST or None, request.FILES or None, issue=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            update = services.issue_update_post(user=request.user, issue=issue, **form.cleaned_data)
+            with transaction.atomic():  # the update, and what other apps' fields record about it
+                update = services.issue_update_post(user=request.user, issue=issue, **form.own_data)
+                form.save_parts(user=request.user, record=update)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -201,10 +201,12 @@ def update_evidence(request, pk, update_pk):
 @login_required
 def commitment_create(request, pk):
     issue = _get_issue_to_edit(request, pk)
-    form = CommitmentForm(request.POST or None, issue=issue)
+    form = CommitmentForm(request.POST or None, issue=issue, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.commitment_create(user=request.user, issue=issue, **form.cleaned_data)
+            with transaction.atomic():
+                commitment = services.commitment_create(user=request.user, issue=issue, **form.own_data)
+                form.save_parts(user=request.user, record=commitment)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

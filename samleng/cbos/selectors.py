@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import cbo_scope, issue_scope
 from samleng.cbos.models import CBO, Representative
+from samleng.core import related
 from samleng.core.search import words_filter
 from samleng.places.selectors import filter_districts
 
@@ -83,9 +84,10 @@ def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
     - `people_counts`: representative_counts (numbers only);
     - `issues`: the issues `user` may see, each with its cached `status`, `last_update_on` (latest confirmed
       update) and `pending_updates` (awaiting confirmation);
-    - `issue_counts`: total, open, main, people affected, events (distinct events where the issues were
-      raised).
-    Five queries at most, whatever the number of people and issues."""
+    - `issue_counts`: total, open, main, people affected;
+    - `see_also`: the blocks other apps add to the page (core.related: engagement's count of the events
+      where the issues were raised).
+    Four queries at most, and those of the other apps' blocks, whatever the number of people and issues."""
     issues_qs = cbo.issues.filter(issue_scope(user))
     issues = list(
         issues_qs.annotate(
@@ -98,7 +100,6 @@ def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
         "open": sum(1 for i in issues if i.is_open),
         "main": sum(1 for i in issues if i.is_main),
         "people_affected": sum(i.people_affected or 0 for i in issues),
-        "events": issues_qs.aggregate(n=Count("events_raised_at", distinct=True))["n"] if issues else 0,
     }
     return {
         "cbo": cbo,
@@ -106,6 +107,7 @@ def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
         "people_counts": representative_counts(cbo),
         "issues": issues,
         "issue_counts": issue_counts,
+        "see_also": related.blocks_for(user, cbo),
     }
 
 

@@ -4,13 +4,36 @@
 from django.contrib import admin
 
 from samleng.core.khmer import search_text
-from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.engagement.models import (
+    Attendance,
+    CommitmentAtEvent,
+    Event,
+    MechanismAssessment,
+    TargetArea,
+    UpdateAtEvent,
+)
 
 
 class AttendanceInline(admin.TabularInline):
     model = Attendance
     # Thousands of representatives: a select listing them all would be slow and would spill names.
     raw_id_fields = ["representative"]
+    extra = 0
+
+
+class UpdateAtEventInline(admin.TabularInline):
+    """Advocacy's issue updates recorded at this event (the links are this app's: advocacy does not import it)."""
+
+    model = UpdateAtEvent
+    raw_id_fields = ["update"]
+    extra = 0
+
+
+class CommitmentAtEventInline(admin.TabularInline):
+    """Commitments made at this event."""
+
+    model = CommitmentAtEvent
+    raw_id_fields = ["commitment"]
     extra = 0
 
 
@@ -22,7 +45,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     raw_id_fields = ["province", "district", "commune", "issues_raised"]
     list_select_related = ["province"]
-    inlines = [AttendanceInline]
+    inlines = [AttendanceInline, UpdateAtEventInline, CommitmentAtEventInline]
 
     def save_model(self, request, obj, form, change):
         obj.search_text = search_text(obj.title)

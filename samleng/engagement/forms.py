@@ -12,8 +12,8 @@ from samleng.advocacy.models import Issue
 from samleng.core.i18n import local_name, local_text
 from samleng.core.widgets import use_plain_selects
 from samleng.engagement.models import Event, Mechanism
-from samleng.engagement.selectors import open_issues_for_event
-from samleng.places.forms import PlaceChoiceField, PlaceField, known_place
+from samleng.engagement.selectors import events_raising, open_issues_for_event
+from samleng.places.forms import PlaceChoiceField, PlaceField, known_place, place_choice_label
 from samleng.places.models import Place
 from samleng.places.selectors import place_resolve
 
@@ -195,3 +195,19 @@ class AssessmentForm(Form):
     minutes_shared = forms.BooleanField(label=_("Minutes shared"), required=False)
     questions_answered = forms.BooleanField(label=_("Citizens' questions answered"), required=False)
     follow_up_done = forms.BooleanField(label=_("Follow-up done"), required=False)
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    """One of the events where an issue was raised, shown by date, type and place: the "At the event" field
+    this app adds to advocacy's update and commitment forms (engagement.related)."""
+
+    def label_from_instance(self, event) -> str:
+        place = event.commune or event.district or event.province
+        return f"{event.date.isoformat()} · {event.get_type_display()} · {place_choice_label(place)}"
+
+
+def raised_at_field(issue: Issue) -> EventChoiceField:
+    return EventChoiceField(
+        queryset=events_raising(issue), required=False, label=_("At the event"),
+        empty_label=_("not at an event"), help_text=_("The events where this issue was raised."),
+    )

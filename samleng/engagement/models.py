@@ -104,3 +104,37 @@ class TargetArea(models.Model):
 
     def __str__(self):
         return f"{self.district_id} {self.from_year}-{self.to_year}"
+
+
+class UpdateAtEvent(models.Model):
+    """The event at which an advocacy issue's update was recorded (at most one per update). The link is
+    kept here rather than on the update so that links point one way, from this app to advocacy (DESIGN.md);
+    advocacy's pages show it through core's related-links registry (engagement.related)."""
+
+    update = models.OneToOneField("advocacy.IssueUpdate", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("issue update"))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="update_links", verbose_name=_("event"))
+
+    class Meta:
+        verbose_name = "issue update at an event"
+        verbose_name_plural = "issue updates at events"
+
+    def __str__(self):
+        return f"update {self.update_id} at {self.event_id}"
+
+
+class CommitmentAtEvent(models.Model):
+    """The event at which an authority made a commitment about an advocacy issue (at most one per
+    commitment); kept here for the same reason as UpdateAtEvent."""
+
+    commitment = models.OneToOneField("advocacy.Commitment", on_delete=models.CASCADE, related_name="+",
+                                      verbose_name=_("commitment"))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="commitment_links",
+                              verbose_name=_("event"))
+
+    class Meta:
+        verbose_name = "commitment at an event"
+        verbose_name_plural = "commitments at events"
+
+    def __str__(self):
+        return f"commitment {self.commitment_id} at {self.event_id}"

@@ -7,7 +7,7 @@ from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models import BooleanField, Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
 from samleng.accounts.access import can_create_records, cbo_scope, event_scope, issue_scope
@@ -15,7 +15,14 @@ from samleng.advocacy.models import CLOSED_STATUSES, Issue
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
 from samleng.core.search import words_filter
-from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.engagement.models import (
+    Attendance,
+    CommitmentAtEvent,
+    Event,
+    MechanismAssessment,
+    TargetArea,
+    UpdateAtEvent,
+)
 from samleng.places.models import Place
 
 #: Youth: aged this or under on the event's date (the programme's definition; see the workbook spec).
@@ -193,6 +200,46 @@ def open_issues_for_event(user, *, province: Place | None = None, district: Plac
     elif province is not None:
         issues = issues.filter(cbo__province=province)
     return list(issues.order_by("cbo__name_en", "issue_id")[:limit])
+
+
+# ---- for the pages of advocacy and cbos (through core.related: engagement.related) ------------------------
+
+_EVENT_PLACES = ("province", "district", "commune")
+
+
+def events_raising(issue: Issue) -> QuerySet[Event]:
+    """The events where an issue was raised, latest first, with their places: the events at which its
+    updates and commitments may be recorded."""
+    return Event.objects.filter(issues_raised=issue).select_related(*_EVENT_PLACES).order_by("-date")
+
+
+def issue_events(user, issue: Issue) -> list[Event]:
+    """The events where an issue was raised, in date order, with their places, each with `seen`: whether
+    `user` may open the event (its title and link are shown only then: titles can name people). One query."""
+    scope = event_scope(user)
+    seen = Value(True) if not scope else Case(When(scope, then=Value(True)), default=Value(False),
+                                               output_field=BooleanField())
+    events = Event.objects.filter(issues_raised=issue).select_related(*_EVENT_PLACES)
+    return list(events.annotate(seen=seen).order_by("date", "pk"))
+
+
+def update_events(issue: Issue) -> dict[int, Event]:
+    """{update pk: the event where it was recorded} for the updates of an issue that were. One query."""
+    links = UpdateAtEvent.objects.filter(update__issue=issue).select_related("event")
+    return {link.update_id: link.event for link in links}
+
+
+def commitment_events(issue: Issue) -> dict[int, Event]:
+    """{commitment pk: the event where it was made} for the commitments of an issue that were. One query."""
+    links = CommitmentAtEvent.objects.filter(commitment__issue=issue).select_related("event")
+    return {link.commitment_id: link.event for link in links}
+
+
+def cbo_event_count(user, cbo: CBO) -> int:
+    """The distinct events where the issues of `cbo` that `user` may see were raised. One query."""
+    issues = Issue.objects.filter(issue_scope(user), cbo=cbo)
+    links = Event.issues_raised.through.objects.filter(issue__in=issues)
+    return links.aggregate(n=Count("event_id", distinct=True))["n"]
 
 
 def representatives_for_event(user, event: Event, *, whole_province: bool = False):

@@ -14,13 +14,21 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samleng.accounts.access import cbo_scope, issue_scope
-from samleng.advocacy.models import Issue
+from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.cbos.models import Representative
 from samleng.core.audit import Action, audit_record, changed_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_insert_many, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.core.khmer import search_text as make_search_text
-from samleng.engagement.models import Attendance, Event, Mechanism, MechanismAssessment, TargetArea
+from samleng.engagement.models import (
+    Attendance,
+    CommitmentAtEvent,
+    Event,
+    Mechanism,
+    MechanismAssessment,
+    TargetArea,
+    UpdateAtEvent,
+)
 from samleng.engagement.rules import BREAKDOWNS, FIRST_ASSESSMENT_YEAR, last_assessment_year
 from samleng.places.models import Place
 
@@ -343,6 +351,58 @@ def target_area_create(
     return area
 
 
+# ---- advocacy's updates and commitments at events --------------------------------------------------------
+# The event where an issue's update was recorded, or an authority's commitment made, is this app's to keep
+# (UpdateAtEvent, CommitmentAtEvent): links point from engagement to advocacy. Advocacy's pages record
+# them through the form part this app adds to their forms (engagement.related).
+
+def raised_at_errors(*, issue: Issue, event: Event | None) -> dict[str, list[str]]:
+    """The rule of a link to an event: the issue was raised at that event (the forms offer only those; the
+    workbook's check is sheets.updates_at_events_check)."""
+    if event is not None and not event.issues_raised.filter(pk=issue.pk).exists():
+        return {"event": [_("This issue was not raised at that event.")]}
+    return {}
+
+
+def _event_link_set(*, user, model, name: str, record, event: Event | None, summary: str) -> bool:
+    """Make `event` the event of `record` (an update or a commitment) through the link `model`; returns
+    whether anything changed. Audited on the record itself, as its own changes are."""
+    errors = raised_at_errors(issue=record.issue, event=event)
+    if errors:
+        raise ValidationError(errors)
+    link = model.objects.select_for_update().select_related("event").filter(**{name: record}).first()
+    before = link.event if link else None
+    if before == event:
+        return False
+    if event is None:
+        link.delete()
+    elif link is None:
+        model.objects.create(**{name: record, "event": event})
+    else:
+        link.event = event
+        link.save(update_fields=["event"])
+    audit_record(user=user, action=Action.UPDATE, obj=record,
+                 summary=f"{summary} at {event.event_id}" if event else f"{summary} at no event",
+                 changes={"event": [before.event_id if before else None, event.event_id if event else None]})
+    return True
+
+
+@transaction.atomic
+def update_event_set(*, user, update: IssueUpdate, event: Event | None) -> bool:
+    """Record the event at which an issue's update was made (None: at none). Refused (ValidationError on
+    `event`) when the issue was not raised at that event. Returns whether anything changed."""
+    return _event_link_set(user=user, model=UpdateAtEvent, name="update", record=update, event=event,
+                           summary=f"issue {update.issue.issue_id}: update {update.status} on {update.date} made")
+
+
+@transaction.atomic
+def commitment_event_set(*, user, commitment: Commitment, event: Event | None) -> bool:
+    """Record the event at which an authority made a commitment (None: at none); same rule as
+    update_event_set."""
+    return _event_link_set(user=user, model=CommitmentAtEvent, name="commitment", record=commitment, event=event,
+                           summary=f"issue {commitment.issue.issue_id}: commitment of {commitment.authority} made")
+
+
 # ---- many records (workbook import) -----------------------------------------------------------------
 
 _IN_CHUNK = 2000  # ids per `__in` query
@@ -446,3 +506,35 @@ def target_area_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_si
     give `district_id` as the district's primary key and `to_year`."""
     return records_upsert_many(user=user, model=TargetArea, key=("programme_code", "district_id", "from_year"),
                                rows=rows, batch_size=batch_size, keep_keys=False)
+
+
+@transaction.atomic
+def update_event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Make the event of many issue updates what the rows say (the workbook's issue_updates event_id):
+    rows give `update_id` and `event_id` as primary keys, `event_id` None for an update made at no event
+    (its link, if it had one, is removed). The caller has checked the rows (the issue raised at the event:
+    sheets.updates_at_events_check). `changed` holds the updates whose event changed; no `pks`."""
+    unlinked: list[int] = []
+
+    def linked(rows):
+        for row in rows:
+            if row["event_id"] is None:
+                unlinked.append(row["update_id"])
+            else:
+                yield {"update_id": row["update_id"], "event_id": row["event_id"]}
+
+    result = records_upsert_many(user=user, model=UpdateAtEvent, key=("update_id",), rows=linked(rows),
+                                 batch_size=batch_size)
+    result.pks = {}
+    removed = 0
+    for start in range(0, len(unlinked), _IN_CHUNK):
+        gone = list(UpdateAtEvent.objects.filter(update_id__in=unlinked[start:start + _IN_CHUNK])
+                    .values_list("update_id", flat=True))
+        if gone:
+            UpdateAtEvent.objects.filter(update_id__in=gone).delete()
+            result.changed.update(gone)
+            removed += len(gone)
+    if removed:
+        audit_record(user=user, action=Action.DELETE, object_type="engagement.updateatevent",
+                     summary=f"issue updates at events: {removed} removed at once (workbook import)")
+    return result

@@ -1,14 +1,16 @@
 """The sheets of the programme workbook that this app owns: `target_areas`, `events`, `attendance` and
 `mechanism_assessments` (columns, checks, writes through engagement.services), their vocabularies with the
-Khmer words people type, and the check of issue_updates' `event_id` column (advocacy's sheet, whose events
-are this app's: `updates_at_events_check`, a check of the kind). The format:
+Khmer words people type, and issue_updates' `event_id` column (advocacy's sheet, whose events are this
+app's, and so are the links from updates to events): its check `updates_at_events_check`, a check of the
+kind, and its write `updates_at_events_write`, a step of the kind after the writing. The format:
 docs/programme-workbook.md.
 
 What this app reads of other apps' sheets without importing them: the programme's code, which the results
 app's programme check leaves at run.state["results.programme_code"] (results sits right of this app).
 What it leaves for others: run.state["engagement.event_province"] (event_id -> province pk, as the workbook
 places each event) and run.pks["events"] (event_id -> pk: the stored ones once checked, the new ones once
-written), which advocacy's issue_updates write reads.
+written). What it reads of advocacy's issue_updates write: run.pks["issue_updates"] and
+run.state["advocacy.issue_updates_changed"] (see updates_at_events_write).
 """
 
 from functools import cache
@@ -36,6 +38,7 @@ from samleng.engagement.services import (
     event_upsert_many,
     mechanism_assessment_upsert_many,
     target_area_upsert_many,
+    update_event_upsert_many,
 )
 from samleng.places.cells import place, place_chain
 
@@ -153,7 +156,7 @@ def events_check(run, sheet: Sheet, rows: list) -> None:
     name = sheet.name
     run.define_ids(name, rows, "event_id")
     issues, events = stored_issues(run), stored_events(run)
-    event_pks(run)  # the stored events' primary keys, for the writes (issue_updates reads them too)
+    event_pks(run)  # the stored events' primary keys, for the writes (attendance, updates at events)
     present = run.present[name]
     placed = run.state.setdefault("engagement.event_province", {})
     records = []
@@ -200,7 +203,7 @@ def events_write(run) -> UpsertResult:
     return result
 
 
-# ---- issue_updates at events (advocacy's sheet; the events are this app's) -----------------------------------
+# ---- issue_updates at events (advocacy's sheet; the events, and the links to them, are this app's) -----------
 
 def updates_at_events_check(run) -> None:
     """An issue update's event_id names an event of the workbook or of Samleng, at which the update's issue
@@ -210,7 +213,7 @@ def updates_at_events_check(run) -> None:
         return
     name = "issue_updates"
     events = stored_events(run)
-    event_pks(run)  # advocacy's write of issue_updates takes the events' primary keys from run.pks["events"]
+    event_pks(run)  # the stored events' primary keys, for updates_at_events_write
     at_events = []  # rows that name the event where the update happened
     for row in rows:
         if row.event_id and not run.known("events", row.event_id, events):
@@ -239,6 +242,21 @@ def _check_raised_at(run, sheet: str, rows: list) -> None:
     for row in rows:
         if row.issue_id not in raised.get(row.event_id, ()):
             run.error(sheet, row.row, "event_id", NOT_RAISED_AT, issue=row.issue_id, event=row.event_id)
+
+
+def updates_at_events_write(run, created: dict, updated: dict) -> None:
+    """The event of each update of the issue_updates sheet, as its `event_id` says (empty: at no event), once
+    every sheet is written: a step of the kind after the writing (Kind.after_write), in the same transaction.
+    An update whose event alone changed counts as updated in the issue_updates sheet, as one whose other
+    columns changed does. A sheet without the event_id column changes no update's event."""
+    if "issue_updates" not in created or "event_id" not in run.present.get("issue_updates", ()):
+        return
+    issues, updates, events = issue_pks(run), run.pks["issue_updates"], event_pks(run)
+    rows = ({"update_id": updates[(issues[row.issue_id], row.date, row.status)],
+             "event_id": events[row.event_id] if row.event_id else None} for row in run.rows["issue_updates"])
+    result = update_event_upsert_many(user=run.user, rows=rows)
+    counted = run.state.get("advocacy.issue_updates_changed", set())
+    updated["issue_updates"] += len(result.changed - counted)
 
 
 # ---- attendance --------------------------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 
 from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record
 from samleng.core.workbook.cells import figure_text, parts_text, yes_no_text
 from samleng.core.workbook.writer import workbook_writer
-from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.results.models import Indicator, Programme, ReportedValue
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
@@ -106,11 +107,13 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         _in(Issue.objects, "cbo__province_id", provinces).order_by("issue_id"), "issue_id", "cbo__cbo_id",
         "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on", "is_main",
         "households_affected", "people_affected", "people_affected_female")
-    # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact.
+    # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact. The
+    # event where each was recorded is engagement's link to it (UpdateAtEvent).
+    at_event = UpdateAtEvent.objects.filter(update_id=OuterRef("pk")).values("event__event_id")[:1]
     yield "issue_updates", sheets["issue_updates"].names, _values(
-        _in(IssueUpdate.objects.filter(confirmed=True), "issue__cbo__province_id", provinces).order_by(
-            "issue__issue_id", "date", "id"), "issue__issue_id",
-        "date", "status", "note", "evidence", "event__event_id", "people_benefited", "people_benefited_female")
+        _in(IssueUpdate.objects.filter(confirmed=True), "issue__cbo__province_id", provinces).annotate(
+            at_event=Subquery(at_event)).order_by("issue__issue_id", "date", "id"), "issue__issue_id",
+        "date", "status", "note", "evidence", "at_event", "people_benefited", "people_benefited_female")
     yield "events", sheets["events"].names, _events(provinces)
     # Who attended: the events and the people both of the provinces (a person of another province stays unnamed).
     attendance = _in(_in(Attendance.objects, "event__province_id", provinces), "representative__cbo__province_id",

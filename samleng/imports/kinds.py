@@ -31,7 +31,8 @@ PROGRAMME_KIND = Kind(
         transparency.PROCUREMENT_DISCLOSURES, results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
-    after_write=(results.snapshots_compute_after,),
+    # The updates' events first (engagement records them once issue_updates is written), then the figures.
+    after_write=(engagement.updates_at_events_write, results.snapshots_compute_after),
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "indicators", "reported_values"),

@@ -1,12 +1,13 @@
-"""Records for the advocacy tests, on top of the test world of samleng/conftest.py. Events are made
-through the app registry: this app reads engagement's events through relations and does not import it."""
+"""Records for the advocacy tests, on top of the test world of samleng/conftest.py. Events, and the links
+from updates and commitments to the events where they were recorded, are engagement's: made through the
+app registry, since this app does not import engagement (its pages show them through core.related)."""
 
 import datetime as dt
 import itertools
 
 from django.apps import apps
 
-from samleng.advocacy.models import Issue, IssueUpdate
+from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.advocacy.services import issue_search_text
 from samleng.cbos.models import CBO
 from samleng.conftest import place
@@ -37,10 +38,30 @@ def make_issues(cbo: CBO, count: int, **values) -> list[Issue]:
     return Issue.objects.bulk_create(issues)
 
 
-def make_update(issue: Issue, day: dt.date, status: str, **values) -> IssueUpdate:
+def make_update(issue: Issue, day: dt.date, status: str, event=None, **values) -> IssueUpdate:
     """An update written straight to the table (the services are tested on their own): call
-    issue_status_refresh after."""
-    return IssueUpdate.objects.create(issue=issue, date=day, status=status, **values)
+    issue_status_refresh after. `event`: the event where it was recorded (engagement's link)."""
+    update = IssueUpdate.objects.create(issue=issue, date=day, status=status, **values)
+    if event is not None:
+        apps.get_model("engagement", "UpdateAtEvent").objects.create(update=update, event=event)
+    return update
+
+
+def make_commitment(issue: Issue, day: dt.date, event=None, **values) -> Commitment:
+    """A commitment written straight to the table; `event`: where it was made (engagement's link)."""
+    fields = {"authority": "Kleng commune council", "promise": "Restore the canal", **values}
+    commitment = Commitment.objects.create(issue=issue, made_on=day, **fields)
+    if event is not None:
+        apps.get_model("engagement", "CommitmentAtEvent").objects.create(commitment=commitment, event=event)
+    return commitment
+
+
+def event_of(record: IssueUpdate | Commitment):
+    """The event where an update was recorded or a commitment made (engagement's links), or None."""
+    name = "UpdateAtEvent" if isinstance(record, IssueUpdate) else "CommitmentAtEvent"
+    field = "update" if isinstance(record, IssueUpdate) else "commitment"
+    link = apps.get_model("engagement", name).objects.filter(**{field: record}).select_related("event").first()
+    return link.event if link else None
 
 
 def make_event(*issues: Issue, event_id: str = "EV-001", day: dt.date = dt.date(2022, 5, 10),

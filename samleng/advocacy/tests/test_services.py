@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from samleng.advocacy import services
 from samleng.advocacy.models import Issue, IssueUpdate, Status
 from samleng.advocacy.selectors import issue_status_on
-from samleng.advocacy.tests.factories import make_event, make_issues, make_update
+from samleng.advocacy.tests.factories import make_issues, make_update
 from samleng.core.models import AuditEntry
 
 D = dt.date
@@ -159,13 +159,12 @@ def test_rejecting_a_representatives_update_removes_it_and_its_file(world, setti
         services.issue_update_reject(user=world.officer, update=confirmed)
 
 
-def test_update_post_checks_its_dates_event_and_numbers(world):
+# The event where an update is recorded is engagement's (engagement.services.update_event_set, tested there).
+def test_update_post_checks_its_dates_and_numbers(world):
     issue = _issue(world, raised_on=D(2023, 1, 10))
-    elsewhere = make_event(event_id="EV-OTHER")
     cases = [
         ({"date": D(2023, 1, 1)}, "date"),
         ({"date": dt.date.today() + dt.timedelta(days=2)}, "date"),
-        ({"event": elsewhere}, "event"),
         ({"people_benefited": 10, "people_benefited_female": 11}, "people_benefited_female"),
     ]
     for values, field in cases:
@@ -177,14 +176,6 @@ def test_update_post_checks_its_dates_event_and_numbers(world):
     with pytest.raises(ValidationError) as error:
         _post(world, issue, D(2023, 3, 1), Status.IN_DIALOGUE)
     assert "status" in error.value.message_dict
-
-
-def test_update_post_records_the_event_where_the_issue_was_raised(world):
-    issue = _issue(world)
-    event = make_event(issue, day=D(2023, 2, 1))
-    update = _post(world, issue, D(2023, 2, 1), Status.IN_DIALOGUE, event=event, people_benefited=120,
-                   people_benefited_female=70, evidence="https://example.org/minutes.pdf")
-    assert update.event == event and update.confirmed
 
 
 def test_status_refresh_many_fixes_every_issue_in_one_statement(world):
@@ -218,10 +209,9 @@ def test_status_refresh_takes_the_last_recorded_of_one_day(world):
 
 def test_commitments_are_recorded_and_kept(world):
     issue = _issue(world)
-    event = make_event(issue, day=D(2023, 2, 1))
     commitment = services.commitment_create(
         user=world.officer, issue=issue, made_on=D(2023, 2, 1), authority="Kleng commune council",
-        promise="Restore 750 m of the canal in the next investment plan.", due_on=D(2024, 12, 31), event=event)
+        promise="Restore 750 m of the canal in the next investment plan.", due_on=D(2024, 12, 31))
     with pytest.raises(ValidationError):
         services.commitment_mark_kept(user=world.officer, commitment=commitment, kept_on=D(2023, 1, 1))
     commitment = services.commitment_mark_kept(user=world.officer, commitment=commitment, kept_on=D(2024, 5, 2))

@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
 from samleng.advocacy.services import issue_status_refresh
-from samleng.advocacy.tests.factories import make_event, make_issue, make_issues, make_update
+from samleng.advocacy.tests.factories import (
+    event_of,
+    make_commitment,
+    make_event,
+    make_issue,
+    make_issues,
+    make_update,
+)
 from samleng.cbos.tests.factories import make_cbos
 from samleng.conftest import anonymous, assert_login_redirect, make_user, place
 from samleng.conftest import login_en as login
@@ -141,7 +148,7 @@ def test_detail_query_count_does_not_grow_with_updates_and_events(world, issue, 
         event = make_event(issue, event_id=f"EV-{n}", day=D(2022, 4, 1) + dt.timedelta(days=n))
         make_update(issue, event.date, Status.IN_DIALOGUE, event=event, posted_by=world.officer,
                     confirmed=n % 3 != 0)
-        Commitment.objects.create(issue=issue, made_on=event.date, authority="Council", promise="x", event=event)
+        make_commitment(issue, event.date, authority="Council", promise="x", event=event)
     assert _queries(client, url) == few
     with django_assert_max_num_queries(12):
         client.get(url)
@@ -159,7 +166,7 @@ def test_staff_update_counts_at_once(world, issue):
     assert response.status_code == 302
     issue.refresh_from_db()
     update = issue.updates.get()
-    assert issue.status == Status.IN_DIALOGUE and update.confirmed and update.event == event
+    assert issue.status == Status.IN_DIALOGUE and update.confirmed and event_of(update) == event
     evidence = reverse("advocacy:update_evidence", args=[issue.pk, update.pk])
     assert b"".join(login(world.officer).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
     assert AuditEntry.objects.filter(action="view_personal", object_id=str(update.pk), user=world.officer).exists()

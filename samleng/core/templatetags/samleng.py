@@ -1,9 +1,12 @@
-"""Template filters used on every page (loaded as builtins in settings)."""
+"""Template filters and tags used on every page (loaded as builtins in settings)."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from samleng.core.i18n import khmer_shown, local_name, local_text
 from samleng.core.khmer import to_khmer_digits
+from samleng.core.related import Block
 
 register = template.Library()
 
@@ -53,3 +56,12 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.simple_tag
+def see_also(blocks):
+    """Blocks that other apps add to this page (core.related): one Block or a list of them, each rendered
+    with its own partial and context. Nothing when there are none."""
+    if isinstance(blocks, Block):
+        blocks = [blocks]
+    return mark_safe("".join(render_to_string(block.template, dict(block.context)) for block in blocks or ()))

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.advocacy.selectors import issue_statuses_on
 from samleng.cbos.models import CBO, Representative
-from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import workbook_import
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue, Snapshot
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
@@ -67,6 +67,7 @@ def snapshot() -> dict:
         "cbos": values(CBO), "people": values(Representative), "issues": values(Issue),
         "updates": values(IssueUpdate), "events": values(Event), "attendance": values(Attendance),
         "raised": sorted(Event.issues_raised.through.objects.values_list("event_id", "issue_id")),
+        "updates_at_events": values(UpdateAtEvent),
         "assessments": values(MechanismAssessment), "targets": values(TargetArea),
         "programmes": values(Programme), "outcomes": values(Outcome), "indicators": values(Indicator),
         "reported": values(ReportedValue), "concessions": values(LandConcession),
@@ -138,7 +139,7 @@ def test_the_fisherys_canal_is_solved_in_2024_with_its_story():
     updates = list(canal.updates.order_by("date", "id"))
     assert [u.status for u in updates] == ["raised", "in_dialogue", "in_dialogue", "partly_solved",
                                            "partly_solved", "solved"]
-    assert updates[0].date.year == 2022 and updates[0].event.event_id == "EV-2022-001"
+    assert updates[0].date.year == 2022 and UpdateAtEvent.objects.get(update=updates[0]).event.event_id == "EV-2022-001"
     assert "three-year rolling investment plan" in updates[2].note
     assert "750 metres" in updates[3].note and updates[3].date.year == 2023
     assert "400 million riels" in updates[4].note

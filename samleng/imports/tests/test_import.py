@@ -12,7 +12,7 @@ from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.cbos.models import CBO, Representative
 from samleng.conftest import make_user, place
 from samleng.core.models import AuditEntry
-from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea
+from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import workbook_import
 from samleng.imports.tests.workbooks import clean_sheets, write_csv_folder, write_xlsx
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
@@ -33,6 +33,7 @@ def dump() -> dict:
         "updates": sorted(IssueUpdate.objects.values_list()),
         "events": sorted(Event.objects.values_list()),
         "issues_raised": sorted(Event.issues_raised.through.objects.values_list("event_id", "issue_id")),
+        "updates_at_events": sorted(UpdateAtEvent.objects.values_list()),
         "attendance": sorted(Attendance.objects.values_list()),
         "assessments": sorted(MechanismAssessment.objects.values_list()),
         "target_areas": sorted(TargetArea.objects.values_list()),
@@ -110,7 +111,8 @@ def test_the_records_hold_what_the_workbook_says(world, tmp_path):
     assert forum.commune.code == "060603" and forum.participants_youth is None
     assert set(Attendance.objects.filter(event=forum).values_list("representative__person_id", "spoke")) == {
         ("P-002", True), ("P-004", False)}
-    assert IssueUpdate.objects.get(issue__issue_id="I-001", status="in_dialogue").event.event_id == "EV-001"
+    assert UpdateAtEvent.objects.get(update__issue__issue_id="I-001", update__status="in_dialogue").event.event_id \
+        == "EV-001"
     assert set(TargetArea.objects.values_list("programme_code", "district__code", "from_year", "to_year")) == {
         ("CVA-II", "0606", 2023, 2025), ("CVA-II", "0603", 2023, 2025), ("CVA-II", "0608", 2024, 2025)}
     assert MechanismAssessment.objects.filter(district__code="0606", year=2023).count() == 2

@@ -33,15 +33,21 @@ SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-produc
 if not DEBUG and SECRET_KEY.startswith("dev-only"):
     raise RuntimeError("Set SECRET_KEY: the development key must not be used with SAMLENG_DEBUG=0.")
 
-# Phone numbers and Telegram ids are encrypted with this Fernet key (44 url-safe base64 characters).
-# In development a key is derived from SECRET_KEY so that a fresh clone just works.
-FIELD_ENCRYPTION_KEY = env("SAMLENG_FIELD_KEY", "")
-if not FIELD_ENCRYPTION_KEY:
+# Phone numbers, Telegram ids and two-factor secrets are encrypted with these Fernet keys (44 url-safe
+# base64 characters each), comma-separated, newest first: the first encrypts, all decrypt (core.crypto;
+# `samleng rotate_field_key` re-encrypts with the first). In development a key is derived from SECRET_KEY
+# so that a fresh clone just works.
+FIELD_ENCRYPTION_KEYS = [key.strip() for key in env("SAMLENG_FIELD_KEY", "").split(",") if key.strip()]
+if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
         raise RuntimeError("Set SAMLENG_FIELD_KEY (a Fernet key) to run with SAMLENG_DEBUG=0.")
     import base64
 
-    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
+FIELD_ENCRYPTION_KEY = FIELD_ENCRYPTION_KEYS[0]  # the key that encrypts
+# Backups (`samleng backup`) are encrypted with a key of their own, never the field key: losing or rotating
+# that must not lose the backups. Comma-separated, newest first: the first encrypts, all can restore.
+BACKUP_KEYS = [key.strip() for key in env("SAMLENG_BACKUP_KEY", "").split(",") if key.strip()]
 
 ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -130,6 +136,9 @@ AUTH_PASSWORD_VALIDATORS = [
 #: Failed logins in a row before an account is locked, and for how long.
 LOGIN_MAX_FAILURES = int(env("SAMLENG_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(env("SAMLENG_LOGIN_LOCKOUT_MINUTES", "15"))
+#: Audit entries older than this many days are deleted by `samleng prune_audit` (run by `samleng tick`);
+#: 0 keeps them for ever.
+AUDIT_RETENTION_DAYS = int(env("SAMLENG_AUDIT_RETENTION_DAYS", "730"))
 
 # Khmer first: Khmer is the default language, English is one click away on every page.
 LANGUAGE_CODE = "km"

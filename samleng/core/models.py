@@ -31,3 +31,13 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
+
+
+class PeriodicJob(models.Model):
+    """When a job of `samleng tick` (core.tick) last ran: a job runs again once its interval has passed."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.name} {self.last_run_at or 'never'}"

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer probes /healthz by address over plain HTTP (samleng/core/health.py).
+    "samleng.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -193,6 +195,10 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend"
     }
 }
+# /healthz fails when no worker has finished a job (the heartbeat `samleng tick` queues) for this long, or when
+# a job has waited this long in the queue.
+SAMLENG_HEALTH_WORKER_MINUTES = int(env("SAMLENG_HEALTH_WORKER_MINUTES", "15"))
+SAMLENG_HEALTH_QUEUE_MINUTES = int(env("SAMLENG_HEALTH_QUEUE_MINUTES", "15"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -60,9 +60,9 @@ def test_tick_prunes_once_a_day(settings):
     ran = tick.tick(now)
     assert ("prune_audit", "1 audit entries past their retention deleted", True) in ran
     entry(40)
-    assert not [name for name, _, _ in tick.tick(now + dt.timedelta(hours=23))]  # not due again yet
+    assert "prune_audit" not in [name for name, _, _ in tick.tick(now + dt.timedelta(hours=23))]  # not due yet
     assert AuditEntry.objects.filter(summary="40 days ago").count() == 1
-    assert [name for name, _, _ in tick.tick(now + dt.timedelta(hours=25))] == ["prune_audit"]
+    assert "prune_audit" in [name for name, _, _ in tick.tick(now + dt.timedelta(hours=25))]
     assert not AuditEntry.objects.filter(summary="40 days ago").exists()
 
 

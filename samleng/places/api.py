@@ -3,7 +3,7 @@ text into one place). Public, like the gazetteer itself."""
 
 from ninja import Router, Schema
 
-from samleng.core.api import ApiError
+from samleng.core.api import ApiError, Page, page, page_bounds
 from samleng.places.models import Place
 from samleng.places.selectors import place_ancestors, place_get, place_resolve, place_search
 
@@ -19,6 +19,10 @@ class PlaceOut(Schema):
     parent_code: str | None
     #: The English names of the places above it, from the province down.
     path: list[str]
+
+
+class PlacePage(Page[PlaceOut]):
+    pass
 
 
 class PlaceMatchOut(Schema):
@@ -52,13 +56,19 @@ def _parent(code: str | None, level: int | None) -> Place | None:
     return parent
 
 
-@router.get("/", response=list[PlaceOut], summary="Search places by name or code")
-def places_search(request, q: str = "", level: int | None = None, parent: str | None = None, limit: int = 20):
+@router.get("/", response=PlacePage, summary="Search places by name or code")
+def places_search(request, q: str = "", level: int | None = None, parent: str | None = None, limit: int = 20,
+                  offset: int = 0):
     """Places whose name (Khmer or English, any romanisation) or code matches `q`, best first; `level`
-    (1-4) and `parent` (a code) narrow them. An empty `q` lists the places in `parent`."""
+    (1-4) and `parent` (a code) narrow them. An empty `q` lists the places in `parent`. A page of at most
+    `limit` (up to 100) from `offset`."""
     level = _level(level)
-    limit = max(1, min(limit, MAX_LIMIT))
-    return [_out(p) for p in place_search(q, level=level, parent=_parent(parent, level), limit=limit)]
+    limit, offset = page_bounds(limit, offset, max_limit=MAX_LIMIT)
+    # One more than the page, to know whether there is a next.
+    found = place_search(q, level=level, parent=_parent(parent, level), limit=offset + limit + 1)
+    result = page(request, found, limit=limit, offset=offset)
+    result["items"] = [_out(p) for p in result["items"]]
+    return result
 
 
 @router.get("/resolve", response=PlaceMatchOut, summary="Resolve typed text to one place")

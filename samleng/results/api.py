@@ -4,11 +4,13 @@ A GET reads, never writes: it gives the figures as last computed from the record
 
 from ninja import Router, Schema
 
-from samleng.core.api import ApiError
+from samleng.core.api import ApiError, Page, page, page_bounds
 from samleng.core.khmer import to_khmer_digits
 from samleng.results.selectors import programme_get, programme_json, results_json
 
 router = Router(tags=["results"])
+#: A programme has a few dozen indicators at most: one page holds them all unless a smaller one is asked for.
+MAX_LIMIT = 100
 
 
 class ValueOut(Schema):
@@ -40,6 +42,14 @@ class IndicatorOut(Schema):
     values: list[ValueOut]
 
 
+class ValuePage(Page[ValueOut]):
+    pass
+
+
+class IndicatorPage(Page[IndicatorOut]):
+    pass
+
+
 def _staff_programme(request, code: str):
     """The programme, for staff: 401 for the anonymous, 403 for representatives and authorities."""
     user = request.user
@@ -53,20 +63,24 @@ def _staff_programme(request, code: str):
     return programme
 
 
-@router.get("/{code}/{period}", response=list[ValueOut], summary="A programme's indicators for one year")
-def results_period(request, code: str, period: int):
+@router.get("/{code}/{period}", response=ValuePage, summary="A programme's indicators for one year")
+def results_period(request, code: str, period: int, limit: int = MAX_LIMIT, offset: int = 0):
     """Every indicator of the programme for `period`, as last computed: the same list as `samleng results CODE
-    --period YEAR --json`. 404 for a year outside the programme's."""
+    --period YEAR --json`, a page of at most `limit` (up to 100) from `offset`. 404 for a year outside the
+    programme's."""
+    limit, offset = page_bounds(limit, offset, max_limit=MAX_LIMIT)
     programme = _staff_programme(request, code)
     if period not in programme.years:
         raise ApiError(404, f"The programme {code} runs from {programme.start.year} to {programme.end.year}.",
                        f"កម្មវិធី {code} ដំណើរការពីឆ្នាំ {to_khmer_digits(programme.start.year)} ដល់ឆ្នាំ "
                        f"{to_khmer_digits(programme.end.year)}។")
-    return results_json(programme, period)
+    return page(request, results_json(programme, period), limit=limit, offset=offset)
 
 
-@router.get("/{code}", response=list[IndicatorOut], summary="A programme's indicators over its years")
-def results_programme(request, code: str):
-    """Every indicator of the programme with its values in each of its years, as last computed."""
+@router.get("/{code}", response=IndicatorPage, summary="A programme's indicators over its years")
+def results_programme(request, code: str, limit: int = MAX_LIMIT, offset: int = 0):
+    """Every indicator of the programme with its values in each of its years, as last computed; a page of at
+    most `limit` (up to 100) from `offset`."""
+    limit, offset = page_bounds(limit, offset, max_limit=MAX_LIMIT)
     programme = _staff_programme(request, code)
-    return programme_json(programme)
+    return page(request, programme_json(programme), limit=limit, offset=offset)

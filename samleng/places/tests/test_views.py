@@ -87,14 +87,16 @@ def test_api_search(db, client_en, django_assert_max_num_queries):
     with django_assert_max_num_queries(0):
         response = client_en.get("/api/places/", {"q": "Kleng", "level": 3})
     assert response.status_code == 200
-    first = response.json()[0]
+    first = response.json()["items"][0]
     assert first == {"code": "060603", "level": 3, "name_en": "Klaeng", "name_km": "ក្លែង", "parent_code": "0606",
                      "path": ["Kampong Thom", "Sandan"]}
 
 
 def test_api_search_within_a_parent(db, client_en):
-    codes = [p["code"] for p in client_en.get("/api/places/", {"parent": "0606", "level": 3, "limit": 100}).json()]
+    page = client_en.get("/api/places/", {"parent": "0606", "level": 3, "limit": 100}).json()
+    codes = [p["code"] for p in page["items"]]
     assert codes == [f"06060{i}" for i in range(1, 10)]
+    assert (page["limit"], page["offset"], page["next"], page["previous"]) == (100, 0, None, None)
     assert client_en.get("/api/places/", {"parent": "99"}).status_code == 404
     assert client_en.get("/api/places/", {"q": "x", "level": 7}).status_code == 422
     assert client_en.get("/api/places/", {"parent": "0606", "level": 2}).status_code == 422

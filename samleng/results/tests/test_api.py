@@ -31,14 +31,15 @@ def test_staff_get_the_same_list_as_the_command(programme, world):
     call_command("results", "N-KHM-TEST", "--period", "2023", "--json", stdout=out)
     response = login(world.me_officer).get("/api/results/N-KHM-TEST/2023")
     assert response.status_code == 200
-    assert response.json() == json.loads(out.getvalue())
-    assert response.json()[0]["value"] == 50
+    assert response.json()["items"] == json.loads(out.getvalue())
+    assert response.json()["items"][0]["value"] == 50
+    assert response.json()["next"] is None
 
 
 def test_a_get_reads_and_never_writes(programme, world):
     Snapshot.objects.all().delete()
     response = login(world.officer).get("/api/results/N-KHM-TEST/2023")
-    assert response.status_code == 200 and response.json()[0]["value"] is None  # nothing computed yet
+    assert response.status_code == 200 and response.json()["items"][0]["value"] is None  # nothing computed yet
     assert not Snapshot.objects.exists()
 
 
@@ -55,7 +56,7 @@ def test_a_field_officer_is_staff(programme, world):
 def test_the_programme_over_its_years(programme, world):
     response = login(world.me_officer).get("/api/results/N-KHM-TEST")
     assert response.status_code == 200
-    (indicator,) = response.json()
+    (indicator,) = response.json()["items"]
     assert indicator["code"] == "1.1" and indicator["unit"] == "percent"
     assert [v["period"] for v in indicator["values"]] == [2023, 2024, 2025]
     assert indicator["values"][0]["value"] == 50

@@ -43,8 +43,15 @@ def install(extras: str) -> None:
     stamp.write_text(digest)
 
 
+def development_mode() -> None:
+    """Samleng runs in production mode unless SAMLENG_DEBUG=1 (README, Settings); these commands are for
+    development: the development keys, static files from the apps."""
+    os.environ.setdefault("SAMLENG_DEBUG", "1")
+
+
 def serve(args: list[str]) -> None:
     install("")
+    development_mode()
     samleng = str(BIN / "samleng")
     run(samleng, "setup", "--demo")
     print("\nSamleng is at http://127.0.0.1:8000 (log in as demo-admin / samleng-demo-2024)\n", flush=True)
@@ -54,6 +61,7 @@ def serve(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     install("test")
+    development_mode()
     if not Path(CHROMIUM).exists():
         print(f"NOTE: {CHROMIUM} not found: the browser tests will be SKIPPED. "
               "Install Debian's chromium package (apt-get install chromium) to run them.", flush=True)

@@ -19,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# Development settings, as these benchmarks always ran (Samleng runs in production mode unless SAMLENG_DEBUG=1):
+# pages through the test client need the static files from the apps, without `collectstatic`.
+os.environ.setdefault("SAMLENG_DEBUG", "1")
 
 
 def prepare(db: Path) -> None:

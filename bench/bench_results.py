@@ -28,6 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
+# Development settings, as these benchmarks always ran (Samleng runs in production mode unless SAMLENG_DEBUG=1):
+# pages through the test client need the static files from the apps, without `collectstatic`.
+os.environ.setdefault("SAMLENG_DEBUG", "1")
 
 BUDGET_COMPUTE_MS = 1000
 BUDGET_DRILLDOWN_MS = 200

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,12 +28,18 @@ def env_bool(name: str, default: bool) -> bool:
     return env(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("SAMLENG_DEBUG", True)
+# Production unless SAMLENG_DEBUG=1 (`dev.py serve`, `dev.py test` and .ci/run set it for themselves): in
+# production Samleng refuses to start with the development SECRET_KEY or without SAMLENG_FIELD_KEY.
+DEBUG = env_bool("SAMLENG_DEBUG", False)
 DATA_DIR = Path(env("SAMLENG_DATA_DIR", str(PROJECT_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # SQLite creates its file, but not the folder
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-secret-key-change-me-in-production")
-if not DEBUG and SECRET_KEY.startswith("dev-only"):
-    raise RuntimeError("Set SECRET_KEY: the development key must not be used with SAMLENG_DEBUG=0.")
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production"
+SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "Samleng runs in production mode unless SAMLENG_DEBUG=1, and then needs SECRET_KEY, a long random key "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'): README.md, Deployment. "
+        "For development set SAMLENG_DEBUG=1 (python3 dev.py serve and python3 dev.py test do).")
 
 # Phone numbers, Telegram ids and two-factor secrets are encrypted with these Fernet keys (44 url-safe
 # base64 characters each), comma-separated, newest first: the first encrypts, all decrypt (core.crypto;
@@ -40,7 +48,10 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 FIELD_ENCRYPTION_KEYS = [key.strip() for key in env("SAMLENG_FIELD_KEY", "").split(",") if key.strip()]
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
-        raise RuntimeError("Set SAMLENG_FIELD_KEY (a Fernet key) to run with SAMLENG_DEBUG=0.")
+        raise ImproperlyConfigured(
+            "Samleng runs in production mode unless SAMLENG_DEBUG=1, and then needs SAMLENG_FIELD_KEY, a Fernet key "
+            "that encrypts phone numbers: README.md, Deployment. "
+            "For development set SAMLENG_DEBUG=1 (python3 dev.py serve and python3 dev.py test do).")
     import base64
 
     FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
@@ -61,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # The API docs page's Swagger UI, from ninja's static files (served by whitenoise), never from a CDN.
+    "ninja",
     "samleng.core",
     "samleng.places",
     "samleng.accounts",
@@ -78,9 +91,16 @@ MIDDLEWARE = [
     "samleng.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed, outside every middleware that reads or writes them (Django's gzip pads each answer
+    # against BREACH); whitenoise serves static files compressed already (in production, .gz and .br).
+    "django.middleware.gzip.GZipMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy on every page.
+    "samleng.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samleng.core.middleware.KhmerFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the form: a body larger than Samleng takes is refused unread.
+    "samleng.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samleng.accounts.middleware.StaffTwoFactorMiddleware",
@@ -179,7 +199,12 @@ SAMLENG_IMPORT_MAX_MEMBERS = int(env("SAMLENG_IMPORT_MAX_MEMBERS", "100"))
 SAMLENG_IMPORT_MAX_ROWS = int(env("SAMLENG_IMPORT_MAX_ROWS", "2000000"))
 SAMLENG_IMPORT_LISTED_ERRORS = int(env("SAMLENG_IMPORT_LISTED_ERRORS", "200"))
 SAMLENG_IMPORT_STOP_AFTER_ERRORS = int(env("SAMLENG_IMPORT_STOP_AFTER_ERRORS", "10000"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# What any other request may send: core.middleware.RequestSizeLimitMiddleware refuses a body declared larger
+# before it is read (413, and a page that says so): a form without files up to DATA_UPLOAD_MAX_MEMORY_SIZE
+# (Django's default, 2.5 MB; Django's own check counts the fields of a form with files too), a form with files
+# (an evidence file is at most 10 MB) up to SAMLENG_MAX_REQUEST_MB. The workbook upload has its own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+SAMLENG_MAX_REQUEST_MB = int(env("SAMLENG_MAX_REQUEST_MB", "12"))
 
 EMAIL_BACKEND = env("SAMLENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -201,10 +226,52 @@ SAMLENG_HEALTH_WORKER_MINUTES = int(env("SAMLENG_HEALTH_WORKER_MINUTES", "15"))
 SAMLENG_HEALTH_QUEUE_MINUTES = int(env("SAMLENG_HEALTH_QUEUE_MINUTES", "15"))
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS, in production unless SAMLENG_HTTPS=0: plain HTTP is redirected to HTTPS, cookies travel over HTTPS
+# only, and browsers are told to come back over HTTPS only (HSTS, sent with HTTPS answers). Behind a reverse
+# proxy that terminates HTTPS, SAMLENG_PROXY_SSL_HEADER names the header by which it says a request came over
+# HTTPS (X-Forwarded-Proto: https; the proxy must set it, replacing any a client sent): without it every
+# request would look like plain HTTP, and be redirected again and again.
+HTTPS = env_bool("SAMLENG_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(env("SAMLENG_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading writes the domain into the browsers' own lists, which is hard to undo: its owner decides
+# (SAMLENG_HSTS_PRELOAD=1, then submit it at hstspreload.org). Until then `check --deploy` need not remind.
+SECURE_HSTS_PRELOAD = env_bool("SAMLENG_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+_proxy_ssl_header = env("SAMLENG_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Content-Security-Policy (django-csp; core.middleware.SecurityHeadersMiddleware): pages take stylesheets and
+# images from Samleng only, run no script and hold nothing inline (no <style>, no style="", no <script>, no
+# onclick: tests/test_security.py reads every template), post forms to Samleng only, and are never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+#: The pages that need more, by URL name (and every page under its path): the directives that replace those above.
+CONTENT_SECURITY_POLICY_BY_PAGE = {
+    # Django's admin runs its own scripts, from /static/admin/.
+    "admin:index": {"script-src": [SELF], "img-src": [SELF, "data:"]},
+    # The JSON API's docs (Swagger UI from Samleng's static files): its two scripts carry the request's nonce
+    # and read the OpenAPI document; its stylesheet draws icons as data: images.
+    "api:openapi-view": {"script-src": [NONCE], "img-src": [SELF, "data:"], "connect-src": [SELF]},
+}
+#: What no page of Samleng uses, turned off for every page and for whatever a page might embed.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=()")
 
 LOGGING = {
     "version": 1,

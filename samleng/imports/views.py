@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from samleng.accounts.access import can_create_records
+from samleng.core.middleware import limits_its_own_body
 from samleng.core.workbook.problems import Problem
 from samleng.core.workbook.safety import neutralise
 from samleng.core.workbook.template import template_write
@@ -47,6 +48,7 @@ def _get_run_for_user(request, pk: int) -> ImportRun:
     return get_object_or_404(_runs_for_user(request.user), pk=pk)
 
 
+@limits_its_own_body  # larger than other pages take: refused over SAMLENG_IMPORT_MAX_UPLOAD_MB as it arrives
 @csrf_exempt  # the upload handler goes in before the body is read; the CSRF check follows in _upload
 @login_required
 def upload(request):

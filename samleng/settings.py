@@ -105,6 +105,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samleng.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a staff session left idle ends with a word on the login page.
+    "samleng.accounts.middleware.StaffIdleTimeoutMiddleware",
+    # Per-address limits of the password reset, the JSON API and the public forms (accounts/limits.py).
+    "samleng.accounts.limits.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -155,9 +159,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-#: Failed logins in a row before an account is locked, and for how long.
+#: Wrong passwords or codes for one username from one client address before that pair is locked, and the
+#: minutes it takes to get them all back (one every LOCKOUT/MAX_FAILURES minutes); the same for wrong codes
+#: of one account. Counted in the database (accounts/limits.py), so every app server sees them.
 LOGIN_MAX_FAILURES = int(env("SAMLENG_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(env("SAMLENG_LOGIN_LOCKOUT_MINUTES", "15"))
+#: Rate limits per client address, "COUNT/PERIOD" (s, m, h, d; "0" turns one off), answered with 429:
+#: wrong passwords and codes whatever the username, password reset requests (and mails to one e-mail
+#: address), JSON API requests, public searches and filters.
+LIMIT_LOGIN = env("SAMLENG_LIMIT_LOGIN", "30/15m")
+LIMIT_PASSWORD_RESET = env("SAMLENG_LIMIT_PASSWORD_RESET", "5/h")
+LIMIT_API = env("SAMLENG_LIMIT_API", "300/m")
+LIMIT_PUBLIC_FORMS = env("SAMLENG_LIMIT_PUBLIC_FORMS", "60/m")
+#: Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; without them, the socket's
+#: address is the client's.
+TRUSTED_PROXIES = [p.strip() for p in env("SAMLENG_TRUSTED_PROXIES", "").split(",") if p.strip()]
+#: A staff session ends after this many minutes without a request (0: never), and every session this many
+#: hours after the login.
+STAFF_IDLE_MINUTES = int(env("SAMLENG_STAFF_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(float(env("SAMLENG_SESSION_HOURS", "12")) * 3600)
 #: Audit entries older than this many days are deleted by `samleng prune_audit` (run by `samleng tick`);
 #: 0 keeps them for ever.
 AUDIT_RETENTION_DAYS = int(env("SAMLENG_AUDIT_RETENTION_DAYS", "730"))

@@ -54,19 +54,18 @@ class UserAdmin(DjangoUserAdmin):
 
     form = UserForm
     add_form = NewUserForm
-    list_display = ("username", "email", "role", "is_active", "totp_confirmed", "locked_until", "last_login")
+    list_display = ("username", "email", "role", "is_active", "totp_confirmed", "last_login")
     list_filter = ("role", "is_active", "totp_confirmed", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     raw_id_fields = ("cbo", "authority_unit")
-    readonly_fields = ("totp_confirmed", "failed_logins", "locked_until", "last_login", "date_joined")
+    readonly_fields = ("totp_confirmed", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "preferred_language")}),
         (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "authority_unit"),
                                "description": _("Field officers: provinces. CBO representatives: their CBO. "
                                                 "Authorities: their province, district or commune.")}),
-        (_("Login"), {"fields": ("is_active", "totp_confirmed", "failed_logins", "locked_until",
-                                 "last_login", "date_joined")}),
+        (_("Login"), {"fields": ("is_active", "totp_confirmed", "last_login", "date_joined")}),
         (_("Django admin"), {"classes": ("collapse",),
                              "fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
     )

@@ -14,11 +14,17 @@ class LoginForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    """The six digits of an authenticator app (services.totp_code_use accepts spaces and Khmer digits)."""
+    """The six digits of an authenticator app, or a recovery code (services accept spaces, dashes and Khmer
+    digits)."""
 
-    code = forms.CharField(label=_("Six-digit code"), max_length=20,
+    code = forms.CharField(label=_("Six-digit code"), max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                                          "autofocus": True, "size": 8}))
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class AuditedPasswordChangeForm(PasswordChangeForm):

@@ -30,8 +30,6 @@ class User(AbstractUser):
     totp_confirmed = models.BooleanField(default=False)
     # The time step (30 s) of the last code accepted: a code is good once, not again within its window.
     totp_last_step = models.BigIntegerField(default=0)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
 
     @property
     def is_staff_role(self) -> bool:
@@ -43,7 +41,59 @@ class User(AbstractUser):
         return self.is_superuser or self.role in {self.Role.ADMIN, self.Role.ME_OFFICER}
 
     @property
-    def needs_two_factor(self) -> bool:
-        """Staff, and anyone who can reach the Django admin or sees everything, give a TOTP code after
-        their password (a superuser whose role is not a staff one would otherwise skip it)."""
+    def is_staff_like(self) -> bool:
+        """Staff, or anyone who can reach the Django admin or sees everything (a superuser whose role is not
+        a staff one too): they reach personal data, and their sessions end when left idle."""
         return self.is_staff_role or self.is_superuser or self.is_staff
+
+    @property
+    def reads_non_public(self) -> bool:
+        """Can read records that are not public: staff, an authority with its unit (the non-public issues
+        located there), a CBO representative with their CBO (its non-public issues)."""
+        if self.is_staff_like:
+            return True
+        if self.role == self.Role.AUTHORITY:
+            return self.authority_unit_id is not None
+        if self.role == self.Role.CBO_REP:
+            return self.cbo_id is not None
+        return False
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Everyone who can read records that are not public gives a TOTP code (or a recovery code) after
+        their password."""
+        return self.reads_non_public
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app at the two-factor step (a lost phone).
+    Shown once when made; only its SHA-256 is kept (a code has 80 random bits, so the hash cannot be turned
+    back by trying). Making new codes deletes the old ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self):
+        return f"recovery code of {self.user_id} ({'used' if self.used_at else 'unused'})"
+
+
+class LimitBucket(models.Model):
+    """A token bucket of a rate limit (accounts.limits), shared by every app server through the database.
+    `key` is a keyed hash of the limit's name and what it counts (a client address, a username with an
+    address, an e-mail address): neither addresses nor names are kept in clear. `subject` is the keyed hash
+    of a username, so that unlocking an account can find its buckets. A bucket is deleted once it would be
+    full again (`full_at`): it is kept only as long as the limit needs it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    subject = models.CharField(max_length=64, blank=True, db_index=True)
+    tokens = models.FloatField()
+    updated = models.DateTimeField()
+    full_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key[:12]}… {self.tokens:.2f}"

@@ -1,23 +1,22 @@
-"""Every write to users: creating them, their two-factor secret, the lock-out counter, their password.
+"""Every write to users: creating them, their two-factor secret and recovery codes, counting failed logins,
+their password.
 Keyword-only, typed functions that run in a transaction and write to the audit log."""
 
-import datetime as dt
 import hashlib
 import hmac
-import math
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samleng.accounts.models import User
+from samleng.accounts import limits
+from samleng.accounts.models import RecoveryCode, User
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import to_latin_digits
 from samleng.places.models import Place
@@ -95,15 +94,6 @@ def user_password_set(*, user: User, password: str, by: User | None = None, reas
     return user
 
 
-@transaction.atomic
-def user_unlock(*, user: User, by: User | None = None) -> User:
-    """End a lock-out early (an administrator who has checked who is asking)."""
-    user.failed_logins, user.locked_until = 0, None
-    user.save(update_fields=["failed_logins", "locked_until"])
-    audit_record(user=by, action=Action.UPDATE, obj=user, summary="unlocked")
-    return user
-
-
 # ---- two-factor ----------------------------------------------------------------------------------------
 
 
@@ -122,9 +112,10 @@ def user_totp_setup(*, user: User, confirmed: bool = False) -> str:
 
 @transaction.atomic
 def user_totp_reset(*, user: User, by: User | None = None) -> User:
-    """Forget the secret (a lost phone): the next login sets up a new one."""
+    """Forget the secret (a lost phone) and the recovery codes: the next login sets up a new one."""
     user.totp_secret, user.totp_confirmed = "", False
     user.save(update_fields=["totp_secret", "totp_confirmed"])
+    RecoveryCode.objects.filter(user=user).delete()
     audit_record(user=by, action=Action.UPDATE, obj=user, summary="two-factor secret reset")
     return user
 
@@ -174,112 +165,156 @@ def user_totp_confirm(*, user: User, code: str) -> bool:
     return True
 
 
-# ---- logging in and the lock-out --------------------------------------------------------------------------
+# ---- recovery codes -------------------------------------------------------------------------------------------
+
+#: Letters and digits that cannot be mistaken for each other (no 0/O, 1/I/L); 16 of them are 80 random bits.
+RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECOVERY_CODE_LENGTH = 16
+RECOVERY_CODES = 10
 
 
-def user_locked_until(*, user: User) -> dt.datetime | None:
-    """When the user's lock-out ends, or None when they are not locked out."""
-    if user.locked_until and user.locked_until > timezone.now():
-        return user.locked_until
-    return None
+def _recovery_normalised(code: str) -> str:
+    """What counts of a typed recovery code: its letters and digits, in capitals (spaces, dashes and the
+    case do not matter; Khmer digits are read as digits)."""
+    return "".join(c for c in to_latin_digits(code or "").upper() if c.isascii() and c.isalnum())
 
 
-def minutes_left(until: dt.datetime) -> int:
-    return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+def _recovery_hash(code: str) -> str:
+    return hashlib.sha256(_recovery_normalised(code).encode()).hexdigest()
 
 
-@transaction.atomic
-def user_login_failed(*, user: User, reason: str = "wrong password") -> User:
-    """Count a failed attempt (a wrong password or two-factor code); at LOGIN_MAX_FAILURES in a row, lock
-    the account for LOGIN_LOCKOUT_MINUTES. Updates `user` in place."""
-    now = timezone.now()
-    # Locked row: two attempts at the same moment must both count.
-    row = User.objects.select_for_update().only("failed_logins", "locked_until").get(pk=user.pk)
-    failures = row.failed_logins
-    if row.locked_until and row.locked_until <= now:
-        failures = 0  # a lock-out that has ended starts a fresh count
-    failures += 1
-    locked_until = row.locked_until if row.locked_until and row.locked_until > now else None
-    if failures >= settings.LOGIN_MAX_FAILURES and locked_until is None:
-        locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    User.objects.filter(pk=user.pk).update(failed_logins=min(failures, 32767), locked_until=locked_until)
-    user.failed_logins, user.locked_until = min(failures, 32767), locked_until
-    summary = reason + (f"; locked until {locked_until:%Y-%m-%d %H:%M %Z}" if locked_until else "")
-    audit_record(user=user, action=Action.LOGIN_FAILED, obj=user, summary=summary,
-                 changes={"failed_logins": [row.failed_logins, user.failed_logins]})
-    return user
+def looks_like_recovery_code(code: str) -> bool:
+    return len(_recovery_normalised(code)) == RECOVERY_CODE_LENGTH
 
 
 @transaction.atomic
-def user_login_succeeded(*, user: User, how: str = "password") -> User:
-    """A complete login (password, and for staff the two-factor code): the failure count starts again."""
-    if user.failed_logins or user.locked_until:
-        user.failed_logins, user.locked_until = 0, None
-        user.save(update_fields=["failed_logins", "locked_until"])
-    audit_record(user=user, action=Action.LOGIN, obj=user, summary=f"logged in with {how}")
-    return user
+def recovery_codes_make(*, user: User) -> list[str]:
+    """New recovery codes for `user`, returned to be shown once (only their hashes are kept); the old ones
+    stop working."""
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+             for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_recovery_hash(c)) for c in codes)
+    audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
+                 changes={"recovery_codes": [None, len(codes)]})
+    return ["-".join(code[i:i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4)) for code in codes]
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def recovery_code_use(*, user: User, code: str) -> bool:
+    """Accept a recovery code of `user` once (the conditional UPDATE lets only one of two simultaneous uses
+    through)."""
+    if not looks_like_recovery_code(code):
+        return False
+    used = RecoveryCode.objects.filter(user=user, code_hash=_recovery_hash(code), used_at__isnull=True).update(
+        used_at=timezone.now())
+    if used:
+        audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery code used",
+                     changes={"recovery_codes_left": [None, recovery_codes_left(user=user)]})
+    return bool(used)
+
+
+# ---- logging in and its limits -------------------------------------------------------------------------------
+# Failures are counted in limits' buckets, shared by every app server: per username and client address (the
+# pair is locked: nobody can lock someone else out from their own connection), per address whatever the
+# username (the address is throttled: 429), and wrong second-factor codes per account (only someone who
+# has the password reaches that step). The username is counted as typed, whether or not it exists.
+
+
+def _pair_key(username: str, address: str) -> str:
+    return limits.keyed_hash("login-pair", username.casefold(), limits.address_key(address))
+
+
+def _address_key(address: str) -> str:
+    return limits.keyed_hash("LIMIT_LOGIN", limits.address_key(address))
+
+
+def _second_factor_key(user: User) -> str:
+    return limits.keyed_hash("second-factor", str(user.pk))
 
 
 @dataclass(frozen=True)
 class Authentication:
-    """What a username and password gave: the user when they may go on, or when a lock-out ends."""
+    """What a username and password gave: the user when they may go on; otherwise how many seconds the
+    username is locked for from this address (`locked`), or the address throttled for (`throttled`)."""
 
     user: User | None = None
-    locked_until: dt.datetime | None = None
+    locked: int = 0
+    throttled: int = 0
+
+
+def login_wait(*, request, username: str, user: User | None = None) -> Authentication:
+    """Whether a login attempt may go on now (nothing counted): the address first, then the pair, then
+    (at the two-factor step, `user`) the account's wrong codes."""
+    address = limits.client_address(request)
+    throttle = limits.peek(_address_key(address), limits.rate("LIMIT_LOGIN"))
+    if not throttle.allowed:
+        return Authentication(throttled=throttle.retry_after)
+    waits = [limits.peek(_pair_key(username, address), limits.failures_rate())]
+    if user is not None:
+        waits.append(limits.peek(_second_factor_key(user), limits.failures_rate()))
+    return Authentication(locked=max(w.retry_after for w in waits))
+
+
+def user_login_failed(*, request, username: str, user: User | None = None,
+                      reason: str = "wrong password") -> Authentication:
+    """Count a failed attempt (a wrong password, or a wrong code of `user` at the two-factor step) and write
+    it to the audit log; the answer says whether the next attempt is locked or throttled."""
+    address = limits.client_address(request)
+    subject = limits.username_subject(username)
+    pair = limits.count_failure(_pair_key(username, address), limits.failures_rate(), subject=subject)
+    throttle = limits.count_failure(_address_key(address), limits.rate("LIMIT_LOGIN"))
+    second = (limits.count_failure(_second_factor_key(user), limits.failures_rate(), subject=subject)
+              if user is not None else limits.Decision(True))
+    locked = max(pair.retry_after, second.retry_after)
+    _audit_failure(username, user, reason + (f"; locked for {locked} s from this address" if locked else ""))
+    return Authentication(locked=locked, throttled=throttle.retry_after)
+
+
+def _audit_failure(username: str, user: User | None, summary: str) -> None:
+    """A failed login in the audit log: on the user's record, or (an unknown username) with the name typed.
+    Known and unknown names cost the same: one look-up, one entry."""
+    user = user or User.objects.filter(username=username).first()
+    if user is not None:
+        audit_record(user=user, action=Action.LOGIN_FAILED, obj=user, summary=summary)
+    else:
+        audit_record(user=None, action=Action.LOGIN_FAILED, object_type="accounts.user",
+                     summary=f"{summary}: {username[:150]!r}")
+
+
+@transaction.atomic
+def user_login_succeeded(*, user: User, how: str = "password", request=None) -> User:
+    """A complete login (password, and when needed the second factor): the failures of this username from
+    this address are forgotten (not the address's, nor the account's wrong codes)."""
+    if request is not None:
+        limits.forget(key=_pair_key(user.username, limits.client_address(request)))
+    audit_record(user=user, action=Action.LOGIN, obj=user, summary=f"logged in with {how}")
+    return user
+
+
+@transaction.atomic
+def user_unlock(*, user: User, by: User | None = None) -> User:
+    """End every lock of the username, from every address, and of its codes (an administrator who has
+    checked who is asking)."""
+    limits.forget(subject=limits.username_subject(user.username))
+    audit_record(user=by, action=Action.UPDATE, obj=user, summary="unlocked")
+    return user
 
 
 def user_authenticate(*, request, username: str, password: str) -> Authentication:
-    """Check a username and password against the lock-out. An unknown username behaves like a known one
-    with a wrong password: the same answer, one password hash of work (Django's backend hashes the
-    password anyway), and a lock-out after as many attempts (kept in the cache), so that neither the
-    message nor the time taken tells whether an account exists. While an account is locked, every
-    attempt fails without the password being looked at, so guessing cannot go on during the lock-out."""
-    user = User.objects.filter(username=username).first()
-    if user is not None:
-        locked = user_locked_until(user=user)
-        if locked:
-            audit_record(user=user, action=Action.LOGIN_FAILED, obj=user, summary="attempt while locked out")
-            return Authentication(locked_until=locked)
-    else:
-        locked = _unknown_locked_until(username)
-        if locked:
-            _audit_unknown(username, "attempt while locked out")
-            return Authentication(locked_until=locked)
-
+    """Check a username and password within the limits. An unknown username behaves like a known one with a
+    wrong password: the same answer, one password hash of work (Django's backend hashes the password
+    anyway), the same counting (by the username typed, with the address). While the pair is locked or the
+    address throttled, the password is not even looked at, so guessing cannot go on."""
+    wait = login_wait(request=request, username=username)
+    if wait.throttled or wait.locked:
+        if wait.locked:  # (a throttled address is not written down: a flood would fill the log)
+            _audit_failure(username, None, "attempt while locked out")
+        return wait
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is not None:
         return Authentication(user=authenticated)
-    if user is not None:
-        user_login_failed(user=user)
-        return Authentication(locked_until=user_locked_until(user=user))
-    _audit_unknown(username, "unknown username")
-    return Authentication(locked_until=_unknown_failed(username))
-
-
-def _unknown_key(username: str) -> str:
-    return "samleng:login-unknown:" + hashlib.sha256(username.encode()).hexdigest()
-
-
-def _unknown_locked_until(username: str) -> dt.datetime | None:
-    state = cache.get(_unknown_key(username))
-    if state and state["locked_until"] and state["locked_until"] > timezone.now():
-        return state["locked_until"]
-    return None
-
-
-def _unknown_failed(username: str) -> dt.datetime | None:
-    """Count a failure for a username that does not exist, the way user_login_failed counts a real one."""
-    key, now = _unknown_key(username), timezone.now()
-    state = cache.get(key) or {"failures": 0, "locked_until": None}
-    if state["locked_until"] and state["locked_until"] <= now:
-        state = {"failures": 0, "locked_until": None}
-    state["failures"] += 1
-    if state["failures"] >= settings.LOGIN_MAX_FAILURES:
-        state["locked_until"] = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    cache.set(key, state, timeout=24 * 3600)
-    return state["locked_until"]
-
-
-def _audit_unknown(username: str, summary: str) -> None:
-    audit_record(user=None, action=Action.LOGIN_FAILED, object_type="accounts.user",
-                 summary=f"{summary}: {username[:150]!r}")
+    return user_login_failed(request=request, username=username)

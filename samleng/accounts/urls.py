@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("two-factor/", views.two_factor, name="two_factor"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("logout/", views.logout_view, name="logout"),
     path("password-change/", views.password_change, name="password_change"),
     path("password-reset/", views.password_reset, name="password_reset"),

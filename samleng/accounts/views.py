@@ -1,8 +1,11 @@
-"""Logging in (password, then a TOTP code for staff), logging out, and passwords. The lock-out and the
-audit log are in services; these views ask them and render."""
+"""Logging in (password, then a TOTP code or a recovery code for accounts that read records that are not
+public), recovery codes, logging out, and passwords. The limits and the audit log are in services; these
+views ask them and render."""
 
+import math
 from urllib.parse import urlencode
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -10,6 +13,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from samleng.accounts import forms, qr, services
+from samleng.accounts import forms, limits, services
 from samleng.core.templatetags.samleng import digits
 
 #: The session key the middleware reads: set once a staff member has given their TOTP code.
@@ -40,11 +44,11 @@ def _next_url(request) -> str:
         return reverse("home")
 
 
-def _locked_message(until) -> str:
-    minutes = services.minutes_left(until)
+def _locked_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
     return ngettext(
-        "Too many failed attempts: this account is locked. Try again in %(minutes)s minute.",
-        "Too many failed attempts: this account is locked. Try again in %(minutes)s minutes.",
+        "Too many failed attempts with this username from your connection. Try again in %(minutes)s minute.",
+        "Too many failed attempts with this username from your connection. Try again in %(minutes)s minutes.",
         minutes,
     ) % {"minutes": digits(minutes)}  # Khmer digits on Khmer pages
 
@@ -62,13 +66,15 @@ def login_view(request):
             auth_login(request, user)  # a new session key, so a session fixed in advance is worthless
             if user.needs_two_factor:
                 # Logged in, but the middleware keeps every page closed until the code is given, and the
-                # failure count is reset only then (or guessing codes would be unlimited).
+                # failures are forgotten only then (or guessing codes would be unlimited).
                 request.session[TWO_FACTOR_OK] = False
                 return redirect(f"{reverse('accounts:two_factor')}?{urlencode({'next': next_url})}")
-            services.user_login_succeeded(user=user, how="password")
+            services.user_login_succeeded(user=user, how="password", request=request)
             return redirect(next_url)
-        if result.locked_until:
-            form.add_error(None, _locked_message(result.locked_until))
+        if result.throttled:
+            return limits.too_many_requests(request, result.throttled)
+        if result.locked:
+            form.add_error(None, _locked_message(result.locked))
         else:
             # The same words for an unknown username and a wrong password: they tell nobody who has an account.
             form.add_error(None, _("That username and password do not match. Check them and try again."))
@@ -85,9 +91,9 @@ def two_factor(request):
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
     if not user.needs_two_factor or request.session.get(TWO_FACTOR_OK):
         return redirect(next_url)
-    locked = services.user_locked_until(user=user)
-    if locked:
-        return _end_locked_session(request, locked)
+    wait = services.login_wait(request=request, username=user.username, user=user)
+    if wait.locked or wait.throttled:
+        return _end_locked_session(request, max(wait.locked, wait.throttled))
 
     setting_up = not (user.totp_confirmed and user.totp_secret)
     if setting_up and not user.totp_secret:
@@ -95,33 +101,76 @@ def two_factor(request):
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        ok = (services.user_totp_confirm(user=user, code=code) if setting_up
-              else services.totp_code_use(user=user, code=code))
+        how = "password and two-factor code"
+        if setting_up:
+            ok = services.user_totp_confirm(user=user, code=code)
+        elif services.looks_like_recovery_code(code):
+            ok, how = services.recovery_code_use(user=user, code=code), "password and a recovery code"
+        else:
+            ok = services.totp_code_use(user=user, code=code)
         if ok:
-            services.user_login_succeeded(user=user, how="password and two-factor code")
-            request.session.cycle_key()  # a new key for the session that now opens staff pages
+            services.user_login_succeeded(user=user, how=how, request=request)
+            request.session.cycle_key()  # a new key for the session that now opens the pages
             request.session[TWO_FACTOR_OK] = True
+            if setting_up:  # the recovery codes, made now and shown this once
+                return render(request, "accounts/recovery_codes.html", {
+                    "codes": services.recovery_codes_make(user=user), "next": next_url, "first_time": True})
+            if how.endswith("recovery code"):
+                left = services.recovery_codes_left(user=user)
+                messages.warning(request, ngettext(
+                    "You logged in with a recovery code. %(count)s code is left: make new ones if you need them.",
+                    "You logged in with a recovery code. %(count)s codes are left: make new ones if you need them.",
+                    left) % {"count": digits(left)})
             return redirect(next_url)
-        services.user_login_failed(user=user, reason="wrong two-factor code")
-        locked = services.user_locked_until(user=user)
-        if locked:
-            return _end_locked_session(request, locked)
+        failed = services.user_login_failed(request=request, username=user.username, user=user,
+                                            reason="wrong two-factor code")
+        if failed.locked or failed.throttled:
+            return _end_locked_session(request, max(failed.locked, failed.throttled))
         form.add_error("code", _("That code is not right. Check your phone's clock and try the newest code."))
 
     context = {"form": form, "next": next_url, "setting_up": setting_up}
     if setting_up:
         uri, secret = services.totp_uri(user=user), user.totp_secret
-        # The SVG is drawn here from the URI's bytes: paths of numbers, nothing taken from the request.
-        context.update(secret=secret, uri=uri, qr_svg=mark_safe(qr.svg(uri)),
+        # segno draws the SVG from the URI's bytes: paths of numbers, nothing else taken from the request.
+        qr_svg = segno.make(uri, error="m").svg_inline(scale=4, omitsize=True, svgclass="qr-code", light="#fff")
+        context.update(secret=secret, uri=uri, qr_svg=mark_safe(qr_svg),
                        secret_grouped=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
     return render(request, "accounts/two_factor.html", context)
 
 
-def _end_locked_session(request, locked):
+def _end_locked_session(request, seconds: int):
     """Too many wrong codes: the half-open session ends, and the login page says for how long."""
     auth_logout(request)
-    messages.error(request, _locked_message(locked))
+    messages.error(request, _locked_message(seconds))
     return redirect("accounts:login")
+
+
+@login_required
+@sensitive_post_parameters("password")
+@never_cache
+def recovery_codes(request):
+    """New recovery codes for an account with two-factor login, once its password is given again (a session
+    left open must not be enough); the old codes stop working. The codes are shown on this answer only."""
+    user = request.user
+    if not user.needs_two_factor or not request.session.get(TWO_FACTOR_OK):
+        raise Http404
+    form = forms.ConfirmPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = services.login_wait(request=request, username=user.username)
+        if wait.throttled:
+            return limits.too_many_requests(request, wait.throttled)
+        if wait.locked:
+            form.add_error("password", _locked_message(wait.locked))
+        elif user.check_password(form.cleaned_data["password"]):
+            return render(request, "accounts/recovery_codes.html",
+                          {"codes": services.recovery_codes_make(user=user), "next": reverse("home")})
+        else:
+            failed = services.user_login_failed(request=request, username=user.username,
+                                                reason="wrong password for new recovery codes")
+            form.add_error("password", _locked_message(failed.locked) if failed.locked
+                           else _("That is not your password."))
+    return render(request, "accounts/recovery_codes_new.html",
+                  {"form": form, "left": services.recovery_codes_left(user=user)})
 
 
 @require_POST
@@ -145,7 +194,18 @@ def password_change(request):
 
 # Django's password reset views, with our templates and namespaced URLs. The e-mail is sent only when the
 # address belongs to an active user, but the page after it says the same either way.
-password_reset = auth_views.PasswordResetView.as_view(
+class LimitedPasswordResetView(auth_views.PasswordResetView):
+    """At most LIMIT_PASSWORD_RESET mails to one address in its period, however often it is asked for (the
+    middleware limits the requests of each client too); beyond that the page says the same, sends nothing."""
+
+    def form_valid(self, form):
+        key = limits.keyed_hash("LIMIT_PASSWORD_RESET", "email", form.cleaned_data["email"].strip().casefold())
+        if not limits.take(key, limits.rate("LIMIT_PASSWORD_RESET")).allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = LimitedPasswordResetView.as_view(
     template_name="accounts/password_reset_form.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",

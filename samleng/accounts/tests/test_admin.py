@@ -1,8 +1,8 @@
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
-from samleng.accounts import services
-from samleng.accounts.models import User
+from samleng.accounts import limits, services
+from samleng.accounts.models import LimitBucket, User
 from samleng.conftest import login, place
 from samleng.core.audit import Action, audit_record
 from samleng.core.models import AuditEntry
@@ -80,14 +80,17 @@ def test_user_admin_checks_role_and_scope_and_audits(admin_client, world):
 
 def test_user_admin_actions_unlock_and_reset_two_factor(admin_client, world):
     services.user_totp_setup(user=world.officer, confirmed=True)
-    world.officer.failed_logins = 9
-    world.officer.save()
+    services.recovery_codes_make(user=world.officer)
+    request = RequestFactory(REMOTE_ADDR="203.0.113.9").post("/login/")
+    services.user_login_failed(request=request, username="officer", user=world.officer)
     for action in ("unlock", "reset_two_factor"):
         response = admin_client.post("/admin/accounts/user/",
                                      {"action": action, "_selected_action": [world.officer.pk]})
         assert response.status_code == 302
     world.officer.refresh_from_db()
-    assert world.officer.failed_logins == 0 and not world.officer.totp_confirmed and not world.officer.totp_secret
+    assert not LimitBucket.objects.filter(subject=limits.username_subject("officer")).exists()
+    assert not world.officer.totp_confirmed and not world.officer.totp_secret
+    assert not world.officer.recovery_codes.exists()
 
 
 def test_audit_log_admin_is_read_only(admin_client, world):

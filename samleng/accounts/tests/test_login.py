@@ -1,18 +1,23 @@
 import datetime as dt
 
+import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core.cache import cache
+from django.db.models import F
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch
-from django.utils import timezone
 
+from samleng.accounts import limits, services
+from samleng.accounts.models import LimitBucket, User
 from samleng.accounts.tests.helpers import log_in_staff, log_in_with_password
-from samleng.conftest import PASSWORD, login
+from samleng.conftest import PASSWORD, login, make_user
 from samleng.core.models import AuditEntry
 
 WRONG = "That username and password do not match"
+LOCKED = "Too many failed attempts with this username from your connection"
 
 
 def default_destination() -> str:
@@ -44,20 +49,20 @@ def test_login_page_renders_the_form(db):
     assert "/password-reset/" in html
 
 
-def test_representative_is_logged_in_straight_away(world):
+def test_an_account_without_non_public_records_is_logged_in_straight_away(world):
+    """An authority given no unit yet reads nothing that is not public: the password is enough."""
+    make_user("unplaced", User.Role.AUTHORITY)
     client = Client()
-    response = log_in_with_password(client, "rep")
+    response = log_in_with_password(client, "unplaced")
     assert response.status_code == 302
     assert response.url == default_destination()
-    assert session_user_id(client) == str(world.cbo_user.pk)
-    assert not client.session.get("two_factor_ok")
-    # A representative needs no second factor: pages open at once.
     assert client.get("/password-change/").status_code == 200
 
 
-def test_staff_go_to_two_factor_after_the_password(world):
+@pytest.mark.parametrize("username", ["officer", "rep", "sandan"])
+def test_staff_authorities_and_representatives_go_to_two_factor_after_the_password(world, authority, username):
     client = Client()
-    response = log_in_with_password(client, "officer", next_url="/cbos/1/")
+    response = log_in_with_password(client, username, next_url="/cbos/1/")
     assert response.status_code == 302
     assert response.url == "/two-factor/?next=%2Fcbos%2F1%2F"
     assert client.session["two_factor_ok"] is False
@@ -72,16 +77,14 @@ def test_wrong_password_fails_with_a_message_and_is_counted(world):
     assert response.status_code == 200
     assert WRONG in response.content.decode()
     assert session_user_id(client) is None
-    world.officer.refresh_from_db()
-    assert world.officer.failed_logins == 1
+    assert LimitBucket.objects.count() == 2  # the username with this address, and this address
 
 
 def test_empty_form_shows_field_errors_and_counts_nothing(world):
     response = Client().post("/login/", {"username": "officer", "password": ""})
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
-    world.officer.refresh_from_db()
-    assert world.officer.failed_logins == 0
+    assert not LimitBucket.objects.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).exists()
 
 
@@ -93,88 +96,110 @@ def test_inactive_user_cannot_log_in_and_gets_the_usual_message(world):
     assert WRONG in response.content.decode()
 
 
-# ---- lock-out ----------------------------------------------------------------------------------------------
+# ---- locking a username from one address -------------------------------------------------------------------------
 
 
-def test_account_locks_after_max_failures_and_even_the_right_password_fails(world, settings):
+def from_address(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def test_username_locks_for_the_address_after_max_failures_and_even_the_right_password_fails(world, settings):
     settings.LOGIN_MAX_FAILURES = 3
     settings.LOGIN_LOCKOUT_MINUTES = 15
-    client = Client()
+    attacker = from_address("203.0.113.9")
     for _ in range(2):
-        response = log_in_with_password(client, "rep", "wrong-password")
+        response = log_in_with_password(attacker, "rep", "wrong-password")
         assert WRONG in response.content.decode()
-    response = log_in_with_password(client, "rep", "wrong-password")
-    assert "locked" in response.content.decode()
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.failed_logins == 3
-    assert world.cbo_user.locked_until > timezone.now() + dt.timedelta(minutes=14)
+    response = log_in_with_password(attacker, "rep", "wrong-password")
+    assert LOCKED in response.content.decode()
+    # One try comes back every 15 / 3 = 5 minutes.
+    assert "Try again in 5 minutes." in response.content.decode()
 
-    response = log_in_with_password(client, "rep", PASSWORD)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "this account is locked" in html and "15 minutes" in html
-    assert session_user_id(client) is None
+    response = log_in_with_password(attacker, "rep", PASSWORD)
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    assert session_user_id(attacker) is None
 
 
-def test_lock_message_says_how_long_is_left(world):
-    world.cbo_user.locked_until = timezone.now() + dt.timedelta(minutes=1, seconds=-5)
-    world.cbo_user.save()
-    response = log_in_with_password(Client(), "rep")
-    assert "Try again in 1 minute." in response.content.decode()
+def test_a_lock_out_is_no_weapon_the_owner_still_logs_in_from_elsewhere(world, settings):
+    """Anyone can type wrong passwords for a colleague's username: that locks the username only for them."""
+    settings.LOGIN_MAX_FAILURES = 3
+    attacker = from_address("203.0.113.9")
+    for _ in range(10):
+        log_in_with_password(attacker, "rep", "wrong-password")
+    assert LOCKED in log_in_with_password(attacker, "rep", PASSWORD).content.decode()
+    owner = from_address("198.51.100.20")
+    response = log_in_with_password(owner, "rep")
+    assert response.status_code == 302 and response.url.startswith("/two-factor/")
 
 
-def test_attempts_while_locked_do_not_extend_the_lock(world):
-    until = timezone.now() + dt.timedelta(minutes=3)
-    world.cbo_user.failed_logins, world.cbo_user.locked_until = 5, until
-    world.cbo_user.save()
-    log_in_with_password(Client(), "rep", "wrong-password")
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.locked_until == until
+def test_attempts_while_locked_do_not_extend_the_lock(world, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    client = from_address("203.0.113.9")
+    for _ in range(2):
+        log_in_with_password(client, "rep", "wrong-password")
+    pair = LimitBucket.objects.get(subject=limits.username_subject("rep"))
+    for _ in range(5):
+        log_in_with_password(client, "rep", "wrong-password")
+    assert LimitBucket.objects.get(pk=pair.pk).updated == pair.updated
 
 
-def test_lock_expires_and_a_success_resets_the_counter(world):
-    # "Freeze time": a lock-out that ended a second ago.
-    world.cbo_user.failed_logins = 5
-    world.cbo_user.locked_until = timezone.now() - dt.timedelta(seconds=1)
-    world.cbo_user.save()
-    client = Client()
-    response = log_in_with_password(client, "rep")
-    assert response.status_code == 302
-    world.cbo_user.refresh_from_db()
-    assert (world.cbo_user.failed_logins, world.cbo_user.locked_until) == (0, None)
+def test_a_lock_ends_as_the_tries_come_back(world, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    settings.LOGIN_LOCKOUT_MINUTES = 15
+    client = from_address("203.0.113.9")
+    for _ in range(3):
+        log_in_with_password(client, "officer", "wrong-password")
+    assert LOCKED in log_in_with_password(client, "officer").content.decode()
+    # Five minutes later one try is back.
+    LimitBucket.objects.update(updated=F("updated") - dt.timedelta(minutes=5, seconds=1))
+    response = log_in_with_password(client, "officer")
+    assert response.status_code == 302 and response.url.startswith("/two-factor/")
 
 
-def test_a_failure_after_an_expired_lock_starts_a_fresh_count(world):
-    world.cbo_user.failed_logins = 5
-    world.cbo_user.locked_until = timezone.now() - dt.timedelta(seconds=1)
-    world.cbo_user.save()
-    response = log_in_with_password(Client(), "rep", "wrong-password")
-    assert WRONG in response.content.decode()
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.failed_logins == 1 and world.cbo_user.locked_until is None
-
-
-def test_failures_must_be_in_a_row(world, settings):
+def test_a_complete_login_forgets_the_failures_of_the_username_from_that_address(world, staff_secret, settings):
     settings.LOGIN_MAX_FAILURES = 3
     for _ in range(2):
-        log_in_with_password(Client(), "rep", "wrong-password")
-    assert log_in_with_password(Client(), "rep").status_code == 302
-    for _ in range(2):
-        log_in_with_password(Client(), "rep", "wrong-password")
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.failed_logins == 2 and world.cbo_user.locked_until is None
-
-
-def test_staff_password_alone_does_not_reset_the_counter(world, staff_secret):
-    """Otherwise someone with the password could guess codes for ever: a few codes, the password, again."""
-    world.officer.failed_logins = 3
-    world.officer.save()
-    log_in_with_password(Client(), "officer")
-    world.officer.refresh_from_db()
-    assert world.officer.failed_logins == 3
+        log_in_with_password(Client(), "officer", "wrong-password")
+    pair = limits.username_subject("officer")
+    assert LimitBucket.objects.filter(subject=pair).exists()
     log_in_staff(world.officer, staff_secret)
-    world.officer.refresh_from_db()
-    assert world.officer.failed_logins == 0
+    assert not LimitBucket.objects.filter(subject=pair).exists()
+    # Failures must be in a row: two more do not lock.
+    for _ in range(2):
+        assert WRONG in log_in_with_password(Client(), "officer", "wrong-password").content.decode()
+
+
+def test_the_password_alone_does_not_forget_the_failures(world, staff_secret, settings):
+    """Otherwise someone with the password could guess codes for ever: a few codes, the password, again."""
+    for _ in range(2):
+        log_in_with_password(Client(), "officer", "wrong-password")
+    log_in_with_password(Client(), "officer")
+    assert LimitBucket.objects.filter(subject=limits.username_subject("officer")).exists()
+
+
+def test_an_address_guessing_many_usernames_is_throttled_with_429(world, settings):
+    settings.LIMIT_LOGIN = "4/15m"
+    settings.LOGIN_MAX_FAILURES = 100
+    client = from_address("203.0.113.9")
+    for name in ("a1", "a2", "a3", "a4"):
+        assert log_in_with_password(client, name, "wrong-password").status_code in {200, 429}
+    response = log_in_with_password(client, "rep", PASSWORD)
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 225
+    html = response.content.decode()
+    assert "Too many requests" in html and "សំណើ" in html  # said in both languages
+    # Another address is not affected.
+    assert log_in_with_password(from_address("198.51.100.20"), "rep").status_code == 302
+
+
+def test_unlock_ends_every_lock_of_the_username(world, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    client = from_address("203.0.113.9")
+    for _ in range(2):
+        log_in_with_password(client, "rep", "wrong-password")
+    assert LOCKED in log_in_with_password(client, "rep").content.decode()
+    services.user_unlock(user=world.cbo_user, by=world.me_officer)
+    assert log_in_with_password(client, "rep").status_code == 302
 
 
 # ---- no user enumeration ------------------------------------------------------------------------------------
@@ -194,7 +219,33 @@ def test_unknown_username_locks_like_a_real_one(world, settings):
     known = [messages_for("officer") for _ in range(4)]
     unknown = [messages_for("nobody-here") for _ in range(4)]
     assert known == unknown
-    assert "locked" in known[-1][0]
+    assert LOCKED in known[-1][0] and LOCKED in known[-2][0] and LOCKED not in known[-3][0]
+
+
+def test_unknown_username_is_counted_in_the_database_like_a_real_one(world, settings):
+    """Not in one worker's memory: every app server sees the same count (and a cache cleared changes
+    nothing)."""
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(2):
+        messages_for("nobody-here")
+    cache.clear()
+    assert LOCKED in messages_for("nobody-here")[0]
+    buckets = LimitBucket.objects.filter(subject=limits.username_subject("nobody-here"))
+    assert buckets.count() == 1
+
+
+def test_real_and_unknown_usernames_cost_the_same_queries(world, django_assert_num_queries):
+    """The same counting, the same writes: the number of queries does not tell whether a name exists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(username: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            log_in_with_password(Client(), username, "wrong-password")
+        return len(captured)
+
+    queries("officer"), queries("nobody-here")  # buckets made
+    assert queries("officer") == queries("nobody-here")
 
 
 def test_unknown_username_costs_one_password_hash_like_a_known_one(world, monkeypatch):
@@ -217,28 +268,37 @@ def test_unknown_username_costs_one_password_hash_like_a_known_one(world, monkey
 # ---- next ------------------------------------------------------------------------------------------------------
 
 
+def rep_in(client: Client, next_url: str = "", secret: str = "") -> str:
+    """The representative through both steps; where the login ends."""
+    response = log_in_with_password(client, "rep", next_url=next_url)
+    assert response.url.startswith("/two-factor/")
+    response = client.post(response.url, {"code": pyotp.TOTP(secret).now(), "next": next_url})
+    return response.url
+
+
+@pytest.fixture
+def rep_secret(world) -> str:
+    return services.user_totp_setup(user=world.cbo_user, confirmed=True)
+
+
 @pytest.mark.parametrize("next_url", [
     "https://evil.example/steal", "//evil.example/", "http://testserver.evil.example/", "javascript:alert(1)",
     "\\\\evil.example", "https:///evil.example",
 ])
-def test_unsafe_next_is_ignored(world, next_url):
-    response = log_in_with_password(Client(), "rep", next_url=next_url)
-    assert response.status_code == 302
-    assert response.url == default_destination()
+def test_unsafe_next_is_ignored(world, rep_secret, next_url):
+    assert rep_in(Client(), next_url, rep_secret) == default_destination()
 
 
 @pytest.mark.parametrize("next_url", ["/cbos/?province=06&page=2", "http://testserver/advocacy/"])
-def test_safe_next_is_followed(world, next_url):
-    response = log_in_with_password(Client(), "rep", next_url=next_url)
-    assert response.url == next_url
+def test_safe_next_is_followed(world, rep_secret, next_url):
+    assert rep_in(Client(), next_url, rep_secret) == next_url
 
 
-def test_next_from_the_query_string_is_kept_through_the_form(world):
+def test_next_from_the_query_string_is_kept_through_the_form(world, rep_secret):
     client = Client()
     page = client.get("/login/?next=/advocacy/12/")
     assert page.context["next"] == "/advocacy/12/"
-    response = log_in_with_password(client, "rep", next_url=page.context["next"])
-    assert response.url == "/advocacy/12/"
+    assert rep_in(client, page.context["next"], rep_secret) == "/advocacy/12/"
 
 
 def test_unsafe_next_is_not_echoed_into_the_form(db):
@@ -251,10 +311,10 @@ def test_unsafe_next_is_not_echoed_into_the_form(db):
 # ---- audit -----------------------------------------------------------------------------------------------------
 
 
-def test_logins_and_failures_are_written_to_the_audit_log(world, staff_secret):
+def test_logins_and_failures_are_written_to_the_audit_log(world, staff_secret, rep_secret):
     log_in_with_password(Client(), "rep", "wrong-password")
     log_in_with_password(Client(), "nobody-here", "wrong-password")
-    log_in_with_password(Client(), "rep")
+    rep_in(Client(), "", rep_secret)
     log_in_staff(world.officer, staff_secret)
     failed = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED).order_by("id")
     assert [(e.user, e.object_id) for e in failed] == [(world.cbo_user, str(world.cbo_user.pk)), (None, "")]
@@ -321,7 +381,7 @@ def test_password_change_rejects_a_wrong_old_password_and_a_weak_new_one(world):
 
 def test_lock_message_counts_minutes_in_khmer_digits_on_khmer_pages(world, settings):
     settings.LANGUAGE_CODE = "km"
-    world.cbo_user.locked_until = timezone.now() + dt.timedelta(minutes=14, seconds=30)
-    world.cbo_user.save()
+    settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCKOUT_MINUTES = 1, 15
+    log_in_with_password(Client(), "rep", "wrong-password")
     response = log_in_with_password(Client(), "rep")
     assert "១៥" in response.content.decode()

@@ -6,10 +6,11 @@ import pyotp
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
-from samleng.accounts import services
-from samleng.accounts.models import User
+from samleng.accounts import limits, services
+from samleng.accounts.models import LimitBucket, User
 from samleng.conftest import place
 from samleng.core.models import AuditEntry
 
@@ -33,10 +34,13 @@ def test_user_create_field_officer_with_provinces(world):
 
 def test_user_create_representative_and_authority(world):
     rep = services.user_create(username="rep2", password=GOOD_PASSWORD, role=User.Role.CBO_REP, cbo=world.cbo)
-    assert rep.cbo == world.cbo and not rep.needs_two_factor
+    # Both read records that are not public (their CBO's, their unit's): two factors, like staff.
+    assert rep.cbo == world.cbo and rep.needs_two_factor and not rep.is_staff_like
     authority = services.user_create(username="kleng", password=GOOD_PASSWORD, role=User.Role.AUTHORITY,
                                      authority_unit=place("060603"))
-    assert authority.authority_unit.code == "060603"
+    assert authority.authority_unit.code == "060603" and authority.needs_two_factor
+    assert not User(role=User.Role.AUTHORITY).needs_two_factor  # no unit: nothing that is not public
+    assert not User(role=User.Role.CBO_REP).needs_two_factor
 
 
 def test_user_create_admin_can_use_the_django_admin(db):
@@ -123,42 +127,44 @@ def test_totp_reset_forgets_the_secret(world):
 # ---- the lock-out counter ------------------------------------------------------------------------------------
 
 
-def test_login_failed_locks_at_the_limit(world, settings):
+def request_from(address: str = "203.0.113.9"):
+    return RequestFactory(REMOTE_ADDR=address).post("/login/")
+
+
+def test_login_failed_locks_the_pair_at_the_limit(world, settings):
     settings.LOGIN_MAX_FAILURES = 2
     settings.LOGIN_LOCKOUT_MINUTES = 7
-    services.user_login_failed(user=world.cbo_user)
-    assert services.user_locked_until(user=world.cbo_user) is None
-    services.user_login_failed(user=world.cbo_user)
-    until = services.user_locked_until(user=world.cbo_user)
-    assert until and dt.timedelta(minutes=6) < until - timezone.now() <= dt.timedelta(minutes=7)
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.locked_until == until
+    first = services.user_login_failed(request=request_from(), username="rep")
+    assert first.locked == 0
+    second = services.user_login_failed(request=request_from(), username="rep")
+    # One try back after 7 / 2 minutes.
+    assert 200 < second.locked <= 210
+    assert services.login_wait(request=request_from(), username="rep").locked == second.locked
+    assert services.login_wait(request=request_from("198.51.100.20"), username="rep").locked == 0
+    assert services.login_wait(request=request_from(), username="otherrep").locked == 0
 
 
-def test_login_failed_counts_from_a_stale_copy_too(world):
-    """Two requests holding the same user: each failure counts (the count is read from the row)."""
-    stale = User.objects.get(pk=world.cbo_user.pk)
-    services.user_login_failed(user=world.cbo_user)
-    services.user_login_failed(user=stale)
-    world.cbo_user.refresh_from_db()
-    assert world.cbo_user.failed_logins == 2
+def test_login_failed_counts_a_username_whatever_its_case(world, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    services.user_login_failed(request=request_from(), username="rep")
+    assert services.user_login_failed(request=request_from(), username="REP").locked
 
 
-def test_login_succeeded_resets(world):
-    world.cbo_user.failed_logins, world.cbo_user.locked_until = 4, timezone.now() - dt.timedelta(minutes=1)
-    world.cbo_user.save()
-    services.user_login_succeeded(user=world.cbo_user)
-    world.cbo_user.refresh_from_db()
-    assert (world.cbo_user.failed_logins, world.cbo_user.locked_until) == (0, None)
+def test_login_succeeded_forgets_the_pair_and_is_audited(world):
+    services.user_login_failed(request=request_from(), username="rep")
+    services.user_login_succeeded(user=world.cbo_user, request=request_from())
+    assert not LimitBucket.objects.filter(subject=limits.username_subject("rep")).exists()
+    assert LimitBucket.objects.count() == 1  # the address's failures stay
     assert AuditEntry.objects.filter(user=world.cbo_user, action=AuditEntry.Action.LOGIN).count() == 1
 
 
-def test_unlock(world):
-    world.cbo_user.failed_logins, world.cbo_user.locked_until = 5, timezone.now() + dt.timedelta(minutes=9)
-    world.cbo_user.save()
+def test_unlock(world, settings):
+    settings.LOGIN_MAX_FAILURES = 1
+    for address in ("203.0.113.9", "198.51.100.20"):
+        services.user_login_failed(request=request_from(address), username="rep", user=world.cbo_user)
     services.user_unlock(user=world.cbo_user, by=world.me_officer)
-    world.cbo_user.refresh_from_db()
-    assert services.user_locked_until(user=world.cbo_user) is None and world.cbo_user.failed_logins == 0
+    assert services.login_wait(request=request_from(), username="rep", user=world.cbo_user).locked == 0
+    assert AuditEntry.objects.filter(user=world.me_officer, summary="unlocked").exists()
 
 
 # ---- samleng createstaff -------------------------------------------------------------------------------------

@@ -3,14 +3,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from samleng.accounts import services
+from samleng.accounts import limits, services
+from samleng.accounts.models import LimitBucket, User
 from samleng.accounts.tests.helpers import log_in_staff, log_in_with_password
-from samleng.conftest import login
+from samleng.conftest import login, make_user
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.models import AuditEntry
+
+LOCKED = "Too many failed attempts with this username from your connection"
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +63,9 @@ def test_set_up_is_confirmed_with_a_real_code_and_opens_staff_pages(world):
     session_key = client.session.session_key
     response = client.post("/two-factor/", {"code": pyotp.TOTP(world.officer.totp_secret).now(),
                                             "next": "/password-change/"})
-    assert response.status_code == 302 and response.url == "/password-change/"
+    # The recovery codes are shown once, then the page asked for.
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert response.context["next"] == "/password-change/"
     world.officer.refresh_from_db()
     assert world.officer.totp_confirmed
     assert client.session["two_factor_ok"] is True
@@ -79,7 +84,8 @@ def test_a_wrong_first_code_does_not_confirm(world):
     assert response.context["form"].errors["code"]
     assert response.context["setting_up"]  # the secret is shown again
     world.officer.refresh_from_db()
-    assert not world.officer.totp_confirmed and world.officer.failed_logins == 1
+    assert not world.officer.totp_confirmed
+    assert LimitBucket.objects.filter(subject=limits.username_subject("officer")).count() == 2  # pair, codes
     assert not client.session["two_factor_ok"]
 
 
@@ -143,18 +149,27 @@ def test_wrong_codes_count_towards_the_lock_out(world, staff_secret, settings):
     assert response.status_code == 302 and response.url == "/login/"
     assert client.session.get("_auth_user_id") is None
     page = client.get(response.url)
-    assert "locked" in page.content.decode()
-    # Even the right password and code do not get in now.
+    assert LOCKED in page.content.decode()
+    # The username is locked from this address; from another the password is right, but the account's
+    # codes are locked whoever asks: only someone with the password could have used them up.
     response = log_in_with_password(Client(), "officer")
-    assert response.status_code == 200 and "locked" in response.content.decode()
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    response = log_in_with_password(elsewhere, "officer")
+    assert response.url.startswith("/two-factor/")
+    response = elsewhere.post("/two-factor/", {"code": pyotp.TOTP(staff_secret).now()})
+    assert response.status_code == 302 and response.url == "/login/"
+    assert elsewhere.session.get("_auth_user_id") is None
     failures = AuditEntry.objects.filter(user=world.officer, action=AuditEntry.Action.LOGIN_FAILED)
     assert failures.filter(summary__contains="two-factor").count() == 3
 
 
-def test_a_lock_from_elsewhere_ends_a_pending_two_factor_session(world, staff_secret):
+def test_a_lock_from_elsewhere_ends_a_pending_two_factor_session(world, staff_secret, settings):
+    settings.LOGIN_MAX_FAILURES = 3
     client = password_step()
-    world.officer.locked_until = timezone.now() + dt.timedelta(minutes=5)
-    world.officer.save()
+    request = RequestFactory(REMOTE_ADDR="203.0.113.9").post("/two-factor/")
+    for _ in range(3):
+        services.user_login_failed(request=request, username="officer", user=world.officer, reason="test")
     response = client.post("/two-factor/", {"code": pyotp.TOTP(staff_secret).now()})
     assert response.status_code == 302 and response.url == "/login/"
     assert client.session.get("_auth_user_id") is None
@@ -197,11 +212,19 @@ def test_middleware_leaves_the_way_in_open(world, path):
     assert not (response.status_code == 302 and response.url.startswith("/two-factor/?"))
 
 
-def test_middleware_lets_a_cbo_representative_through(world):
+def test_middleware_lets_an_account_without_non_public_records_through(world):
     client = Client()
-    client.force_login(world.cbo_user)
+    client.force_login(make_user("unplaced", User.Role.AUTHORITY))
     assert client.get("/password-change/").status_code == 200
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("username", ["rep", "sandan"])
+def test_middleware_keeps_representatives_and_authorities_out_until_their_code(world, authority, username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    response = client.get("/password-change/")
+    assert response.status_code == 302 and response.url.startswith("/two-factor/")
 
 
 def test_middleware_also_asks_a_superuser_whatever_their_role(world):
@@ -224,3 +247,15 @@ def test_totp_reset_sets_up_again_at_next_login(world, staff_secret):
     assert response.context["setting_up"]
     world.officer.refresh_from_db()
     assert world.officer.totp_secret and world.officer.totp_secret != staff_secret
+
+
+def test_the_qr_code_is_drawn_by_segno_and_the_hand_written_encoder_is_gone(world):
+    import importlib.util
+
+    import segno
+
+    client = password_step()
+    response = client.get("/two-factor/")
+    qr = segno.make(response.context["uri"], error="m")
+    assert str(response.context["qr_svg"]) == qr.svg_inline(scale=4, omitsize=True, svgclass="qr-code", light="#fff")
+    assert importlib.util.find_spec("samleng.accounts.qr") is None

@@ -144,11 +144,11 @@ class Command(BaseCommand):
                 self.say(f"user {username} ({role}) created, password {DEMO_PASSWORD}")
             else:
                 self.say(f"user {username} ({user.role}): already there, left as it is")
-            if user.is_staff_role:
+            if user.needs_two_factor:
                 self.demo_two_factor(user)
 
     def demo_two_factor(self, user: User) -> None:
-        """Staff log in with a code: give the demo account a known secret, once, and print it with a
+        """Accounts that read non-public records log in with a code: give the demo account a known secret, once, and print it with a
         current code so that the demo can be logged into from the command line's output."""
         if not (user.totp_secret and user.totp_confirmed):
             user.totp_secret, user.totp_confirmed = demo_totp_secret(user.username), True

@@ -22,14 +22,39 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+#: What the browser refused under Samleng's Content-Security-Policy during the current test: every page of
+#: every browser test is watched, and a test whose pages broke the policy fails (no_csp_violation below).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _note_csp_violation(message) -> None:
+    if "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.text} (on {message.location.get('url')})")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            context.on("console", _note_csp_violation)
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "the browser refused under the Content-Security-Policy:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 def _phone_page(browser, **options):

@@ -15,6 +15,13 @@ from samleng.cbos.services import cbo_search_text
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True)
+def _no_per_address_limits_on_pages(settings):
+    """The JSON API's and public forms' limits per address (accounts/limits.py) are off in tests of pages, whose
+    query counts are the views' own; accounts/tests/test_limits.py turns them on to test them."""
+    settings.LIMIT_API = settings.LIMIT_PUBLIC_FORMS = "0"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from samleng.places.services import gazetteer_load

@@ -245,7 +245,8 @@ def too_many_requests(request, retry_after: int, *, json: bool = False):
 # ---- the middleware ----------------------------------------------------------------------------------------
 
 #: Views whose use is limited per client address: (limit setting, methods). Public forms count only when
-#: submitted: a POST, or a GET that carries the form's fields in its query string.
+#: submitted: a POST, or a GET that carries a field of the form in its query string (not only the page of a
+#: list, or the place a list is browsed in: NAVIGATION).
 LIMITED_VIEWS: dict[str, tuple[str, frozenset[str]]] = {
     "accounts:password_reset": ("LIMIT_PASSWORD_RESET", frozenset({"POST"})),
     "set_language": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
@@ -254,8 +255,13 @@ LIMITED_VIEWS: dict[str, tuple[str, frozenset[str]]] = {
     "budgets:find": ("LIMIT_PUBLIC_FORMS", frozenset({"GET"})),
     "places:search": ("LIMIT_PUBLIC_FORMS", frozenset({"GET"})),
 }
+NAVIGATION = frozenset({"page", "in", "parent"})
 #: Every view of these URL namespaces is limited, whatever the method.
 LIMITED_NAMESPACES = {"api": "LIMIT_API"}
+
+
+def _form_submitted(request) -> bool:
+    return any(value for name, value in request.GET.items() if name not in NAVIGATION)
 
 
 class RateLimitMiddleware:
@@ -277,7 +283,7 @@ class RateLimitMiddleware:
             name, is_api = LIMITED_NAMESPACES[namespace], True
         elif match.view_name in LIMITED_VIEWS:
             name, methods = LIMITED_VIEWS[match.view_name]
-            if request.method not in methods or (request.method == "GET" and not request.GET):
+            if request.method not in methods or (request.method == "GET" and not _form_submitted(request)):
                 return None
             is_api = False
         else:

@@ -204,3 +204,11 @@ def test_showing_the_reset_form_is_not_counted(db, settings):
     client = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(3):
         assert client.get("/password-reset/").status_code == 200
+
+
+def test_browsing_a_public_list_or_the_budget_places_is_not_a_form(db, settings):
+    settings.LIMIT_PUBLIC_FORMS = "1/m"
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for path in ("/communities/?page=2", "/budgets/?in=06", "/places/?parent=06", "/budgets/?q="):
+        assert client.get(path).status_code in {200, 404}
+    assert not LimitBucket.objects.exists()

@@ -20,8 +20,7 @@ def test_the_url():
     assert reverse("places:search") == "/places/"
 
 
-def test_anonymous_visitors_find_a_commune_with_where_it_is(db, client_en, django_assert_max_num_queries, settings):
-    settings.LIMIT_PUBLIC_FORMS = "0"  # the per-address limit's own queries (accounts/limits.py) are not counted
+def test_anonymous_visitors_find_a_commune_with_where_it_is(db, client_en, django_assert_max_num_queries):
     selectors.place_index()
     with django_assert_max_num_queries(0):  # the index is built: no query at all
         response = client_en.get("/places/", {"q": "Kleng", "level": "3"})
@@ -38,8 +37,7 @@ def test_the_page_is_in_khmer_by_default(db):
     assert "ក្លែង" in html and "០៦០៦០៣" in html  # the code in Khmer digits on Khmer pages
 
 
-def test_a_cold_index_costs_one_query(db, client_en, django_assert_max_num_queries, settings):
-    settings.LIMIT_PUBLIC_FORMS = "0"  # the per-address limit's own queries (accounts/limits.py) are not counted
+def test_a_cold_index_costs_one_query(db, client_en, django_assert_max_num_queries):
     selectors.place_index_clear()
     with django_assert_max_num_queries(1):
         response = client_en.get("/places/", {"q": "Thmei"})

@@ -148,8 +148,9 @@ class Command(BaseCommand):
                 self.demo_two_factor(user)
 
     def demo_two_factor(self, user: User) -> None:
-        """Accounts that read non-public records log in with a code: give the demo account a known secret, once, and print it with a
-        current code so that the demo can be logged into from the command line's output."""
+        """Accounts that read non-public records log in with a code: give the demo account a known secret,
+        once, and print it with a current code so that the demo can be logged into from the command line's
+        output."""
         if not (user.totp_secret and user.totp_confirmed):
             user.totp_secret, user.totp_confirmed = demo_totp_secret(user.username), True
             user.save(update_fields=["totp_secret", "totp_confirmed"])

@@ -30,11 +30,36 @@ def test_staff_first_login_with_two_factor_set_up_at_360px(live_server, transact
     page.fill('input[name="code"]', pyotp.TOTP(secret).now())
     page.click('main form button[type="submit"]')
 
+    # The recovery codes, shown this once, then on to the page asked for.
+    codes = page.locator(".recovery-codes code").all_inner_texts()
+    assert len(codes) == 10
+    assert fits_the_screen(page)
+    screenshot(page, "recovery-codes-360")
+    page.click("main a.button")
     page.wait_for_url("**/password-change/")
     assert page.locator('input[name="old_password"]').is_visible()
     assert fits_the_screen(page)
     user.refresh_from_db()
     assert user.totp_confirmed
+
+
+def test_a_lost_phone_a_recovery_code_in_the_browser(live_server, transactional_db, phone):
+    from samleng.accounts import services
+
+    user = make_user("rep-km", User.Role.ME_OFFICER)
+    services.user_totp_setup(user=user, confirmed=True)
+    code = services.recovery_codes_make(user=user)[0]
+    page = phone
+    page.goto(f"{live_server.url}/login/?next=/password-change/")
+    page.fill('input[name="username"]', "rep-km")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('main button[type="submit"]')
+    page.wait_for_url("**/two-factor/**")
+    page.fill('input[name="code"]', code.lower())
+    page.click('main form button[type="submit"]')
+    page.wait_for_url("**/password-change/")
+    assert page.locator(".messages").is_visible()
+    assert services.recovery_codes_left(user=user) == 9
 
 
 def test_wrong_password_in_the_browser(live_server, transactional_db, phone):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from samleng.budgets import selectors
 from samleng.budgets.models import NATIONAL, BudgetLine, Project, Publication
 from samleng.budgets.services import publication_set as publication_write
+from samleng.core.i18n import local_name
 from samleng.places.models import Place
 
 PAGE_SIZE = 50
@@ -42,7 +43,9 @@ class PublicationFilterForm(forms.Form):
 
     def __init__(self, data, *, provinces, years):
         super().__init__(data)
-        self.fields["province"].choices = [("", _("all"))] + [(p.code, str(p)) for p in provinces]
+        # The province's name in the page's language (a Khmer page offers Khmer names).
+        self.fields["province"].choices = [("", _("all"))] + [(p.code, f"{local_name(p)} ({p.code})")
+                                                              for p in provinces]
         self.fields["year"].choices = [("", _("all"))] + [(y, str(y)) for y in years]
 
     @property

@@ -37,6 +37,32 @@ KHMER_FONT = 13
 LINE = 18
 
 
+#: The lightest background a chart is drawn on (the page's; cards are white).
+BACKGROUND = "#fafbfc"
+#: WCAG AA contrast of text against its background.
+TEXT_CONTRAST = 4.5
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two colours written #rrggbb (1 to 21)."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(colour: str) -> str:
+    """`colour` darkened just enough for text to be read on the chart's background (4.5:1): a series' value
+    written in its own colour, as light as the palette's sky blue, stays that series' hue."""
+    while contrast(colour, BACKGROUND) < TEXT_CONTRAST:
+        colour = "#" + "".join(f"{int(int(colour[i:i + 2], 16) * 0.9):02x}" for i in (1, 3, 5))
+    return colour
+
+
 @dataclass
 class Series:
     """A named row of values, one per label (None where there is none)."""
@@ -199,7 +225,7 @@ def line_chart(
             svg.parts.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" fill="{s.color}"><title>{escape(tooltip)}'
                              '</title></circle>')
             if write_all or k == len(points) - 1:
-                svg.text(x, y - 6, value_format(v), anchor="middle", size=10, color=s.color)
+                svg.text(x, y - 6, value_format(v), anchor="middle", size=10, color=readable(s.color))
     for i, label in enumerate(labels):
         if _label_shown(i, len(labels), labels, pitch):
             svg.text(x_of(i), top + height + 14, local_digits(label), anchor="middle", size=11)

@@ -2,9 +2,10 @@
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from samleng.core.i18n import khmer_shown, local_name, local_text
+from samleng.core.i18n import khmer_shown, local_name, local_text, text_language
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.related import Block
 
@@ -34,15 +35,30 @@ def isodate(value):
     return digits(value.isoformat()) if value else "–"
 
 
+@register.filter(name="lang")
+def in_its_language(text):
+    """Text as people typed it (a title, a name, a note), marked with the language of its letters when that is
+    not the page's: `<span lang="en">` around English on a Khmer page, `<span lang="km">` around Khmer on an
+    English page, so that a screen reader reads it in the right voice (and the browser picks the right font).
+    Put it last, and only in an element's text (never in an attribute or the page's <title>):
+    `{{ event.title|lang }}`, `{{ cbo|name|lang }}`."""
+    text = "" if text is None else text
+    language = text_language(str(text))
+    if not language or language == ("km" if khmer_shown() else "en"):
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)
+
+
 @register.filter
 def name(obj):
-    """The Khmer or English name of a record with name_km and name_en, falling back to the other one."""
+    """The Khmer or English name of a record with name_km and name_en, falling back to the other one (in an
+    element's text, `{{ cbo|name|lang }}` marks a fallback with its language)."""
     return local_name(obj)
 
 
 @register.filter
 def title(obj):
-    """The Khmer or English title of a record with title_km and title_en."""
+    """The Khmer or English title of a record with title_km and title_en, falling back to the other one."""
     return local_text(getattr(obj, "title_km", ""), getattr(obj, "title_en", ""))
 
 

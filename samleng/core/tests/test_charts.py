@@ -116,3 +116,22 @@ def test_ten_years_of_labels_do_not_run_into_each_other():
     with translation.override("en"):
         root = parse(charts.column_chart(["2024", "2025"], [Series("x", [1, 2])], title="t", desc="d"))
     assert {"2024", "2025"} <= set(texts(root))  # two years have room for both
+
+
+def test_every_text_of_every_chart_can_be_read_on_the_page():
+    """Text in a chart, a series' values in its own colour included, contrasts 4.5:1 with the page (WCAG AA)."""
+    import re
+
+    from samleng.core import charts
+
+    labels = [str(year) for year in range(2016, 2026)]
+    series = [charts.Series(f"s{i}", [float(i + k) for k in range(len(labels))]) for i in range(len(charts.PALETTE))]
+    drawn = [charts.line_chart(labels, series, title="all the palette"),
+             charts.column_chart(labels[:3], series[:2], title="columns"),
+             charts.share_bar([("a", 3), ("b", 2)], title="shares"),
+             charts.hbar_chart([("Klaeng", 41_000), ("Sandan", 38_500)], title="bars", highlight=0)]
+    fills = {fill for svg in drawn for fill in re.findall(r'<text [^>]*fill="(#[0-9a-f]{6})"', svg)}
+    assert len(fills) > len(charts.PALETTE)  # the series' own hues are used for their values
+    weak = {fill: round(charts.contrast(fill, charts.BACKGROUND), 2) for fill in fills
+            if charts.contrast(fill, charts.BACKGROUND) < 4.5}
+    assert not weak

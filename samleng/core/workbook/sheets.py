@@ -156,63 +156,97 @@ def _columns(sheet: Sheet, header: list, problems: Problems) -> dict[str, int]:
     return positions
 
 
+class _Memo(dict):
+    """One column's values by raw cell, each parsed the first time it is seen: the same words and ids come back
+    row after row. A CellError is kept as the value; a blank cell's value is _EMPTY. Text is its own key;
+    other values go with their type, as 1, 1.0 and True are equal keys."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, parse: Callable):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, key):
+        raw = key if key.__class__ is str else key[1]
+        if raw.__class__ is str and (raw == "" or raw.isspace()):
+            value = _EMPTY
+        else:
+            try:
+                value = self.parse(raw)
+            except CellError as error:
+                value = error
+        self[key] = value
+        return value
+
+
 def parse_rows(sheet: Sheet, positions: dict[str, int], rows, problems: Problems,
                on_rows: Callable[[int], None] | None = None) -> Iterator[tuple]:
     """Every row as a tuple of values (row number first), in the sheet's column order. The hot loop of
-    the import: a few hundred thousand rows go through it, so it does as little as it can per cell. Stops
-    when the run has found enough errors (`problems.enough`)."""
-    columns = sheet.columns
-    present = [(i, positions[c.name], c, {} if c.memo else None) for i, c in enumerate(columns)
-               if c.name in positions]
-    # Slot 0 is the row number: the columns are at 1 and after.
-    template = [None, *(_EMPTY if c.name in positions else c.empty for c in columns)]
-    present = [(i + 1, index, column, memo) for i, index, column, memo in present]
-    fill = [(i + 1, c) for i, c in enumerate(columns) if c.name in positions]
-    make = sheet.row_type._make
-    name = sheet.name
-    for count, (number, line) in enumerate(rows, 1):
-        values = template.copy()
-        values[0] = number
-        width = len(line)
-        filled = False
-        for i, index, column, memo in present:
-            raw = line[index] if index < width else ""
-            if raw == "" or raw is None or (raw.__class__ is str and raw.isspace()):
-                continue
-            filled = True
-            if column.parse is None:  # parsed with its row
-                values[i] = raw
-                continue
-            if memo is not None:
-                # Text is its own key; other values with their type, as 1, 1.0 and True are equal keys.
-                memo_key = raw if raw.__class__ is str else (raw.__class__, raw)
-                value = memo.get(memo_key, _EMPTY)
-                if value is _EMPTY:
-                    try:
-                        value = column.parse(raw)
-                    except CellError as error:
-                        value = error
-                    memo[memo_key] = value
-            else:
-                try:
-                    value = column.parse(raw)
-                except CellError as error:
-                    value = error
-            if value.__class__ is CellError:
-                problems.add(Problem.of(name, number, column.name, value.message, **value.params))
-                value = None
-            values[i] = value
-        if not filled:
+    the import: a few hundred thousand rows go through it, so it does as little as it can per cell: the
+    loop is written for the sheet's columns as the header placed them (`_row_parser`), each distinct value
+    of a remembered column is parsed once (`_Memo`). Stops when the run has found enough errors
+    (`problems.enough`)."""
+    return _row_parser(sheet, positions)(rows, problems, on_rows)
+
+
+def _row_parser(sheet: Sheet, positions: dict[str, int]) -> Callable:
+    """The loop of parse_rows for this sheet and header, as Python source compiled once per sheet read: a
+    generic loop over the columns spends more on its own bookkeeping (a list per row, a tuple per cell,
+    tests of the column's kind) than on the cells. For each row: every cell read (blank: _EMPTY; a
+    remembered column through its _Memo; free text parsed; a place kept raw, parsed with its row), a row
+    with no cell is skipped, the cells' errors added in column order, then the required cells that are
+    empty, then the row made with the columns' empty values."""
+    names: dict[str, object] = {"_EMPTY": _EMPTY, "CellError": CellError, "Problem": Problem,
+                                "CELL_EMPTY": CELL_EMPTY, "_new": tuple.__new__, "_row_type": sheet.row_type,
+                                "_name": sheet.name, "_every": _PROGRESS_EVERY}
+    width = max((positions[c.name] for c in sheet.columns if c.name in positions), default=-1) + 1
+    read, errors, empties, values = [], [], [], ["number"]
+    for i, column in enumerate(sheet.columns, 1):
+        if column.name not in positions:
+            names[f"e{i}"] = column.empty
+            values.append(f"e{i}")
             continue
-        for i, column in fill:
-            if values[i] is _EMPTY:
-                if column.required:
-                    problems.error(name, number, column.name, CELL_EMPTY)
-                    values[i] = None
-                else:
-                    values[i] = column.empty
-        yield make(values)
-        if on_rows is not None and count % _PROGRESS_EVERY == 0:
-            on_rows(count)
-        if problems.enough:
-            return
+        values.append(f"v{i}")
+        read.append(f"raw = line[{positions[column.name]}]")
+        if column.parse is not None and column.memo:
+            names[f"m{i}"] = _Memo(column.parse)
+            read += ["if raw.__class__ is str:", f"    v{i} = m{i}[raw]", "elif raw is None:", f"    v{i} = _EMPTY",
+                     "else:", f"    v{i} = m{i}[(raw.__class__, raw)]"]
+        else:
+            read += ['if raw is None or (raw.__class__ is str and (raw == "" or raw.isspace())):',
+                     f"    v{i} = _EMPTY"]
+            if column.parse is None:  # parsed with its row
+                read += ["else:", f"    v{i} = raw"]
+            else:
+                names[f"p{i}"] = column.parse
+                read += ["else:", "    try:", f"        v{i} = p{i}(raw)", "    except CellError as error:",
+                         f"        v{i} = error"]
+        if column.parse is not None:
+            errors += [f"if v{i}.__class__ is CellError:",
+                       f"    problems.add(Problem.of(_name, number, {column.name!r}, v{i}.message, **v{i}.params))",
+                       f"    v{i} = None"]
+        empties.append(f"if v{i} is _EMPTY:")
+        if column.required:
+            empties += [f"    problems.error(_name, number, {column.name!r}, CELL_EMPTY)", f"    v{i} = None"]
+        else:
+            names[f"e{i}"] = column.empty
+            empties.append(f"    v{i} = e{i}")
+    blank = " and ".join(f"v{i} is _EMPTY" for i, c in enumerate(sheet.columns, 1) if c.name in positions)
+    body = [
+        "for count, (number, line) in enumerate(rows, 1):",
+        f"    if len(line) < {width}:  # a short row: its missing cells are empty",
+        f'        line = [*line, *[""] * ({width} - len(line))]',
+        *(f"    {line}" for line in read),
+        f"    if {blank or 'True'}:",
+        "        continue",
+        *(f"    {line}" for line in errors + empties),
+        f"    yield _new(_row_type, ({', '.join(values)},))",
+        "    if on_rows is not None and count % _every == 0:",
+        "        on_rows(count)",
+        "    if problems.error_count >= problems.stop_after:  # problems.enough, without a property's call",
+        "        return",
+    ]
+    source = "def parse(rows, problems, on_rows):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<parse_rows of {sheet.name}>", "exec"), names)  # noqa: S102 (our own source)
+    return names["parse"]

@@ -3,12 +3,14 @@ from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from samleng.accounts import services
+from samleng.core.widgets import TypedTextInput
 
 
 class LoginForm(forms.Form):
+    # Anyone may post this form: a username longer than any is not echoed back (TypedTextInput).
     username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
-                                                             "autofocus": True}))
+                               widget=TypedTextInput(attrs={"autocomplete": "username", "autocapitalize": "none",
+                                                            "autofocus": True}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 

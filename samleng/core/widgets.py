@@ -1,4 +1,5 @@
-"""Form widgets every app's forms share: a date picker, and selects that stay fast on long lists."""
+"""Form widgets every app's forms share: a date picker, selects that stay fast on long lists, and a text input
+that does not echo what no person could have typed."""
 
 from django import forms
 from django.forms.utils import flatatt
@@ -32,3 +33,16 @@ def use_plain_selects(form: forms.BaseForm) -> None:
             plain.choices = widget.choices
             plain.is_required = widget.is_required
             field.widget = plain
+
+
+class TypedTextInput(forms.TextInput):
+    """A text input that sends back only what a person could have typed into it: a value longer than its
+    maxlength, which the browser enforces, was sent by a program, and is not echoed into the page (a 2 MB
+    "username" would otherwise come back as a 2 MB page). The form still says the value was too long."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        limit = self.attrs.get("maxlength")
+        if value is not None and limit and len(value) > int(limit):
+            return None
+        return value

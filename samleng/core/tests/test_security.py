@@ -182,6 +182,17 @@ def test_a_field_over_the_form_limit_inside_a_smaller_body_is_refused_and_not_ec
     assert "Samleng could not read what your browser sent" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_a_username_under_the_body_limit_but_longer_than_any_is_not_echoed():
+    """A 2 MB username passes the body limit (2.5 MB): the login form refuses it without sending it back."""
+    response = english(Client()).post(reverse("accounts:login"), f"username={'a' * (2 * MB)}&password=x",
+                                      content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200 and len(response.content) < 50_000
+    assert "aaaaaaaaaa" not in response.content.decode() and "at most 150 characters" in response.content.decode()
+    typed = english(Client()).post(reverse("accounts:login"), {"username": "sokha", "password": "x"})
+    assert 'value="sokha"' in typed.content.decode()  # what a person typed stays in the form
+
+
 @override_settings(SAMLENG_MAX_REQUEST_MB=1)
 def test_a_form_with_files_is_limited_to_samleng_max_request_mb(world):
     small = io.BytesIO(b"x" * (MB // 2))

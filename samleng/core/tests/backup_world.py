@@ -1,0 +1,81 @@
+"""A database for the backup tests, run in a process of its own (python -m samleng.core.tests.backup_world
+fill|dump PATH, with DATABASE_URL naming a database on which `samleng setup --demo` has run):
+
+- `fill` adds to the demo what it lacks, so that every app of Samleng holds records, with a phone number, a
+  Telegram id and a two-factor secret known to the tests, media files (evidence, an uploaded workbook), a
+  report, a session, a periodic job's state; it fails naming any app left without records.
+- `dump PATH` writes every row of every table (models and their many-to-many tables), in primary key order,
+  as JSON: two databases hold the same records when their dumps are equal."""
+
+import datetime as dt
+import json
+import sys
+
+PHONE = "+855 97 700 4321"
+TELEGRAM = "@sokha_keeps_quiet"
+TOTP_SECRET = "KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2"  # base32, as pyotp makes them
+
+
+def fill() -> None:
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from samleng.accounts.models import User
+    from samleng.advocacy.models import IssueUpdate
+    from samleng.cbos.models import Representative
+    from samleng.core.models import PeriodicJob
+    from samleng.imports.models import ImportRun
+    from samleng.results.models import Programme
+    from samleng.results.services import report_create, snapshots_compute
+
+    person = Representative.objects.order_by("person_id").first()
+    person.phone, person.telegram = PHONE, TELEGRAM
+    person.save()
+    admin = User.objects.get(username="demo-admin")
+    admin.totp_secret = TOTP_SECRET
+    admin.save()
+    update = IssueUpdate.objects.order_by("pk").first()
+    update.evidence_file.save("canal-photo.jpg", ContentFile(b"\xff\xd8\xff\xe0 a photo of the canal"))
+    run = ImportRun(user=admin)
+    run.file.save("programme.xlsx", ContentFile(b"PK\x03\x04 a workbook waiting for its turn"), save=False)
+    run.save()
+    programme = Programme.objects.get()
+    snapshots_compute(user=admin, programme=programme, periods=[2023])
+    report_create(user=admin, programme=programme, period=2023)
+    store = SessionStore()
+    store["two_factor_ok"] = True
+    store.create()
+    PeriodicJob.objects.create(name="prune_audit", last_run_at=timezone.now() - dt.timedelta(hours=3))
+    empty = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("samleng.") and list(config.get_models()):
+            if not any(model._base_manager.exists() for model in config.get_models()):
+                empty.append(config.label)
+    if empty:
+        raise SystemExit(f"apps without records: {', '.join(empty)}")
+
+
+def dump(path: str) -> None:
+    from django.apps import apps
+
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed:
+            continue
+        fields = [field.attname for field in meta.concrete_fields]
+        tables[meta.label_lower] = [list(row) for row in model._base_manager.order_by("pk").values_list(*fields)]
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(tables, out, default=repr, ensure_ascii=False, sort_keys=True)
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    if sys.argv[1] == "fill":
+        fill()
+    else:
+        dump(sys.argv[2])

@@ -12,7 +12,9 @@ records the checks prepared, the ids each sheet defines, the primary keys writte
 many sheets need (repeated keys, references, counts above totals, future dates, the user's scope).
 """
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -256,11 +258,12 @@ class Import:
         except Unreadable as error:
             self.problems.error(self.path.name, None, "", error.message, **error.params)
             return self._rejected()
-        with self.book:
+        with self.book, _no_full_collections():
             if not self._choose_sheets():
                 return self._rejected()
             self._refuse_restricted()
-            self._read()
+            with _collector_paused():
+                self._read()
             if not self.problems.enough:
                 self._check()
             if self.problems.error_count:
@@ -396,6 +399,37 @@ class Import:
                 changes={"created": created, "updated": updated, "rows": self.rows_read},
             )
         return created, updated
+
+
+@contextmanager
+def _collector_paused():
+    """The garbage collector paused while the rows are read: hundreds of thousands of rows (named tuples, which
+    the collector keeps looking at, unlike plain tuples) would make it run again and again over all of them,
+    for nothing, since reading makes no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def _no_full_collections():
+    """No full collection while the import runs: each would go over every row kept (named tuples, which the
+    collector keeps looking at, unlike plain tuples) and every key the checks hold, for nothing, as they stay
+    till the end. The young objects are still collected (the reference cycles a check or a query leaves)."""
+    first, second, third = gc.get_threshold()
+    gc.set_threshold(first, second, _NO_FULL)
+    try:
+        yield
+    finally:
+        if third != _NO_FULL:  # not when another import (another thread) had set it: it restores it
+            gc.set_threshold(first, second, third)
+
+
+_NO_FULL = 1_000_000_000
 
 
 class _Counted:

@@ -73,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
         (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "authority_unit")}),
     )
-    actions = ["unlock", "reset_two_factor"]
+    actions = ["unlock", "reset_two_factor", "disable"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "provinces":
@@ -107,6 +107,12 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             services.user_totp_reset(user=user, by=request.user)
         self.message_user(request, _("Two-factor reset."), messages.SUCCESS)
+
+    @admin.action(description=_("Disable the selected accounts (people who left): no login, sessions ended"))
+    def disable(self, request, queryset):
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            services.user_disable(user=user, by=request.user)
+        self.message_user(request, _("Disabled. Their records and audit entries stay."), messages.SUCCESS)
 
 
 def _admin_site_open_to(request) -> bool:

@@ -94,6 +94,27 @@ def user_password_set(*, user: User, password: str, by: User | None = None, reas
     return user
 
 
+@transaction.atomic
+def user_disable(*, user: User, by: User | None = None) -> int:
+    """Disable the account of someone who left (DESIGN.md, Privacy): they can no longer log in (inactive,
+    no usable password, no two-factor secret or recovery codes), and their sessions end (each is checked
+    against the password hash; those stored in the database are deleted too). The account and its audit
+    entries stay. Returns the sessions deleted."""
+    from django.contrib.sessions.models import Session
+
+    user.is_active = False
+    user.set_unusable_password()
+    user.totp_secret, user.totp_confirmed = "", False
+    user.save(update_fields=["is_active", "password", "totp_secret", "totp_confirmed"])
+    RecoveryCode.objects.filter(user=user).delete()
+    ended = [s.pk for s in Session.objects.filter(expire_date__gt=timezone.now())
+             if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    Session.objects.filter(pk__in=ended).delete()
+    audit_record(user=by, action=Action.UPDATE, obj=user, summary=f"account {user.username} disabled (left): "
+                 f"{len(ended)} sessions ended", changes={"is_active": [True, False], "password": ["***", None]})
+    return len(ended)
+
+
 # ---- two-factor ----------------------------------------------------------------------------------------
 
 

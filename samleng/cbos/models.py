@@ -73,6 +73,9 @@ class Representative(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True)
     telegram = EncryptedTextField(_("Telegram id"), blank=True)
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    # Set when the person withdrew consent and was forgotten (services.representative_forget): their name,
+    # phone, Telegram id, birth year and consent date are erased; sex, role and groups stay, to be counted.
+    forgotten_on = models.DateField(_("forgotten on"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["cbo_id", "full_name"]

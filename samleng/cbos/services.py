@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from samleng.core.audit import Action, audit_record, changed_fields, created_fie
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
 from samleng.core.i18n import local_name
 from samleng.core.khmer import normalize, search_text
+from samleng.core.models import AuditEntry
 from samleng.core.validation import full_clean_with
 from samleng.places.models import Place
 
@@ -160,6 +162,9 @@ def representative_update(*, user, representative: Representative, data: Mapping
     """Change some fields of a representative (names from REPRESENTATIVE_FIELDS)."""
     values = _prepared(data, REPRESENTATIVE_FIELDS)
     current = Representative.objects.select_for_update().select_related("cbo").get(pk=representative.pk)
+    if current.forgotten_on is not None:
+        raise ValidationError(_("This person was forgotten at their request: nothing of them is recorded again. "
+                                "Someone who consents anew is added as a new person."))
     changes = changed_fields(current, values)
     if not changes:
         return current
@@ -179,6 +184,50 @@ def representative_delete(*, user, representative: Representative) -> None:
     summary = f"representative {representative.person_id} of CBO {representative.cbo.cbo_id} removed"
     audit_record(user=user, action=Action.DELETE, obj=representative, summary=summary)
     representative.delete()
+
+
+#: What forgetting a person erases; what stays (sex, role, indigenous, disability, their CBO, their
+#: attendance) is what counts are made of, and names nobody.
+FORGOTTEN_FIELDS = {"full_name": "", "phone": "", "telegram": "", "birth_year": None, "consent_on": None}
+_ERASED = "(erased)"
+
+
+@transaction.atomic
+def representative_forget(*, user, representative: Representative) -> Representative:
+    """Erase the personal data of a person who withdrew consent (DESIGN.md, Privacy): name, phone, Telegram
+    id, birth year and consent date, here and in the values the audit log kept of them. The person stays, as
+    `person_id` with sex, role and groups, so that their attendance is still counted; `forgotten_on` keeps a
+    workbook import from bringing them back. Forgetting someone already forgotten changes nothing."""
+    current = Representative.objects.select_for_update().select_related("cbo").get(pk=representative.pk)
+    if current.forgotten_on is not None:
+        return current
+    for name, value in FORGOTTEN_FIELDS.items():
+        setattr(current, name, value)
+    current.forgotten_on = timezone.localdate()
+    current.save(update_fields=[*FORGOTTEN_FIELDS, "forgotten_on"])
+    _erase_audited_values(current)
+    audit_record(user=user, action=Action.UPDATE, obj=current,
+                 summary=f"representative {current.person_id} of CBO {current.cbo.cbo_id} forgotten (consent "
+                         f"withdrawn): name, phone, Telegram id, birth year and consent date erased",
+                 changes={name: [_ERASED, None] for name in FORGOTTEN_FIELDS})
+    return current
+
+
+def _erase_audited_values(representative: Representative) -> None:
+    """The audit log keeps who changed what and when, but not the values of a forgotten person."""
+    entries = AuditEntry.objects.filter(object_type=Representative._meta.label_lower,
+                                        object_id=str(representative.pk))
+    changed = []
+    for entry in entries:
+        changes = {
+            name: [None if value in (None, "") else _ERASED for value in values]
+            if name in FORGOTTEN_FIELDS and isinstance(values, list) else values
+            for name, values in entry.changes.items()
+        }
+        if changes != entry.changes:
+            entry.changes = changes
+            changed.append(entry)
+    AuditEntry.objects.bulk_update(changed, ["changes"], batch_size=500)
 
 
 

@@ -28,6 +28,9 @@ CBO_WORD = gettext_noop("CBO")
 REPRESENTATIVE_WORD = gettext_noop("representative")
 
 BIRTH_YEAR_FUTURE = Message("cbos.birth_year_future", gettext_noop("%(year)s is in the future."))
+PERSON_FORGOTTEN = Message("cbos.person_forgotten", gettext_noop(
+    "%(person)s was forgotten at their request: take their row out of the workbook (someone who consents anew "
+    "is added with a new person_id)."))
 
 # ---- vocabularies -------------------------------------------------------------------------------------
 # The Khmer words field officers type for each value, besides the labels the pages show (of_choices adds
@@ -179,7 +182,11 @@ def representatives_check(run, sheet: Sheet, rows: list) -> None:
     cbos, people = stored_cbos(run), stored_representatives(run)
     given = run.state.setdefault("cbos.person_cbo", {})
     this_year = run.today.year
+    forgotten = set(Representative.objects.filter(forgotten_on__isnull=False).values_list("person_id", flat=True))
     for row in rows:
+        if row.person_id in forgotten:  # an import must not bring back a person who was forgotten
+            run.error(name, row.row, "person_id", PERSON_FORGOTTEN, person=row.person_id)
+            continue
         stored = people.get(row.person_id)
         if stored:  # a person already recorded: their CBO now must be the importer's to change
             run.in_scope(name, row, "person_id", stored_cbo_province(run, stored[1]), kind="cbo")

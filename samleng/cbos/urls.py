@@ -13,6 +13,8 @@ urlpatterns = [
     path("cbos/<int:pk>/people/<int:person_pk>/edit/", views.representative_edit, name="representative_edit"),
     path("cbos/<int:pk>/people/<int:person_pk>/delete/", views.representative_delete,
          name="representative_delete"),
+    path("cbos/<int:pk>/people/<int:person_pk>/forget/", views.representative_forget,
+         name="representative_forget"),
     # Public pages (no login; CBOs marked public, nothing personal).
     path("communities/", views.public_list, name="public_list"),
     path("communities/<int:pk>/", views.public_detail, name="public_detail"),

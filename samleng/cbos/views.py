@@ -156,6 +156,10 @@ def _get_representative(request, pk, person_pk) -> Representative:
 def representative_edit(request, pk, person_pk):
     representative = _get_representative(request, pk, person_pk)
     cbo = representative.cbo
+    if representative.forgotten_on:
+        messages.error(request, _("This person was forgotten at their request: nothing of them is recorded again. "
+                                  "Someone who consents anew is added as a new person."))
+        return redirect("cbos:detail", pk=cbo.pk)
     form = RepresentativeForm(request.POST or None, instance=representative)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,6 +185,25 @@ def representative_delete(request, pk, person_pk):
     services.representative_delete(user=request.user, representative=representative)
     messages.success(request, _("The person is removed."))
     return redirect("cbos:detail", pk=pk)
+
+
+@login_required
+def representative_forget(request, pk, person_pk):
+    """A person who withdraws consent is forgotten: a confirm page (GET), then the erasing (POST)."""
+    representative = _get_representative(request, pk, person_pk)
+    cbo = representative.cbo
+    if representative.forgotten_on:
+        return redirect("cbos:detail", pk=cbo.pk)
+    if request.method == "POST":
+        services.representative_forget(user=request.user, representative=representative)
+        messages.success(request, _("The person is forgotten: their name, phone, Telegram id, birth year and "
+                                    "consent date are erased. Their attendance is still counted."))
+        return redirect("cbos:detail", pk=cbo.pk)
+    _audit_personal_view(request, representative,
+                         f"representative {representative.person_id} of CBO {cbo.cbo_id} shown to be forgotten")
+    return render(request, "cbos/representative_forget.html", {
+        "cbo": cbo, "representative": representative, "title": _("Forget a representative"),
+    })
 
 
 def public_list(request):

@@ -7,8 +7,8 @@ everyone's (admin, M&E officer), and the export is written to the audit log. Wit
 telegram columns are left out altogether, so that importing the file again keeps the stored numbers.
 
 `scoped=True` (the upload page's "what I may see") limits the export to what the user may see: a field officer
-gets the records of their provinces and none of the programme-wide sheets; it is audited whenever it holds
-representatives (their names are personal)."""
+gets the records of their provinces and none of the programme-wide sheets. Every export that holds
+representatives (their names are personal) is written to the audit log, from the web or the command line."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,7 +55,7 @@ def workbook_export(path, *, user=None, personal: bool = False, programme_code: 
         audit_record(user=user, action=Action.EXPORT_PERSONAL, object_type="cbos.representative",
                      summary=f"programme workbook {path.name} exported with the phones and Telegram ids of "
                              f"{counts.get('representatives', 0)} representatives")
-    elif scoped and counts.get("representatives"):
+    elif counts.get("representatives"):  # their names: personal, on the web and on the command line alike
         audit_record(user=user, action=Action.EXPORT_PERSONAL, object_type="cbos.representative",
                      summary=f"programme workbook {path.name} exported with the names of "
                              f"{counts['representatives']} representatives")
@@ -100,8 +100,11 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         "members_female", "committee_total", "committee_female", "area_ha", "joined_on")
     people = [c for c in sheets["representatives"].names if personal or c not in ("phone", "telegram")]
     fields = {"cbo_id": "cbo__cbo_id"}
+    # People who were forgotten keep only what counts are made of: they are no row of this sheet (their
+    # attendance still names their person_id, which the database knows).
     yield "representatives", people, _values(
-        _in(Representative.objects, "cbo__province_id", provinces).order_by("person_id"),
+        _in(Representative.objects.filter(forgotten_on__isnull=True), "cbo__province_id", provinces).order_by(
+            "person_id"),
         *(fields.get(c, c) for c in people))
     yield "issues", sheets["issues"].names, _values(
         _in(Issue.objects, "cbo__province_id", provinces).order_by("issue_id"), "issue_id", "cbo__cbo_id",

@@ -62,5 +62,6 @@ def test_a_forgotten_person_stays_forgotten_through_exports_and_imports(world, t
     assert after == before
     old = workbook_import(write_xlsx(tmp_path / "old.xlsx", clean_sheets()))  # the workbook of before
     assert not old.ok
-    assert [(e.sheet, e.column, e.code) for e in old.errors] == [("representatives", "person_id", "cbos.person_forgotten")]
+    assert [(e.sheet, e.column, e.code) for e in old.errors] == [
+        ("representatives", "person_id", "cbos.person_forgotten")]
     assert Representative.objects.get(person_id="P-002").full_name == ""

@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from samleng.core import backup
 from samleng.core.backup import BackupError
@@ -152,7 +153,9 @@ def test_the_header_names_the_format_and_the_schema(source, settings):
     header, _, _ = backup.read_header(source.archive)
     assert header["format"] == "samleng-backup" and header["version"] == 1
     assert header["engine"] == connection.vendor
-    assert header["schema"]["core"].startswith("00") and header["schema"]["cbos"] == "0001_initial"
+    latest = dict(MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes())
+    assert {app: header["schema"][app] for app in ("core", "cbos", "accounts")} == {
+        app: latest[app] for app in ("core", "cbos", "accounts")}
     assert header["cipher"] == "AES-256-GCM"
     out = StringIO()
     call_command("restore", "--check", str(source.archive), stdout=out)

@@ -100,18 +100,6 @@ class Workbook(ABC):
     def __exit__(self, *exc):
         self.close()
 
-    def _counted(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
-        """The rows, refused once there are more than the limit."""
-        limit = self.limits.rows
-        try:
-            for number, cells in rows:
-                if number > limit + 1:  # the header is row 1
-                    raise Unreadable(TOO_MANY_ROWS, limit=limit)
-                yield number, cells
-        finally:
-            rows.close()  # now, while its file is open, not when it is collected
-
-
 def open_workbook(path, limits: Limits | None = None) -> Workbook:
     path = Path(path)
     limits = limits or Limits.from_settings()
@@ -129,10 +117,14 @@ def open_workbook(path, limits: Limits | None = None) -> Workbook:
     raise Unreadable(NOT_A_WORKBOOK, name=path.name)
 
 
-def _skip_empty(rows, first: int = 1) -> Iterator[tuple[int, list]]:
-    for number, cells in enumerate(rows, first):
+def _rows_of(rows, limit: int) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of each row that is not completely empty, numbered from 1; refused once there are
+    more rows than the limit. One loop for both, as it runs for every row of every sheet."""
+    for number, cells in enumerate(rows, 1):
         # count() runs in C: the cheap test for the common case; cells of spaces are dealt with by the parser.
         if cells.count("") != len(cells):
+            if number > limit + 1:  # the header is row 1
+                raise Unreadable(TOO_MANY_ROWS, limit=limit)
             yield number, cells
 
 
@@ -176,7 +168,7 @@ class _Excel(Workbook):
             raise Unreadable(SHEET_UNREADABLE, reason=str(error)) from None
         # iter_rows starts at the sheet's first row even when it is empty, so numbers match the spreadsheet.
         try:
-            yield from self._counted(_skip_empty(sheet.iter_rows()))
+            yield from _rows_of(sheet.iter_rows(), self.limits.rows)
         finally:
             del sheet
             _release_memory()
@@ -252,7 +244,7 @@ def _csv_rows(binary, filename: str, limits: Limits) -> Iterator[tuple[int, list
     # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8" files.
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     try:
-        yield from _skip_empty(csv.reader(_lines(text, filename, limits.line_bytes)))
+        yield from _rows_of(csv.reader(_lines(text, filename, limits.line_bytes)), limits.rows)
     except UnicodeDecodeError:
         raise Unreadable(NOT_UTF8, name=filename) from None
     except csv.Error as error:
@@ -274,7 +266,7 @@ class _CsvFolder(Workbook):
 
     def rows(self, key):
         with open(self.files[key], "rb") as binary:
-            yield from self._counted(_csv_rows(binary, self.files[key].name, self.limits))
+            yield from _csv_rows(binary, self.files[key].name, self.limits)
 
 
 class _CsvZip(Workbook):
@@ -304,7 +296,7 @@ class _CsvZip(Workbook):
     def rows(self, key):
         try:
             with self.zip.open(self.members[key]) as binary:
-                yield from self._counted(_csv_rows(binary, self.names[key], self.limits))
+                yield from _csv_rows(binary, self.names[key], self.limits)
         except (zipfile.BadZipFile, OSError) as error:  # a member whose data does not match its header
             raise Unreadable(NOT_A_ZIP, name=self.names[key], reason=str(error)) from None
 

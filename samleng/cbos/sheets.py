@@ -182,7 +182,10 @@ def representatives_check(run, sheet: Sheet, rows: list) -> None:
     cbos, people = stored_cbos(run), stored_representatives(run)
     given = run.state.setdefault("cbos.person_cbo", {})
     this_year = run.today.year
-    forgotten = set(Representative.objects.filter(forgotten_on__isnull=False).values_list("person_id", flat=True))
+    if "cbos.forgotten" not in run.state:  # read once per import (few, if any)
+        run.state["cbos.forgotten"] = set(
+            Representative.objects.filter(forgotten_on__isnull=False).values_list("person_id", flat=True))
+    forgotten = run.state["cbos.forgotten"]
     for row in rows:
         if row.person_id in forgotten:  # an import must not bring back a person who was forgotten
             run.error(name, row.row, "person_id", PERSON_FORGOTTEN, person=row.person_id)

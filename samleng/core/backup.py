@@ -365,7 +365,10 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
                     tar.add(database, arcname=member)
                     database.unlink()
                     for file, name in media_files():
-                        tar.add(file, arcname=name)
+                        try:
+                            tar.add(file, arcname=name)
+                        except FileNotFoundError:  # deleted since the folder was listed: not to be kept
+                            continue
                         media += 1
                 sealer.finish()
                 out.flush()

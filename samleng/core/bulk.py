@@ -88,28 +88,34 @@ def records_upsert_many(
 def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, stamp, result, audit, keep_keys,
                   batch_size) -> None:
     single = len(key) == 1
-    fields = list(dict.fromkeys(f for row in chunk for f in row if f not in key))
+    key_of = itemgetter(*key)  # a record's key: its one field's value, or the tuple of them
+    fields = [f for f in dict.fromkeys(itertools.chain.from_iterable(chunk)) if f not in key]
     read = list(dict.fromkeys([*key, *fields, *derive_from]))
+    given = len(key) + len(fields)  # read[:given]: the fields the rows give, key first
+    given_of = itemgetter(*read[:given]) if given > 1 else lambda row: (row[read[0]],)
     # The first key field alone narrows the query: SQLite would try every combination of several IN lists.
     # Callers send the rows grouped by that field (attendance by event), so a batch reads back its own.
-    lookup = {f"{key[0]}__in": {row[key[0]] for row in chunk}}
-    existing = {}
-    for pk, *values in model.objects.filter(**lookup).values_list("pk", *read):
-        record = dict(zip(read, values, strict=True))
-        existing[record[key[0]] if single else tuple(record[k] for k in key)] = (pk, record)
+    lookup = {f"{key[0]}__in": set(map(itemgetter(key[0]), chunk))}
+    existing = {}  # key -> (pk, *the values of `read`)
+    for stored in model.objects.filter(**lookup).values_list("pk", *read):
+        existing[stored[1] if single else stored[1:len(key) + 1]] = stored
     new, changed = [], {}
+    copy = bool(on_create or derive)
     for row in chunk:
-        record_key = row[key[0]] if single else tuple(row[k] for k in key)
+        record_key = key_of(row)
         found = existing.get(record_key)
         if found is None:
-            values = {**on_create, **row}
+            values = {**on_create, **row} if copy else row
             if derive:
                 values.update(derive({**defaults, **values}))
             new.append((record_key, values))
             continue
-        pk, stored = found
+        pk = found[0]
         if keep_keys:
             result.pks[record_key] = pk
+        if len(row) == given and given_of(row) == found[1:given + 1]:
+            continue  # the common case, a row that gives every field and changes none: one comparison
+        stored = dict(zip(read, found[1:], strict=True))
         diff = [f for f, value in row.items() if stored[f] != value]
         if not diff:
             continue

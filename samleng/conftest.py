@@ -3,6 +3,7 @@ officers of different provinces, two CBOs with a representative user each, and t
 Every staff view is tested with someone allowed, someone out of scope and an anonymous visitor."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -117,3 +118,15 @@ def anonymous() -> Client:
 
 def assert_login_redirect(response) -> None:
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def assert_small_and_private(response, personal: list[str]) -> None:
+    """A public page: answered, under 100 KB, no script, and none of the `personal` words in it. A CSRF
+    token is random letters and digits (a birth year turns up in one now and then): it is left out."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(response.content) < 100 * 1024 and "<script" not in html
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    for word in personal:
+        assert word not in html, word
+

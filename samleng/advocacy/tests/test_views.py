@@ -1,5 +1,4 @@
 import datetime as dt
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +18,7 @@ from samleng.advocacy.tests.factories import (
     make_update,
 )
 from samleng.cbos.tests.factories import make_cbos
-from samleng.conftest import anonymous, assert_login_redirect, make_user, place
+from samleng.conftest import anonymous, assert_login_redirect, assert_small_and_private, make_user, place
 from samleng.conftest import login_en as login
 from samleng.core.models import AuditEntry
 
@@ -282,13 +281,7 @@ PERSONAL = ["Sar Mol", "012345678", "@sarmol", "1972", "P-001", "chanthy.poster"
 
 
 def _assert_small_and_private(response):
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert len(response.content) < 100 * 1024 and "<script" not in html
-    # A CSRF token is random letters and digits: "1972" turns up in one now and then.
-    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
-    for personal in PERSONAL:
-        assert personal not in html, personal
+    assert_small_and_private(response, PERSONAL)
 
 
 def test_public_pages_tell_the_story_and_nothing_personal(world, public_issue):

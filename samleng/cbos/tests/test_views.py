@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from samleng.cbos.models import CBO, Representative
 from samleng.cbos.tests.factories import make_cbos, make_representatives
-from samleng.conftest import anonymous, assert_login_redirect
+from samleng.conftest import anonymous, assert_login_redirect, assert_small_and_private
 from samleng.conftest import login as login_km
 from samleng.conftest import login_en as login
 from samleng.core.models import AuditEntry
@@ -218,12 +218,7 @@ def public_world(world):
 
 
 def _assert_small_and_private(response):
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert len(response.content) < 100 * 1024
-    assert "<script" not in html
-    for personal in PERSONAL:
-        assert personal not in html, personal
+    assert_small_and_private(response, PERSONAL)
 
 
 def test_public_pages_show_public_cbos_and_nothing_personal(public_world):

@@ -774,15 +774,21 @@ def _project_key(run, row) -> tuple | None:
     return (unit.code, row.fiscal_year, row.project_id)
 
 
+def _scoped_unit(run, name: str, row, checked_units: dict[str, bool]):
+    """The row's unit, its scope checked on the first row of each unit."""
+    unit = _unit_of(run, name, row)
+    if unit is not None and unit.code not in checked_units:
+        checked_units[unit.code] = _in_scope(run, name, row, "unit", unit)
+    return unit
+
+
 def _check_projects(run, sheet, rows) -> None:
     """33,000 projects at national scale: streamed, as the budget lines are; their keys kept as hashes."""
     name = sheet.name
     checked_units: dict[str, bool] = {}
     keys = _Keys()
     for row in rows:
-        unit = _unit_of(run, name, row)
-        if unit is not None and checked_units.setdefault(unit.code, None) is None:
-            checked_units[unit.code] = _in_scope(run, name, row, "unit", unit)
+        unit = _scoped_unit(run, name, row, checked_units)
         if row.village is not None and unit is not None:
             try:
                 _village(run, row.village, unit)
@@ -827,9 +833,7 @@ def _check_population(run, sheet, rows) -> None:
     checked_units: dict[str, bool] = {}
     keys = _Keys()
     for row in rows:
-        unit = _unit_of(run, name, row)
-        if unit is not None and checked_units.setdefault(unit.code, None) is None:
-            checked_units[unit.code] = _in_scope(run, name, row, "unit", unit)
+        unit = _scoped_unit(run, name, row, checked_units)
         if row.female is not None and row.population is not None and row.female > row.population:
             run.error(name, row.row, "female", MORE_WOMEN, female=both(f"{row.female:,}", to_khmer_digits(row.female)),
                       population=both(f"{row.population:,}", to_khmer_digits(row.population)))

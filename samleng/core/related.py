@@ -23,6 +23,7 @@ usually in the providing app's `AppConfig.ready`:
 """
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,15 +47,16 @@ class Block:
 Provider = Callable[[Any, Any], Iterable[Block]]
 
 
-class FormPart:
+class FormPart(ABC):
     """Fields another app adds to a form, and what it does with their values once the page's own service
     has saved the record (`save`, through that app's services: a ValidationError keyed by these fields'
     names is shown on the form, and the page's transaction is undone)."""
 
     fields: Mapping[str, forms.Field] = {}
 
+    @abstractmethod
     def save(self, *, user, record, data: Mapping[str, Any]) -> None:
-        raise NotImplementedError
+        """Record the fields' values for `record`, through the providing app's services."""
 
 
 FormPartFactory = Callable[[Any, Any], FormPart | None]

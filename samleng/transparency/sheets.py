@@ -107,24 +107,36 @@ def _write_land_concessions(run) -> UpsertResult:
     return result
 
 
-def _check_elc_disclosures(run, sheet, rows) -> None:
-    name = sheet.name
-    stored = stored_concessions(run)
-    for row in rows:
-        if row.elc_id is not None and not run.known("land_concessions", row.elc_id, stored):
-            run.unknown_ref(name, row, "elc_id", row.elc_id, CONCESSION_WORD, "land_concessions")
-        run.not_future(name, row, "disclosed_on")
-    run.unique(name, rows, lambda r: (r.elc_id, r.item) if r.elc_id and r.item else None, "item",
-               lambda r: f"The {r.item} of {r.elc_id}")
+def _disclosures(name: str, id_column: str, target: str, stored, word: str, upsert, foreign_key: str):
+    """The check and the write of a sheet of what was disclosed about the records of `target` (concessions,
+    procurement projects): each row names its record by `id_column`, one row per (record, item)."""
+    def check(run, sheet, rows) -> None:
+        known = stored(run)
+        for row in rows:
+            value = getattr(row, id_column)
+            if value is not None and not run.known(target, value, known):
+                run.unknown_ref(name, row, id_column, value, word, target)
+            run.not_future(name, row, "disclosed_on")
+        run.unique(name, rows, lambda r: (getattr(r, id_column), r.item) if getattr(r, id_column) and r.item
+                   else None, "item", lambda r: f"The {r.item} of {getattr(r, id_column)}")
+
+    def write(run) -> UpsertResult:
+        pks = run.pks.get(target) or stored(run)
+        fields = [f for f in ("disclosed_on", "source") if f in run.present[name]]
+        rows = sorted(run.rows[name], key=lambda r: getattr(r, id_column))
+        return upsert(user=run.user, rows=(
+            {foreign_key: pks[getattr(row, id_column)], "item": row.item, **{f: getattr(row, f) for f in fields}}
+            for row in rows))
+
+    return check, write
 
 
-def _write_elc_disclosures(run) -> UpsertResult:
-    pks = run.pks.get("land_concessions") or stored_concessions(run)
-    fields = [f for f in ("disclosed_on", "source") if f in run.present["elc_disclosures"]]
-    rows = sorted(run.rows["elc_disclosures"], key=lambda r: r.elc_id)
-    return elc_disclosure_upsert_many(user=run.user, rows=(
-        {"concession_id": pks[row.elc_id], "item": row.item, **{f: getattr(row, f) for f in fields}}
-        for row in rows))
+_check_elc_disclosures, _write_elc_disclosures = _disclosures(
+    "elc_disclosures", "elc_id", "land_concessions", stored_concessions, CONCESSION_WORD,
+    elc_disclosure_upsert_many, "concession_id")
+_check_procurement_disclosures, _write_procurement_disclosures = _disclosures(
+    "procurement_disclosures", "project_id", "procurement_projects", stored_projects, PROJECT_WORD,
+    procurement_disclosure_upsert_many, "project_id")
 
 
 # ---- procurement projects and what was disclosed about them ------------------------------------------------
@@ -146,26 +158,6 @@ def _write_procurement_projects(run) -> UpsertResult:
     result = procurement_project_upsert_many(user=run.user, rows=run.records["procurement_projects"])
     run.pks["procurement_projects"] = {**stored_projects(run), **result.pks}
     return result
-
-
-def _check_procurement_disclosures(run, sheet, rows) -> None:
-    name = sheet.name
-    stored = stored_projects(run)
-    for row in rows:
-        if row.project_id is not None and not run.known("procurement_projects", row.project_id, stored):
-            run.unknown_ref(name, row, "project_id", row.project_id, PROJECT_WORD, "procurement_projects")
-        run.not_future(name, row, "disclosed_on")
-    run.unique(name, rows, lambda r: (r.project_id, r.item) if r.project_id and r.item else None, "item",
-               lambda r: f"The {r.item} of {r.project_id}")
-
-
-def _write_procurement_disclosures(run) -> UpsertResult:
-    pks = run.pks.get("procurement_projects") or stored_projects(run)
-    fields = [f for f in ("disclosed_on", "source") if f in run.present["procurement_disclosures"]]
-    rows = sorted(run.rows["procurement_disclosures"], key=lambda r: r.project_id)
-    return procurement_disclosure_upsert_many(user=run.user, rows=(
-        {"project_id": pks[row.project_id], "item": row.item, **{f: getattr(row, f) for f in fields}}
-        for row in rows))
 
 
 # ---- the sheets (national records: only those who see everything import them; `help` for the template)

@@ -174,6 +174,13 @@ def totp_code_use(*, user: User, code: str) -> bool:
     return True
 
 
+def totp_code_already_used(*, user: User, code: str) -> bool:
+    """`code` is a right code that was accepted already (its time step is not later than the last one
+    accepted): the login page then says to wait for the next code rather than to check the phone's clock."""
+    step = _totp_step(user=user, code=code)
+    return step is not None and step <= user.totp_last_step
+
+
 @transaction.atomic
 def user_totp_confirm(*, user: User, code: str) -> bool:
     """Confirm a newly set-up secret with the first code the user's app shows; False if it is wrong."""

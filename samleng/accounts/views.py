@@ -126,7 +126,10 @@ def two_factor(request):
                                             reason="wrong two-factor code")
         if failed.locked or failed.throttled:
             return _end_locked_session(request, max(failed.locked, failed.throttled))
-        form.add_error("code", _("That code is not right. Check your phone's clock and try the newest code."))
+        if not setting_up and services.totp_code_already_used(user=user, code=code):
+            form.add_error("code", _("That code was just used. Wait for the next code on your phone and enter it."))
+        else:
+            form.add_error("code", _("That code is not right. Check your phone's clock and try the newest code."))
 
     context = {"form": form, "next": next_url, "setting_up": setting_up}
     if setting_up:

@@ -126,6 +126,25 @@ def test_code_in_khmer_digits_with_spaces_is_accepted(world, staff_secret):
     assert response.status_code == 302 and client.session["two_factor_ok"] is True
 
 
+def test_a_code_used_already_says_to_wait_for_the_next_one(world, staff_secret):
+    code = pyotp.TOTP(staff_secret).now()
+    assert password_step().post("/two-factor/", {"code": code}).status_code == 302
+    client = password_step()  # a second login within the same half-minute, with the same code
+    response = client.post("/two-factor/", {"code": code})
+    assert response.status_code == 200 and not client.session["two_factor_ok"]
+    error = response.context["form"].errors["code"][0]
+    assert "just used" in error and "Wait for the next code" in error and "clock" not in error
+
+
+def test_a_wrong_code_still_says_to_check_the_clock(world, staff_secret):
+    code = pyotp.TOTP(staff_secret).now()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    if wrong in {code_at(staff_secret, s) for s in (-30, 0, 30)}:
+        pytest.skip("the wrong code happens to be a near one")
+    response = password_step().post("/two-factor/", {"code": wrong})
+    assert "clock" in response.context["form"].errors["code"][0]
+
+
 def test_staff_login_end_to_end_with_next(world, staff_secret):
     client = password_step(next_url="/password-change/?x=1")
     response = client.post("/two-factor/", {"code": pyotp.TOTP(staff_secret).now(), "next": "/password-change/?x=1"})

@@ -516,6 +516,53 @@ def _median(values: list[int]) -> int | None:
     return round(statistics.median(values)) if values else None
 
 
+# ---- the units inside a district or province ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InnerUnit:
+    """A commune of a district (or a district of a province) as its parent's page lists it: whether its
+    budget of `year` is published, and then its expenditure per person in its most advanced phase."""
+
+    place: Place
+    published: bool
+    phase: str | None
+    population: int | None
+    expenditure_khr: int | None
+    per_person_khr: int | None
+
+
+def units_inside(unit_code: str, year: int) -> list[InnerUnit]:
+    """The communes of a district or the districts of a province, in the gazetteer's order, each with its
+    published expenditure per person in `year` (three queries: publications, sums, populations). Units with
+    nothing published that year are listed too, without figures, so that the reader sees the whole district."""
+    area = place_get(unit_code)
+    if area is None or area.level not in (Place.Level.PROVINCE, Place.Level.DISTRICT):
+        return []
+    places = place_search("", level=area.level + 1, parent=area, limit=1000)
+    codes = [p.code for p in places]
+    published = set(Publication.objects.filter(unit__in=codes, fiscal_year=year, published=True)
+                    .values_list("unit", flat=True))
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    for unit, phase, total in (BudgetLine.objects.filter(
+            unit__in=published, fiscal_year=year, direction=Direction.EXPENDITURE)
+            .values("unit", "phase").annotate(total=Sum("amount_khr")).values_list("unit", "phase", "total")
+            .order_by()):
+        sums[unit][phase] = total
+    populations = _populations(list(sums)) if sums else {}
+    inside = []
+    for place in places:
+        by_phase = sums.get(place.code)
+        if not by_phase:
+            inside.append(InnerUnit(place, place.code in published, None, None, None, None))
+            continue
+        phase = most_advanced(by_phase)
+        population = _population_of(populations.get(place.code, {}), year)
+        inside.append(InnerUnit(place, True, phase, population, by_phase[phase],
+                                per_person(by_phase[phase], population)))
+    return inside
+
+
 # ---- the national page -----------------------------------------------------------------------------------
 
 

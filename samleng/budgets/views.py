@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,6 +59,9 @@ def unit(request, unit_code: str):
     """/budgets/060603/?year=2024: a commune's (or district's) published budget."""
     data = selectors.unit_budget(unit_code, _year_param(request))
     if data is None:
+        # A province with no budget of its own is still a page a reader expects: its districts, to browse.
+        if len(unit_code) == 2 and not request.GET.get("year") and selectors.units_within(unit_code)[0]:
+            return redirect(f"{reverse('budgets:find')}?in={unit_code}")
         raise Http404("no published budget")
     return render(request, "budgets/unit.html", {
         "b": data, "name": local_text(data.name_km, data.name_en),
@@ -72,10 +75,27 @@ def unit(request, unit_code: str):
         "charts": _unit_charts(data),
         "projects": [_project_row(p) for p in data.projects],
         "comparison": _comparison_view(data),
+        "inside": _inside_rows(data),
         "share_url": request.build_absolute_uri(request.get_full_path()),
         "csv_url": reverse("budgets:unit_csv", args=[data.unit, data.year]),
         "open_data_url": _url_or_empty("budgets:datapackage"),
     })
+
+
+@dataclass
+class InsideRow:
+    unit: selectors.InnerUnit
+    name: str
+    phase_name: str
+
+
+def _inside_rows(data: selectors.UnitBudget) -> list[InsideRow]:
+    """A district's communes or a province's districts, each with its expenditure per person the same year."""
+    if data.level not in (Place.Level.PROVINCE, Place.Level.DISTRICT):
+        return []
+    return [InsideRow(inner, local_text(inner.place.name_km, inner.place.name_en),
+                      Phase(inner.phase).label if inner.phase else "")
+            for inner in selectors.units_inside(data.unit, data.year)]
 
 
 def _url_or_empty(name: str) -> str:

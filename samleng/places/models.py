@@ -43,3 +43,64 @@ class PlaceAlias(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.place}"
+
+
+class Office(models.Model):
+    """A government office that answers to citizens: a commune, district or province administration or
+    council, a line department, a ministry. Issues are addressed to an office, authorities promise in its
+    name, and authority users belong to one (accounts). `place` is where it sits, at its level (a commune
+    office's place is a commune); a national office has none.
+
+    `office_id` is the key of the programme workbook (the NGO's own, or made up when an office is created
+    from a name: `OF-<place code>-<n>`). `key_en` and `key_km` are the names as they are compared (see
+    places.names): two offices of one level and place cannot share one, so that a name typed again finds
+    the office it named the first time."""
+
+    class Level(models.TextChoices):
+        VILLAGE = "village", _("village")
+        COMMUNE = "commune", _("commune")
+        DISTRICT = "district", _("district")
+        PROVINCE = "province", _("province")
+        NATIONAL = "national", _("national")
+
+    class Kind(models.TextChoices):
+        ADMINISTRATION = "administration", _("administration")
+        COUNCIL = "council", _("council")
+        LINE_DEPARTMENT = "line_department", _("line department")
+        MINISTRY = "ministry", _("ministry")
+        OTHER = "other", _("other")
+
+    office_id = models.CharField(_("office id"), max_length=40, unique=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ADMINISTRATION)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="offices",
+                              verbose_name=_("place"))
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+    key_en = models.CharField(max_length=200, editable=False, default="")
+    key_km = models.CharField(max_length=200, editable=False, default="")
+
+    class Meta:
+        ordering = ["office_id"]
+        # Unique names per level and place. Two partial constraints per language, because NULL places (the
+        # national offices) are distinct from one another in a plain unique constraint.
+        constraints = [
+            models.UniqueConstraint(fields=["level", "place", "key_en"], name="office_unique_name_en",
+                                    condition=models.Q(place__isnull=False) & ~models.Q(key_en="")),
+            models.UniqueConstraint(fields=["level", "key_en"], name="office_unique_national_name_en",
+                                    condition=models.Q(place__isnull=True) & ~models.Q(key_en="")),
+            models.UniqueConstraint(fields=["level", "place", "key_km"], name="office_unique_name_km",
+                                    condition=models.Q(place__isnull=False) & ~models.Q(key_km="")),
+            models.UniqueConstraint(fields=["level", "key_km"], name="office_unique_national_name_km",
+                                    condition=models.Q(place__isnull=True) & ~models.Q(key_km="")),
+        ]
+
+    def __str__(self):
+        return self.name_en or self.name_km or self.office_id
+
+
+#: The level of the gazetteer (Place.Level) where an office of each level sits; a national office sits nowhere.
+OFFICE_PLACE_LEVEL = {
+    Office.Level.VILLAGE: Place.Level.VILLAGE, Office.Level.COMMUNE: Place.Level.COMMUNE,
+    Office.Level.DISTRICT: Place.Level.DISTRICT, Office.Level.PROVINCE: Place.Level.PROVINCE,
+}

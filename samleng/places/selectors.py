@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db import models
 from django.db.models import F
 from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
 
 from samleng.core.khmer import normalize, to_latin_digits
-from samleng.places.models import Place
+from samleng.places.models import Office, Place
 from samleng.places.names import is_khmer, khmer_key, plain_form, plain_words, romanised_key, strip_affixes
 
 #: A fuzzy score (rapidfuzz ratio, 0-100, of the names' plain forms) from which a name counts as a match:
@@ -451,3 +452,92 @@ def filter_districts(*, province: Place | None = None, user=None) -> list[Place]
     else:
         return []
     return list(Place.objects.filter(level=Place.Level.DISTRICT, parent__in=parents).select_related("parent"))
+
+
+# ---- offices ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficeMatch:
+    """The answer to "which office is this?", as PlaceMatch: `office` when one matches, else the
+    `candidates` that match equally well (none: the name is new at that level and place)."""
+
+    office: Office | None
+    candidates: list[Office]
+
+
+def office_keys(name_en: str, name_km: str) -> tuple[str, str]:
+    """(key_en, key_km): an office's names as its uniqueness compares them (Office.key_en, key_km)."""
+    return plain_form(name_en or ""), khmer_key(name_km or "") if name_km else ""
+
+
+def office_get(office_id: str) -> Office | None:
+    """The office with this id (case and surrounding spaces do not matter), or None."""
+    text = normalize(_as_text(office_id))
+    if not text:
+        return None
+    return Office.objects.select_related("place").filter(office_id__iexact=text).first()
+
+
+def office_match(text: str, offices: Iterable[Office]) -> OfficeMatch:
+    """The office among `offices` (those of one level and place) that `text` names, in either language: the
+    same name (compared as places.names compares names), then the same romanised key (with spellings close
+    enough, as for places), then a close name (rapidfuzz, FUZZY_THRESHOLD; several within FUZZY_MARGIN of
+    the best are all candidates). Never a guess. Pure: `offices` are given (a workbook passes those it holds)."""
+    text = normalize(_as_text(text))
+    offices = list(offices)
+    if not text or not offices:
+        return OfficeMatch(None, [])
+    khmer = is_khmer(text)
+    literal = khmer_key(text) if khmer else plain_form(text)
+    names = {o.pk or id(o): (o, [n for n in (o.name_km if khmer else o.name_en,) if n]) for o in offices}
+    same = [o for o, ns in names.values() if any((khmer_key(n) if khmer else plain_form(n)) == literal for n in ns)]
+    if not same and not khmer:
+        key = romanised_key(text)
+        same = [o for o, ns in names.values() if any(
+            romanised_key(n) == key and fuzz.ratio(literal, plain_form(n)) >= KEY_MIN_SIMILARITY for n in ns)]
+    if same:
+        return OfficeMatch(same[0], []) if len(same) == 1 else OfficeMatch(None, same)
+    scores = {}
+    for office, ns in names.values():
+        score = max((fuzz.ratio(literal, khmer_key(n) if khmer else plain_form(n)) for n in ns), default=0)
+        if score >= FUZZY_THRESHOLD:
+            scores[office] = score
+    if not scores:
+        return OfficeMatch(None, [])
+    best = max(scores.values())
+    close = sorted((o for o, s in scores.items() if s >= best - FUZZY_MARGIN), key=lambda o: (-scores[o], o.office_id))
+    return OfficeMatch(close[0], []) if len(close) == 1 else OfficeMatch(None, close)
+
+
+def office_find(text: str, *, level: str, place: Place | None) -> OfficeMatch:
+    """The office that `text` names: its office_id, or else its name (English or Khmer, fuzzy) among the
+    offices of `level` at `place` (None for national offices)."""
+    by_id = office_get(text)
+    if by_id is not None:
+        return OfficeMatch(by_id, [])
+    return office_match(text, offices_at(level=level, place=place))
+
+
+def offices_at(*, level: str, place: Place | None) -> list[Office]:
+    """The offices of a level at a place (national ones when `place` is None)."""
+    return list(Office.objects.filter(level=level, place=place).select_related("place"))
+
+
+def office_label(office: Office, *, language: str | None = None) -> str:
+    """An office as people tell it apart: "Sandan district administration (OF-0606-1), Sandan (0606), Kampong
+    Thom" (Khmer names on Khmer pages)."""
+    khmer = (language or get_language() or "").startswith("km")
+    name = (office.name_km or office.name_en) if khmer else (office.name_en or office.name_km)
+    where = f", {place_label(office.place, language=language)}" if office.place_id else ""
+    return f"{name} ({office.office_id}){where}"
+
+
+def office_search(query: str, *, limit: int = 20) -> list[Office]:
+    """Offices whose id or name contains the query, for pickers."""
+    query = normalize(query or "")
+    if not query:
+        return []
+    found = Office.objects.filter(
+        models.Q(office_id__iexact=query) | models.Q(name_en__icontains=query) | models.Q(name_km__icontains=query))
+    return list(found.select_related("place")[:limit])

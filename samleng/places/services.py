@@ -1,17 +1,24 @@
-"""Writes to the gazetteer."""
+"""Writes to the gazetteer, and to the offices."""
 
 import csv
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from samleng.core.audit import Action, audit_record
+from samleng.core.audit import Action, audit_record, created_fields
+from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.khmer import normalize
-from samleng.places.models import Place, PlaceAlias
-from samleng.places.names import is_khmer, khmer_key, romanised_key
-from samleng.places.selectors import place_index_clear
+from samleng.core.validation import full_clean_with
+from samleng.places.models import OFFICE_PLACE_LEVEL, Office, Place, PlaceAlias
+from samleng.places.names import is_khmer, khmer_key, romanised_key, strip_affixes
+from samleng.places.selectors import office_find, office_keys, office_label, place_index_clear
 
 logger = logging.getLogger(__name__)
 
@@ -155,3 +162,128 @@ def _aliases_load(places: dict[str, Place]) -> int:
 def alias_key(name: str) -> str:
     """The key kept with an alias: the Khmer key of a Khmer name, the romanised key of any other."""
     return khmer_key(name) if is_khmer(name) else romanised_key(name)
+
+
+# ---- offices ----------------------------------------------------------------------------------------------
+
+#: The word for each level in an office's generated names (English, Khmer).
+_LEVEL_WORDS = {
+    Office.Level.VILLAGE: ("village chief", "មេភូមិ"),
+    Office.Level.COMMUNE: ("commune administration", "រដ្ឋបាលឃុំ"),
+    Office.Level.DISTRICT: ("district administration", "រដ្ឋបាលស្រុក"),
+    Office.Level.PROVINCE: ("provincial administration", "រដ្ឋបាលខេត្ត"),
+}
+
+
+def office_level_of(place: Place) -> str:
+    """The office level of a place of the gazetteer (a district's office is a district office)."""
+    return next(level for level, place_level in OFFICE_PLACE_LEVEL.items() if place_level == place.level)
+
+
+def office_names_of(place: Place) -> tuple[str, str]:
+    """The names of a place's own administration: ("Sandan district administration", "រដ្ឋបាលស្រុកសណ្ដាន់").
+    A Khmer name that already carries its unit word ("រាជធានីភ្នំពេញ") keeps it rather than get a second one."""
+    english, khmer = _LEVEL_WORDS[office_level_of(place)]
+    if khmer == "មេភូមិ":
+        return f"{place.name_en} {english}", khmer + place.name_km
+    has_unit = strip_affixes(place.name_km) != normalize(place.name_km)
+    return f"{place.name_en} {english}", "រដ្ឋបាល" + place.name_km if has_unit else khmer + place.name_km
+
+
+def office_errors(office: Office) -> dict[str, str]:
+    """The rules an office obeys beyond its fields', by field: a name, a place at its level (none when national),
+    no other office of its level and place with the same name."""
+    errors = {}
+    if not (office.name_en or office.name_km):
+        errors["name_en"] = _("An office needs a name, in English or in Khmer.")
+    wanted = OFFICE_PLACE_LEVEL.get(office.level)
+    if office.level and wanted is None and office.place_id is not None:
+        errors["place"] = _("A national office has no place.")
+    elif wanted is not None and office.place is None:
+        errors["place"] = _("A %(level)s office needs its %(level)s.") % {"level": Office.Level(office.level).label}
+    elif wanted is not None and office.place.level != wanted:
+        errors["place"] = _("A %(level)s office sits in a %(level)s, not in a %(other)s.") % {
+            "level": Office.Level(office.level).label, "other": office.place.get_level_display()}
+    same = Office.objects.filter(level=office.level, place=office.place).exclude(pk=office.pk)
+    for field, key in (("name_en", office.key_en), ("name_km", office.key_km)):
+        if key and same.filter(**{f"key_{field[-2:]}": key}).exists():
+            errors[field] = _("Another office of this level and place has this name.")
+    return errors
+
+
+def office_id_new(place: Place | None, taken: set[str] = frozenset()) -> str:
+    """A new office id, `OF-<place code>-<n>` (`OF-KH-<n>` for a national office), the first n free."""
+    prefix = f"OF-{place.code if place else 'KH'}-"
+    used = set(Office.objects.filter(office_id__startswith=prefix).values_list("office_id", flat=True)) | set(taken)
+    n = 1
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _prepared_office(office: Office) -> Office:
+    office.name_en, office.name_km = normalize(office.name_en or ""), normalize(office.name_km or "")
+    office.office_id = normalize(office.office_id or "")
+    office.key_en, office.key_km = office_keys(office.name_en, office.name_km)
+    return office
+
+
+@transaction.atomic
+def office_create(*, user, level: str, place: Place | None, name_en: str = "", name_km: str = "",
+                  kind: str = Office.Kind.ADMINISTRATION, office_id: str = "") -> Office:
+    """A new office (ValidationError by field when a rule is broken); its office_id is made up when not given."""
+    office = _prepared_office(Office(level=level, place=place, name_en=name_en, name_km=name_km, kind=kind,
+                                     office_id=office_id))
+    if not office.office_id:
+        office.office_id = office_id_new(place)
+    full_clean_with(office, office_errors(office), validate_constraints=False)
+    office.save()
+    audit_record(user=user, action=Action.CREATE, obj=office, summary=f"office {office.office_id} recorded",
+                 changes=created_fields({"level": level, "place": place.code if place else None,
+                                         "name_en": office.name_en, "name_km": office.name_km, "kind": kind}))
+    return office
+
+
+def office_name_fields(text: str) -> dict[str, str]:
+    """A typed name as the field of its language: {"name_km": ...} for Khmer text, else {"name_en": ...}."""
+    return {"name_km" if is_khmer(text) else "name_en": normalize(text)}
+
+
+@transaction.atomic
+def office_find_or_create(*, user, text: str, level: str, place: Place | None,
+                          kind: str = Office.Kind.ADMINISTRATION) -> Office:
+    """The office `text` names (its office_id, or its name at `level` and `place`, fuzzy, either language), or a
+    new one of that name when none is called so. A name several offices could be is refused (ValidationError
+    listing them), never guessed."""
+    match = office_find(text, level=level, place=place)
+    if match.office is not None:
+        return match.office
+    if match.candidates:
+        raise ValidationError(
+            _("“%(text)s” could be several offices: %(candidates)s. Choose one, or type its office id.")
+            % {"text": text, "candidates": "; ".join(office_label(o) for o in match.candidates)},
+            code="ambiguous_office")
+    return office_create(user=user, level=level, place=place, kind=kind, **office_name_fields(text))
+
+
+@transaction.atomic
+def office_of_place(*, user, place: Place) -> Office:
+    """The administration of a place (its commune, district or province administration), created when missing:
+    where authorities of a place, and issues addressed to a level without a name, belong."""
+    name_en, name_km = office_names_of(place)
+    level = office_level_of(place)
+    key_en, key_km = office_keys(name_en, name_km)
+    found = Office.objects.filter(level=level, place=place).filter(
+        Q(key_en=key_en) | Q(key_km=key_km)).first()
+    return found or office_create(user=user, level=level, place=place, name_en=name_en, name_km=name_km)
+
+
+def office_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update offices matched on `office_id` (the workbook's offices sheet); rows give `place_id` as a
+    primary key. The caller has checked them (office_errors' rules). The compared names (key_en, key_km)
+    follow the names."""
+    return records_upsert_many(
+        user=user, model=Office, key=("office_id",), rows=rows, batch_size=batch_size,
+        derive_from=("name_en", "name_km"),
+        derive=lambda v: dict(zip(("key_en", "key_km"), office_keys(v["name_en"], v["name_km"]), strict=True)),
+    )

@@ -181,6 +181,13 @@ SESSION_COOKIE_AGE = int(float(env("SAMLENG_SESSION_HOURS", "12")) * 3600)
 #: Audit entries older than this many days are deleted by `samleng prune_audit` (run by `samleng tick`);
 #: 0 keeps them for ever.
 AUDIT_RETENTION_DAYS = int(env("SAMLENG_AUDIT_RETENTION_DAYS", "730"))
+#: The clock of an information request, in working days (the draft Law on Access to Information, articles
+#: 13, 14 and 16; settings because the draft may still change): the answer falls due this many days after
+#: the filing, the delivery this many after the answer "held" (or the fee's acceptance), and an extended
+#: request's delivery this many after the filing.
+REQUEST_ANSWER_DAYS = int(env("SAMLENG_REQUEST_ANSWER_DAYS", "5"))
+REQUEST_DELIVERY_DAYS = int(env("SAMLENG_REQUEST_DELIVERY_DAYS", "15"))
+REQUEST_EXTENDED_DAYS = int(env("SAMLENG_REQUEST_EXTENDED_DAYS", "40"))
 
 # Khmer first: Khmer is the default language, English is one click away on every page.
 LANGUAGE_CODE = "km"

@@ -643,3 +643,7 @@ def programme_get(code: str) -> Programme | None:
     return Programme.objects.filter(code=code).first()
 
 
+def programme_codes() -> list[str]:
+    return list(Programme.objects.order_by("code").values_list("code", flat=True))
+
+

@@ -54,7 +54,22 @@ def test_the_command_computes_afresh(programme, world):
 def test_the_table_says_what_differs(programme):
     out = run("N-KHM-TEST", "--period", "2023")
     assert "66.67%" in out and "2 / 3" in out and "DIFFERS" in out and "no data" in out
-    assert "reported_vs_computed" in out
+    assert "[reported vs computed]" in out
+    # Values in words, not the computations' keys.
+    assert "solved 1, partly solved 1" in out and "partly_solved" not in out and "not_assessed" not in out
+
+
+def test_an_unknown_programme_lists_the_codes(programme):
+    records.programme(code="N-KHM-OTHER")
+    with pytest.raises(CommandError, match="The programmes are: N-KHM-OTHER, N-KHM-TEST"):
+        run("WRONG")
+
+
+def test_a_period_outside_the_programme_s_years_says_so(programme):
+    years = list(programme.years)
+    with pytest.raises(CommandError, match=f"1999 is outside the programme N-KHM-TEST's years "
+                                           f"\\({years[0]}-{years[-1]}\\)"):
+        run("N-KHM-TEST", "--period", "1999")
 
 
 def test_an_unknown_programme_is_an_error(programme):

@@ -3,8 +3,16 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from samleng.results.selectors import differences, programme_get, programme_table, results_json
+from samleng.results.labels import humanize, part_label
+from samleng.results.selectors import (
+    differences,
+    programme_codes,
+    programme_get,
+    programme_table,
+    results_json,
+)
 from samleng.results.services import default_periods, snapshots_compute
 
 
@@ -24,8 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args, code, period=None, json=False, **options):
         programme = programme_get(code)
         if programme is None:
-            raise CommandError(f"No programme has the code {code!r}: import its workbook first "
-                               f"(samleng import), or check the code.")
+            raise CommandError(_unknown_programme(code))
+        if period is not None and period not in programme.years:
+            raise CommandError(f"{period} is outside the programme {programme.code}'s years "
+                               f"({programme.years[0]}-{programme.years[-1]}): give --period one of them.")
         periods = [period] if period else default_periods(programme)
         if not periods:
             raise CommandError(f"The programme {code} has no year up to this one: give --period.")
@@ -34,7 +44,8 @@ class Command(BaseCommand):
             entries = [entry for year in periods for entry in results_json(programme, year)]
             self.stdout.write(_dumps(entries))
             return
-        self._table(programme, periods)
+        with translation.override("en"):  # the table is in English, its keys in words ("partly solved")
+            self._table(programme, periods)
 
     def _table(self, programme, periods) -> None:
         self.stdout.write(f"{programme.code} {programme.name}")
@@ -47,7 +58,7 @@ class Command(BaseCommand):
                     f"{cell.numerator} / {cell.denominator}" if cell.denominator is not None else f"{cell.numerator}")
                 reported = "" if cell.reported_value is None else f"{cell.reported_value:.{cell.reported_decimals}f}"
                 flag = "  DIFFERS" if cell.differs else ""
-                parts = ", ".join(f"{k} {v}" for k, v in cell.breakdown.items())
+                parts = ", ".join(f"{part_label(k)} {v}" for k, v in cell.breakdown.items())
                 self.stdout.write(f"{row.code:<10} {cell.period:<6} {value:>10} {fraction:>15} {reported:>9}  "
                                   f"{parts}{flag}")
         found = differences(programme, periods)
@@ -55,7 +66,16 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(f"{len(found)} difference(s):")
             for difference in found:
-                self.stdout.write(f"- [{difference.kind}] {difference.message_en}")
+                self.stdout.write(f"- [{humanize(difference.kind)}] {difference.message_en}")
+
+
+def _unknown_programme(code: str) -> str:
+    """Which codes there are, so that a mistyped code can be put right from the message alone."""
+    codes = programme_codes()
+    if not codes:
+        return (f"No programme has the code {code!r}: there is no programme yet. Import its workbook first "
+                f"(samleng import).")
+    return f"No programme has the code {code!r}. The programmes are: {', '.join(codes)}."
 
 
 def _dumps(entries) -> str:

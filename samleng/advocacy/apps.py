@@ -9,6 +9,10 @@ class AdvocacyConfig(AppConfig):
         from samleng.cbos.signals import cbo_moved
 
         cbo_moved.connect(_cbo_moved, dispatch_uid="advocacy.issue_places_follow")
+        # What this app shows on budgets' pages, which do not import it (core.related).
+        from samleng.advocacy import related
+
+        related.register()
 
 
 def _cbo_moved(sender, cbo_ids, **kwargs):

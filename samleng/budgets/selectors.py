@@ -205,6 +205,15 @@ class UnitBudget:
 # ---- a unit's budget -------------------------------------------------------------------------------------
 
 
+def first_published(places) -> Place | None:
+    """The first of `places` (None skipped; a commune, then its district) with a published budget, for a
+    page that links "the budget of this place" only where that page exists (one query)."""
+    places = [p for p in places if p is not None]
+    published = set(Publication.objects.filter(unit__in=[p.code for p in places], published=True)
+                    .values_list("unit", flat=True))
+    return next((p for p in places if p.code in published), None)
+
+
 def published_years(unit_code: str) -> list[int]:
     return sorted(Publication.objects.filter(unit=unit_code, published=True).values_list("fiscal_year", flat=True))
 

@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from samleng.budgets import selectors
 from samleng.budgets.defaults import sector_names
 from samleng.budgets.models import Category, Direction, Phase, Project
-from samleng.core import charts
+from samleng.core import charts, related
 from samleng.core.i18n import khmer_shown, local_text
 from samleng.core.workbook.safety import neutralise
 from samleng.places.models import Place
@@ -76,6 +77,9 @@ def unit(request, unit_code: str):
         "projects": [_project_row(p) for p in data.projects],
         "comparison": _comparison_view(data),
         "inside": _inside_rows(data),
+        # What other apps add (core.related: the issues raised in a commune). Asked as an anonymous reader:
+        # the page is public and the same for everyone, logged in or not.
+        "see_also": related.blocks_for(AnonymousUser(), data.place) if data.place else [],
         "share_url": request.build_absolute_uri(request.get_full_path()),
         "csv_url": reverse("budgets:unit_csv", args=[data.unit, data.year]),
         "open_data_url": _url_or_empty("budgets:datapackage"),

@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import cbo_scope, issue_scope
+from samleng.budgets.selectors import first_published
 from samleng.cbos.models import CBO, Representative
 from samleng.core import related
 from samleng.core.search import words_filter
@@ -86,8 +87,9 @@ def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
       update) and `pending_updates` (awaiting confirmation);
     - `issue_counts`: total, open, main, people affected;
     - `see_also`: the blocks other apps add to the page (core.related: engagement's count of the events
-      where the issues were raised).
-    Four queries at most, and those of the other apps' blocks, whatever the number of people and issues."""
+      where the issues were raised);
+    - `budget_place`: the CBO's commune, else its district, if its budget is published (else None).
+    Five queries at most, and those of the other apps' blocks, whatever the number of people and issues."""
     issues_qs = cbo.issues.filter(issue_scope(user))
     issues = list(
         issues_qs.annotate(
@@ -108,6 +110,8 @@ def cbo_detail(user, cbo: CBO, *, with_people: bool = False) -> dict[str, Any]:
         "issues": issues,
         "issue_counts": issue_counts,
         "see_also": related.blocks_for(user, cbo),
+        # The budget of the CBO's commune (else its district's), linked only where it is published.
+        "budget_place": first_published([cbo.commune, cbo.district]),
     }
 
 

@@ -9,6 +9,9 @@ class AdvocacyConfig(AppConfig):
         from samleng.cbos.signals import cbo_moved
 
         cbo_moved.connect(_cbo_moved, dispatch_uid="advocacy.issue_places_follow")
+        from samleng.advocacy import indexing
+
+        indexing.register()  # what search finds issues by (core.search)
         # What this app shows on budgets' pages, which do not import it (core.related).
         from samleng.advocacy import related
 

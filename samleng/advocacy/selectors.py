@@ -14,8 +14,7 @@ from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import issue_scope
 from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
-from samleng.core import related
-from samleng.core.search import words_filter
+from samleng.core import related, search
 from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
@@ -28,8 +27,9 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
     """The issues `user` may see (public issues of public CBOs for the anonymous), filtered by `province`,
     `district` (the CBO's, as copied on the issue; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `status` (a
     Status, or "open" or "closed"), `year` (raised that year), `main` (main issues only), `pending` (with
-    updates awaiting confirmation) and `q` (words of the issue's titles or id, or of its CBO's names). Each
-    issue comes with its CBO and places, `last_update_on` (latest confirmed update) and `pending_updates`."""
+    updates awaiting confirmation) and `q` (words of the issue's titles or id, of its CBO's names or of its
+    places: core.search). Each issue comes with its CBO and places, `last_update_on` (latest confirmed
+    update) and `pending_updates`."""
     filters = filters or {}
     issues = Issue.objects.filter(issue_scope(user))
     # The places copied on the issue (Issue.province, .district): an index range, where filtering through
@@ -51,8 +51,8 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
         issues = issues.filter(is_main=True)
     if filters.get("pending"):
         issues = issues.filter(pk__in=IssueUpdate.objects.filter(confirmed=False).values("issue"))
-    if filters.get("q"):  # the words of the issue's titles or id, or of its CBO's names
-        issues = issues.filter(words_filter(filters["q"], "search_text", "cbo__search_text"))
+    if filters.get("q"):  # the words of the issue's titles or id, of its CBO's names or of their places
+        issues = search.filter(issues, filters["q"])
     # Subqueries rather than a join with GROUP BY: they are computed for the rows of the page only, and
     # the paginator's COUNT leaves them out (a join made every list read all 80,000 updates).
     updates = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by()

@@ -13,8 +13,7 @@ from django.db.models.functions import Coalesce
 from samleng.accounts.access import cbo_scope, issue_scope
 from samleng.budgets.selectors import first_published
 from samleng.cbos.models import CBO, Representative
-from samleng.core import related
-from samleng.core.search import words_filter
+from samleng.core import related, search
 from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
@@ -32,7 +31,8 @@ def _issue_count(user, **extra) -> Subquery:
 def cbo_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[CBO]:
     """The CBOs `user` may see (accounts.access.cbo_scope: public ones for the anonymous), filtered by
     `province`, `district` (Place or pk), `type`, `year` (joined the programme or established that year) and
-    `q` (words of the names, Khmer or English, or of the id), each with `issue_count` (visible issues)."""
+    `q` (words of the names, Khmer or English, of the id or of the places: core.search), each with
+    `issue_count` (visible issues)."""
     filters = filters or {}
     cbos = CBO.objects.filter(cbo_scope(user))
     if filters.get("province"):
@@ -45,7 +45,7 @@ def cbo_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[CBO]:
         year = int(filters["year"])
         cbos = cbos.filter(Q(joined_on__year=year) | Q(established_on__year=year))
     if filters.get("q"):
-        cbos = cbos.filter(words_filter(filters["q"]))
+        cbos = search.filter(cbos, filters["q"])
     return (cbos.select_related("province", "district", "commune")
             .annotate(issue_count=_issue_count(user))
             .order_by("name_en", "pk"))

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from samleng.core import pagecache, search
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import normalize, search_text
 
@@ -62,11 +63,14 @@ def records_upsert_many(
     record is written only when a value differs from the stored one: upserting the same rows twice changes
     nothing the second time. `derive` computes derived fields (search_text) from a record's values, the
     stored ones completed by the row's, whenever one of `derive_from` changes. `on_create` adds values to new
-    records only. Rows are read `batch_size` at a time: one SELECT, one bulk INSERT and one bulk UPDATE per
+    records only. The entries of a model that core.search indexes are written again for the records written.
+    Rows are read `batch_size` at a time: one SELECT, one bulk INSERT and one bulk UPDATE per
     batch, whatever the number of rows, and never all the rows in memory at once. One audit entry says
     what changed (the counts, and which records, up to 500 of them: field names, never values). Each batch
     reads back the stored records whose first key field is among the batch's: give the rows grouped by it."""
     result = UpsertResult()
+    indexed = search.indexed(model)
+    keep_keys = keep_keys or indexed  # the search index is written again for the records written
     stamp = "updated_at" if any(f.name == "updated_at" for f in model._meta.concrete_fields) else None
     defaults = {f: model._meta.get_field(f).get_default() for f in derive_from}
     audit: dict[str, Any] = {"created": [], "updated": {}}
@@ -74,7 +78,10 @@ def records_upsert_many(
     while chunk := list(itertools.islice(rows, batch_size)):
         _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create or {}, stamp, result, audit,
                       keep_keys, batch_size)
+    if indexed and result.changed:  # bulk writes send no post_save: the entries follow here
+        search.reindex(model, [result.pks[record] for record in result.changed])
     if result.created or result.updated:
+        pagecache.model_changed(model)  # the cached public pages of its app go
         audit_record(
             user=user, action=Action.UPDATE if result.updated else Action.CREATE,
             object_type=model._meta.label_lower,
@@ -177,6 +184,8 @@ def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]
     conversion and get none); fields a row does not give take their default, timestamps the time of the
     insert. No signals are sent, as with bulk_create. The caller checks the values: nothing else does."""
     connection = connections[router.db_for_write(model)]
+    if rows:
+        pagecache.model_changed(model)  # the cached public pages of its app go
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)

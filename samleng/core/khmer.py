@@ -65,3 +65,55 @@ def search_text(*parts: str) -> str:
 def search_terms(query: str) -> list[str]:
     """The words of a search query, prepared as `search_text` prepares the records."""
     return [w.lower() for w in segment(to_latin_digits(query))]
+
+
+# ---- the form in which text is compared ---------------------------------------------------------------
+# Khmer looks the same on screen typed several ways. Within a syllable the marks after the base follow one
+# order (Unicode's: robat and subscripts, then the register shifter, then the vowel, then the signs), but
+# keyboards let people type them in any order; and a few letters and vowels have look-alike spellings.
+_MARKS = re.compile("\u17d2[\u1780-\u17b3]|[\u17b6-\u17d1\u17d3\u17dd]")
+_MARK_RUN = re.compile("(?:\u17d2[\u1780-\u17b3]|[\u17b6-\u17d1\u17d3\u17dd]){2,}")
+
+
+def _mark_rank(mark: str) -> int:
+    if mark[0] == "\u17d2" or mark == "\u17cc":  # a subscript consonant (coeng + consonant), robat
+        return 0
+    if mark in "\u17c9\u17ca":  # the register shifters
+        return 1
+    if "\u17b6" <= mark <= "\u17c5":  # dependent vowels
+        return 2
+    return 3  # nikahit, reahmuk and the other signs
+
+
+def _ordered_marks(run: re.Match) -> str:
+    return "".join(sorted(_MARKS.findall(run.group()), key=_mark_rank))  # stable: vowels keep their order
+
+
+# Look-alike spellings folded to one: coeng DA / coeng TA, a vowel typed in two parts, old letter forms.
+_KHMER_FOLDS = (
+    ("\u17d2\u178a", "\u17d2\u178f"),  # ្ដ -> ្ត
+    ("\u17c1\u17b8", "\u17be"),  # េ + ី -> ើ
+    ("\u17c1\u17b6", "\u17c4"),  # េ + ា -> ោ
+    ("\u17b2", "\u17b1"),  # ឲ -> ឱ
+    ("\u17a3", "\u17a2"),  # ឣ (deprecated) -> អ
+)
+
+
+def fold(text: str) -> str:
+    """The form in which text is compared (never stored): `normalize`, the marks of each Khmer syllable in
+    one order (ំា typed for ាំ, a vowel typed before a subscript), look-alike spellings folded (coeng DA and
+    TA, a vowel in two parts, old letters), Latin digits, lower case. Search and the place lookup use it."""
+    text = _MARK_RUN.sub(_ordered_marks, normalize(text))
+    for old, new in _KHMER_FOLDS:
+        text = text.replace(old, new)
+    return to_latin_digits(text).lower()
+
+
+# A Khmer syllable starts at a consonant or an independent vowel that is not a subscript (after a coeng).
+_SYLLABLE_START = re.compile("(?<!\u17d2)[\u1780-\u17b3]")
+
+
+def syllable_starts(word: str) -> list[int]:
+    """Where the written syllables of a Khmer word begin ("ព្រៃឈើ": 0 and 4): the places where a word
+    inside a compound may begin."""
+    return [m.start() for m in _SYLLABLE_START.finditer(word)]

@@ -41,3 +41,21 @@ class PeriodicJob(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.last_run_at or 'never'}"
+
+
+class SearchEntry(models.Model):
+    """What search finds a record by: its words (core.search's indexed form: folded, segmented, with the
+    words inside Khmer compounds), one entry per record of a kind that an app registered with core.search.
+    A full-text index follows this table: an FTS5 table kept by triggers on SQLite, a GIN index of its words
+    as a tsvector on PostgreSQL (migration 0003)."""
+
+    kind = models.CharField(max_length=50)  # the model's label_lower: "cbos.cbo"
+    object_id = models.BigIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_entry")]
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

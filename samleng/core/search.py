@@ -1,20 +1,235 @@
-"""Searching records by their words, in Khmer and English. Records keep their names segmented into words
-(core.khmer.search_text); a query is segmented the same way (search_terms), and every one of its words must
-be found. The one place to change when search moves to a full-text index."""
+"""Searching records by their words, in Khmer and English, through a full-text index: SQLite FTS5 or
+PostgreSQL's GIN-indexed tsvectors over one table of entries (core.models.SearchEntry, one per record).
 
-from django.db.models import Q
+Khmer has no spaces between words and no database tokenizer finds its words, so the text is prepared here,
+the same way for records and queries: `khmer.fold` (marks in one order, look-alike spellings folded, Latin
+digits, lower case), then `khmer.segment` into words. An entry also holds, for each Khmer word of several
+syllables, the word from each of its later syllables on ("ព្រៃឈើ" also as "ឈើ"): a query word found at the
+start of an indexed word (a prefix query) is then found wherever a syllable of a compound begins, as the
+old substring scan found it. Every word of a query must be found (AND).
 
-from samleng.core.khmer import search_terms
+Apps register what they index (`register`, from their AppConfig.ready): a model and a function giving the
+words of its records. Entries follow saves and deletes (post_save / post_delete), the bulk writes of the
+workbook import (core.bulk.records_upsert_many calls `reindex`) and, when a record's words include those of
+another kind (an issue holds its CBO's names), that kind's changes (`follows`). `samleng search_index`
+rebuilds them; migrate fills the entries of a kind that has records and none yet (`fill_missing`).
+
+Lists search with `filter(queryset, query)`: it only narrows a queryset that the caller has already limited
+to what its user may see."""
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import models
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from samleng.core.khmer import fold, has_khmer, search_terms, segment, syllable_starts
+from samleng.core.models import SearchEntry
+
+#: (pk, words) of the records of a kind: of the given primary keys, or of every record when given None.
+Texts = Callable[[list[int] | None], Iterable[tuple[int, str]]]
 
 
-def words_filter(query: str, *fields: str) -> Q:
-    """Records where every word of `query` is found in one of `fields` (segmented search texts; by default
-    the record's own `search_text`). An empty query filters nothing."""
-    fields = fields or ("search_text",)
-    condition = Q()
+@dataclass(frozen=True)
+class Index:
+    kind: str  # the model's label_lower
+    model: type[models.Model]
+    texts: Texts
+    #: another kind -> the primary keys of this kind's records whose words hold words of those records
+    follows: dict[str, Callable[[list[int]], Iterable[int]]] = field(default_factory=dict)
+    #: the fields the words come from: a save(update_fields=...) that changes none of them keeps the entry
+    fields: frozenset[str] | None = None
+
+
+_INDEXES: dict[str, Index] = {}
+_BATCH = 2000
+
+
+def register(model: type[models.Model], texts: Texts, *, follows=None, fields: Iterable[str] | None = None) -> None:
+    """Index the records of `model` by the words `texts` gives (plain text: prepared here), and keep their
+    entries in step with saves and deletes."""
+    kind = model._meta.label_lower
+    _INDEXES[kind] = Index(kind, model, texts, dict(follows or {}), frozenset(fields) if fields else None)
+    post_save.connect(_saved, sender=model, weak=False, dispatch_uid=f"core.search.saved.{kind}")
+    post_delete.connect(_deleted, sender=model, weak=False, dispatch_uid=f"core.search.deleted.{kind}")
+
+
+def kinds() -> list[str]:
+    return sorted(_INDEXES)
+
+
+def indexed(model: type[models.Model]) -> bool:
+    return model._meta.label_lower in _INDEXES
+
+
+def _saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
+    index = _INDEXES[sender._meta.label_lower]
+    if raw:  # loaddata: the entries come with the data, or from `samleng search_index`
+        return
+    if update_fields is not None and index.fields is not None:
+        named = {sender._meta.get_field(f).name for f in update_fields}
+        if not named & index.fields:
+            return
+    reindex(sender, [instance.pk])
+
+
+def _deleted(sender, instance, **kwargs) -> None:
+    forget(sender, [instance.pk])
+
+
+def _migrated(sender, plan=None, **kwargs) -> None:
+    """After migrations ran (not a test's flush), a database from before the index gets its entries."""
+    if sender.label == "core" and plan:
+        fill_missing()
+
+
+post_migrate.connect(_migrated, dispatch_uid="core.search.fill_missing")
+
+
+# ---- the indexed form ------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=200_000)
+def _token_words(token: str) -> tuple[str, ...]:
+    """The indexed words of one space-separated token: its folded, segmented words and, for a Khmer word of
+    several syllables, the word from each later syllable on. Remembered: the names of a workbook, and the
+    words of places, recur thousands of times."""
+    words = []
+    for word in segment(fold(token)):
+        words.append(word)
+        if has_khmer(word):
+            words.extend(word[start:] for start in syllable_starts(word) if start > 0)
+    return tuple(words)
+
+
+def index_text(*parts: str) -> str:
+    """The words an entry holds for a record whose text is `parts`, each once, separated by spaces."""
+    words = (w for part in parts if part for token in part.split() for w in _token_words(token))
+    return " ".join(dict.fromkeys(words))
+
+
+_FINDABLE = re.compile(r"\w")
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query, prepared as the records' are (without the words inside compounds: each query
+    word is looked for at the start of indexed words), each once; words of punctuation alone are dropped."""
+    return [w for w in dict.fromkeys(segment(fold(query or ""))) if _FINDABLE.search(w)]
+
+
+# ---- keeping the entries ---------------------------------------------------------------------------------
+
+def _index_of(model_or_kind) -> Index:
+    return _INDEXES[model_or_kind if isinstance(model_or_kind, str) else model_or_kind._meta.label_lower]
+
+
+def reindex(model_or_kind, pks: Iterable[int]) -> int:
+    """Write again the entries of these records (of a registered model or kind), and of the records of other
+    kinds that hold their words; a record that no longer exists loses its entry. Returns the entries written."""
+    index = _index_of(model_or_kind)
+    pks = list(dict.fromkeys(pks))
+    written = 0
+    followers = [other for other in _INDEXES.values() if index.kind in other.follows]
+    for start in range(0, len(pks), _BATCH):
+        chunk = pks[start:start + _BATCH]
+        SearchEntry.objects.filter(kind=index.kind, object_id__in=chunk).delete()
+        written += _insert(index.kind, index.texts(chunk))
+        for other in followers:
+            written += reindex(other.kind, other.follows[index.kind](chunk))
+    return written
+
+
+def forget(model_or_kind, pks: Iterable[int]) -> None:
+    kind = _index_of(model_or_kind).kind
+    pks = list(pks)
+    for start in range(0, len(pks), _BATCH):
+        SearchEntry.objects.filter(kind=kind, object_id__in=pks[start:start + _BATCH]).delete()
+
+
+def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """Write every entry of these kinds (every registered kind by default) again. Returns the counts."""
+    counts = {}
+    for kind in kinds or list(_INDEXES):
+        index = _index_of(kind)
+        SearchEntry.objects.filter(kind=kind).delete()
+        counts[kind] = _insert(kind, index.texts(None))
+    return counts
+
+
+def fill_missing() -> dict[str, int]:
+    """Build the entries of every kind that has records and no entries yet (a database from before the
+    index, or restored without it). Returns the counts of the kinds filled."""
+    return rebuild([kind for kind, index in _INDEXES.items()
+                    if index.model._base_manager.exists() and not SearchEntry.objects.filter(kind=kind).exists()])
+
+
+def _insert(kind: str, texts: Iterable[tuple[int, str]]) -> int:
+    count = 0
+    texts = iter(texts)
+    while batch := list(itertools.islice(texts, _BATCH)):
+        SearchEntry.objects.bulk_create(
+            [SearchEntry(kind=kind, object_id=pk, text=index_text(text)) for pk, text in batch])
+        count += len(batch)
+    return count
+
+
+# ---- searching -----------------------------------------------------------------------------------------
+
+def filter(queryset: models.QuerySet, query: str) -> models.QuerySet:  # noqa: A001 (search.filter reads well)
+    """The records of `queryset` (of a registered model) holding every word of `query`, each word found at
+    the start of one of their indexed words. An empty query, or one of punctuation alone, filters nothing."""
+    return queryset.filter(condition) if (condition := matching(queryset.model, query)) else queryset
+
+
+def matching(model_or_kind, query: str) -> models.Q:
+    """`filter`'s condition, to combine with others: an empty Q (true) when the query has no words."""
+    terms = query_terms(query)
+    return models.Q(pk__in=_Matching(_index_of(model_or_kind).kind, terms)) if terms else models.Q()
+
+
+def matching_ids(model_or_kind, query: str) -> list[int]:
+    """The primary keys of the records of a kind that hold every word of `query` (every record's when it has
+    none), in no particular order."""
+    index = _index_of(model_or_kind)
+    return list(filter(index.model._base_manager.order_by(), query).values_list("pk", flat=True))
+
+
+class _Matching(models.Expression):
+    """The subquery of the ids of `kind`'s entries that hold every term as the start of a word."""
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, kind: str, terms: list[str]):
+        super().__init__()
+        self.kind, self.terms = kind, terms
+
+    def as_sql(self, compiler, connection):
+        raise NotImplementedError(f"search: no full-text index on {connection.vendor}")
+
+    def as_sqlite(self, compiler, connection):
+        # Each term a string (nothing in it is FTS5 syntax) followed by *: a prefix; terms side by side: AND.
+        match = " ".join('"' + term.replace('"', '""') + '"*' for term in self.terms)
+        return ("(SELECT e.object_id FROM core_searchentry_fts JOIN core_searchentry e "
+                "ON e.id = core_searchentry_fts.rowid WHERE core_searchentry_fts MATCH %s AND e.kind = %s)",
+                [match, self.kind])
+
+    def as_postgresql(self, compiler, connection):
+        # The tsquery's own syntax, not to_tsquery's parser (which would split Khmer words): each term a
+        # quoted lexeme, :* a prefix, & AND. The expression on the left is that of the GIN index.
+        query = " & ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "':*" for term in self.terms)
+        return ("(SELECT object_id FROM core_searchentry WHERE kind = %s "
+                "AND array_to_tsvector(string_to_array(text, ' ')) @@ %s::tsquery)", [self.kind, query])
+
+
+def words_filter(query: str, *fields: str) -> models.Q:
+    """Records where every word of `query` is found in one of `fields` (text compared as stored): a scan of
+    the table, for the small tables that have no entries in the index. An empty query filters nothing."""
+    condition = models.Q()
     for term in dict.fromkeys(search_terms(query or "")):
-        found = Q()
-        for field in fields:
-            found |= Q(**{f"{field}__contains": term})
+        found = models.Q()
+        for name in fields:
+            found |= models.Q(**{f"{name}__contains": term})
         condition &= found
     return condition

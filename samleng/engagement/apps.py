@@ -10,3 +10,6 @@ class EngagementConfig(AppConfig):
         from samleng.engagement import related
 
         related.register()
+        from samleng.engagement import indexing
+
+        indexing.register()  # what search finds events by (core.search)

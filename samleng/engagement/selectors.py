@@ -13,8 +13,8 @@ from django.db.models.functions import Cast
 from samleng.accounts.access import can_create_records, cbo_scope, event_scope, issue_scope
 from samleng.advocacy.models import CLOSED_STATUSES, Issue
 from samleng.cbos.models import CBO, Representative
+from samleng.core import search
 from samleng.core.audit import Action, audit_record
-from samleng.core.search import words_filter
 from samleng.engagement.models import (
     Attendance,
     CommitmentAtEvent,
@@ -75,8 +75,8 @@ def event_list(user, filters: EventFilters | None = None, *, page: int | str = 1
 
 
 def _search(events, query: str):
-    """Events whose title holds every word of `query`, or whose id it is."""
-    by_words = words_filter(query)
+    """Events whose title or places hold every word of `query` (core.search), or whose id it is."""
+    by_words = search.matching(Event, query)
     return events.filter(by_words | Q(event_id__iexact=query.strip())) if by_words else events
 
 

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from samleng.core.khmer import normalize, to_latin_digits
+from samleng.core.khmer import fold, normalize, to_latin_digits
 
 # Words for an administrative unit, typed before a name ("Srok Sandan", "ខេត្តកំពង់ធំ") or after it
 # ("Kampong Thom province"). Khmer prefixes are matched without a space: Khmer has none between words.
@@ -103,26 +103,14 @@ def romanised_key(name: str) -> str:
     return key.replace("V", "a").replace("C", "c")  # plain c was folded into k: no clash
 
 
-# Khmer spelling variants that look alike on screen: coeng DA / coeng TA (្ដ / ្ត), a split vowel typed as
-# two characters, and the old forms of a few letters.
-_KHMER_FOLDS = [
-    ("\u17d2\u178a", "\u17d2\u178f"),  # ្ដ -> ្ត
-    ("\u17c1\u17b8", "\u17be"),  # េ + ី -> ើ
-    ("\u17c1\u17b6", "\u17c4"),  # េ + ា -> ោ
-    ("\u17c6\u17b6", "\u17b6\u17c6"),  # ំ + ា -> ាំ (typed in the wrong order)
-    ("\u17b2", "\u17b1"),  # ឲ -> ឱ
-    ("\u17a3", "\u17a2"),  # ឣ (deprecated) -> អ
-]
 _KHMER_DROP = re.compile("[\\s\"'()\\[\\]‹›«».,\\-/`]+")
 
 
 @lru_cache(maxsize=65536)
 def khmer_key(name: str) -> str:
-    """Khmer text with spaces, punctuation and common spelling variants folded, digits in Latin."""
-    text = _KHMER_DROP.sub("", to_latin_digits(normalize(name)))
-    for old, new in _KHMER_FOLDS:
-        text = text.replace(old, new)
-    return text
+    """Khmer text in core.khmer's compared form (marks in one order, look-alike spellings folded, Latin
+    digits), without spaces and punctuation."""
+    return _KHMER_DROP.sub("", fold(name))
 
 
 def name_forms(name: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 """The two commands a fresh clone needs (see README):
 
     python3 dev.py serve   install, prepare the SQLite database with the demo, serve on 127.0.0.1:8000
+                           (`python3 dev.py serve 127.0.0.1:8011` or `serve 8011` serves elsewhere)
     python3 dev.py test    install the test dependencies and run the whole test suite
 
 Both create a virtual environment in .venv inside the clone and install Samleng into it; they can be run
@@ -11,6 +12,7 @@ any number of times. Extra arguments after `test` go to pytest (`python3 dev.py 
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import venv
@@ -49,14 +51,45 @@ def development_mode() -> None:
     os.environ.setdefault("SAMLENG_DEBUG", "1")
 
 
+DEFAULT_ADDRESS = ("127.0.0.1", 8000)
+
+
+def serve_address(args: list[str]) -> tuple[str, int, list[str]]:
+    """The host and port `serve` listens on, from a first argument "HOST:PORT" or "PORT" (as runserver takes
+    it), and the arguments left for runserver."""
+    if not args or args[0].startswith("-"):
+        return (*DEFAULT_ADDRESS, args)
+    first, rest = args[0], args[1:]
+    host, _, port = first.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        sys.exit(f"{first!r} is not an address to serve on: give HOST:PORT or PORT, e.g. "
+                 f"python3 dev.py serve 127.0.0.1:8011")
+    return host or DEFAULT_ADDRESS[0], int(port), rest
+
+
+def port_busy(host: str, port: int) -> bool:
+    """Something listens on host:port already (another Samleng, another server): runserver would fail
+    there after the setup, with an error that does not say what to do."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def serve(args: list[str]) -> None:
+    host, port, args = serve_address(args)
+    if port_busy(host, port):
+        sys.exit(f"Port {port} on {host} is in use (is Samleng already running?). Stop what runs there, or "
+                 f"pick another port: python3 dev.py serve {host}:{port + 1}")
     install("")
     development_mode()
     samleng = str(BIN / "samleng")
     run(samleng, "setup", "--demo")
-    print("\nSamleng is at http://127.0.0.1:8000 (log in as demo-admin / samleng-demo-2024)\n", flush=True)
+    print(f"\nSamleng is at http://{host}:{port} (log in as demo-admin / samleng-demo-2024)\n", flush=True)
     env = {**os.environ, "SAMLENG_TASKS_IMMEDIATE": os.environ.get("SAMLENG_TASKS_IMMEDIATE", "1")}
-    os.execve(samleng, [samleng, "runserver", "127.0.0.1:8000", *args], env)
+    os.execve(samleng, [samleng, "runserver", f"{host}:{port}", *args], env)
 
 
 def test(args: list[str]) -> None:

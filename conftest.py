@@ -44,3 +44,10 @@ def no_stray_database_sessions(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Pages are rendered afresh in tests: a test changes records inside its own transaction, whose commit (when
+    core.pagecache replaces cached pages) never comes. samleng/core/tests/test_pagecache.py turns it on."""
+    settings.PAGE_CACHE_SECONDS = 0

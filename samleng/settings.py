@@ -150,6 +150,27 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache every app server shares: the database's (table samleng_cache, created by `migrate`), or Redis
+# when SAMLENG_CACHE_URL is a redis:// URL (README, "Caching public pages"). Pages of published data are kept
+# there as rendered (core.pagecache) for SAMLENG_PAGE_CACHE_SECONDS (0: no page is cached), and replaced as
+# soon as the data they show changes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "samleng_cache",
+        # Every commune, district and province page in two languages, with room to spare: the count is
+        # checked at each write, and a quarter of the entries go when it is reached.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+}
+_cache_url = env("SAMLENG_CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+elif _cache_url:
+    raise ImproperlyConfigured(f"SAMLENG_CACHE_URL is a redis:// URL or empty (the database), not {_cache_url!r}")
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(env("SAMLENG_PAGE_CACHE_SECONDS", "86400"))
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cbos:list"

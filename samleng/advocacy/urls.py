@@ -1,6 +1,10 @@
 from django.urls import path
 
 from samleng.advocacy import views
+from samleng.core.pagecache import public_page
+
+#: The public list's filters and page (a text search is not cached: too many different pages).
+_LIST_PARAMS = ("province", "district", "cbo_type", "topic", "status", "year", "main", "page")
 
 app_name = "advocacy"
 urlpatterns = [
@@ -15,7 +19,9 @@ urlpatterns = [
     path("issues/<int:pk>/updates/<int:update_pk>/evidence/", views.update_evidence, name="update_evidence"),
     path("issues/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
     path("issues/<int:pk>/commitments/<int:commitment_pk>/kept/", views.commitment_kept, name="commitment_kept"),
-    # Public pages (no login; public issues of public CBOs, nothing personal).
-    path("public/issues/", views.public_list, name="public_list"),
-    path("public/issues/<int:pk>/", views.public_detail, name="public_detail"),
+    # Public pages (no login; public issues of public CBOs, nothing personal), cached for anonymous visitors
+    # until a record of the apps they show changes (core.pagecache).
+    path("public/issues/", public_page(params=_LIST_PARAMS, unless=("q",))(views.public_list),
+         name="public_list"),
+    path("public/issues/<int:pk>/", public_page()(views.public_detail), name="public_detail"),
 ]

@@ -9,7 +9,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from samleng.core import tick
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from samleng.core import pagecache, tick
+
+        # Cached public pages are replaced when a record they show changes (core/pagecache.py).
+        pagecache.connect_signals(apps.get_app_configs())
+        # The database cache's table, wherever `migrate` runs (setup, deployments, the tests' databases).
+        post_migrate.connect(_cache_table, sender=self, dispatch_uid="core.cache_table")
         from samleng.core.audit import audit_prune
 
         def prune_audit() -> str:
@@ -24,3 +32,9 @@ class CoreConfig(AppConfig):
 
         # Every tick: /healthz reads when a worker last finished a job (samleng/core/tasks.py).
         tick.register("heartbeat", every=dt.timedelta(minutes=1), run=worker_heartbeat)
+
+
+def _cache_table(sender, using, verbosity=0, **kwargs):
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))

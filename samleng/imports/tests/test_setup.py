@@ -31,6 +31,10 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert re.search(r"demo programme: \d+ records created", first)
     assert re.search(r"demo budgets: \d+ records created \(\d+ budgets, \d+ projects", first)
     assert "budget categories: 15 created" in first
+    # The demo programme has 5 indicators (1.1 to 2.2): said so, not the indicators sheet's 7 records,
+    # which count its 2 outcomes too.
+    assert re.search(r"\d+ outcomes, outputs and indicators", first) and " 7 indicators" not in first
+    assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", first)
     assert CBO.objects.count() == 50
     counts = (CBO.objects.count(), Issue.objects.count(), User.objects.count())
     last_entry = AuditEntry.objects.latest("pk").pk
@@ -39,6 +43,7 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
 
     assert "database: up to date" in second and "gazetteer: up to date" in second
     assert "demo programme: already there, nothing changed" in second
+    assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", second)
     assert "demo budgets: already there and published, nothing changed" in second
     assert "budget categories: up to date" in second
     assert "case studies: already public" in second

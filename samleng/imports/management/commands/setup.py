@@ -30,6 +30,9 @@ DEMO_BUDGET = Path(__file__).resolve().parents[2] / "demo" / "budget"
 #: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
 CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
 DEMO_PASSWORD = "samleng-demo-2024"
+#: What a sheet's count of created records counts, where it is not the sheet's name: the indicators sheet
+#: writes the outcomes and outputs its rows name as well as the indicators.
+SHEET_RECORDS = {"indicators": "outcomes, outputs and indicators"}
 #: (username, role, provinces, CBO): an administrator, a field officer of Kampong Thom and Pursat, and a
 #: representative of the Boeung Chang Boeung Prang fishery (case study 6).
 DEMO_USERS = (
@@ -103,10 +106,22 @@ class Command(BaseCommand):
             raise CommandError("The demo workbook did not import:\n" + "\n".join(str(e) for e in result.errors))
         created, updated = sum(result.created.values()), sum(result.updated.values())
         if created or updated:
-            detail = ", ".join(f"{n} {sheet}" for sheet, n in result.created.items() if n)
+            detail = ", ".join(f"{n} {SHEET_RECORDS.get(sheet, sheet)}" for sheet, n in result.created.items() if n)
             self.say(f"demo programme: {created} records created ({detail}), {updated} updated")
         else:
             self.say("demo programme: already there, nothing changed")
+        self.say(self.programme_summary())
+
+    def programme_summary(self) -> str:
+        """What the programme holds, counted in the database (the sheets' counts mix records of two kinds)."""
+        from samleng.results.models import Programme  # only --demo reads the programme
+
+        parts = []
+        for programme in Programme.objects.order_by("code"):
+            indicators, outcomes = programme.indicators.count(), programme.outcomes.count()
+            parts.append(f"programme {programme.code}: {indicators} indicator{'s' * (indicators != 1)}, "
+                         f"{outcomes} outcomes and outputs")
+        return "; ".join(parts)
 
     def demo_budget(self) -> None:
         from samleng.imports.kinds import budget_workbook_import

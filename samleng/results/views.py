@@ -42,12 +42,14 @@ def _reader(user) -> bool:
 
 
 def staff_reads(view):
-    """Logged-in NGO staff; anyone else logged in gets a 404."""
+    """Logged-in NGO staff; anyone else logged in gets a 403 (the site's one rule: 403 for a page the user
+    may not use, as /imports/ answers a representative; 404 for a record they must not know exists). The
+    check comes before any record is looked up, so a 403 never tells whether a programme or report exists."""
     @login_required
     @wraps(view)
     def checked(request, *args, **kwargs):
         if not _reader(request.user):
-            raise Http404
+            raise PermissionDenied
         return view(request, *args, **kwargs)
     return checked
 

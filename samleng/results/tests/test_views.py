@@ -115,8 +115,9 @@ def test_staff_read_others_do_not(world, programme, figures, authority):
         for user in (world.officer, world.outsider, world.me_officer):
             response = login_english(user).get(url, follow=True)
             assert response.status_code == 200, (url, user)
-        for user in (world.cbo_user, authority):
-            assert login_english(user).get(url).status_code == 404, (url, user)
+        for user in (world.cbo_user, authority):  # pages they may not use: 403, on the bilingual error page
+            response = login_english(user).get(url)
+            assert response.status_code == 403 and "You may not open this page" in response.text, (url, user)
         assert_login_redirect(anonymous().get(url))
 
 
@@ -125,8 +126,8 @@ def test_only_those_who_see_everything_edit(world, programme, authority):
         assert login_english(world.me_officer).get(url).status_code == 200, url
         assert login_english(world.officer).get(url).status_code == 403, url
         assert login_english(world.officer).post(url, {"value": "3"}).status_code == 403, url
-        assert login_english(world.cbo_user).get(url).status_code == 404, url
-        assert login_english(authority).get(url).status_code == 404, url
+        assert login_english(world.cbo_user).get(url).status_code == 403, url
+        assert login_english(authority).get(url).status_code == 403, url
         assert_login_redirect(anonymous().get(url))
 
 
@@ -135,7 +136,7 @@ def test_actions_are_post_only_and_refused_to_readers(world, programme):
     for url in (reverse("results:compute", args=[code]), reverse("results:report_create", args=[code])):
         assert login_english(world.me_officer).get(url).status_code == 405
         assert login_english(world.officer).post(url, {"period": "2023"}).status_code == 403
-        assert login_english(world.cbo_user).post(url, {"period": "2023"}).status_code == 404
+        assert login_english(world.cbo_user).post(url, {"period": "2023"}).status_code == 403
         assert_login_redirect(anonymous().post(url, {"period": "2023"}))
     assert not Snapshot.objects.exists() and not Report.objects.exists()
 
@@ -149,6 +150,17 @@ def test_csrf_is_checked(world, programme):
     assert client.post(reverse("results:compute", args=[programme.code])).status_code == 403
     assert client.post(reverse("results:report_create", args=[programme.code]), {"period": "2023"}).status_code == 403
     assert not Report.objects.exists()
+
+
+def test_a_representative_gets_403_whether_the_record_exists_or_not(world, programme):
+    # The same answer for a programme that exists and one that does not: the 403 tells nothing of records.
+    client = login_english(world.cbo_user)
+    for url in (reverse("results:programme", args=[programme.code]), reverse("results:programme", args=["NOPE"]),
+                reverse("results:report_download", args=[999999, "pdf", "en"])):
+        assert client.get(url).status_code == 403, url
+    # In Khmer too: the error page is in the reader's language.
+    response = login(world.cbo_user).get(reverse("results:dashboard"))
+    assert response.status_code == 403 and "អ្នកមិនអាចបើកទំព័រនេះបានទេ" in response.text
 
 
 def test_unknown_objects_are_not_found(world, programme, figures):
@@ -435,7 +447,7 @@ def test_report_draft_issue_and_next_version(world, programme, figures):
     issue_url = reverse("results:report_issue", args=[report.pk])
     assert login_english(world.officer).get(issue_url).status_code == 403
     assert login_english(world.officer).post(issue_url).status_code == 403
-    assert login_english(world.cbo_user).post(issue_url).status_code == 404
+    assert login_english(world.cbo_user).post(issue_url).status_code == 403
     assert_login_redirect(anonymous().post(issue_url))
     assert "never changes again" in client.get(issue_url).text
     assert Report.objects.get().status == "draft"  # the confirm page changes nothing
@@ -468,7 +480,7 @@ def test_report_download(world, programme, figures, fmt, lang, content_type):
     response = login_english(world.officer).get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith(content_type)
     assert "attachment" in response["Content-Disposition"] and response.content
-    assert login_english(world.cbo_user).get(url).status_code == 404
+    assert login_english(world.cbo_user).get(url).status_code == 403
     assert login_english(world.officer).get(reverse("results:report_download", args=[report.pk, "odt", lang])
                                             ).status_code == 404
 

@@ -5,12 +5,19 @@ shows them (the header is row 1), so that a big sheet is never copied whole into
 A workbook may come from anyone: before anything is read, a .zip or .xlsx (itself a zip) whose members would
 unpack to more than `Limits.unpacked_bytes`, or that holds more than `Limits.members` members, is refused;
 so is a sheet with more than `Limits.rows` rows (an .xlsx sheet is counted before calamine loads it whole)
-and a line of a .csv longer than `Limits.line_bytes`. The limits are settings (README)."""
+and a line of a .csv longer than `Limits.line_bytes`. The limits are settings (README).
+
+Calamine reads a whole sheet at once (600,000 rows of attendance take 180 MB), so an .xlsx sheet whose XML is
+larger than `Limits.piece_bytes` is read in pieces: calamine is given, one after the other, copies of the
+workbook whose sheet holds only some of the rows (`_Excel._rows_in_pieces`). The values are calamine's
+own either way (its dates, shared strings and styles); only the memory differs."""
 
 import csv
 import ctypes
 import io
 import re
+import shutil
+import tempfile
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -53,6 +60,7 @@ class Limits:
     members: int
     rows: int
     line_bytes: int = 4 * MB
+    piece_bytes: int = 8 * MB  # an .xlsx sheet of more XML than this is read in pieces of about this size
 
     @classmethod
     def from_settings(cls) -> "Limits":
@@ -117,10 +125,10 @@ def open_workbook(path, limits: Limits | None = None) -> Workbook:
     raise Unreadable(NOT_A_WORKBOOK, name=path.name)
 
 
-def _rows_of(rows, limit: int) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of each row that is not completely empty, numbered from 1; refused once there are
-    more rows than the limit. One loop for both, as it runs for every row of every sheet."""
-    for number, cells in enumerate(rows, 1):
+def _rows_of(rows, limit: int, first: int = 1) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of each row that is not completely empty, numbered from `first`; refused once there
+    are more rows than the limit. One loop for both, as it runs for every row of every sheet."""
+    for number, cells in enumerate(rows, first):
         # count() runs in C: the cheap test for the common case; cells of spaces are dealt with by the parser.
         if cells.count("") != len(cells):
             if number > limit + 1:  # the header is row 1
@@ -162,6 +170,10 @@ class _Excel(Workbook):
     def rows(self, key):
         name = self.names[key]
         self._refuse_long_sheet(name)
+        member, size = self.sizes.get(name, ("", 0))
+        if member and size > self.limits.piece_bytes and self._rows_numbered(member):
+            yield from self._rows_in_pieces(name, member)
+            return
         try:
             sheet = self.book.get_sheet_by_name(name)
         except CalamineError as error:
@@ -190,8 +202,127 @@ class _Excel(Workbook):
                 if rows > self.limits.rows + 1:
                     raise Unreadable(TOO_MANY_ROWS, limit=self.limits.rows)
 
+    def _rows_in_pieces(self, name: str, member: str) -> Iterator[tuple[int, list]]:
+        """The rows of a big sheet, a piece at a time: each piece of its XML (whole rows, about
+        `piece_bytes`) goes into a copy of the workbook in which every other sheet is empty, and calamine
+        reads that copy's sheet. Only one piece's rows are in memory at a time; the copies are files in a
+        temporary folder (the system's page cache, not this process's memory)."""
+        with tempfile.TemporaryDirectory(prefix="samleng-xlsx-") as folder, zipfile.ZipFile(self.path) as package:
+            base, piece = Path(folder) / "base.xlsx", Path(folder) / "piece.xlsx"
+            _package_without(package, base, member, {m for m, _size in self.sizes.values()})
+            for xml in _sheet_pieces(package, member, self.limits.piece_bytes):
+                shutil.copyfile(base, piece)
+                with zipfile.ZipFile(piece, "a") as copy, copy.open(member, "w") as stream:
+                    for part in xml:
+                        stream.write(part)
+                del xml
+                yield from self._piece_rows(piece, name)
+
+    def _rows_numbered(self, member: str) -> bool:
+        """Whether the sheet's rows say their numbers (`<row r="2">`, as every spreadsheet writes them): a
+        piece's rows are numbered from them. Without, calamine counts the rows, and the sheet is read whole."""
+        with zipfile.ZipFile(self.path) as package, package.open(member) as stream:
+            row = _FIRST_ROW.search(stream.read(MB))
+        return row is None or b' r="' in row.group(0) or b" r='" in row.group(0)
+
+    def _piece_rows(self, path: Path, name: str) -> Iterator[tuple[int, list]]:
+        """The rows of one piece, numbered as in the whole sheet: calamine places the cells by their
+        references (`r="B120001"`), and `to_python` leaves out the empty rows and columns before the first
+        cell (iter_rows would give every empty row from row 1 on, which for the last pieces of a big sheet
+        is most of the work)."""
+        try:
+            with load_workbook(str(path)) as book:
+                sheet = book.get_sheet_by_name(name)
+                start = sheet.start
+                rows = sheet.to_python(skip_empty_area=True) if start else []
+                del sheet
+        except CalamineError as error:
+            raise Unreadable(SHEET_UNREADABLE, reason=str(error)) from None
+        _release_memory()
+        if not rows:
+            return
+        first_row, first_column = start
+        if first_column:  # no cell in the piece's first columns: they are there all the same
+            rows = ([""] * first_column + cells for cells in rows)
+        yield from _rows_of(rows, self.limits.rows, first_row + 1)
+
     def close(self):
         self.book.close()
+
+
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>')
+
+
+def _package_without(package: zipfile.ZipFile, path: Path, member: str, sheets: set[str]) -> None:
+    """A copy of the .xlsx package at `path` without `member` (each piece adds it) and with every other
+    sheet empty: the workbook's parts that give the cells their values (shared strings, styles, the date
+    system) stay as they are."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for info in package.infolist():
+            if info.filename == member:
+                continue
+            copy.writestr(info.filename, _EMPTY_SHEET if info.filename in sheets else package.read(info))
+
+
+_SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
+_ROOT = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b")
+_FIRST_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*>")
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*>")
+
+
+def _sheet_pieces(package: zipfile.ZipFile, member: str, size: int) -> Iterator[list[bytes]]:
+    """The XML of a sheet in pieces of whole rows, about `size` bytes each, every piece a complete sheet
+    (the sheet's start without its dimension, which would size calamine's cells for the whole sheet; rows;
+    the end), as a list of parts to write one after the other. The XML is unpacked `size` bytes at a time.
+    A row ends with `</row>`, which XML cannot hold in a cell's text (`<` is written `&lt;` there)."""
+    with package.open(member) as stream:
+        head = b""
+        while (found := _SHEET_DATA.search(head)) is None:
+            chunk = stream.read(64 * 1024)
+            if not chunk:
+                raise Unreadable(SHEET_UNREADABLE, reason="the sheet has no sheetData")
+            head += chunk
+        if found.group(2):  # <sheetData/>: no row at all
+            return
+        root = _ROOT.search(head)
+        prefix = found.group(1)
+        start = _DIMENSION.sub(b"", head[:found.end()])
+        row_end, data_end = b"</" + prefix + b"row>", b"</" + prefix + b"sheetData>"
+        end = data_end + b"</" + (root.group(1) if root else b"worksheet") + b">"
+        buffer, ended = head[found.end():], False
+        del head
+        while True:
+            if not ended and len(buffer) < size:
+                chunk = stream.read(size)
+                ended = not chunk
+                buffer = buffer + chunk if buffer else chunk
+                continue
+            if ended and (stop := buffer.find(data_end)) >= 0:
+                buffer = buffer[:stop]
+            cut = _piece_end(buffer, size, row_end)
+            if cut < 0 and not ended:  # one row longer than a piece: read on till it ends
+                chunk = stream.read(size)
+                ended = not chunk
+                buffer += chunk
+                continue
+            if cut < 0:  # what follows the last row's end: nothing, or rows without cells (`<row r="9"/>`)
+                if b"<" in buffer:
+                    yield [start, memoryview(buffer), end]
+                return
+            yield [start, memoryview(buffer)[:cut], end]
+            buffer = buffer[cut:]
+            if ended and not buffer:
+                return
+
+
+def _piece_end(data: bytes, size: int, row_end: bytes) -> int:
+    """Where a piece of `data` ends: after the last row that ends within `size` bytes (or after the first
+    row, when it alone is longer); -1 when no row ends in it."""
+    cut = data.rfind(row_end, 0, size)
+    if cut < 0:
+        cut = data.find(row_end, size)
+    return cut + len(row_end) if cut >= 0 else -1
 
 
 def _release_memory() -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import issue_scope
@@ -18,6 +18,8 @@ from samleng.core import related, search
 from samleng.places.selectors import filter_districts
 
 PAGE_SIZE = 50
+#: The public list's pages: 1,000 issues, newest first; its filters reach the others.
+PUBLIC_PAGES = 20
 
 #: Besides the statuses themselves, the status filter takes these two groups.
 OPEN, CLOSED = "open", "closed"
@@ -69,10 +71,12 @@ def issue_filter_choices(user, province=None) -> dict[str, list]:
     """The districts and years (raised in) where `user` has issues to find, for the filter selects."""
     issues = Issue.objects.filter(issue_scope(user))
     districts = filter_districts(province=province, user=user)
-    # The range from the first to the last year (an index lookup each) rather than the distinct years,
-    # which reads every issue.
-    span = issues.order_by().aggregate(first=Min("raised_on"), last=Max("raised_on"))
-    years = list(range(span["last"].year, span["first"].year - 1, -1)) if span["first"] else []
+    # The range from the first to the last year rather than the distinct years, which reads every issue: each
+    # end is the first issue in scope along the index of raised_on (MIN and MAX with the scope's conditions
+    # read every issue in scope).
+    dates = issues.values_list("raised_on", flat=True)
+    first, last = dates.order_by("raised_on").first(), dates.order_by("-raised_on").first()
+    years = list(range(last.year, first.year - 1, -1)) if first else []
     return {"districts": districts, "years": years}
 
 

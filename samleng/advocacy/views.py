@@ -27,7 +27,7 @@ from samleng.advocacy.models import Commitment, Issue, IssueUpdate
 from samleng.cbos.models import CBO
 from samleng.core.audit import Action, audit_record
 from samleng.core.forms import add_service_errors
-from samleng.core.paging import page_of
+from samleng.core.paging import capped_page_of, page_of
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 
@@ -239,7 +239,10 @@ def commitment_kept(request, pk, commitment_pk):
 def public_list(request):
     public = AnonymousUser()
     form = _filter_form(request, public, public=True)
-    page = page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE)
+    # At most PUBLIC_PAGES pages, counted no further: a page any visitor may ask for again and again reads a
+    # bounded part of the table (the filters reach the rest).
+    page = capped_page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE,
+                          max_pages=selectors.PUBLIC_PAGES)
     return render(request, "advocacy/public_list.html", {"filter_form": form, "page": page})
 
 

@@ -32,7 +32,7 @@ from samleng.engagement.selectors import EventType
 from samleng.places.selectors import place_index
 from samleng.results.types import Computed, Group
 from samleng.transparency import selectors as transparency_selectors
-from samleng.transparency.selectors import ElcItem, ProcurementItem
+from samleng.transparency.selectors import ElcItem, OfficeLevel, ProcurementItem, RequestTopic
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -232,6 +232,8 @@ _LABELERS: dict[str, Callable[[Any], tuple[str, str, str]]] = {
     "sex": lambda key: (key, *_choice_label(Sex, key)),
     "event_type": lambda key: (key, *_choice_label(EventType, key)),
     "buyer": lambda key: (key, key, key),
+    "request_topic": lambda key: (key, *_choice_label(RequestTopic, key)),
+    "office_level": lambda key: (key, *_choice_label(OfficeLevel, key)),
 }
 
 
@@ -464,7 +466,44 @@ def cbos_engaged_count(*, programme, period: int) -> Computed:
     )
 
 
+def requests_answered_on_time_share(*, programme, period: int, topics: list[str]) -> Computed:
+    """Of the information requests whose answer fell due in the period (of `topics`, all when empty), the
+    share answered (held, not held or refused) by the due day; the breakdown gives those answered late and
+    those never answered apart."""
+    start, end = period_bounds(period)
+    rows = transparency_selectors.requests_answer_due(start, end, topics)
+    on_time = [r["answered_on"] is not None and r["answered_on"] <= r["answer_due"] for r in rows]
+    late = sum(r["answered_on"] is not None and r["answered_on"] > r["answer_due"] for r in rows)
+    numerator = sorted(r["pk"] for r, counted in zip(rows, on_time, strict=True) if counted)
+    return Computed(
+        value=share(len(numerator), len(rows)), numerator=len(numerator), denominator=len(rows),
+        breakdown={"on_time": len(numerator), "late": late, "never": len(rows) - len(numerator) - late},
+        disaggregation=_share_dimensions(rows, on_time, {"request_topic": "topic", "office_level": "level"}),
+        kind="transparency.informationrequest", numerator_pks=numerator,
+        denominator_pks=sorted(r["pk"] for r in rows),
+    )
+
+
+def requests_delivered_share(*, programme, period: int, topics: list[str]) -> Computed:
+    """Of the information requests filed in the period and answered "held" (of `topics`), the share delivered
+    in full by the period's end; the breakdown gives those partly delivered by then apart."""
+    start, end = period_bounds(period)
+    rows = transparency_selectors.requests_held_filed(start, end, topics)
+    delivered = [r["delivered_on"] is not None and r["delivered_on"] <= end for r in rows]
+    partly = sum(r["partly_by_end"] and not full for r, full in zip(rows, delivered, strict=True))
+    numerator = sorted(r["pk"] for r, full in zip(rows, delivered, strict=True) if full)
+    return Computed(
+        value=share(len(numerator), len(rows)), numerator=len(numerator), denominator=len(rows),
+        breakdown={"delivered": len(numerator), "partly_delivered": partly,
+                   "not_delivered": len(rows) - len(numerator) - partly},
+        disaggregation=_share_dimensions(rows, delivered, {"request_topic": "topic", "office_level": "level"}),
+        kind="transparency.informationrequest", numerator_pks=numerator,
+        denominator_pks=sorted(r["pk"] for r in rows),
+    )
+
+
 _EVENT_TYPES = tuple(EventType.values)
+_REQUEST_TOPICS = tuple(RequestTopic.values)
 
 CATALOGUE: dict[str, Computation] = {c.name: c for c in (
     Computation(
@@ -535,6 +574,26 @@ CATALOGUE: dict[str, Computation] = {c.name: c for c in (
         description_km="សហគមន៍មូលដ្ឋានដែលមានបញ្ហាយ៉ាងហោចណាស់មួយត្រូវបានលើកឡើងនៅព្រឹត្តិការណ៍ណាមួយក្នុងគ្រា។",
         parameters=(),
         function=cbos_engaged_count,
+    ),
+    Computation(
+        name="requests_answered_on_time_share", version=1, unit="percent", kind="transparency.informationrequest",
+        description_en="Of the information requests whose answer fell due in the period, the share answered (held, "
+                       "not held or refused) by the due day; answered late and never answered apart.",
+        description_km="ក្នុងចំណោមសំណើសុំព័ត៌មានដែលចម្លើយដល់ថ្ងៃកំណត់ក្នុងគ្រា ភាគរយនៃសំណើដែលបានឆ្លើយ (មាន មិនមាន ឬបដិសេធ) "
+                       "ត្រឹមថ្ងៃកំណត់; ការឆ្លើយយឺត និងមិនដែលឆ្លើយ បង្ហាញដាច់ដោយឡែក។",
+        parameters=(Parameter("topics", "items", [], choices=_REQUEST_TOPICS),),
+        function=requests_answered_on_time_share,
+        parts=lambda p: ("on_time",),
+    ),
+    Computation(
+        name="requests_delivered_share", version=1, unit="percent", kind="transparency.informationrequest",
+        description_en="Of the information requests filed in the period and answered \"held\", the share delivered "
+                       "in full by the period's end; partly delivered apart.",
+        description_km="ក្នុងចំណោមសំណើសុំព័ត៌មានដែលបានដាក់ក្នុងគ្រា ហើយបានឆ្លើយថា \"មានព័ត៌មាន\" ភាគរយនៃសំណើដែលបាន"
+                       "ផ្តល់ព័ត៌មានពេញលេញត្រឹមចុងគ្រា; ការផ្តល់មួយផ្នែក បង្ហាញដាច់ដោយឡែក។",
+        parameters=(Parameter("topics", "items", [], choices=_REQUEST_TOPICS),),
+        function=requests_delivered_share,
+        parts=lambda p: ("delivered",),
     ),
 )}
 

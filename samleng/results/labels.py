@@ -22,6 +22,12 @@ BREAKDOWN_LABELS = {
     "events_without_count": gettext_lazy("events without a participant count"),
     "participants": gettext_lazy("participants"),
     "participants_female": gettext_lazy("female participants"),
+    "on_time": gettext_lazy("answered on time"),
+    "late": gettext_lazy("answered late"),
+    "never": gettext_lazy("never answered"),
+    "delivered": gettext_lazy("delivered in full"),
+    "partly_delivered": gettext_lazy("partly delivered"),
+    "not_delivered": gettext_lazy("not delivered"),
 }
 
 #: The disaggregations a snapshot may carry (Snapshot.disaggregation keys), in the order they are shown.
@@ -38,6 +44,8 @@ DIMENSIONS = {
     "topic": gettext_lazy("topic"),
     "event_type": gettext_lazy("event type"),
     "buyer": gettext_lazy("buyer"),
+    "request_topic": gettext_lazy("topic of the request"),
+    "office_level": gettext_lazy("level of the office"),
 }
 
 

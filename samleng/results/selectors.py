@@ -543,6 +543,23 @@ def _read_transparency(snapshot, user, pks, offset, limit):
     return len(pks), listed
 
 
+def _read_requests(snapshot, user, pks, offset, limit):
+    """Information requests name no person (who asked is never stored): everyone who may see the figure
+    sees the request's id, subject, office and where its clock stands."""
+    from samleng.transparency import selectors as transparency_selectors  # transparency sits left of results
+
+    page = sorted(pks)[offset:offset + limit]
+    listed = []
+    for r in transparency_selectors.requests_by_pks(page):
+        detail = _("%(office)s; filed %(filed)s, answer due %(due)s, answered %(answered)s; %(status)s") % {
+            "office": _local(r.office.name_en, r.office.name_km), "filed": r.filed_on.isoformat(),
+            "due": r.answer_due.isoformat() if r.answer_due else "?",
+            "answered": r.answered_on.isoformat() if r.answered_on else "-", "status": r.get_status_display()}
+        listed.append(DrillRecord(pk=r.pk, label=f"{r.request_id} {_local(r.subject_en, r.subject_km)}", url="",
+                                  detail=detail))
+    return len(pks), listed
+
+
 def _disclosed(disclosures) -> str:
     if not disclosures:
         return str(_("nothing disclosed"))
@@ -561,6 +578,7 @@ _READERS = {
     "engagement.event": _read_events,
     "transparency.landconcession": _read_transparency,
     "transparency.procurementproject": _read_transparency,
+    "transparency.informationrequest": _read_requests,
 }
 
 

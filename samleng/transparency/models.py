@@ -90,3 +90,121 @@ class ProcurementDisclosure(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.item} {self.disclosed_on}"
+
+
+class RequestTopic(models.TextChoices):
+    BUDGET = "budget", _("budget")
+    PROCUREMENT = "procurement", _("procurement")
+    LAND_CONCESSION = "land_concession", _("land concession")
+    PUBLIC_SERVICE = "public_service", _("public service")
+    OTHER = "other", _("other")
+
+
+class RequestChannel(models.TextChoices):
+    WRITTEN = "written", _("written")
+    ORAL = "oral", _("oral")
+    ONLINE = "online", _("online")
+
+
+class RequestStatus(models.TextChoices):
+    """transparency.clock.STATUSES, with their words."""
+
+    AWAITING_ANSWER = "awaiting_answer", _("awaiting the answer")
+    AWAITING_FEE = "awaiting_fee", _("awaiting the fee")
+    AWAITING_DELIVERY = "awaiting_delivery", _("awaiting delivery")
+    UNDER_APPEAL = "under_appeal", _("under appeal")
+    DELIVERED = "delivered", _("delivered")
+    NOT_HELD = "not_held", _("information not held")
+    REFUSED = "refused", _("refused")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    APPEAL_DECIDED = "appeal_decided", _("appeal decided")
+
+
+class InformationRequest(models.Model):
+    """A request for information to an office, filed by the NGO or for a CBO (by its authorised
+    representative). Who asked is never stored: no person's name, no contact (DESIGN.md, Privacy).
+
+    The clock's results (status, due days, answer, delivery, closing) are kept on the record, computed by
+    services.request_clock_refresh from the filing day and the events, so that lists can filter and sort on
+    them ("overdue first") without computing every request's clock."""
+
+    request_id = models.CharField(_("request id"), max_length=40, unique=True)
+    office = models.ForeignKey("places.Office", on_delete=models.PROTECT, related_name="information_requests",
+                               verbose_name=_("office asked"))
+    subject_en = models.CharField(_("subject in English"), max_length=500, blank=True)
+    subject_km = models.CharField(_("subject in Khmer"), max_length=500, blank=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=RequestTopic.choices, default=RequestTopic.OTHER)
+    channel = models.CharField(_("channel"), max_length=10, choices=RequestChannel.choices,
+                               default=RequestChannel.WRITTEN)
+    filed_on = models.DateField(_("filed on"))
+    on_behalf_of = models.ForeignKey("cbos.CBO", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="information_requests", verbose_name=_("filed for the CBO"))
+    public = models.BooleanField(_("public"), default=False)
+
+    status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices,
+                              default=RequestStatus.AWAITING_ANSWER)
+    answer_due = models.DateField(_("answer due"), null=True)
+    delivery_due = models.DateField(_("delivery due"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, blank=True)  # held, not_held, refused (clock.ANSWERS)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-filed_on", "request_id"]
+        indexes = [models.Index(fields=["office", "filed_on"]), models.Index(fields=["status", "answer_due"])]
+
+    def __str__(self):
+        return f"{self.request_id} {self.subject_en or self.subject_km}"
+
+
+class RequestEventKind(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    ANSWERED_HELD = "answered_held", _("answered: the information is held")
+    ANSWERED_NOT_HELD = "answered_not_held", _("answered: the information is not held")
+    REFUSED_CONFIDENTIAL = "refused_confidential", _("refused as confidential")
+    FEE_QUOTED = "fee_quoted", _("fee quoted")
+    FEE_ACCEPTED = "fee_accepted", _("fee accepted")
+    EXTENDED = "extended", _("extended")
+    DELIVERED = "delivered", _("delivered")
+    PARTIALLY_DELIVERED = "partially_delivered", _("partially delivered")
+    APPEALED = "appealed", _("appealed")
+    APPEAL_DECIDED = "appeal_decided", _("appeal decided")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class RequestEvent(models.Model):
+    """What happened to a request, in order (`position` keeps the order of one day's events)."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(_("date"))
+    event = models.CharField(_("event"), max_length=24, choices=RequestEventKind.choices)
+    position = models.PositiveIntegerField(default=0)
+    fee_khr = models.BigIntegerField(_("fee (riel)"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    note_km = models.TextField(_("note in Khmer"), blank=True)
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["request", "date", "position"]
+        constraints = [models.UniqueConstraint(fields=["request", "date", "event"], name="unique_request_event")]
+
+    def __str__(self):
+        return f"{self.request_id} {self.date} {self.event}"
+
+
+class DeclaredHoliday(models.Model):
+    """A day declared beyond Samleng's built-in calendar of Cambodia's public holidays (the programme
+    workbook's `holidays` sheet): a royal decree adds a day (`working` False) or moves one (the old day
+    `working` True)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+    working = models.BooleanField(_("a working day"), default=False)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name_en}"

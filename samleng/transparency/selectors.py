@@ -9,20 +9,27 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, Trim
 
 from samleng.core.khmer import normalize
 from samleng.core.search import words_filter
-from samleng.places.models import Place
+from samleng.places.models import Office, Place
 from samleng.transparency.models import (
     ElcDisclosure,
     ElcItem,
+    InformationRequest,
     LandConcession,
     ProcurementDisclosure,
     ProcurementItem,
     ProcurementProject,
+    RequestEvent,
+    RequestEventKind,
+    RequestStatus,
+    RequestTopic,
 )
+
+OfficeLevel = Office.Level  # for the indicators' breakdowns (results reads transparency through its selectors)
 
 PAGE_SIZE = 50
 #: Primary keys asked for in one query by the drill-down readers: well under every database's limit on
@@ -91,6 +98,51 @@ def procurement_disclosure(
         .values("project_id").annotate(n=Count("pk")).filter(n=len(chosen)).values_list("project_id", flat=True)
     )
     return [(pk, buyer, pk in complete) for pk, buyer in rows]
+
+
+# --- information requests, for the indicators ------------------------------------------------------------
+
+def requests_overdue(today: dt.date) -> Q:
+    """Requests overdue on `today` (clock.Clock.overdue, on the fields the clock keeps): not closed, and a due
+    day passed with no answer, or no delivery."""
+    no_answer = Q(answered_on__isnull=True, answer_due__lt=today)
+    no_delivery = Q(delivery_due__isnull=False, delivery_due__lt=today, delivered_on__isnull=True)
+    return Q(closed_on__isnull=True) & (no_answer | no_delivery)
+
+
+def _requests(topics: Iterable[str]):
+    requests = InformationRequest.objects.order_by("pk")
+    chosen = [t for t in topics or () if t in RequestTopic.values]
+    return requests.filter(topic__in=chosen) if chosen else requests
+
+
+def requests_answer_due(start: dt.date, end: dt.date, topics: Iterable[str] = ()) -> list[dict]:
+    """The requests whose answer fell due from `start` to `end` (of `topics`, all when none), as dicts of pk,
+    topic, office level, answered_on and answer_due. A request withdrawn by its answer's due day without an
+    answer is left out: its answer never fell due. One query."""
+    withdrawn_early = Q(status=RequestStatus.WITHDRAWN, answered_on__isnull=True, closed_on__lte=F("answer_due"))
+    return list(_requests(topics).filter(answer_due__range=(start, end)).exclude(withdrawn_early)
+                .values("pk", "topic", "answered_on", "answer_due", level=F("office__level")))
+
+
+def requests_held_filed(start: dt.date, end: dt.date, topics: Iterable[str] = ()) -> list[dict]:
+    """The requests filed from `start` to `end` and answered "held" (of `topics`), as dicts of pk, topic,
+    office level, delivered_on, and `partly_by_end`: whether something was partly delivered by `end`. One
+    query."""
+    partly = RequestEvent.objects.filter(request=OuterRef("pk"), event=RequestEventKind.PARTIALLY_DELIVERED,
+                                         date__lte=end)
+    return list(_requests(topics).filter(filed_on__range=(start, end), answer="held")
+                .annotate(partly_by_end=Exists(partly))
+                .values("pk", "topic", "delivered_on", "partly_by_end", level=F("office__level")))
+
+
+def requests_by_pks(pks: Iterable[int]) -> list[InformationRequest]:
+    """The requests of `pks` ordered by request_id, with their office, for the drill-down of an indicator. One
+    query per 500 requests; unknown pks are left out."""
+    found = []
+    for chunk in _in_chunks(pks):
+        found += InformationRequest.objects.filter(pk__in=chunk).select_related("office")
+    return sorted(found, key=lambda r: r.request_id)
 
 
 # --- for the results drill-down ----------------------------------------------------------------------------

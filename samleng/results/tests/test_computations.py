@@ -10,7 +10,7 @@ import pytest
 from samleng.advocacy.models import IssueUpdate
 from samleng.results.computations import CATALOGUE, ComputationError, computation_check, compute
 from samleng.results.tests import records
-from samleng.transparency.tests.factories import concession, project
+from samleng.transparency.tests.factories import concession, information_request, office, project
 
 D = dt.date
 
@@ -22,10 +22,11 @@ def groups(computed, dimension):
 # ---- checking names and parameters -------------------------------------------------------------------
 
 
-def test_the_catalogue_has_the_seven_computations_of_the_spec_each_with_a_version():
+def test_the_catalogue_has_the_nine_computations_of_the_spec_each_with_a_version():
     assert set(CATALOGUE) == {
         "main_issues_solved_share", "districts_functioning_share", "representatives_underrepresented_share",
-        "elc_disclosed_count", "procurement_disclosed_share", "event_participants", "cbos_engaged_count"}
+        "elc_disclosed_count", "procurement_disclosed_share", "event_participants", "cbos_engaged_count",
+        "requests_answered_on_time_share", "requests_delivered_share"}
     assert all(c.version >= 1 for c in CATALOGUE.values())
 
 
@@ -310,3 +311,37 @@ def test_cbos_engaged_counts_each_cbo_once(world):
     computed = compute(ind, 2023)
     assert (computed.value, computed.numerator_pks) == (Decimal(1), [world.cbo.pk])
     assert compute(ind, 2024).value == Decimal(0)
+
+
+# ---- information requests ------------------------------------------------------------------------------
+
+
+def test_requests_answered_on_time_with_late_and_never_apart(world):
+    programme = records.programme()
+    ind = records.indicator(programme, "2.3", "requests_answered_on_time_share")
+    on_time = information_request("AIR-1", filed_on=D(2024, 4, 3), events=[(D(2024, 4, 10), "answered_not_held")])
+    information_request("AIR-2", filed_on=D(2024, 4, 3), events=[(D(2024, 4, 11), "refused_confidential")])
+    information_request("AIR-3", filed_on=D(2024, 4, 3), topic="procurement",
+                        to=office("Kampong Thom provincial hall", level="province", place_code="06"))
+    information_request("AIR-4", filed_on=D(2024, 4, 3), events=[(D(2024, 4, 5), "withdrawn")])  # never fell due
+    information_request("AIR-5", filed_on=D(2024, 12, 27), events=[(D(2025, 1, 2), "delivered")])  # due in 2025
+    computed = compute(ind, 2024)
+    assert (computed.numerator, computed.denominator, computed.numerator_pks) == (1, 3, [on_time.pk])
+    assert computed.breakdown == {"on_time": 1, "late": 1, "never": 1}
+    assert groups(computed, "request_topic")["budget"] == (1, 2, Decimal("50.0000"))
+    assert groups(computed, "office_level")["province"][:2] == (0, 1)
+    ind.parameters = {"topics": ["procurement"]}
+    assert (compute(ind, 2024).numerator, compute(ind, 2024).denominator) == (0, 1)
+    assert compute(records.indicator(programme, "2.4", "requests_answered_on_time_share"), 2025).denominator == 1
+
+
+def test_requests_delivered_in_full_by_the_periods_end_partly_apart(world):
+    ind = records.indicator(records.programme(), "2.5", "requests_delivered_share")
+    full = information_request("AIR-1", filed_on=D(2024, 3, 1), events=[(D(2024, 3, 5), "delivered")])
+    information_request("AIR-2", filed_on=D(2024, 3, 1), events=[(D(2024, 3, 5), "partially_delivered")])
+    information_request("AIR-3", filed_on=D(2024, 11, 1), events=[(D(2024, 11, 5), "answered_held"),
+                                                                   (D(2025, 1, 10), "delivered")])  # after the end
+    information_request("AIR-4", filed_on=D(2024, 3, 1), events=[(D(2024, 3, 5), "answered_not_held")])
+    computed = compute(ind, 2024)
+    assert (computed.numerator, computed.denominator, computed.numerator_pks) == (1, 3, [full.pk])
+    assert computed.breakdown == {"delivered": 1, "partly_delivered": 1, "not_delivered": 1}

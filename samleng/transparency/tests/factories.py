@@ -28,3 +28,31 @@ def project(project_id: str, *, buyer: str = "Ministry of Rural Development", fi
     for item, day in (disclosed or {}).items():
         ProcurementDisclosure.objects.create(project=record, item=item, disclosed_on=day)
     return record
+
+
+def office(name_en: str = "Sandan district administration", *, level: str = "district", place_code: str = "0606"):
+    """An office of a level at a place of the gazetteer (a national one when `place_code` is empty)."""
+    from samleng.places.models import Office
+
+    found = Office.objects.filter(name_en=name_en, level=level).first()
+    if found:
+        return found
+    return Office.objects.create(office_id=f"OF-{place_code or 'KH'}-{Office.objects.count() + 1}", level=level,
+                                 place=place(place_code) if place_code else None, name_en=name_en)
+
+
+def information_request(request_id: str, *, filed_on: dt.date, events=(), topic: str = "budget",
+                        to=None, **fields):
+    """A request to `to` (an office; Sandan's district administration by default) with its events given as
+    (date, event) pairs in order, its clock computed as the services compute it."""
+    from samleng.transparency.models import InformationRequest, RequestEvent
+    from samleng.transparency.services import request_clocks_refresh
+
+    fields.setdefault("subject_en", f"Budget of {request_id}")
+    record = InformationRequest.objects.create(request_id=request_id, office=to or office(), filed_on=filed_on,
+                                               topic=topic, **fields)
+    for position, (day, event) in enumerate(events):
+        RequestEvent.objects.create(request=record, date=day, event=event, position=position)
+    request_clocks_refresh(request_pks=[record.pk])
+    record.refresh_from_db()
+    return record

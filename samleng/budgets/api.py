@@ -1,6 +1,8 @@
 """The JSON API of budgets (django-ninja), on the same selectors as the pages. Public, like the pages, and
 like them it shows published budget years only."""
 
+from datetime import datetime
+
 from ninja import Router, Schema
 
 from samleng.budgets import selectors
@@ -128,6 +130,8 @@ class UnitBudgetOut(Schema):
     history: list[HistoryOut]
     comparison: ComparisonOut | None
     years_available: list[int]
+    #: When a revision of this year's published figures was last approved (null: never revised).
+    revised_at: datetime | None = None
 
 
 class UnitYearsOut(Schema):
@@ -191,6 +195,7 @@ def _budget_out(unit: UnitOut, budget: selectors.UnitBudget) -> dict:
                     for h in budget.history],
         "comparison": _comparison_out(budget.comparison),
         "years_available": budget.years_available,
+        "revised_at": budget.revised_at,
     }
 
 

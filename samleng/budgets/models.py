@@ -138,6 +138,8 @@ class Publication(models.Model):
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    #: When a revision of the published figures was last approved (the public page says "revised on").
+    revised_at = models.DateTimeField(_("revised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "fiscal_year"]
@@ -145,3 +147,73 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.fiscal_year}: {'published' if self.published else 'withdrawn'}"
+
+
+# ---- pending revisions of published years ------------------------------------------------------------------
+# Published figures never change silently: an import that would change a published unit-year (or one with a
+# revision already pending) writes its changed lines and projects here, and the public tables change only
+# when someone allowed to publish approves the revision (services.revision_approve_many). Separate tables
+# rather than a flag on the public ones, so that every reader of BudgetLine and Project (pages, API, open
+# data, the assistant) sees approved figures without a filter to forget.
+
+
+class Revision(models.Model):
+    """A pending revision of a published unit-year: its changed lines are PendingBudgetLine rows, its changed
+    projects PendingProject rows, of the same unit and fiscal year."""
+
+    unit = models.CharField(_("unit"), max_length=8)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_at", "unit", "fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "fiscal_year"], name="unique_revision")]
+
+    def __str__(self):
+        return f"{self.unit} {self.fiscal_year}: revision pending"
+
+
+class PendingBudgetLine(models.Model):
+    """A budget line as a pending revision would make it (a new line, or a new amount or note of a line)."""
+
+    unit = models.CharField(_("unit"), max_length=8)
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices)
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    amount_khr = models.BigIntegerField(_("amount (riel)"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "fiscal_year", "phase", "direction", "category"],
+                                               name="unique_pending_budget_line")]
+
+    def __str__(self):
+        return f"{self.unit} {self.fiscal_year} {self.phase} {self.category_id}: {self.amount_khr} (pending)"
+
+
+class PendingProject(models.Model):
+    """A local project as a pending revision would make it."""
+
+    unit = models.CharField(_("unit"), max_length=8)
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    project_id = models.CharField(_("project id"), max_length=60)
+    title_en = models.CharField(_("title in English"), max_length=300)
+    title_km = models.CharField(_("title in Khmer"), max_length=300, blank=True)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    village = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    cost_khr = models.BigIntegerField(_("cost (riel)"))
+    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Project.Status.choices, blank=True)
+    progress_pct = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "fiscal_year", "project_id"],
+                                               name="unique_pending_project")]
+
+    def __str__(self):
+        return f"{self.unit} {self.fiscal_year} {self.project_id} (pending)"

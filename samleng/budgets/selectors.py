@@ -8,6 +8,7 @@ budget of 50 ms on the national dataset of some 500,000 lines): the lines of one
 query and arranged in Python; the comparison with other communes reads one sum per commune of the province;
 places come from the gazetteer's in-memory index (`places.selectors`), never from a join."""
 
+import datetime as dt
 import hashlib
 import statistics
 from collections import defaultdict
@@ -24,10 +25,13 @@ from samleng.budgets.models import (
     Category,
     Direction,
     ExchangeRate,
+    PendingBudgetLine,
+    PendingProject,
     Phase,
     Population,
     Project,
     Publication,
+    Revision,
 )
 from samleng.places.models import Place
 from samleng.places.selectors import place_get, place_index, place_resolve, place_search
@@ -196,6 +200,7 @@ class UnitBudget:
     history: list[YearFigure]
     comparison: Comparison | None
     phases_available: list[str]  # the phases of `year`, most advanced first
+    revised_at: dt.datetime | None = None  # when a revision of this year's published figures was approved
 
     @property
     def ancestors(self) -> list[Place]:
@@ -215,7 +220,12 @@ def first_published(places) -> Place | None:
 
 
 def published_years(unit_code: str) -> list[int]:
-    return sorted(Publication.objects.filter(unit=unit_code, published=True).values_list("fiscal_year", flat=True))
+    return sorted(_publications(unit_code))
+
+
+def _publications(unit_code: str) -> dict[int, dt.datetime | None]:
+    """{published year: when its figures were last revised (None: never)} of a unit (one query)."""
+    return dict(Publication.objects.filter(unit=unit_code, published=True).values_list("fiscal_year", "revised_at"))
 
 
 def unit_budget(unit_code: str, year: int | None = None) -> UnitBudget | None:
@@ -226,10 +236,10 @@ def unit_budget(unit_code: str, year: int | None = None) -> UnitBudget | None:
         place = place_get(unit_code)
         if place is None or place.level == Place.Level.VILLAGE:
             return None
-    years = published_years(unit_code)
-    if not years:
+    publications = _publications(unit_code)
+    if not publications:
         return None
-    lines = _unit_lines(unit_code, years)
+    lines = _unit_lines(unit_code, sorted(publications))
     years = sorted(lines)
     if not years or (year is not None and year not in lines):
         return None
@@ -266,6 +276,7 @@ def unit_budget(unit_code: str, year: int | None = None) -> UnitBudget | None:
         history=_history(lines, categories),
         comparison=_comparison(place, year, phase, totals[Direction.EXPENDITURE], population),
         phases_available=[p.value for p in PHASES_ADVANCED_FIRST if p.value in lines[year]],
+        revised_at=publications.get(year),
     )
 
 
@@ -617,11 +628,12 @@ def national_figures() -> NationalFigures:
     """The national page's two series, from published data. Adding up every commune's development lines
     takes about a second on the national dataset, so the answer is cached, under a key that changes as soon
     as a year is published or withdrawn or lines are added (two cheap queries); amounts changed in place by
-    a re-import show within NATIONAL_FIGURES_TTL."""
-    published = Publication.objects.aggregate(count=Count("pk", filter=Q(published=True)), last=Max("changed_at"))
+    a re-import of years not published show within NATIONAL_FIGURES_TTL (an approved revision at once)."""
+    published = Publication.objects.aggregate(count=Count("pk", filter=Q(published=True)), last=Max("changed_at"),
+                                              revised=Max("revised_at"))
     last_line = BudgetLine.objects.aggregate(last=Max("pk"))["last"]
     key = "budgets:national:" + hashlib.sha256(
-        f"{published['count']}|{published['last']}|{last_line}".encode()).hexdigest()[:32]
+        f"{published['count']}|{published['last']}|{published['revised']}|{last_line}".encode()).hexdigest()[:32]
     figures = cache.get(key)
     if figures is None:
         categories = _categories()
@@ -759,3 +771,84 @@ def unit_year_lines(unit_code: str, year: int) -> list[BudgetLine] | None:
         return None
     return list(BudgetLine.objects.filter(unit=unit_code, fiscal_year=year).select_related("category__parent")
                 .order_by("phase", "direction", "category__position", "category__code"))
+
+
+# ---- pending revisions (staff pages; not public) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseTotals:
+    """A phase's totals of a unit-year, now (public) and as the pending revision would make them."""
+
+    phase: str
+    before: dict[str, int | None]  # direction -> riels (None: no line of that direction)
+    after: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class RevisionSummary:
+    """What a pending revision would change in a published unit-year: totals by phase and direction before
+    and after, how many lines and projects it changes or adds, and the projects' cost before and after."""
+
+    revision: Revision
+    place: Place | None
+    published: bool
+    phases: list[PhaseTotals]
+    lines_changed: int
+    lines_added: int
+    projects_changed: int
+    projects_added: int
+    projects_cost_before: int
+    projects_cost_after: int
+
+
+def revision_summaries(revisions: list[Revision]) -> list[RevisionSummary]:
+    """The diff summary of each of `revisions` (a page of them): five queries whatever their number. Lines
+    sit on a category or on its parent, never both, so a direction's total is the plain sum of its lines."""
+    pairs = {(r.unit, r.fiscal_year) for r in revisions}
+    if not pairs:
+        return []
+    units, years = {u for u, _y in pairs}, {y for _u, y in pairs}
+
+    def keyed(model, *fields):
+        rows = model.objects.filter(unit__in=units, fiscal_year__in=years).order_by().values_list(
+            "unit", "fiscal_year", *fields)
+        found: dict[tuple, dict[tuple, int]] = defaultdict(dict)
+        for unit, year, *rest in rows:
+            if (unit, year) in pairs:
+                found[(unit, year)][tuple(rest[:-1])] = rest[-1]
+        return found
+
+    lines_now = keyed(BudgetLine, "phase", "direction", "category_id", "amount_khr")
+    lines_new = keyed(PendingBudgetLine, "phase", "direction", "category_id", "amount_khr")
+    projects_now = keyed(Project, "project_id", "cost_khr")
+    projects_new = keyed(PendingProject, "project_id", "cost_khr")
+    published = set(Publication.objects.filter(unit__in=units, fiscal_year__in=years, published=True)
+                    .values_list("unit", "fiscal_year"))
+    summaries = []
+    for revision in revisions:
+        pair = (revision.unit, revision.fiscal_year)
+        now, new = lines_now.get(pair, {}), lines_new.get(pair, {})
+        after = {**now, **new}
+        phases = sorted({key[0] for key in after}, key=lambda p: -ADVANCEMENT.get(p, -1))
+        projects_before, projects_after = projects_now.get(pair, {}), {**projects_now.get(pair, {}),
+                                                                        **projects_new.get(pair, {})}
+        summaries.append(RevisionSummary(
+            revision=revision, place=place_get(revision.unit) if revision.unit != NATIONAL else None,
+            published=pair in published,
+            phases=[PhaseTotals(phase, _totals_of(now, phase), _totals_of(after, phase)) for phase in phases],
+            lines_changed=sum(1 for key in new if key in now and now[key] != new[key]),
+            lines_added=sum(1 for key in new if key not in now),
+            projects_changed=sum(1 for key in projects_new.get(pair, {}) if key in projects_before),
+            projects_added=sum(1 for key in projects_new.get(pair, {}) if key not in projects_before),
+            projects_cost_before=sum(projects_before.values()), projects_cost_after=sum(projects_after.values()),
+        ))
+    return summaries
+
+
+def _totals_of(lines: dict[tuple, int], phase: str) -> dict[str, int | None]:
+    totals: dict[str, int | None] = dict.fromkeys(DIRECTIONS)
+    for (line_phase, direction, _category), amount in lines.items():
+        if line_phase == phase:
+            totals[direction] = (totals[direction] or 0) + amount
+    return totals

@@ -39,7 +39,16 @@ from functools import cache
 from django.utils.translation import gettext_noop
 
 from samleng.budgets.defaults import DEFAULT_CATEGORIES, NATIONAL_CODES, SUBNATIONAL_CODES
-from samleng.budgets.models import NATIONAL, BudgetLine, Category, Direction, ExchangeRate, Phase, Project
+from samleng.budgets.models import (
+    NATIONAL,
+    BudgetLine,
+    Category,
+    Direction,
+    ExchangeRate,
+    Phase,
+    Project,
+    Revision,
+)
 from samleng.budgets.services import (
     budget_line_upsert_many,
     categories_ensure_defaults,
@@ -48,6 +57,7 @@ from samleng.budgets.services import (
     population_upsert_many,
     project_upsert_many,
     publication_set_many,
+    revision_approve_many,
 )
 from samleng.core.bulk import UpsertResult
 from samleng.core.khmer import normalize, to_khmer_digits, to_latin_digits
@@ -160,6 +170,9 @@ NOT_BEGUN = Message("budgets.not_begun", gettext_noop(
     "%(year)s has not begun: there are no executed figures for it yet."))
 MORE_WOMEN = Message("budgets.female", gettext_noop(
     "female (%(female)s) is more than the population (%(population)s)."))
+HELD = Message("budgets.held", gettext_noop(
+    "Budget years already published that this workbook changes: %(count)s. Their changes wait for an "
+    "administrator or an M&E officer to approve them; until then the public pages show the published figures."))
 CATEGORY = gettext_noop("category")
 
 # ---- cells of this workbook -----------------------------------------------------------------------------------
@@ -719,7 +732,13 @@ def _write_budgets(run) -> UpsertResult:
                 record["note"] = note
             yield record
 
-    return budget_line_upsert_many(user=run.user, rows=records())
+    return _noted(run, budget_line_upsert_many(user=run.user, rows=records()))
+
+
+def _noted(run, result):
+    """The result of a write, its unit-years held for approval noted for `budgets_after_write`."""
+    run.state.setdefault("budgets.held", set()).update(result.held_pairs)
+    return result
 
 
 # ---- projects and population (streamed), exchange rates ---------------------------------------------------------
@@ -819,7 +838,7 @@ def _write_projects(run) -> UpsertResult:
                 values["village_id"] = _village(run, row.village, unit).pk if row.village is not None else None
             yield values
 
-    return project_upsert_many(user=run.user, rows=records())
+    return _noted(run, project_upsert_many(user=run.user, rows=records()))
 
 
 def _population_key(run, row) -> tuple | None:
@@ -947,13 +966,28 @@ EXPORT_ORDER = ("budgets", "categories", "projects", "population", "exchange_rat
 
 def budgets_after_write(run, created: dict, updated: dict) -> None:
     """The default categories (written before the first sheet, said here), then with `publish` the (unit,
-    year) pairs of the budgets and projects sheets published, in the same transaction."""
+    year) pairs of the budgets and projects sheets published, in the same transaction. The changes of years
+    already published were held as pending revisions (services._upsert_or_hold): `publish` by someone who
+    may publish (the command line, an administrator, an M&E officer) approves them at once; otherwise a
+    warning says they wait for approval."""
     defaults = _defaults(run)
     if defaults.created or defaults.updated:
         created["default categories"], updated["default categories"] = defaults.created, defaults.updated
-    if run.options.get("publish"):
+    publish = run.options.get("publish")
+    if publish:
         result = publication_set_many(user=run.user, pairs=_publish_pairs(run), published=True)
         created["publications"], updated["publications"] = result.created, result.updated
+    held = run.state.get("budgets.held")
+    if held:  # those left with a revision (a workbook may also take back what was pending)
+        held &= set(Revision.objects.values_list("unit", "fiscal_year"))
+    if not held:
+        return
+    if publish and not run.restricted:
+        outcome = revision_approve_many(user=run.user, pairs=held)
+        created["revisions approved"], updated["revisions approved"] = 0, outcome.revisions
+    else:
+        created["revisions awaiting approval"], updated["revisions awaiting approval"] = 0, len(held)
+        run.warn("budgets", None, "", HELD, count=len(held))
 
 
 # ---- the kind ---------------------------------------------------------------------------------------------------

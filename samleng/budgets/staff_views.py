@@ -1,6 +1,8 @@
-"""The staff pages of budgets: which units' years have figures, and publishing or withdrawing them. Nothing
-of a budget is public until it is published. Only staff who see everything (administrators, M&E officers)
-publish: a published figure is Samleng speaking to the public. Others get a 403; visitors go to the login."""
+"""The staff pages of budgets: which units' years have figures, and publishing or withdrawing them; the
+pending revisions of published years, to approve or reject. Nothing of a budget is public until it is
+published, and a published figure changes only when a revision is approved. Only staff who see everything
+(administrators, M&E officers) publish and approve: a published figure is Samleng speaking to the public.
+Others get a 403; visitors go to the login."""
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from samleng.budgets import selectors
-from samleng.budgets.models import NATIONAL, BudgetLine, Project, Publication
+from samleng.budgets.models import NATIONAL, BudgetLine, Project, Publication, Revision
 from samleng.budgets.services import publication_set as publication_write
+from samleng.budgets.services import revision_approve_many, revision_reject
 from samleng.core.i18n import local_name
 from samleng.places.models import Place
 
@@ -105,6 +108,7 @@ def publications(request):
     page.object_list = _describe(list(page.object_list))
     return render(request, "budgets/staff/publications.html", {
         "filter_form": form, "page": page, "here": request.get_full_path(),
+        "revisions_waiting": Revision.objects.count(),
     })
 
 
@@ -134,3 +138,36 @@ def publication_set(request, unit_code: str, year: int):
                                                 require_https=request.is_secure()):
         return redirect(back)
     return redirect("budgets:publications")
+
+
+# ---- pending revisions of published years ----------------------------------------------------------------
+
+
+@login_required
+def revisions(request):
+    """The revisions waiting for approval, latest first, each with what it would change (totals before and
+    after): a fixed number of queries per page."""
+    _require_publisher(request)
+    page = Paginator(Revision.objects.select_related("submitted_by"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.revision_summaries(list(page.object_list))
+    return render(request, "budgets/staff/revisions.html", {"page": page})
+
+
+@login_required
+@require_POST
+def revision_decide(request, unit_code: str, year: int):
+    """Approve (the public figures become the revision's) or reject (the revision is discarded)."""
+    _require_publisher(request)
+    year = int(year)
+    if not Revision.objects.filter(unit=unit_code, fiscal_year=year).exists():
+        raise Http404
+    label = _("national budget") if unit_code == NATIONAL else unit_code
+    if request.POST.get("decision") == "approve":
+        revision_approve_many(user=request.user, pairs=[(unit_code, year)])
+        messages.success(request, _("The revision of %(unit)s %(year)s is approved: the public pages show it.")
+                         % {"unit": label, "year": year})
+    elif request.POST.get("decision") == "reject":
+        revision_reject(user=request.user, unit=unit_code, fiscal_year=year)
+        messages.success(request, _("The revision of %(unit)s %(year)s is rejected: the published figures stay.")
+                         % {"unit": label, "year": year})
+    return redirect("budgets:revisions")

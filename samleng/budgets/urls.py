@@ -21,6 +21,9 @@ urlpatterns = [
     path("budgets/glossary/", _budgets(views.glossary), name="glossary"),
     # Staff: publish and withdraw a unit's year.
     path("budgets/manage/", staff_views.publications, name="publications"),
+    path("budgets/manage/revisions/", staff_views.revisions, name="revisions"),
+    path("budgets/manage/revisions/<str:unit_code>/<int:year>/", staff_views.revision_decide,
+         name="revision_decide"),
     path("budgets/manage/<str:unit_code>/<int:year>/", staff_views.publication_set, name="publication_set"),
     # Open data: the Fiscal Data Package of every published budget.
     path("budgets/data/datapackage.json", _budgets(opendata.datapackage), name="datapackage"),

@@ -11,8 +11,15 @@ What it leaves for others: run.state["engagement.event_province"] (event_id -> p
 places each event) and run.pks["events"] (event_id -> pk: the stored ones once checked, the new ones once
 written). What it reads of advocacy's issue_updates write: run.pks["issue_updates"] and
 run.state["advocacy.issue_updates_changed"] (see updates_at_events_write).
+
+Memory does not grow with the big sheets: events (30,000 rows at national scale) and attendance (600,000) are
+streamed. The events check keeps each event's id, province and issues raised (what the attendance and the
+updates at events are checked against), and its write reads the rows again; the attendance check keeps, for
+each event, the people at it as small numbers in an array, from which repeated pairs are found and the
+write makes its records (grouped by event, as the bulk write wants them).
 """
 
+from array import array
 from functools import cache
 
 from django.utils.translation import gettext_noop
@@ -152,15 +159,16 @@ EVENT_FIELDS = ("event_id", "type", "title", "date", "authorities_present", "par
 _EVENT_PLACES = ("province", "district", "commune")
 
 
-def events_check(run, sheet: Sheet, rows: list) -> None:
+def events_check(run, sheet: Sheet, rows) -> None:
+    """Streamed: what stays is each event's id (run.ids), province (run.state["engagement.event_province"]) and
+    issues raised (run.state["engagement.issues_raised"], when the sheet has the column)."""
     name = sheet.name
-    run.define_ids(name, rows, "event_id")
     issues, events = stored_issues(run), stored_events(run)
     event_pks(run)  # the stored events' primary keys, for the writes (attendance, updates at events)
     present = run.present[name]
     placed = run.state.setdefault("engagement.event_province", {})
-    records = []
-    for row in rows:
+    raised = run.state["engagement.issues_raised"] = {} if "issues_raised" in present else None
+    for row in run.define_ids_as_read(name, rows, "event_id"):
         places = place_chain(run, name, row, _EVENT_PLACES)
         for part in BREAKDOWNS:
             run.at_most(name, row, part, "participants_total")
@@ -179,26 +187,27 @@ def events_check(run, sheet: Sheet, rows: list) -> None:
         if province:
             run.in_scope(name, row, "province", province.pk, kind="event")
             placed[row.event_id] = province.pk
-        record = run.record(name, row, EVENT_FIELDS)
-        if "issues_raised" in present:
-            record["issues_raised"] = list(dict.fromkeys(row.issues_raised))
-        for column, found in places.items():
-            if column in present:
-                record[f"{column}_id"] = found.pk if found else None
-        records.append(record)
-    run.records[name] = records
+        if raised is not None and row.event_id:
+            raised[row.event_id] = tuple(row.issues_raised)
 
 
 def events_write(run) -> UpsertResult:
+    """The events, read again from the workbook (their places resolved again: the resolver remembers them)."""
     issues = issue_pks(run)
+    present = run.present["events"]
 
-    def rows():
-        for record in run.records["events"]:
-            if "issues_raised" in record:
-                record = {**record, "issues_raised": [issues[i] for i in record["issues_raised"]]}
+    def records():
+        for row in run.stream("events"):
+            places = place_chain(run, "events", row, _EVENT_PLACES)
+            record = run.record("events", row, EVENT_FIELDS)
+            if "issues_raised" in present:
+                record["issues_raised"] = [issues[i] for i in dict.fromkeys(row.issues_raised)]
+            for column, found in places.items():
+                if column in present:
+                    record[f"{column}_id"] = found.pk if found else None
             yield record
 
-    result = event_upsert_many(user=run.user, rows=rows())
+    result = event_upsert_many(user=run.user, rows=records())
     run.pks["events"] = {**event_pks(run), **result.pks}
     return result
 
@@ -228,9 +237,8 @@ def _check_raised_at(run, sheet: str, rows: list) -> None:
     event's issues as the workbook gives them, or else as stored."""
     if not rows:
         return
-    raised: dict[str, set[str]] = {}
-    if "issues_raised" in run.present.get("events", ()):
-        raised = {r.event_id: set(r.issues_raised) for r in run.rows["events"] if r.event_id}
+    given = run.state.get("engagement.issues_raised") or {}  # as the events sheet gives them (events_check)
+    raised: dict[str, set[str]] = {event_id: set(issue_ids) for event_id, issue_ids in given.items()}
     events = stored_events(run)
     wanted = {events[r.event_id][0]: r.event_id for r in rows if r.event_id not in raised and r.event_id in events}
     through = Event.issues_raised.through
@@ -261,14 +269,17 @@ def updates_at_events_write(run, created: dict, updated: dict) -> None:
 
 # ---- attendance --------------------------------------------------------------------------------------------
 
-def attendance_check(run, sheet: Sheet, rows: list) -> None:
-    """600,000 rows at national scale: no record per row here (the rows themselves are written), and each
-    event and person is checked once."""
+def attendance_check(run, sheet: Sheet, rows) -> None:
+    """600,000 rows at national scale, streamed: each event and person is checked once, and what stays is
+    run.state["engagement.attendance"], for each event the people at it (each person a small number, twice
+    it plus one when they spoke), from which repeated pairs are found and the write makes its records."""
     name = sheet.name
     events, people = stored_events(run), stored_representatives(run)
     event_ids, person_ids = run.ids.get("events", {}), run.ids.get("representatives", {})
     checked_events: set[str] = set()  # known and in scope: not checked again on the next rows
     checked_people: set[str] = set()
+    people_at: dict[str, array] = {}  # event_id -> the people at it, as their numbers in `numbers`
+    numbers: dict[str, int] = {}  # person_id -> a small number, in the order people first come
     for row in rows:
         event_id, person_id = row.event_id, row.person_id
         if event_id is not None and event_id not in checked_events:
@@ -283,39 +294,60 @@ def attendance_check(run, sheet: Sheet, rows: list) -> None:
                 cbo = person_cbo(run, person_id)
                 if run.in_scope(name, row, "person_id", cbo_province(run, cbo) if cbo else None, kind="cbo"):
                     checked_people.add(person_id)
-    _unique_sorted(run, name, rows)
+        if event_id is not None and person_id is not None:
+            number = numbers.setdefault(person_id, len(numbers))
+            at = people_at.get(event_id)
+            if at is None:
+                at = people_at[event_id] = array("i")
+            at.append(2 * number + (1 if row.spoke else 0))
+    run.state["engagement.attendance"] = (people_at, list(numbers))
+    _repeated_pairs(run, name, people_at, numbers)
 
 
-def _unique_sorted(run, sheet: str, rows: list) -> None:
-    """Repeated (event, person) pairs, found by sorting the rows rather than with a set of 600,000 pairs: less
-    memory, and the rows come out grouped by event, as the writing wants them. The sort is stable, so in each
-    group of equal pairs the first row is the one the spreadsheet shows first."""
-    rows.sort(key=lambda r: r.person_id or "")
-    rows.sort(key=lambda r: r.event_id or "")
-    previous = None
-    first = 0
-    for row in rows:
-        if row.event_id is None or row.person_id is None:
+def _repeated_pairs(run, sheet: str, people_at: dict[str, array], numbers: dict[str, int]) -> None:
+    """An error on each row whose (event, person) pair a row above it has already, naming that row. The
+    pairs are found in the people of each event; their rows by reading the sheet again, only when there is
+    one."""
+    repeated: set[tuple[str, int]] = set()
+    for event_id, at in people_at.items():
+        people = [value >> 1 for value in at]
+        if len(set(people)) < len(people):
+            seen: set[int] = set()
+            for number in people:
+                if number in seen:
+                    repeated.add((event_id, number))
+                seen.add(number)
+    if not repeated:
+        return
+    person_of = list(numbers)
+    wanted = {(event_id, person_of[number]) for event_id, number in repeated}
+    first: dict[tuple[str, str], int] = {}
+    for row in run.stream(sheet):
+        pair = (row.event_id, row.person_id)
+        if pair not in wanted:
             continue
-        if previous is not None and row.event_id == previous.event_id and row.person_id == previous.person_id:
+        if pair in first:
             run.error(sheet, row.row, "person_id", ALREADY_ON_ROW, what=f"{row.person_id} at {row.event_id}",
-                      first=first)
+                      first=first[pair])
         else:
-            first = row.row
-        previous = row
+            first[pair] = row.row
 
 
 def attendance_write(run) -> UpsertResult:
+    """From what the check kept rather than the rows: grouped by event, each batch of the upsert reads back
+    only its events' attendance."""
     events, people = event_pks(run), representative_pks(run)
     with_spoke = "spoke" in run.present["attendance"]
+    people_at, person_of = run.state["engagement.attendance"]
 
-    # Grouped by event (the check sorted them), each batch of the upsert reads back only its events' attendance.
     def rows():
-        for row in run.rows["attendance"]:
-            record = {"event_id": events[row.event_id], "representative_id": people[row.person_id]}
-            if with_spoke:
-                record["spoke"] = row.spoke
-            yield record
+        for event_id, at in people_at.items():
+            event = events[event_id]
+            for value in at:
+                record = {"event_id": event, "representative_id": people[person_of[value >> 1]]}
+                if with_spoke:
+                    record["spoke"] = bool(value & 1)
+                yield record
 
     return attendance_upsert_many(user=run.user, rows=rows())
 
@@ -381,7 +413,7 @@ EVENTS = Sheet("events", (
         "How many of the participants live with a disability (for example 2).")),
     Column("issues_raised", cells.id_list, empty=[], memo=False, kind="ids", help=gettext_noop(
         "The issues raised at the event, by their issue_id.")),
-), key=("event_id",), check=events_check, write=events_write,
+), key=("event_id",), streamed=True, check=events_check, write=events_write,
     help=gettext_noop("Forums, dialogues, trainings and the other events of the programme, one per row."))
 
 ATTENDANCE = Sheet("attendance", (
@@ -391,7 +423,7 @@ ATTENDANCE = Sheet("attendance", (
         "The id of a representative who was there, of the representatives sheet or of Samleng (for example "
         "P-002).")),
     yes_no("spoke", help=gettext_noop("yes when the person spoke at the event.")),
-), key=("event_id", "person_id"), check=attendance_check, write=attendance_write,
+), key=("event_id", "person_id"), streamed=True, check=attendance_check, write=attendance_write,
     help=gettext_noop("Which CBO representatives came to each event: one row per person and event."))
 
 MECHANISM_ASSESSMENTS = Sheet("mechanism_assessments", (

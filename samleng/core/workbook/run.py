@@ -212,6 +212,23 @@ class Import:
             self.unique(sheet, rows, lambda r: getattr(r, column), column,
                         lambda r: f"{column} '{getattr(r, column)}'")
 
+    def define_ids_as_read(self, sheet: str, rows: Iterable, column: str) -> Iterator:
+        """define_ids for a streamed sheet: its rows pass through, their ids collected on the way, and a
+        repeated id is reported on its row, naming the row where it came first."""
+        if column not in self.present[sheet]:
+            self.ids[sheet] = None
+            yield from rows
+            return
+        ids: dict[str, int] = {}
+        self.ids[sheet] = ids
+        for row in rows:
+            value = getattr(row, column)
+            if value is not None:
+                first = ids.setdefault(value, row.row)
+                if first != row.row:
+                    self.error(sheet, row.row, column, ALREADY_ON_ROW, what=f"{column} '{value}'", first=first)
+            yield row
+
     def known(self, sheet: str, value: str, stored: dict) -> bool:
         """Whether an id is defined by the workbook's sheet or already in the database. When the sheet has
         no id column, nothing can be said: the reference is let through (the missing column is an error)."""

@@ -34,7 +34,7 @@ class CoreConfig(AppConfig):
         tick.register("heartbeat", every=dt.timedelta(minutes=1), run=worker_heartbeat)
 
 
-def _cache_table(sender, using, verbosity=0, **kwargs):
+def _cache_table(sender, using, **kwargs):
     from django.core.management import call_command
 
-    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
+    call_command("createcachetable", database=using, verbosity=0)

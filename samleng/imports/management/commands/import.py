@@ -13,7 +13,9 @@ class Command(BaseCommand):
             "errors are listed (the first 200, then how many more of each kind), nothing is written and the "
             "command exits with status 1. --publish also publishes the budget years the workbook holds (each "
             "unit's years of its budgets and projects sheets), so that the public pages show them; "
-            "without it they stay unpublished until staff publish them.")
+            "without it they stay unpublished until staff publish them. A budget year already published is not changed "
+            "in place: its changes wait as a revision for an administrator or an M&E officer to approve; --publish "
+            "(without --user, or by one of them) approves them at once.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the .xlsx file, the .zip file or the folder of .csv files")

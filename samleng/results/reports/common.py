@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from samleng.core.i18n import khmer_shown, local_text
-from samleng.core.khmer import segment, to_khmer_digits
+from samleng.core.khmer import to_khmer_digits
 from samleng.results.labels import dimension_label, humanize, part_label
 from samleng.results.models import Direction, Unit
 from samleng.results.templatetags.results_figures import dimensions_in_order
@@ -28,8 +28,6 @@ FORMATS = {
 LANGUAGES = ("en", "km")
 
 # The Khmer fonts of Debian's fonts-khmeros, which fontconfig resolves (no web font is ever fetched).
-KHMER_FONT = "Khmer OS System"
-KHMER_HEADING_FONT = "Khmer OS Muol Light"
 
 DIFFERENCE_KINDS = {
     "reported_vs_computed": gettext_lazy("reported figure differs from the computed one"),
@@ -41,8 +39,6 @@ DIFFERENCE_KINDS = {
 # contradicting itself (consistency).
 RECONCILIATION_KINDS = {"reported_vs_computed"}
 
-_KHMER_RUN = re.compile("[\u1780-\u17ff\u19e0-\u19ff]+")
-ZERO_WIDTH_SPACE = "\u200b"
 
 
 def labels() -> dict[str, str]:
@@ -244,19 +240,6 @@ def local_time_text(iso: str | None) -> str:
 
 def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n\s*\n|\r?\n", text or "") if part.strip()]
-
-
-def khmer_line_breaks(text: str) -> str:
-    """The text with a zero-width space between Khmer words. Khmer is written without spaces, so without
-    them a renderer (Pango, in the PDF) finds nowhere to break a line and runs Khmer text off the page."""
-
-    def split_run(match: re.Match) -> str:
-        run = match.group(0)
-        words = segment(run)
-        # segment() drops punctuation; break the run only when the words rebuild it exactly.
-        return ZERO_WIDTH_SPACE.join(words) if "".join(words) == run else run
-
-    return _KHMER_RUN.sub(split_run, text or "")
 
 
 def file_name(content: dict, fmt: str, language: str) -> str:

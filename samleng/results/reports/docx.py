@@ -7,13 +7,11 @@ from django.conf import settings
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from samleng.results.reports.common import KHMER_FONT, IndicatorView, ReportView, prepare
+from samleng.core.documents import docx_khmer_styles
+from samleng.results.reports.common import IndicatorView, ReportView, prepare
 
-# Styles whose runs may hold Khmer; each gets the Khmer font for complex-script text.
-_STYLES = ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Table Grid", "List Bullet")
 _RED = RGBColor(0xB3, 0x26, 0x1E)
 _GREEN = RGBColor(0x1E, 0x6B, 0x34)
 _GREY = RGBColor(0x55, 0x55, 0x55)
@@ -22,7 +20,7 @@ _GREY = RGBColor(0x55, 0x55, 0x55)
 def write(content: dict, language: str) -> bytes:
     view = prepare(content, language, organisation=settings.ORGANISATION_NAME)
     document = Document()
-    _use_khmer_font(document, language)
+    docx_khmer_styles(document, language)
     document.core_properties.title = f"{view.programme_code} {view.t['report_title']} {view.period}"
     document.core_properties.author = view.organisation
     document.core_properties.language = "km-KH" if language == "km" else "en-GB"
@@ -38,36 +36,6 @@ def write(content: dict, language: str) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def _use_khmer_font(document, language: str) -> None:
-    """Word picks the font of Khmer text from the complex-script slot of rFonts (w:cs), not from w:ascii;
-    the built-in styles point that slot at the theme font (w:cstheme), which has no Khmer glyphs. Point
-    it, and w:eastAsia, at the Khmer font, and mark complex-script text as Khmer."""
-    for name in _STYLES:
-        try:
-            style = document.styles[name]
-        except KeyError:
-            continue
-        run_properties = style.element.get_or_add_rPr()
-        fonts = run_properties.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = run_properties.makeelement(qn("w:rFonts"), {})
-            run_properties.insert(0, fonts)
-        for theme_slot in ("w:cstheme", "w:eastAsiaTheme"):
-            fonts.attrib.pop(qn(theme_slot), None)
-        fonts.set(qn("w:cs"), KHMER_FONT)
-        fonts.set(qn("w:eastAsia"), KHMER_FONT)
-        if language == "km" and name == "Normal":
-            # Khmer stacks vowels and subscripts: give the lines room.
-            style.paragraph_format.line_spacing = 1.3
-    normal = document.styles["Normal"].element.get_or_add_rPr()
-    lang = normal.find(qn("w:lang"))
-    if lang is None:
-        lang = normal.makeelement(qn("w:lang"), {})
-        normal.append(lang)
-    lang.set(qn("w:val"), "km-KH" if language == "km" else "en-GB")
-    lang.set(qn("w:bidi"), "km-KH")
 
 
 def _title_page(document, view: ReportView) -> None:

@@ -7,14 +7,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from samleng.results.reports.common import (
-    KHMER_FONT,
-    KHMER_HEADING_FONT,
-    IndicatorView,
-    ReportView,
-    khmer_line_breaks,
-    prepare,
-)
+from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, khmer_line_breaks
+from samleng.results.reports.common import IndicatorView, ReportView, prepare
 
 TEMPLATE = "results/report_pdf.html"
 

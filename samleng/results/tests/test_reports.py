@@ -21,9 +21,10 @@ from docx.oxml.ns import qn
 from lxml import etree
 from openpyxl import load_workbook
 
+from samleng.core.documents import KHMER_FONT
 from samleng.core.khmer import has_khmer
 from samleng.results.reports import render
-from samleng.results.reports.common import KHMER_FONT, dimension_label, labels
+from samleng.results.reports.common import dimension_label, labels
 from samleng.results.reports.iati import schema_errors
 from samleng.results.reports.pdf import html as report_html
 

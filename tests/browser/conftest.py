@@ -127,3 +127,11 @@ def log_in(page, base_url: str, user, secret: str) -> None:
     page.click('main form button[type="submit"]')
     page.wait_for_url(lambda url: "/two-factor/" not in url)
 
+
+
+def staff_menu_link(page, name: str):
+    """The staff menu's link `name`: on a phone it is folded into "More" (a <details>), opened first."""
+    more = page.locator("header nav details.more-menu")
+    if more.is_visible() and more.get_attribute("open") is None:
+        more.locator("summary").click()
+    return page.locator("header nav").get_by_role("link", name=name, exact=True)

@@ -15,7 +15,7 @@ from samleng.accounts.services import user_totp_setup
 from samleng.advocacy.models import Issue
 from samleng.conftest import make_user
 from samleng.results.models import Programme, Report
-from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot
+from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot, staff_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_an_me_officer_reads_checks_and_reports_the_results(live_server, program
     log_in(page, base, officer, secret)
 
     # Results from the menu goes straight to the only programme.
-    page.locator("header nav").get_by_role("link", name="Results", exact=True).click()
+    staff_menu_link(page, "Results").click()  # under "More" on a phone
     page.wait_for_url(f"**/results/{programme.code}/")
     assert page.locator("main h1").inner_text().strip() == programme.name
     for code in INDICATORS:

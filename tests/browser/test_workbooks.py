@@ -17,7 +17,7 @@ from samleng.conftest import make_user
 from samleng.imports.kinds import KINDS
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import template_fill
-from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot
+from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot, staff_menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def test_an_me_officer_downloads_the_templates_and_imports_the_programme_one(
     log_in(page, base, officer, secret)
 
     # Import from the menu: the upload page, readable on the phone.
-    page.locator("header nav").get_by_role("link", name="Import", exact=True).click()
+    staff_menu_link(page, "Import").click()  # under "More" on a phone
     page.wait_for_url("**/imports/")
     assert page.locator("main h1").inner_text().strip() == "Import a workbook"
     assert fits_the_screen(page)

@@ -177,3 +177,16 @@ def test_a_rejected_run_shows_each_error_in_both_languages_from_its_code(world, 
     assert "is not a number." in page and "មិនមែនជាលេខទេ" in page
     csv_text = client.get(reverse("imports:run", args=[run.pk]) + "?download=errors").content.decode()
     assert "is not a number." in csv_text and "មិនមែនជាលេខទេ" in csv_text
+
+
+def test_the_reader_s_language_comes_first_in_the_mistakes(world):
+    """On a phone the table becomes one card per mistake, read top to bottom: the reader's language first."""
+    run = ImportRun.objects.create(user=world.me_officer, original_name="old.xlsx", state="rejected", report={
+        "errors": [{"sheet": "cbos", "row": 3, "column": "members_total", "message_en": "'many' is not a number.",
+                    "message_km": "'many' មិនមែនជាលេខទេ។"}], "warnings": []})
+    url = reverse("imports:run", args=[run.pk])
+    page = english(login(world.me_officer)).get(url).content.decode()
+    assert page.index('class="first" lang="en"') < page.index('class="second" lang="km"')
+    assert page.index("In English") < page.index("In Khmer")
+    page = login(world.me_officer).get(url).content.decode()  # Khmer, the default
+    assert page.index('class="first" lang="km"') < page.index('class="second" lang="en"')

@@ -209,6 +209,16 @@ AUDIT_RETENTION_DAYS = int(env("SAMLENG_AUDIT_RETENTION_DAYS", "730"))
 REQUEST_ANSWER_DAYS = int(env("SAMLENG_REQUEST_ANSWER_DAYS", "5"))
 REQUEST_DELIVERY_DAYS = int(env("SAMLENG_REQUEST_DELIVERY_DAYS", "15"))
 REQUEST_EXTENDED_DAYS = int(env("SAMLENG_REQUEST_EXTENDED_DAYS", "40"))
+#: Red flag R003 of procurement: a tender period shorter than this many days, by procurement method ("" for
+#: any other method), e.g. SAMLENG_PROCUREMENT_MIN_TENDER_DAYS="15,selective=10".
+PROCUREMENT_MIN_TENDER_DAYS = {
+    (method.partition("=")[0].strip() if "=" in method else ""): int(method.rpartition("=")[2])
+    for method in env("SAMLENG_PROCUREMENT_MIN_TENDER_DAYS", "15").split(",") if method.strip()
+}
+#: `samleng export ocds`: the prefix of the ocids of projects Samleng publishes (those typed in the workbook,
+#: without an ocid of their own), and the publisher the package names.
+OCDS_PREFIX = env("SAMLENG_OCDS_PREFIX", "ocds-samleng")
+OCDS_PUBLISHER = env("SAMLENG_OCDS_PUBLISHER", "")  # empty: ORGANISATION_NAME
 
 # Khmer first: Khmer is the default language, English is one click away on every page.
 LANGUAGE_CODE = "km"

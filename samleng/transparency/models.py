@@ -57,6 +57,19 @@ class ProcurementProject(models.Model):
     method = models.CharField(_("procurement method"), max_length=100, blank=True)
     value_khr = models.BigIntegerField(_("value (riel)"), null=True, blank=True)
     ocid = models.CharField(_("OCDS id"), max_length=100, blank=True)
+    # Read from OCDS releases (transparency.ocds), empty for a project typed in the workbook: the office the
+    # buyer's name matched, the value in its own currency (value_khr holds riels only), what the red flags
+    # need, and the schema's warnings about its releases, located by JSON path.
+    buyer_office = models.ForeignKey("places.Office", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="procurement_projects", verbose_name=_("buyer's office"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    tender_days = models.PositiveIntegerField(_("days of the tender period"), null=True, blank=True)
+    tenderers = models.PositiveIntegerField(_("number of tenderers"), null=True, blank=True)
+    red_flags = models.JSONField(_("red flags"), default=list, blank=True)
+    basic_score = models.DecimalField(_("share of the basic documents published"), max_digits=5, decimal_places=4,
+                                      null=True, blank=True)
+    ocds_warnings = models.JSONField(_("warnings about its OCDS data"), default=list, blank=True)
 
     class Meta:
         ordering = ["fiscal_year", "buyer", "project_id"]
@@ -90,6 +103,54 @@ class ProcurementDisclosure(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.item} {self.disclosed_on}"
+
+
+class ProcurementDocument(models.Model):
+    """A document an OCDS release published about a project, sorted into the OCDS guidance's tiers (basic,
+    intermediate, advanced), with the first day it was seen public."""
+
+    project = models.ForeignKey(ProcurementProject, on_delete=models.CASCADE, related_name="documents")
+    document_type = models.CharField(_("document type"), max_length=60)
+    tier = models.CharField(_("tier"), max_length=12)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["project", "published_on", "document_type"]
+
+    def __str__(self):
+        return f"{self.project_id} {self.document_type}"
+
+
+class OcdsRelease(models.Model):
+    """An OCDS release as it was published, kept so that the releases of one ocid that arrive in different
+    files merge into one project, and importing a file again changes nothing."""
+
+    ocid = models.CharField(max_length=100)
+    release_id = models.CharField(max_length=200)
+    date = models.CharField(max_length=40, blank=True)  # as published (an ISO date-time)
+    data = models.JSONField()
+    source = models.CharField(max_length=255, blank=True)  # the file it came from
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ocid", "date", "release_id"]
+        constraints = [models.UniqueConstraint(fields=["ocid", "release_id"], name="unique_ocds_release")]
+
+    def __str__(self):
+        return f"{self.ocid} {self.release_id}"
+
+
+class OcdsCompiledRelease(models.Model):
+    """A record package's compiledRelease, used as it is for its ocid."""
+
+    ocid = models.CharField(max_length=100, unique=True)
+    data = models.JSONField()
+    source = models.CharField(max_length=255, blank=True)
+
+    def __str__(self):
+        return self.ocid
 
 
 class RequestTopic(models.TextChoices):

@@ -476,3 +476,59 @@ def project_of(ocid: str, releases: list[Release], compiled: dict | None = None,
         tender_days=tender_days,
         tenderers=tenderers,
     )
+
+
+# ---- writing Samleng's projects as OCDS -----------------------------------------------------------------
+
+#: The document type that stands for each disclosure item of the workbook, when a project typed by hand is
+#: written as OCDS (award_value is the award's value, not a document).
+ITEM_DOCUMENT_TYPE = {"plan": "procurementPlan", "announcement": "tenderNotice", "specification":
+                      "technicalSpecifications", "award_winner": "awardNotice", "contract": "contractSigned",
+                      "implementation": "physicalProgressReport"}
+
+
+def _iso(day: dt.date) -> str:
+    """A day as an OCDS date-time: its start in Phnom Penh."""
+    return dt.datetime.combine(day, dt.time(0), PHNOM_PENH).isoformat()
+
+
+def release_of(project: dict, *, prefix: str, published: str) -> dict:
+    """One release of a project as Samleng holds it (`project`: project_id, ocid, title, buyer, fiscal_year,
+    method, value_khr, value, currency and `disclosures` {item: day}). A project read from OCDS keeps its ocid;
+    one typed by hand gets `prefix`-project_id."""
+    ocid = project["ocid"] or f"{prefix}-{project['project_id']}"
+    disclosed = project["disclosures"]
+    amount, currency = project["value"], project["currency"] or "KHR"
+    if amount is None and project["value_khr"] is not None:
+        amount, currency = project["value_khr"], "KHR"
+    release = {
+        "ocid": ocid, "id": f"{ocid}-samleng", "date": published, "tag": ["compiled"], "initiationType": "tender",
+        "buyer": {"id": "buyer", "name": project["buyer"]},
+        "parties": [{"id": "buyer", "name": project["buyer"], "roles": ["buyer"]}],
+        "tender": {"id": f"{ocid}-tender", "title": project["title"]},
+    }
+    if project["method"]:
+        release["tender"]["procurementMethodDetails"] = project["method"]
+    if amount is not None:
+        release["tender"]["value"] = {"amount": float(amount), "currency": currency}
+    documents = [{"id": f"{ocid}-{item}", "documentType": ITEM_DOCUMENT_TYPE[item], "datePublished": _iso(day)}
+                 for item, day in sorted(disclosed.items()) if item in ITEM_DOCUMENT_TYPE]
+    if documents:
+        release["tender"]["documents"] = documents
+    if "award_value" in disclosed and amount is not None:
+        release["awards"] = [{"id": f"{ocid}-award", "date": _iso(disclosed["award_value"]),
+                              "value": {"amount": float(amount), "currency": currency}}]
+    return release
+
+
+def release_package(releases: list[dict], *, publisher: str, uri: str, published: str) -> dict:
+    return {"uri": uri, "version": "1.1", "publishedDate": published, "publisher": {"name": publisher},
+            "releases": releases}
+
+
+def package_problems(package: dict) -> list[str]:
+    """What the release package schema says is wrong with `package` (and its releases); empty when valid."""
+    problems = [f"{w.path}: {w.problem}" for w in _package_warnings(package, "releases", "$")]
+    for index, release in enumerate(package.get("releases") or []):
+        problems += [f"{w.path}: {w.problem}" for w in _release_warnings(release, f"$.releases[{index}]")]
+    return problems

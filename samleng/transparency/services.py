@@ -4,26 +4,36 @@ Keyword-only, atomic, audited (core.bulk writes one audit entry per call)."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.khmer import normalize
+from samleng.core.workbook.problems import Message
 from samleng.core.workdays import Amendment, Calendar
-from samleng.transparency import clock
+from samleng.places.models import Office
+from samleng.places.selectors import office_match
+from samleng.transparency import clock, ocds
 from samleng.transparency.models import (
     DeclaredHoliday,
     ElcDisclosure,
     ElcItem,
     InformationRequest,
     LandConcession,
+    OcdsCompiledRelease,
+    OcdsRelease,
     ProcurementDisclosure,
+    ProcurementDocument,
     ProcurementItem,
     ProcurementProject,
     RequestEvent,
@@ -241,3 +251,174 @@ def declared_holiday_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> 
     if result.created or result.updated:
         request_clocks_refresh()
     return result
+
+
+# ---- procurement in OCDS ----------------------------------------------------------------------------------
+
+RELEASE_REPLACED = Message("ocds.release_replaced", gettext_noop(
+    "Release '%(id)s' of '%(ocid)s' differs from the one imported before: the newer one counts."))
+NO_FISCAL_YEAR = Message("ocds.no_fiscal_year", gettext_noop(
+    "'%(ocid)s' has no tender period and no release date: its fiscal year is unknown, so it was left out."))
+
+
+@dataclass
+class OcdsImportResult:
+    releases_new: int = 0
+    releases_changed: int = 0
+    projects_created: int = 0
+    projects_updated: int = 0
+    warnings: list = field(default_factory=list)  # (Message, params): the schema's, and what was left out
+    extensions: list = field(default_factory=list)
+    linked_skipped: int = 0
+
+
+_PROJECT_OCDS_FIELDS = ("buyer", "buyer_office_id", "title", "fiscal_year", "method", "value_khr", "value",
+                        "currency", "ocid", "tender_days", "tenderers", "red_flags", "basic_score", "ocds_warnings")
+#: The schema's warnings kept with a project: enough to see what is wrong, not a copy of a broken file.
+WARNINGS_KEPT = 50
+
+
+@transaction.atomic
+def ocds_import(data: bytes, *, user, source: str = "") -> OcdsImportResult:
+    """Import an OCDS release or record package (or JSON Lines of them): its releases are stored, and the
+    projects of the ocids it holds are read again from all their stored releases (releases of one ocid that
+    came in different files merge) into procurement projects with their disclosures and documents. Raises
+    ocds.OcdsRejected, with every reason, when the file cannot be used; schema violations are only warnings.
+    Importing a file again changes nothing. One transaction, audited."""
+    reading = ocds.read(data)
+    result = OcdsImportResult(extensions=reading.extensions, linked_skipped=reading.linked_skipped,
+                              warnings=[w.as_problem() for w in reading.warnings])
+    for release in reading.releases:
+        _store_release(release, source, result)
+    for ocid, compiled in reading.compiled.items():
+        OcdsCompiledRelease.objects.update_or_create(ocid=ocid, defaults={"data": compiled, "source": source})
+    warnings_by_ocid = _warnings_by_ocid(reading)
+    offices = list(Office.objects.all())
+    for ocid in reading.by_ocid():
+        _project_from_releases(ocid, warnings_by_ocid.get(ocid, []), offices, result)
+    if result.releases_new or result.releases_changed or result.projects_created or result.projects_updated:
+        audit_record(user=user, action=Action.IMPORT, object_type="transparency.procurementproject",
+                     object_id=source[:64],
+                     summary=f"OCDS {source}: {result.releases_new} new releases, {result.releases_changed} changed; "
+                             f"projects: {result.projects_created} created, {result.projects_updated} updated",
+                     changes={"releases_new": result.releases_new, "projects_created": result.projects_created,
+                              "projects_updated": result.projects_updated, "warnings": len(result.warnings)})
+    return result
+
+
+def _store_release(release: ocds.Release, source: str, result: OcdsImportResult) -> None:
+    stored = OcdsRelease.objects.filter(ocid=release.ocid, release_id=release.id).first()
+    if stored is None:
+        OcdsRelease.objects.create(ocid=release.ocid, release_id=release.id, date=release.date[:40],
+                                   data=release.data, source=source[:255])
+        result.releases_new += 1
+    elif stored.data != release.data:  # a publisher's correction: the newer content counts
+        stored.data, stored.date, stored.source = release.data, release.date[:40], source[:255]
+        stored.save(update_fields=["data", "date", "source"])
+        result.releases_changed += 1
+        result.warnings.append((RELEASE_REPLACED, {"id": release.id, "ocid": release.ocid}))
+
+
+def _warnings_by_ocid(reading: ocds.Reading) -> dict[str, list[dict]]:
+    """The schema's warnings of each ocid's releases (a warning belongs to the release whose path it starts
+    with)."""
+    owners = sorted(((r.path, r.ocid) for r in reading.releases), key=lambda pair: -len(pair[0]))
+    found: dict[str, list[dict]] = {}
+    for warning in reading.warnings:
+        for path, ocid in owners:
+            if warning.path == path or warning.path.startswith((path + ".", path + "[")):
+                found.setdefault(ocid, []).append({"path": warning.path, "problem": warning.problem})
+                break
+    return found
+
+
+def _buyer_office(name: str, offices: list) -> int | None:
+    """The office a buyer's name matches among all offices, when exactly one does (never a guess)."""
+    if not name:
+        return None
+    match = office_match(name, offices)
+    return match.office.pk if match.office is not None else None
+
+
+def _project_from_releases(ocid: str, warnings: list[dict], offices: list, result: OcdsImportResult) -> None:
+    compiled = OcdsCompiledRelease.objects.filter(ocid=ocid).values_list("data", flat=True).first()
+    read = ocds.project_of(ocid, _stored_releases(ocid), compiled, settings.PROCUREMENT_MIN_TENDER_DAYS)
+    if read.fiscal_year is None:
+        result.warnings.append((NO_FISCAL_YEAR, {"ocid": ocid}))
+        return
+    values = {
+        "buyer": read.buyer or "?", "buyer_office_id": _buyer_office(read.buyer, offices), "title": read.title,
+        "fiscal_year": read.fiscal_year, "method": read.method[:100], "ocid": ocid,
+        "value_khr": int(read.value) if read.value is not None and read.currency in ("KHR", "") else None,
+        "value": Decimal(str(read.value)).quantize(Decimal("0.01")) if read.value is not None else None,
+        "currency": read.currency[:3], "tender_days": read.tender_days, "tenderers": read.tenderers,
+        "red_flags": read.red_flags, "basic_score": Decimal(str(round(read.basic_score, 4))),
+        "ocds_warnings": warnings[:WARNINGS_KEPT],
+    }
+    project, created = ProcurementProject.objects.get_or_create(project_id=ocid[:60], defaults=values)
+    if created:
+        result.projects_created += 1
+    else:
+        changed = {name: value for name, value in values.items() if getattr(project, name) != value}
+        if changed:
+            for name, value in changed.items():
+                setattr(project, name, value)
+            project.save(update_fields=list(changed))
+            result.projects_updated += 1
+    _disclosures_from_ocds(project, read.disclosures)
+    _documents_from_ocds(project, read.documents)
+
+
+def _disclosures_from_ocds(project: ProcurementProject, items: dict[str, dt.date]) -> None:
+    """One disclosure record per item, fed by OCDS and by the workbook alike: the earliest day wins."""
+    stored = {d.item: d for d in project.disclosures.all()}
+    for item, day in items.items():
+        known = stored.get(item)
+        if known is None:
+            ProcurementDisclosure.objects.create(project=project, item=item, disclosed_on=day, source="OCDS")
+        elif day < known.disclosed_on:
+            known.disclosed_on, known.source = day, "OCDS"
+            known.save(update_fields=["disclosed_on", "source"])
+
+
+def _documents_from_ocds(project: ProcurementProject, documents: list) -> None:
+    wanted = [(d.document_type, d.tier, d.published_on, d.title, d.url) for d in documents]
+    stored = list(project.documents.order_by("pk").values_list("document_type", "tier", "published_on", "title", "url"))
+    if stored == wanted:
+        return
+    project.documents.all().delete()
+    ProcurementDocument.objects.bulk_create(
+        ProcurementDocument(project=project, document_type=kind, tier=tier, published_on=day, title=title, url=url)
+        for kind, tier, day, title, url in wanted)
+
+
+def ocds_export() -> dict:
+    """Samleng's procurement projects as one OCDS 1.1 release package: those read from OCDS as their ocid's
+    compiled release (the publisher's own words), those typed in the workbook from their fields."""
+    published = timezone.now().replace(microsecond=0).isoformat()
+    releases = []
+    disclosures: dict[int, dict] = {}
+    for project_pk, item, day in ProcurementDisclosure.objects.values_list("project_id", "item", "disclosed_on"):
+        disclosures.setdefault(project_pk, {})[item] = day
+    stored = {ocid for ocid in OcdsRelease.objects.values_list("ocid", flat=True).distinct()}
+    stored |= set(OcdsCompiledRelease.objects.values_list("ocid", flat=True))
+    for project in ProcurementProject.objects.order_by("project_id").values(
+            "pk", "project_id", "ocid", "title", "buyer", "fiscal_year", "method", "value_khr", "value", "currency"):
+        if project["ocid"] in stored:
+            releases.append(_compiled_for_export(project["ocid"]))
+        else:
+            releases.append(ocds.release_of({**project, "disclosures": disclosures.get(project["pk"], {})},
+                                            prefix=settings.OCDS_PREFIX, published=published))
+    return ocds.release_package(releases, publisher=settings.OCDS_PUBLISHER or settings.ORGANISATION_NAME,
+                                uri=f"urn:samleng:{settings.OCDS_PREFIX}:{published}", published=published)
+
+
+def _compiled_for_export(ocid: str) -> dict:
+    compiled = OcdsCompiledRelease.objects.filter(ocid=ocid).values_list("data", flat=True).first()
+    if compiled is None:
+        compiled = ocds.compiled_release(_stored_releases(ocid))
+    return compiled
+
+
+def _stored_releases(ocid: str) -> list[ocds.Release]:
+    return [ocds.Release(r.ocid, r.release_id, r.date, r.data, "") for r in OcdsRelease.objects.filter(ocid=ocid)]

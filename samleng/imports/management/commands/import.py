@@ -1,9 +1,17 @@
 """samleng import PATH: import a programme workbook or a budget workbook, all or nothing."""
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from samleng.core.workbook.problems import LANGUAGES
 from samleng.imports.kinds import BUDGET, MIXED, any_workbook_import
+from samleng.transparency.ocds import OcdsRejected
+from samleng.transparency.services import ocds_import
+
+#: Files of procurement data in the Open Contracting Data Standard rather than workbooks.
+OCDS_SUFFIXES = (".json", ".jsonl")
 
 
 class Command(BaseCommand):
@@ -15,7 +23,9 @@ class Command(BaseCommand):
             "unit's years of its budgets and projects sheets), so that the public pages show them; "
             "without it they stay unpublished until staff publish them. A budget year already published is not changed "
             "in place: its changes wait as a revision for an administrator or an M&E officer to approve; --publish "
-            "(without --user, or by one of them) approves them at once.")
+            "(without --user, or by one of them) approves them at once. A .json or .jsonl file is procurement data in "
+            "OCDS 1.1 (a release or record package, or JSON Lines of them): its releases are stored and its "
+            "projects read from them; schema violations are warnings, what makes the file unusable rejects it.")
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the .xlsx file, the .zip file or the folder of .csv files")
@@ -31,6 +41,9 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no user {user!r}.")
         if publish and account is not None and not account.sees_everything:
             raise CommandError("Only an administrator or an M&E officer may publish budgets.")
+        if str(path).lower().endswith(OCDS_SUFFIXES):
+            self._ocds(path, account)
+            return
         progress = self._progress if verbosity > 1 else None
         kind, result = any_workbook_import(path, user=account, progress=progress, publish=publish)
         if kind != MIXED:
@@ -47,6 +60,27 @@ class Command(BaseCommand):
         for sheet, created in result.created.items():
             self.stdout.write(f"{sheet}: {created} created, {result.updated.get(sheet, 0)} updated")
         self.stdout.write(self.style.SUCCESS(f"Imported {result.rows} rows from {path}."))
+
+    def _ocds(self, path: str, account) -> None:
+        try:
+            with open(path, "rb") as file:
+                result = ocds_import(file.read(), user=account, source=Path(path).name)
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except OcdsRejected as rejected:
+            for message, params in rejected.problems[:200]:
+                self.stderr.write(" — ".join(message.render(params, language) for language in LANGUAGES))
+            raise CommandError(f"The OCDS file was rejected: {len(rejected.problems)} problems. Nothing was "
+                               "imported.", returncode=1) from None
+        for message, params in result.warnings[:200]:
+            self.stdout.write("warning: " + " — ".join(message.render(params, language) for language in LANGUAGES))
+        if len(result.warnings) > 200:
+            self.stdout.write(f"warning: {len(result.warnings) - 200} more warnings")
+        if result.extensions:
+            self.stdout.write("extensions named (recorded, not fetched): " + ", ".join(result.extensions))
+        self.stdout.write(f"releases: {result.releases_new} new, {result.releases_changed} changed; procurement "
+                          f"projects: {result.projects_created} created, {result.projects_updated} updated")
+        self.stdout.write(self.style.SUCCESS(f"Imported {path}."))
 
     def _progress(self, percent: int, stage: str) -> None:
         self.stderr.write(f"{percent:3d}% {stage}")

@@ -176,3 +176,13 @@ def test_one_commit_bumps_a_scope_once(world, page_cache, django_capture_on_comm
         for day in range(3):
             make_issue(world.cbo, f"ISS-KT-{day}", raised_on=dt.date(2022, 3, 1 + day))
     assert [c.scope for c in callbacks if isinstance(c, pagecache._Bump)].count("advocacy") == 1
+
+
+def test_a_browser_that_takes_gzip_gets_the_stored_gzip(klaeng):
+    import gzip
+
+    plain = anonymous().get(klaeng)
+    zipped = anonymous().get(klaeng, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped[HIT] == "hit" and zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content and "Accept-Encoding" in zipped["Vary"]
+    assert anonymous().get(klaeng).content == plain.content  # and one that does not, the page itself

@@ -72,4 +72,50 @@ def test_every_public_and_staff_page_fits_360_px(live_server, phone, demo, langu
     wide = too_wide(page, base, public_pages(), language)
     log_in(page, base, officer, secret)
     wide += too_wide(page, base, staff_pages(), language)
+    wide += more_menu_opened(page, base, language)
+    assert not wide, f"wider than {WIDTH} px ({language}): {wide}"
+
+
+def more_menu_opened(page, base: str, language: str) -> list[tuple[str, str]]:
+    """"More" opened on a phone: its list stays on the screen, and its links lead to the staff pages."""
+    page.goto(base + "/cbos/")
+    page.locator("header nav details.more-menu summary").click()
+    links = page.locator("header nav details.more-menu .more-links a")
+    found = [] if links.first.is_visible() else [("/cbos/", "More opened shows no link")]
+    box = page.locator("header nav .more-links").bounding_box()
+    if not fits_the_screen(page, WIDTH) or box["x"] < 0 or box["x"] + box["width"] > WIDTH:
+        found.append(("/cbos/", f"More's list out of the screen: {box}"))
+    screenshot(page, f"phone-{language}-more-menu")
+    return found
+
+
+@pytest.fixture
+def representative(demo):  # noqa: F811
+    """The demo's CBO representative (demo-rep in `samleng setup --demo`), with two-factor set up."""
+    from samleng.accounts.models import User
+    from samleng.accounts.services import user_totp_setup
+    from samleng.cbos.models import CBO
+    from samleng.conftest import make_user
+
+    cbo = CBO.objects.get(cbo_id="CBO-KT-001")
+    rep = make_user("rep", User.Role.CBO_REP, cbo=cbo)
+    return rep, user_totp_setup(user=rep, confirmed=True), cbo
+
+
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_a_representative_s_pages_fit_360_px(live_server, phone, representative, language):
+    rep, secret, cbo = representative
+    page, base = phone, live_server.url
+    choose_language(page, base, language)
+    log_in(page, base, rep, secret)
+    issue = cbo.issues.order_by("pk").first()
+    paths = ["/cbos/", f"/cbos/{cbo.pk}/", "/issues/", f"/issues/{issue.pk}/", f"/issues/{issue.pk}/updates/new/",
+             "/events/"]
+    wide = too_wide(page, base, paths, language)
+    # The pages a representative may not use answer 403 on the error page, which fits too.
+    for path in ("/imports/", "/results/"):
+        response = page.goto(base + path)
+        assert response.status == 403, (path, response.status)
+        if not fits_the_screen(page, WIDTH):
+            wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
     assert not wide, f"wider than {WIDTH} px ({language}): {wide}"

@@ -152,9 +152,10 @@ def _canonical_query(request, params: tuple[str, ...]) -> str:
 
 
 def _page_key(request, query: str) -> str:
+    # v2: the stored body is gzip (v1 held zlib); a new format gets new keys, never an old entry misread.
     # The host and scheme are in the page (its share link), the language in every word of it.
     where = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return "samleng:page:" + translation.get_language() + ":" + hashlib.sha256(where.encode()).hexdigest()
+    return "samleng:page:v2:" + translation.get_language() + ":" + hashlib.sha256(where.encode()).hexdigest()
 
 
 def _current_tokens(cache, scopes: tuple[str, ...], found: dict) -> tuple[str, ...]:

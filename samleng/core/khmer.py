@@ -109,11 +109,16 @@ def fold(text: str) -> str:
     return to_latin_digits(text).lower()
 
 
-# A Khmer syllable starts at a consonant or an independent vowel that is not a subscript (after a coeng).
-_SYLLABLE_START = re.compile("(?<!\u17d2)[\u1780-\u17b3]")
+# A Khmer syllable starts at a consonant or an independent vowel that is not a subscript (after a coeng),
+# unless the consonant closes the syllable before it: one that carries a killer sign (ង់, ន៍), or one after a
+# dependent vowel with no vowel of its own (the យ of ឡាយ, the ច of ស្រោចស្រព).
+_SYLLABLE_START = re.compile(
+    "(?<!\u17d2)(?<![\u17b6-\u17c5])[\u1780-\u17b3](?![\u17cb\u17cd-\u17d1\u17dd])"
+    "|(?<=[\u17b6-\u17c5])[\u1780-\u17b3](?=[\u17b6-\u17c5\u17d2\u17c9\u17ca])")
 
 
 def syllable_starts(word: str) -> list[int]:
-    """Where the written syllables of a Khmer word begin ("ព្រៃឈើ": 0 and 4): the places where a word
-    inside a compound may begin."""
-    return [m.start() for m in _SYLLABLE_START.finditer(word)]
+    """Where the written syllables of a Khmer word begin ("ព្រៃឈើ": 0 and 4), as far as spelling tells: the
+    places where a word inside a compound may begin."""
+    last = len(word) - 1  # a consonant alone at the end closes the syllable before it (the ព of ស្រព)
+    return [m.start() for m in _SYLLABLE_START.finditer(word) if m.start() == 0 or m.start() < last]

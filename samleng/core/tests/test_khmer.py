@@ -32,5 +32,7 @@ def test_fold_puts_the_marks_of_a_syllable_in_one_order_and_folds_look_alikes():
 
 def test_syllable_starts_where_a_word_inside_a_compound_may_begin():
     assert khmer.syllable_starts("ព្រៃឈើ") == [0, 4]
-    assert khmer.syllable_starts("សហគមន៍") == [0, 1, 2, 3, 4]
+    assert khmer.syllable_starts("សហគមន៍") == [0, 1, 2, 3]  # ន៍ closes the last syllable
+    assert khmer.syllable_starts("ប្រឡាយស្រោចស្រព") == [0, 3, 6, 11]  # យ and ច close theirs
+    assert khmer.syllable_starts("កំពង់សោម") == [0, 2, 5]
     assert khmer.syllable_starts("Kleng") == []

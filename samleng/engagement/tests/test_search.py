@@ -108,7 +108,7 @@ def test_the_index_follows_the_workbook_import(world, tmp_path):
     sheets["events"][2][2] = "Public meeting in Kleng"
     assert workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets), user=world.me_officer).ok
     assert cbos_found(world.me_officer, "vil") == set() and cbos_found(world.me_officer, "thla") == {"CBO-KT-002"}
-    assert issues_found(world.me_officer, "thla") == {"I-002"}  # the issue of CBO-KT-002 follows its name
+    assert issues_found(world.me_officer, "thla") == {"I-002", "I-003"}  # the issues of CBO-KT-002 follow its name
     assert issues_found(world.me_officer, "silted") == set() and issues_found(world.me_officer, "dried") == {"I-001"}
     assert events_found(world.me_officer, "forum") == set() and events_found(world.me_officer, "meeting") == {"EV-002"}
     assert SearchEntry.objects.count() == CBO.objects.count() + Issue.objects.count() + Event.objects.count()

@@ -261,14 +261,15 @@ class RevisionOutcome:
     projects: int = 0
 
 
-def _pending_rows(model: type[models.Model], pairs: set, fields: list[str]) -> tuple[list[dict], list[int]]:
-    rows, pks = [], []
-    for units in _units_of(pairs):
-        for values in model.objects.filter(unit__in=units).order_by("unit").values("pk", *fields):
+def _pending_rows(model: type[models.Model], pairs: set, fields: list[str], pks: list[int]):
+    """The pending rows of `pairs`, grouped by unit, read 200 units at a time (approving a national
+    re-import must not hold half a million rows at once); their primary keys are added to `pks`."""
+    units = sorted({unit for unit, _year in pairs})
+    for start in range(0, len(units), 200):
+        for values in model.objects.filter(unit__in=units[start:start + 200]).order_by("unit").values("pk", *fields):
             if (values["unit"], values["fiscal_year"]) in pairs:
                 pks.append(values.pop("pk"))
-                rows.append(values)
-    return rows, pks
+                yield values
 
 
 @transaction.atomic
@@ -286,13 +287,15 @@ def revision_approve_many(*, user, pairs: Iterable[tuple[str, int]]) -> Revision
         return outcome
     for model, pending, key in ((BudgetLine, PendingBudgetLine, LINE_KEY), (Project, PendingProject, PROJECT_KEY)):
         fields = [f.attname for f in pending._meta.concrete_fields if not f.primary_key]
-        rows, pks = _pending_rows(pending, approved, fields)
-        records_upsert_many(user=user, model=model, key=key, rows=rows, keep_keys=False)
-        pending.objects.filter(pk__in=pks).delete()
+        pks: list[int] = []
+        records_upsert_many(user=user, model=model, key=key, rows=_pending_rows(pending, approved, fields, pks),
+                            keep_keys=False)
+        for start in range(0, len(pks), 10_000):
+            pending.objects.filter(pk__in=pks[start:start + 10_000]).delete()
         if model is BudgetLine:
-            outcome.lines = len(rows)
+            outcome.lines = len(pks)
         else:
-            outcome.projects = len(rows)
+            outcome.projects = len(pks)
     Revision.objects.filter(pk__in=[r.pk for r in revisions]).delete()
     now = timezone.now()
     for units in _units_of(approved):

@@ -42,7 +42,14 @@ def place(code: str):
 
 
 def make_user(username: str, role: str, **scope) -> User:
+    """A user with a role and its scope. `authority_unit=place` (a shorthand of the tests) makes an authority of
+    that place's own administration (places.services.office_of_place)."""
     provinces = scope.pop("provinces", [])
+    unit = scope.pop("authority_unit", None)
+    if unit is not None:
+        from samleng.places.services import office_of_place
+
+        scope["office"] = office_of_place(user=None, place=unit)
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
     if provinces:
         user.provinces.set(provinces)

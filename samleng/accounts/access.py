@@ -5,7 +5,8 @@ Scopes, by role:
 - field officer: the CBOs (with their issues and people) and the events of their provinces;
 - CBO representative: their own CBO and its issues (no personal data: that is for staff), and the events
   where their CBO's issues were raised;
-- authority: the CBOs and issues located in their administrative unit, without personal data;
+- authority: the issues addressed to their office (its duty bearer is the office), the public issues, and the
+  CBOs and events located in the office's place (none for a national office), without personal data;
 - the public (anonymous): only CBOs and issues marked public, never personal data.
 
 The `*_scope` functions return a Q object to filter a queryset of that kind, so that lists are filtered in
@@ -27,14 +28,25 @@ def _is_logged_in(user) -> bool:
 _LEVEL_FIELDS = {1: "province", 2: "district", 3: "commune", 4: "village"}
 
 
+def _unit(user):
+    """The place of an authority's office (its province, district, commune or village), None for a national
+    office or none."""
+    office = user.office
+    return office.place if office is not None else None
+
+
 def _unit_filter(user, prefix: str, levels: tuple[int, ...] = (1, 2, 3, 4)) -> Q:
-    """Objects located in an authority's unit (province, district, commune or village), through `prefix`.
-    `levels` are the levels the filtered model records: an event has no village, so a village authority
-    sees none (as can_see_event says) instead of the query failing on a field that does not exist."""
-    unit = user.authority_unit
+    """Objects located in the place of an authority's office, through `prefix`. `levels` are the levels the
+    filtered model records: an event has no village, so a village authority sees none (as can_see_event
+    says) instead of the query failing on a field that does not exist."""
+    unit = _unit(user)
     if unit is None or unit.level not in levels:
         return NOTHING
     return Q(**{f"{prefix}{_LEVEL_FIELDS[unit.level]}": unit})
+
+
+def _public_issues() -> Q:
+    return Q(is_public=True, cbo__is_public=True)
 
 
 def _events_raising_issues_of(cbo_id) -> Q:
@@ -62,9 +74,13 @@ def cbo_scope(user, prefix: str = "") -> Q:
 
 
 def issue_scope(user) -> Q:
-    """The advocacy issues `user` may see: those of the CBOs they may see (public ones when anonymous)."""
+    """The advocacy issues `user` may see: those of the CBOs they may see (public ones when anonymous). An
+    authority sees the issues addressed to its own office and the public ones, not every issue of its place:
+    a province's office does not read what a CBO told its district's office."""
     if not _is_logged_in(user):
-        return Q(is_public=True, cbo__is_public=True)
+        return _public_issues()
+    if user.role == "authority" and not user.sees_everything:
+        return _public_issues() | Q(duty_bearer_id=user.office_id) if user.office_id else _public_issues()
     return cbo_scope(user, prefix="cbo__")
 
 
@@ -95,7 +111,7 @@ def can_see_cbo(user, cbo) -> bool:
         # Both sides must be set: a representative without a CBO must not match a CBO not yet saved.
         return user.cbo_id is not None and user.cbo_id == cbo.pk
     if user.role == "authority":
-        unit = user.authority_unit
+        unit = _unit(user)
         return unit is not None and _located_in(cbo, unit)
     return False
 
@@ -114,6 +130,9 @@ def can_see_personal(user, cbo) -> bool:
 def can_see_issue(user, issue) -> bool:
     if not _is_logged_in(user):
         return issue.is_public and issue.cbo.is_public
+    if user.role == "authority" and not user.sees_everything:
+        addressed = user.office_id is not None and issue.duty_bearer_id == user.office_id
+        return addressed or (issue.is_public and issue.cbo.is_public)
     return can_see_cbo(user, issue.cbo)
 
 
@@ -136,7 +155,7 @@ def can_see_event(user, event) -> bool:
     if user.role == "cbo_rep":
         return bool(user.cbo_id) and event.issues_raised.filter(cbo_id=user.cbo_id).exists()
     if user.role == "authority":
-        unit = user.authority_unit
+        unit = _unit(user)
         return unit is not None and _located_in(event, unit)
     return False
 

@@ -31,7 +31,7 @@ class _ScopeFormMixin:
         cleaned = super().clean()
         errors = services.user_scope_errors(
             role=cleaned.get("role", self.instance.role), provinces=cleaned.get("provinces") or (),
-            cbo=cleaned.get("cbo"), authority_unit=cleaned.get("authority_unit"),
+            cbo=cleaned.get("cbo"), office=cleaned.get("office"),
         )
         for field, message in errors.items():
             self.add_error(field if field in self.fields else None, message)
@@ -45,7 +45,7 @@ class UserForm(_ScopeFormMixin, UserChangeForm):
 class NewUserForm(_ScopeFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email", "role", "provinces", "cbo", "authority_unit")
+        fields = ("username", "email", "role", "provinces", "cbo", "office")
 
 
 @admin.register(User)
@@ -57,21 +57,22 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "role", "is_active", "totp_confirmed", "last_login")
     list_filter = ("role", "is_active", "totp_confirmed", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
-    raw_id_fields = ("cbo", "authority_unit")
+    raw_id_fields = ("cbo", "office")
     readonly_fields = ("totp_confirmed", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "preferred_language")}),
-        (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "authority_unit"),
+        (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "office"),
                                "description": _("Field officers: provinces. CBO representatives: their CBO. "
-                                                "Authorities: their province, district or commune.")}),
+                                                "Authorities: the office they work for (they read the issues "
+                                                "addressed to it).")}),
         (_("Login"), {"fields": ("is_active", "totp_confirmed", "last_login", "date_joined")}),
         (_("Django admin"), {"classes": ("collapse",),
                              "fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
-        (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "authority_unit")}),
+        (_("Role and scope"), {"fields": ("role", "provinces", "cbo", "office")}),
     )
     actions = ["unlock", "reset_two_factor", "disable"]
 

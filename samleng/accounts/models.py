@@ -20,9 +20,10 @@ class User(AbstractUser):
     provinces = models.ManyToManyField("places.Place", blank=True, related_name="field_officers")
     # CBO representatives: their CBO.
     cbo = models.ForeignKey("cbos.CBO", null=True, blank=True, on_delete=models.SET_NULL, related_name="users")
-    # Authorities: the administrative unit they answer for.
-    authority_unit = models.ForeignKey(
-        "places.Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="authorities"
+    # Authorities: the office they work for (they read the issues addressed to it; places.Office).
+    office = models.ForeignKey(
+        "places.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("office"),
     )
     preferred_language = models.CharField(max_length=5, default="km")
     # Two-factor login: staff confirm a TOTP secret once, then give a code at every login.
@@ -48,12 +49,12 @@ class User(AbstractUser):
 
     @property
     def reads_non_public(self) -> bool:
-        """Can read records that are not public: staff, an authority with its unit (the non-public issues
-        located there), a CBO representative with their CBO (its non-public issues)."""
+        """Can read records that are not public: staff, an authority with its office (the non-public issues
+        addressed to it), a CBO representative with their CBO (its non-public issues)."""
         if self.is_staff_like:
             return True
         if self.role == self.Role.AUTHORITY:
-            return self.authority_unit_id is not None
+            return self.office_id is not None
         if self.role == self.Role.CBO_REP:
             return self.cbo_id is not None
         return False

@@ -19,7 +19,7 @@ from samleng.accounts import limits
 from samleng.accounts.models import RecoveryCode, User
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import to_latin_digits
-from samleng.places.models import Place
+from samleng.places.models import Office, Place
 
 #: Shown in authenticator apps next to the account name.
 TOTP_ISSUER = "Samleng"
@@ -28,7 +28,7 @@ TOTP_ISSUER = "Samleng"
 # ---- creating users ----------------------------------------------------------------------------------
 
 
-def user_scope_errors(*, role: str, provinces: Iterable[Place], cbo, authority_unit) -> dict[str, str]:
+def user_scope_errors(*, role: str, provinces: Iterable[Place], cbo, office) -> dict[str, str]:
     """What is wrong with a role and scope combination, by field (empty when nothing is). Each role has
     exactly the scope access.py reads for it, so a user never holds a scope that silently means nothing."""
     provinces = list(provinces)
@@ -43,10 +43,10 @@ def user_scope_errors(*, role: str, provinces: Iterable[Place], cbo, authority_u
         errors["cbo"] = _("A CBO representative needs a CBO.")
     if cbo is not None and role != User.Role.CBO_REP:
         errors["cbo"] = _("Only CBO representatives have a CBO.")
-    if role == User.Role.AUTHORITY and authority_unit is None:
-        errors["authority_unit"] = _("An authority needs the administrative unit it answers for.")
-    if authority_unit is not None and role != User.Role.AUTHORITY:
-        errors["authority_unit"] = _("Only authorities have an administrative unit.")
+    if role == User.Role.AUTHORITY and office is None:
+        errors["office"] = _("An authority needs the office it works for.")
+    if office is not None and role != User.Role.AUTHORITY:
+        errors["office"] = _("Only authorities have an office.")
     if role not in User.Role.values:
         errors["role"] = _("Unknown role.")
     return errors
@@ -55,19 +55,19 @@ def user_scope_errors(*, role: str, provinces: Iterable[Place], cbo, authority_u
 @transaction.atomic
 def user_create(
     *, username: str, password: str, role: str, email: str = "", provinces: Iterable[Place] = (),
-    cbo=None, authority_unit: Place | None = None, by: User | None = None,
+    cbo=None, office: Office | None = None, by: User | None = None,
 ) -> User:
     """A new user with a role and the scope that role needs (ValidationError, by field, otherwise).
     Administrators can also use the Django admin."""
     provinces = list(provinces)
-    errors = user_scope_errors(role=role, provinces=provinces, cbo=cbo, authority_unit=authority_unit)
+    errors = user_scope_errors(role=role, provinces=provinces, cbo=cbo, office=office)
     if User.objects.filter(username=username).exists():
         errors["username"] = _("A user with that username already exists.")
     if errors:
         raise ValidationError(errors)
     is_admin = role == User.Role.ADMIN
     user = User(username=username, email=User.objects.normalize_email(email), role=role, cbo=cbo,
-                authority_unit=authority_unit, is_staff=is_admin, is_superuser=is_admin)
+                office=office, is_staff=is_admin, is_superuser=is_admin)
     try:
         password_validation.validate_password(password, user=user)
     except ValidationError as error:
@@ -79,7 +79,7 @@ def user_create(
     audit_record(user=by, action=Action.CREATE, obj=user, summary=f"user {username} ({role})",
                  changes={"role": [None, role], "provinces": [None, [p.code for p in provinces]],
                           "cbo": [None, cbo.pk if cbo else None],
-                          "authority_unit": [None, authority_unit.code if authority_unit else None]})
+                          "office": [None, office.office_id if office else None]})
     return user
 
 

@@ -26,6 +26,7 @@ class IssueUpdateInline(admin.TabularInline):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     fields = ["made_on", "authority", "promise", "due_on", "kept_on"]
+    raw_id_fields = ["authority"]  # an office, among thousands
     extra = 0
 
 
@@ -55,7 +56,7 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["status", "topic", "is_main", "is_public", "duty_bearer_level"]
     search_fields = ["issue_id", "title_en", "title_km", "cbo__cbo_id", "cbo__name_en"]
     date_hierarchy = "raised_on"
-    raw_id_fields = ["cbo"]
+    raw_id_fields = ["cbo", "duty_bearer"]
     list_select_related = ["cbo"]
     # The status follows the confirmed updates; change it by adding an update below.
     readonly_fields = ["status", "search_text", "created_at", "updated_at"]

@@ -4,6 +4,7 @@ ValidationError by field name (the field names here are the services' keyword ar
 from django import forms
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samleng.advocacy.models import Issue, Status
@@ -19,13 +20,31 @@ EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "odt"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
+#: What the office fields say: an office is typed, as its id or its name (no list of thousands of offices).
+OFFICE_HELP = _("The office: its office id (for example OF-0606-1), or its name in Khmer or English; a new name "
+                "creates the office at that level, in the CBO's place.")
+
+
 class IssueForm(forms.ModelForm):
+    """An issue. Its duty bearer is typed (an office id or a name, services.office_for_issue finds or creates
+    the office at the level chosen, in the CBO's place); left empty, the administration of that place."""
+
+    duty_bearer = forms.CharField(label=_("Duty bearer"), required=False, max_length=200, help_text=OFFICE_HELP)
+
     class Meta:
         model = Issue
-        fields = ["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer",
+        fields = ["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
                   "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female",
                   "is_public"]
         widgets = {"raised_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+                           "duty_bearer"])
+        office = self.instance.duty_bearer if self.instance.pk else None
+        if office is not None:
+            self.initial["duty_bearer"] = office.office_id
 
 
 class IssueUpdateForm(WithParts, forms.Form):
@@ -69,7 +88,10 @@ class CommitmentForm(WithParts, forms.Form):
 
     made_on = forms.DateField(label=_("Promised on"), widget=DATE_INPUT)
     authority = forms.CharField(label=_("Authority"), max_length=200,
-                                help_text=_("Who made the promise: the office, not a person's name."))
+                                help_text=format_lazy(
+                                    "{} {}", _("Who made the promise: the office, not a person's name."), OFFICE_HELP))
+    level = forms.ChoiceField(label=_("Level of the office"), required=False,
+                              choices=[("", _("the issue's duty bearer level")), *Issue.Level.choices])
     promise = forms.CharField(label=_("What was promised"), widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due by"), required=False, widget=DATE_INPUT)
 

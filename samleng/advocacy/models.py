@@ -47,7 +47,10 @@ class Issue(models.Model):
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, db_index=True)
     description = models.TextField(_("description"), blank=True)
     duty_bearer_level = models.CharField(_("duty bearer level"), max_length=10, choices=Level.choices)
-    duty_bearer = models.CharField(_("duty bearer"), max_length=200, blank=True)
+    # The office the issue is addressed to (places.Office): its authority users read the issue. Set from a name
+    # with the level above and the CBO's place, or else the administration of the CBO's place at that level.
+    duty_bearer = models.ForeignKey("places.Office", on_delete=models.PROTECT, related_name="issues", null=True,
+                                    blank=True, verbose_name=_("duty bearer"))
     raised_on = models.DateField(_("raised on"), db_index=True)
     is_main = models.BooleanField(_("main issue of the CBO"), default=False)
     households_affected = models.PositiveIntegerField(_("households affected"), null=True, blank=True)
@@ -125,7 +128,8 @@ class Commitment(models.Model):
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="commitments")
     made_on = models.DateField(_("promised on"))
-    authority = models.CharField(_("authority"), max_length=200)
+    authority = models.ForeignKey("places.Office", on_delete=models.PROTECT, related_name="commitments",
+                                  verbose_name=_("authority"))
     promise = models.TextField(_("what was promised"))
     due_on = models.DateField(_("due by"), null=True, blank=True)
     kept_on = models.DateField(_("kept on"), null=True, blank=True)

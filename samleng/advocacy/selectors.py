@@ -126,7 +126,7 @@ def issue_detail(user, issue: Issue) -> dict[str, Any]:
     else:
         updates = updates.select_related("posted_by", "confirmed_by")
     updates = list(updates.order_by("date", "id"))
-    commitments = list(issue.commitments.order_by("made_on", "pk"))
+    commitments = list(issue.commitments.select_related("authority").order_by("made_on", "pk"))
     blocks = related.blocks_for(user, issue)
     about_updates: dict[Any, list] = {}
     for block in blocks:

@@ -26,6 +26,9 @@ from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_man
 from samleng.core.images import image_without_metadata
 from samleng.core.khmer import normalize, search_text
 from samleng.core.validation import full_clean_with
+from samleng.places.models import Office
+from samleng.places.selectors import office_get, office_label
+from samleng.places.services import office_find_or_create, office_of_place
 
 # ---- single records ---------------------------------------------------------------------------------
 
@@ -34,13 +37,50 @@ ISSUE_FIELDS = frozenset({
     "issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on",
     "is_main", "households_affected", "people_affected", "people_affected_female", "is_public",
 })
-_LINE_FIELDS = frozenset({"issue_id", "title_en", "title_km", "duty_bearer"})
+_LINE_FIELDS = frozenset({"issue_id", "title_en", "title_km"})
 _MULTILINE_FIELDS = frozenset({"description"})
 
 
 def issue_search_text(issue: Issue) -> str:
     """What an issue is found by: its id and its titles in both languages, segmented (core.khmer)."""
     return search_text(issue.issue_id, issue.title_en, issue.title_km)
+
+
+#: The field of a CBO that holds its place at each level of an office.
+_CBO_PLACE = {"village": "village", "commune": "commune", "district": "district", "province": "province"}
+
+
+def cbo_place_at(cbo: CBO, level: str):
+    """The CBO's place at an office level (its commune for a commune office), None for national or unknown."""
+    field = _CBO_PLACE.get(level)
+    return getattr(cbo, field) if field else None
+
+
+def office_for_issue(*, user, cbo: CBO, level: str, given: Office | str | None) -> Office | None:
+    """The office an issue of `cbo` is addressed to at `level`: `given` as an office, or as text (its office id,
+    or its name at that level and the CBO's place, fuzzy, created when new), or, when nothing is given, the
+    administration of the CBO's place at that level (None for a national issue). ValidationError on
+    `duty_bearer` for an office of another level or a name several offices could be."""
+    place = cbo_place_at(cbo, level)
+    if isinstance(given, str):
+        given = normalize(given)
+        if not given:
+            given = None
+        else:
+            if level != Office.Level.NATIONAL and place is None and office_get(given) is None:
+                raise ValidationError({"duty_bearer": _(
+                    "The CBO records no %(level)s: name the office by its office id.") % {
+                    "level": Office.Level(level).label}})
+            try:
+                given = office_find_or_create(user=user, text=given, level=level, place=place)
+            except ValidationError as error:
+                raise ValidationError({"duty_bearer": error.messages}) from error
+    if given is None:
+        return office_of_place(user=user, place=place) if place is not None else None
+    if given.level != level:
+        raise ValidationError({"duty_bearer": _("%(office)s is a %(its)s office, not a %(level)s one.") % {
+            "office": office_label(given), "its": given.get_level_display(), "level": Office.Level(level).label}})
+    return given
 
 
 def _multiline(text: str) -> str:
@@ -151,7 +191,7 @@ def issue_places_follow(*, cbo_ids: Iterable[int]) -> int:
 @transaction.atomic
 def issue_create(
     *, user, cbo: CBO, issue_id: str, title_en: str, topic: str, duty_bearer_level: str, raised_on: dt.date,
-    title_km: str = "", description: str = "", duty_bearer: str = "", is_main: bool = False,
+    title_km: str = "", description: str = "", duty_bearer: Office | str | None = None, is_main: bool = False,
     households_affected: int | None = None, people_affected: int | None = None,
     people_affected_female: int | None = None, is_public: bool = False,
 ) -> Issue:
@@ -159,6 +199,7 @@ def issue_create(
     has an open one."""
     given = dict(locals())  # the arguments, before any other name is bound
     values = _prepared({k: v for k, v in given.items() if k in ISSUE_FIELDS})
+    values["duty_bearer"] = office_for_issue(user=user, cbo=cbo, level=duty_bearer_level, given=duty_bearer)
     issue = Issue(cbo=cbo, status=Status.RAISED, province_id=cbo.province_id, district_id=cbo.district_id, **values)
     issue.search_text = issue_search_text(issue)
     full_clean_with(issue, _issue_rules(issue))
@@ -174,7 +215,13 @@ def issue_update(*, user, issue: Issue, data: Mapping[str, Any]) -> Issue:
     """Change some fields of an issue (`data`: names from ISSUE_FIELDS). Its status changes only through
     updates (issue_update_post)."""
     values = _prepared(data)
-    current = Issue.objects.select_for_update().get(pk=issue.pk)
+    current = Issue.objects.select_for_update().select_related("cbo").get(pk=issue.pk)
+    if "duty_bearer" in values or "duty_bearer_level" in values:
+        level = values.get("duty_bearer_level", current.duty_bearer_level)
+        kept = values["duty_bearer"] if "duty_bearer" in values else current.duty_bearer
+        if "duty_bearer" not in values and kept is not None and kept.level != level:
+            kept = None  # a new level without a new office: the administration at that level
+        values["duty_bearer"] = office_for_issue(user=user, cbo=current.cbo, level=level, given=kept)
     changes = changed_fields(current, values)
     if not changes:
         return current
@@ -307,11 +354,23 @@ def _commitment_rules(commitment: Commitment) -> dict[str, str]:
 
 @transaction.atomic
 def commitment_create(
-    *, user, issue: Issue, made_on: dt.date, authority: str, promise: str, due_on: dt.date | None = None,
+    *, user, issue: Issue, made_on: dt.date, authority: Office | str, promise: str, due_on: dt.date | None = None,
+    level: str = "",
 ) -> Commitment:
-    """Record what an authority promised to do about an issue. The event where it was promised is
-    engagement's to record (engagement.services.commitment_event_set)."""
-    commitment = Commitment(issue=issue, made_on=made_on, authority=normalize(authority),
+    """Record what an authority promised to do about an issue. `authority` is an office, or its office id, or its
+    name at `level` (the issue's duty bearer level when not given) and the CBO's place (created when new). The
+    event where it was promised is engagement's to record (engagement.services.commitment_event_set)."""
+    if isinstance(authority, str) and office_get(authority) is not None:
+        authority = office_get(authority)  # an office id: whatever its level
+    if not isinstance(authority, Office):
+        if not normalize(authority or ""):
+            raise ValidationError({"authority": _("Name the office that made the promise.")})
+        try:
+            authority = office_for_issue(user=user, cbo=issue.cbo, level=level or issue.duty_bearer_level,
+                                         given=authority)
+        except ValidationError as error:
+            raise ValidationError({"authority": error.message_dict["duty_bearer"]}) from error
+    commitment = Commitment(issue=issue, made_on=made_on, authority=authority,
                             promise=_multiline(promise), due_on=due_on)
     full_clean_with(commitment, _commitment_rules(commitment))
     commitment.save()

@@ -19,11 +19,15 @@ from django.utils.translation import gettext_noop
 from samleng.advocacy.models import Issue, IssueUpdate, Status
 from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main
 from samleng.advocacy.services import issue_update_upsert_many, issue_upsert_many
+from samleng.cbos.models import CBO
 from samleng.cbos.sheets import CBO_WORD, cbo_pks, cbo_province, stored_cbo_province, stored_cbos
 from samleng.core.bulk import UpsertResult
-from samleng.core.workbook.cells import Vocabulary
+from samleng.core.workbook.cells import CellError, Vocabulary
 from samleng.core.workbook.problems import Message
 from samleng.core.workbook.sheets import Sheet, date, ident, integer, long_text, text, word, yes_no
+from samleng.places.models import Place
+from samleng.places.selectors import place_index
+from samleng.places.sheets import office_cells, office_pks, office_place
 
 #: The word for an issue, as messages name it (its Khmer is in the catalogue).
 ISSUE_WORD = gettext_noop("issue")
@@ -128,8 +132,46 @@ def issue_pks(run) -> dict[str, int]:
 
 # ---- issues -----------------------------------------------------------------------------------------------
 
-ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer",
+ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
                 "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female")
+_CBO_PLACES = ("province", "district", "commune", "village")
+
+
+def cbo_places(run, cbo_id: str) -> dict[str, Place | None]:
+    """A CBO's places by column (province, district, commune, village): as the workbook's cbos sheet gives
+    them, or else as stored (one query per import)."""
+    stored = run.db("advocacy.cbo_places", lambda: {
+        row[0]: dict(zip(_CBO_PLACES, row[1:], strict=True)) for row in CBO.objects.values_list(
+            "cbo_id", *(f"{c}_id" for c in _CBO_PLACES))})
+    given = run.state.get("advocacy.cbo_records")
+    if given is None:
+        given = run.state["advocacy.cbo_records"] = {r["cbo_id"]: r for r in run.records.get("cbos", ())
+                                                     if r.get("cbo_id")}
+    pks = dict(stored.get(cbo_id, {}))
+    record = given.get(cbo_id)
+    if record is not None:
+        pks.update({c: record[f"{c}_id"] for c in _CBO_PLACES if f"{c}_id" in record})
+    index = place_index()
+    return {c: index.get_by_id(pk) if pk else None for c, pk in pks.items()}
+
+
+def _duty_bearer_check(run, sheet: str, row, stored) -> None:
+    """The office an issue row is addressed to (run.state["advocacy.duty_bearers"]: row -> office_id or None):
+    the duty_bearer cell as an office_id or a name at the row's level in the CBO's place, or, when empty, the
+    administration of that place. A stored issue keeps its office when the sheet has no duty_bearer column."""
+    if row.duty_bearer_level is None or row.cbo_id is None or ("duty_bearer" not in run.present[sheet] and stored):
+        return
+    where = office_place(row.duty_bearer_level, cbo_places(run, row.cbo_id))
+    cells = office_cells(run)
+    try:
+        if row.duty_bearer:
+            office_id = cells.resolve(row.duty_bearer, level=row.duty_bearer_level, place=where)
+        else:
+            office_id = cells.administration(level=row.duty_bearer_level, place=where)
+    except CellError as error:
+        run.error(sheet, row.row, "duty_bearer", error.message, **error.params)
+        return
+    run.state.setdefault("advocacy.duty_bearers", {})[row.row] = office_id
 
 
 def issues_check(run, sheet: Sheet, rows: list) -> None:
@@ -148,11 +190,21 @@ def issues_check(run, sheet: Sheet, rows: list) -> None:
         run.not_future(name, row, "raised_on")
         for part, total in ISSUE_PARTS:
             run.at_most(name, row, part, total)
+        _duty_bearer_check(run, name, row, stored)
 
 
 def issues_write(run) -> UpsertResult:
     pks = cbo_pks(run)
-    rows = (run.record("issues", row, ISSUE_FIELDS, cbo_id=pks[row.cbo_id]) for row in run.rows["issues"])
+    offices = office_pks(run)  # the new offices that rows name first
+    bearers = run.state.get("advocacy.duty_bearers", {})
+
+    def record(row) -> dict:
+        values = run.record("issues", row, ISSUE_FIELDS, cbo_id=pks[row.cbo_id])
+        if row.row in bearers:
+            values["duty_bearer_id"] = offices[bearers[row.row]] if bearers[row.row] else None
+        return values
+
+    rows = (record(row) for row in run.rows["issues"])
     result = issue_upsert_many(user=run.user, rows=rows)
     run.pks["issues"] = {**issue_pks(run), **result.pks}
     return result
@@ -289,7 +341,9 @@ ISSUES = Sheet("issues", (
         "water since 2022).")),
     word("duty_bearer_level", levels, True, help=gettext_noop("The level of government that can solve the issue.")),
     text("duty_bearer", 200, help=gettext_noop(
-        "The authority that can solve the issue (for example Kleng commune council).")),
+        "The office that can solve the issue: its office_id (of the offices sheet or of Samleng), or its name at "
+        "that level in the CBO's place (for example Kleng commune council; a new name adds the office). Empty: "
+        "the administration of the CBO's place at that level.")),
     date("raised_on", True, help=gettext_noop(
         "The day the CBO first raised the issue with the authorities (for example 2023-03-10).")),
     yes_no("is_main", True, help=gettext_noop(

@@ -31,7 +31,7 @@ from samleng.core.paging import capped_page_of, page_of
 from samleng.places.forms import known_place
 from samleng.places.models import Place
 
-_ISSUE_RELATED = ("cbo", "cbo__province", "cbo__district", "cbo__commune")
+_ISSUE_RELATED = ("cbo", "cbo__province", "cbo__district", "cbo__commune", "duty_bearer")
 # Shown in the browser; any other evidence file is downloaded rather than opened.
 _INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 

@@ -23,6 +23,7 @@ from samleng.core.workbook.cells import figure_text, parts_text, yes_no_text
 from samleng.core.workbook.writer import workbook_writer
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import PROGRAMME_KIND
+from samleng.places.sheets import office_export_rows
 from samleng.results.models import Indicator, Programme, ReportedValue
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
@@ -108,8 +109,8 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         *(fields.get(c, c) for c in people))
     yield "issues", sheets["issues"].names, _values(
         _in(Issue.objects, "cbo__province_id", provinces).order_by("issue_id"), "issue_id", "cbo__cbo_id",
-        "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on", "is_main",
-        "households_affected", "people_affected", "people_affected_female")
+        "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer__office_id", "raised_on",
+        "is_main", "households_affected", "people_affected", "people_affected_female")
     # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact. The
     # event where each was recorded is engagement's link to it (UpdateAtEvent).
     at_event = UpdateAtEvent.objects.filter(update_id=OuterRef("pk")).values("event__event_id")[:1]
@@ -143,6 +144,7 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
     yield "procurement_disclosures", sheets["procurement_disclosures"].names, _values(
         ProcurementDisclosure.objects.order_by("project__project_id", "item"), "project__project_id", "item",
         "disclosed_on", "source")
+    yield "offices", sheets["offices"].names, office_export_rows()
     yield "indicators", sheets["indicators"].names, _indicators(code)
     yield "reported_values", sheets["reported_values"].names, _reported_values(code)
 

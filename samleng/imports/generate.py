@@ -592,6 +592,8 @@ class _Generator:
         named = self.geo.places[cbo.village or cbo.commune]
         level = LEVEL_BY_TOPIC[topic] if self.rng.random() < 0.85 else self.rng.choice(
             ["village", "commune", "district", "province", "national"])
+        if level == "village" and not cbo.village:  # a village's office needs the CBO's village
+            level = "commune"
         bearer = {"village": named, "commune": self.geo.places[cbo.commune],
                   "district": self.geo.places[cbo.district], "province": self.geo.places[cbo.province]}.get(level)
         duty_bearer = f"{bearer.name_en} {level} administration" if bearer else "Ministry of Interior"
@@ -724,6 +726,10 @@ class _Generator:
                     days=later)), ""])
         return rows, disclosures
 
+    def offices(self) -> list[list]:
+        """The national offices: the other offices are named in the issues, by name, and made from them."""
+        return [[*office, "", "", "", ""] for office in NATIONAL_OFFICES]
+
     def indicators(self) -> list[list]:
         rows = []
         for code, outcome, statement, unit, baseline, target, computation, parameters, cumulative in INDICATORS:
@@ -771,11 +777,21 @@ class _Generator:
         projects, procurement_disclosures = self.procurement()
         yield "procurement_projects", projects
         yield "procurement_disclosures", procurement_disclosures
+        yield "offices", self.offices()
         yield "indicators", self.indicators()
         yield "reported_values", self.reported_values()
 
 
 # ---- writing -----------------------------------------------------------------------------------------
+
+
+#: The national offices of the offices sheet (issues addressed to the national level name the first by its name).
+NATIONAL_OFFICES = [
+    ("OF-KH-1", "Ministry of Interior", "ក្រសួងមហាផ្ទៃ", "national", "ministry"),
+    ("OF-KH-2", "Ministry of Agriculture, Forestry and Fisheries", "ក្រសួងកសិកម្ម រុក្ខាប្រមាញ់ និងនេសាទ", "national",
+     "ministry"),
+    ("OF-KH-3", "Ministry of Economy and Finance", "ក្រសួងសេដ្ឋកិច្ច និងហិរញ្ញវត្ថុ", "national", "ministry"),
+]
 
 
 def workbook_generate(path, *, scale: str = "national", seed: int = 1) -> dict[str, int]:

@@ -19,13 +19,14 @@ from samleng.core.workbook.problems import Message, Problem
 from samleng.core.workbook.reader import Unreadable, open_workbook
 from samleng.core.workbook.run import ImportResult, Kind, Progress, run
 from samleng.engagement import sheets as engagement
+from samleng.places import sheets as places
 from samleng.results import sheets as results
 from samleng.transparency import sheets as transparency
 
 PROGRAMME_KIND = Kind(
     "programme",
     sheets=(
-        results.PROGRAMME, engagement.TARGET_AREAS, cbos.CBOS, cbos.REPRESENTATIVES, advocacy.ISSUES,
+        results.PROGRAMME, engagement.TARGET_AREAS, places.OFFICES, cbos.CBOS, cbos.REPRESENTATIVES, advocacy.ISSUES,
         engagement.EVENTS, advocacy.ISSUE_UPDATES, engagement.ATTENDANCE, engagement.MECHANISM_ASSESSMENTS,
         transparency.LAND_CONCESSIONS, transparency.ELC_DISCLOSURES, transparency.PROCUREMENT_PROJECTS,
         transparency.PROCUREMENT_DISCLOSURES, results.INDICATORS, results.REPORTED_VALUES,
@@ -35,7 +36,7 @@ PROGRAMME_KIND = Kind(
     after_write=(engagement.updates_at_events_write, results.snapshots_compute_after),
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
-                  "procurement_projects", "procurement_disclosures", "indicators", "reported_values"),
+                  "procurement_projects", "procurement_disclosures", "offices", "indicators", "reported_values"),
 )
 KINDS = {kind.name: kind for kind in (PROGRAMME_KIND, BUDGET_KIND)}
 BUDGET, PROGRAMME, MIXED = "budget", "programme", "mixed"

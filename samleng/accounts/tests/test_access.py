@@ -13,6 +13,7 @@ from samleng.advocacy.models import Issue
 from samleng.cbos.models import CBO
 from samleng.conftest import make_user, place
 from samleng.engagement.models import Event
+from samleng.places.services import office_find_or_create, office_of_place
 
 PEOPLE = ("officer", "outsider", "me_officer", "cbo_user", "other_cbo_user", "authority", "anonymous")
 
@@ -29,8 +30,11 @@ class Things:
 
 
 def make_issue(cbo, issue_id, **extra):
+    """An issue addressed to the administration of its CBO's district (Sandan's, where `authority` works)."""
+    extra.setdefault("duty_bearer", office_of_place(user=None, place=cbo.district))
+    extra.setdefault("duty_bearer_level", Issue.Level.DISTRICT)
     return Issue.objects.create(issue_id=issue_id, cbo=cbo, title_en=f"Issue {issue_id}", topic=Issue.Topic.FISHERY,
-                                duty_bearer_level=Issue.Level.DISTRICT, raised_on=dt.date(2023, 3, 1), **extra)
+                                raised_on=dt.date(2023, 3, 1), **extra)
 
 
 def make_event(event_id, province, district, commune, *issues):
@@ -244,24 +248,50 @@ def test_authority_without_a_unit_sees_nothing(things):
     assert not Event.objects.filter(access.event_scope(lost)).exists()
 
 
-@pytest.mark.parametrize(("unit", "sees_cbo", "sees_event"), [
-    ("06", True, True),  # Kampong Thom province
-    ("0606", True, True),  # Sandan district
-    ("060603", True, True),  # Kleng commune
-    ("060601", False, False),  # another commune of Sandan
-    ("0601", False, False),  # another district of Kampong Thom
-    ("10", False, False),  # Kratie
+@pytest.mark.parametrize(("unit", "sees_cbo", "sees_event", "sees_issue"), [
+    ("06", True, True, False),  # Kampong Thom province: the issue is addressed to Sandan district's office
+    ("0606", True, True, True),  # Sandan district
+    ("060603", True, True, False),  # Kleng commune
+    ("060601", False, False, False),  # another commune of Sandan
+    ("0601", False, False, False),  # another district of Kampong Thom
+    ("10", False, False, False),  # Kratie
 ])
-def test_authority_at_every_level(things, unit, sees_cbo, sees_event):
+def test_authority_at_every_level(things, unit, sees_cbo, sees_event, sees_issue):
     user = make_user(f"auth{unit}", User.Role.AUTHORITY, authority_unit=place(unit))
     assert access.can_see_cbo(user, things.cbo) is sees_cbo
     assert CBO.objects.filter(access.cbo_scope(user), pk=things.cbo.pk).exists() is sees_cbo
-    assert access.can_see_issue(user, things.issue) is sees_cbo
+    assert access.can_see_issue(user, things.issue) is sees_issue
+    assert Issue.objects.filter(access.issue_scope(user), pk=things.issue.pk).exists() is sees_issue
     assert access.can_see_event(user, things.event) is sees_event
     assert Event.objects.filter(access.event_scope(user), pk=things.event.pk).exists() is sees_event
     assert not access.can_see_personal(user, things.cbo)
     assert not access.can_edit_cbo(user, things.cbo)
     assert not access.can_post_update(user, things.issue)
+
+
+def test_an_authority_reads_the_issues_addressed_to_its_office_only(things):
+    """Not every issue of its place: a province's office does not read what a CBO told its district's office;
+    another office of the same district reads nothing that is not public; public issues stay public."""
+    province = make_user("kt", User.Role.AUTHORITY, authority_unit=place("06"))
+    council = office_find_or_create(user=None, text="Sandan district council", level="district", place=place("0606"),
+                                    kind="council")
+    other_office = make_user("council", User.Role.AUTHORITY, office=council)
+    ministry = make_user("moi", User.Role.AUTHORITY, office=office_find_or_create(
+        user=None, text="Ministry of Interior", level="national", place=None, kind="ministry"))
+    to_province = make_issue(things.cbo, "ISS-KT-2", duty_bearer=province.office, duty_bearer_level="province")
+    for user, seen in ((province, {to_province}), (other_office, set()), (ministry, set()),
+                       (things.users["authority"], {things.issue})):
+        assert set(Issue.objects.filter(access.issue_scope(user))) == seen, user
+        for issue in (things.issue, things.other_issue, to_province):
+            assert access.can_see_issue(user, issue) is (issue in seen)
+    things.cbo.is_public = True
+    things.cbo.save()
+    Issue.objects.filter(pk=things.issue.pk).update(is_public=True)
+    things.issue.refresh_from_db()
+    for user in (province, other_office, ministry):
+        assert access.can_see_issue(user, things.issue)
+        assert things.issue in set(Issue.objects.filter(access.issue_scope(user)))
+        assert not access.can_see_issue(user, things.other_issue)
 
 
 def test_village_authority_sees_its_village_cbo_and_no_event(things):

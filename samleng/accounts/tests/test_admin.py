@@ -6,6 +6,7 @@ from samleng.accounts.models import LimitBucket, User
 from samleng.conftest import login, place
 from samleng.core.audit import Action, audit_record
 from samleng.core.models import AuditEntry
+from samleng.places.services import office_of_place
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_user_admin_pages_never_show_the_totp_secret(admin_client, world):
         html = response.content.decode()
         assert secret not in html and "totp_secret" not in html, url
     change = admin_client.get(f"/admin/accounts/user/{world.officer.pk}/change/").content.decode()
-    assert 'name="role"' in change and 'name="provinces"' in change and 'name="authority_unit"' in change
+    assert 'name="role"' in change and 'name="provinces"' in change and 'name="office"' in change
 
 
 def test_user_admin_offers_provinces_only(admin_client, world):
@@ -116,10 +117,10 @@ def test_user_admin_adds_a_user_with_role_and_scope(admin_client, world):
     data = {"username": "kleng-chief", "email": "", "password1": "plenty-long-and-odd-77",
             "password2": "plenty-long-and-odd-77", "role": User.Role.AUTHORITY}
     response = admin_client.post("/admin/accounts/user/add/", data)
-    assert response.status_code == 200 and "authority_unit" in response.context["adminform"].form.errors
-    data["authority_unit"] = place("060603").pk
+    assert response.status_code == 200 and "office" in response.context["adminform"].form.errors
+    data["office"] = office_of_place(user=None, place=place("060603")).pk
     response = admin_client.post("/admin/accounts/user/add/", data)
     assert response.status_code == 302
     user = User.objects.get(username="kleng-chief")
-    assert user.role == User.Role.AUTHORITY and user.authority_unit.code == "060603"
+    assert user.role == User.Role.AUTHORITY and user.office.place.code == "060603"
     assert AuditEntry.objects.filter(action=Action.CREATE, object_id=str(user.pk)).exists()

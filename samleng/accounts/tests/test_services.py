@@ -13,6 +13,7 @@ from samleng.accounts import limits, services
 from samleng.accounts.models import LimitBucket, User
 from samleng.conftest import place
 from samleng.core.models import AuditEntry
+from samleng.places.services import office_of_place
 
 GOOD_PASSWORD = "plenty-long-and-odd-77"
 
@@ -36,10 +37,11 @@ def test_user_create_representative_and_authority(world):
     rep = services.user_create(username="rep2", password=GOOD_PASSWORD, role=User.Role.CBO_REP, cbo=world.cbo)
     # Both read records that are not public (their CBO's, their unit's): two factors, like staff.
     assert rep.cbo == world.cbo and rep.needs_two_factor and not rep.is_staff_like
+    kleng = office_of_place(user=None, place=place("060603"))
     authority = services.user_create(username="kleng", password=GOOD_PASSWORD, role=User.Role.AUTHORITY,
-                                     authority_unit=place("060603"))
-    assert authority.authority_unit.code == "060603" and authority.needs_two_factor
-    assert not User(role=User.Role.AUTHORITY).needs_two_factor  # no unit: nothing that is not public
+                                     office=kleng)
+    assert authority.office == kleng and authority.needs_two_factor
+    assert not User(role=User.Role.AUTHORITY).needs_two_factor  # no office: nothing that is not public
     assert not User(role=User.Role.CBO_REP).needs_two_factor
 
 
@@ -52,10 +54,10 @@ def test_user_create_admin_can_use_the_django_admin(db):
     (User.Role.FIELD_OFFICER, {}, "provinces"),
     (User.Role.FIELD_OFFICER, {"provinces": ["0606"]}, "provinces"),  # a district is not a province
     (User.Role.CBO_REP, {}, "cbo"),
-    (User.Role.AUTHORITY, {}, "authority_unit"),
+    (User.Role.AUTHORITY, {}, "office"),
     (User.Role.ME_OFFICER, {"provinces": ["06"]}, "provinces"),
     (User.Role.FIELD_OFFICER, {"provinces": ["06"], "cbo": True}, "cbo"),
-    (User.Role.CBO_REP, {"cbo": True, "authority_unit": "0606"}, "authority_unit"),
+    (User.Role.CBO_REP, {"cbo": True, "office": "0606"}, "office"),
     ("president", {}, "role"),
 ])
 def test_user_create_refuses_a_role_without_its_scope_or_with_another(world, role, scope, field):
@@ -64,8 +66,8 @@ def test_user_create_refuses_a_role_without_its_scope_or_with_another(world, rol
         kwargs["provinces"] = [place(code) for code in scope["provinces"]]
     if scope.get("cbo"):
         kwargs["cbo"] = world.cbo
-    if "authority_unit" in scope:
-        kwargs["authority_unit"] = place(scope["authority_unit"])
+    if "office" in scope:
+        kwargs["office"] = office_of_place(user=None, place=place(scope["office"]))
     with pytest.raises(ValidationError) as error:
         services.user_create(username="newbie", password=GOOD_PASSWORD, role=role, **kwargs)
     assert field in error.value.message_dict
@@ -192,6 +194,40 @@ def test_createstaff_refuses_bad_input(db):
         call_command("createstaff", "dara", "--role", "field_officer", "--no-input")
     with pytest.raises(CommandError):
         call_command("createstaff", "dara", "--role", "cbo_rep", "--no-input")
+    assert not User.objects.filter(username="dara").exists()
+
+
+def test_createstaff_makes_an_authority_of_an_office(db):
+    sandan = office_of_place(user=None, place=place("0606"))
+    out = io.StringIO()
+    call_command("createstaff", "sokha", "--role", "authority", "--office", sandan.office_id.lower(), "--no-input",
+                 stdout=out)
+    assert User.objects.get(username="sokha").office == sandan
+    assert f"of Sandan district administration ({sandan.office_id})" in out.getvalue()
+    # By name, with its level and place: found when it exists (any spelling), created when new.
+    call_command("createstaff", "dara", "--role", "authority", "--office", "Sandan distrct administration",
+                 "--office-level", "district", "--place", "0606", "--no-input", stdout=io.StringIO())
+    assert User.objects.get(username="dara").office == sandan
+    call_command("createstaff", "vanna", "--role", "authority", "--office", "ក្រសួងមហាផ្ទៃ", "--office-level",
+                 "national", "--no-input", stdout=io.StringIO())
+    ministry = User.objects.get(username="vanna").office
+    assert (ministry.name_km, ministry.level, ministry.place) == ("ក្រសួងមហាផ្ទៃ", "national", None)
+
+
+def test_createstaff_refuses_an_authority_without_a_known_office(db):
+    with pytest.raises(CommandError, match="office"):
+        call_command("createstaff", "dara", "--role", "authority", "--no-input")
+    with pytest.raises(CommandError, match="No office has the id 'OF-99-1'"):
+        call_command("createstaff", "dara", "--role", "authority", "--office", "OF-99-1", "--no-input")
+    with pytest.raises(CommandError, match="needs its district"):
+        call_command("createstaff", "dara", "--role", "authority", "--office", "Sandan", "--office-level",
+                     "district", "--no-input")
+    with pytest.raises(CommandError, match="No place has the code '9999'"):
+        call_command("createstaff", "dara", "--role", "authority", "--office", "Sandan", "--office-level",
+                     "district", "--place", "9999", "--no-input")
+    with pytest.raises(CommandError, match="office"):  # an office is for authorities only
+        call_command("createstaff", "dara", "--role", "field_officer", "--province", "06", "--office", "Sandan",
+                     "--office-level", "district", "--place", "0606", "--no-input")
     assert not User.objects.filter(username="dara").exists()
 
 

@@ -8,15 +8,29 @@ import itertools
 from django.apps import apps
 
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
-from samleng.advocacy.services import issue_search_text
+from samleng.advocacy.services import issue_search_text, office_for_issue
 from samleng.cbos.models import CBO
 from samleng.conftest import place
+from samleng.places.models import Office
+from samleng.places.services import office_find_or_create, office_of_place
+
+
+def office(level: str = "commune", place_code: str | None = "060603", name: str = "", **values) -> Office:
+    """An office (found when it exists): by default the administration of Kleng commune, where `world.cbo` is."""
+    where = place(place_code) if place_code else None
+    if not name and where is not None:
+        return office_of_place(user=None, place=where)
+    return office_find_or_create(user=None, text=name or "Ministry of Interior", level=level, place=where, **values)
 
 
 def make_issue(cbo: CBO, issue_id: str = "ISS-001", **values) -> Issue:
+    """An issue written straight to the table; `duty_bearer` is an office (by default Kleng commune's
+    administration) or an office's name at the issue's level in the CBO's place."""
     fields = {"title_en": "Restore the canal that feeds the community lakes", "title_km": "ស្ដារប្រឡាយបឹង",
               "topic": Issue.Topic.FISHERY, "duty_bearer_level": Issue.Level.COMMUNE,
-              "duty_bearer": "Kleng commune administration", "raised_on": dt.date(2022, 3, 1), **values}
+              "raised_on": dt.date(2022, 3, 1), **values}
+    bearer = fields.pop("duty_bearer", None)
+    fields["duty_bearer"] = office_for_issue(user=None, cbo=cbo, level=fields["duty_bearer_level"], given=bearer)
     issue = Issue(cbo=cbo, issue_id=issue_id, province_id=cbo.province_id, district_id=cbo.district_id, **fields)
     issue.search_text = issue_search_text(issue)
     issue.save()
@@ -50,6 +64,9 @@ def make_update(issue: Issue, day: dt.date, status: str, event=None, **values) -
 def make_commitment(issue: Issue, day: dt.date, event=None, **values) -> Commitment:
     """A commitment written straight to the table; `event`: where it was made (engagement's link)."""
     fields = {"authority": "Kleng commune council", "promise": "Restore the canal", **values}
+    if isinstance(fields["authority"], str):
+        fields["authority"] = office_for_issue(user=None, cbo=issue.cbo, level=issue.duty_bearer_level,
+                                               given=fields["authority"])
     commitment = Commitment.objects.create(issue=issue, made_on=day, **fields)
     if event is not None:
         apps.get_model("engagement", "CommitmentAtEvent").objects.create(commitment=commitment, event=event)

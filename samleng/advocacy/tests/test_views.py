@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
+from samleng.advocacy.models import Issue, IssueUpdate, Status
 from samleng.advocacy.services import issue_status_refresh
 from samleng.advocacy.tests.factories import (
     event_of,
@@ -131,8 +131,7 @@ def test_detail_tells_the_story(world, issue):
     event = make_event(issue, day=D(2022, 5, 10))
     make_update(issue, D(2022, 5, 10), Status.IN_DIALOGUE, event=event, note="The council listened.",
                 evidence="https://example.org/minutes")
-    Commitment.objects.create(issue=issue, made_on=D(2022, 5, 10), authority="Kleng commune council",
-                              promise="Restore 750 m of canal")
+    make_commitment(issue, D(2022, 5, 10), authority="Kleng commune council", promise="Restore 750 m of canal")
     issue_status_refresh(issue=issue)
     text = login(world.officer).get(reverse("advocacy:detail", args=[issue.pk])).text
     for expected in ("2022-03-01", "district dialogue meeting", "The council listened.",
@@ -171,8 +170,8 @@ def test_staff_update_counts_at_once(world, issue):
     assert b"".join(login(world.officer).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
     assert AuditEntry.objects.filter(action="view_personal", object_id=str(update.pk), user=world.officer).exists()
     assert b"".join(login(world.cbo_user).get(evidence).streaming_content) == b"%PDF-1.4 minutes"
-    # An authority sees the issue, but not files that may show people.
-    sandan = make_user("sandan", "authority", authority_unit=place("0606"))
+    # The authority it is addressed to sees the issue, but not files that may show people.
+    sandan = make_user("sandan", "authority", authority_unit=place("060603"))
     assert login(sandan).get(reverse("advocacy:detail", args=[issue.pk])).status_code == 200
     assert login(sandan).get(evidence).status_code == 403
     assert login(world.outsider).get(evidence).status_code == 404
@@ -242,6 +241,16 @@ def test_commitment_create_and_kept(world, issue):
                                                "promise": "Restore the canal", "due_on": ""})
     assert response.status_code == 302
     commitment = issue.commitments.get()
+    # The name became an office of the issue's level, in the CBO's commune; a district office can be named too.
+    assert (commitment.authority.name_en, commitment.authority.level, commitment.authority.place.code) == (
+        "Kleng commune council", "commune", "060603")
+    response = login(world.officer).post(url, {"made_on": "2022-05-11", "authority": "Sandan district governor",
+                                               "level": "district", "promise": "Visit", "due_on": ""})
+    assert response.status_code == 302
+    assert issue.commitments.get(made_on=D(2022, 5, 11)).authority.place.code == "0606"
+    response = login(world.officer).post(url, {"made_on": "2022-05-12", "authority": "",
+                                               "level": "village", "promise": "Visit", "due_on": ""})
+    assert response.status_code == 200 and issue.commitments.count() == 2
     kept = reverse("advocacy:commitment_kept", args=[issue.pk, commitment.pk])
     assert login(world.cbo_user).post(kept, {"kept_on": "2024-01-01"}).status_code == 403
     assert login(world.outsider).post(kept, {"kept_on": "2024-01-01"}).status_code == 404
@@ -343,6 +352,6 @@ def test_the_story_names_only_the_events_the_reader_may_open(world, issue):
     make_event(issue, title="Meeting at Mr Sok's house", district=place("0601"), commune=None)
     url = reverse("advocacy:detail", args=[issue.pk])
     assert "Mr Sok" in login(world.officer).get(url).content.decode()
-    sandan = make_user("sandan", "authority", authority_unit=place("0606"))
+    sandan = make_user("sandan", "authority", authority_unit=place("060603"))  # the issue's duty bearer
     page = login(sandan).get(url).content.decode()
     assert "Mr Sok" not in page and "2022-05-10" in page  # the meeting itself is still in the story

@@ -14,6 +14,7 @@ from samleng.advocacy.selectors import issue_statuses_on
 from samleng.cbos.models import CBO, Representative
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import workbook_import
+from samleng.places.models import Office
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue, Snapshot
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
@@ -42,6 +43,7 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     "elc_disclosures": ["elc_id", "item", "disclosed_on", "source"],
     "procurement_projects": ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid"],
     "procurement_disclosures": ["project_id", "item", "disclosed_on", "source"],
+    "offices": ["office_id", "name_en", "name_km", "level", "kind", "province", "district", "commune", "village"],
     # The spec's columns, then Samleng's extension columns (imports/README.md).
     "indicators": ["code", "outcome", "statement", "unit", "baseline", "baseline_year", "target", "target_year",
                    "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km",
@@ -72,7 +74,7 @@ def snapshot() -> dict:
         "programmes": values(Programme), "outcomes": values(Outcome), "indicators": values(Indicator),
         "reported": values(ReportedValue), "concessions": values(LandConcession),
         "elc_disclosures": values(ElcDisclosure), "projects": values(ProcurementProject),
-        "procurement_disclosures": values(ProcurementDisclosure),
+        "procurement_disclosures": values(ProcurementDisclosure), "offices": values(Office),
     }
 
 

@@ -33,6 +33,7 @@ from samleng.imports.export import workbook_export
 from samleng.imports.kinds import PROGRAMME_KIND, budget_workbook_import, workbook_import
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
+from samleng.places.models import Office
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
@@ -52,7 +53,8 @@ PROGRAMME_TEXT = {
     ("representatives", "full_name"): (Representative, "full_name"),
     ("representatives", "telegram"): (Representative, "telegram"),
     ("issues", "title_en"): (Issue, "title_en"), ("issues", "title_km"): (Issue, "title_km"),
-    ("issues", "description"): (Issue, "description"), ("issues", "duty_bearer"): (Issue, "duty_bearer"),
+    ("issues", "description"): (Issue, "description"), ("offices", "name_en"): (Office, "name_en"),
+    ("offices", "name_km"): (Office, "name_km"),
     ("issue_updates", "note"): (IssueUpdate, "note"), ("issue_updates", "evidence"): (IssueUpdate, "evidence"),
     ("events", "title"): (Event, "title"),
     ("land_concessions", "name"): (LandConcession, "name"),
@@ -79,7 +81,11 @@ BUDGET_TEXT = {
 #: Text columns that are not free text: keys and codes, and words with a grammar of their own.
 NOT_FREE = {("programme", "key"), ("programme", "value"), ("procurement_projects", "ocid"), ("indicators", "code"),
             ("indicators", "outcome"), ("indicators", "computation"), ("indicators", "parameters"),
-            ("indicators", "outcome_parent"), ("reported_values", "code"), ("representatives", "phone")}
+            ("indicators", "outcome_parent"), ("reported_values", "code"), ("representatives", "phone"),
+            ("issues", "duty_bearer")}  # an office's id or its name: a reference to an office
+#: The rows the programme test plants in the offices sheet (the issue's duty bearer is another office, made from
+#: its name).
+PROGRAMME_ROWS = {"offices": ("office_id", "OF-T1")}
 #: The rows the budget test plants (the default categories are Samleng's own).
 BUDGET_ROWS = {"categories": ("code", "x_test")}
 
@@ -132,6 +138,8 @@ def _stored(free: dict) -> dict:
 
 
 def _planted_only(model) -> dict:
+    if model is Office:  # the offices sheet's row (the issue's duty bearer is another office)
+        return {"office_id": "OF-T1"}
     return {"code": "x_test"} if model is Category else {}
 
 
@@ -237,9 +245,11 @@ def test_formula_like_text_is_neutralised_in_the_programme_exports_and_imports_b
     workbook_export(tmp_path / "out.xlsx", user=officer, personal=True)
     workbook_export(tmp_path / "out.zip", user=officer, personal=True)
     xlsx = load_workbook(tmp_path / "out.xlsx")
-    _check_xlsx({sheet.title: list(sheet.iter_rows()) for sheet in xlsx.worksheets}, PROGRAMME_TEXT, text)
+    _check_xlsx({sheet.title: list(sheet.iter_rows()) for sheet in xlsx.worksheets}, PROGRAMME_TEXT, text,
+                rows_of=PROGRAMME_ROWS)
     assert xlsx["representatives"]["I2"].value == PHONE and xlsx["representatives"]["I1"].value == "phone"
-    _check_csv(_csv_sheets(tmp_path / "out.zip"), _xlsx_sheets(tmp_path / "out.xlsx"), PROGRAMME_TEXT, text)
+    _check_csv(_csv_sheets(tmp_path / "out.zip"), _xlsx_sheets(tmp_path / "out.xlsx"), PROGRAMME_TEXT, text,
+               rows_of=PROGRAMME_ROWS)
 
     again = workbook_import(tmp_path / "out.zip")
     assert again.ok, [str(e) for e in again.errors]

@@ -90,3 +90,20 @@ def test_the_latest_issues_then_a_link_to_the_district_s_list(klaeng_budget):
 def test_only_communes_get_the_block(klaeng_budget):
     make_issue(klaeng_budget.cbo, "ISS-PUB", is_public=True)
     assert place_issue_blocks(None, place("0606")) == []
+
+
+def test_an_issue_made_private_leaves_the_cached_budget_page(klaeng_budget, settings,
+                                                              django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    settings.PAGE_CACHE_SECONDS = 3600  # the page cache on, as in production
+    cache.clear()
+    canal = make_issue(klaeng_budget.cbo, "ISS-PUB", title_en="Restore the public canal", is_public=True)
+    for _ in range(2):
+        assert "Restore the public canal" in budget_page(anonymous())
+    assert anonymous().get(reverse("budgets:unit", args=[KLAENG]))["X-Samleng-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        canal.is_public = False
+        canal.save()
+    assert "Restore the public canal" not in budget_page(anonymous())

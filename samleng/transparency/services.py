@@ -278,24 +278,37 @@ _PROJECT_OCDS_FIELDS = ("buyer", "buyer_office_id", "title", "fiscal_year", "met
 WARNINGS_KEPT = 50
 
 
+#: ocids handled together: one query per kind of record for each batch, not per project.
+OCDS_BATCH = 500
+
+
 @transaction.atomic
 def ocds_import(data: bytes, *, user, source: str = "") -> OcdsImportResult:
     """Import an OCDS release or record package (or JSON Lines of them): its releases are stored, and the
     projects of the ocids it holds are read again from all their stored releases (releases of one ocid that
     came in different files merge) into procurement projects with their disclosures and documents. Raises
     ocds.OcdsRejected, with every reason, when the file cannot be used; schema violations are only warnings.
-    Importing a file again changes nothing. One transaction, audited."""
+    Importing a file again changes nothing. One transaction, audited; a few queries per 500 projects."""
     reading = ocds.read(data)
     result = OcdsImportResult(extensions=reading.extensions, linked_skipped=reading.linked_skipped,
                               warnings=[w.as_problem() for w in reading.warnings])
-    for release in reading.releases:
-        _store_release(release, source, result)
-    for ocid, compiled in reading.compiled.items():
-        OcdsCompiledRelease.objects.update_or_create(ocid=ocid, defaults={"data": compiled, "source": source})
     warnings_by_ocid = _warnings_by_ocid(reading)
     offices = list(Office.objects.all())
-    for ocid in reading.by_ocid():
-        _project_from_releases(ocid, warnings_by_ocid.get(ocid, []), offices, result)
+    grouped = reading.by_ocid()
+    ocids = list(grouped)
+    for start in range(0, len(ocids), OCDS_BATCH):
+        batch = {ocid: grouped[ocid] for ocid in ocids[start:start + OCDS_BATCH]}
+        releases = _store_releases(batch, source, result)
+        compiled = _store_compiled({o: reading.compiled[o] for o in batch if o in reading.compiled}, source)
+        read = {}
+        for ocid in batch:
+            project = ocds.project_of(ocid, releases.get(ocid, []), compiled.get(ocid),
+                                      settings.PROCUREMENT_MIN_TENDER_DAYS)
+            if project.fiscal_year is None:
+                result.warnings.append((NO_FISCAL_YEAR, {"ocid": ocid}))
+            else:
+                read[ocid] = project
+        _write_projects(read, warnings_by_ocid, offices, result)
     if result.releases_new or result.releases_changed or result.projects_created or result.projects_updated:
         audit_record(user=user, action=Action.IMPORT, object_type="transparency.procurementproject",
                      object_id=source[:64],
@@ -306,17 +319,39 @@ def ocds_import(data: bytes, *, user, source: str = "") -> OcdsImportResult:
     return result
 
 
-def _store_release(release: ocds.Release, source: str, result: OcdsImportResult) -> None:
-    stored = OcdsRelease.objects.filter(ocid=release.ocid, release_id=release.id).first()
-    if stored is None:
-        OcdsRelease.objects.create(ocid=release.ocid, release_id=release.id, date=release.date[:40],
-                                   data=release.data, source=source[:255])
-        result.releases_new += 1
-    elif stored.data != release.data:  # a publisher's correction: the newer content counts
-        stored.data, stored.date, stored.source = release.data, release.date[:40], source[:255]
-        stored.save(update_fields=["data", "date", "source"])
-        result.releases_changed += 1
-        result.warnings.append((RELEASE_REPLACED, {"id": release.id, "ocid": release.ocid}))
+def _store_releases(batch: dict[str, list[ocds.Release]], source: str,
+                    result: OcdsImportResult) -> dict[str, list[ocds.Release]]:
+    """Store the batch's new releases (and a publisher's corrections: the newer content counts); every stored
+    release of the batch's ocids, by ocid, the file's among them. One query, one insert, one update."""
+    stored = {(r.ocid, r.release_id): r for r in OcdsRelease.objects.filter(ocid__in=list(batch))}
+    new, changed = [], []
+    for releases in batch.values():
+        for release in releases:
+            known = stored.get((release.ocid, release.id))
+            if known is None:
+                known = OcdsRelease(ocid=release.ocid, release_id=release.id, date=release.date[:40],
+                                    data=release.data, source=source[:255])
+                new.append(known)
+                stored[(release.ocid, release.id)] = known
+            elif known.data != release.data:
+                known.data, known.date, known.source = release.data, release.date[:40], source[:255]
+                changed.append(known)
+                result.warnings.append((RELEASE_REPLACED, {"id": release.id, "ocid": release.ocid}))
+    OcdsRelease.objects.bulk_create(new, batch_size=500)
+    OcdsRelease.objects.bulk_update(changed, ["data", "date", "source"], batch_size=500)
+    result.releases_new += len(new)
+    result.releases_changed += len(changed)
+    by_ocid: dict[str, list[ocds.Release]] = {}
+    for r in stored.values():
+        by_ocid.setdefault(r.ocid, []).append(ocds.Release(r.ocid, r.release_id, r.date, r.data, ""))
+    return by_ocid
+
+
+def _store_compiled(compiled: dict[str, dict], source: str) -> dict[str, dict]:
+    """Store the records' compiled releases of the batch; every stored one of the batch's ocids."""
+    for ocid, data in compiled.items():
+        OcdsCompiledRelease.objects.update_or_create(ocid=ocid, defaults={"data": data, "source": source[:255]})
+    return dict(OcdsCompiledRelease.objects.filter(ocid__in=list(compiled)).values_list("ocid", "data"))
 
 
 def _warnings_by_ocid(reading: ocds.Reading) -> dict[str, list[dict]]:
@@ -332,93 +367,109 @@ def _warnings_by_ocid(reading: ocds.Reading) -> dict[str, list[dict]]:
     return found
 
 
-def _buyer_office(name: str, offices: list) -> int | None:
+def _buyer_office(name: str, offices: list, memo: dict) -> int | None:
     """The office a buyer's name matches among all offices, when exactly one does (never a guess)."""
-    if not name:
-        return None
-    match = office_match(name, offices)
-    return match.office.pk if match.office is not None else None
+    if name not in memo:
+        match = office_match(name, offices) if name else None
+        memo[name] = match.office.pk if match is not None and match.office is not None else None
+    return memo[name]
 
 
-def _project_from_releases(ocid: str, warnings: list[dict], offices: list, result: OcdsImportResult) -> None:
-    compiled = OcdsCompiledRelease.objects.filter(ocid=ocid).values_list("data", flat=True).first()
-    read = ocds.project_of(ocid, _stored_releases(ocid), compiled, settings.PROCUREMENT_MIN_TENDER_DAYS)
-    if read.fiscal_year is None:
-        result.warnings.append((NO_FISCAL_YEAR, {"ocid": ocid}))
-        return
-    values = {
-        "buyer": read.buyer or "?", "buyer_office_id": _buyer_office(read.buyer, offices), "title": read.title,
-        "fiscal_year": read.fiscal_year, "method": read.method[:100], "ocid": ocid,
+def _project_values(read: ocds.Project, warnings: list[dict], offices: list, memo: dict) -> dict:
+    return {
+        "buyer": read.buyer or "?", "buyer_office_id": _buyer_office(read.buyer, offices, memo),
+        "title": read.title, "fiscal_year": read.fiscal_year, "method": read.method[:100], "ocid": read.project_id,
         "value_khr": int(read.value) if read.value is not None and read.currency in ("KHR", "") else None,
         "value": Decimal(str(read.value)).quantize(Decimal("0.01")) if read.value is not None else None,
         "currency": read.currency[:3], "tender_days": read.tender_days, "tenderers": read.tenderers,
         "red_flags": read.red_flags, "basic_score": Decimal(str(round(read.basic_score, 4))),
         "ocds_warnings": warnings[:WARNINGS_KEPT],
     }
-    project, created = ProcurementProject.objects.get_or_create(project_id=ocid[:60], defaults=values)
-    if created:
-        result.projects_created += 1
-    else:
-        changed = {name: value for name, value in values.items() if getattr(project, name) != value}
-        if changed:
-            for name, value in changed.items():
-                setattr(project, name, value)
-            project.save(update_fields=list(changed))
-            result.projects_updated += 1
-    _disclosures_from_ocds(project, read.disclosures)
-    _documents_from_ocds(project, read.documents)
 
 
-def _disclosures_from_ocds(project: ProcurementProject, items: dict[str, dt.date]) -> None:
-    """One disclosure record per item, fed by OCDS and by the workbook alike: the earliest day wins."""
-    stored = {d.item: d for d in project.disclosures.all()}
-    for item, day in items.items():
-        known = stored.get(item)
+def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list, result: OcdsImportResult) -> None:
+    """Create or update the batch's projects, then their disclosures and documents. A few queries."""
+    memo: dict[str, int | None] = {}
+    stored = {p.project_id: p for p in ProcurementProject.objects.filter(project_id__in=[o[:60] for o in read])}
+    new, changed, fields = [], [], set()
+    for ocid, project in read.items():
+        values = _project_values(project, warnings.get(ocid, []), offices, memo)
+        known = stored.get(ocid[:60])
         if known is None:
-            ProcurementDisclosure.objects.create(project=project, item=item, disclosed_on=day, source="OCDS")
-        elif day < known.disclosed_on:
-            known.disclosed_on, known.source = day, "OCDS"
-            known.save(update_fields=["disclosed_on", "source"])
+            new.append(ProcurementProject(project_id=ocid[:60], **values))
+            continue
+        differ = [name for name, value in values.items() if getattr(known, name) != value]
+        if differ:
+            for name in differ:
+                setattr(known, name, values[name])
+            changed.append(known)
+            fields.update(differ)
+    ProcurementProject.objects.bulk_create(new, batch_size=500)
+    if changed:
+        ProcurementProject.objects.bulk_update(changed, sorted(fields), batch_size=500)
+    result.projects_created += len(new)
+    result.projects_updated += len(changed)
+    pks = dict(ProcurementProject.objects.filter(project_id__in=[o[:60] for o in read]).values_list("project_id",
+                                                                                                    "pk"))
+    _disclosures_from_ocds({pks[o[:60]]: p.disclosures for o, p in read.items()})
+    _documents_from_ocds({pks[o[:60]]: p.documents for o, p in read.items()})
 
 
-def _documents_from_ocds(project: ProcurementProject, documents: list) -> None:
-    wanted = [(d.document_type, d.tier, d.published_on, d.title, d.url) for d in documents]
-    stored = list(project.documents.order_by("pk").values_list("document_type", "tier", "published_on", "title", "url"))
-    if stored == wanted:
-        return
-    project.documents.all().delete()
-    ProcurementDocument.objects.bulk_create(
-        ProcurementDocument(project=project, document_type=kind, tier=tier, published_on=day, title=title, url=url)
-        for kind, tier, day, title, url in wanted)
+def _disclosures_from_ocds(items_by_project: dict[int, dict[str, dt.date]]) -> None:
+    """One disclosure record per project and item, fed by OCDS and by the workbook alike: the earliest day
+    wins."""
+    stored = {(d.project_id, d.item): d for d in ProcurementDisclosure.objects.filter(project_id__in=list(
+        items_by_project))}
+    new, earlier = [], []
+    for project_pk, items in items_by_project.items():
+        for item, day in items.items():
+            known = stored.get((project_pk, item))
+            if known is None:
+                new.append(ProcurementDisclosure(project_id=project_pk, item=item, disclosed_on=day, source="OCDS"))
+            elif day < known.disclosed_on:
+                known.disclosed_on, known.source = day, "OCDS"
+                earlier.append(known)
+    ProcurementDisclosure.objects.bulk_create(new, batch_size=500)
+    ProcurementDisclosure.objects.bulk_update(earlier, ["disclosed_on", "source"], batch_size=500)
+
+
+def _documents_from_ocds(documents_by_project: dict[int, list]) -> None:
+    """Each project's documents as OCDS lists them now; a project whose list did not change is not touched."""
+    stored: dict[int, list] = {}
+    for row in ProcurementDocument.objects.filter(project_id__in=list(documents_by_project)).order_by("pk").values_list(
+            "project_id", "document_type", "tier", "published_on", "title", "url"):
+        stored.setdefault(row[0], []).append(row[1:])
+    replaced, new = [], []
+    for project_pk, documents in documents_by_project.items():
+        wanted = [(d.document_type, d.tier, d.published_on, d.title, d.url) for d in documents]
+        if stored.get(project_pk, []) != wanted:
+            replaced.append(project_pk)
+            new += [ProcurementDocument(project_id=project_pk, document_type=kind, tier=tier, published_on=day,
+                                        title=title, url=url) for kind, tier, day, title, url in wanted]
+    ProcurementDocument.objects.filter(project_id__in=replaced).delete()
+    ProcurementDocument.objects.bulk_create(new, batch_size=500)
 
 
 def ocds_export() -> dict:
     """Samleng's procurement projects as one OCDS 1.1 release package: those read from OCDS as their ocid's
-    compiled release (the publisher's own words), those typed in the workbook from their fields."""
+    compiled release (the publisher's own words), those typed in the workbook from their fields. A few queries
+    whatever the number of projects."""
     published = timezone.now().replace(microsecond=0).isoformat()
-    releases = []
     disclosures: dict[int, dict] = {}
     for project_pk, item, day in ProcurementDisclosure.objects.values_list("project_id", "item", "disclosed_on"):
         disclosures.setdefault(project_pk, {})[item] = day
-    stored = {ocid for ocid in OcdsRelease.objects.values_list("ocid", flat=True).distinct()}
-    stored |= set(OcdsCompiledRelease.objects.values_list("ocid", flat=True))
+    compiled = dict(OcdsCompiledRelease.objects.values_list("ocid", "data"))
+    stored: dict[str, list[ocds.Release]] = {}
+    for r in OcdsRelease.objects.order_by("ocid").iterator(chunk_size=2000):
+        stored.setdefault(r.ocid, []).append(ocds.Release(r.ocid, r.release_id, r.date, r.data, ""))
+    releases = []
     for project in ProcurementProject.objects.order_by("project_id").values(
             "pk", "project_id", "ocid", "title", "buyer", "fiscal_year", "method", "value_khr", "value", "currency"):
-        if project["ocid"] in stored:
-            releases.append(_compiled_for_export(project["ocid"]))
+        ocid = project["ocid"]
+        if ocid in compiled or ocid in stored:
+            releases.append(ocds.compiled_release(stored.get(ocid, []), compiled.get(ocid)))
         else:
             releases.append(ocds.release_of({**project, "disclosures": disclosures.get(project["pk"], {})},
                                             prefix=settings.OCDS_PREFIX, published=published))
     return ocds.release_package(releases, publisher=settings.OCDS_PUBLISHER or settings.ORGANISATION_NAME,
                                 uri=f"urn:samleng:{settings.OCDS_PREFIX}:{published}", published=published)
-
-
-def _compiled_for_export(ocid: str) -> dict:
-    compiled = OcdsCompiledRelease.objects.filter(ocid=ocid).values_list("data", flat=True).first()
-    if compiled is None:
-        compiled = ocds.compiled_release(_stored_releases(ocid))
-    return compiled
-
-
-def _stored_releases(ocid: str) -> list[ocds.Release]:
-    return [ocds.Release(r.ocid, r.release_id, r.date, r.data, "") for r in OcdsRelease.objects.filter(ocid=ocid)]

@@ -224,6 +224,11 @@ def _pair_labels(pairs, limit: int = 500) -> list[str]:
     return [f"{unit}/{year}" for unit, year in sorted(pairs)[:limit]]
 
 
+def _slices(pks: list[int], size: int = 5000):
+    """`pks` in slices of `size`: one IN list each, within SQLite's limit of variables per query."""
+    return (pks[start:start + size] for start in range(0, len(pks), size))
+
+
 def _units_of(pairs) -> list[list[str]]:
     """The units of `pairs`, in slices of 1,000 (one IN list each)."""
     units = sorted({unit for unit, _year in pairs})
@@ -244,7 +249,8 @@ def _revisions_sync(*, user, pairs: set) -> None:
     gone = pairs - waiting
     for units in _units_of(gone):
         stale = [r.pk for r in Revision.objects.filter(unit__in=units) if (r.unit, r.fiscal_year) in gone]
-        Revision.objects.filter(pk__in=stale).delete()
+        for some in _slices(stale):
+            Revision.objects.filter(pk__in=some).delete()
     account, now = _account(user), timezone.now()
     records_upsert_many(user=user, model=Revision, key=("unit", "fiscal_year"), keep_keys=False, rows=[
         {"unit": unit, "fiscal_year": year, "submitted_at": now, "submitted_by_id": account.pk if account else None}
@@ -290,17 +296,19 @@ def revision_approve_many(*, user, pairs: Iterable[tuple[str, int]]) -> Revision
         pks: list[int] = []
         records_upsert_many(user=user, model=model, key=key, rows=_pending_rows(pending, approved, fields, pks),
                             keep_keys=False)
-        for start in range(0, len(pks), 10_000):
-            pending.objects.filter(pk__in=pks[start:start + 10_000]).delete()
+        for some in _slices(pks):
+            pending.objects.filter(pk__in=some).delete()
         if model is BudgetLine:
             outcome.lines = len(pks)
         else:
             outcome.projects = len(pks)
-    Revision.objects.filter(pk__in=[r.pk for r in revisions]).delete()
+    for done in _slices([r.pk for r in revisions]):
+        Revision.objects.filter(pk__in=done).delete()
     now = timezone.now()
     for units in _units_of(approved):
         stamped = [p.pk for p in Publication.objects.filter(unit__in=units) if (p.unit, p.fiscal_year) in approved]
-        Publication.objects.filter(pk__in=stamped).update(revised_at=now)
+        for some in _slices(stamped):
+            Publication.objects.filter(pk__in=some).update(revised_at=now)
     audit_record(user=user, action=Action.UPDATE, object_type="budgets.revision",
                  object_id=_pair_labels(approved, 1)[0] if len(approved) == 1 else "",
                  summary=f"budget revisions approved: {_summary(approved)} ({outcome.lines} lines, "

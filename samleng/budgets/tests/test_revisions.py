@@ -7,6 +7,7 @@ import copy
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from samleng.accounts.models import User
 from samleng.budgets import signals
 from samleng.budgets.models import BudgetLine, PendingBudgetLine, PendingProject, Project, Publication, Revision
 from samleng.budgets.opendata import _csv_lines
-from samleng.conftest import anonymous, assert_login_redirect, login_en, make_user
+from samleng.conftest import anonymous, assert_login_redirect, login, login_en, make_user
 from samleng.core.models import AuditEntry
 from samleng.imports.tests.test_budget_import import budget_sheets, import_sheets
 from samleng.imports.tests.workbooks import write_xlsx
@@ -180,3 +181,20 @@ def test_who_may_not_approve_or_reject(world, published, tmp_path):
     # An unknown revision: 404 for those who may decide.
     assert login_en(world.me_officer).post(reverse("budgets:revision_decide", args=[KLAENG, 2023]),
                                            {"decision": "approve"}).status_code == 404
+
+
+def test_a_field_officers_upload_on_the_page_waits_too(world, published, tmp_path, settings):
+    """The upload page (the background job run in the request): the run page says the changes wait; the public
+    page, the API and the open data keep the published figures."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client = login_en(world.officer)
+    path = write_xlsx(tmp_path / "revised.xlsx", revised_sheets())
+    response = client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("revised.xlsx", path.read_bytes())})
+    assert response.status_code == 302
+    run = client.get(response["Location"]).content.decode()
+    assert "Budget years already published that this workbook changes: 1." in run
+    assert "revisions awaiting approval" in run
+    assert public_nrm() == BEFORE and Revision.objects.get().submitted_by == world.officer
+    khmer = login(world.me_officer).get(reverse("budgets:revisions"))  # the page in Khmer, as it opens
+    assert khmer.status_code == 200 and "ការកែសម្រួលថវិកាដែលបានផ្សព្វផ្សាយ" in khmer.content.decode()

@@ -21,6 +21,7 @@ from samleng.cbos.tests.factories import make_cbos
 from samleng.conftest import anonymous, assert_login_redirect, assert_small_and_private, make_user, place
 from samleng.conftest import login_en as login
 from samleng.core.models import AuditEntry
+from samleng.places.services import office_create, office_find_or_create
 
 D = dt.date
 
@@ -99,6 +100,32 @@ def test_create(world):
     assert AuditEntry.objects.filter(object_type="advocacy.issue", action="create").exists()
     _assert_scoped_get(world, url)
     assert login(world.cbo_user).get(url).status_code == 403
+
+
+def test_the_duty_bearer_is_an_office_typed_by_id_or_by_name(world, issue):
+    """A new name makes the office at the level chosen, in the CBO's place; typed again (another spelling, or its
+    id) it is the same office; the form shows its id; a name several offices could be is refused, naming them."""
+    client = login(world.officer)
+    assert client.post(reverse("advocacy:create", args=[world.cbo.pk]), _issue_form()).status_code == 302
+    office = Issue.objects.get(issue_id="ISS-KT-002").duty_bearer
+    assert (office.name_en, office.level, office.place.code) == ("Sandan district", "district", "0606")
+    url = reverse("advocacy:edit", args=[issue.pk])
+    assert office.office_id in client.get(reverse("advocacy:edit", args=[
+        Issue.objects.get(issue_id="ISS-KT-002").pk])).text
+    data = _issue_form(issue_id=issue.issue_id, duty_bearer="sandan distrct", raised_on="2022-03-01")
+    assert client.post(url, data).status_code == 302
+    issue.refresh_from_db()
+    assert issue.duty_bearer == office
+    office_find_or_create(user=None, text="Sandan district council", level="district", place=place("0606"))
+    office_create(user=None, name_en="Sandan district councils", level="district", place=place("0606"))
+    response = client.post(url, {**data, "duty_bearer": "Sandan distrct council"})
+    assert response.status_code == 200 and "could be several offices" in response.text
+    issue.refresh_from_db()
+    assert issue.duty_bearer == office
+    # Empty: the administration of the CBO's place at the level chosen.
+    assert client.post(url, {**data, "duty_bearer": "", "duty_bearer_level": "commune"}).status_code == 302
+    issue.refresh_from_db()
+    assert (issue.duty_bearer.name_en, issue.duty_bearer.place.code) == ("Klaeng commune administration", "060603")
 
 
 def test_create_refuses_a_second_open_main_issue_with_a_clear_message(world, issue):

@@ -120,6 +120,13 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     for sheet in ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
                   "reported_values"):
         assert result.created[sheet] == len(rows(sheet)), sheet
+    # Issues are addressed to offices: the offices sheet's by name, the others made from their names (or the
+    # administration of the CBO's place when no name is given); none but the national ones without an office.
+    assert result.created["offices"] == len(rows("offices"))
+    sandan = Issue.objects.get(issue_id="ISS-KT-001-3").duty_bearer
+    assert (sandan.office_id, sandan.name_km) == ("OF-0606-1", "រដ្ឋបាលស្រុកសណ្ដាន់")
+    assert not Issue.objects.filter(duty_bearer__isnull=True).exclude(duty_bearer_level="national").exists()
+    assert Office.objects.filter(name_en="Samraong commune council", level="commune").count() == 1
     before = snapshot()
 
     again = workbook_import(DEMO)

@@ -128,6 +128,30 @@ def test_the_duty_bearer_is_an_office_typed_by_id_or_by_name(world, issue):
     assert (issue.duty_bearer.name_en, issue.duty_bearer.place.code) == ("Klaeng commune administration", "060603")
 
 
+def test_an_authority_reads_the_notes_of_the_issues_addressed_to_its_office_only(world):
+    """A district-addressed issue: its district's office reads it with its notes; the province's office, and
+    another office of the same district, get nothing (not in the list, 404 on the page), until it is public."""
+    issue = make_issue(world.cbo, "ISS-KT-009", duty_bearer_level="district", title_en="Electric fishing")
+    make_update(issue, D(2022, 4, 1), Status.IN_DIALOGUE, note="The chief of police promised patrols.")
+    issue_status_refresh(issue=issue)
+    url = reverse("advocacy:detail", args=[issue.pk])
+    district = make_user("sandan", "authority", authority_unit=place("0606"))
+    assert issue.duty_bearer == district.office
+    assert "promised patrols" in login(district).get(url).text
+    assert "ISS-KT-009" in login(district).get(reverse("advocacy:list")).text
+    council = office_create(user=None, name_en="Sandan district council", level="district", place=place("0606"),
+                            kind="council")
+    for user in (make_user("kt", "authority", authority_unit=place("06")),
+                 make_user("council", "authority", office=council)):
+        client = login(user)
+        assert client.get(url).status_code == 404
+        assert "ISS-KT-009" not in client.get(reverse("advocacy:list")).text
+    world.cbo.is_public = True
+    world.cbo.save()
+    Issue.objects.filter(pk=issue.pk).update(is_public=True)
+    assert "promised patrols" in login(user).get(url).text  # public issues stay public
+
+
 def test_create_refuses_a_second_open_main_issue_with_a_clear_message(world, issue):
     url = reverse("advocacy:create", args=[world.cbo.pk])
     response = login(world.officer).post(url, _issue_form(is_main="on"))

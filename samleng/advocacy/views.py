@@ -23,7 +23,7 @@ from samleng.accounts.access import (
 )
 from samleng.advocacy import selectors, services
 from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
-from samleng.advocacy.models import Commitment, Issue, IssueUpdate
+from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
 from samleng.cbos.models import CBO
 from samleng.core.audit import Action, audit_record
 from samleng.core.forms import add_service_errors
@@ -243,6 +243,13 @@ def public_list(request):
     # bounded part of the table (the filters reach the rest).
     page = capped_page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE,
                           max_pages=selectors.PUBLIC_PAGES)
+    # The labels of the page's statuses and topics looked up once: get_FOO_display hashes every lazy label of the
+    # choices at each call, a thousand translations for a page of 50 issues (a third of its time).
+    statuses, topics = dict(Status.choices), dict(Issue.Topic.choices)
+    page.object_list = list(page.object_list)
+    for issue in page.object_list:
+        issue.status_label = statuses.get(issue.status, issue.status)
+        issue.topic_label = topics.get(issue.topic, issue.topic)
     return render(request, "advocacy/public_list.html", {"filter_form": form, "page": page})
 
 

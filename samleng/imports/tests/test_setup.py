@@ -75,8 +75,11 @@ def test_the_demo_users_can_log_in_with_the_printed_secret():
     assert set(field.provinces.values_list("code", flat=True)) == {"06", "15"}
     rep = User.objects.get(username="demo-rep")
     assert rep.role == User.Role.CBO_REP and rep.cbo.cbo_id == "CBO-KT-001"
-    # The representative reads the fishery's non-public issues: two factors too.
-    for staff in (admin, field, rep):
+    # The authority reads the non-public issues addressed to its office (the demo's offices sheet).
+    authority = User.objects.get(username="demo-authority")
+    assert authority.office.office_id == "OF-0606-1" and authority.office.issues.exists()
+    # The representative and the authority read non-public issues: two factors too.
+    for staff in (admin, field, rep, authority):
         assert staff.totp_confirmed and staff.totp_secret == demo_totp_secret(staff.username)
         assert f"two-factor secret {staff.totp_secret}" in output
         assert totp_code_use(user=staff, code=pyotp.TOTP(staff.totp_secret).now())

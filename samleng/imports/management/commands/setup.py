@@ -1,7 +1,7 @@
 """`samleng setup [--demo]`: make a database ready to use. Runs the migrations, loads the gazetteer and the
 default budget categories; with --demo, also imports the demo programme (samleng/imports/demo/programme/:
 API's 2023-2024 programme, as the donor reports describe it) and the demo budgets of its communes and
-districts (samleng/imports/demo/budget/, published), marks its case studies public and creates three demo
+districts (samleng/imports/demo/budget/, published), marks its case studies public and creates four demo
 users. Safe to run any number of times: what is already there is left as it is, and it says what it did."""
 
 import base64
@@ -21,7 +21,7 @@ from samleng.advocacy.services import issue_update
 from samleng.cbos.models import CBO
 from samleng.cbos.services import cbo_update
 from samleng.core.audit import Action, audit_record
-from samleng.places.models import Place
+from samleng.places.models import Office, Place
 from samleng.places.services import gazetteer_load
 
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "demo" / "programme"
@@ -33,12 +33,14 @@ DEMO_PASSWORD = "samleng-demo-2024"
 #: What a sheet's count of created records counts, where it is not the sheet's name: the indicators sheet
 #: writes the outcomes and outputs its rows name as well as the indicators.
 SHEET_RECORDS = {"indicators": "outcomes, outputs and indicators"}
-#: (username, role, provinces, CBO): an administrator, a field officer of Kampong Thom and Pursat, and a
-#: representative of the Boeung Chang Boeung Prang fishery (case study 6).
+#: (username, role, provinces, CBO, office): an administrator, a field officer of Kampong Thom and Pursat, a
+#: representative of the Boeung Chang Boeung Prang fishery (case study 6), and an authority of the Sandan district
+#: administration (the demo's offices sheet), which reads the issues addressed to it.
 DEMO_USERS = (
-    ("demo-admin", User.Role.ADMIN, (), None),
-    ("demo-field", User.Role.FIELD_OFFICER, ("06", "15"), None),
-    ("demo-rep", User.Role.CBO_REP, (), "CBO-KT-001"),
+    ("demo-admin", User.Role.ADMIN, (), None, None),
+    ("demo-field", User.Role.FIELD_OFFICER, ("06", "15"), None, None),
+    ("demo-rep", User.Role.CBO_REP, (), "CBO-KT-001", None),
+    ("demo-authority", User.Role.AUTHORITY, (), None, "OF-0606-1"),
 )
 
 
@@ -52,7 +54,7 @@ def demo_totp_secret(username: str) -> str:
 class Command(BaseCommand):
     help = ("Migrate the database, load the gazetteer and the default budget categories; with --demo, also import "
             "the demo programme and the demo budgets (published), mark the case studies public and create the users "
-            "demo-admin, demo-field and demo-rep. Safe to repeat.")
+            "demo-admin, demo-field, demo-rep and demo-authority. Safe to repeat.")
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", action="store_true", help="also load the demo programme and demo users")
@@ -148,13 +150,14 @@ class Command(BaseCommand):
                  else "case studies: already public")
 
     def demo_users(self) -> None:
-        for username, role, province_codes, cbo_id in DEMO_USERS:
+        for username, role, province_codes, cbo_id, office_id in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = user_create(
                     username=username, password=DEMO_PASSWORD, role=role,
                     provinces=Place.objects.filter(code__in=province_codes),
                     cbo=CBO.objects.get(cbo_id=cbo_id) if cbo_id else None,
+                    office=Office.objects.get(office_id=office_id) if office_id else None,
                 )
                 self.say(f"user {username} ({role}) created, password {DEMO_PASSWORD}")
             else:

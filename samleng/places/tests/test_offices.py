@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from samleng.conftest import place
+from samleng.accounts.services import user_create
+from samleng.conftest import login, place
 from samleng.places.models import Office
 from samleng.places.selectors import office_find, office_get, office_label
 from samleng.places.services import office_create, office_find_or_create, office_names_of, office_of_place
@@ -98,3 +99,17 @@ def test_an_office_as_people_tell_it_apart(sandan):
     assert office_label(sandan, language="en") == (
         "Sandan district administration (OF-0606-1), Sandan (0606), Kampong Thom")
     assert office_label(sandan, language="km").startswith("រដ្ឋបាលស្រុកសណ្ដាន់ (OF-0606-1), សណ្ដាន់")
+
+
+def test_the_admin_keeps_the_rules_of_an_office(sandan):
+    admin_client = login(user_create(username="boss", password="plenty-long-and-odd-77", role="admin"))
+    data = {"office_id": "OF-X", "name_en": "sandan district  administration", "name_km": "", "level": "district",
+            "kind": "administration", "place": place("0606").pk}
+    response = admin_client.post("/admin/places/office/add/", data)
+    assert response.status_code == 200 and "name_en" in response.context["adminform"].form.errors
+    response = admin_client.post("/admin/places/office/add/", {**data, "name_en": "Sandan district council",
+                                                               "kind": "council"})
+    assert response.status_code == 302
+    council = Office.objects.get(office_id="OF-X")
+    assert council.key_en == "sandandistrictcouncil"  # found by its name from now on
+    assert office_find("Sandan district counsil", level="district", place=place("0606")).office == council

@@ -550,19 +550,26 @@ class InnerUnit:
     population: int | None
     expenditure_khr: int | None
     per_person_khr: int | None
+    has_budget: bool = False  # some year of it is published: its page exists, whatever `year`
 
 
 def units_inside(unit_code: str, year: int) -> list[InnerUnit]:
     """The communes of a district or the districts of a province, in the gazetteer's order, each with its
     published expenditure per person in `year` (three queries: publications, sums, populations). Units with
-    nothing published that year are listed too, without figures, so that the reader sees the whole district."""
+    nothing published that year are listed too, without figures, so that the reader sees the whole district
+    (and linked to the years they have: `has_budget`)."""
     area = place_get(unit_code)
     if area is None or area.level not in (Place.Level.PROVINCE, Place.Level.DISTRICT):
         return []
     places = place_search("", level=area.level + 1, parent=area, limit=1000)
     codes = [p.code for p in places]
-    published = set(Publication.objects.filter(unit__in=codes, fiscal_year=year, published=True)
-                    .values_list("unit", flat=True))
+    years = Publication.objects.filter(unit__in=codes, published=True).values_list("unit", "fiscal_year")
+    with_budget = set()
+    published = set()
+    for unit, fiscal_year in years:
+        with_budget.add(unit)
+        if fiscal_year == year:
+            published.add(unit)
     sums: dict[str, dict[str, int]] = defaultdict(dict)
     for unit, phase, total in (BudgetLine.objects.filter(
             unit__in=published, fiscal_year=year, direction=Direction.EXPENDITURE)
@@ -573,13 +580,14 @@ def units_inside(unit_code: str, year: int) -> list[InnerUnit]:
     inside = []
     for place in places:
         by_phase = sums.get(place.code)
+        has_budget = place.code in with_budget
         if not by_phase:
-            inside.append(InnerUnit(place, place.code in published, None, None, None, None))
+            inside.append(InnerUnit(place, place.code in published, None, None, None, None, has_budget))
             continue
         phase = most_advanced(by_phase)
         population = _population_of(populations.get(place.code, {}), year)
         inside.append(InnerUnit(place, True, phase, population, by_phase[phase],
-                                per_person(by_phase[phase], population)))
+                                per_person(by_phase[phase], population), has_budget))
     return inside
 
 

@@ -137,6 +137,15 @@ def test_a_district_page_lists_its_communes_with_their_budget_per_person(budget)
     assert len(inside.split("<li")) - 1 == len(sandan_communes())
 
 
+def test_a_commune_published_another_year_is_linked_to_its_page(budget):
+    add_year(SANDAN, 2024, {"exp_administration": 2_000_000_000}, population=60_000)
+    add_year("060604", 2023, {"exp_administration": 900_000_000}, population=9_000)
+    html = page(anonymous(), reverse("budgets:unit", args=[SANDAN])).content.decode()
+    inside = html.split('id="inside"', 1)[1].split("</ul>", 1)[0]
+    item = inside.split(f'href="{reverse("budgets:unit", args=["060604"])}"', 1)[1].split("</li>")[0]
+    assert "no budget published for 2024" in item  # its page shows 2023, its latest year
+
+
 def test_a_district_page_lists_its_communes_in_a_fixed_number_of_queries(budget, django_assert_max_num_queries):
     add_year(SANDAN, 2024, {"exp_administration": 2_000_000_000}, population=60_000)
     client, url = anonymous(), reverse("budgets:unit", args=[SANDAN])

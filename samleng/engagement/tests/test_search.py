@@ -136,3 +136,17 @@ def test_rebuild_and_fill_missing_write_the_same_entries(world):
     assert set(SearchEntry.objects.values_list("kind", "object_id", "text")) == before
     assert search.rebuild(["cbos.cbo"]) == {"cbos.cbo": 2}
     assert set(SearchEntry.objects.values_list("kind", "object_id", "text")) == before
+
+
+def test_the_search_index_command_rebuilds_every_kind_or_those_named(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_issue(world.cbo, "ISS-1")
+    SearchEntry.objects.all().delete()
+    out = StringIO()
+    call_command("search_index", "cbos.cbo", stdout=out)
+    assert "cbos.cbo: 2 entries" in out.getvalue() and not SearchEntry.objects.filter(kind="advocacy.issue").exists()
+    call_command("search_index", stdout=out)
+    assert issues_found(world.me_officer, "canal") == {"ISS-1"}

@@ -24,7 +24,7 @@ def public_pages() -> list[str]:
 
 #: Pages whose screenshot is kept in test-artifacts/ whether they fit or not, to be looked at: the ones issue 15
 #: found too wide or crowded on a phone.
-SHOWN = re.compile(r"^/budgets/\d{4,6}/$|^/public/issues/$|^/issues/$|^/results/[^/]+/([^/]+/)?$")
+SHOWN = re.compile(r"^/budgets/\d{4,6}/$|^/public/issues/$|^/issues/$|^/results/[^/]+/([^/]+/)?$|^/imports/\d+/$")
 
 
 def page_name(path: str) -> str:
@@ -39,7 +39,7 @@ MENU_LINES = """() => {
 
 
 #: Pages whose tables must fit rather than scroll sideways inside their wrapper: the budget's and the results'.
-MUST_FIT = re.compile(r"^/budgets/\d{4,6}/$|^/results/[^/]+/$")
+MUST_FIT = re.compile(r"^/budgets/\d{4,6}/$|^/results/[^/]+/$|^/imports/\d+/$")
 #: Tables that scroll sideways inside their wrapper.
 SCROLLING_TABLES = """() => [...document.querySelectorAll('.table-wrap')]
     .filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('table').className)"""
@@ -71,7 +71,7 @@ def test_every_public_and_staff_page_fits_360_px(live_server, phone, demo, langu
     choose_language(page, base, language)
     wide = too_wide(page, base, public_pages(), language)
     log_in(page, base, officer, secret)
-    wide += too_wide(page, base, staff_pages(), language)
+    wide += too_wide(page, base, staff_pages() + [rejected_run(officer)], language)
     wide += more_menu_opened(page, base, language)
     assert not wide, f"wider than {WIDTH} px ({language}): {wide}"
     if language == "km":
@@ -92,6 +92,19 @@ def assert_underlines_clear_subscripts(page, base: str) -> None:
     offset, skip_ink = link.evaluate(UNDERLINE)
     assert offset >= 0.4 and skip_ink == "auto", (offset, skip_ink)
     screenshot(page, "phone-km-underlines")
+
+
+def rejected_run(user) -> str:
+    """The page of an import the workbook's mistakes stopped: its table of mistakes, long messages in both
+    languages (on a phone, cards with the reader's language first)."""
+    from samleng.imports.models import ImportRun
+
+    mistake = {"sheet": "representatives", "row": 1234, "column": "members_total_female",
+               "message_en": "'many' is not a number: give the number of women members, e.g. 12.",
+               "message_km": "'many' មិនមែនជាលេខទេ៖ សូមផ្ដល់ចំនួនសមាជិកស្ត្រី ឧ. ១២។"}
+    run = ImportRun.objects.create(user=user, original_name="programme-with-a-very-long-name-2024.xlsx",
+                                   state="rejected", report={"errors": [mistake] * 3, "warnings": [mistake]})
+    return f"/imports/{run.pk}/"
 
 
 def more_menu_opened(page, base: str, language: str) -> list[tuple[str, str]]:

@@ -41,6 +41,10 @@ def offices_to_units(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the rows the copy writes leave deferred foreign-key checks pending until
+    # their transaction ends, and a table with pending checks cannot be altered ("pending trigger events"). The
+    # copy runs in a transaction of its own (atomic=True), the schema changes around it each on their own.
+    atomic = False
 
     dependencies = [
         ("accounts", "0003_recovery_codes_limit_buckets"),
@@ -54,6 +58,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
                                     related_name="users", to="places.office", verbose_name="office"),
         ),
-        migrations.RunPython(units_to_offices, offices_to_units),
+        migrations.RunPython(units_to_offices, offices_to_units, atomic=True),
         migrations.RemoveField(model_name="user", name="authority_unit"),
     ]

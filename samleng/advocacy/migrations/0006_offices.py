@@ -111,6 +111,10 @@ def offices_to_texts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the rows the copy writes leave deferred foreign-key checks pending until
+    # their transaction ends, and a table with pending checks cannot be altered ("pending trigger events"). The
+    # copy runs in a transaction of its own (atomic=True), the schema changes around it each on their own.
+    atomic = False
 
     dependencies = [
         ("advocacy", "0005_remove_event_links"),
@@ -128,7 +132,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
                                     to="places.office"),
         ),
-        migrations.RunPython(texts_to_offices, offices_to_texts),
+        migrations.RunPython(texts_to_offices, offices_to_texts, atomic=True),
         migrations.RemoveField(model_name="issue", name="duty_bearer"),
         migrations.RemoveField(model_name="commitment", name="authority"),
         migrations.RenameField(model_name="issue", old_name="duty_bearer_office", new_name="duty_bearer"),

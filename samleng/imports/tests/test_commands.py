@@ -27,6 +27,15 @@ def test_import_prints_what_it_created_and_updated(world, tmp_path):
     assert "cbos: 0 created, 0 updated" in out.getvalue().splitlines()
 
 
+def test_the_indicators_sheet_s_count_says_it_holds_outcomes_too(world):
+    from samleng.imports.management.commands.setup import DEMO_WORKBOOK
+
+    out = StringIO()
+    call_command("import", str(DEMO_WORKBOOK), stdout=out)
+    # 5 indicators and the 2 outcomes their rows name: not to be read as 7 indicators.
+    assert "indicators: 7 created, 0 updated (outcomes, outputs and indicators)" in out.getvalue().splitlines()
+
+
 def test_import_lists_every_error_and_exits_with_status_1(world, tmp_path):
     sheets, expected = mistakes()
     path = write_xlsx(tmp_path / "p.xlsx", sheets)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samleng.core.workbook.problems import LANGUAGES
 from samleng.imports.kinds import BUDGET, MIXED, any_workbook_import
+from samleng.imports.management.commands.setup import SHEET_RECORDS
 from samleng.transparency.ocds import OcdsRejected
 from samleng.transparency.services import ocds_import
 
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             raise CommandError(f"The workbook was rejected: {result.error_count} errors. Nothing was imported.",
                                returncode=1)
         for sheet, created in result.created.items():
-            self.stdout.write(f"{sheet}: {created} created, {result.updated.get(sheet, 0)} updated")
+            counted = f" ({SHEET_RECORDS[sheet]})" if sheet in SHEET_RECORDS else ""
+            self.stdout.write(f"{sheet}: {created} created, {result.updated.get(sheet, 0)} updated{counted}")
         self.stdout.write(self.style.SUCCESS(f"Imported {result.rows} rows from {path}."))
 
     def _ocds(self, path: str, account) -> None:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_import.py [WORKBOOK] [--kind programme|budget] [--runs 2]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/bench_import.py --kind budget
+    SAMLENG_BENCH_DATABASE=samleng_bench_2 DATABASE_URL=... .venv/bin/python bench/bench_import.py  # another database
 
 Without WORKBOOK, a national-scale workbook of the kind is written to bench/out/ first (once), by
 `samleng generate`: `--kind programme` (the default) writes bench/out/national.xlsx (5,000 CBOs, 15,000
@@ -11,9 +12,9 @@ writes bench/out/budget.zip (a zip of .csv: 1,661 communes and 210 districts ove
 budget lines with projects, population and exchange rates).
 
 The database is a fresh one, never var/samleng.sqlite3: a SQLite file (bench/out/import.sqlite3, or --db), or,
-when DATABASE_URL is a postgres:// URL, the database `samleng_bench` on that server, dropped and created by
-this script (and dropped at the end). It is migrated and given the gazetteer, then each round measures, each
-in a process of its own:
+when DATABASE_URL is a postgres:// URL, the database `samleng_bench` (or $SAMLENG_BENCH_DATABASE) on that
+server, dropped and created by this script (and dropped at the end). It is migrated and given the gazetteer,
+then each round measures, each in a process of its own:
 - a bare read: the workbook opened with samleng.core.workbook.reader.open_workbook and every row of every
   sheet iterated (calamine for an .xlsx, the csv module for the .zip), nothing parsed;
 - the first import, into the empty database (everything created);
@@ -49,7 +50,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
-PG_DATABASE = "samleng_bench"
+#: The PostgreSQL database the benchmark drops and creates; SAMLENG_BENCH_DATABASE names another, so that two
+#: people can measure on one server at once.
+PG_DATABASE = os.environ.get("SAMLENG_BENCH_DATABASE", "samleng_bench")
 
 #: (kind, database vendor) -> rows/s of the first import; the second import's budget beside it
 RATE_BUDGETS = {("programme", "sqlite"): 30_000, ("programme", "postgresql"): 25_000,

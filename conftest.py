@@ -51,3 +51,10 @@ def no_page_cache(settings):
     """Pages are rendered afresh in tests: a test changes records inside its own transaction, whose commit (when
     core.pagecache replaces cached pages) never comes. samleng/core/tests/test_pagecache.py turns it on."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def cache_in_the_test_database(settings):
+    """The database's cache, whatever the engine (with SQLite Samleng keeps its cache in files): what a test
+    stores there goes with the test's transaction, so that no test reads another's."""
+    settings.CACHES = {"default": settings.DATABASE_CACHE}

@@ -150,24 +150,25 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache every app server shares: the database's (table samleng_cache, created by `migrate`), or Redis
-# when SAMLENG_CACHE_URL is a redis:// URL (README, "Caching public pages"). Pages of published data are kept
-# there as rendered (core.pagecache) for SAMLENG_PAGE_CACHE_SECONDS (0: no page is cached), and replaced as
-# soon as the data they show changes.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "samleng_cache",
-        # Every commune, district and province page in two languages, with room to spare: the count is
-        # checked at each write, and a quarter of the entries go when it is reached.
-        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
-    }
-}
+# The cache every app server shares (cached public pages, the national figures; README, "Caching public
+# pages"): with PostgreSQL the database's own (table samleng_cache, made by `migrate`); with SQLite files in
+# SAMLENG_DATA_DIR/cache (one machine: every worker reads them), since a write to a table of the SQLite file
+# would wait for an import holding its write lock (up to 20 s) and stall the public pages it serves; Redis
+# when SAMLENG_CACHE_URL is a redis:// URL. Pages are kept for SAMLENG_PAGE_CACHE_SECONDS (0: no page is
+# cached) and replaced as soon as the data they show changes.
+_CACHE_SIZE = {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4}  # every unit's pages in two languages, and room
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "samleng_cache",
+                  "OPTIONS": _CACHE_SIZE}
 _cache_url = env("SAMLENG_CACHE_URL", "")
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
 elif _cache_url:
-    raise ImproperlyConfigured(f"SAMLENG_CACHE_URL is a redis:// URL or empty (the database), not {_cache_url!r}")
+    raise ImproperlyConfigured(f"SAMLENG_CACHE_URL is a redis:// URL or empty, not {_cache_url!r}")
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": _CACHE_SIZE}}
+else:
+    CACHES = {"default": DATABASE_CACHE}
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(env("SAMLENG_PAGE_CACHE_SECONDS", "86400"))
 

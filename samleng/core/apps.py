@@ -35,6 +35,8 @@ class CoreConfig(AppConfig):
 
 
 def _cache_table(sender, using, **kwargs):
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("createcachetable", database=using, verbosity=0)
+    # By name: the tests use it whatever CACHES says, and a deployment may move to it later.
+    call_command("createcachetable", settings.DATABASE_CACHE["LOCATION"], database=using, verbosity=0)

@@ -186,3 +186,15 @@ def test_a_browser_that_takes_gzip_gets_the_stored_gzip(klaeng):
     assert zipped[HIT] == "hit" and zipped["Content-Encoding"] == "gzip"
     assert gzip.decompress(zipped.content) == plain.content and "Accept-Encoding" in zipped["Vary"]
     assert anonymous().get(klaeng).content == plain.content  # and one that does not, the page itself
+
+
+def test_with_sqlite_the_cache_is_in_files(klaeng, settings, tmp_path, django_capture_on_commit_callbacks):
+    """A write to the SQLite file would wait for an import's write lock: SQLite deployments keep their cache
+    in files (settings), which every worker of the machine reads."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path / "cache")}}
+    assert HIT not in anonymous().get(klaeng)
+    assert anonymous().get(klaeng)[HIT] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_set(user=None, unit=KLAENG, fiscal_year=2024, published=False)
+    assert anonymous().get(klaeng).status_code == 404

@@ -150,3 +150,18 @@ def test_the_search_index_command_rebuilds_every_kind_or_those_named(world):
     assert "cbos.cbo: 2 entries" in out.getvalue() and not SearchEntry.objects.filter(kind="advocacy.issue").exists()
     call_command("search_index", stdout=out)
     assert issues_found(world.me_officer, "canal") == {"ISS-1"}
+
+
+def test_the_public_pages_search_among_public_records_only(world, client):
+    from django.urls import reverse
+
+    world.cbo.is_public = True
+    world.cbo.save()
+    public = make_issue(world.cbo, "ISS-PUB", title_en="Canal silted", is_public=True)
+    private = make_issue(world.cbo, "ISS-PRIV", title_en="Canal dredging", is_public=False)
+    page = client.get(reverse("advocacy:public_list"), {"q": "canal " + place("060603").name_km}).content.decode()
+    assert reverse("advocacy:public_detail", args=[public.pk]) in page
+    assert reverse("advocacy:public_detail", args=[private.pk]) not in page
+    page = client.get(reverse("cbos:public_list"), {"q": "community"}).content.decode()
+    assert reverse("cbos:public_detail", args=[world.cbo.pk]) in page
+    assert reverse("cbos:public_detail", args=[world.other_cbo.pk]) not in page

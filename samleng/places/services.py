@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from samleng.core import search
 from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.khmer import normalize
@@ -141,6 +142,8 @@ def gazetteer_load(*, user=None) -> dict[str, int]:
         # thread may have rebuilt it in between from what it could see).
         place_index_clear()
         transaction.on_commit(place_index_clear)
+    if updated or aliases_created:  # records are found by their places' names (core.search): rarely, all again
+        search.rebuild()
     return result
 
 

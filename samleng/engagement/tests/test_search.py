@@ -165,3 +165,15 @@ def test_the_public_pages_search_among_public_records_only(world, client):
     page = client.get(reverse("cbos:public_list"), {"q": "community"}).content.decode()
     assert reverse("cbos:public_detail", args=[world.cbo.pk]) in page
     assert reverse("cbos:public_detail", args=[world.other_cbo.pk]) not in page
+
+
+def test_a_place_renamed_by_the_gazetteer_is_found_by_its_new_name(world):
+    from samleng.places.models import Place
+    from samleng.places.services import gazetteer_load
+
+    Place.objects.filter(code="060603").update(name_en="Oldname")
+    search.rebuild()
+    assert cbos_found(world.me_officer, "oldname") == {"CBO-KT-001"}
+    assert gazetteer_load()["updated"] == 1  # the official name again
+    assert cbos_found(world.me_officer, "oldname") == set()
+    assert cbos_found(world.me_officer, place("060603").name_en) == {"CBO-KT-001"}

@@ -25,7 +25,16 @@ from samleng.engagement.models import Attendance, Event, MechanismAssessment, Ta
 from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.sheets import office_export_rows
 from samleng.results.models import Indicator, Programme, ReportedValue
-from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
+from samleng.transparency.models import (
+    DeclaredHoliday,
+    ElcDisclosure,
+    ElcReport,
+    InformationRequest,
+    LandConcession,
+    ProcurementDisclosure,
+    ProcurementProject,
+    RequestEvent,
+)
 
 _CHUNK = 5000
 
@@ -134,19 +143,47 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         return
     yield "land_concessions", sheets["land_concessions"].names, _values(
         LandConcession.objects.order_by("elc_id"), "elc_id", "name", "company", "province__code", "district__code",
-        "area_ha", "granted_on", "tracked")
+        "area_ha", "granted_on", "tracked", "name_km", "investor_country", "crop", "sub_decree", "original_area_ha",
+        "adjustment", "data_class", "source")
     yield "elc_disclosures", sheets["elc_disclosures"].names, _values(
         ElcDisclosure.objects.order_by("concession__elc_id", "item"), "concession__elc_id", "item", "disclosed_on",
         "source")
     yield "procurement_projects", sheets["procurement_projects"].names, _values(
-        ProcurementProject.objects.order_by("project_id"), "project_id", "buyer", "title", "fiscal_year", "method",
-        "value_khr", "ocid")
+        ProcurementProject.objects.order_by("project_id"), "project_id", "buyer", "title", "title_km", "fiscal_year",
+        "method", "value_khr", "ocid")
     yield "procurement_disclosures", sheets["procurement_disclosures"].names, _values(
         ProcurementDisclosure.objects.order_by("project__project_id", "item"), "project__project_id", "item",
         "disclosed_on", "source")
+    yield "elc_reports", sheets["elc_reports"].names, _values(
+        ElcReport.objects.order_by("concession__elc_id", "source"), "concession__elc_id", "source", "reported_on",
+        "area_ha", "developer", "sub_decree", "note")
     yield "offices", sheets["offices"].names, office_export_rows()
+    yield "information_requests", sheets["information_requests"].names, _requests()
+    yield "request_events", sheets["request_events"].names, _values(
+        RequestEvent.objects.order_by("request__request_id", "date", "position"), "request__request_id", "date",
+        "event", "fee_khr", "note", "note_km", "evidence")
+    yield "holidays", sheets["holidays"].names, _values(
+        DeclaredHoliday.objects.order_by("date"), "date", "name_en", "name_km", "working")
     yield "indicators", sheets["indicators"].names, _indicators(code)
     yield "reported_values", sheets["reported_values"].names, _reported_values(code)
+
+
+def _requests() -> Iterator[tuple]:
+    """The information_requests rows: the office asked by its office_id (its level and place are the office's),
+    the CBO a request was filed for by its cbo_id."""
+    for row in InformationRequest.objects.order_by("request_id").values_list(
+            "request_id", "office__office_id", "office__level", "office__place__code", "subject_en", "subject_km",
+            "topic", "filed_on", "channel", "on_behalf_of__cbo_id", "public"):
+        request_id, office_id, level, place_code, *rest = row
+        codes = _place_codes(place_code)
+        yield (request_id, office_id, level, *codes, *rest)
+
+
+def _place_codes(code: str | None) -> tuple[str, str, str]:
+    """A commune's code as its (province, district, commune) codes; a district's or province's as far as
+    it goes."""
+    code = code or ""
+    return code[:2], code[:4] if len(code) >= 4 else "", code[:6] if len(code) >= 6 else ""
 
 
 def _programme(code: str) -> Iterator[tuple]:

@@ -45,14 +45,16 @@ class Scale:
     provinces: int
     concessions: int = 100
     procurement_projects: int = 20_000
+    requests: int = 10_000
 
 
 SCALES = {
     # DESIGN.md, "Performance budgets"; every district is assessed for the 5 years.
     "national": Scale(cbos=5_000, representatives=15_000, issues=20_000, updates=80_000, events=30_000,
-                      attendance=600_000, provinces=25, concessions=100, procurement_projects=20_000),
+                      attendance=600_000, provinces=25, concessions=100, procurement_projects=20_000,
+                      requests=10_000),
     "small": Scale(cbos=50, representatives=150, issues=200, updates=800, events=300, attendance=6_000,
-                   provinces=2, concessions=10, procurement_projects=200),
+                   provinces=2, concessions=10, procurement_projects=200, requests=100),
 }
 #: Small workbooks stay in the programme's own provinces first: Kampong Thom, Pursat, Kratie...
 PROVINCE_ORDER = ["06", "15", "10", "05", "01", "08", "21", "23", "12"]
@@ -679,9 +681,10 @@ class _Generator:
             ])
         return rows
 
-    def land_concessions(self) -> tuple[list[list], list[list]]:
-        """Concessions in the records' provinces, most of them tracked, with what was disclosed about them."""
-        rows, disclosures = [], []
+    def land_concessions(self) -> tuple[list[list], list[list], list[list]]:
+        """Concessions in the records' provinces, most of them tracked, with what was disclosed about them and
+        what other sources say (some of them disagreeing)."""
+        rows, disclosures, reports = [], [], []
         for n in range(1, self.scale.concessions + 1):
             district = self.rng.choice(self.districts)
             province = self.geo.places[district].parent
@@ -689,16 +692,25 @@ class _Generator:
             crop = self.rng.choice(ELC_CROPS)
             named = self.geo.places[district]
             elc_id = f"ELC-{n:04d}"
-            rows.append([elc_id, f"{named.name_en} {crop} concession",
-                         f"{named.name_en} {self.rng.choice(ELC_COMPANIES)} Co. Ltd." if self.rng.random() < 0.8
-                         else "", self.place(province), self.place(district) if self.rng.random() < 0.9 else "",
-                         self.count(self.rng.randint(500, 10_000)), self.day(granted) if self.rng.random() < 0.8
-                         else "", self.yes_no(self.rng.random() < 0.7)])
+            company = (f"{named.name_en} {self.rng.choice(ELC_COMPANIES)} Co. Ltd." if self.rng.random() < 0.8
+                       else "")
+            area = self.rng.randint(500, 10_000)
+            adjustment = self.rng.choice(["", "none", "none", "downsized", "revoked"])
+            rows.append([elc_id, f"{named.name_en} {crop} concession", company, self.place(province),
+                         self.place(district) if self.rng.random() < 0.9 else "", self.count(area),
+                         self.day(granted) if self.rng.random() < 0.8 else "", self.yes_no(self.rng.random() < 0.7),
+                         "", self.rng.choice(["", "Vietnam", "China", "Cambodia", "Thailand"]), crop, "",
+                         self.count(area + self.rng.randint(0, 2000)) if adjustment == "downsized" else "",
+                         adjustment, self.rng.choice(["", "government_partial", "secondary_source"]),
+                         "Open Development Cambodia" if self.rng.random() < 0.6 else ""])
+            for source in self.rng.sample(["MAFF", "LICADHO", "Provincial department"], self.rng.choice([0, 1, 2])):
+                reports.append([elc_id, source, self.day(self.between(START, END)),
+                                self.count(round(area * self.rng.uniform(0.9, 1.1))), company, "", ""])
             for item in self.rng.sample(ELC_ITEMS, self.rng.choice([0, 0, 1, 1, 2, 3])):
                 disclosed = self.between(START, END)
                 disclosures.append([elc_id, self.word(item, ITEM_KM), self.day(disclosed),
                                     self.rng.choice(["", "District ELC forum", "Provincial department"])])
-        return rows, disclosures
+        return rows, disclosures, reports
 
     def procurement(self) -> tuple[list[list], list[list]]:
         """Projects of the ministries and other buyers over the years, with the pieces of each made public."""
@@ -713,7 +725,7 @@ class _Generator:
             title = self.rng.choice(PROJECT_TITLES[buyer]).format(place=self.rng.choice(provinces),
                                                                   road=self.rng.randint(1, 80))
             value = self.rng.randint(20, 3000) * 1_000_000
-            rows.append([project_id, buyer, title, year, self.rng.choice(METHODS),
+            rows.append([project_id, buyer, title, "", year, self.rng.choice(METHODS),
                          self.count(value) if self.rng.random() < 0.9 else "",
                          f"ocds-kh-{project_id.lower()}" if self.rng.random() < 0.5 else ""])
             # Disclosure improves over the years; most projects show their announcement.
@@ -725,6 +737,62 @@ class _Generator:
                 disclosures.append([project_id, self.word(item, ITEM_KM), self.day(announced + dt.timedelta(
                     days=later)), ""])
         return rows, disclosures
+
+    def requests(self) -> tuple[list[list], list[list]]:
+        """Information requests to district and commune administrations, each with events that the clock's rules
+        allow: answered on time or late, delivered, refused and appealed, a fee quoted and accepted, never
+        answered."""
+        requests, events = [], []
+        for n in range(1, self.scale.requests + 1):
+            commune = self.rng.choice(self.communes)
+            district = self.geo.places[commune].parent
+            province = self.geo.places[district].parent
+            request_id = f"AIR-{n:06d}"
+            filed = self.between(START, END - dt.timedelta(days=120))
+            if self.rng.random() < 0.6:
+                row = [f"{self.geo.places[district].name_en} district administration", "district",
+                       self.place(province), self.place(district), ""]
+            else:
+                row = [f"{self.geo.places[commune].name_en} commune administration", "commune", self.place(province),
+                       self.place(district), self.place(commune)]
+            topic = self.rng.choice(["budget", "budget", "procurement", "land_concession", "public_service"])
+            requests.append([request_id, *row, f"The {topic.replace('_', ' ')} documents of {filed.year}", "",
+                             topic, self.day(filed), self.rng.choice(["written", "written", "oral", ""]), "",
+                             self.yes_no(self.rng.random() < 0.5)])
+            events += [[request_id, self.day(day), event, fee, "", "", ""]
+                       for day, event, fee in self.request_story(filed)]
+        holidays = [["2024-05-03", "Day off by royal decree", "ថ្ងៃឈប់សម្រាកតាមព្រះរាជក្រឹត្យ", "no"]]
+        return requests, events, holidays
+
+    def request_story(self, filed: dt.date) -> list[tuple[dt.date, str, str]]:
+        """What happened to one request, in order, as the rules allow."""
+        day = filed
+
+        def later(low: int, high: int) -> dt.date:
+            nonlocal day
+            day = day + dt.timedelta(days=self.rng.randint(low, high))
+            return day
+        story, r = [], self.rng.random()
+        if self.rng.random() < 0.3:
+            story.append((later(1, 3), "acknowledged", ""))
+        if r < 0.15:
+            return story  # never answered
+        if r < 0.3:
+            return [*story, (later(2, 20), "answered_not_held", "")]
+        if r < 0.4:
+            story += [(later(2, 15), "refused_confidential", ""), (later(5, 20), "appealed", "")]
+            return story + ([(later(10, 40), "appeal_decided", "")] if self.rng.random() < 0.6 else [])
+        story.append((later(1, 12), "answered_held", ""))
+        if r < 0.55:
+            story += [(later(0, 3), "fee_quoted", str(self.rng.choice([5000, 10000, 20000]))),
+                      (later(1, 10), "fee_accepted", "")]
+        if self.rng.random() < 0.1:
+            story.append((later(1, 5), "extended", ""))
+        if self.rng.random() < 0.2:
+            story.append((later(3, 10), "partially_delivered", ""))
+        if self.rng.random() < 0.75:
+            story.append((later(3, 30), "delivered", ""))
+        return story
 
     def offices(self) -> list[list]:
         """The national offices: the other offices are named in the issues, by name, and made from them."""
@@ -771,13 +839,18 @@ class _Generator:
         yield "attendance", attendance_rows
         del attendance_rows
         yield "mechanism_assessments", self.mechanism_assessments()
-        concessions, elc_disclosures = self.land_concessions()
+        concessions, elc_disclosures, elc_reports = self.land_concessions()
         yield "land_concessions", concessions
         yield "elc_disclosures", elc_disclosures
         projects, procurement_disclosures = self.procurement()
         yield "procurement_projects", projects
         yield "procurement_disclosures", procurement_disclosures
+        yield "elc_reports", elc_reports
         yield "offices", self.offices()
+        requests, request_events, holidays = self.requests()
+        yield "information_requests", requests
+        yield "request_events", request_events
+        yield "holidays", holidays
         yield "indicators", self.indicators()
         yield "reported_values", self.reported_values()
 

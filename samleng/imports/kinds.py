@@ -28,15 +28,19 @@ PROGRAMME_KIND = Kind(
     sheets=(
         results.PROGRAMME, engagement.TARGET_AREAS, places.OFFICES, cbos.CBOS, cbos.REPRESENTATIVES, advocacy.ISSUES,
         engagement.EVENTS, advocacy.ISSUE_UPDATES, engagement.ATTENDANCE, engagement.MECHANISM_ASSESSMENTS,
-        transparency.LAND_CONCESSIONS, transparency.ELC_DISCLOSURES, transparency.PROCUREMENT_PROJECTS,
-        transparency.PROCUREMENT_DISCLOSURES, results.INDICATORS, results.REPORTED_VALUES,
+        transparency.LAND_CONCESSIONS, transparency.ELC_DISCLOSURES, transparency.ELC_REPORTS,
+        transparency.PROCUREMENT_PROJECTS, transparency.PROCUREMENT_DISCLOSURES,
+        # The days declared off before the requests, whose clocks count working days.
+        transparency.HOLIDAYS, transparency.INFORMATION_REQUESTS, transparency.REQUEST_EVENTS,
+        results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
     # The updates' events first (engagement records them once issue_updates is written), then the figures.
     after_write=(engagement.updates_at_events_write, results.snapshots_compute_after),
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
-                  "procurement_projects", "procurement_disclosures", "offices", "indicators", "reported_values"),
+                  "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
+                  "request_events", "holidays", "indicators", "reported_values"),
 )
 KINDS = {kind.name: kind for kind in (PROGRAMME_KIND, BUDGET_KIND)}
 BUDGET, PROGRAMME, MIXED = "budget", "programme", "mixed"

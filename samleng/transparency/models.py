@@ -2,6 +2,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ElcAdjustment(models.TextChoices):
+    NONE = "none", _("none")
+    DOWNSIZED = "downsized", _("downsized")
+    REVOKED = "revoked", _("revoked")
+    DOWNSIZED_AFTER_REVOCATION = "downsized_after_revocation", _("downsized after revocation")
+
+
+class ElcDataClass(models.TextChoices):
+    GOVERNMENT_COMPLETE = "government_complete", _("government data, complete")
+    GOVERNMENT_PARTIAL = "government_partial", _("government data, partial")
+    SECONDARY_SOURCE = "secondary_source", _("secondary source")
+    OTHER = "other", _("other")
+    CANCELLED = "cancelled", _("cancelled")
+
+
 class LandConcession(models.Model):
     """An economic land concession (ELC) the programme follows, and whether it is tracked (counted by
     indicators such as "critical information disclosed about 4 of 8 ELCs")."""
@@ -14,6 +29,16 @@ class LandConcession(models.Model):
     area_ha = models.DecimalField(_("area (ha)"), max_digits=12, decimal_places=2, null=True, blank=True)
     granted_on = models.DateField(_("granted on"), null=True, blank=True)
     tracked = models.BooleanField(_("tracked by the programme"), default=False)
+    # Format 1.1: the fields Open Development Cambodia publishes about each concession.
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+    investor_country = models.CharField(_("investor's country"), max_length=100, blank=True)
+    crop = models.CharField(_("crop"), max_length=100, blank=True)
+    sub_decree = models.CharField(_("sub-decree"), max_length=200, blank=True)
+    original_area_ha = models.DecimalField(_("original area (ha)"), max_digits=12, decimal_places=2, null=True,
+                                           blank=True)
+    adjustment = models.CharField(_("adjustment"), max_length=30, choices=ElcAdjustment.choices, blank=True)
+    data_class = models.CharField(_("class of the data"), max_length=30, choices=ElcDataClass.choices, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["elc_id"]
@@ -47,12 +72,34 @@ class ElcDisclosure(models.Model):
         return f"{self.concession_id} {self.item} {self.disclosed_on}"
 
 
+class ElcReport(models.Model):
+    """What one source (the agriculture ministry, a sub-decree, an NGO's dataset) says about a concession. A
+    concession whose sources disagree on the area (by more than 5%) or the developer is flagged
+    (selectors.concession_disagreements)."""
+
+    concession = models.ForeignKey(LandConcession, on_delete=models.CASCADE, related_name="reports")
+    source = models.CharField(_("source"), max_length=200)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    area_ha = models.DecimalField(_("area (ha)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    developer = models.CharField(_("developer"), max_length=200, blank=True)
+    sub_decree = models.CharField(_("sub-decree"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["concession__elc_id", "source"]
+        constraints = [models.UniqueConstraint(fields=["concession", "source"], name="unique_elc_report")]
+
+    def __str__(self):
+        return f"{self.concession_id} {self.source}"
+
+
 class ProcurementProject(models.Model):
     """A public procurement project of a buyer (a ministry, a province...) in a fiscal year."""
 
     project_id = models.CharField(_("project id"), max_length=60, unique=True)
     buyer = models.CharField(_("buyer"), max_length=200)
     title = models.CharField(_("title"), max_length=500)
+    title_km = models.CharField(_("title in Khmer"), max_length=500, blank=True)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     method = models.CharField(_("procurement method"), max_length=100, blank=True)
     value_khr = models.BigIntegerField(_("value (riel)"), null=True, blank=True)

@@ -4,13 +4,16 @@ feed the staff pages and the results drill-down. Every function runs a fixed num
 the number of rows."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, Trim
+from django.utils.translation import gettext as _
 
 from samleng.core.khmer import normalize
 from samleng.core.search import words_filter
@@ -18,6 +21,7 @@ from samleng.places.models import Office, Place
 from samleng.transparency.models import (
     ElcDisclosure,
     ElcItem,
+    ElcReport,
     InformationRequest,
     LandConcession,
     ProcurementDisclosure,
@@ -287,3 +291,43 @@ def procurement_items(project: ProcurementProject) -> list[ItemRow]:
     """The seven items of a procurement project in the vocabulary's order, each with its disclosure or None.
     One query."""
     return _item_rows(ProcurementItem, project.disclosures.all())
+
+
+# --- land concessions whose sources disagree -----------------------------------------------------------------
+
+#: Sources that give areas further apart than this (the largest over the smallest, less one) disagree.
+AREA_TOLERANCE = Decimal("0.05")
+_COMPANY_WORDS = re.compile(r"\b(co|company|ltd|limited|plc|inc|corporation|corp|group|the)\b")
+
+
+@dataclass
+class Disagreement:
+    """What the sources of a concession say differently: `field` ("area_ha", "developer") and each source's
+    figure, as (source, value)."""
+
+    field: str
+    figures: list[tuple[str, str]]
+
+
+def _company_key(name: str) -> str:
+    words = re.sub(r"[^\w]+", " ", normalize(name).casefold())
+    return " ".join(_COMPANY_WORDS.sub(" ", words).split())
+
+
+def concession_disagreements(concession: LandConcession, reports: Iterable[ElcReport]) -> list[Disagreement]:
+    """Where the concession's own figures (from its `source`) and its reports disagree: areas more than 5%
+    apart, developers that are not the same company (compared without case, punctuation and words such as
+    "Co., Ltd.")."""
+    own = concession.source or str(_("the concession's record"))
+    areas = ([(own, concession.area_ha)] if concession.area_ha else []) + [
+        (r.source, r.area_ha) for r in reports if r.area_ha]
+    developers = ([(own, concession.company)] if concession.company else []) + [
+        (r.source, r.developer) for r in reports if r.developer]
+    found = []
+    if len(areas) > 1:
+        smallest, largest = min(a for _, a in areas), max(a for _, a in areas)
+        if smallest > 0 and largest / smallest - 1 > AREA_TOLERANCE:
+            found.append(Disagreement("area_ha", [(source, f"{area:,.2f}") for source, area in areas]))
+    if len({_company_key(d) for _, d in developers}) > 1:
+        found.append(Disagreement("developer", list(developers)))
+    return found

@@ -28,6 +28,7 @@ from samleng.transparency.models import (
     DeclaredHoliday,
     ElcDisclosure,
     ElcItem,
+    ElcReport,
     InformationRequest,
     LandConcession,
     OcdsCompiledRelease,
@@ -68,6 +69,13 @@ def procurement_disclosure_upsert_many(
     """Create or update disclosures matched on (project, item); rows give `project_id` as the project's primary
     key (the field's attribute name), `disclosed_on` and `source`."""
     return records_upsert_many(user=user, model=ProcurementDisclosure, key=("project_id", "item"), rows=rows,
+                               batch_size=batch_size, keep_keys=False)
+
+
+def elc_report_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update what each source says about a concession, matched on (concession, source); rows give
+    `concession_id` as a primary key."""
+    return records_upsert_many(user=user, model=ElcReport, key=("concession_id", "source"), rows=rows,
                                batch_size=batch_size, keep_keys=False)
 
 
@@ -197,24 +205,35 @@ def information_request_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], 
     return result
 
 
+_EVENT_FIELDS = ("date", "event", "fee_khr", "note", "note_km", "evidence")
+
+
 @transaction.atomic
-def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping[str, Any]]]) -> int:
+def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping[str, Any]]]) -> UpsertResult:
     """Give each request of `events_by_request` (primary key -> its events, in order) exactly the events listed:
-    those no longer listed go (the workbook's rule), and its clock is computed again. Requests not given are
-    untouched. Returns how many events were written."""
-    pks = list(events_by_request)
-    if not pks:
-        return 0
-    removed, _ = RequestEvent.objects.filter(request_id__in=pks).delete()
+    those no longer listed go (the workbook's rule), and its clock is computed again. Requests not given, and
+    those whose events are already exactly these, are untouched. Counts the events written as created for a
+    request that had none, as updated for one whose events changed."""
+    stored: dict[int, list[tuple]] = {}
+    for values in RequestEvent.objects.filter(request_id__in=list(events_by_request)).order_by(
+            "request_id", "date", "position").values_list("request_id", *_EVENT_FIELDS):
+        stored.setdefault(values[0], []).append(values[1:])
+    changed = {pk: events for pk, events in events_by_request.items()
+               if stored.get(pk, []) != [tuple(e.get(f, "" if f not in ("fee_khr",) else None) for f in _EVENT_FIELDS)
+                                          for e in events]}
+    if not changed:
+        return UpsertResult()
+    removed, _ = RequestEvent.objects.filter(request_id__in=list(changed)).delete()
     new = [RequestEvent(request_id=pk, position=position, **values)
-           for pk, events in events_by_request.items() for position, values in enumerate(events)]
+           for pk, events in changed.items() for position, values in enumerate(events)]
     RequestEvent.objects.bulk_create(new, batch_size=2000)
-    request_clocks_refresh(request_pks=pks)
+    request_clocks_refresh(request_pks=list(changed))
     audit_record(user=user, action=Action.UPDATE, object_type="transparency.requestevent",
-                 summary=f"information requests' events: {len(new)} written for {len(pks)} requests, "
+                 summary=f"information requests' events: {len(new)} written for {len(changed)} requests, "
                          f"{removed} replaced (workbook import)",
-                 changes={"requests": len(pks), "written": len(new), "replaced": removed})
-    return len(new)
+                 changes={"requests": len(changed), "written": len(new), "replaced": removed})
+    updated = sum(len(events) for pk, events in changed.items() if pk in stored)
+    return UpsertResult(created=len(new) - updated, updated=updated)
 
 
 @transaction.atomic

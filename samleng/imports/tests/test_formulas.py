@@ -35,7 +35,16 @@ from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
 from samleng.places.models import Office
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
-from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
+from samleng.transparency.models import (
+    DeclaredHoliday,
+    ElcDisclosure,
+    ElcReport,
+    InformationRequest,
+    LandConcession,
+    ProcurementDisclosure,
+    ProcurementProject,
+    RequestEvent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +68,19 @@ PROGRAMME_TEXT = {
     ("events", "title"): (Event, "title"),
     ("land_concessions", "name"): (LandConcession, "name"),
     ("land_concessions", "company"): (LandConcession, "company"),
+    ("land_concessions", "name_km"): (LandConcession, "name_km"),
+    ("land_concessions", "investor_country"): (LandConcession, "investor_country"),
+    ("land_concessions", "crop"): (LandConcession, "crop"),
+    ("land_concessions", "sub_decree"): (LandConcession, "sub_decree"),
+    ("land_concessions", "source"): (LandConcession, "source"),
+    ("elc_reports", "developer"): (ElcReport, "developer"),
+    ("elc_reports", "sub_decree"): (ElcReport, "sub_decree"), ("elc_reports", "note"): (ElcReport, "note"),
+    ("procurement_projects", "title_km"): (ProcurementProject, "title_km"),
+    ("information_requests", "subject_en"): (InformationRequest, "subject_en"),
+    ("information_requests", "subject_km"): (InformationRequest, "subject_km"),
+    ("request_events", "note"): (RequestEvent, "note"), ("request_events", "note_km"): (RequestEvent, "note_km"),
+    ("request_events", "evidence"): (RequestEvent, "evidence"),
+    ("holidays", "name_en"): (DeclaredHoliday, "name_en"), ("holidays", "name_km"): (DeclaredHoliday, "name_km"),
     ("elc_disclosures", "source"): (ElcDisclosure, "source"),
     ("procurement_projects", "buyer"): (ProcurementProject, "buyer"),
     ("procurement_projects", "title"): (ProcurementProject, "title"),
@@ -82,7 +104,9 @@ BUDGET_TEXT = {
 NOT_FREE = {("programme", "key"), ("programme", "value"), ("procurement_projects", "ocid"), ("indicators", "code"),
             ("indicators", "outcome"), ("indicators", "computation"), ("indicators", "parameters"),
             ("indicators", "outcome_parent"), ("reported_values", "code"), ("representatives", "phone"),
-            ("issues", "duty_bearer")}  # an office's id or its name: a reference to an office
+            ("issues", "duty_bearer"),  # an office's id or its name: a reference to an office
+            ("information_requests", "authority"),  # an office's id or its name
+            ("elc_reports", "source")}  # part of the report's key: which source says it
 #: The rows the programme test plants in the offices sheet (the issue's duty bearer is another office, made from
 #: its name).
 PROGRAMME_ROWS = {"offices": ("office_id", "OF-T1")}

@@ -59,7 +59,8 @@ def test_the_new_sheets_import_and_a_second_import_changes_nothing(world, tmp_pa
     assert not first.warnings, [str(w) for w in first.warnings]
     assert {k: first.created[k] for k in ("programme", *PROGRAMME_WIDE)} == {
         "programme": 1, "land_concessions": 3, "elc_disclosures": 3, "procurement_projects": 2,
-        "procurement_disclosures": 3, "indicators": 5, "reported_values": 4}  # indicators: 2 outcomes + 3
+        "procurement_disclosures": 3, "indicators": 5, "reported_values": 4, "elc_reports": 1, "holidays": 1,
+        "information_requests": 1, "request_events": 2}  # indicators: 2 outcomes + 3
     before = dump()
     second = workbook_import(path, user=world.me_officer)
     assert second.ok
@@ -350,7 +351,8 @@ def test_an_export_of_the_new_sheets_imported_again_changes_nothing(world, tmp_p
     counts = workbook_export(tmp_path / name)
     assert {k: counts[k] for k in PROGRAMME_WIDE} == {
         "land_concessions": 3, "elc_disclosures": 3, "procurement_projects": 2, "procurement_disclosures": 3,
-        "indicators": 3, "reported_values": 4}
+        "indicators": 3, "reported_values": 4, "elc_reports": 1, "holidays": 1, "information_requests": 1,
+        "request_events": 2}
     result = workbook_import(tmp_path / name, user=world.me_officer)
     assert result.ok, [str(e) for e in result.errors]
     assert not result.warnings, [str(w) for w in result.warnings]

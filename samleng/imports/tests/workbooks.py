@@ -136,6 +136,25 @@ def transparency_sheets() -> dict[str, list[list]]:
             ["PP-1", "អ្នកឈ្នះ", "2023-04-02", ""],
             ["PP-2", "plan", "2024-01-15", ""],
         ],
+        "elc_reports": [
+            ["elc_id", "source", "reported_on", "area_ha", "developer", "sub_decree", "note"],
+            ["ELC-1", "MAFF", "2023-06-01", "1,250", "Mekong Rubber Co., Ltd.", "", ""],
+        ],
+        "holidays": [
+            ["date", "name_en", "name_km", "working"],
+            ["2024-04-05", "Day off by royal decree", "ថ្ងៃឈប់សម្រាកតាមព្រះរាជក្រឹត្យ", "no"],
+        ],
+        "information_requests": [
+            ["request_id", "authority", "authority_level", "province", "district", "commune", "subject_en",
+             "subject_km", "topic", "filed_on", "channel", "on_behalf_of", "public"],
+            ["AIR-1", "Chet Borei district administration", "district", "Kratie", "Chet Borei", "",
+             "District budget 2023", "ថវិកាស្រុកឆ្នាំ២០២៣", "budget", "2023-03-01", "written", "", "yes"],
+        ],
+        "request_events": [
+            ["request_id", "date", "event", "fee_khr", "note", "note_km", "evidence"],
+            ["AIR-1", "2023-03-06", "answered_held", "", "", "", ""],
+            ["AIR-1", "2023-03-20", "delivered", "", "Budget tables handed over", "", ""],
+        ],
     }
 
 
@@ -213,7 +232,10 @@ TEMPLATE_VALUES = {
     "narrative": "", "numerator": 9, "denominator": 20, "parts": "solved=9", "unit": "060603",
     "category": "x_test", "amount_khr": 1000, "population": 1000, "female": 500, "khr_per_usd": 4100,
     "cost_khr": 400000000, "sector": "water", "funding_source": "commune fund", "progress_pct": 0,
-    "parent": "", "office_id": "OF-T1",
+    "parent": "", "office_id": "OF-T1", "investor_country": "Vietnam", "crop": "rubber", "sub_decree": "",
+    "original_area_ha": 15, "reported_on": "2023-04-01", "developer": "A company",
+    "request_id": "R-T1", "authority": "Klaeng commune administration", "subject_en": "The commune budget",
+    "subject_km": "ថវិកាឃុំ", "filed_on": "2023-02-01", "on_behalf_of": "C-T1", "fee_khr": "", "note_km": "",
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.

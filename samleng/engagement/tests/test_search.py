@@ -5,6 +5,7 @@ may import cbos and advocacy; the same tests run on PostgreSQL with a postgres D
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from samleng.advocacy import selectors as advocacy_selectors
@@ -177,3 +178,10 @@ def test_a_place_renamed_by_the_gazetteer_is_found_by_its_new_name(world):
     assert gazetteer_load()["updated"] == 1  # the official name again
     assert cbos_found(world.me_officer, "oldname") == set()
     assert cbos_found(world.me_officer, place("060603").name_en) == {"CBO-KT-001"}
+
+
+@pytest.mark.parametrize("query", ['_', 'a_b', '"', "'", "*", "AND", "NOT fishery", "( ) :", "\\", "x'y", "NEAR(a b)",
+                                   "៛", "🙂", "ប្រ\u17d2"])
+def test_a_query_is_words_never_the_index_syntax(world, query):
+    # FTS5 and tsquery have operators of their own: a query's words are always quoted, never read as syntax.
+    assert cbos_found(world.me_officer, query) <= {"CBO-KT-001", "CBO-KR-001"}

@@ -8,10 +8,11 @@ from samleng.budgets.api import router as budgets_router
 from samleng.core.api import ApiError
 from samleng.places.api import router as places_router
 from samleng.results.api import router as results_router
+from samleng.transparency.api import router as requests_router
 
 #: The API's version, in the OpenAPI document: the major number changes when an answer changes its shape (2: every
 #: list is a page), the minor when something is added. Paths stay under /api/, whatever the version.
-VERSION = "2.0.0"
+VERSION = "2.1.0"
 DESCRIPTION = (
     "Samleng's published data and, for staff, the programme's indicators. Every list is answered a page at a "
     "time: `items`, `limit`, `offset`, and `next` (the URL of the next page, null on the last). Errors are "
@@ -36,3 +37,4 @@ def bilingual_validation_error(request, error: ValidationError):
 api.add_router("/places/", places_router)
 api.add_router("/budgets/", budgets_router)
 api.add_router("/results/", results_router)
+api.add_router("/requests/", requests_router)

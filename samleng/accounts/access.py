@@ -192,3 +192,49 @@ def can_assess_district(user, district) -> bool:
     if not (_is_logged_in(user) and user.is_staff_role):
         return False
     return user.sees_everything or user.provinces.filter(pk=district.parent_id).exists()
+
+
+# ---- information requests (transparency) ---------------------------------------------------------------------
+# A request names no person (who asked is never stored); what is not public is the NGO's work in progress, and
+# the CBO it was filed for.
+
+def _province_codes_filter(user, field: str) -> Q:
+    """Records whose place (by its gazetteer code at `field`) lies in one of a field officer's provinces: codes
+    nest (06 > 0606 > 060603), so a prefix finds every place inside."""
+    condition = NOTHING
+    for code in user.provinces.values_list("code", flat=True):
+        condition |= Q(**{f"{field}__startswith": code})
+    return condition
+
+
+def request_scope(user) -> Q:
+    """The information requests `user` may see: the public ones; staff who see everything, all; a field officer,
+    those filed for a CBO of their provinces or asked of an office there; a CBO representative, those filed for
+    their CBO; an authority, those asked of its own office."""
+    public = Q(public=True)
+    if not _is_logged_in(user):
+        return public
+    if user.sees_everything:
+        return Q()
+    if user.role == "field_officer":
+        return (public | Q(on_behalf_of__province__in=user.provinces.all())
+                | _province_codes_filter(user, "office__place__code"))
+    if user.role == "cbo_rep":
+        return public | Q(on_behalf_of_id=user.cbo_id) if user.cbo_id else public
+    if user.role == "authority":
+        return public | Q(office_id=user.office_id) if user.office_id else public
+    return public
+
+
+def can_see_request(user, request) -> bool:
+    return type(request).objects.filter(request_scope(user), pk=request.pk).exists()
+
+
+def can_answer_request(user, request) -> bool:
+    """Record what happened to a request: staff who may see it, and the authority of the office asked (its answer
+    and the documents it delivers)."""
+    if not _is_logged_in(user):
+        return False
+    if user.role == "authority":
+        return user.office_id is not None and user.office_id == request.office_id
+    return user.is_staff_role and can_see_request(user, request)

@@ -331,3 +331,34 @@ def concession_disagreements(concession: LandConcession, reports: Iterable[ElcRe
     if len({_company_key(d) for _, d in developers}) > 1:
         found.append(Disagreement("developer", list(developers)))
     return found
+
+
+# --- information requests, for the API and the pages ---------------------------------------------------------
+
+def is_overdue(request: InformationRequest, today: dt.date) -> bool:
+    """requests_overdue for one request already loaded (no query)."""
+    if request.closed_on is not None:
+        return False
+    if request.answered_on is None and request.answer_due and request.answer_due < today:
+        return True
+    return bool(request.delivery_due and request.delivery_due < today and request.delivered_on is None)
+
+
+def requests_for_api(scope: Q, *, request_id: str | None = None, office_id: str | None = None,
+                     status: str | None = None, overdue: bool | None = None, today: dt.date | None = None,
+                     upto: int = 51) -> list[InformationRequest]:
+    """The requests within `scope` (accounts.access.request_scope), filtered, newest filed first, at most
+    `upto` of them, each with its office (and place), its CBO and its events. Three queries."""
+    requests = InformationRequest.objects.filter(scope)
+    if request_id is not None:
+        requests = requests.filter(request_id=request_id)
+    if office_id:
+        requests = requests.filter(office__office_id=office_id)
+    if status:
+        requests = requests.filter(status=status)
+    if overdue is not None:
+        condition = requests_overdue(today or dt.date.today())
+        requests = requests.filter(condition) if overdue else requests.exclude(condition)
+    return list(requests.select_related("office__place", "on_behalf_of")
+                .prefetch_related(Prefetch("events", RequestEvent.objects.order_by("date", "position")))
+                .order_by("-filed_on", "request_id")[:upto])

@@ -44,6 +44,10 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     "procurement_projects": ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid"],
     "procurement_disclosures": ["project_id", "item", "disclosed_on", "source"],
     "offices": ["office_id", "name_en", "name_km", "level", "kind", "province", "district", "commune", "village"],
+    "elc_reports": ["elc_id", "source", "reported_on", "area_ha", "developer", "sub_decree", "note"],
+    "information_requests": ["request_id", "authority", "authority_level", "province", "district", "commune",
+                             "subject_en", "subject_km", "topic", "filed_on", "channel", "on_behalf_of", "public"],
+    "request_events": ["request_id", "date", "event", "fee_khr", "note", "note_km", "evidence"],
     # The spec's columns, then Samleng's extension columns (imports/README.md).
     "indicators": ["code", "outcome", "statement", "unit", "baseline", "baseline_year", "target", "target_year",
                    "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km",
@@ -118,7 +122,7 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     assert result.created["programme"] == 1
     assert result.created["indicators"] == 2 + 5  # two outcomes, five indicators
     for sheet in ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
-                  "reported_values"):
+                  "reported_values", "elc_reports", "information_requests", "request_events"):
         assert result.created[sheet] == len(rows(sheet)), sheet
     # Issues are addressed to offices: the offices sheet's by name, the others made from their names (or the
     # administration of the CBO's place when no name is given); none but the national ones without an office.
@@ -250,3 +254,27 @@ def test_the_results_framework_is_the_reports():
     assert (computed[("2.1", 2023)].numerator, computed[("2.1", 2024)].numerator) == (2, 3)
     assert (computed[("2.2", 2023)].numerator, computed[("2.2", 2023)].denominator) == (33, 83)
     assert (computed[("2.2", 2024)].numerator, computed[("2.2", 2024)].denominator) == (19, 269)
+
+
+@pytest.mark.django_db
+def test_the_demo_requests_tell_the_seeds_story_with_their_clocks():
+    """The Kratie district disclosed its budget in 2023 when Treap Kwan Pi asked; the concessions it was asked
+    about came in part, late; Klaeng commune answered after Khmer New Year; a request to Sandan was never
+    answered."""
+    from samleng.transparency.models import InformationRequest, LandConcession
+    from samleng.transparency.selectors import concession_disagreements
+
+    assert workbook_import(DEMO).ok
+    budget = InformationRequest.objects.get(request_id="AIR-KR-2023-01")
+    assert (budget.status, budget.office.name_en, budget.on_behalf_of.cbo_id) == (
+        "delivered", "Chet Borei district administration", "CBO-KR-001")
+    concessions = InformationRequest.objects.get(request_id="AIR-KR-2023-02")
+    assert concessions.status == "awaiting_delivery" and concessions.delivery_due == dt.date(2023, 8, 23)
+    klaeng = InformationRequest.objects.get(request_id="AIR-KT-2024-01")
+    assert klaeng.answer_due == dt.date(2024, 4, 19) and klaeng.answered_on == klaeng.answer_due
+    assert klaeng.office.level == "commune" and klaeng.office.place.code == "060603"
+    silent = InformationRequest.objects.get(request_id="AIR-KT-2024-02")
+    assert silent.answered_on is None and not silent.public
+    assert silent.answer_due == dt.date(2024, 10, 8)  # Pchum Ben (1-3 October) in between
+    thmei = LandConcession.objects.get(elc_id="ELC-KR-001")
+    assert [d.field for d in concession_disagreements(thmei, thmei.reports.all())] == ["area_ha"]

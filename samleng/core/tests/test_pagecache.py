@@ -198,3 +198,11 @@ def test_with_sqlite_the_cache_is_in_files(klaeng, settings, tmp_path, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         publication_set(user=None, unit=KLAENG, fiscal_year=2024, published=False)
     assert anonymous().get(klaeng).status_code == 404
+
+
+def test_budgets_public_figures_changed_replaces_its_pages(klaeng):
+    from samleng.budgets.signals import public_figures_changed
+
+    anonymous().get(klaeng)
+    public_figures_changed.send(sender=None, pairs={(KLAENG, 2024)}, user=None)
+    assert HIT not in anonymous().get(klaeng)

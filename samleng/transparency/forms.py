@@ -7,9 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samleng.core.widgets import use_plain_selects
-from samleng.places.forms import PlaceChoiceField
-from samleng.places.models import Place
-from samleng.transparency.models import ElcItem, ProcurementItem
+from samleng.places.forms import PlaceChoiceField, PlaceField
+from samleng.places.models import Office, Place
+from samleng.transparency.models import (
+    ElcItem,
+    ProcurementItem,
+    RequestChannel,
+    RequestEventKind,
+    RequestStatus,
+    RequestTopic,
+)
 
 YES_NO_ALL = [("", _("all")), ("yes", _("yes")), ("no", _("no"))]
 
@@ -68,4 +75,107 @@ class ProcurementFilterForm(_FilterForm):
         super().__init__(data, **kwargs)
         self.fields["buyer"].choices = [("", _("all buyers"))] + [(b, b) for b in choices["buyers"]]
         self.fields["fiscal_year"].choices = [("", _("all years"))] + [(y, y) for y in choices["years"]]
+        use_plain_selects(self)
+
+
+# ---- information requests ----------------------------------------------------------------------------------
+
+_LEVELS = [("commune", _("commune")), ("district", _("district")), ("province", _("province")),
+           ("national", _("national"))]
+_LEVEL_FIELD = {"commune": "commune", "district": "district", "province": "province"}
+
+
+class RequestFilterForm(_FilterForm):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    office = forms.CharField(label=_("Office"), required=False, max_length=40, help_text=_("its office id"))
+    overdue = forms.TypedChoiceField(label=_("Overdue"), required=False, choices=YES_NO_ALL, coerce=_yes_no,
+                                     empty_value=None)
+    due_within = forms.TypedChoiceField(label=_("Falls due"), required=False, coerce=int, empty_value=None,
+                                        choices=[("", _("any time")), (7, _("within a week")),
+                                                 (30, _("within a month"))])
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["status"].choices = [("", _("all"))] + list(RequestStatus.choices)
+        self.fields["topic"].choices = [("", _("all"))] + list(RequestTopic.choices)
+        use_plain_selects(self)
+
+
+class RequestForm(forms.Form):
+    """File an information request. The office asked is typed (its office id, or its name at its level and
+    place: a new name makes the office). Who asks is never asked: the request is the NGO's, or the CBO's."""
+
+    authority = forms.CharField(label=_("Office asked"), max_length=200, help_text=_(
+        "Its office id (for example OF-0606-1), or its name in Khmer or English."))
+    level = forms.ChoiceField(label=_("Level of the office"), choices=_LEVELS)
+    province = PlaceField(level=Place.Level.PROVINCE, label=_("Province"), required=False)
+    district = PlaceField(level=Place.Level.DISTRICT, label=_("District"), required=False, parent_field="province")
+    commune = PlaceField(level=Place.Level.COMMUNE, label=_("Commune"), required=False, parent_field="district")
+    subject_en = forms.CharField(label=_("What is asked, in English"), required=False, max_length=500,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    subject_km = forms.CharField(label=_("What is asked, in Khmer"), required=False, max_length=500,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    topic = forms.ChoiceField(label=_("Topic"), choices=RequestTopic.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=RequestChannel.choices)
+    filed_on = forms.DateField(label=_("Filed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on_behalf_of = forms.CharField(label=_("Filed for the CBO"), required=False, max_length=40, help_text=_(
+        "Its CBO id (for example CBO-KT-001); empty for the organisation's own request."))
+    public = forms.BooleanField(label=_("Show it on the public pages"), required=False)
+    request_id = forms.CharField(label=_("Request id"), required=False, max_length=40,
+                                 help_text=_("Left empty, Samleng gives the next one (AIR-2024-001)."))
+
+    def __init__(self, *args, cbos, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cbos = cbos
+        self.fields["filed_on"].initial = timezone.localdate()
+        self.fields["filed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        use_plain_selects(self)
+
+    def clean_on_behalf_of(self):
+        """The CBO of a typed id, among those the user may see (no list of thousands of CBOs to scroll)."""
+        typed = self.cleaned_data["on_behalf_of"].strip()
+        if not typed:
+            return None
+        found = self.cbos.filter(cbo_id__iexact=typed).first()
+        if found is None:
+            raise forms.ValidationError(_("No CBO you may see has the id %(id)s.") % {"id": typed})
+        return found
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("subject_en", "").strip() or data.get("subject_km", "").strip()):
+            self.add_error("subject_en", _("Say what is asked, in English or in Khmer."))  # as the service says
+        column = _LEVEL_FIELD.get(data.get("level"))
+        data["place"] = data.get(column) if column else None
+        by_id = Office.objects.filter(office_id=(data.get("authority") or "").strip()).exists()
+        if column and data["place"] is None and not by_id and not self.errors.get(column):
+            level = dict(_LEVELS)[data["level"]]
+            self.add_error(column, _("Give the %(level)s where the office is.") % {"level": level})
+        return data
+
+    @property
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        names = ("authority", "level", "place", "subject_en", "subject_km", "topic", "channel", "filed_on",
+                 "on_behalf_of", "public", "request_id")
+        return {name: data[name] for name in names}
+
+
+class RequestEventForm(forms.Form):
+    """Record what happened to a request (the rules of the clock are the service's)."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    event = forms.ChoiceField(label=_("What happened"), choices=RequestEventKind.choices)
+    fee_khr = forms.IntegerField(label=_("Fee (riel)"), required=False, min_value=0,
+                                 help_text=_("with a quoted fee only"))
+    note = forms.CharField(label=_("Note in English"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    note_km = forms.CharField(label=_("Note in Khmer"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         use_plain_selects(self)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samleng.core.i18n import local_text
+
 
 class ElcAdjustment(models.TextChoices):
     NONE = "none", _("none")
@@ -265,6 +267,11 @@ class InformationRequest(models.Model):
     def __str__(self):
         return f"{self.request_id} {self.subject_en or self.subject_km}"
 
+    @property
+    def subject(self) -> str:
+        """What is asked, in the page's language when it was written in it, else in the other."""
+        return local_text(self.subject_km, self.subject_en)
+
 
 class RequestEventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("acknowledged")
@@ -299,6 +306,10 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.date} {self.event}"
+
+    @property
+    def note_shown(self) -> str:
+        return local_text(self.note_km, self.note)
 
 
 class DeclaredHoliday(models.Model):

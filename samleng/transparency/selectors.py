@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils.translation import gettext as _
 
@@ -362,3 +362,38 @@ def requests_for_api(scope: Q, *, request_id: str | None = None, office_id: str 
     return list(requests.select_related("office__place", "on_behalf_of")
                 .prefetch_related(Prefetch("events", RequestEvent.objects.order_by("date", "position")))
                 .order_by("-filed_on", "request_id")[:upto])
+
+
+class RequestFilters(TypedDict, total=False):
+    status: str
+    topic: str
+    office: str
+    overdue: bool | None
+    due_within: int | None
+
+
+def request_list(scope: Q, filters: RequestFilters | None = None, page: int | str = 1, *, today: dt.date,
+                 per_page: int = PAGE_SIZE) -> Page:
+    """The requests within `scope`, filtered, overdue first, then open before closed, then by the day their
+    answer fell due; each with its office (and place) and `overdue_now`. Two queries (count and page)."""
+    filters = filters or {}
+    requests = InformationRequest.objects.filter(scope)
+    if filters.get("status"):
+        requests = requests.filter(status=filters["status"])
+    if filters.get("topic"):
+        requests = requests.filter(topic=filters["topic"])
+    if filters.get("office"):
+        requests = requests.filter(office__office_id=filters["office"].strip())
+    late = requests_overdue(today)
+    if filters.get("overdue") is not None:
+        requests = requests.filter(late) if filters["overdue"] else requests.exclude(late)
+    if filters.get("due_within"):
+        until = today + dt.timedelta(days=filters["due_within"])
+        requests = requests.filter(Q(closed_on__isnull=True) & (
+            Q(answered_on__isnull=True, answer_due__range=(today, until))
+            | Q(delivered_on__isnull=True, delivery_due__range=(today, until))))
+    requests = requests.annotate(overdue_now=Case(When(late, then=Value(True)), default=Value(False),
+                                                  output_field=BooleanField()))
+    ordered = requests.select_related("office__place").order_by(
+        "-overdue_now", F("closed_on").asc(nulls_first=True), "answer_due", "request_id")
+    return _paged(ordered, page, per_page)

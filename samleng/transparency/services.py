@@ -23,6 +23,7 @@ from samleng.core.workbook.problems import Message
 from samleng.core.workdays import Amendment, Calendar
 from samleng.places.models import Office
 from samleng.places.selectors import office_match
+from samleng.places.services import office_find_or_create
 from samleng.transparency import clock, ocds
 from samleng.transparency.models import (
     DeclaredHoliday,
@@ -492,3 +493,48 @@ def ocds_export() -> dict:
                                             prefix=settings.OCDS_PREFIX, published=published))
     return ocds.release_package(releases, publisher=settings.OCDS_PUBLISHER or settings.ORGANISATION_NAME,
                                 uri=f"urn:samleng:{settings.OCDS_PREFIX}:{published}", published=published)
+
+
+# ---- filing a request on the staff pages ------------------------------------------------------------------
+
+def _new_request_id(filed_on: dt.date) -> str:
+    prefix = f"AIR-{filed_on.year}-"
+    taken = set(InformationRequest.objects.filter(request_id__startswith=prefix).values_list("request_id", flat=True))
+    n = len(taken) + 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+@transaction.atomic
+def request_file(*, user, authority: str, level: str, place, subject_en: str = "", subject_km: str = "",
+                 topic: str = "other", channel: str = "written", filed_on: dt.date, on_behalf_of=None,
+                 public: bool = False, request_id: str = "") -> InformationRequest:
+    """File a request (staff pages): the office asked is found by its office_id, or by its name at `level` and
+    `place` (a new name makes the office); the id is the next AIR-<year>-<n> unless given. Its clock is computed.
+    Raises ValidationError by field for a missing subject, a date in the future, an id already used, an office
+    name several offices could be. Who asked is never a field: the request belongs to the NGO or the CBO."""
+    errors = {}
+    if not (subject_en.strip() or subject_km.strip()):
+        errors["subject_en"] = _("Say what is asked, in English or in Khmer.")
+    if filed_on > timezone.localdate():
+        errors["filed_on"] = _("The date is in the future.")
+    request_id = request_id.strip()
+    if request_id and InformationRequest.objects.filter(request_id=request_id).exists():
+        errors["request_id"] = _("Another request has this id.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        office = office_find_or_create(user=user, text=authority, level=level, place=place)
+    except ValidationError as error:
+        raise ValidationError({"authority": error.messages}) from None
+    request = InformationRequest.objects.create(
+        request_id=request_id or _new_request_id(filed_on), office=office, subject_en=subject_en.strip(),
+        subject_km=subject_km.strip(), topic=topic, channel=channel, filed_on=filed_on, on_behalf_of=on_behalf_of,
+        public=public)
+    request_clocks_refresh(request_pks=[request.pk])
+    audit_record(user=user, action=Action.CREATE, obj=request, summary=f"information request {request.request_id} "
+                 f"to {office.office_id}", changes=created_fields({"office": office.office_id, "topic": topic,
+                                                                     "filed_on": filed_on, "public": public}))
+    request.refresh_from_db()
+    return request

@@ -6,18 +6,31 @@ page. Views check access, call a selector or a service, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samleng.accounts.access import can_create_records
+from samleng.accounts.access import can_answer_request, can_create_records, can_see_cbo, cbo_scope, request_scope
+from samleng.cbos.models import CBO
 from samleng.core.forms import add_service_errors
 from samleng.transparency import selectors, services
 from samleng.transparency.forms import (
     ConcessionFilterForm,
     DisclosureForm,
     ProcurementFilterForm,
+    RequestEventForm,
+    RequestFilterForm,
+    RequestForm,
 )
-from samleng.transparency.models import ElcItem, LandConcession, ProcurementItem, ProcurementProject
+from samleng.transparency.letter import letter_docx, letter_file_name, letter_pdf
+from samleng.transparency.models import (
+    ElcItem,
+    InformationRequest,
+    LandConcession,
+    ProcurementItem,
+    ProcurementProject,
+)
 
 
 def _require_staff(request) -> None:
@@ -91,3 +104,84 @@ def procurement_detail(request, pk: int):
     return render(request, "transparency/procurement_detail.html", {
         "project": project, "items": selectors.procurement_items(project), "form": form,
     })
+
+
+# ---- information requests -----------------------------------------------------------------------------------
+# One list and one page per request for everyone: the public sees the public requests, staff theirs, the office
+# asked those addressed to it, a CBO's representatives those filed for it (accounts.access.request_scope). Staff
+# file requests and print their letters; staff and the office asked record what happened.
+
+def _visible_request(request, request_id: str) -> InformationRequest:
+    found = InformationRequest.objects.filter(request_scope(request.user), request_id=request_id).select_related(
+        "office__place", "on_behalf_of").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def request_list(request):
+    form = RequestFilterForm(request.GET)
+    today = timezone.localdate()
+    page = selectors.request_list(request_scope(request.user), form.filters, request.GET.get("page", 1), today=today)
+    return render(request, "transparency/request_list.html", {
+        "form": form, "page": page, "may_file": can_create_records(request.user)})
+
+
+def request_detail(request, request_id: str):
+    found = _visible_request(request, request_id)
+    may_answer = can_answer_request(request.user, found)
+    form = RequestEventForm()
+    if request.method == "POST":
+        if not may_answer:
+            raise PermissionDenied
+        form = RequestEventForm(request.POST)
+        if form.is_valid():
+            try:
+                services.request_event_add(user=request.user, request=found, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("What happened is recorded; the request's clock follows."))
+                return redirect("transparency:request", request_id=found.request_id)
+    clock = services.request_clock(found)
+    cbo = found.on_behalf_of
+    return render(request, "transparency/request_detail.html", {
+        "r": found, "clock": clock, "overdue": clock.overdue(timezone.localdate()),
+        "events": found.events.order_by("date", "position"), "form": form if may_answer else None,
+        "cbo": cbo if cbo is not None and can_see_cbo(request.user, cbo) else None,
+        "may_print": can_create_records(request.user),
+    })
+
+
+@login_required
+def request_new(request):
+    _require_staff(request)
+    cbos = CBO.objects.filter(cbo_scope(request.user)).order_by("name_en")
+    form = RequestForm(request.POST or None, cbos=cbos)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = services.request_file(user=request.user, **form.service_arguments)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The request is filed. Print its letter, sign it and send it."))
+            return redirect("transparency:request", request_id=filed.request_id)
+    return render(request, "transparency/request_form.html", {"form": form})
+
+
+@login_required
+def request_letter(request, request_id: str, fmt: str):
+    """The letter that files the request, to print and sign (staff only: the letter is the NGO's)."""
+    _require_staff(request)
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    found = _visible_request(request, request_id)
+    language = "en" if request.GET.get("lang") == "en" else "km"
+    if fmt == "pdf":
+        body, content_type = letter_pdf(found, language), "application/pdf"
+    else:
+        body = letter_docx(found, language)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{letter_file_name(found, language, fmt)}"'
+    return response

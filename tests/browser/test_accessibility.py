@@ -31,7 +31,7 @@ TEXT_CONTRAST, FOCUS_CONTRAST = 4.5, 3.0
 SHAPES = re.compile(r"\.key\b|::before|::after")
 PUBLIC_PAGES = ["/", "/budgets/", "/budgets/?q=Kleng", f"/budgets/{KLAENG}/", "/budgets/0606/", "/budgets/national/",
                 "/budgets/glossary/", "/communities/", "/public/issues/", "/places/?q=Kleng", "/login/",
-                "/password-reset/"]
+                "/password-reset/", "/requests/", "/requests/AIR-KT-2024-01/"]
 
 
 # ---- the palette of the stylesheets ---------------------------------------------------------------------------
@@ -206,7 +206,8 @@ def staff_pages() -> list[str]:
              "/issues/", f"/issues/{issue.pk}/", f"/issues/{issue.pk}/edit/", f"/issues/{issue.pk}/updates/new/",
              f"/issues/{issue.pk}/commitments/new/", f"/cbos/{cbo.pk}/issues/new/",
              "/events/", "/events/new/", f"/events/{event.pk}/", f"/events/{event.pk}/attendance/",
-             "/assessments/", "/assessments/new/", "/concessions/", "/procurement/", "/imports/", "/results/",
+             "/assessments/", "/assessments/new/", "/concessions/", "/procurement/", "/requests/new/",
+             "/requests/AIR-KT-2024-02/", "/imports/", "/results/",
              f"/results/{programme.code}/", f"/results/{programme.code}/reports/", "/budgets/manage/",
              f"/results/{programme.code}/{indicator.code}/", f"/results/{programme.code}/{indicator.code}/edit/",
              "/password-change/"]

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from samleng.core.dates import long_date
 from samleng.core.i18n import khmer_shown, local_name, local_text, text_language
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.related import Block
@@ -33,6 +34,12 @@ def num(value):
 def isodate(value):
     """A date as YYYY-MM-DD (unambiguous in both languages), in Khmer digits on Khmer pages."""
     return digits(value.isoformat()) if value else "–"
+
+
+@register.filter
+def longdate(value):
+    """A date in words, as people write it: "17 March 2022", "១៧ មីនា ២០២២" on Khmer pages; "–" for none."""
+    return long_date(value) if value else "–"
 
 
 @register.filter(name="lang")

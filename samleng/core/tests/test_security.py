@@ -84,7 +84,7 @@ def test_the_pages_have_no_inline_style_or_script_as_rendered(world):
 INLINE = re.compile(r"<style\b|\sstyle\s*=|<script\b(?![^>]*\b(?:src=|type=\"application/json\"))|"
                     r"\son[a-z]+\s*=\s*[\"']|javascript:", re.I)
 #: Laid out by WeasyPrint into a PDF, never sent to a browser: its print CSS stays inside it.
-NOT_FOR_BROWSERS = {"results/templates/results/report_pdf.html"}
+NOT_FOR_BROWSERS = {"results/templates/results/report_pdf.html", "transparency/templates/transparency/letter_pdf.html"}
 
 
 def templates() -> list[Path]:

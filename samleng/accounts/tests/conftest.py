@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from samleng.accounts import services
 from samleng.accounts.models import User
@@ -11,10 +10,8 @@ def _clean_login_state(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LOGIN_MAX_FAILURES = 5
     settings.LOGIN_LOCKOUT_MINUTES = 15
-    # The lock-out of unknown usernames lives in the cache: no test may see another's.
-    cache.clear()
-    yield
-    cache.clear()
+    # The cache is the test database's (conftest.cache_in_the_test_database): what a test stores there goes with
+    # its transaction, so no test sees another's.
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from samleng.advocacy import services
 from samleng.advocacy.models import Issue, IssueUpdate, Status
@@ -144,7 +146,9 @@ def test_a_representatives_update_counts_only_once_confirmed(world):
 
 def test_rejecting_a_representatives_update_removes_it_and_its_file(world, settings):
     issue = _issue(world)
-    upload = SimpleUploadedFile("canal.jpg", b"\xff\xd8\xff fake jpeg", content_type="image/jpeg")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(picture, "JPEG")  # a real picture: a fake one is refused at upload
+    upload = SimpleUploadedFile("canal.jpg", picture.getvalue(), content_type="image/jpeg")
     update = _post(world, issue, D(2023, 5, 1), Status.SOLVED, user=world.cbo_user, evidence_file=upload)
     path = Path(update.evidence_file.path)
     assert path.exists()

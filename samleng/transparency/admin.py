@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from samleng.core.admin import audit_admin_save
 from samleng.core.audit import Action, audit_record
 from samleng.places.admin import ProvinceFilter
-from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
+from samleng.transparency.models import (
+    DeclaredHoliday,
+    ElcDisclosure,
+    LandConcession,
+    ProcurementDisclosure,
+    ProcurementProject,
+)
+from samleng.transparency.services import request_clocks_refresh
 
 
 class _Audited(admin.ModelAdmin):
@@ -95,3 +102,28 @@ class ProcurementDisclosureAdmin(_Audited):
     raw_id_fields = ["project"]
     list_select_related = ["project"]
     date_hierarchy = "disclosed_on"
+
+
+@admin.register(DeclaredHoliday)
+class DeclaredHolidayAdmin(_Audited):
+    """Days declared off (or worked) beyond Cambodia's public holidays, as a royal decree says: every request's
+    due days follow at once."""
+
+    list_display = ["date", "name_en", "name_km", "working"]
+    list_filter = ["working"]
+    search_fields = ["name_en", "name_km"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request_clocks_refresh()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        request_clocks_refresh()
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(user=request.user, action=Action.DELETE, obj=obj, summary=f"{obj} deleted in the admin")
+        super().delete_queryset(request, queryset)
+        request_clocks_refresh()

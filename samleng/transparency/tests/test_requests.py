@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from samleng.conftest import login
 from samleng.core.audit import AuditEntry
 from samleng.transparency import selectors, services
-from samleng.transparency.models import InformationRequest, RequestEvent
+from samleng.transparency.models import DeclaredHoliday, InformationRequest, RequestEvent
 from samleng.transparency.tests.factories import information_request
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,19 @@ def test_a_declared_day_off_moves_every_due_day_after_it(admin_user):
     request.refresh_from_db()
     assert request.answer_due == D(2024, 4, 11)
     assert "Day declared by royal decree" in [h.name_en for h in services.request_clock(request).answer_due.holidays]
+
+
+def test_a_day_declared_in_the_admin_moves_the_due_days_and_is_audited(admin_user):
+    admin_client = login(admin_user)
+    request = information_request("AIR-1", filed_on=D(2024, 4, 3))
+    response = admin_client.post("/admin/transparency/declaredholiday/add/", {
+        "date": "2024-04-05", "name_en": "Day off by royal decree", "name_km": "", "working": ""})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert response["Location"].endswith("/admin/transparency/declaredholiday/"), response["Location"]
+    request.refresh_from_db()
+    assert request.answer_due == D(2024, 4, 11)
+    assert AuditEntry.objects.filter(object_type="transparency.declaredholiday").exists()
+    holiday = DeclaredHoliday.objects.get()
+    admin_client.post(f"/admin/transparency/declaredholiday/{holiday.pk}/delete/", {"post": "yes"})
+    request.refresh_from_db()
+    assert request.answer_due == D(2024, 4, 10)

@@ -1,14 +1,17 @@
 """Staff pages of land concessions and procurement projects: what was disclosed about them, when, and where
 it was seen. The records hold nothing personal, but they are the NGO's working records: NGO staff (field
 officers and up) see and record them; CBO representatives and authorities get 403, the anonymous the login
-page. Views check access, call a selector or a service, and render."""
+page. And the information requests' pages (below), for everyone by accounts.access.request_scope. Views
+check access, call a selector or a service, and render."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samleng.accounts.access import can_answer_request, can_create_records, can_see_cbo, cbo_scope, request_scope
@@ -103,6 +106,7 @@ def procurement_detail(request, pk: int):
         return redirect("transparency:procurement_project", pk=project.pk)
     return render(request, "transparency/procurement_detail.html", {
         "project": project, "items": selectors.procurement_items(project), "form": form,
+        "ask_for": urlencode({"project": project.pk}),
     })
 
 
@@ -157,7 +161,7 @@ def request_detail(request, request_id: str):
 def request_new(request):
     _require_staff(request)
     cbos = CBO.objects.filter(cbo_scope(request.user)).order_by("name_en")
-    form = RequestForm(request.POST or None, cbos=cbos)
+    form = RequestForm(request.POST or None, cbos=cbos, initial=_asking_for_missing(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             filed = services.request_file(user=request.user, **form.service_arguments)
@@ -167,6 +171,24 @@ def request_new(request):
             messages.success(request, _("The request is filed. Print its letter, sign it and send it."))
             return redirect("transparency:request", request_id=filed.request_id)
     return render(request, "transparency/request_form.html", {"form": form})
+
+
+def _asking_for_missing(query) -> dict:
+    """A request prefilled from a procurement project's page (`project`, `item`): addressed to its buyer's
+    office (or its name, at the national level), asking for the item it did not disclose."""
+    project = ProcurementProject.objects.filter(pk=query.get("project") or 0).select_related(
+        "buyer_office").first()
+    if project is None:
+        return {}
+    item = dict(ProcurementItem.choices).get(query.get("item", ""), "")
+    office = project.buyer_office
+    with translation.override("en"):
+        subject_en = f"The {item} of the procurement project {project.project_id}: {project.title}"
+    with translation.override("km"):
+        subject_km = f"{item} នៃគម្រោងលទ្ធកម្ម {project.project_id}៖ {project.title_km or project.title}"
+    return {"authority": office.office_id if office else project.buyer,
+            "level": office.level if office else "national", "topic": "procurement",
+            "subject_en": subject_en, "subject_km": subject_km}
 
 
 @login_required

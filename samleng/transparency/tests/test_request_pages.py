@@ -109,3 +109,20 @@ def test_the_public_and_other_offices_may_not_record(filed, world):
     assert Client().post("/requests/AIR-1/", {"date": "2024-04-11", "event": "acknowledged"}).status_code == 403
     assert login(other).post("/requests/AIR-1/", {"date": "2024-04-11", "event": "acknowledged"}).status_code == 403
     assert not RequestEvent.objects.exists()
+
+
+def test_a_missing_procurement_document_becomes_a_request_in_one_click(world):
+    from samleng.transparency.tests.factories import project
+
+    ministry = office("Ministry of Rural Development", level="national", place_code="")
+    made = project("PP-9", buyer="Ministry of Rural Development", disclosed={"announcement": D(2024, 3, 1)})
+    made.buyer_office = ministry
+    made.save()
+    client = login(world.officer)
+    page = client.get(f"/procurement/{made.pk}/").content.decode()
+    link = f"/requests/new/?project={made.pk}&amp;item=award_winner"
+    assert link in page and "item=announcement" not in page  # only what is missing
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert form.initial["authority"] == ministry.office_id and form.initial["level"] == "national"
+    assert form.initial["subject_en"] == "The award winner of the procurement project PP-9: Road works PP-9"
+    assert form.initial["topic"] == "procurement" and "PP-9" in form.initial["subject_km"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from samleng.core.dates import day_span, long_date
 from samleng.core.i18n import khmer_shown
+from samleng.core.khmer import to_khmer_digits
 from samleng.core.workbook.problems import Message
 from samleng.core.workdays import Calendar, Holiday
 
@@ -87,7 +88,8 @@ class Due:
     def explained(self) -> str:
         """"5 working days after 3 April 2024; 13-16 April 2024 are Khmer New Year's Day", in the active
         language."""
-        words = _("%(days)s working days after %(day)s") % {"days": self.days, "day": long_date(self.after)}
+        days = to_khmer_digits(self.days) if khmer_shown() else self.days
+        words = _("%(days)s working days after %(day)s") % {"days": days, "day": long_date(self.after)}
         for first, last, name in _runs(self.holidays):
             words += "; " + _("%(days)s: %(holiday)s") % {"days": day_span(first, last), "holiday": name}
         return words

@@ -136,6 +136,7 @@ def test_a_due_day_says_how_it_was_computed_in_both_languages():
     with translation.override("km"):
         words = due.explained()
     assert "១០ មេសា ២០២៤" in words and "១៣-១៦ មេសា ២០២៤" in words and "ចូលឆ្នាំ" in words
+    assert words.startswith("៥ ថ្ងៃធ្វើការ")  # Khmer digits on a Khmer page
 
 
 def test_the_rules_come_from_the_settings(settings):

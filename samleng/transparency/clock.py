@@ -77,13 +77,17 @@ class Event:
 @dataclass(frozen=True)
 class Due:
     """A due day and how it was computed: `days` working days after `after` (the day of `counted_from`, an
-    event's name or "filed"), with the `holidays` that fell in between."""
+    event's name or "filed"), with the `holidays` that fell in between (looked up only when shown)."""
 
     day: dt.date
     days: int
     after: dt.date
     counted_from: str
-    holidays: tuple[Holiday, ...]
+    calendar: Calendar = field(repr=False, compare=False)
+
+    @property
+    def holidays(self) -> tuple[Holiday, ...]:
+        return tuple(self.calendar.holidays_between(self.after, self.day))
 
     def explained(self) -> str:
         """"5 working days after 3 April 2024; 13-16 April 2024 are Khmer New Year's Day", in the active
@@ -207,8 +211,7 @@ def _apply(state: _State, index: int, event: Event) -> None:
 
 
 def _due(calendar: Calendar, after: dt.date, days: int, counted_from: str) -> Due:
-    day = calendar.add_working_days(after, days)
-    return Due(day, days, after, counted_from, tuple(calendar.holidays_between(after, day)))
+    return Due(calendar.add_working_days(after, days), days, after, counted_from, calendar)
 
 
 def _delivery_due(state: _State, calendar: Calendar, rules: Rules) -> Due | None:

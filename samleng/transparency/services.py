@@ -3,6 +3,7 @@ them, information requests with their events and the clock that follows them, th
 Keyword-only, atomic, audited (core.bulk writes one audit entry per call)."""
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from samleng.core.audit import Action, audit_record, created_fields
-from samleng.core.bulk import UpsertResult, records_upsert_many
+from samleng.core.bulk import UpsertResult, records_update_many, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.core.workbook.problems import Message
 from samleng.core.workdays import Amendment, Calendar
@@ -169,12 +170,14 @@ def request_clocks_refresh(*, request_pks: Iterable[int] | None = None, batch_si
     moves every due day after it) and store what changed. Returns how many changed. Two queries per batch,
     and an UPDATE for the changed ones; events that break the rules raise clock.ClockError (the workbook and
     the forms refuse them before they are written)."""
-    requests = InformationRequest.objects.order_by("pk")
-    if request_pks is not None:
-        requests = requests.filter(pk__in=list(request_pks))
+    requests = InformationRequest.objects.order_by("pk").prefetch_related(
+        Prefetch("events", RequestEvent.objects.order_by("date", "position", "pk")))
     calendar, changed_count = request_calendar(), 0
-    for chunk in _batches(requests.prefetch_related(
-            Prefetch("events", RequestEvent.objects.order_by("date", "position", "pk"))), batch_size):
+    if request_pks is None:
+        batches = _batches(requests, batch_size)
+    else:
+        batches = (list(requests.filter(pk__in=chunk)) for chunk in _chunks(sorted(set(request_pks)), batch_size))
+    for chunk in batches:
         changed = []
         for request in chunk:
             events = [clock.Event(e.date, e.event) for e in request.events.all()]
@@ -183,7 +186,7 @@ def request_clocks_refresh(*, request_pks: Iterable[int] | None = None, batch_si
                 for name, value in fields.items():
                     setattr(request, name, value)
                 changed.append(request)
-        InformationRequest.objects.bulk_update(changed, _CLOCK_FIELDS)
+        records_update_many(model=InformationRequest, fields=_CLOCK_FIELDS, records=changed)
         changed_count += len(changed)
     return changed_count
 
@@ -193,6 +196,10 @@ def _batches(queryset, size: int):
     while chunk := list(queryset.filter(pk__gt=last)[:size]):
         yield chunk
         last = chunk[-1].pk
+
+
+def _chunks(items: list, size: int):
+    return (items[i:i + size] for i in range(0, len(items), size))
 
 
 def information_request_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
@@ -216,25 +223,30 @@ def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping
     those whose events are already exactly these, are untouched. Counts the events written as created for a
     request that had none, as updated for one whose events changed."""
     stored: dict[int, list[tuple]] = {}
-    for values in RequestEvent.objects.filter(request_id__in=list(events_by_request)).order_by(
-            "request_id", "date", "position").values_list("request_id", *_EVENT_FIELDS):
-        stored.setdefault(values[0], []).append(values[1:])
+    for chunk in _chunks(list(events_by_request), 2000):  # within every database's limit of parameters
+        for values in RequestEvent.objects.filter(request_id__in=chunk).order_by(
+                "request_id", "date", "position").values_list("request_id", *_EVENT_FIELDS):
+            stored.setdefault(values[0], []).append(values[1:])
     changed = {pk: events for pk, events in events_by_request.items()
                if stored.get(pk, []) != [tuple(e.get(f, "" if f not in ("fee_khr",) else None) for f in _EVENT_FIELDS)
                                           for e in events]}
     if not changed:
         return UpsertResult()
-    removed, _ = RequestEvent.objects.filter(request_id__in=list(changed)).delete()
-    new = [RequestEvent(request_id=pk, position=position, **values)
-           for pk, events in changed.items() for position, values in enumerate(events)]
-    RequestEvent.objects.bulk_create(new, batch_size=2000)
+    removed = 0
+    for chunk in _chunks(list(changed), 2000):
+        removed += RequestEvent.objects.filter(request_id__in=chunk).delete()[0]
+    new = (RequestEvent(request_id=pk, position=position, **values)
+           for pk, events in changed.items() for position, values in enumerate(events))
+    while batch := list(itertools.islice(new, 2000)):  # never every event's model instance at once
+        RequestEvent.objects.bulk_create(batch)
+    written = sum(len(events) for events in changed.values())
     request_clocks_refresh(request_pks=list(changed))
     audit_record(user=user, action=Action.UPDATE, object_type="transparency.requestevent",
-                 summary=f"information requests' events: {len(new)} written for {len(changed)} requests, "
+                 summary=f"information requests' events: {written} written for {len(changed)} requests, "
                          f"{removed} replaced (workbook import)",
-                 changes={"requests": len(changed), "written": len(new), "replaced": removed})
+                 changes={"requests": len(changed), "written": written, "replaced": removed})
     updated = sum(len(events) for pk, events in changed.items() if pk in stored)
-    return UpsertResult(created=len(new) - updated, updated=updated)
+    return UpsertResult(created=written - updated, updated=updated)
 
 
 @transaction.atomic

@@ -42,3 +42,19 @@ def test_dates_in_words_in_both_languages():
     assert day_span(D(2024, 4, 13), D(2024, 4, 16), "km") == "១៣-១៦ មេសា ២០២៤"
     with translation.override("km"):
         assert long_date(D(2024, 1, 7)) == "៧ មករា ២០២៤"
+
+
+def test_counting_by_bisection_agrees_with_counting_day_by_day():
+    calendar = Calendar([Amendment(D(2024, 12, 30), working=False, name_en="Declared"),
+                         Amendment(D(2025, 1, 7), working=True)])
+
+    def one_by_one(start, count):
+        day = start
+        while count > 0:
+            day = D.fromordinal(day.toordinal() + 1)
+            count -= calendar.is_working(day)
+        return day
+
+    for start in (D(2024, 4, 10), D(2024, 12, 20), D(2024, 12, 31), D(2025, 1, 4), D(2023, 12, 29)):
+        for count in (0, 1, 5, 15, 40, 300):
+            assert calendar.add_working_days(start, count) == one_by_one(start, count), (start, count)

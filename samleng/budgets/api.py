@@ -7,7 +7,7 @@ from ninja import Router, Schema
 
 from samleng.budgets import selectors
 from samleng.budgets.models import NATIONAL
-from samleng.core.api import ApiError
+from samleng.core.api import ApiError, ErrorOut
 from samleng.core.khmer import to_khmer_digits
 from samleng.places.models import Place
 from samleng.places.selectors import place_ancestors, place_get
@@ -139,11 +139,6 @@ class UnitYearsOut(Schema):
     #: The published fiscal years, oldest first.
     years: list[int]
     latest: int | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    detail_km: str
 
 
 def _unit(unit_code: str) -> UnitOut:

@@ -18,6 +18,13 @@ class ApiError(Exception):
         return {"detail": self.en, "detail_km": self.km}
 
 
+class ErrorOut(Schema):
+    """An error as the API answers it (ApiError.as_dict), for the OpenAPI document."""
+
+    detail: str
+    detail_km: str
+
+
 T = TypeVar("T")
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from samleng.accounts.access import can_see_cbo, request_scope
-from samleng.core.api import ApiError, Page, page, page_bounds
+from samleng.core.api import ApiError, ErrorOut, Page, page, page_bounds
 from samleng.transparency import selectors
 from samleng.transparency.models import RequestStatus
 
@@ -66,11 +66,6 @@ class RequestPage(Page[RequestOut]):
     pass
 
 
-class ErrorOut(Schema):
-    detail: str
-    detail_km: str
-
-
 def _out(request, user, today: dt.date) -> dict:
     office = request.office
     cbo = request.on_behalf_of
@@ -81,7 +76,7 @@ def _out(request, user, today: dt.date) -> dict:
         "subject_en": request.subject_en, "subject_km": request.subject_km, "topic": request.topic,
         "channel": request.channel, "filed_on": request.filed_on, "public": request.public,
         "status": request.status, "answer_due": request.answer_due, "delivery_due": request.delivery_due,
-        "overdue": selectors.is_overdue(request, today), "closed": request.closed_on is not None,
+        "overdue": request.overdue_now, "closed": request.closed_on is not None,
         "on_behalf_of": cbo.cbo_id if cbo is not None and can_see_cbo(user, cbo) else None,
         "events": [{"date": e.date, "event": e.event, "fee_khr": e.fee_khr, "note": e.note, "note_km": e.note_km}
                    for e in request.events.all()],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from samleng.core.dates import long_date
 from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, docx_khmer_styles, khmer_line_breaks
+from samleng.core.i18n import local_text
 from samleng.core.khmer import to_khmer_digits
 from samleng.transparency.models import InformationRequest
 
@@ -32,10 +33,6 @@ class Letter:
     signature: tuple[str, ...]
 
 
-def _local(en: str, km: str, language: str) -> str:
-    return (km or en) if language == "km" else (en or km)
-
-
 def _digits(text: str, language: str) -> str:
     return to_khmer_digits(text) if language == "km" else text
 
@@ -44,12 +41,12 @@ def letter(request: InformationRequest, language: str) -> Letter:
     """The words of the letter of `request` in `language` ("km" or "en")."""
     with translation.override(language):
         office = request.office
-        office_name = _local(office.name_en, office.name_km, language)
-        asked = _local(request.subject_en, request.subject_km, language)
+        office_name = local_text(office.name_km, office.name_en)
+        asked = local_text(request.subject_km, request.subject_en)
         cbo = request.on_behalf_of
         organisation = settings.ORGANISATION_NAME
         sender = (_("%(cbo)s, with the support of %(organisation)s") % {
-            "cbo": _local(cbo.name_en, cbo.name_km, language), "organisation": organisation} if cbo else organisation)
+            "cbo": local_text(cbo.name_km, cbo.name_en), "organisation": organisation} if cbo else organisation)
         days = {"answer": settings.REQUEST_ANSWER_DAYS, "delivery": settings.REQUEST_DELIVERY_DAYS}
         due = long_date(request.answer_due, language) if request.answer_due else ""
         paragraphs = (

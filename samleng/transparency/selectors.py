@@ -114,6 +114,11 @@ def requests_overdue(today: dt.date) -> Q:
     return Q(closed_on__isnull=True) & (no_answer | no_delivery)
 
 
+def _overdue_now(today: dt.date) -> Case:
+    """requests_overdue(today) as a column of each request (for the lists' order and the API's `overdue`)."""
+    return Case(When(requests_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _requests(topics: Iterable[str]):
     requests = InformationRequest.objects.order_by("pk")
     chosen = [t for t in topics or () if t in RequestTopic.values]
@@ -335,21 +340,13 @@ def concession_disagreements(concession: LandConcession, reports: Iterable[ElcRe
 
 # --- information requests, for the API and the pages ---------------------------------------------------------
 
-def is_overdue(request: InformationRequest, today: dt.date) -> bool:
-    """requests_overdue for one request already loaded (no query)."""
-    if request.closed_on is not None:
-        return False
-    if request.answered_on is None and request.answer_due and request.answer_due < today:
-        return True
-    return bool(request.delivery_due and request.delivery_due < today and request.delivered_on is None)
-
-
 def requests_for_api(scope: Q, *, request_id: str | None = None, office_id: str | None = None,
                      status: str | None = None, overdue: bool | None = None, today: dt.date | None = None,
                      upto: int = 51) -> list[InformationRequest]:
     """The requests within `scope` (accounts.access.request_scope), filtered, newest filed first, at most
-    `upto` of them, each with its office (and place), its CBO and its events. Three queries."""
-    requests = InformationRequest.objects.filter(scope)
+    `upto` of them, each with its office (and place), its CBO, its events and `overdue_now`. Three queries."""
+    today = today or dt.date.today()
+    requests = InformationRequest.objects.filter(scope).annotate(overdue_now=_overdue_now(today))
     if request_id is not None:
         requests = requests.filter(request_id=request_id)
     if office_id:
@@ -357,8 +354,7 @@ def requests_for_api(scope: Q, *, request_id: str | None = None, office_id: str 
     if status:
         requests = requests.filter(status=status)
     if overdue is not None:
-        condition = requests_overdue(today or dt.date.today())
-        requests = requests.filter(condition) if overdue else requests.exclude(condition)
+        requests = requests.filter(overdue_now=overdue)
     return list(requests.select_related("office__place", "on_behalf_of")
                 .prefetch_related(Prefetch("events", RequestEvent.objects.order_by("date", "position")))
                 .order_by("-filed_on", "request_id")[:upto])
@@ -384,16 +380,14 @@ def request_list(scope: Q, filters: RequestFilters | None = None, page: int | st
         requests = requests.filter(topic=filters["topic"])
     if filters.get("office"):
         requests = requests.filter(office__office_id=filters["office"].strip())
-    late = requests_overdue(today)
+    requests = requests.annotate(overdue_now=_overdue_now(today))
     if filters.get("overdue") is not None:
-        requests = requests.filter(late) if filters["overdue"] else requests.exclude(late)
+        requests = requests.filter(overdue_now=filters["overdue"])
     if filters.get("due_within"):
         until = today + dt.timedelta(days=filters["due_within"])
         requests = requests.filter(Q(closed_on__isnull=True) & (
             Q(answered_on__isnull=True, answer_due__range=(today, until))
             | Q(delivered_on__isnull=True, delivery_due__range=(today, until))))
-    requests = requests.annotate(overdue_now=Case(When(late, then=Value(True)), default=Value(False),
-                                                  output_field=BooleanField()))
     ordered = requests.select_related("office__place").order_by(
         "-overdue_now", F("closed_on").asc(nulls_first=True), "answer_due", "request_id")
     return _paged(ordered, page, per_page)

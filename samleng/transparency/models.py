@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -310,6 +312,37 @@ class RequestEvent(models.Model):
     @property
     def note_shown(self) -> str:
         return local_text(self.note_km, self.note)
+
+
+class RequestFileKind(models.TextChoices):
+    LETTER = "letter", _("the signed letter")
+    ANSWER = "answer", _("the office's answer")
+    DOCUMENT = "document", _("a document delivered")
+
+
+class RequestFile(models.Model):
+    """A file of a request: the letter as signed and sent (the NGO's: never public), the office's written
+    answer, a document it delivered. Stored without metadata (core.images). A file the office asked uploads
+    waits for staff: documents count as delivered only once staff confirm them (services.request_files_confirm),
+    and until then only staff in scope and that office see the file. Who uploaded is not stored: the NGO or the
+    office, told by `from_office`."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=RequestFileKind.choices)
+    file = models.FileField(_("file"), upload_to="requests/%Y/")
+    uploaded_on = models.DateField(_("uploaded on"))
+    from_office = models.BooleanField(_("uploaded by the office asked"), default=False)
+    confirmed = models.BooleanField(_("confirmed by staff"), default=True)
+
+    class Meta:
+        ordering = ["request", "uploaded_on", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind} {self.file.name}"
+
+    @property
+    def name(self) -> str:
+        return PurePath(self.file.name).name
 
 
 class DeclaredHoliday(models.Model):

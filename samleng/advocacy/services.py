@@ -23,7 +23,7 @@ from samleng.cbos.models import CBO
 from samleng.cbos.rules import parts_over_total
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
-from samleng.core.images import image_without_metadata
+from samleng.core.images import file_without_metadata
 from samleng.core.khmer import normalize, search_text
 from samleng.core.validation import full_clean_with
 from samleng.places.models import Office
@@ -269,7 +269,7 @@ def issue_update_post(
         confirmed_by=user if confirmed else None,
     )
     if evidence_file:
-        update.evidence_file = image_without_metadata(evidence_file)  # a photo's GPS and camera go (Privacy)
+        update.evidence_file = file_without_metadata(evidence_file)  # GPS, camera, author go (Privacy)
     # The unique (issue, date, status) constraint is checked by _update_rules, with a plainer message.
     full_clean_with(update, _update_rules(update), validate_constraints=False)
     old_status = issue.status

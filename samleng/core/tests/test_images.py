@@ -1,5 +1,7 @@
 """core.images: an uploaded image keeps its pixels, upright, and loses every piece of metadata (EXIF GPS and
-camera, PNG text chunks); other files pass unchanged; a file named as an image that is not one is refused."""
+camera, PNG text chunks); a PDF loses its document information and XMP, a Word or OpenDocument file its
+properties, each keeping its content; other files pass unchanged; a file that claims a kind it is not is
+refused."""
 
 import io
 
@@ -8,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, PngImagePlugin
 
-from samleng.core.images import image_without_metadata
+from samleng.core.images import file_without_metadata, image_without_metadata
 
 #: Where the photo was taken (Kampong Thom), by which camera: what must never reach the stored file.
 CAMERA, SERIAL, OWNER = "PhoneMaker X9", "SN-0042-KT", "Sar Mol"
@@ -105,3 +107,67 @@ def test_other_files_pass_unchanged():
 def test_a_file_named_as_an_image_that_is_not_one_is_refused(content):
     with pytest.raises(ValidationError):
         image_without_metadata(SimpleUploadedFile("photo.jpg", content))
+
+
+def pdf_with_author() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Author": OWNER, "/Creator": CAMERA, "/Title": "Budget 2024"})
+    data = io.BytesIO()
+    writer.write(data)
+    return data.getvalue()
+
+
+def test_a_pdf_loses_its_author_and_keeps_its_pages():
+    from pypdf import PdfReader
+
+    original = pdf_with_author()
+    assert OWNER.encode() in original
+    cleaned = file_without_metadata(SimpleUploadedFile("budget.pdf", original, "application/pdf"))
+    data = cleaned.read()
+    assert cleaned.name == "budget.pdf"
+    assert OWNER.encode() not in data and CAMERA.encode() not in data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1 and not (reader.metadata or {}).get("/Author")
+
+
+def test_a_word_file_loses_its_properties_and_keeps_its_text():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("ថវិកាឃុំក្លែង ២០២៤")
+    document.core_properties.author = OWNER
+    document.core_properties.last_modified_by = OWNER
+    original = io.BytesIO()
+    document.save(original)
+    assert OWNER.encode() in _unzipped(original.getvalue())
+    cleaned = file_without_metadata(SimpleUploadedFile("answer.docx", original.getvalue()))
+    data = cleaned.read()
+    assert OWNER.encode() not in _unzipped(data)
+    reopened = docx.Document(io.BytesIO(data))
+    assert reopened.paragraphs[0].text == "ថវិកាឃុំក្លែង ២០២៤"
+    assert not reopened.core_properties.author
+
+
+def _unzipped(data: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("budget.pdf", b"%PDF-1.4 this is not a PDF at all"),
+    ("answer.docx", b"PK\x03\x04 not a zip either"),
+    ("photo.jpg", b"not a picture"),
+])
+def test_a_damaged_file_is_refused_with_a_reason(name, content):
+    with pytest.raises(ValidationError) as refused:
+        file_without_metadata(SimpleUploadedFile(name, content))
+    assert "cannot be read" in str(refused.value) or "not one Samleng can read" in str(refused.value)
+
+
+def test_a_photo_through_the_one_door_loses_its_gps():
+    assert_no_metadata(file_without_metadata(SimpleUploadedFile("photo.jpg", jpeg_with_gps())).read())

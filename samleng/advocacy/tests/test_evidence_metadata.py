@@ -1,6 +1,8 @@
 """Evidence photos lose their metadata on upload (core.images): a phone's JPEG with GPS and camera in its
 EXIF, and a PNG with text chunks, uploaded through the update page, are stored and served without them; a
-PDF is stored as it came; a file named as a photo that is not one is refused with the form."""
+PDF loses its author (a damaged one is refused); a file named as a photo that is not one is refused with the form."""
+
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,10 +46,24 @@ def test_an_uploaded_photo_is_stored_and_served_without_its_metadata(world, issu
     assert_no_metadata(stored)
 
 
-def test_a_pdf_is_stored_as_it_came(world, issue):
-    pdf = b"%PDF-1.4 minutes of the dialogue"
-    assert post_update(world, issue, SimpleUploadedFile("minutes.pdf", pdf, "application/pdf")).status_code == 302
-    assert stored_and_served(world, issue) == (pdf, pdf)
+def test_a_pdf_is_stored_without_its_author(world, issue):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.add_metadata({"/Author": "Sar Mol"})
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    response = post_update(world, issue, SimpleUploadedFile("minutes.pdf", pdf.getvalue(), "application/pdf"))
+    assert response.status_code == 302
+    stored, served = stored_and_served(world, issue)
+    assert stored == served and stored.startswith(b"%PDF-") and b"Sar Mol" not in stored
+
+
+def test_a_damaged_pdf_is_refused_and_nothing_is_written(world, issue):
+    response = post_update(world, issue, SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 torn", "application/pdf"))
+    assert response.status_code == 200 and "This PDF cannot be read" in response.content.decode()
+    assert not issue.updates.exists()
 
 
 def test_a_file_named_as_a_photo_that_is_not_one_is_refused(world, issue):

@@ -29,8 +29,7 @@ class User(AbstractUser):
     # Two-factor login: staff confirm a TOTP secret once, then give a code at every login.
     totp_secret = EncryptedTextField(blank=True)
     totp_confirmed = models.BooleanField(default=False)
-    # The time step (30 s) of the last code accepted: a code is good once, not again within its window.
-    totp_last_step = models.BigIntegerField(default=0)
+    # The time step of the last code accepted is kept in the runtime database (UsedTotpStep).
 
     @property
     def is_staff_role(self) -> bool:
@@ -98,3 +97,15 @@ class LimitBucket(models.Model):
 
     def __str__(self):
         return f"{self.key[:12]}… {self.tokens:.2f}"
+
+
+class UsedTotpStep(models.Model):
+    """The time step (30 s) of the last two-factor code an account gave: a code is good once, not again within
+    its window. Kept in the runtime database (core/routers.py), beside the sessions, so that the login's second
+    step writes nothing an import's lock holds; the user is named by id (no key across the two files)."""
+
+    user_id = models.BigIntegerField(unique=True)
+    step = models.BigIntegerField()
+
+    def __str__(self):
+        return f"user {self.user_id}: step {self.step}"

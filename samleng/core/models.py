@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,7 +17,8 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("logged in")
         LOGIN_FAILED = "login_failed", _("failed to log in")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it happened: now, or the time a queued entry was made (QueuedAuditEntry).
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=50, blank=True)
@@ -59,3 +61,23 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class QueuedAuditEntry(models.Model):
+    """An audit entry written where an import's lock does not reach (the runtime database, core/routers.py): the
+    logins and failed logins, which must not wait for an import. `samleng tick` moves them into the audit log
+    (core.audit.audit_flush) with the time they happened; the user is named by id (no key across the files)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=20, choices=AuditEntry.Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    summary = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"queued {self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action}"

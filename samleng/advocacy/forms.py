@@ -2,7 +2,7 @@
 ValidationError by field name (the field names here are the services' keyword arguments)."""
 
 from django import forms
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,15 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, OPEN
 from samleng.cbos.models import CBO
+from samleng.core.forms import DocumentField
 from samleng.core.related import WithParts
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
-
-#: Evidence files: documents and photos, nothing a browser would run.
-EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "odt", "xls", "xlsx", "ods", "txt"]
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
 
 #: What the office fields say: an office is typed, as its id or its name (no list of thousands of offices).
 OFFICE_HELP = _("The office: its office id (for example OF-0606-1), or its name in Khmer or English; a new name "
@@ -56,11 +52,7 @@ class IssueUpdateForm(WithParts, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text=_("A link, or where the evidence can be found."))
-    evidence_file = forms.FileField(
-        label=_("Evidence file"), required=False,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
-        help_text=_("A document or a photo, up to 10 MB."),
-    )
+    evidence_file = DocumentField(label=_("Evidence file"), required=False)
     people_benefited = forms.IntegerField(label=_("People benefited"), required=False,
                                           validators=[MinValueValidator(0)])
     people_benefited_female = forms.IntegerField(label=_("Women benefited"), required=False,
@@ -70,12 +62,6 @@ class IssueUpdateForm(WithParts, forms.Form):
         super().__init__(*args, **kwargs)
         added = self.add_parts("advocacy.issueupdate", user=user, parent=issue)
         self.order_fields(["status", "date", *added, "note", "evidence", "evidence_file"])
-
-    def clean_evidence_file(self):
-        upload = self.cleaned_data.get("evidence_file")
-        if upload and upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
 
 
 class RejectForm(forms.Form):
@@ -118,6 +104,9 @@ class IssueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("", _("any status")), (OPEN, _("open")), (CLOSED, _("closed")), *Status.choices])
     year = forms.TypedChoiceField(label=_("Raised in"), required=False, coerce=int, empty_value=None)
+    # The office the issues are addressed to, by its office_id: the figures of an office's page link here.
+    office = forms.CharField(label=_("Office"), required=False, max_length=40, help_text=_("its office id"),
+                             strip=True)
     main = forms.TypedChoiceField(label=_("Main issues"), required=False, coerce=bool, empty_value=False,
                                   choices=[("", _("all issues")), ("1", _("main issues only"))])
     pending = forms.TypedChoiceField(label=_("Updates"), required=False, coerce=bool, empty_value=False,

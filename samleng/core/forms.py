@@ -2,6 +2,29 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+#: Uploaded documents and photos: kinds people open, nothing a browser would run; stored through
+#: core.images.file_without_metadata.
+DOCUMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "odt", "xls", "xlsx", "ods", "txt"]
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class DocumentField(forms.FileField):
+    """A document or a photo, up to 10 MB."""
+
+    default_validators = [FileExtensionValidator(DOCUMENT_EXTENSIONS)]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("A document or a photo, up to 10 MB."))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > DOCUMENT_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="too_big")
+        return upload
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:

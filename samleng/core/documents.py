@@ -1,8 +1,10 @@
 """What every document Samleng prints in Khmer needs, whatever app prints it (the donor report, a letter
 requesting information): the Khmer fonts, line-break opportunities between Khmer words for the PDF, and Word
-styles that pick the Khmer font for Khmer text."""
+styles that pick the Khmer font for Khmer text, and `pdf_write`, which lays a page out with WeasyPrint so
+that its Khmer text can be copied and searched."""
 
 import re
+import threading
 
 from docx.oxml.ns import qn
 
@@ -29,6 +31,59 @@ def khmer_line_breaks(text: str) -> str:
         return ZERO_WIDTH_SPACE.join(words) if "".join(words) == run else run
 
     return _KHMER_RUN.sub(split_run, text or "")
+
+
+def pdf_write(html: str) -> bytes:
+    """The HTML laid out as a PDF by WeasyPrint, its Khmer lines carrying their text as ActualText.
+
+    Why: a PDF maps each glyph of a font to one text (its ToUnicode map), and WeasyPrint fills that map with
+    the first cluster each glyph is drawn in. Khmer shaping breaks that model whatever the font: a pre-base
+    vowel (the glyph of េ in "លេ") is drawn before the consonant it follows in the text, one cluster draws
+    several glyphs (a consonant with its subscript and vowel), and the same glyph serves many clusters (the
+    consonant ល maps to "លេ" for the whole document if "លេ" came first). Extracted, Khmer came out reordered
+    and garbled. Each line drawn with Khmer in it is therefore wrapped in a marked-content span whose
+    /ActualText is the line's text in Unicode (PDF 32000-1, 14.9.4), which text extraction, copying and
+    searching use instead of the glyphs (pdfium, Poppler and MuPDF do). The zero-width spaces that
+    `khmer_line_breaks` put between words are left out of it, so that a search for a phrase finds it."""
+    from weasyprint import HTML  # loads Pango: only when a PDF is written
+
+    _actual_text_install()
+    return HTML(string=html).write_pdf()
+
+
+_installed = threading.Lock()
+
+
+def _actual_text_install() -> None:
+    """Wrap WeasyPrint's drawing of a line of text (weasyprint.draw.text.draw_first_line, called by
+    draw_text for every line box) once per process. It only adds the marked content around lines with Khmer
+    in them; what is drawn does not change."""
+    from weasyprint.draw import text as weasyprint_text
+
+    with _installed:
+        draw_first_line = weasyprint_text.draw_first_line
+        if getattr(draw_first_line, "samleng_actual_text", False):
+            return
+
+        def draw_first_line_with_actual_text(stream, textbox, *args, **kwargs):
+            actual = (getattr(textbox, "text", "") or "").replace(ZERO_WIDTH_SPACE, "")
+            if not _KHMER_RUN.search(actual):
+                return draw_first_line(stream, textbox, *args, **kwargs)
+            stream.begin_marked_content("Span", pdf_text_string(actual, key="ActualText"))
+            try:
+                return draw_first_line(stream, textbox, *args, **kwargs)
+            finally:
+                stream.end_marked_content()
+
+        draw_first_line_with_actual_text.samleng_actual_text = True
+        weasyprint_text.draw_first_line = draw_first_line_with_actual_text
+
+
+def pdf_text_string(text: str, *, key: str) -> str:
+    """A one-entry PDF dictionary `<</key <FEFF...>>>` holding text as a UTF-16BE hexadecimal string (a PDF
+    text string: any character, nothing to escape)."""
+    encoded = ("\ufeff" + text).encode("utf-16-be").hex().upper()
+    return f"<</{key} <{encoded}>>>"
 
 
 def docx_khmer_styles(document, language: str) -> None:

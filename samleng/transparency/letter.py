@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samleng.core.dates import long_date
-from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, docx_khmer_styles, khmer_line_breaks
+from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, docx_khmer_styles, khmer_line_breaks, pdf_write
 from samleng.core.i18n import local_text
 from samleng.core.khmer import to_khmer_digits
 from samleng.transparency.models import InformationRequest
@@ -74,14 +74,12 @@ def letter(request: InformationRequest, language: str) -> Letter:
 
 
 def letter_pdf(request: InformationRequest, language: str) -> bytes:
-    from weasyprint import HTML  # loads Pango: only when a letter is printed
-
     words = letter(request, language)
     if language == "km":  # Pango breaks Khmer lines only where it finds a zero-width space
         words = dataclasses.replace(words, paragraphs=tuple(khmer_line_breaks(p) for p in words.paragraphs))
     html = render_to_string("transparency/letter_pdf.html", {
         "l": words, "khmer_font": KHMER_FONT, "khmer_heading_font": KHMER_HEADING_FONT})
-    return HTML(string=html).write_pdf()
+    return pdf_write(html)
 
 
 def letter_docx(request: InformationRequest, language: str) -> bytes:

@@ -1,20 +1,20 @@
 """The annual progress report as a PDF: the template results/report_pdf.html (print CSS inside it) laid out
-by WeasyPrint, which shapes Khmer with HarfBuzz in the Khmer OS fonts that fontconfig finds."""
+by WeasyPrint (core.documents.pdf_write: its Khmer lines carry their text, so that it can be copied and
+searched), which shapes Khmer with HarfBuzz in the Khmer OS fonts that fontconfig finds."""
 
 import dataclasses
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
-from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, khmer_line_breaks
+from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT, khmer_line_breaks, pdf_write
 from samleng.results.reports.common import IndicatorView, ReportView, prepare
 
 TEMPLATE = "results/report_pdf.html"
 
 
 def write(content: dict, language: str) -> bytes:
-    return HTML(string=html(content, language)).write_pdf()
+    return pdf_write(html(content, language))
 
 
 def html(content: dict, language: str) -> str:

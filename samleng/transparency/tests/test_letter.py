@@ -47,6 +47,21 @@ def test_the_pdf_holds_the_letter(request_):
     assert len(letter_pdf(request_, "km")) > 1000
 
 
+def test_the_khmer_pdf_letters_text_extracts_back_to_its_words(request_):
+    """Copying or searching the Khmer letter gives its words back (core.documents.pdf_write's ActualText)."""
+    from django.template.loader import render_to_string
+
+    from samleng.core.documents import KHMER_FONT, KHMER_HEADING_FONT
+    from samleng.core.tests.pdf_text import khmer_words, pdf_text, share_found
+
+    page = render_to_string("transparency/letter_pdf.html", {
+        "l": letter(request_, "km"), "khmer_font": KHMER_FONT, "khmer_heading_font": KHMER_HEADING_FONT})
+    text = pdf_text(letter_pdf(request_, "km"))
+    share, missing = share_found(khmer_words(page), text)
+    assert share >= 0.95, (share, missing)
+    assert "ថវិកាឃុំឆ្នាំ២០២៤ និងផែនការវិនិយោគ" in text and "ព្រះរាជាណាចក្រកម្ពុជា" in text
+
+
 def test_the_word_letter_holds_the_khmer_text(request_):
     document = Document(io.BytesIO(letter_docx(request_, "km")))
     text = "\n".join(p.text for p in document.paragraphs)

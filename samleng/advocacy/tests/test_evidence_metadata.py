@@ -2,15 +2,13 @@
 EXIF, and a PNG with text chunks, uploaded through the update page, are stored and served without them; a
 PDF loses its author (a damaged one is refused); a file named as a photo that is not one is refused with the form."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from samleng.advocacy.tests.factories import make_issue
 from samleng.conftest import login_en
-from samleng.core.tests.test_images import assert_no_metadata, jpeg_with_gps, png_with_text
+from samleng.core.tests.test_images import assert_no_metadata, jpeg_with_gps, png_with_text, tiny_pdf
 
 
 @pytest.fixture(autouse=True)
@@ -47,14 +45,8 @@ def test_an_uploaded_photo_is_stored_and_served_without_its_metadata(world, issu
 
 
 def test_a_pdf_is_stored_without_its_author(world, issue):
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=100, height=100)
-    writer.add_metadata({"/Author": "Sar Mol"})
-    pdf = io.BytesIO()
-    writer.write(pdf)
-    response = post_update(world, issue, SimpleUploadedFile("minutes.pdf", pdf.getvalue(), "application/pdf"))
+    pdf = tiny_pdf(**{"/Author": "Sar Mol"})
+    response = post_update(world, issue, SimpleUploadedFile("minutes.pdf", pdf, "application/pdf"))
     assert response.status_code == 302
     stored, served = stored_and_served(world, issue)
     assert stored == served and stored.startswith(b"%PDF-") and b"Sar Mol" not in stored

@@ -109,15 +109,21 @@ def test_a_file_named_as_an_image_that_is_not_one_is_refused(content):
         image_without_metadata(SimpleUploadedFile("photo.jpg", content))
 
 
-def pdf_with_author() -> bytes:
+def tiny_pdf(**metadata: str) -> bytes:
+    """A real one-page PDF (pypdf reads it), with `metadata` as its document information."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=200, height=200)
-    writer.add_metadata({"/Author": OWNER, "/Creator": CAMERA, "/Title": "Budget 2024"})
+    if metadata:
+        writer.add_metadata(metadata)
     data = io.BytesIO()
     writer.write(data)
     return data.getvalue()
+
+
+def pdf_with_author() -> bytes:
+    return tiny_pdf(**{"/Author": OWNER, "/Creator": CAMERA, "/Title": "Budget 2024"})
 
 
 def test_a_pdf_loses_its_author_and_keeps_its_pages():

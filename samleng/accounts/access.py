@@ -207,11 +207,12 @@ def _province_codes_filter(user, field: str) -> Q:
     return condition
 
 
-def request_scope(user) -> Q:
+def request_scope(user, *, with_public: bool = True) -> Q:
     """The information requests `user` may see: the public ones; staff who see everything, all; a field officer,
     those filed for a CBO of their provinces or asked of an office there; a CBO representative, those filed for
-    their CBO; an authority, those asked of its own office."""
-    public = Q(public=True)
+    their CBO; an authority, those asked of its own office. With `with_public=False`, only those that concern the
+    user (the calendar of what falls due: not every public request of the country)."""
+    public = Q(public=True) if with_public else NOTHING
     if not _is_logged_in(user):
         return public
     if user.sees_everything:

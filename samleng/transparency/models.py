@@ -50,6 +50,11 @@ class LandConcession(models.Model):
     def __str__(self):
         return f"{self.elc_id} {self.name}"
 
+    @property
+    def name_shown(self) -> str:
+        """The name in the page's language, falling back to the other one."""
+        return local_text(self.name_km, self.name)
+
 
 class ElcItem(models.TextChoices):
     CONTRACT = "contract", _("contract")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from samleng.core.khmer import normalize
 from samleng.core.search import words_filter
 from samleng.places.models import Office, Place
+from samleng.transparency import clock
 from samleng.transparency.models import (
     ElcDisclosure,
     ElcItem,
@@ -29,6 +30,8 @@ from samleng.transparency.models import (
     ProcurementProject,
     RequestEvent,
     RequestEventKind,
+    RequestFile,
+    RequestFileKind,
     RequestStatus,
     RequestTopic,
 )
@@ -143,6 +146,44 @@ def requests_held_filed(start: dt.date, end: dt.date, topics: Iterable[str] = ()
     return list(_requests(topics).filter(filed_on__range=(start, end), answer="held")
                 .annotate(partly_by_end=Exists(partly))
                 .values("pk", "topic", "delivered_on", "partly_by_end", level=F("office__level")))
+
+
+#: How each office's requests are counted on its responsiveness page (results), from the fields the clock keeps
+#: on the record: answered by the answer's due day, answered after it, never answered (the due day passed with
+#: no answer, the request still open or closed without one), not yet due, and withdrawn without an answer by
+#: its due day (requests_answer_due leaves those out: their answer never fell due). Then the deliveries of the
+#: requests answered "held": delivered by the delivery's due day, after it, and overdue now (requests_overdue).
+def _answer_parts(today: dt.date) -> dict[str, Q]:
+    answered, unanswered = Q(answered_on__isnull=False), Q(answered_on__isnull=True)
+    withdrawn_early = unanswered & Q(status=RequestStatus.WITHDRAWN, closed_on__lte=F("answer_due"))
+    return {
+        "on_time": answered & Q(answered_on__lte=F("answer_due")),
+        "late": answered & Q(answered_on__gt=F("answer_due")),
+        "never": unanswered & Q(answer_due__lt=today) & ~withdrawn_early,
+        "not_yet_due": unanswered & (Q(answer_due__gte=today) | Q(answer_due__isnull=True)) & ~withdrawn_early,
+        "withdrawn": withdrawn_early,
+        "delivered_on_time": Q(delivered_on__isnull=False, delivery_due__isnull=False,
+                               delivered_on__lte=F("delivery_due")),
+        "delivered_late": Q(delivered_on__isnull=False, delivery_due__isnull=False, delivered_on__gt=F("delivery_due")),
+        "delivery_overdue": Q(closed_on__isnull=True, delivered_on__isnull=True, delivery_due__lt=today),
+    }
+
+
+#: The figures of requests_by_office, in the order pages show them.
+REQUEST_FIGURES = ("total", "on_time", "late", "never", "not_yet_due", "withdrawn", "delivered_on_time",
+                   "delivered_late", "delivery_overdue")
+
+
+def requests_by_office(scope: Q, offices, *, today: dt.date) -> dict[int, dict[str, int]]:
+    """The requests within `scope` (accounts.access.request_scope: the public ones for the anonymous) asked of
+    each of `offices` (a queryset of places.Office, used as a subquery), counted as _answer_parts says on
+    `today`: {office pk: {figure: n for figure in REQUEST_FIGURES}}; offices with none are left out. The answer
+    parts (on_time, late, never, not_yet_due, withdrawn) add up to the total. One query, whatever the number of
+    offices."""
+    parts = {name: Count("pk", filter=rule) for name, rule in _answer_parts(today).items()}
+    rows = (InformationRequest.objects.filter(scope, office__in=offices).order_by().values("office_id")
+            .annotate(total=Count("pk"), **parts))
+    return {row["office_id"]: {name: row[name] for name in REQUEST_FIGURES} for row in rows}
 
 
 def requests_by_pks(pks: Iterable[int]) -> list[InformationRequest]:
@@ -391,3 +432,143 @@ def request_list(scope: Q, filters: RequestFilters | None = None, page: int | st
     ordered = requests.select_related("office__place").order_by(
         "-overdue_now", F("closed_on").asc(nulls_first=True), "answer_due", "request_id")
     return _paged(ordered, page, per_page)
+
+
+# --- the public concession pages -----------------------------------------------------------------------------
+
+def concessions_by_province(filters: ConcessionFilters | None = None, page: int | str = 1, *,
+                            per_page: int = PAGE_SIZE) -> Page:
+    """Land concessions by province (its code), then by name, filtered, a page of them, each with its province
+    and district, `items` (concession_items), `disclosed` (the items disclosed, in the vocabulary's order) and
+    `disagreements` (concession_disagreements). Four queries (count, page, disclosures, reports)."""
+    filters = filters or {}
+    concessions = LandConcession.objects.select_related("province", "district")
+    if filters.get("province"):
+        concessions = concessions.filter(province=filters["province"])
+    if filters.get("tracked") is not None:
+        concessions = concessions.filter(tracked=filters["tracked"])
+    if filters.get("q"):
+        concessions = _search(concessions, filters["q"], "elc_id", "name", "name_km", "company")
+    concessions = concessions.prefetch_related(
+        Prefetch("disclosures", ElcDisclosure.objects.order_by("disclosed_on", "item")),
+        Prefetch("reports", ElcReport.objects.order_by("source")),
+    ).order_by("province__code", "name", "elc_id")
+    result = _paged(concessions, page, per_page)
+    for concession in result.object_list:
+        concession.items = concession_items(concession)
+        concession.disclosed = [row for row in concession.items if row.disclosed]
+        concession.disagreements = concession_disagreements(concession, concession.reports.all())
+    return result
+
+
+def web_address(text: str) -> str:
+    """`text` when it is a web address, to be shown as a link (never a javascript: one), else ""."""
+    return text if text.lower().startswith(("https://", "http://")) else ""
+
+
+@dataclass
+class SourceRow:
+    """What one source says about a concession: its own record (`own`, from its `source`) or an ElcReport."""
+
+    source: str
+    own: bool
+    reported_on: dt.date | None
+    area_ha: Decimal | None
+    developer: str
+    sub_decree: str
+    note: str
+
+    @property
+    def link(self) -> str:
+        return web_address(self.source)
+
+
+def concession_sources(concession: LandConcession, reports: Iterable[ElcReport]) -> list[SourceRow]:
+    """What each source says about a concession, side by side: its own record first (as the concession's
+    `source` gives it), then its `reports` in the order given. No query."""
+    rows = [SourceRow(source=concession.source, own=True, reported_on=None, area_ha=concession.area_ha,
+                      developer=concession.company, sub_decree=concession.sub_decree, note="")]
+    rows += [SourceRow(source=r.source, own=False, reported_on=r.reported_on, area_ha=r.area_ha,
+                       developer=r.developer, sub_decree=r.sub_decree, note=r.note)
+             for r in reports]
+    return rows
+
+
+# --- the calendar of what falls due ----------------------------------------------------------------------------
+
+@dataclass
+class DueEntry:
+    """A request's answer or delivery (`kind`) falling due: its Due (the day and how it was computed), the day
+    it was done if it was, and whether it is overdue today."""
+
+    request: InformationRequest
+    kind: str  # "answer" or "delivery"
+    due: clock.Due
+    done_on: dt.date | None
+    overdue: bool
+
+    @property
+    def day(self) -> dt.date:
+        return self.due.day
+
+    @property
+    def explained(self) -> str:
+        return self.due.explained()
+
+
+def _due_entries(requests, *, calendar, today: dt.date, start: dt.date | None = None,
+                 end: dt.date | None = None, overdue_only: bool = False) -> list[DueEntry]:
+    """The due days of `requests` (with their events prefetched in order), from each one's clock computed again
+    so that every day can say how it was computed; those from `start` to `end`, or those overdue `today`."""
+    entries = []
+    for request in requests:
+        computed = clock.request_clock(request.filed_on, [clock.Event(e.date, e.event) for e in request.events.all()],
+                                       calendar)
+        for kind, due, done_on in (("answer", computed.answer_due, computed.answered_on),
+                                   ("delivery", computed.delivery_due, computed.delivered_on)):
+            if due is None:
+                continue
+            late = done_on is None and not computed.closed_by(today) and due.day < today
+            if overdue_only and not late:
+                continue
+            if start is not None and not start <= due.day <= end:
+                continue
+            entries.append(DueEntry(request=request, kind=kind, due=due, done_on=done_on, overdue=late))
+    return sorted(entries, key=lambda e: (e.day, e.request.request_id, e.kind))
+
+
+def _with_events(requests):
+    return requests.select_related("office__place").prefetch_related(
+        Prefetch("events", RequestEvent.objects.order_by("date", "position", "pk")))
+
+
+def requests_falling_due(scope: Q, *, start: dt.date, end: dt.date, today: dt.date, calendar) -> list[DueEntry]:
+    """The answer and delivery due days from `start` to `end` of the requests within `scope`, by day, each with
+    how it was computed (`calendar`: services.request_calendar()). Two queries (the requests with their
+    offices, their events)."""
+    requests = InformationRequest.objects.filter(scope).filter(
+        Q(answer_due__range=(start, end)) | Q(delivery_due__range=(start, end)))
+    return _due_entries(_with_events(requests), calendar=calendar, today=today, start=start, end=end)
+
+
+def requests_overdue_due(scope: Q, *, today: dt.date, calendar, upto: int = 50) -> tuple[list[DueEntry], int]:
+    """The due days passed without an answer or delivery of the requests within `scope` that are overdue
+    `today` (the longest overdue first, at most `upto` requests), and how many requests are overdue. Three
+    queries (count, requests, events)."""
+    overdue = InformationRequest.objects.filter(scope).filter(requests_overdue(today))
+    count = overdue.count()
+    if not count:
+        return [], 0
+    first = _with_events(overdue.order_by("answer_due", "request_id"))[:upto]
+    return _due_entries(first, calendar=calendar, today=today, overdue_only=True), count
+
+
+def request_files(found: InformationRequest, *, sees_all: bool, is_office: bool) -> list[RequestFile]:
+    """The files of a request a reader may see: staff in scope all of them (the letter, and the office's files
+    waiting for them); the office asked the answer and documents confirmed, and its own uploads; anyone else
+    who sees the request the answer and the documents once confirmed (never the letter)."""
+    files = found.files.all()
+    if sees_all:
+        return list(files)
+    shown = Q(confirmed=True, kind__in=[RequestFileKind.ANSWER, RequestFileKind.DOCUMENT])
+    return list(files.filter(shown | Q(from_office=True)) if is_office else files.filter(shown))

@@ -1,17 +1,26 @@
 from django.urls import path
 
-from samleng.transparency import views
+from samleng.transparency import due_calendar, public_concessions, public_procurement, views
 
 app_name = "transparency"
 urlpatterns = [
-    # Staff pages (NGO staff only): what was disclosed about land concessions and procurement projects.
-    path("concessions/", views.concession_list, name="concessions"),
-    path("concessions/<int:pk>/", views.concession_detail, name="concession"),
-    path("procurement/", views.procurement_list, name="procurement"),
-    path("procurement/<int:pk>/", views.procurement_detail, name="procurement_project"),
+    # Land concessions: public pages (the disclosure form for staff only: public_concessions.py).
+    path("concessions/", public_concessions.concession_list, name="concessions"),
+    path("concessions/<int:pk>/", public_concessions.concession_detail, name="concession"),
+    # Procurement: public pages (public_procurement.py; a project's disclosure form for staff only), and the
+    # staff list, which moved from /procurement/ to make room for the ranking.
+    path("procurement/", public_procurement.ranking, name="procurement_ranking"),
+    path("procurement/ranking.csv", public_procurement.ranking_csv, name="procurement_ranking_csv"),
+    path("procurement/buyer/", public_procurement.buyer, name="procurement_buyer"),
+    path("procurement/buyer/projects.csv", public_procurement.buyer_csv, name="procurement_buyer_csv"),
+    path("procurement/buyer/ocds.json", public_procurement.buyer_ocds, name="procurement_buyer_ocds"),
+    path("procurement/projects/", views.procurement_list, name="procurement"),
+    path("procurement/<int:pk>/", public_procurement.project_detail, name="procurement_project"),
+    path("procurement/<int:pk>/ocds.json", public_procurement.project_ocds, name="procurement_project_ocds"),
     # Information requests: public ones for everyone, the others for those they concern.
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("requests/calendar/", due_calendar.request_calendar, name="request_calendar"),
     path("requests/<str:request_id>/", views.request_detail, name="request"),
     path("requests/<str:request_id>/letter.<str:fmt>", views.request_letter, name="request_letter"),
 ]

@@ -1,8 +1,8 @@
-"""Staff pages of land concessions and procurement projects: what was disclosed about them, when, and where
-it was seen. The records hold nothing personal, but they are the NGO's working records: NGO staff (field
-officers and up) see and record them; CBO representatives and authorities get 403, the anonymous the login
-page. And the information requests' pages (below), for everyone by accounts.access.request_scope. Views
-check access, call a selector or a service, and render."""
+"""Staff pages of procurement projects: what was disclosed about them, when, and where it was seen (the land
+concessions' pages are public: public_concessions.py). The records hold nothing personal, but they are the
+NGO's working records: NGO staff (field officers and up) see and record them; CBO representatives and
+authorities get 403, the anonymous the login page. And the information requests' pages (below), for everyone
+by accounts.access.request_scope. Views check access, call a selector or a service, and render."""
 
 from urllib.parse import urlencode
 
@@ -19,7 +19,6 @@ from samleng.cbos.models import CBO
 from samleng.core.forms import add_service_errors
 from samleng.transparency import selectors, services
 from samleng.transparency.forms import (
-    ConcessionFilterForm,
     DisclosureForm,
     ProcurementFilterForm,
     RequestEventForm,
@@ -28,12 +27,10 @@ from samleng.transparency.forms import (
 )
 from samleng.transparency.letter import letter_docx, letter_file_name, letter_pdf
 from samleng.transparency.models import (
-    ElcItem,
-    InformationRequest,
-    LandConcession,
     ProcurementItem,
     ProcurementProject,
 )
+from samleng.transparency.request_files import files_context, visible_request
 
 
 def _require_staff(request) -> None:
@@ -57,31 +54,6 @@ def _record_from_post(request, *, vocabulary, record) -> tuple[DisclosureForm, b
             messages.success(request, _("The disclosure is recorded."))
             return form, True
     return form, False
-
-
-@login_required
-def concession_list(request):
-    _require_staff(request)
-    form = ConcessionFilterForm(request.GET)
-    page = selectors.concession_list(form.filters, request.GET.get("page", 1))
-    return render(request, "transparency/concession_list.html", {
-        "form": form, "page": page, "item_total": len(ElcItem.values),
-    })
-
-
-@login_required
-def concession_detail(request, pk: int):
-    _require_staff(request)
-    concession = get_object_or_404(LandConcession.objects.select_related("province", "district"), pk=pk)
-    form, recorded = _record_from_post(
-        request, vocabulary=ElcItem,
-        record=lambda **data: services.elc_disclosure_record(user=request.user, concession=concession, **data),
-    )
-    if recorded:
-        return redirect("transparency:concession", pk=concession.pk)
-    return render(request, "transparency/concession_detail.html", {
-        "concession": concession, "items": selectors.concession_items(concession), "form": form,
-    })
 
 
 @login_required
@@ -115,14 +87,6 @@ def procurement_detail(request, pk: int):
 # asked those addressed to it, a CBO's representatives those filed for it (accounts.access.request_scope). Staff
 # file requests and print their letters; staff and the office asked record what happened.
 
-def _visible_request(request, request_id: str) -> InformationRequest:
-    found = InformationRequest.objects.filter(request_scope(request.user), request_id=request_id).select_related(
-        "office__place", "on_behalf_of").first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def request_list(request):
     form = RequestFilterForm(request.GET)
     today = timezone.localdate()
@@ -132,13 +96,14 @@ def request_list(request):
 
 
 def request_detail(request, request_id: str):
-    found = _visible_request(request, request_id)
+    found = visible_request(request, request_id)
     may_answer = can_answer_request(request.user, found)
-    form = RequestEventForm()
+    events = services.OFFICE_EVENTS if services.is_the_office_asked(request.user) else None
+    form = RequestEventForm(events=events)
     if request.method == "POST":
         if not may_answer:
             raise PermissionDenied
-        form = RequestEventForm(request.POST)
+        form = RequestEventForm(request.POST, events=events)
         if form.is_valid():
             try:
                 services.request_event_add(user=request.user, request=found, **form.cleaned_data)
@@ -153,7 +118,7 @@ def request_detail(request, request_id: str):
         "r": found, "clock": clock, "overdue": clock.overdue(timezone.localdate()),
         "events": found.events.order_by("date", "position"), "form": form if may_answer else None,
         "cbo": cbo if cbo is not None and can_see_cbo(request.user, cbo) else None,
-        "may_print": can_create_records(request.user),
+        "may_print": can_create_records(request.user), **files_context(request, found),
     })
 
 
@@ -197,7 +162,7 @@ def request_letter(request, request_id: str, fmt: str):
     _require_staff(request)
     if fmt not in ("pdf", "docx"):
         raise Http404
-    found = _visible_request(request, request_id)
+    found = visible_request(request, request_id)
     language = "en" if request.GET.get("lang") == "en" else "km"
     if fmt == "pdf":
         body, content_type = letter_pdf(found, language), "application/pdf"

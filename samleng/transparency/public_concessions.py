@@ -1,0 +1,53 @@
+"""The land concession pages, for everyone (no login): a list by province, and a page per concession with what
+is known (each field with its source), what was disclosed and when, and what each source says, side by side,
+flagged where the sources disagree. The records hold nothing personal. The same addresses as the staff pages
+had (/concessions/), so that old links keep working: staff (field officers and up) also see whether a
+concession is tracked, filter by it, and record a disclosure; nobody else is offered the form or may post it."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from samleng.accounts.access import can_create_records
+from samleng.transparency import selectors, services
+from samleng.transparency.forms import ConcessionFilterForm
+from samleng.transparency.models import ElcItem, LandConcession
+from samleng.transparency.views import _record_from_post
+
+
+def concession_list(request):
+    staff = can_create_records(request.user)
+    form = ConcessionFilterForm(request.GET)
+    if not staff:  # whether the programme tracks a concession is the NGO's working detail
+        del form.fields["tracked"]
+    page = selectors.concessions_by_province(form.filters, request.GET.get("page", 1))
+    return render(request, "transparency/concession_list.html", {
+        "form": form, "page": page, "item_total": len(ElcItem.values), "staff": staff,
+    })
+
+
+def concession_detail(request, pk: int):
+    concession = get_object_or_404(LandConcession.objects.select_related("province", "district"), pk=pk)
+    staff = can_create_records(request.user)
+    form = None
+    if request.method == "POST" and not staff:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    if staff:
+        form, recorded = _record_from_post(
+            request, vocabulary=ElcItem,
+            record=lambda **data: services.elc_disclosure_record(user=request.user, concession=concession, **data),
+        )
+        if recorded:
+            return redirect("transparency:concession", pk=concession.pk)
+    reports = list(concession.reports.order_by("source"))
+    disagreements = selectors.concession_disagreements(concession, reports)
+    return render(request, "transparency/concession_detail.html", {
+        "concession": concession, "items": selectors.concession_items(concession),
+        "sources": selectors.concession_sources(concession, reports),
+        "disagreements": disagreements, "disagree_on": {d.field for d in disagreements},
+        "own_link": selectors.web_address(concession.source) if concession.source else "",
+        "form": form, "staff": staff,
+    })
+

@@ -9,11 +9,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from samleng.accounts.access import issue_scope
-from samleng.advocacy.models import CLOSED_STATUSES, Issue, IssueUpdate, Status
+from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
 from samleng.core import related, search
 from samleng.places.selectors import filter_districts
 
@@ -27,7 +27,8 @@ OPEN, CLOSED = "open", "closed"
 
 def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue]:
     """The issues `user` may see (public issues of public CBOs for the anonymous), filtered by `province`,
-    `district` (the CBO's, as copied on the issue; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `status` (a
+    `district` (the CBO's, as copied on the issue; Place or pk), `cbo_type`, `cbo` (pk), `topic`, `office` (the
+    duty bearer's office_id), `status` (a
     Status, or "open" or "closed"), `year` (raised that year), `main` (main issues only), `pending` (with
     updates awaiting confirmation) and `q` (words of the issue's titles or id, of its CBO's names or of its
     places: core.search). Each issue comes with its CBO and places, `last_update_on` (latest confirmed
@@ -37,7 +38,7 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
     # The places copied on the issue (Issue.province, .district): an index range, where filtering through
     # the CBO read every issue of a status or topic and joined each.
     for key, lookup in (("province", "province"), ("district", "district"), ("cbo_type", "cbo__type"),
-                        ("cbo", "cbo"), ("topic", "topic")):
+                        ("cbo", "cbo"), ("topic", "topic"), ("office", "duty_bearer__office_id")):
         if filters.get(key):
             issues = issues.filter(**{lookup: filters[key]})
     status = filters.get("status")
@@ -202,6 +203,72 @@ def issue_records(user, pks: list[int], *, day: dt.date, offset: int = 0, limit:
               .annotate(status_on=Coalesce(Subquery(latest), Value(Status.RAISED.value)))
               .order_by("pk")) if page else []
     return len(wanted), list(issues)
+
+
+# ---- for results (each office's responsiveness) ---------------------------------------------------------
+
+
+def _issues_to(user, offices: QuerySet) -> QuerySet[Issue]:
+    """The issues `user` may see (issue_scope: public issues of public CBOs for the anonymous) addressed to one
+    of `offices` (a queryset of places.Office, used as a subquery)."""
+    return Issue.objects.filter(issue_scope(user), duty_bearer__in=offices).order_by()
+
+
+def issues_by_office(user, offices: QuerySet) -> dict[int, dict[str, int]]:
+    """The issues `user` may see addressed to each of `offices`, counted by their status today (Issue.status):
+    {office pk: {"total": n, "raised": n, "in_dialogue": n, "partly_solved": n, "solved": n, "unsolved": n,
+    "dropped": n}}; offices with none are left out. One query, whatever the number of offices."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = _issues_to(user, offices).values("duty_bearer_id", "status").annotate(n=Count("pk"))
+    for row in rows.values_list("duty_bearer_id", "status", "n"):
+        office, status, n = row
+        figures = counts.setdefault(office, {"total": 0, **dict.fromkeys(Status.values, 0)})
+        figures[status] = figures.get(status, 0) + n
+        figures["total"] += n
+    return counts
+
+
+def solution_days_by_office(user, offices: QuerySet) -> dict[int, list[int]]:
+    """For each of `offices`, the days each issue addressed to it that `user` may see and that is solved today
+    took, from its raising to the day it was solved: the first day of its last run of "solved" (status_history's
+    rule: confirmed updates, a day's last update counting), so that an issue solved, reopened and solved again
+    counts to its last solution. {office pk: [days, ...]}; offices with none are left out. One query."""
+    solved = _issues_to(user, offices).filter(status=Status.SOLVED)
+    rows = (IssueUpdate.objects.filter(confirmed=True, issue__in=solved.values("pk"))
+            .order_by("issue_id", "date", "id")
+            .values_list("issue_id", "issue__duty_bearer_id", "issue__raised_on", "date", "status"))
+    since: dict[int, tuple[int, dt.date, dt.date | None]] = {}  # issue -> (office, raised on, solved since)
+    for issue, office, raised_on, day, status in rows:
+        solved_since = since.get(issue, (office, raised_on, None))[2]
+        if status != Status.SOLVED:
+            solved_since = None
+        elif solved_since is None:
+            solved_since = day
+        since[issue] = (office, raised_on, solved_since)
+    days: dict[int, list[int]] = {}
+    for office, raised_on, solved_since in since.values():
+        if solved_since is not None:
+            days.setdefault(office, []).append(max((solved_since - raised_on).days, 0))
+    return days
+
+
+def commitments_by_office(user, offices: QuerySet, *, today: dt.date) -> dict[int, dict[str, int]]:
+    """The commitments each of `offices` made (Commitment.authority) on issues `user` may see: {office pk:
+    {"total", "kept", "kept_late" (kept after the day it was due), "overdue" (not kept, due before `today`),
+    "pending" (not kept, due from `today` on or with no due day)}}; offices with none are left out. One query."""
+    commitments = Commitment.objects.filter(authority__in=offices).order_by()
+    scope = issue_scope(user)
+    if scope:  # someone who does not see every issue: the commitments on the issues they see
+        commitments = commitments.filter(issue__in=Issue.objects.filter(scope).values("pk"))
+    not_kept = Q(kept_on__isnull=True)
+    rows = commitments.values("authority_id").annotate(
+        total=Count("pk"), kept=Count("pk", filter=Q(kept_on__isnull=False)),
+        kept_late=Count("pk", filter=Q(kept_on__isnull=False, due_on__isnull=False, kept_on__gt=F("due_on"))),
+        overdue=Count("pk", filter=not_kept & Q(due_on__lt=today)),
+        pending=Count("pk", filter=not_kept & (Q(due_on__isnull=True) | Q(due_on__gte=today))),
+    )
+    keys = ("total", "kept", "kept_late", "overdue", "pending")
+    return {row["authority_id"]: {key: row[key] for key in keys} for row in rows}
 
 
 # The vocabularies other apps may read (results labels its groups with them), so that they need not reach

@@ -4,7 +4,7 @@ from samleng.advocacy import views
 from samleng.core.pagecache import public_page
 
 #: The public list's filters and page (a text search is not cached: too many different pages).
-_LIST_PARAMS = ("province", "district", "cbo_type", "topic", "status", "year", "main", "page")
+_LIST_PARAMS = ("province", "district", "cbo_type", "topic", "status", "year", "main", "office", "page")
 
 app_name = "advocacy"
 urlpatterns = [

@@ -541,3 +541,21 @@ def office_search(query: str, *, limit: int = 20) -> list[Office]:
     found = Office.objects.filter(
         models.Q(office_id__iexact=query) | models.Q(name_en__icontains=query) | models.Q(name_km__icontains=query))
     return list(found.select_related("place")[:limit])
+
+
+def offices_in(*, province: Place | None, level: str = "") -> models.QuerySet:
+    """The offices of a province (its own, its districts', communes' and villages', found through the places'
+    parents, not their codes), or the national ones when `province` is None; of one `level` when given. A
+    queryset, so that other apps count their records per office with it as a subquery."""
+    if province is None:
+        offices = Office.objects.filter(place__isnull=True)
+    else:
+        offices = Office.objects.filter(
+            models.Q(place=province) | models.Q(place__parent=province) | models.Q(place__parent__parent=province)
+            | models.Q(place__parent__parent__parent=province))
+    return offices.filter(level=level) if level else offices
+
+
+def provinces() -> list[Place]:
+    """The 25 provinces in code order. One query."""
+    return list(Place.objects.filter(level=Place.Level.PROVINCE).order_by("code"))

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from samleng.results import views
+from samleng.results import views, views_offices
 
 app_name = "results"
 urlpatterns = [
+    # Each office's responsiveness, for everyone (views_offices): the ranking of a province's offices, an office.
+    path("offices/", views_offices.office_ranking, name="offices"),
+    path("offices/<str:office_id>/", views_offices.office_detail, name="office"),
     # Staff pages (login; NGO staff read, those who see everything change). Fixed words come before the
     # programme code so that a code can never hide them.
     path("results/", views.dashboard, name="dashboard"),

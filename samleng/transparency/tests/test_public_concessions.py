@@ -153,3 +153,21 @@ def test_the_page_shows_where_the_filters_find_nothing(world):
     assert "No concession matches these filters." in html
     html = anonymous().get(reverse("transparency:concessions"), {"q": "sugar", "tracked": "no"}).content.decode()
     assert "Sandan sugar" in html  # the staff's filter is ignored for the public
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_the_treap_kwan_pi_concession_with_its_2024_disclosures():
+    from pathlib import Path
+
+    from samleng.imports.kinds import workbook_import
+    from samleng.transparency.models import LandConcession
+
+    assert workbook_import(Path(__file__).resolve().parents[2] / "imports" / "demo" / "programme").ok
+    thmei = LandConcession.objects.get(elc_id="ELC-KR-001")
+    html = anonymous().get(reverse("transparency:concession", args=[thmei.pk])).content.decode()
+    assert html.count("16 May 2024") == 2 and "Meeting of the company with the Treap Kwan Pi forestry community" in html
+    assert "Community mapping with the Treap Kwan Pi forestry community" in html and "On the area" in html
+    listed = anonymous().get(reverse("transparency:concessions"), {"province": thmei.province_id}).content.decode()
+    assert "2 of 6: contract, master plan" in listed
+    khmer = anonymous_km().get(reverse("transparency:concession", args=[thmei.pk])).content.decode()
+    assert "<h1>ដីសម្បទានកៅស៊ូថ្មី</h1>" in khmer and "១៦ ឧសភា ២០២៤" in khmer

@@ -7,6 +7,20 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that uses the database may use all of them: with SQLite the sessions, rate limits and queued
+    audit entries are in a second database ("runtime", core/routers.py), which a test that logs someone in
+    writes too. Each test's marker keeps its own options; only `databases` is added where none is given."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not {"db", "transactional_db", "live_server"} & set(item.fixturenames):
+            continue
+        if marker is not None and ("databases" in marker.kwargs or len(marker.args) > 2):
+            continue
+        kwargs = {**(marker.kwargs if marker else {}), "databases": "__all__"}
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """The default hasher takes ~0.4 s per password by design; tests create many users."""

@@ -144,11 +144,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The second SQLite file beside the main one, for what a login writes (sessions, rate-limit buckets, the
+    # last two-factor step used, the queue of the logins' audit entries: core/routers.py): an import holds the
+    # main file's write lock for its whole transaction, and a login must not wait for it. PostgreSQL locks rows,
+    # so there everything stays in the one database. `samleng migrate` migrates both (core's migrate command).
+    _main = str(DATABASES["default"]["NAME"])
+    DATABASES["runtime"] = {
+        **DATABASES["default"],
+        "NAME": _main if _main in {"", ":memory:"} else str(Path(_main).with_suffix("")) + "-runtime.sqlite3",
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"]},
+    }
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Random reads cost little more than sequential ones on SSDs; at PostgreSQL's default (4) the planner
     # reads all 600,000 attendance rows for each year of an indicator instead of using the index.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["samleng.core.routers.RuntimeRouter"]
 
 # The cache every app server shares (cached public pages, the national figures; README, "Caching public
 # pages"): with PostgreSQL the database's own (table samleng_cache, made by `migrate`); with SQLite files in

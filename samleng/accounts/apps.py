@@ -12,3 +12,11 @@ class AccountsConfig(AppConfig):
 
         # Every login (the form's, and tests' force_login) starts the idle clock in the session it saves.
         user_logged_in.connect(session_started, dispatch_uid="samleng.accounts.session_started")
+        # Django writes the user's last_login at the login, to the main database, where it would wait for an
+        # import's write lock: it is set instead when `samleng tick` moves the login's queued audit entry into
+        # the log (services.last_login_from_audit).
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        from samleng.accounts.services import last_login_from_audit
+        from samleng.core.audit import audit_flushed
+
+        audit_flushed.connect(last_login_from_audit, dispatch_uid="samleng.accounts.last_login")

@@ -1,5 +1,7 @@
 """Rate limits that every app server shares: token buckets in the database (LimitBucket), after the way
-healthchecks keeps its TokenBucket, with the client address read safely behind a reverse proxy.
+healthchecks keeps its TokenBucket, with the client address read safely behind a reverse proxy. With SQLite the
+buckets are in the runtime database beside the main one (core/routers.py), so that counting never waits for an
+import's write lock.
 
 A limit is written "COUNT/PERIOD" in the settings ("20/15m": 20 in a row, then one more every 45 s; the
 bucket is full again 15 minutes after the last use); "0" or "" turns it off. What a bucket counts (a client
@@ -31,6 +33,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from samleng.accounts.models import LimitBucket
+from samleng.core.routers import runtime_alias
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
@@ -175,16 +178,19 @@ def count_failure(key: str, limit: Rate | None, *, subject: str = "") -> Decisio
 
 
 def _take(key: str, limit: Rate | None, *, subject: str, force: bool) -> Decision:
-    """The row is locked while it changes, so that simultaneous requests on several app servers all count."""
+    """The row is locked while it changes, so that simultaneous requests on several app servers all count. The
+    buckets are in the runtime database (core/routers.py): its transaction, not the main one, whose write lock
+    an import may hold."""
     if limit is None:
         return Decision(True)
     now = timezone.now()
-    with transaction.atomic():
+    database = runtime_alias()
+    with transaction.atomic(using=database):
         bucket = LimitBucket.objects.select_for_update().filter(key=key).first()
         if bucket is None:
             _prune(now)
             try:
-                with transaction.atomic():
+                with transaction.atomic(using=database):
                     bucket = LimitBucket.objects.create(key=key, subject=subject, tokens=float(limit.count),
                                                         updated=now, full_at=now)
             except IntegrityError:  # made at the same moment by another request

@@ -11,14 +11,15 @@ from dataclasses import dataclass
 import pyotp
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.accounts import limits
-from samleng.accounts.models import RecoveryCode, User
-from samleng.core.audit import Action, audit_record
+from samleng.accounts.models import RecoveryCode, UsedTotpStep, User
+from samleng.core.audit import Action, audit_queue, audit_record
 from samleng.core.khmer import to_latin_digits
+from samleng.core.routers import runtime_alias
 from samleng.places.models import Office, Place
 
 #: Shown in authenticator apps next to the account name.
@@ -163,22 +164,27 @@ def _totp_step(*, user: User, code: str) -> int | None:
 
 def totp_code_use(*, user: User, code: str) -> bool:
     """Accept `code` once: it must be a valid code of a later time step than the last one accepted, so that
-    a code seen over someone's shoulder cannot be used again within its minute and a half. The conditional
-    UPDATE makes two simultaneous uses of one code accept only one."""
+    a code seen over someone's shoulder cannot be used again within its minute and a half. The last step is
+    kept in the runtime database (UsedTotpStep: a login writes nothing an import's lock holds); the conditional
+    UPDATE, or the unique row of a first code, makes two simultaneous uses of one code accept only one."""
     step = _totp_step(user=user, code=code)
     if step is None:
         return False
-    if not User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step):
-        return False
-    user.totp_last_step = step
-    return True
+    if UsedTotpStep.objects.filter(user_id=user.pk, step__lt=step).update(step=step):
+        return True
+    try:
+        with transaction.atomic(using=runtime_alias()):
+            UsedTotpStep.objects.create(user_id=user.pk, step=step)
+        return True
+    except IntegrityError:  # there is a row: a later step was used, or this one just now by another request
+        return bool(UsedTotpStep.objects.filter(user_id=user.pk, step__lt=step).update(step=step))
 
 
 def totp_code_already_used(*, user: User, code: str) -> bool:
     """`code` is a right code that was accepted already (its time step is not later than the last one
     accepted): the login page then says to wait for the next code rather than to check the phone's clock."""
     step = _totp_step(user=user, code=code)
-    return step is not None and step <= user.totp_last_step
+    return step is not None and UsedTotpStep.objects.filter(user_id=user.pk, step__gte=step).exists()
 
 
 @transaction.atomic
@@ -303,24 +309,38 @@ def user_login_failed(*, request, username: str, user: User | None = None,
 
 
 def _audit_failure(username: str, user: User | None, summary: str) -> None:
-    """A failed login in the audit log: on the user's record, or (an unknown username) with the name typed.
-    Known and unknown names cost the same: one look-up, one entry."""
+    """A failed login for the audit log: on the user's record, or (an unknown username) with the name typed.
+    Known and unknown names cost the same: one look-up, one entry. Queued (core.audit.audit_queue), like every
+    entry of the login path, so that an import's lock never holds a login up; `samleng tick` moves it in."""
     user = user or User.objects.filter(username=username).first()
     if user is not None:
-        audit_record(user=user, action=Action.LOGIN_FAILED, obj=user, summary=summary)
+        audit_queue(user=user, action=Action.LOGIN_FAILED, obj=user, summary=summary)
     else:
-        audit_record(user=None, action=Action.LOGIN_FAILED, object_type="accounts.user",
-                     summary=f"{summary}: {username[:150]!r}")
+        audit_queue(action=Action.LOGIN_FAILED, object_type="accounts.user", summary=f"{summary}: {username[:150]!r}")
 
 
-@transaction.atomic
 def user_login_succeeded(*, user: User, how: str = "password", request=None) -> User:
     """A complete login (password, and when needed the second factor): the failures of this username from
-    this address are forgotten (not the address's, nor the account's wrong codes)."""
+    this address are forgotten (not the address's, nor the account's wrong codes). Writes nothing to the main
+    database (no transaction there either: with SQLite one would wait for an import's write lock): the audit
+    entry is queued, and the user's last_login is set from it when `samleng tick` moves it into the log."""
     if request is not None:
         limits.forget(key=_pair_key(user.username, limits.client_address(request)))
-    audit_record(user=user, action=Action.LOGIN, obj=user, summary=f"logged in with {how}")
+    audit_queue(user=user, action=Action.LOGIN, obj=user, summary=f"logged in with {how}")
     return user
+
+
+def last_login_from_audit(sender, entries, **kwargs) -> None:
+    """Receiver of core.audit.audit_flushed: each user's last_login is the time of their latest login moved
+    into the audit log (Django's own receiver, which wrote it at the login, is disconnected: accounts/apps.py)."""
+    latest: dict[int, object] = {}
+    for entry in entries:
+        if entry.action == Action.LOGIN and entry.user_id and (entry.user_id not in latest
+                                                               or entry.at > latest[entry.user_id]):
+            latest[entry.user_id] = entry.at
+    for user_id, at in latest.items():
+        User.objects.filter(pk=user_id).filter(
+            models.Q(last_login__isnull=True) | models.Q(last_login__lt=at)).update(last_login=at)
 
 
 @transaction.atomic

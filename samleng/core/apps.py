@@ -25,6 +25,14 @@ class CoreConfig(AppConfig):
 
         tick.register("prune_audit", every=dt.timedelta(days=1), run=prune_audit)
 
+        def audit_queue() -> str:
+            from samleng.core.audit import audit_flush
+
+            return f"{audit_flush()} queued audit entries (logins) moved into the audit log"
+
+        # Every tick: the logins' audit entries, queued where an import's lock does not reach (core/audit.py).
+        tick.register("audit_queue", every=dt.timedelta(minutes=1), run=audit_queue)
+
         def worker_heartbeat() -> str:
             from samleng.core.tasks import heartbeat_enqueue
 

@@ -12,12 +12,13 @@ The archive (format "samleng-backup", version 1):
         uint8 flag (1 on the last part), uint32 big-endian length, AES-256-GCM ciphertext with its tag
 
 The parts, decrypted and put end to end, are a zlib stream of a tar stream: `database/samleng.sqlite3` (an
-SQLite database copied by SQLite's online backup API) or `database/samleng.pgdump` (`pg_dump
---format=custom`), then `media/...`, every file under MEDIA_ROOT. Each part is at most CHUNK_SIZE bytes of
-compressed data, so neither writing nor reading ever holds the database in memory. The AES key of a file is
-derived (HKDF-SHA256) from the backup key and a random salt of the header; a part's nonce is its index, and
-its associated data the header's SHA-256, its index and its flag: a part changed, moved, dropped or added,
-a header changed, or a file cut short, is refused.
+SQLite database copied by SQLite's online backup API) and `database/runtime.sqlite3` (the runtime database beside
+it: sessions, rate limits, the logins' queued audit entries; core/routers.py), or `database/samleng.pgdump`
+(`pg_dump --format=custom`; PostgreSQL keeps everything in one database), then `media/...`, every file under
+MEDIA_ROOT. Each part is at most CHUNK_SIZE bytes of compressed data, so neither writing nor reading ever holds
+the database in memory. The AES key of a file is derived (HKDF-SHA256) from the backup key and a random salt
+of the header; a part's nonce is its index, and its associated data the header's SHA-256, its index and its
+flag: a part changed, moved, dropped or added, a header changed, or a file cut short, is refused.
 
 Personal data stays as the database holds it: phone numbers, Telegram ids and two-factor secrets encrypted
 with the field key (a restored database needs that key too: keep retired field keys as long as the
@@ -49,7 +50,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -65,6 +66,7 @@ _MAX_HEADER = 1 << 20
 _INFO = b"samleng-backup 1"
 SQLITE_MEMBER = "database/samleng.sqlite3"
 PGDUMP_MEMBER = "database/samleng.pgdump"
+RUNTIME_MEMBER = "database/runtime.sqlite3"
 MEDIA = "media"
 #: Tables that `migrate` fills by itself: a database holding only these holds no records.
 _NOT_RECORDS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
@@ -315,18 +317,39 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-2000:]}")
 
 
+def _runtime_connection():
+    """The connection of the runtime database when it is a file of its own (SQLite), else None."""
+    from samleng.core.routers import RUNTIME, runtime_alias
+
+    return connections[RUNTIME] if runtime_alias() == RUNTIME else None
+
+
+def _sqlite_copy(source, target: Path) -> None:
+    if source.in_atomic_block:  # SQLite would wait for ever for the transaction to end
+        raise BackupError("A backup of SQLite is taken outside a transaction.")
+    source.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        source.connection.backup(copy)  # SQLite's online backup API: one consistent snapshot
+    finally:
+        copy.close()
+
+
+def _runtime_copy(folder: Path) -> tuple[Path, str] | None:
+    """A copy of the runtime database (SQLite) in `folder`, and its name in the archive; None without one."""
+    runtime = _runtime_connection()
+    if runtime is None:
+        return None
+    target = folder / "runtime.sqlite3"
+    _sqlite_copy(runtime, target)
+    return target, RUNTIME_MEMBER
+
+
 def _database_copy(folder: Path) -> tuple[Path, str]:
     """A consistent copy of the database in `folder`, and its name in the archive."""
     if _engine() == "sqlite":
         target = folder / "samleng.sqlite3"
-        if connection.in_atomic_block:  # SQLite would wait for ever for the transaction to end
-            raise BackupError("A backup of SQLite is taken outside a transaction.")
-        connection.ensure_connection()
-        copy = sqlite3.connect(target)
-        try:
-            connection.connection.backup(copy)  # SQLite's online backup API: one consistent snapshot
-        finally:
-            copy.close()
+        _sqlite_copy(connection, target)
         return target, SQLITE_MEMBER
     target = folder / "samleng.pgdump"
     # Not compressed by pg_dump: the whole archive is.
@@ -350,6 +373,8 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
         "compression": "zlib", "chunk_size": chunk_size,
         "database": SQLITE_MEMBER if engine == "sqlite" else PGDUMP_MEMBER,
     }
+    if _runtime_connection() is not None:
+        header["runtime_database"] = RUNTIME_MEMBER
     raw = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()
     prefix = MAGIC + _HEADER_LENGTH.pack(len(raw)) + raw
     cipher = _cipher(keys[0][1], base64.b64decode(header["salt"]))
@@ -357,6 +382,7 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
     media = 0
     with tempfile.TemporaryDirectory(prefix="samleng-backup-") as folder:
         database, member = _database_copy(Path(folder))
+        runtime = _runtime_copy(Path(folder)) if "runtime_database" in header else None
         try:
             with open(partial, "wb") as out:
                 out.write(prefix)
@@ -364,6 +390,9 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
                 with tarfile.open(fileobj=sealer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
                     tar.add(database, arcname=member)
                     database.unlink()
+                    if runtime is not None:
+                        tar.add(runtime[0], arcname=runtime[1])
+                        runtime[0].unlink()
                     for file, name in media_files():
                         try:
                             tar.add(file, arcname=name)
@@ -382,14 +411,18 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
 # ---- restoring -------------------------------------------------------------------------------------------
 
 def tables_with_records() -> list[str]:
-    """The models whose tables hold rows (empty: a new database, or one only migrated)."""
-    tables = set(connection.introspection.table_names())
+    """The models whose tables hold rows (empty: a new database, or one only migrated), in whichever database
+    each is (the runtime one too)."""
+    tables: dict[str, set[str]] = {}
     found = []
     for model in apps.get_models():
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.label_lower in _NOT_RECORDS or meta.db_table not in tables:
+        if meta.proxy or not meta.managed or meta.label_lower in _NOT_RECORDS:
             continue
-        if model._base_manager.exists():
+        alias = router.db_for_read(model)
+        if alias not in tables:
+            tables[alias] = set(connections[alias].introspection.table_names())
+        if meta.db_table in tables[alias] and model._base_manager.using(alias).exists():
             found.append(meta.label_lower)
     return found
 
@@ -423,7 +456,7 @@ def _check_target(header: dict) -> bool:
 def _unpack(archive: Archive, folder: Path | None) -> int:
     """Decrypt and unpack the whole archive into `folder` (or only read it through, with None): every part
     is checked before anything is restored. Returns the number of media files."""
-    media, database = 0, False
+    media, database, runtime = 0, False, not archive.header.get("runtime_database")
     with archive.plain() as stream:
         try:
             with tarfile.open(fileobj=stream, mode="r|") as tar:
@@ -431,6 +464,7 @@ def _unpack(archive: Archive, folder: Path | None) -> int:
                     if not member.isfile():
                         continue
                     database = database or member.name == archive.header.get("database")
+                    runtime = runtime or member.name == archive.header.get("runtime_database")
                     media += member.name.startswith(f"{MEDIA}/")
                     if folder is not None:
                         tar.extract(member, folder, filter="data")
@@ -438,7 +472,7 @@ def _unpack(archive: Archive, folder: Path | None) -> int:
             raise BackupError(f"The backup's contents cannot be read ({error}). Nothing was restored.") from None
         while stream.read(CHUNK_SIZE):  # to the last part, so that a file cut short is noticed
             pass
-    if not database:
+    if not database or not runtime:
         raise BackupError("The backup holds no database. Nothing was restored.")
     return media
 
@@ -450,15 +484,15 @@ def archive_check(path) -> dict:
     return {**archive.header, "media_files": _unpack(archive, None)}
 
 
-def _restore_sqlite(database: Path) -> None:
-    connection.close()
-    connection.ensure_connection()
+def _restore_sqlite(database: Path, target=connection) -> None:
+    target.close()
+    target.ensure_connection()
     source = sqlite3.connect(database)
     try:
-        source.backup(connection.connection)  # replaces every page of the (empty) database
+        source.backup(target.connection)  # replaces every page of the (empty) database
     finally:
         source.close()
-    connection.close()
+    target.close()
 
 
 def _restore_postgresql(database: Path, exists: bool) -> None:
@@ -492,9 +526,12 @@ def restore(path) -> dict:
         database = folder / header["database"]
         if header["engine"] == "sqlite":
             _restore_sqlite(database)
+            runtime = _runtime_connection()
+            if runtime is not None and header.get("runtime_database"):  # (older backups have none: migrated empty)
+                _restore_sqlite(folder / header["runtime_database"], runtime)
         else:
             _restore_postgresql(database, exists)
-        call_command("migrate", interactive=False, verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)  # every database (core's migrate)
         source = folder / MEDIA
         if source.is_dir():
             root = Path(settings.MEDIA_ROOT)

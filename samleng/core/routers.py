@@ -27,7 +27,8 @@ def runtime_alias() -> str:
 
 
 def _runtime(model) -> bool:
-    return model._meta.label_lower in RUNTIME_MODELS
+    meta = model._meta  # the database cache's model has no label_lower
+    return f"{meta.app_label}.{meta.model_name}" in RUNTIME_MODELS
 
 
 class RuntimeRouter:

@@ -11,6 +11,7 @@ from samleng.accounts import services
 from samleng.accounts.models import RecoveryCode, User
 from samleng.accounts.tests.helpers import log_in_with_password
 from samleng.conftest import PASSWORD, login, make_user
+from samleng.core.audit import audit_flush
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.models import AuditEntry
 
@@ -53,6 +54,7 @@ def test_a_code_logs_in_once(world, codes):
     page = client.get(response.url)
     assert "You logged in with a recovery code. 9 codes are left" in page.content.decode()
     # Made, used, and the login with it.
+    audit_flush()
     assert AuditEntry.objects.filter(user=world.officer, summary__contains="recovery code").count() == 3
 
     again = password_step()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from samleng.accounts import limits, services
 from samleng.accounts.models import LimitBucket, User
 from samleng.conftest import place
+from samleng.core.audit import audit_flush
 from samleng.core.models import AuditEntry
 from samleng.places.services import office_of_place
 
@@ -157,6 +158,7 @@ def test_login_succeeded_forgets_the_pair_and_is_audited(world):
     services.user_login_succeeded(user=world.cbo_user, request=request_from())
     assert not LimitBucket.objects.filter(subject=limits.username_subject("rep")).exists()
     assert LimitBucket.objects.count() == 1  # the address's failures stay
+    audit_flush()
     assert AuditEntry.objects.filter(user=world.cbo_user, action=AuditEntry.Action.LOGIN).count() == 1
 
 

@@ -10,6 +10,7 @@ from samleng.accounts import limits, services
 from samleng.accounts.models import LimitBucket, User
 from samleng.accounts.tests.helpers import log_in_staff, log_in_with_password
 from samleng.conftest import login, make_user
+from samleng.core.audit import audit_flush
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.models import AuditEntry
 
@@ -71,6 +72,7 @@ def test_set_up_is_confirmed_with_a_real_code_and_opens_staff_pages(world):
     assert client.session["two_factor_ok"] is True
     assert client.session.session_key != session_key  # rotated
     assert client.get("/password-change/").status_code == 200
+    audit_flush()
     assert AuditEntry.objects.filter(user=world.officer, action=AuditEntry.Action.LOGIN).exists()
 
 
@@ -179,6 +181,7 @@ def test_wrong_codes_count_towards_the_lock_out(world, staff_secret, settings):
     response = elsewhere.post("/two-factor/", {"code": pyotp.TOTP(staff_secret).now()})
     assert response.status_code == 302 and response.url == "/login/"
     assert elsewhere.session.get("_auth_user_id") is None
+    audit_flush()
     failures = AuditEntry.objects.filter(user=world.officer, action=AuditEntry.Action.LOGIN_FAILED)
     assert failures.filter(summary__contains="two-factor").count() == 3
 

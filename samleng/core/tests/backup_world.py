@@ -3,7 +3,8 @@ fill|dump PATH, with DATABASE_URL naming a database on which `samleng setup --de
 
 - `fill` adds to the demo what it lacks, so that every app of Samleng holds records, with a phone number, a
   Telegram id and a two-factor secret known to the tests, media files (evidence, an uploaded workbook), a
-  report, a session, a periodic job's state; it fails naming any app left without records.
+  report, a session, a rate-limit bucket, a used two-factor step and a queued audit entry (the runtime database
+  with SQLite), a periodic job's state; it fails naming any app left without records.
 - `dump PATH` writes every row of every table (models and their many-to-many tables), in primary key order,
   as JSON: two databases hold the same records when their dumps are equal."""
 
@@ -47,6 +48,15 @@ def fill() -> None:
     store = SessionStore()
     store["two_factor_ok"] = True
     store.create()
+    # What a login writes, in the runtime database with SQLite (core/routers.py): a rate-limit bucket, the last
+    # two-factor step used, a login's queued audit entry.
+    from samleng.accounts.models import LimitBucket, UsedTotpStep
+    from samleng.core.audit import audit_queue
+
+    LimitBucket.objects.create(key="k" * 64, tokens=2.5, updated=timezone.now(),
+                               full_at=timezone.now() + dt.timedelta(minutes=5))
+    UsedTotpStep.objects.create(user_id=admin.pk, step=59_000_000)
+    audit_queue(user=admin, action="login", obj=admin, summary="logged in with password and two-factor code")
     PeriodicJob.objects.create(name="prune_audit", last_run_at=timezone.now() - dt.timedelta(hours=3))
     empty = []
     for config in apps.get_app_configs():

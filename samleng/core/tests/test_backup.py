@@ -237,6 +237,12 @@ def test_the_command_writes_to_the_audit_log_and_a_small_chunk_size_round_trips(
             return folder / "samleng.sqlite3", backup.SQLITE_MEMBER
 
         monkeypatch.setattr(backup, "_database_copy", copy)
+
+        def runtime_copy(folder):  # the runtime database beside it (core/routers.py), in the test's transaction too
+            (folder / "runtime.sqlite3").write_bytes(os.urandom(5_000))
+            return folder / "runtime.sqlite3", backup.RUNTIME_MEMBER
+
+        monkeypatch.setattr(backup, "_runtime_copy", runtime_copy)
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "evidence").mkdir(parents=True)
     (tmp_path / "media" / "evidence" / "photo.jpg").write_bytes(os.urandom(300_000))

@@ -232,10 +232,12 @@ def can_see_request(user, request) -> bool:
 
 
 def can_answer_request(user, request) -> bool:
-    """Record what happened to a request: staff who may see it, and the authority of the office asked (its answer
+    """Record what happened to a request: staff whom it concerns, and the authority of the office asked (its answer
     and the documents it delivers)."""
     if not _is_logged_in(user):
         return False
     if user.role == "authority":
         return user.office_id is not None and user.office_id == request.office_id
-    return user.is_staff_role and can_see_request(user, request)
+    # Staff of the request's province: that a request is public lets others read it, not write to it.
+    return user.is_staff_role and type(request).objects.filter(request_scope(user, with_public=False),
+                                                               pk=request.pk).exists()

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samleng.core.forms import DocumentField
 from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField
 from samleng.places.models import Office, Place
@@ -14,6 +15,7 @@ from samleng.transparency.models import (
     ProcurementItem,
     RequestChannel,
     RequestEventKind,
+    RequestFileKind,
     RequestStatus,
     RequestTopic,
 )
@@ -174,8 +176,40 @@ class RequestEventForm(forms.Form):
     note_km = forms.CharField(label=_("Note in Khmer"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, events: frozenset[str] | None = None, **kwargs):
+        """`events`: the kinds this user may record (the office asked: its own acts), all when None."""
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if events is not None:
+            self.fields["event"].choices = [(value, label) for value, label in RequestEventKind.choices
+                                            if value in events]
+        use_plain_selects(self)
+
+
+class RequestFileForm(forms.Form):
+    """Upload a file of a request: staff any kind, the office asked its answer and the documents."""
+
+    kind = forms.ChoiceField(label=_("What the file is"))
+    upload = DocumentField(label=_("File"))
+
+    def __init__(self, *args, from_office: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(value, label) for value, label in RequestFileKind.choices
+                                       if not (from_office and value == RequestFileKind.LETTER)]
+        use_plain_selects(self)
+
+
+class ConfirmFilesForm(forms.Form):
+    """Staff confirm the files the office uploaded, and say whether they deliver what was asked."""
+
+    delivered = forms.ChoiceField(label=_("The documents deliver what was asked"), required=False, choices=[
+        ("delivered", _("in full")), ("partially_delivered", _("in part")), ("", _("no: confirm the files only"))])
+    date = forms.DateField(label=_("Delivered on"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           help_text=_("the day the documents were received; empty: the day they were uploaded"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         use_plain_selects(self)

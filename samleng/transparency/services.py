@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_update_many, records_upsert_many
+from samleng.core.images import file_without_metadata
 from samleng.core.khmer import normalize
 from samleng.core.workbook.problems import Message
 from samleng.core.workdays import Amendment, Calendar
@@ -40,6 +42,8 @@ from samleng.transparency.models import (
     ProcurementItem,
     ProcurementProject,
     RequestEvent,
+    RequestFile,
+    RequestFileKind,
 )
 
 
@@ -249,12 +253,27 @@ def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping
     return UpsertResult(created=written - updated, updated=updated)
 
 
+#: What the office asked records itself: its own acts. A delivery counts from the documents it uploads once
+#: staff confirm them (request_files_confirm); an appeal, a withdrawal or a fee accepted are the requester's.
+OFFICE_EVENTS = frozenset({"acknowledged", "answered_held", "answered_not_held", "refused_confidential",
+                           "fee_quoted", "extended"})
+
+
+def is_the_office_asked(user) -> bool:
+    """Whether `user` writes as the office asked (an authority; access decides which requests it may touch)."""
+    return getattr(user, "role", "") == "authority"
+
+
 @transaction.atomic
 def request_event_add(*, user, request: InformationRequest, date: dt.date, event: str, fee_khr: int | None = None,
                       note: str = "", note_km: str = "", evidence: str = "") -> RequestEvent:
     """Record what happened to a request (staff, or the office's authority answering), after checking it
     against the clock's rules; the request's clock follows. Raises ValidationError, in the reader's language,
-    for an event the rules refuse, a date in the future or a fee without a quote."""
+    for an event the rules refuse, a date in the future, a fee without a quote, or an event that is not the
+    office's own when the office records it (OFFICE_EVENTS)."""
+    if is_the_office_asked(user) and event not in OFFICE_EVENTS:
+        raise ValidationError(_("The office records its own answer; a delivery counts once staff confirm the "
+                                "documents the office uploads."), code="not_the_office")
     if date > timezone.localdate():
         raise ValidationError(_("The date is in the future."), code="future")
     if (fee_khr is not None) != (event == "fee_quoted"):
@@ -273,6 +292,60 @@ def request_event_add(*, user, request: InformationRequest, date: dt.date, event
     audit_record(user=user, action=Action.CREATE, obj=added, summary=f"{request.request_id}: {event} on {date}",
                  changes=created_fields({"date": date, "event": event, "fee_khr": fee_khr}))
     return added
+
+
+@transaction.atomic
+def request_file_add(*, user, request: InformationRequest, kind: str, upload: File) -> RequestFile:
+    """Keep a file of a request, without its metadata (core.images). Staff's files count at once; the office's
+    (its answer, the documents it delivers: never the letter, which is the NGO's) wait for staff to confirm
+    them. Raises ValidationError for an unknown kind, the letter from the office, or a file that cannot be
+    read."""
+    if kind not in RequestFileKind.values:
+        raise ValidationError(_("Choose what the file is."), code="kind")
+    from_office = is_the_office_asked(user)
+    if from_office and kind == RequestFileKind.LETTER:
+        raise ValidationError(_("The letter is the NGO's: the office uploads its answer and the documents."),
+                              code="letter")
+    added = RequestFile.objects.create(request=request, kind=kind, file=file_without_metadata(upload),
+                                       uploaded_on=timezone.localdate(), from_office=from_office,
+                                       confirmed=not from_office)
+    audit_record(user=user, action=Action.CREATE, obj=added,
+                 summary=f"{request.request_id}: {kind} uploaded ({added.name})",
+                 changes=created_fields({"kind": kind, "file": added.name, "confirmed": added.confirmed}))
+    return added
+
+
+@transaction.atomic
+def request_files_confirm(*, user, request: InformationRequest, files: Iterable[RequestFile],
+                          delivered: str = "", date: dt.date | None = None) -> None:
+    """Staff confirm files the office uploaded: they are shown to whoever sees the request. With `delivered`
+    ("delivered" or "partially_delivered"), the documents count as delivered on `date` (the day the last of
+    them was uploaded when not given): the event is recorded through request_event_add, so the clock's rules
+    apply, and nothing is confirmed when they refuse it."""
+    files = [file for file in files if file.request_id == request.pk and not file.confirmed]
+    if not files:
+        raise ValidationError(_("No file of this request waits to be confirmed."), code="nothing")
+    if delivered:
+        if delivered not in ("delivered", "partially_delivered"):
+            raise ValidationError(_("Choose whether the documents were delivered in full or in part."),
+                                  code="delivered")
+        day = date or max(file.uploaded_on for file in files)
+        request_event_add(user=user, request=request, date=day, event=delivered,
+                          evidence=", ".join(file.name for file in files)[:500])
+    RequestFile.objects.filter(pk__in=[file.pk for file in files]).update(confirmed=True)
+    audit_record(user=user, action=Action.UPDATE, obj=request,
+                 summary=f"{request.request_id}: {len(files)} file(s) of the office confirmed"
+                         + (f", {delivered}" if delivered else ""))
+
+
+@transaction.atomic
+def request_file_remove(*, user, file: RequestFile) -> None:
+    """Staff remove a file (the wrong document, or one that shows people). A file whose delivery was recorded
+    stays recorded as delivered: remove the event too if it was not."""
+    name, storage = file.file.name, file.file.storage
+    audit_record(user=user, action=Action.DELETE, obj=file, summary=f"{file.request.request_id}: {name} removed")
+    file.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -483,20 +556,27 @@ def _documents_from_ocds(documents_by_project: dict[int, list]) -> None:
     ProcurementDocument.objects.bulk_create(new, batch_size=500)
 
 
-def ocds_export() -> dict:
-    """Samleng's procurement projects as one OCDS 1.1 release package: those read from OCDS as their ocid's
-    compiled release (the publisher's own words), those typed in the workbook from their fields. A few queries
-    whatever the number of projects."""
+def ocds_export(*, projects=None) -> dict:
+    """Samleng's procurement projects (all, or those of the queryset `projects`: a buyer's year, one project)
+    as one OCDS 1.1 release package: those read from OCDS as their ocid's compiled release (the publisher's own
+    words), those typed in the workbook from their fields. A few queries whatever the number of projects."""
     published = timezone.now().replace(microsecond=0).isoformat()
+    chosen = ProcurementProject.objects.all() if projects is None else projects
     disclosures: dict[int, dict] = {}
-    for project_pk, item, day in ProcurementDisclosure.objects.values_list("project_id", "item", "disclosed_on"):
+    rows = ProcurementDisclosure.objects.all()
+    compiled_rows, release_rows = OcdsCompiledRelease.objects.all(), OcdsRelease.objects.all()
+    if projects is not None:
+        ocids = chosen.exclude(ocid="").order_by().values("ocid")
+        rows = rows.filter(project__in=chosen.order_by().values("pk"))
+        compiled_rows, release_rows = compiled_rows.filter(ocid__in=ocids), release_rows.filter(ocid__in=ocids)
+    for project_pk, item, day in rows.values_list("project_id", "item", "disclosed_on"):
         disclosures.setdefault(project_pk, {})[item] = day
-    compiled = dict(OcdsCompiledRelease.objects.values_list("ocid", "data"))
+    compiled = dict(compiled_rows.values_list("ocid", "data"))
     stored: dict[str, list[ocds.Release]] = {}
-    for r in OcdsRelease.objects.order_by("ocid").iterator(chunk_size=2000):
+    for r in release_rows.order_by("ocid").iterator(chunk_size=2000):
         stored.setdefault(r.ocid, []).append(ocds.Release(r.ocid, r.release_id, r.date, r.data, ""))
     releases = []
-    for project in ProcurementProject.objects.order_by("project_id").values(
+    for project in chosen.order_by("project_id").values(
             "pk", "project_id", "ocid", "title", "buyer", "fiscal_year", "method", "value_khr", "value", "currency"):
         ocid = project["ocid"]
         if ocid in compiled or ocid in stored:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samleng.transparency import due_calendar, public_concessions, public_procurement, views
+from samleng.transparency import due_calendar, public_concessions, public_procurement, request_files, views
 
 app_name = "transparency"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
     path("requests/calendar/", due_calendar.request_calendar, name="request_calendar"),
     path("requests/<str:request_id>/", views.request_detail, name="request"),
     path("requests/<str:request_id>/letter.<str:fmt>", views.request_letter, name="request_letter"),
+    path("requests/<str:request_id>/files/", request_files.request_file_upload, name="request_file_upload"),
+    path("requests/<str:request_id>/files/confirm/", request_files.request_files_confirm,
+         name="request_files_confirm"),
+    path("requests/<str:request_id>/files/<int:pk>/", request_files.request_file_download, name="request_file"),
+    path("requests/<str:request_id>/files/<int:pk>/remove/", request_files.request_file_remove,
+         name="request_file_remove"),
 ]

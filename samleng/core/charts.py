@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from samleng.core.i18n import khmer_shown
 from samleng.core.khmer import to_khmer_digits
+from samleng.core.numbers import percent
 
 #: Colours that stay apart for the common colour blindnesses and in grey print (Okabe-Ito, darkened).
 PALETTE = ("#0b6e4f", "#d55e00", "#0072b2", "#cc79a7", "#b8860b", "#56b4e9", "#6b6b6b", "#009e73")
@@ -121,11 +122,8 @@ def format_number(value: float | int | None, decimals: int = 0) -> str:
 
 
 def format_percent(value: float | int | None) -> str:
-    """12.5% with one decimal at most (Khmer digits on Khmer pages)."""
-    if value is None:
-        return "–"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return local_digits(f"{text}%")
+    """12.5% with one decimal at most (Khmer digits on Khmer pages): core.numbers.percent."""
+    return percent(value) or "–"
 
 
 def format_compact(value: float | int | None) -> str:

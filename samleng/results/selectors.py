@@ -18,6 +18,7 @@ from samleng.cbos import selectors as cbos_selectors
 from samleng.cbos.selectors import CBOType
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import to_khmer_digits
+from samleng.core.numbers import percent
 from samleng.engagement import selectors as engagement_selectors
 from samleng.places.selectors import place_index
 from samleng.results.computations import (
@@ -27,6 +28,7 @@ from samleng.results.computations import (
     period_bounds,
     person_groups,
 )
+from samleng.results.labels import part_label
 from samleng.results.models import Indicator, Narrative, Outcome, Programme, ReportedValue, Snapshot
 from samleng.results.types import Cell, Difference, Drilldown, DrillRecord, Group, Progress, Row
 
@@ -73,6 +75,22 @@ def number_text(value: Decimal | None, decimals: int | None = None) -> str:
     else:
         text = f"{rounded(value, decimals):f}"
     return text
+
+
+def _figure_text(value: Decimal | None, unit: str, decimals: int | None = None) -> str:
+    """A figure for a difference's message, in Latin digits: a share as pages and reports print it
+    (core.numbers.percent: "45%", "39.8%"), with as many decimals as the report printed when that is more than
+    one ("7.06%": the difference shows at that precision); a count as it is; "no data"."""
+    if value is None:
+        return "no data"
+    if unit == "percent":
+        return percent(value, "en", places=max(1, decimals or 0))
+    return number_text(value, decimals)
+
+
+def _part_words(key: str, language: str) -> str:
+    with translation.override(language):
+        return part_label(key)
 
 
 def _km(text: str) -> str:
@@ -254,12 +272,13 @@ def _differences(periods, indicators, snapshots, reported) -> list[Difference]:
 def _reported_vs_computed(indicator, period, stated: ReportedValue, snapshot: Snapshot) -> list[Difference]:
     if not value_differs(stated.value, stated.decimals, exact_value(snapshot, indicator.unit)):
         return []
-    computed = number_text(snapshot.value, None if snapshot.value is None else min(stated.decimals + 2, 4))
+    computed = _figure_text(snapshot.value, indicator.unit, stated.decimals if indicator.unit == "percent" else None)
+    reported = _figure_text(stated.value, indicator.unit, stated.decimals)
     what = _("computed") if snapshot.source == Snapshot.Source.COMPUTED else _("entered")
-    en = (f"{indicator.code} {period}: the report says {number_text(stated.value, stated.decimals)}, the records "
+    en = (f"{indicator.code} {period}: the report says {reported}, the records "
           f"give {computed}" + (f" ({snapshot.numerator} of {snapshot.denominator})"
                                 if snapshot.denominator is not None else "") + f" ({what}).")
-    km = (f"{indicator.code} {_km(str(period))}៖ របាយការណ៍ថា {_km(number_text(stated.value, stated.decimals))} "
+    km = (f"{indicator.code} {_km(str(period))}៖ របាយការណ៍ថា {_km(reported)} "
           f"ប៉ុន្តែកំណត់ត្រាផ្តល់ {_km(computed)}" + (
               f" ({_km(str(snapshot.numerator))} ក្នុងចំណោម {_km(str(snapshot.denominator))})"
               if snapshot.denominator is not None else "") + "។")
@@ -280,12 +299,13 @@ def _reported_consistency(indicator, period, stated: ReportedValue, snapshot) ->
     # A report that printed its parts but not their whole: the parts are its numerator.
     numerator = stated.numerator if stated.numerator is not None else parts_sum
     if parts and stated.numerator is not None and parts_sum != stated.numerator:
-        shown = " + ".join(f"{stated.breakdown[k]} {k.replace('_', ' ')}" for k in parts)
+        shown = " + ".join(f"{stated.breakdown[k]} {_part_words(k, 'en')}" for k in parts)
+        shown_km = " + ".join(f"{stated.breakdown[k]} {_part_words(k, 'km')}" for k in parts)
         found.append(_difference(
             indicator, period, "parts_vs_whole",
             f"{indicator.code} {period}: the report's parts ({shown} = {parts_sum}) do not add up to its "
             f"whole ({stated.numerator}).",
-            f"{indicator.code} {_km(str(period))}៖ ផ្នែកនៃរបាយការណ៍ ({_km(shown)} = {_km(str(parts_sum))}) "
+            f"{indicator.code} {_km(str(period))}៖ ផ្នែកនៃរបាយការណ៍ ({_km(shown_km)} = {_km(str(parts_sum))}) "
             f"មិនស្មើនឹងចំនួនសរុប ({_km(str(stated.numerator))}) ទេ។",
             stated.value, snapshot.value if snapshot else None, snapshot))
     if numerator is None:
@@ -295,20 +315,19 @@ def _reported_consistency(indicator, period, stated: ReportedValue, snapshot) ->
             return found
         fraction = Decimal(numerator) * 100 / Decimal(stated.denominator)
         consistent = rounded(fraction, stated.decimals) == rounded(stated.value, stated.decimals)
-        printed = f"{numerator} of {stated.denominator} = {number_text(fraction, max(stated.decimals, 2))}%"
+        printed = f"{numerator} of {stated.denominator} = {_figure_text(fraction, 'percent', stated.decimals)}"
         printed_km = (f"{_km(str(numerator))} ក្នុងចំណោម {_km(str(stated.denominator))} = "
-                      f"{_km(number_text(fraction, max(stated.decimals, 2)))}%")
+                      f"{_km(_figure_text(fraction, 'percent', stated.decimals))}")
     else:
         consistent = Decimal(numerator) == stated.value
         printed, printed_km = f"{numerator}", _km(str(numerator))
     if not consistent:
-        shown = number_text(stated.value, stated.decimals)
+        shown = _figure_text(stated.value, indicator.unit, stated.decimals)
         found.append(_difference(
             indicator, period, "share_vs_fraction",
-            f"{indicator.code} {period}: the report prints {shown}{'%' if indicator.unit == 'percent' else ''} "
+            f"{indicator.code} {period}: the report prints {shown} "
             f"but its own figures give {printed}.",
-            f"{indicator.code} {_km(str(period))}៖ របាយការណ៍បោះពុម្ព {_km(shown)}"
-            f"{'%' if indicator.unit == 'percent' else ''} ប៉ុន្តែតួលេខរបស់វាផ្ទាល់ផ្តល់ {printed_km}។",
+            f"{indicator.code} {_km(str(period))}៖ របាយការណ៍បោះពុម្ព {_km(shown)} ប៉ុន្តែតួលេខរបស់វាផ្ទាល់ផ្តល់ {printed_km}។",
             stated.value, snapshot.value if snapshot else None, snapshot))
     return found
 
@@ -344,10 +363,12 @@ def _falls(indicator, periods, snapshots, reported) -> list[Difference]:
                 snapshot = snapshots.get((indicator.pk, period))
                 found.append(_difference(
                     indicator, period, "cumulative_falls",
-                    f"{indicator.code}: the {label_en} figure falls from {number_text(previous[1])} in {previous[0]} "
-                    f"to {number_text(value)} in {period}, but it counts everything so far and cannot fall.",
-                    f"{indicator.code}៖ តួលេខ{label_km}ធ្លាក់ពី {_km(number_text(previous[1]))} ក្នុងឆ្នាំ "
-                    f"{_km(str(previous[0]))} មក {_km(number_text(value))} ក្នុងឆ្នាំ {_km(str(period))} "
+                    f"{indicator.code}: the {label_en} figure falls from {_figure_text(previous[1], indicator.unit)} "
+                    f"in {previous[0]} to {_figure_text(value, indicator.unit)} in {period}, but it counts "
+                    f"everything so far and cannot fall.",
+                    f"{indicator.code}៖ តួលេខ{label_km}ធ្លាក់ពី {_km(_figure_text(previous[1], indicator.unit))} "
+                    f"ក្នុងឆ្នាំ {_km(str(previous[0]))} មក {_km(_figure_text(value, indicator.unit))} ក្នុងឆ្នាំ "
+                    f"{_km(str(period))} "
                     f"ប៉ុន្តែវារាប់អ្វីៗទាំងអស់រហូតមកដល់ពេលនេះ ហើយមិនអាចធ្លាក់ចុះបានទេ។",
                     value if label_en == "reported" else None,
                     value if label_en == "computed" else (snapshot.value if snapshot else None), snapshot))

@@ -5,9 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from samleng.core.dates import long_date
+from samleng.core.dates import long_date, long_datetime
 from samleng.core.i18n import khmer_shown, local_name, local_text, text_language
 from samleng.core.khmer import to_khmer_digits
+from samleng.core.numbers import percent as percent_text
 from samleng.core.related import Block
 
 register = template.Library()
@@ -38,8 +39,23 @@ def isodate(value):
 
 @register.filter
 def longdate(value):
-    """A date in words, as people write it: "17 March 2022", "១៧ មីនា ២០២២" on Khmer pages; "–" for none."""
+    """A date in words, as people write it: "17 March 2022", "១៧ មីនា ២០២២" on Khmer pages (a moment: its day
+    in Phnom Penh); "–" for none."""
     return long_date(value) if value else "–"
+
+
+@register.filter
+def longdatetime(value):
+    """A moment as its day in words and its time in Phnom Penh: "17 March 2022, 14:05",
+    "១៧ មីនា ២០២២ ម៉ោង ១៤:០៥" on Khmer pages; "–" for none."""
+    return long_datetime(value) if value else "–"
+
+
+@register.filter
+def percent(value):
+    """A share in percent, whole when whole, else with one decimal: "62%", "39.8%", "៣៩.៨%" on Khmer pages;
+    "–" for none (core.numbers.percent: the same on pages, in reports and on the command line)."""
+    return percent_text(value) or "–"
 
 
 @register.filter(name="lang")

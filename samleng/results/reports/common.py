@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from samleng.core.dates import long_date, long_datetime
 from samleng.core.i18n import khmer_shown, local_text
 from samleng.core.khmer import to_khmer_digits
+from samleng.core.numbers import percent
 from samleng.results.labels import dimension_label, humanize, part_label
 from samleng.results.models import Direction, Unit
 from samleng.results.templatetags.results_figures import dimensions_in_order
@@ -140,12 +142,14 @@ def digits(text) -> str:
     return to_khmer_digits(text) if khmer_shown() else text
 
 
-def figure(value, unit: str, decimals: int = 2) -> str:
-    """A figure as the report prints it: "78%", "3", "៧៨%"; "" when there is none."""
-    text = plain_number(value, decimals)
-    if not text:
-        return ""
-    return digits(text + ("%" if unit == Unit.PERCENT else ""))
+def figure(value, unit: str, decimals: int | None = None) -> str:
+    """A figure as the report prints it: a share as pages and the command line print it (core.numbers.percent:
+    "78%", "39.8%", "៧៨%"; with `decimals` places when a reported figure beside it was printed with more), a
+    count "3" (at most two decimals, or `decimals`); "" when there is none."""
+    if unit == Unit.PERCENT:
+        return percent(value, places=1 if decimals is None else max(1, decimals))
+    text = plain_number(value, 2 if decimals is None else decimals)
+    return digits(text) if text else ""
 
 
 def fraction(numerator, denominator) -> str:
@@ -227,15 +231,23 @@ def _local(iso: str) -> dt.datetime | None:
 
 
 def date_text(iso: str | None) -> str:
-    """An ISO date or time as the local date, YYYY-MM-DD (unambiguous in both languages)."""
-    moment = _local(iso) if iso and "T" in iso else None
-    return digits(moment.date().isoformat() if moment else (iso or "")[:10])
+    """An ISO date or time as the local day in words, as pages write it (core.dates.long_date): "10 February
+    2025", "១០ កុម្ភៈ ២០២៥"; "" for none, and a text that is not a date as it is."""
+    if not iso:
+        return ""
+    moment = _local(iso) if "T" in iso else None
+    if moment:
+        return long_date(moment.date())
+    try:
+        return long_date(dt.date.fromisoformat(iso[:10]))
+    except ValueError:
+        return digits(iso)
 
 
 def local_time_text(iso: str | None) -> str:
-    """An ISO time as the local date and time, "YYYY-MM-DD HH:MM"."""
+    """An ISO time as the local day and time of day (core.dates.long_datetime): "3 February 2025, 14:05"."""
     moment = _local(iso) if iso else None
-    return digits(moment.strftime("%Y-%m-%d %H:%M")) if moment else date_text(iso)
+    return long_datetime(moment) if moment else date_text(iso)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -413,8 +425,8 @@ def _value_view(value: dict, unit: str) -> ValueView:
     reported = value.get("reported_value")
     differs = bool(value.get("differs"))
     # Print the computed figure with at least the precision of the reported one, so that a reported "7.06%"
-    # is not set beside a computed "7.1%" as if they differed.
-    decimals = max(2, decimals_in(reported))
+    # is not set beside a computed "7.1%" as if they differed (one decimal otherwise, as everywhere).
+    decimals = decimals_in(reported) if decimals_in(reported) > 1 else None
     return ValueView(
         period=digits(value.get("period", "")),
         value=no_data_text(value.get("denominator")) if no_data else figure(value.get("value"), unit, decimals),
@@ -435,7 +447,7 @@ def _progress_text(progress: dict) -> str:
     parts = []
     if share is not None:
         parts.append(_("%(share)s of the way from the baseline to the target")
-                     % {"share": digits(plain_number(share, 1) + "%")})
+                     % {"share": percent(share)})
     on_track = progress.get("on_track")
     if on_track is True:
         parts.append(_("on track"))
@@ -448,7 +460,7 @@ def _progress_text(progress: dict) -> str:
 
 def _difference_view(difference: dict, unit: str) -> DifferenceView:
     reported, computed = difference.get("reported"), difference.get("computed")
-    decimals = max(2, decimals_in(reported))
+    decimals = decimals_in(reported) if decimals_in(reported) > 1 else None
     return DifferenceView(
         indicator=digits(difference.get("indicator_code", "")),
         period=digits(difference.get("period", "")),

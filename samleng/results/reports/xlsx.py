@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from samleng.core.numbers import percent_number
 from samleng.results.models import Unit
 from samleng.results.reports.common import (
     decimal_or_none,
@@ -149,13 +150,20 @@ def _append(sheet, row: list) -> None:
 
 
 def _format_row(sheet, row: int, unit: str, *, differs: bool) -> None:
-    number_format = "0.0" if unit == Unit.PERCENT else "#,##0"
     for cell in sheet[row]:
         cell.alignment = _WRAP if cell.column == 2 else _TOP
         if isinstance(cell.value, float):
-            cell.number_format = number_format
+            cell.number_format = _number_format(cell.value, unit)
         if differs:
             cell.fill = _DIFFERS_FILL
+
+
+def _number_format(value: float, unit: str) -> str:
+    """How a cell shows a figure it keeps whole: a share as pages and reports print it (core.numbers.percent:
+    "62" when it rounds to a whole number, else "39.8"), a count with thousands separated."""
+    if unit == Unit.PERCENT:
+        return "0.0" if "." in percent_number(value) else "0"
+    return "#,##0"
 
 
 def _widths(sheet, widths: list[int]) -> None:

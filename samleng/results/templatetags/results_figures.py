@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from samleng.core.i18n import local_text
+from samleng.core.numbers import percent
 from samleng.core.templatetags.samleng import digits, num
 from samleng.results.labels import DIMENSIONS, dimension_label
 from samleng.results.labels import part_label as _part_label
@@ -31,13 +32,15 @@ def _decimal(value) -> Decimal | None:
 
 @register.filter
 def figure(value, unit="count"):
-    """A value as the pages show it: "78%" for a percent, "39" for a count; "no data" when there is none
-    (an empty denominator is never 0%)."""
+    """A value as the pages show it: a percent whole when whole, else with one decimal ("78%", "39.8%":
+    core.numbers.percent, as reports and the command line print it), "39" for a count; "no data" when there
+    is none (an empty denominator is never 0%)."""
     number = _decimal(value)
     if number is None:
         return _("no data")
-    shown = num(number.quantize(Decimal("0.01")))
-    return f"{shown}%" if unit == "percent" else shown
+    if unit == "percent":
+        return percent(number)
+    return num(number.quantize(Decimal("0.01")))
 
 
 @register.filter

@@ -59,7 +59,7 @@ def test_the_2023_procurement_figure_contradicts_its_own_fraction(demo):
     assert set(found) == {("2.2", 2023, "reported_vs_computed"), ("2.2", 2023, "share_vs_fraction")}
     reported = found[("2.2", 2023, "reported_vs_computed")]
     assert (reported.reported, reported.computed) == (Decimal(45), Decimal("39.7590"))
-    assert "33 of 83 = 39.76%" in found[("2.2", 2023, "share_vs_fraction")].message_en
+    assert "33 of 83 = 39.8%" in found[("2.2", 2023, "share_vs_fraction")].message_en
 
 
 def test_the_demo_json(demo):

@@ -204,7 +204,7 @@ def test_word_report_in_english():
     facts = dict(tuple(row) for row in tables[0])
     assert facts["Programme code"] == "N-KHM-2022-0265"
     assert facts["Donors"] == "BfdW; DCA"
-    assert facts["Programme period"] == "2023-01-01 – 2025-12-31"
+    assert facts["Programme period"] == "1 January 2023 – 31 December 2025"  # dates as pages write them
     assert facts["Version"] == "1"
     assert facts["Status"].startswith("Draft")
     # Outcomes, indicators, statements in English.
@@ -238,12 +238,14 @@ def test_word_report_heads_outputs_as_outputs():
 
 def test_word_report_shows_no_data_never_zero_and_both_figures_when_they_differ():
     _document, paragraphs, tables = _docx(render(content(), "docx", "en")[0])
-    indicator_1_2 = [t for t in tables if t[0][0] == "Year" and t[2][1] == "63.64%"][0]
+    # A share whole when whole, else with one decimal, as pages and the command line print it.
+    indicator_1_2 = [t for t in tables if t[0][0] == "Year" and t[2][1] == "63.6%"][0]
     assert indicator_1_2[1] == ["2023", "no data (the denominator is empty)", "0/0", "–",
                                 "40% ≠ no data (the denominator is empty)"]
     indicator_2_2 = [t for t in tables if t[0][0] == "Year" and t[1][2] == "33/83"][0]
-    assert indicator_2_2[1][1] == "39.76%" and indicator_2_2[1][4] == "45% ≠ 39.76%"
-    assert indicator_2_2[2][1:] == ["7.06%", "19/269", "–", "7.06%"]  # agrees at the reported precision
+    assert indicator_2_2[1][1] == "39.8%" and indicator_2_2[1][4] == "45% ≠ 39.8%"
+    # A figure reported with two decimals: the computed one is printed with two as well, and agrees.
+    assert indicator_2_2[2][1:] == ["7.06%", "19/269", "–", "7.06%"]
     assert "No narrative written yet." in paragraphs
     assert "Progress: on track or not: cannot be said yet" in paragraphs
 
@@ -255,7 +257,7 @@ def test_word_report_lists_the_differences_in_two_sections():
         paragraphs[start:].index("Consistency of past reports")
     header = ["Indicator", "Year", "Kind", "Reported figure", "Computed figure", "Explanation"]
     reconciliation, consistency = [t for t in tables if t[0] == header]
-    assert reconciliation[1:] == [["2.2", "2023", "reported figure differs from the computed one", "45%", "39.76%",
+    assert reconciliation[1:] == [["2.2", "2023", "reported figure differs from the computed one", "45%", "39.8%",
                                    "Reported 45%, computed 39.8% from the records."]]
     assert consistency[1][2] == "the share does not match its fraction"
 
@@ -275,6 +277,9 @@ def test_word_report_in_khmer_has_khmer_texts_digits_and_font():
     assert "បញ្ហាចំនួន៩ត្រូវបានដោះស្រាយ និង៣០ត្រូវបានដោះស្រាយមួយផ្នែក។" in paragraphs
     assert "Nine issues were solved and thirty partly solved." not in paragraphs
     assert _values_table(tables, "២០២៣")[2][:3] == ["២០២៤", "៧៨%", "៣៩/៥០"]
+    # Dates as Cambodians write them, and shares with one decimal, in Khmer digits.
+    assert dict(tuple(row) for row in tables[0])[t["programme_period"]] == "១ មករា ២០២៣ – ៣១ ធ្នូ ២០២៥"
+    assert any(row[1] == "៣៩.៨%" for table in tables for row in table if len(row) > 1)
     assert dict(tuple(row) for row in tables[0])[t["programme_code"]] == "N-KHM-2022-0265"  # a code, not a number
     # Word takes the font of Khmer (complex-script) text from w:cs; a theme slot would override it.
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3"):
@@ -287,10 +292,10 @@ def test_word_report_says_who_issued_it_and_when():
     issued = content(status="issued", issued_at="2025-03-01T09:30:00+07:00", issued_by="Sok Dara", version=2)
     _document, _paragraphs, tables = _docx(render(issued, "docx", "en")[0])
     facts = dict(tuple(row) for row in tables[0])
-    assert facts["Status"] == "Issued on 2025-03-01 09:30 by Sok Dara"
+    assert facts["Status"] == "Issued on 1 March 2025, 09:30 by Sok Dara"
     assert facts["Version"] == "2"
     _document, _paragraphs, tables = _docx(render(issued, "docx", "km")[0])
-    assert any("២០២៥-០៣-០១ ០៩:៣០" in row[1] and "Sok Dara" in row[1] for row in tables[0])
+    assert any("១ មីនា ២០២៥ ម៉ោង ០៩:៣០" in row[1] and "Sok Dara" in row[1] for row in tables[0])
 
 
 def test_times_are_shown_in_phnom_penh():
@@ -298,8 +303,8 @@ def test_times_are_shown_in_phnom_penh():
     issued = content(status="issued", issued_at="2025-02-28T20:00:00+00:00", issued_by="",
                      generated_at="2025-02-28T20:00:00+00:00")
     facts = dict(tuple(row) for row in _docx(render(issued, "docx", "en")[0])[2][0])
-    assert facts["Status"] == "Issued on 2025-03-01 03:00"
-    assert facts["Generated"] == "2025-03-01"
+    assert facts["Status"] == "Issued on 1 March 2025, 03:00"
+    assert facts["Generated"] == "1 March 2025"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -327,9 +332,20 @@ def test_excel_tracking_table_in_english():
     count = rows[5]
     assert count[2] == "count" and count[6] == 2 and count[16] == 1
     assert rows[7][6] == pytest.approx(39.759) and rows[7][11:13] == [45, "yes"]
+    # The cell keeps the figure; it shows it as pages print it: one decimal, none when it rounds whole.
+    assert sheet.cell(row=8, column=7).number_format == "0.0"
+    assert sheet.cell(row=5, column=7).number_format == "0.0"  # 63.64
+    assert _percent_cell_format(62.04) == "0" and _percent_cell_format(39.95) == "0"
+    assert _percent_cell_format(39.94) == "0.0"
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width == 60
     assert all(sheet.column_dimensions[column].width for column in "ACFGNQ")
+
+
+def _percent_cell_format(value: float) -> str:
+    from samleng.results.reports.xlsx import _number_format
+
+    return _number_format(value, "percent")
 
 
 def test_excel_tracking_table_in_khmer_and_its_differences_sheet():
@@ -544,11 +560,12 @@ def test_pdf_report_in_english(pdfs):
     pdf = pdfs["en"]
     assert pdf.startswith(b"%PDF")
     title = _page_text(pdf, 0)
-    for text in ("Annual progress report 2024", "N-KHM-2022-0265", "BfdW; DCA", "2023-01-01 – 2025-12-31", "Draft"):
+    for text in ("Annual progress report 2024", "N-KHM-2022-0265", "BfdW; DCA", "1 January 2023 – 31 December 2025",
+                 "Draft"):
         assert text in title
     document = "\n".join(_page_text(pdf, i) for i in range(len(pdfium.PdfDocument(pdf))))
     for text in ("Outcome 1: The engagement of citizens", "14% (7/50, 2022)", "solved 9, partly solved 30",
-                 "no data (the", "40% ≠ no data", "45% ≠ 39.76%", "on track", "Reconciliation with past reports",
+                 "no data (the", "40% ≠ no data", "45% ≠ 39.8%", "on track", "Reconciliation with past reports",
                  "Consistency of past reports", "Nine issues were solved"):
         assert text in document, text
 

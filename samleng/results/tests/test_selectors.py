@@ -163,7 +163,7 @@ def test_a_share_that_is_not_its_printed_fraction(solved, world):
     reported_value_set(user=world.me_officer, indicator=solved["indicator"], period=2024, value=45, numerator=33,
                        denominator=83, breakdown={"solved": 20, "partly_solved": 13})
     found = [d for d in differences(solved["programme"], [2023, 2024]) if d.kind == "share_vs_fraction"]
-    assert len(found) == 1 and "33 of 83 = 39.76%" in found[0].message_en
+    assert len(found) == 1 and "33 of 83 = 39.8%" in found[0].message_en
 
 
 def test_parts_that_do_not_add_up(solved, world):

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from samleng.core.numbers import percent
 from samleng.results.labels import humanize, part_label
 from samleng.results.selectors import (
     differences,
@@ -52,11 +53,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{'indicator':<10} {'period':<6} {'value':>10} {'n / N':>15} {'reported':>9}  breakdown")
         for row in programme_table(programme, periods):
             for cell in row.cells:
-                value = "no data" if cell.value is None else (
-                    f"{cell.value:.2f}%" if row.unit == "percent" else f"{cell.value:.0f}")
+                value = "no data" if cell.value is None else _figure(cell.value, row.unit, cell.reported_decimals)
                 fraction = "" if cell.numerator is None else (
                     f"{cell.numerator} / {cell.denominator}" if cell.denominator is not None else f"{cell.numerator}")
-                reported = "" if cell.reported_value is None else f"{cell.reported_value:.{cell.reported_decimals}f}"
+                reported = "" if cell.reported_value is None else _figure(
+                    cell.reported_value, row.unit, cell.reported_decimals, as_printed=True)
                 flag = "  DIFFERS" if cell.differs else ""
                 parts = ", ".join(f"{part_label(k)} {v}" for k, v in cell.breakdown.items())
                 self.stdout.write(f"{row.code:<10} {cell.period:<6} {value:>10} {fraction:>15} {reported:>9}  "
@@ -67,6 +68,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(found)} difference(s):")
             for difference in found:
                 self.stdout.write(f"- [{humanize(difference.kind)}] {difference.message_en}")
+
+
+def _figure(value, unit: str, reported_decimals: int, *, as_printed: bool = False) -> str:
+    """A figure as pages and reports print it: a share whole when whole, else with one decimal (core.numbers:
+    "62%", "39.8%"), or with the decimals a past report printed when it printed more (so that a reported 7.06%
+    and a computed 7.04% do not both read 7.1%); a count as a whole number, a reported one as printed."""
+    if unit == "percent":
+        return percent(value, "en", places=max(1, reported_decimals))
+    return f"{value:.{reported_decimals}f}" if as_printed else f"{value:.0f}"
 
 
 def _unknown_programme(code: str) -> str:

@@ -48,6 +48,6 @@ def concession_detail(request, pk: int):
         "sources": selectors.concession_sources(concession, reports),
         "disagreements": disagreements, "disagree_on": {d.field for d in disagreements},
         "own_link": selectors.web_address(concession.source) if concession.source else "",
-        "form": form, "staff": staff,
+        "form": form, "staff": staff, "tolerance": f"{selectors.AREA_TOLERANCE:.0%}",
     })
 

@@ -8,7 +8,12 @@ import pytest
 
 from samleng.advocacy.models import Issue
 from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot
-from tests.browser.test_accessibility import PUBLIC_PAGES, demo, staff_pages  # noqa: F401 (demo: a fixture)
+from tests.browser.test_accessibility import (  # noqa: F401 (demo: a fixture)
+    PUBLIC_PAGES,
+    concession_page,
+    demo,
+    staff_pages,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +24,7 @@ def public_pages() -> list[str]:
     """The public pages of the accessibility test, a public issue and its CBO, and a province's budgets."""
     issue = Issue.objects.filter(is_public=True, cbo__is_public=True).order_by("pk").first()
     return PUBLIC_PAGES + ["/budgets/?in=06", "/budgets/?in=0606", f"/public/issues/{issue.pk}/",
-                           f"/communities/{issue.cbo.pk}/"]
+                           f"/communities/{issue.cbo.pk}/", concession_page()]
 
 
 #: Pages whose screenshot is kept in test-artifacts/ whether they fit or not, to be looked at: the ones issue 15

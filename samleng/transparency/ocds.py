@@ -290,7 +290,31 @@ def compiled_release(releases: list[Release], compiled: dict | None = None) -> d
     (in date order, by the standard's merge rules)."""
     if compiled is not None:
         return compiled
-    return _merger().create_compiled_release([release.data for release in releases])
+    return _without_repeats(_merger().create_compiled_release([release.data for release in releases]))
+
+
+def _without_repeats(value):
+    """`value` with each list's repeated objects kept once. The merge rules match a list's objects by their
+    `id`; objects without one (a 1.0 publisher's `tenderers`, `suppliers`) are added again by every release that
+    repeats them, and the compiled release then breaks the schema's unique items (Mexico City's releases do).
+    Changed in place; only lists of two or more objects without an `id` are compared."""
+    if isinstance(value, dict):
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                _without_repeats(item)
+    elif isinstance(value, list):
+        if len(value) > 1 and all(isinstance(item, dict) and "id" not in item for item in value):
+            seen, kept = set(), []
+            for item in value:
+                key = json.dumps(item, sort_keys=True, default=str)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append(item)
+            value[:] = kept
+        for item in value:
+            if isinstance(item, (dict, list)):
+                _without_repeats(item)
+    return value
 
 
 # ---- a project read from its releases -------------------------------------------------------------------

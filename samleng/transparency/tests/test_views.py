@@ -22,8 +22,9 @@ def records(world):
 
 
 def _pages(elc, works):
-    # The concessions' pages are public (test_public_concessions.py): only the form there is staff's.
-    return [reverse("transparency:procurement"), reverse("transparency:procurement_project", args=[works.pk])]
+    # The concessions' and the procurement projects' pages are public (test_public_concessions.py,
+    # test_public_procurement.py): only the forms there are staff's. The staff list of projects remains.
+    return [reverse("transparency:procurement")]
 
 
 # --- who may see -------------------------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""Reads of procurement for the public pages: the disclosure score (computed here and nowhere else), the
+buyers of a year ranked by it, a buyer's projects, and what a project's page explains (its documents by
+tier, its red flags in words). Every function runs a fixed number of queries, whatever the number of buyers
+or projects.
+
+The score of a project is the share of the seven items of its disclosure record (ProcurementDisclosure:
+plan, announcement, specification, award winner, award value, contract, implementation) that were
+disclosed. OCDS releases and the workbook's `procurement_disclosures` feed that one record
+(services._disclosures_from_ocds, procurement_disclosure_upsert_many), so that a project typed by hand and
+one read from OCDS are scored alike, and the indicator `procurement_disclosed_share` (selectors.
+procurement_disclosure) counts from the same rows. A buyer's score is the share over all its projects of
+the year (items disclosed / seven times its projects): comparable across buyers of any size. The OCDS
+documents (ProcurementDocument) are shown apart, by the guidance's tiers: they do not move the score."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from samleng.core.i18n import local_text
+from samleng.places.models import Office
+from samleng.transparency.models import ProcurementDisclosure, ProcurementDocument, ProcurementItem, ProcurementProject
+from samleng.transparency.selectors import _paged, buyer_key
+
+#: The items a project's score counts: the whole vocabulary of the disclosure record.
+SCORED_ITEMS = tuple(ProcurementItem.values)
+TIERS = ("basic", "intermediate", "advanced")
+FLAGS = ("R003", "R018")
+#: Below this many projects a buyer's share carries a note (DESIGN.md: small numbers).
+SMALL = 5
+PAGE_SIZE = 50
+
+
+def disclosure_score(disclosed: int, projects: int = 1) -> float | None:
+    """The share of the scored items disclosed: `disclosed` items over `projects` projects of seven items
+    each; None when there is no project."""
+    if projects <= 0:
+        return None
+    return disclosed / (len(SCORED_ITEMS) * projects)
+
+
+def percent(score: float | None) -> float | None:
+    """A score as a percentage (for core's `percent` filter and percent_number)."""
+    return None if score is None else score * 100
+
+
+def years() -> list[int]:
+    """The fiscal years that have projects, newest first. One query."""
+    return list(ProcurementProject.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+
+
+def _flagged(flag: str) -> Q:
+    # The flags are a JSON list (["R003", "R018"]): read as text, which works alike on SQLite and PostgreSQL.
+    return Q(flags_text__contains=f'"{flag}"')
+
+
+@dataclass
+class BuyerRow:
+    """A buyer's year: how many projects, items disclosed, red flags, OCDS documents by tier."""
+
+    buyer: str  # the spelling of most projects (capitalised first)
+    key: str
+    projects: int = 0
+    disclosed: int = 0  # items disclosed, over all its projects
+    complete: int = 0  # projects with all seven items
+    ocds_projects: int = 0  # projects read from OCDS (the only ones with documents by tier)
+    flags: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLAGS, 0))
+    tiers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TIERS, 0))  # projects with such documents
+    office: Office | None = None
+    rank: int = 0
+    _offices: Counter = field(default_factory=Counter)
+    _spellings: Counter = field(default_factory=Counter)
+
+    @property
+    def score(self) -> float | None:
+        return disclosure_score(self.disclosed, self.projects)
+
+    @property
+    def score_percent(self) -> float | None:
+        return percent(self.score)
+
+    @property
+    def small(self) -> bool:
+        return self.projects < SMALL
+
+    @property
+    def flagged(self) -> int:
+        return sum(self.flags.values())
+
+    @property
+    def tier_rows(self) -> list[tuple[str, int]]:
+        return [(tier, self.tiers[tier]) for tier in TIERS]
+
+
+def _projects(fiscal_year: int, spellings: list[str] | None):
+    projects = ProcurementProject.objects.filter(fiscal_year=fiscal_year)
+    return projects if spellings is None else projects.filter(buyer__in=spellings)
+
+
+def buyer_ranking(fiscal_year: int, *, spellings: list[str] | None = None) -> list[BuyerRow]:
+    """The buyers of `fiscal_year` (of `spellings` only, when given), best score first (then more projects,
+    then by name), each with its rank (equal scores share one), its office when its projects' buyer matched
+    one, and its figures. Spellings of one buyer that buyer_key makes equal make one row. Five queries
+    (projects, disclosures, complete projects and documents, each grouped by buyer; the offices)."""
+    rows: dict[str, BuyerRow] = {}
+    key_of: dict[str, str] = {}
+
+    def row(buyer: str) -> BuyerRow:
+        key = key_of.get(buyer)
+        if key is None:
+            key = key_of[buyer] = buyer_key(buyer)
+        if key not in rows:
+            rows[key] = BuyerRow(buyer=buyer.strip(), key=key)
+        return rows[key]
+
+    projects = _projects(fiscal_year, spellings)
+    grouped = (projects.alias(flags_text=Cast("red_flags", TextField())).order_by()
+               .values("buyer", "buyer_office_id")
+               .annotate(n=Count("pk"), ocds=Count("pk", filter=~Q(ocid="")),
+                         **{flag: Count("pk", filter=_flagged(flag)) for flag in FLAGS}))
+    for found in grouped.order_by("buyer", "buyer_office_id"):
+        target = row(found["buyer"])
+        target.projects += found["n"]
+        target._spellings[found["buyer"].strip()] += found["n"]
+        target.ocds_projects += found["ocds"]
+        for flag in FLAGS:
+            target.flags[flag] += found[flag]
+        if found["buyer_office_id"]:
+            target._offices[found["buyer_office_id"]] += found["n"]
+    if not rows:
+        return []
+    disclosed = (ProcurementDisclosure.objects.filter(project__in=projects, item__in=SCORED_ITEMS).order_by()
+                 .values("project__buyer").annotate(n=Count("pk")))
+    for found in disclosed:
+        row(found["project__buyer"]).disclosed += found["n"]
+    complete = (projects.annotate(items=_items_count()).filter(items=len(SCORED_ITEMS)).order_by()
+                .values("buyer").annotate(n=Count("pk")))
+    for found in complete:
+        row(found["buyer"]).complete += found["n"]
+    documents = (ProcurementDocument.objects.filter(project__in=projects).order_by()
+                 .values("project__buyer", "tier").annotate(n=Count("project", distinct=True)))
+    for found in documents:
+        if found["tier"] in TIERS:
+            row(found["project__buyer"]).tiers[found["tier"]] += found["n"]
+    office_pks = {r._offices.most_common(1)[0][0] for r in rows.values() if r._offices}
+    offices = Office.objects.in_bulk(office_pks) if office_pks else {}
+    for target in rows.values():
+        target.buyer = min(target._spellings.items(), key=lambda s: (-s[1], s[0] == s[0].lower(), s[0]))[0]
+        if target._offices:
+            target.office = offices.get(target._offices.most_common(1)[0][0])
+    ranked = sorted(rows.values(), key=lambda r: (-(r.score or 0), -r.projects, r.buyer.lower()))
+    previous = None
+    for position, target in enumerate(ranked, 1):
+        target.rank = previous.rank if previous is not None and previous.score == target.score else position
+        previous = target
+    return ranked
+
+
+def _items_count() -> Coalesce:
+    counted = (ProcurementDisclosure.objects.filter(project=OuterRef("pk"), item__in=SCORED_ITEMS).order_by()
+               .values("project").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _tier_count(tier: str) -> Coalesce:
+    counted = (ProcurementDocument.objects.filter(project=OuterRef("pk"), tier=tier).order_by()
+               .values("project").annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def buyer_spellings(name: str, fiscal_year: int) -> list[str]:
+    """How the buyer named `name` (compared by buyer_key) is spelled in the projects of `fiscal_year`. One
+    query (the distinct buyers of a year: a few hundred)."""
+    key = buyer_key(name)
+    if not key:
+        return []
+    found = (ProcurementProject.objects.filter(fiscal_year=fiscal_year).order_by("buyer")
+             .values_list("buyer", flat=True).distinct())
+    return [buyer for buyer in found if buyer_key(buyer) == key]
+
+
+def buyer_projects(spellings: list[str], fiscal_year: int):
+    """The projects of a buyer's year (its `spellings`), by project_id, each with `disclosed_count` (items of
+    the seven) and its documents counted by tier (`basic_documents`...). Not yet run: page it, or read it
+    whole for a download."""
+    return (ProcurementProject.objects.filter(fiscal_year=fiscal_year, buyer__in=spellings)
+            .annotate(disclosed_count=_items_count(),
+                      **{f"{tier}_documents": _tier_count(tier) for tier in TIERS})
+            .order_by("project_id"))
+
+
+def buyer_projects_page(spellings: list[str], fiscal_year: int, page, *, per_page: int = PAGE_SIZE) -> Page:
+    """A page of buyer_projects, each with `score_percent` and `title_shown`. Two queries (count and page)."""
+    result = _paged(buyer_projects(spellings, fiscal_year), page, per_page)
+    for project in result.object_list:
+        project.score_percent = percent(disclosure_score(project.disclosed_count))
+        project.title_shown = local_text(project.title_km, project.title)
+    return result
+
+
+def project_score(project: ProcurementProject) -> float:
+    """A project's score from its disclosure record. One query."""
+    return disclosure_score(project.disclosures.filter(item__in=SCORED_ITEMS).count())
+
+
+@dataclass
+class TierDocuments:
+    tier: str
+    label: str
+    documents: list[ProcurementDocument]
+
+
+def tier_label(tier: str) -> str:
+    return {"basic": _("Basic"), "intermediate": _("Intermediate"), "advanced": _("Advanced")}.get(tier, tier)
+
+
+def project_documents(project: ProcurementProject) -> list[TierDocuments]:
+    """The project's OCDS documents by tier (basic, intermediate, advanced), each by the day it was first seen
+    public. One query."""
+    by_tier: dict[str, list] = {tier: [] for tier in TIERS}
+    for document in project.documents.order_by("published_on", "document_type", "pk"):
+        by_tier.setdefault(document.tier, []).append(document)
+    return [TierDocuments(tier, tier_label(tier), documents) for tier, documents in by_tier.items()]
+
+
+def red_flag_explanations(project: ProcurementProject) -> list[tuple[str, str]]:
+    """Each red flag of the project as (code, what it means here, in words)."""
+    minimums = settings.PROCUREMENT_MIN_TENDER_DAYS
+    explained = []
+    for flag in project.red_flags or []:
+        if flag == "R003":
+            minimum = minimums.get(project.method, minimums.get("", 15))
+            text = _("The tender period lasted %(days)s days: shorter than the %(minimum)s days set for "
+                     "this method (%(method)s), which leaves bidders little time to prepare.") % {
+                "days": project.tender_days, "minimum": minimum, "method": method_label(project.method)}
+        elif flag == "R018":
+            text = _("Only one tenderer took part, although the procedure was %(method)s: there was no "
+                     "competition.") % {"method": method_label(project.method)}
+        else:
+            text = _("A red flag of the OCDS red flags guide.")
+        explained.append((flag, text))
+    return explained
+
+
+def method_label(method: str) -> str:
+    """The words of the OCDS procurement methods; any other as it was published."""
+    return {"open": pgettext("procurement method", "open"), "selective": pgettext("procurement method", "selective"),
+            "limited": pgettext("procurement method", "limited"),
+            "direct": pgettext("procurement method", "direct")}.get(method, method or "–")
+
+
+def ranking_date(fiscal_year: int) -> dt.date | None:
+    """The last day a disclosure of the year's projects was seen (what the ranking is as of). One query."""
+    return (ProcurementDisclosure.objects.filter(project__fiscal_year=fiscal_year).order_by("-disclosed_on")
+            .values_list("disclosed_on", flat=True).first())

@@ -1,16 +1,15 @@
-"""Staff pages of procurement projects: what was disclosed about them, when, and where it was seen (the land
-concessions' pages are public: public_concessions.py). The records hold nothing personal, but they are the
-NGO's working records: NGO staff (field officers and up) see and record them; CBO representatives and
-authorities get 403, the anonymous the login page. And the information requests' pages (below), for everyone
-by accounts.access.request_scope. Views check access, call a selector or a service, and render."""
-
-from urllib.parse import urlencode
+"""The staff list of procurement projects: what was disclosed about them (the land concessions' and the
+projects' own pages are public: public_concessions.py, public_procurement.py). The records hold nothing
+personal, but the list is the NGO's working tool: NGO staff (field officers and up) see it; CBO
+representatives and authorities get 403, the anonymous the login page. And the information requests' pages
+(below), for everyone by accounts.access.request_scope. Views check access, call a selector or a service,
+and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -63,22 +62,6 @@ def procurement_list(request):
     page = selectors.procurement_list(form.filters, request.GET.get("page", 1))
     return render(request, "transparency/procurement_list.html", {
         "form": form, "page": page, "item_total": len(ProcurementItem.values),
-    })
-
-
-@login_required
-def procurement_detail(request, pk: int):
-    _require_staff(request)
-    project = get_object_or_404(ProcurementProject, pk=pk)
-    form, recorded = _record_from_post(
-        request, vocabulary=ProcurementItem,
-        record=lambda **data: services.procurement_disclosure_record(user=request.user, project=project, **data),
-    )
-    if recorded:
-        return redirect("transparency:procurement_project", pk=project.pk)
-    return render(request, "transparency/procurement_detail.html", {
-        "project": project, "items": selectors.procurement_items(project), "form": form,
-        "ask_for": urlencode({"project": project.pk}),
     })
 
 

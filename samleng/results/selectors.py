@@ -17,6 +17,7 @@ from samleng.advocacy.selectors import IssueStatus as Status
 from samleng.cbos import selectors as cbos_selectors
 from samleng.cbos.selectors import CBOType
 from samleng.core.audit import Action, audit_record
+from samleng.core.dates import long_date
 from samleng.core.khmer import to_khmer_digits
 from samleng.core.numbers import percent
 from samleng.engagement import selectors as engagement_selectors
@@ -453,6 +454,11 @@ def _status_label(status: str) -> str:
         return status
 
 
+def _shown_digits(number) -> str:
+    """A number in the page's digits (Khmer on Khmer pages)."""
+    return to_khmer_digits(str(number)) if (translation.get_language() or "").startswith("km") else str(number)
+
+
 def _local(en: str, km: str) -> str:
     return (km or en) if (translation.get_language() or "").startswith("km") else (en or km)
 
@@ -464,7 +470,7 @@ def _read_issues(snapshot, user, pks, offset, limit):
         DrillRecord(pk=i.pk, label=f"{i.issue_id} {_local(i.title_en, i.title_km)}",
                     url=reverse("advocacy:detail", args=[i.pk]),
                     detail=_("%(status)s on %(day)s — %(cbo)s") % {
-                        "status": _status_label(i.status_on), "day": end.isoformat(),
+                        "status": _status_label(i.status_on), "day": long_date(end),
                         "cbo": _local(i.cbo.name_en, i.cbo.name_km)})
         for i in issues
     ]
@@ -535,8 +541,8 @@ def _read_events(snapshot, user, pks, offset, limit):
     return visible, [
         DrillRecord(pk=e.pk, label=f"{e.event_id} {e.title}", url=reverse("engagement:detail", args=[e.pk]),
                     detail=_("%(day)s, %(n)s participants") % {
-                        "day": e.date.isoformat(),
-                        "n": e.participants_total if e.participants_total is not None else "?"})
+                        "day": long_date(e.date),
+                        "n": _shown_digits(e.participants_total) if e.participants_total is not None else "?"})
         for e in events
     ]
 
@@ -573,9 +579,9 @@ def _read_requests(snapshot, user, pks, offset, limit):
     listed = []
     for r in transparency_selectors.requests_by_pks(page):
         detail = _("%(office)s; filed %(filed)s, answer due %(due)s, answered %(answered)s; %(status)s") % {
-            "office": _local(r.office.name_en, r.office.name_km), "filed": r.filed_on.isoformat(),
-            "due": r.answer_due.isoformat() if r.answer_due else "?",
-            "answered": r.answered_on.isoformat() if r.answered_on else "-", "status": r.get_status_display()}
+            "office": _local(r.office.name_en, r.office.name_km), "filed": long_date(r.filed_on),
+            "due": long_date(r.answer_due) if r.answer_due else "?",
+            "answered": long_date(r.answered_on) if r.answered_on else "-", "status": r.get_status_display()}
         listed.append(DrillRecord(pk=r.pk, label=f"{r.request_id} {_local(r.subject_en, r.subject_km)}", url="",
                                   detail=detail))
     return len(pks), listed
@@ -584,7 +590,7 @@ def _read_requests(snapshot, user, pks, offset, limit):
 def _disclosed(disclosures) -> str:
     if not disclosures:
         return str(_("nothing disclosed"))
-    return ", ".join(f"{d.get_item_display()} {d.disclosed_on.isoformat()}" for d in disclosures)
+    return ", ".join(f"{d.get_item_display()} {long_date(d.disclosed_on)}" for d in disclosures)
 
 
 def _read_unknown(snapshot, user, pks, offset, limit):

@@ -58,3 +58,16 @@ def test_the_page_filters(language, expected):
                        "share": Decimal("39.76"), "whole": 62, "none": None})
     with translation.override(language):
         assert template.render(context) == expected
+
+
+def test_no_page_prints_a_raw_date():
+    """Every date a page prints goes through longdate or longdatetime (never `|date:` or `|isodate` in a
+    `{{ }}`, which print 2024-04-10 on Khmer pages); `|date:` stays allowed inside a tag, to compare."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    printed = re.compile(r"\{\{[^}]*\|(isodate|date:)[^}]*\}\}")
+    found = [f"{path.relative_to(root)}: {match.group(0)}" for path in sorted(root.rglob("*.html"))
+             for match in printed.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []

@@ -96,7 +96,7 @@ def test_the_update_form_records_the_event_and_refuses_another(world, issue, eve
     update = IssueUpdate.objects.get()
     assert UpdateAtEvent.objects.get(update=update).event == event
     text = client.get(reverse("advocacy:detail", args=[issue.pk])).text
-    assert "Recorded at the public forum of 2023-02-01" in text
+    assert "Recorded at the public forum of 1 February 2023" in text
 
 
 def test_the_commitment_form_records_the_event(world, issue, event):

@@ -226,7 +226,7 @@ def test_drilldown_lists_the_numerator_and_those_not_counted(solved, world):
     assert (page.kind, page.total, page.hidden, page.pages) == ("advocacy.issue", 3, 0, 1)
     assert {r.pk for r in page.records} == {i.pk for i in solved["issues"][:3]}
     assert page.records[0].url == f"/issues/{page.records[0].pk}/"
-    assert any("solved on 2023-12-31" in r.detail for r in page.records)
+    assert any("solved on 31 December 2023" in r.detail for r in page.records)
     rest = drilldown(solved["snapshot"], user=world.me_officer, part="not_counted")
     assert [r.pk for r in rest.records] == [solved["issues"][3].pk] and "in dialogue" in rest.records[0].detail
 
@@ -375,5 +375,5 @@ def test_drilldown_of_events_cbos_and_concessions(world):
     elcs = drilldown(snapshots["2.1"], user=world.officer, part="numerator")
     (record,) = elcs.records
     assert record.pk == disclosed.pk and record.label.startswith("ELC-9")
-    assert "2023-02-01" in record.detail and "2024" not in record.detail  # as disclosed by the period's end
+    assert "1 February 2023" in record.detail and "2024" not in record.detail  # as disclosed by the period's end
     assert len(drilldown(snapshots["2.1"], user=world.officer, part="not_counted").records) == 1

@@ -179,6 +179,7 @@ def test_createstaff_prints_a_working_secret(db):
     call_command("createstaff", "dara", "--role", "field_officer", "--province", "06", "--province", "10",
                  "--no-input", stdout=out)
     text = out.getvalue()
+    assert text.startswith("Created field officer dara")  # the role in words, not field_officer
     secret = re.search(r"Two-factor secret: ([A-Z2-7]{32})", text).group(1)
     password = re.search(r"Password: (\S+)", text).group(1)
     user = User.objects.get(username="dara")

@@ -84,6 +84,9 @@ def test_the_demo_users_can_log_in_with_the_printed_secret():
         assert f"two-factor secret {staff.totp_secret}" in output
         assert totp_code_use(user=staff, code=pyotp.TOTP(staff.totp_secret).now())
     assert demo_totp_secret("demo-admin") != demo_totp_secret("demo-field")
+    # The command says roles and records in words, not their keys.
+    assert "user demo-field (field officer) created" in output and "(cbo_rep)" not in output
+    assert "reported values" in output and "reported_values" not in output
 
 
 @pytest.mark.django_db

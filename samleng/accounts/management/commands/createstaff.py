@@ -12,6 +12,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from samleng.accounts import services
 from samleng.accounts.models import User
@@ -57,7 +58,9 @@ class Command(BaseCommand):
             details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
             raise CommandError(details) from error
         secret = services.user_totp_setup(user=user, confirmed=True)
-        self.stdout.write(f"Created {role} {username}" + (f" of {office_label(office)}." if office else "."))
+        with translation.override("en"):  # the role in words ("M&E officer"), not its key
+            role_name = str(User.Role(role).label) if role in User.Role.values else role
+        self.stdout.write(f"Created {role_name} {username}" + (f" of {office_label(office)}." if office else "."))
         if not interactive:
             self.stdout.write(f"Password: {password}")
         self.stdout.write(f"Two-factor secret: {secret}")

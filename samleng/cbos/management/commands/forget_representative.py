@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from samleng.cbos.models import Representative
 from samleng.cbos.services import representative_forget
+from samleng.core.dates import long_date
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         if representative is None:
             raise CommandError(f"There is no representative {person_id!r}.")
         if representative.forgotten_on:
-            self.stdout.write(f"{person_id} was already forgotten on {representative.forgotten_on:%Y-%m-%d}.")
+            self.stdout.write(f"{person_id} was already forgotten on {long_date(representative.forgotten_on, 'en')}.")
             return
         representative_forget(user=account, representative=representative)
         attended = representative.attendance.count()

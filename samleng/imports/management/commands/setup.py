@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from samleng.accounts.models import User
 from samleng.accounts.services import user_create
@@ -33,6 +34,17 @@ DEMO_PASSWORD = "samleng-demo-2024"
 #: What a sheet's count of created records counts, where it is not the sheet's name: the indicators sheet
 #: writes the outcomes and outputs its rows name as well as the indicators.
 SHEET_RECORDS = {"indicators": "outcomes, outputs and indicators"}
+
+
+def sheet_records(sheet: str) -> str:
+    """What a sheet's rows are, in words ("reported values", not the sheet's name "reported_values")."""
+    return SHEET_RECORDS.get(sheet, sheet.replace("_", " "))
+
+
+def role_words(role: str) -> str:
+    """A role in English words ("M&E officer", not "me_officer")."""
+    with translation.override("en"):
+        return str(User.Role(role).label) if role in User.Role.values else role.replace("_", " ")
 #: (username, role, provinces, CBO, office): an administrator, a field officer of Kampong Thom and Pursat, a
 #: representative of the Boeung Chang Boeung Prang fishery (case study 6), and an authority of the Sandan district
 #: administration (the demo's offices sheet), which reads the issues addressed to it.
@@ -108,7 +120,7 @@ class Command(BaseCommand):
             raise CommandError("The demo workbook did not import:\n" + "\n".join(str(e) for e in result.errors))
         created, updated = sum(result.created.values()), sum(result.updated.values())
         if created or updated:
-            detail = ", ".join(f"{n} {SHEET_RECORDS.get(sheet, sheet)}" for sheet, n in result.created.items() if n)
+            detail = ", ".join(f"{n} {sheet_records(sheet)}" for sheet, n in result.created.items() if n)
             self.say(f"demo programme: {created} records created ({detail}), {updated} updated")
         else:
             self.say("demo programme: already there, nothing changed")
@@ -133,7 +145,7 @@ class Command(BaseCommand):
             raise CommandError("The demo budgets did not import:\n" + "\n".join(str(e) for e in result.errors))
         created, updated = sum(result.created.values()), sum(result.updated.values())
         if created or updated:
-            detail = ", ".join(f"{n} {sheet}" for sheet, n in result.created.items() if n)
+            detail = ", ".join(f"{n} {sheet_records(sheet)}" for sheet, n in result.created.items() if n)
             self.say(f"demo budgets: {created} records created ({detail}), {updated} updated")
         else:
             self.say("demo budgets: already there and published, nothing changed")
@@ -159,9 +171,9 @@ class Command(BaseCommand):
                     cbo=CBO.objects.get(cbo_id=cbo_id) if cbo_id else None,
                     office=Office.objects.get(office_id=office_id) if office_id else None,
                 )
-                self.say(f"user {username} ({role}) created, password {DEMO_PASSWORD}")
+                self.say(f"user {username} ({role_words(role)}) created, password {DEMO_PASSWORD}")
             else:
-                self.say(f"user {username} ({user.role}): already there, left as it is")
+                self.say(f"user {username} ({role_words(user.role)}): already there, left as it is")
             if user.needs_two_factor:
                 self.demo_two_factor(user)
 

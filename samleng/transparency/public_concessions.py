@@ -4,6 +4,8 @@ flagged where the sources disagree. The records hold nothing personal. The same 
 had (/concessions/), so that old links keep working: staff (field officers and up) also see whether a
 concession is tracked, filter by it, and record a disclosure; nobody else is offered the form or may post it."""
 
+from decimal import Decimal
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,6 +45,9 @@ def concession_detail(request, pk: int):
             return redirect("transparency:concession", pk=concession.pk)
     reports = list(concession.reports.order_by("source"))
     disagreements = selectors.concession_disagreements(concession, reports)
+    for found in disagreements:  # areas as numbers, so that the page writes them as it writes every area
+        if found.field == "area_ha":
+            found.figures = [(source, Decimal(figure.replace(",", ""))) for source, figure in found.figures]
     return render(request, "transparency/concession_detail.html", {
         "concession": concession, "items": selectors.concession_items(concession),
         "sources": selectors.concession_sources(concession, reports),

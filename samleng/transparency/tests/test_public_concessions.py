@@ -76,8 +76,8 @@ def test_the_concession_page_for_anyone_in_english(thmei):
     # each source side by side, the area flagged with each source's figure; the developer agrees
     assert "Community mapping with the Treap Kwan Pi forestry community" in html and "8,050" in html
     assert "On the area (more than 5% apart):" in html and "On the developer:" not in html
-    assert "7,400.00 ha (https://data.example/elc/kr-001)" in html
-    assert "8,050.00 ha (Community mapping with the Treap Kwan Pi forestry community)" in html
+    assert "7,400 ha (https://data.example/elc/kr-001)" in html
+    assert "8,050 ha (Community mapping with the Treap Kwan Pi forestry community)" in html
     assert "Boundary posts in the forest" in html
     assert all(word not in html for word in FORM_WORDS)
 

@@ -381,8 +381,10 @@ def backup_write(path, *, chunk_size: int = CHUNK_SIZE) -> dict:
     partial = path.with_name(f".{path.name}.partial")
     media = 0
     with tempfile.TemporaryDirectory(prefix="samleng-backup-") as folder:
-        database, member = _database_copy(Path(folder))
+        # The runtime file first: an audit entry moved from its queue into the log in between is then in both
+        # copies (and not written twice when it is moved again after a restore), rather than in neither.
         runtime = _runtime_copy(Path(folder)) if "runtime_database" in header else None
+        database, member = _database_copy(Path(folder))
         try:
             with open(partial, "wb") as out:
                 out.write(prefix)

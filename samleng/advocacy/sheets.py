@@ -194,6 +194,9 @@ def issues_check(run, sheet: Sheet, rows: list) -> None:
 
 
 def issues_write(run) -> UpsertResult:
+    # What the checks kept of the issues and CBOs sheets (rows by id) is not needed once the issues are written.
+    run.state.pop("advocacy.issue_rows", None)
+    run.state.pop("advocacy.cbo_records", None)
     pks = cbo_pks(run)
     offices = office_pks(run)  # the new offices that rows name first
     bearers = run.state.get("advocacy.duty_bearers", {})
@@ -239,8 +242,8 @@ def issue_updates_check(run, sheet: Sheet, rows: list) -> None:
 
 
 def issue_updates_write(run) -> UpsertResult:
-    """The updates, without their events (engagement's updates_at_events_write records those after the
-    writing, from what this leaves in run.pks["issue_updates"] and run.state)."""
+    """The updates, without their events (engagement's updates_at_events_write records those right after this
+    sheet's write, from what this leaves in run.pks["issue_updates"] and run.state, and then lets them go)."""
     issues = issue_pks(run)
     rows = (run.record("issue_updates", row, UPDATE_FIELDS, issue_id=issues[row.issue_id])
             for row in run.rows["issue_updates"])

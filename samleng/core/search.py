@@ -172,11 +172,15 @@ def fill_missing() -> dict[str, int]:
 
 
 def _insert(kind: str, texts: Iterable[tuple[int, str]]) -> int:
+    """The entries as plain rows (core.bulk.records_insert_many: one executemany, or a COPY on PostgreSQL),
+    not model instances: a workbook import writes tens of thousands of them."""
+    from samleng.core.bulk import records_insert_many  # core.bulk writes the entries of what it writes
+
     count = 0
     texts = iter(texts)
     while batch := list(itertools.islice(texts, _BATCH)):
-        SearchEntry.objects.bulk_create(
-            [SearchEntry(kind=kind, object_id=pk, text=index_text(text)) for pk, text in batch])
+        records_insert_many(model=SearchEntry, rows=[{"kind": kind, "object_id": pk, "text": index_text(text)}
+                                                     for pk, text in batch])
         count += len(batch)
     return count
 

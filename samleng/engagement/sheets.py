@@ -195,6 +195,7 @@ def events_write(run) -> UpsertResult:
     """The events, read again from the workbook (their places resolved again: the resolver remembers them)."""
     issues = issue_pks(run)
     present = run.present["events"]
+    run.state.pop("engagement.issues_raised", None)  # for the checks only
 
     def records():
         for row in run.stream("events"):
@@ -254,16 +255,21 @@ def _check_raised_at(run, sheet: str, rows: list) -> None:
 
 def updates_at_events_write(run, created: dict, updated: dict) -> None:
     """The event of each update of the issue_updates sheet, as its `event_id` says (empty: at no event), once
-    every sheet is written: a step of the kind after the writing (Kind.after_write), in the same transaction.
-    An update whose event alone changed counts as updated in the issue_updates sheet, as one whose other
-    columns changed does. A sheet without the event_id column changes no update's event."""
-    if "issue_updates" not in created or "event_id" not in run.present.get("issue_updates", ()):
+    the sheet is written (the events before it): a step of the kind right after that sheet's write
+    (Kind.after_sheet), in the same transaction. An update whose event alone changed counts as updated in the
+    issue_updates sheet, as one whose other columns changed does. A sheet without the event_id column changes
+    no update's event. The updates' primary keys that advocacy's write left go afterwards (80,000 keys at
+    national scale: nothing else reads them)."""
+    if "issue_updates" not in created:
         return
-    issues, updates, events = issue_pks(run), run.pks["issue_updates"], event_pks(run)
+    updates = run.pks.pop("issue_updates", {})
+    counted = run.state.pop("advocacy.issue_updates_changed", set())
+    if "event_id" not in run.present.get("issue_updates", ()):
+        return
+    issues, events = issue_pks(run), event_pks(run)
     rows = ({"update_id": updates[(issues[row.issue_id], row.date, row.status)],
              "event_id": events[row.event_id] if row.event_id else None} for row in run.rows["issue_updates"])
     result = update_event_upsert_many(user=run.user, rows=rows)
-    counted = run.state.get("advocacy.issue_updates_changed", set())
     updated["issue_updates"] += len(result.changed - counted)
 
 

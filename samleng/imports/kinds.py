@@ -35,8 +35,10 @@ PROGRAMME_KIND = Kind(
         results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
-    # The updates' events first (engagement records them once issue_updates is written), then the figures.
-    after_write=(engagement.updates_at_events_write, results.snapshots_compute_after),
+    # The updates' events as soon as issue_updates is written (engagement records them: its rows and the
+    # updates' primary keys then go, before the big writes after it); the figures once everything is written.
+    after_sheet={"issue_updates": (engagement.updates_at_events_write,)},
+    after_write=(results.snapshots_compute_after,),
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",

@@ -426,12 +426,15 @@ def _check_request_events(run, sheet, rows) -> None:
             by_request.setdefault(row.request_id, []).append(row)
     run.unique(name, rows, lambda r: (r.request_id, r.date, r.event) if r.request_id and r.date and r.event
                else None, "event", lambda r: f"{r.event} of {r.request_id} on {r.date}")
+    # The rules do not depend on the calendar: the days off are not needed to check them. One calendar for
+    # every request: it lists each year's working days once (a calendar per request listed them 10,000 times).
+    calendar, rules = Calendar(), Rules()
     for request_id, events in by_request.items():
         filed_on = filed.get(request_id) or stored.get(request_id, (None, None))[1]
         if filed_on is None:
             continue  # the request's own row has an error
-        try:  # the rules do not depend on the calendar: the days off are not needed to check them
-            clock.request_clock(filed_on, [clock.Event(r.date, r.event) for r in events], Calendar(), Rules())
+        try:
+            clock.request_clock(filed_on, [clock.Event(r.date, r.event) for r in events], calendar, rules)
         except clock.ClockError as error:
             run.error(name, events[error.index].row, "event", error.message, **error.params)
 

@@ -63,6 +63,9 @@ class Kind:
     sheets: tuple[Sheet, ...]
     checks: tuple[Callable[["Import"], None], ...] = ()
     after_write: tuple[Callable[["Import", dict, dict], None], ...] = ()
+    #: steps run right after a sheet is written, before the next one (sheet name -> steps, each as after_write's),
+    #: so that the sheet's rows can go before the writes that follow (the import's peak memory)
+    after_sheet: dict[str, tuple[Callable[["Import", dict, dict], None], ...]] = field(default_factory=dict)
     later: tuple[str, ...] = ()
     export_order: tuple[str, ...] = ()  # the spec's order of the sheets, for the export and the template
     audit_type: str = "imports.workbook"  # what the audit log calls an import of it
@@ -389,6 +392,15 @@ class Import:
             self.present.setdefault(sheet.name, set())
             self.error(sheet.name, None, "", error.message, **error.params)
 
+    def _release(self, name: str) -> None:
+        """A written sheet's rows and records go (an empty list stays: `name in run.rows` still says that the
+        workbook has the sheet), so that the writes after it reuse their memory: a sheet's write reads what
+        the sheets before it left in run.pks and run.state, never their rows."""
+        if name in self.rows:
+            self.rows[name] = []
+        if name in self.records:
+            self.records[name] = []
+
     def _written(self) -> list[Sheet]:
         return [s for s in self.kind.sheets if s.write and (s.name in self.rows or (s.streamed and s.name in
                                                                                      self.present))]
@@ -405,6 +417,10 @@ class Import:
                 self.progress(_READ_SHARE + (100 - _READ_SHARE) * done // total, f"writing {sheet.name}")
                 result: UpsertResult = sheet.write(self)
                 created[sheet.name], updated[sheet.name] = result.created, result.updated
+                del result  # its primary keys, when the sheet's write did not keep them in run.pks
+                for after in self.kind.after_sheet.get(sheet.name, ()):
+                    after(self, created, updated)
+                self._release(sheet.name)
                 done += weights[sheet.name]
             for after in self.kind.after_write:
                 after(self, created, updated)

@@ -429,9 +429,14 @@ def request_list(scope: Q, filters: RequestFilters | None = None, page: int | st
         requests = requests.filter(Q(closed_on__isnull=True) & (
             Q(answered_on__isnull=True, answer_due__range=(today, until))
             | Q(delivered_on__isnull=True, delivery_due__range=(today, until))))
-    ordered = requests.select_related("office__place").order_by(
-        "-overdue_now", F("closed_on").asc(nulls_first=True), "answer_due", "request_id")
-    return _paged(ordered, page, per_page)
+    # The page's keys are sorted first, without the joins and the long columns (sorting 10,000 whole rows
+    # with their office and place took SQLite 4-5 times as long); then the page's 50 rows are read.
+    ordered = requests.order_by("-overdue_now", F("closed_on").asc(nulls_first=True), "answer_due", "request_id")
+    result = _paged(ordered.values_list("pk", flat=True), page, per_page)
+    rows = InformationRequest.objects.filter(pk__in=result.object_list).select_related("office__place").annotate(
+        overdue_now=_overdue_now(today)).in_bulk()
+    result.object_list = [rows[pk] for pk in result.object_list]
+    return result
 
 
 # --- the public concession pages -----------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Issue(models.Model):
     title_km = models.CharField(_("title in Khmer"), max_length=300, blank=True)
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, db_index=True)
     description = models.TextField(_("description"), blank=True)
+    description_km = models.TextField(_("description in Khmer"), blank=True)
     duty_bearer_level = models.CharField(_("duty bearer level"), max_length=10, choices=Level.choices)
     # The office the issue is addressed to (places.Office): its authority users read the issue. Set from a name
     # with the level above and the CBO's place, or else the administration of the CBO's place at that level.
@@ -100,6 +101,7 @@ class IssueUpdate(models.Model):
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
+    note_km = models.TextField(_("note in Khmer"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True, help_text=_("A link or a description."))
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
     people_benefited = models.PositiveIntegerField(_("people benefited"), null=True, blank=True)
@@ -130,7 +132,9 @@ class Commitment(models.Model):
     made_on = models.DateField(_("promised on"))
     authority = models.ForeignKey("places.Office", on_delete=models.PROTECT, related_name="commitments",
                                   verbose_name=_("authority"))
-    promise = models.TextField(_("what was promised"))
+    # In English, in Khmer or both (one at least: services.commitment_create); pages show the reader's.
+    promise = models.TextField(_("what was promised"), blank=True)
+    promise_km = models.TextField(_("what was promised, in Khmer"), blank=True)
     due_on = models.DateField(_("due by"), null=True, blank=True)
     kept_on = models.DateField(_("kept on"), null=True, blank=True)
 

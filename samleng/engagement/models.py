@@ -20,6 +20,7 @@ class Event(models.Model):
     event_id = models.CharField(_("event id"), max_length=40, unique=True)
     type = models.CharField(_("type"), max_length=30, choices=Type.choices, db_index=True)
     title = models.CharField(_("title"), max_length=300)
+    title_km = models.CharField(_("title in Khmer"), max_length=300, blank=True)
     date = models.DateField(_("date"), db_index=True)
     province = models.ForeignKey("places.Place", on_delete=models.PROTECT, related_name="+")
     district = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

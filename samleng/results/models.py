@@ -10,6 +10,7 @@ class Programme(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=300)
+    name_km = models.CharField(_("name in Khmer"), max_length=300, blank=True)
     donors = models.CharField(_("donors"), max_length=500, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))

@@ -126,6 +126,13 @@ class ProcurementProject(models.Model):
     basic_score = models.DecimalField(_("share of the basic documents published"), max_digits=5, decimal_places=4,
                                       null=True, blank=True)
     ocds_warnings = models.JSONField(_("warnings about its OCDS data"), default=list, blank=True)
+    # Counted from its records by services.procurement_counts_refresh whenever they change, so that the public
+    # ranking of a year's buyers reads one row per project (transparency.procurement): how many of the seven
+    # items its disclosures hold, and its OCDS documents of each tier.
+    disclosed_count = models.PositiveSmallIntegerField(_("items disclosed"), default=0, editable=False)
+    basic_documents = models.PositiveIntegerField(_("basic documents"), default=0, editable=False)
+    intermediate_documents = models.PositiveIntegerField(_("intermediate documents"), default=0, editable=False)
+    advanced_documents = models.PositiveIntegerField(_("advanced documents"), default=0, editable=False)
 
     class Meta:
         ordering = ["fiscal_year", "buyer", "project_id"]

@@ -104,3 +104,40 @@ OFFICE_PLACE_LEVEL = {
     Office.Level.VILLAGE: Place.Level.VILLAGE, Office.Level.COMMUNE: Place.Level.COMMUNE,
     Office.Level.DISTRICT: Place.Level.DISTRICT, Office.Level.PROVINCE: Place.Level.PROVINCE,
 }
+
+
+class Facility(models.Model):
+    """A public service point citizens go to: a commune or district office, a One Window Service office, a health
+    centre, a school, a police post. It is where it is (its commune, or its district when it serves a whole
+    district) and an office answers for it (`answered_by`: the comments about it go to that office's
+    authorities). The knowledge-base workbook's `facilities` sheet (docs/knowledge-base-workbook.md)."""
+
+    class Type(models.TextChoices):
+        COMMUNE_OFFICE = "commune_office", _("commune/sangkat office")
+        DISTRICT_OFFICE = "district_office", _("district office")
+        ONE_WINDOW_SERVICE = "one_window_service", _("One Window Service office")
+        HEALTH_CENTRE = "health_centre", _("health centre")
+        REFERRAL_HOSPITAL = "referral_hospital", _("referral hospital")
+        SCHOOL = "school", _("school")
+        POLICE_POST = "police_post", _("police post")
+        OTHER = "other", _("other")
+
+    facility_id = models.CharField(_("facility id"), max_length=40, unique=True)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_km = models.CharField(_("name in Khmer"), max_length=200, blank=True)
+    province = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
+    district = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+", verbose_name=_("district"))
+    commune = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("commune"))
+    answered_by = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="facilities",
+                                    verbose_name=_("office that answers for it"))
+    active = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        ordering = ["facility_id"]
+        verbose_name_plural = _("facilities")
+        indexes = [models.Index(fields=["commune", "type"]), models.Index(fields=["district", "type"])]
+
+    def __str__(self):
+        return self.name_en or self.name_km or self.facility_id

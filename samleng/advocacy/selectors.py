@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
 from samleng.accounts.access import issue_scope
 from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
@@ -233,10 +233,14 @@ def solution_days_by_office(user, offices: QuerySet) -> dict[int, list[int]]:
     took, from its raising to the day it was solved: the first day of its last run of "solved" (status_history's
     rule: confirmed updates, a day's last update counting), so that an issue solved, reopened and solved again
     counts to its last solution. {office pk: [days, ...]}; offices with none are left out. One query."""
-    solved = _issues_to(user, offices).filter(status=Status.SOLVED)
-    rows = (IssueUpdate.objects.filter(confirmed=True, issue__in=solved.values("pk"))
-            .order_by("issue_id", "date", "id")
-            .values_list("issue_id", "issue__duty_bearer_id", "issue__raised_on", "date", "status"))
+    # From the offices' issues to their updates (the updates' issue index), not from the updates to a subquery
+    # of issues, which read all 80,000 updates of the national data. The status is compared as `status || ''`
+    # so that SQLite (without statistics) reads the offices' issues by the duty bearer's index rather than
+    # every solved issue of the country by the status index: 3x faster for a province's offices.
+    solved = _issues_to(user, offices).alias(status_text=Concat(F("status"), Value(""), output_field=CharField()))
+    rows = (solved.filter(status_text=Status.SOLVED, updates__confirmed=True)
+            .order_by("pk", "updates__date", "updates__id")
+            .values_list("pk", "duty_bearer_id", "raised_on", "updates__date", "updates__status"))
     since: dict[int, tuple[int, dt.date, dt.date | None]] = {}  # issue -> (office, raised on, solved since)
     for issue, office, raised_on, day, status in rows:
         solved_since = since.get(issue, (office, raised_on, None))[2]

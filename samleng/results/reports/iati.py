@@ -22,6 +22,7 @@ from samleng.results.reports.common import (
     decimal_or_none,
     humanize,
     part_label,
+    pick,
     plain_number,
 )
 
@@ -65,7 +66,7 @@ def _activity(content: dict, generated: str) -> etree._Element:
     _add(activity, "iati-identifier").text = activity_identifier(programme["code"])
     reporting = _add(activity, "reporting-org", ref=settings.IATI_ORG_REF, type=_organisation_type())
     _narratives(reporting, settings.ORGANISATION_NAME)
-    _narratives(_add(activity, "title"), programme.get("name") or programme["code"])
+    _narratives(_add(activity, "title"), programme.get("name") or programme["code"], programme.get("name_km", ""))
     _narratives(_add(activity, "description", type="1"), *_translated(_description, content))
     for donor in _donors(programme.get("donors", "")):
         _narratives(_add(activity, "participating-org", role=ROLE_FUNDING), donor)
@@ -227,8 +228,8 @@ def _description(content: dict) -> str:
     text = _("Results of %(name)s (%(code)s) as reported in the annual progress report %(period)s, version "
              "%(version)s: each outcome's indicators with their baseline, target and the value of every year, "
              "computed from the records.") % {
-        "name": programme.get("name", ""), "code": programme.get("code", ""),
-        "period": content.get("period", ""), "version": content.get("version", 1)}
+        "name": pick(programme.get("name_km", ""), programme.get("name", "")), "code": programme.get("code", ""),
+        "period": _digits(content.get("period", "")), "version": _digits(content.get("version", 1))}
     if programme.get("donors"):
         text += " " + _("Funded by %(donors)s.") % {"donors": programme["donors"]}
     return text

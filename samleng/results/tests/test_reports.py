@@ -468,6 +468,10 @@ def test_iati_activity_carries_the_programme_and_its_results():
     km = "{http://www.w3.org/XML/1998/namespace}lang"
     assert titles[0].text == "Outcome 1: The engagement of citizens in local governance is strengthened."
     assert titles[1].get(km) == "km" and KM_OUTCOME_1 in titles[1].text
+    description = activity.findall("description/narrative")
+    assert "2024" in description[0].text
+    # The Khmer narrative writes the year and the version in Khmer digits.
+    assert description[1].get(km) == "km" and "២០២៤" in description[1].text and "2024" not in description[1].text
 
     share, no_data = results[0].findall("indicator")
     assert (share.get("measure"), share.get("ascending")) == ("2", "true")

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TypedDict
 
 from django.core.paginator import Page, Paginator
@@ -516,19 +517,27 @@ class DueEntry:
     def day(self) -> dt.date:
         return self.due.day
 
-    @property
-    def explained(self) -> str:
+    @cached_property
+    def explained(self) -> str:  # shown twice (the link's title, the text): its holidays looked up once
         return self.due.explained()
 
 
 def _due_entries(requests, *, calendar, today: dt.date, start: dt.date | None = None,
                  end: dt.date | None = None, overdue_only: bool = False) -> list[DueEntry]:
-    """The due days of `requests` (with their events prefetched in order), from each one's clock computed again
-    so that every day can say how it was computed; those from `start` to `end`, or those overdue `today`."""
+    """The due days of `requests` (a queryset), from each one's clock computed again from its events so that
+    every day can say how it was computed; those from `start` to `end`, or those overdue `today`. Two queries:
+    the requests with their offices, and their events as plain rows (thousands of them in a busy month)."""
+    found = list(requests.select_related("office__place"))
+    events: dict[int, list[clock.Event]] = {}
+    # The same requests as a subquery rather than their keys: a busy month may hold more than old SQLite builds
+    # take as parameters of one query.
+    for request_id, day, name in (RequestEvent.objects.filter(request__in=requests.values("pk"))
+                                  .order_by("request_id", "date", "position", "pk")
+                                  .values_list("request_id", "date", "event")) if found else ():
+        events.setdefault(request_id, []).append(clock.Event(day, name))
     entries = []
-    for request in requests:
-        computed = clock.request_clock(request.filed_on, [clock.Event(e.date, e.event) for e in request.events.all()],
-                                       calendar)
+    for request in found:
+        computed = clock.request_clock(request.filed_on, events.get(request.pk, []), calendar)
         for kind, due, done_on in (("answer", computed.answer_due, computed.answered_on),
                                    ("delivery", computed.delivery_due, computed.delivered_on)):
             if due is None:
@@ -542,18 +551,13 @@ def _due_entries(requests, *, calendar, today: dt.date, start: dt.date | None = 
     return sorted(entries, key=lambda e: (e.day, e.request.request_id, e.kind))
 
 
-def _with_events(requests):
-    return requests.select_related("office__place").prefetch_related(
-        Prefetch("events", RequestEvent.objects.order_by("date", "position", "pk")))
-
-
 def requests_falling_due(scope: Q, *, start: dt.date, end: dt.date, today: dt.date, calendar) -> list[DueEntry]:
     """The answer and delivery due days from `start` to `end` of the requests within `scope`, by day, each with
     how it was computed (`calendar`: services.request_calendar()). Two queries (the requests with their
     offices, their events)."""
     requests = InformationRequest.objects.filter(scope).filter(
         Q(answer_due__range=(start, end)) | Q(delivery_due__range=(start, end)))
-    return _due_entries(_with_events(requests), calendar=calendar, today=today, start=start, end=end)
+    return _due_entries(requests, calendar=calendar, today=today, start=start, end=end)
 
 
 def requests_overdue_due(scope: Q, *, today: dt.date, calendar, upto: int = 50) -> tuple[list[DueEntry], int]:
@@ -564,7 +568,7 @@ def requests_overdue_due(scope: Q, *, today: dt.date, calendar, upto: int = 50) 
     count = overdue.count()
     if not count:
         return [], 0
-    first = _with_events(overdue.order_by("answer_due", "request_id"))[:upto]
+    first = overdue.order_by("answer_due", "request_id")[:upto]
     return _due_entries(first, calendar=calendar, today=today, overdue_only=True), count
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
@@ -17,6 +18,7 @@ from samleng.accounts.access import request_scope
 from samleng.core.dates import long_date
 from samleng.core.workdays import Holiday
 from samleng.transparency import selectors, services
+from samleng.transparency.forms import RequestFilterForm
 from samleng.transparency.selectors import DueEntry
 
 WEEKDAYS = (pgettext_lazy("weekday", "Mon"), pgettext_lazy("weekday", "Tue"), pgettext_lazy("weekday", "Wed"),
@@ -67,12 +69,20 @@ def request_calendar(request):
     today = timezone.localdate()
     first = month_of(request.GET.get("month"), today)
     last = first.replace(day=months.monthrange(first.year, first.month)[1])
+    form = RequestFilterForm(request.GET)
+    for name in ("status", "overdue", "due_within"):  # the month and the overdue list say these already
+        del form.fields[name]
     scope = request_scope(request.user, with_public=False)
+    filters = form.filters
+    if filters.get("topic"):
+        scope &= Q(topic=filters["topic"])
+    if filters.get("office"):
+        scope &= Q(office__office_id=filters["office"].strip())
     calendar = services.request_calendar()
     entries = selectors.requests_falling_due(scope, start=first, end=last, today=today, calendar=calendar)
     overdue, overdue_count = selectors.requests_overdue_due(scope, today=today, calendar=calendar)
     return render(request, "transparency/request_calendar.html", {
-        "month": first, "month_name": long_date(first).split(" ", 1)[1],
+        "form": form, "filtered": bool(filters), "month": first, "month_name": long_date(first).split(" ", 1)[1],
         "previous": _shifted(first, -1), "next": _shifted(first, 1), "this_month": _shifted(today, 0),
         "weeks": month_weeks(first, entries, today=today, calendar=calendar), "weekdays": WEEKDAYS,
         "entries": entries, "overdue": overdue, "overdue_count": overdue_count, "overdue_shown": len(

@@ -112,3 +112,13 @@ def test_the_calendar_runs_a_fixed_number_of_queries(world, requests, django_ass
         response = client.get(URL, APRIL)
     # every new one is overdue today: its answer never came, or its delivery never did
     assert len(response.context["entries"]) >= 20 and response.context["overdue_count"] == 21
+
+
+def test_the_calendar_filters_by_topic_and_office_and_keeps_them_month_to_month(world, requests):
+    _, _, sandan, chet_borei = requests
+    client = login_en(world.me_officer)
+    response = client.get(URL, {**APRIL, "office": chet_borei.office_id})
+    assert _ids(response) == {"AIR-KR-2024-01"}
+    assert f'href="?month=2024-05&amp;office={chet_borei.office_id}#month"' in response.content.decode()
+    assert _ids(client.get(URL, {**APRIL, "topic": "procurement"})) == set()
+    assert _ids(client.get(URL, {**APRIL, "topic": "budget", "office": sandan.office_id})) == {"AIR-KT-2024-01"}

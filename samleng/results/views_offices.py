@@ -69,6 +69,9 @@ def office_ranking(request):
         result = responsiveness.ranking(request.user, province=province, level=level, sort=sort,
                                         today=timezone.localdate())
         page = Paginator(result.rows, PER_PAGE).get_page(request.GET.get("page"))
+        labels = {value: str(label) for value, label in LEVELS}  # each translated once, not once a row
+        for figures in page.object_list:
+            figures.level_label = labels.get(figures.office.level, figures.office.level)
         context.update(ranked=True, province=province, national=province is None, page=page,
                        without_records=result.without_records, start=page.start_index())
     return render(request, "results/office_ranking.html", context)

@@ -15,7 +15,7 @@ from samleng.transparency.models import (
     ProcurementDisclosure,
     ProcurementProject,
 )
-from samleng.transparency.services import request_clocks_refresh
+from samleng.transparency.services import procurement_counts_refresh, request_clocks_refresh
 
 
 class _Audited(admin.ModelAdmin):
@@ -93,6 +93,10 @@ class ProcurementProjectAdmin(_Audited):
     search_fields = ["project_id", "buyer", "title", "ocid"]
     inlines = [ProcurementDisclosureInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        procurement_counts_refresh(project_pks=[form.instance.pk])  # its disclosures may have changed inline
+
 
 @admin.register(ProcurementDisclosure)
 class ProcurementDisclosureAdmin(_Audited):
@@ -102,6 +106,20 @@ class ProcurementDisclosureAdmin(_Audited):
     raw_id_fields = ["project"]
     list_select_related = ["project"]
     date_hierarchy = "disclosed_on"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        before = form.initial.get("project")  # a disclosure moved to another project: both counts change
+        procurement_counts_refresh(project_pks=[obj.project_id] + ([before] if before else []))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        procurement_counts_refresh(project_pks=[obj.project_id])
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        procurement_counts_refresh(project_pks=pks)
 
 
 @admin.register(DeclaredHoliday)

@@ -129,7 +129,7 @@ class ProcurementProject(models.Model):
     # Counted from its records by services.procurement_counts_refresh whenever they change, so that the public
     # ranking of a year's buyers reads one row per project (transparency.procurement): how many of the seven
     # items its disclosures hold, and its OCDS documents of each tier.
-    disclosed_count = models.PositiveSmallIntegerField(_("items disclosed"), default=0, editable=False)
+    items_disclosed = models.PositiveSmallIntegerField(_("items disclosed"), default=0, editable=False)
     basic_documents = models.PositiveIntegerField(_("basic documents"), default=0, editable=False)
     intermediate_documents = models.PositiveIntegerField(_("intermediate documents"), default=0, editable=False)
     advanced_documents = models.PositiveIntegerField(_("advanced documents"), default=0, editable=False)

@@ -12,20 +12,19 @@ procurement_disclosure) counts from the same rows. A buyer's score is the share 
 the year (items disclosed / seven times its projects): comparable across buyers of any size. The OCDS
 documents (ProcurementDocument) are shown apart, by the guidance's tiers: they do not move the score."""
 
-import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from samleng.core.i18n import local_text
 from samleng.places.models import Office
-from samleng.transparency.models import ProcurementDisclosure, ProcurementDocument, ProcurementItem, ProcurementProject
+from samleng.transparency.models import ProcurementDocument, ProcurementItem, ProcurementProject
 from samleng.transparency.selectors import _paged, buyer_key
 
 #: The items a project's score counts: the whole vocabulary of the disclosure record.
@@ -98,56 +97,36 @@ class BuyerRow:
         return [(tier, self.tiers[tier]) for tier in TIERS]
 
 
-def _projects(fiscal_year: int, spellings: list[str] | None):
-    projects = ProcurementProject.objects.filter(fiscal_year=fiscal_year)
-    return projects if spellings is None else projects.filter(buyer__in=spellings)
-
-
-def buyer_ranking(fiscal_year: int, *, spellings: list[str] | None = None) -> list[BuyerRow]:
-    """The buyers of `fiscal_year` (of `spellings` only, when given), best score first (then more projects,
-    then by name), each with its rank (equal scores share one), its office when its projects' buyer matched
-    one, and its figures. Spellings of one buyer that buyer_key makes equal make one row. Five queries
-    (projects, disclosures, complete projects and documents, each grouped by buyer; the offices)."""
+def buyer_ranking(fiscal_year: int) -> list[BuyerRow]:
+    """The buyers of `fiscal_year`, best score first (then more projects, then by name), each with its rank
+    (equal scores share one), its office when its projects' buyer matched one, and its figures. Spellings of
+    one buyer that buyer_key makes equal make one row. Two queries: the year's projects grouped by buyer (each
+    project keeps its counts: services.procurement_counts_refresh), and the offices."""
     rows: dict[str, BuyerRow] = {}
-    key_of: dict[str, str] = {}
-
-    def row(buyer: str) -> BuyerRow:
-        key = key_of.get(buyer)
-        if key is None:
-            key = key_of[buyer] = buyer_key(buyer)
-        if key not in rows:
-            rows[key] = BuyerRow(buyer=buyer.strip(), key=key)
-        return rows[key]
-
-    projects = _projects(fiscal_year, spellings)
-    grouped = (projects.alias(flags_text=Cast("red_flags", TextField())).order_by()
+    grouped = (ProcurementProject.objects.filter(fiscal_year=fiscal_year)
+               .alias(flags_text=Cast("red_flags", TextField())).order_by()
                .values("buyer", "buyer_office_id")
-               .annotate(n=Count("pk"), ocds=Count("pk", filter=~Q(ocid="")),
-                         **{flag: Count("pk", filter=_flagged(flag)) for flag in FLAGS}))
-    for found in grouped.order_by("buyer", "buyer_office_id"):
-        target = row(found["buyer"])
+               .annotate(n=Count("pk"), disclosed=Sum("items_disclosed"),
+                         complete=Count("pk", filter=Q(items_disclosed__gte=len(SCORED_ITEMS))),
+                         ocds=Count("pk", filter=~Q(ocid="")),
+                         **{flag: Count("pk", filter=_flagged(flag)) for flag in FLAGS},
+                         **{tier: Count("pk", filter=Q(**{f"{tier}_documents__gt": 0})) for tier in TIERS}))
+    for found in grouped:
+        key = buyer_key(found["buyer"])
+        target = rows.get(key)
+        if target is None:
+            target = rows[key] = BuyerRow(buyer=found["buyer"].strip(), key=key)
         target.projects += found["n"]
-        target._spellings[found["buyer"].strip()] += found["n"]
+        target.disclosed += found["disclosed"] or 0
+        target.complete += found["complete"]
         target.ocds_projects += found["ocds"]
+        target._spellings[found["buyer"].strip()] += found["n"]
         for flag in FLAGS:
             target.flags[flag] += found[flag]
+        for tier in TIERS:
+            target.tiers[tier] += found[tier]
         if found["buyer_office_id"]:
             target._offices[found["buyer_office_id"]] += found["n"]
-    if not rows:
-        return []
-    disclosed = (ProcurementDisclosure.objects.filter(project__in=projects, item__in=SCORED_ITEMS).order_by()
-                 .values("project__buyer").annotate(n=Count("pk")))
-    for found in disclosed:
-        row(found["project__buyer"]).disclosed += found["n"]
-    complete = (projects.annotate(items=_items_count()).filter(items=len(SCORED_ITEMS)).order_by()
-                .values("buyer").annotate(n=Count("pk")))
-    for found in complete:
-        row(found["buyer"]).complete += found["n"]
-    documents = (ProcurementDocument.objects.filter(project__in=projects).order_by()
-                 .values("project__buyer", "tier").annotate(n=Count("project", distinct=True)))
-    for found in documents:
-        if found["tier"] in TIERS:
-            row(found["project__buyer"]).tiers[found["tier"]] += found["n"]
     office_pks = {r._offices.most_common(1)[0][0] for r in rows.values() if r._offices}
     offices = Office.objects.in_bulk(office_pks) if office_pks else {}
     for target in rows.values():
@@ -162,18 +141,6 @@ def buyer_ranking(fiscal_year: int, *, spellings: list[str] | None = None) -> li
     return ranked
 
 
-def _items_count() -> Coalesce:
-    counted = (ProcurementDisclosure.objects.filter(project=OuterRef("pk"), item__in=SCORED_ITEMS).order_by()
-               .values("project").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _tier_count(tier: str) -> Coalesce:
-    counted = (ProcurementDocument.objects.filter(project=OuterRef("pk"), tier=tier).order_by()
-               .values("project").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def buyer_spellings(name: str, fiscal_year: int) -> list[str]:
     """How the buyer named `name` (compared by buyer_key) is spelled in the projects of `fiscal_year`. One
     query (the distinct buyers of a year: a few hundred)."""
@@ -186,20 +153,16 @@ def buyer_spellings(name: str, fiscal_year: int) -> list[str]:
 
 
 def buyer_projects(spellings: list[str], fiscal_year: int):
-    """The projects of a buyer's year (its `spellings`), by project_id, each with `disclosed_count` (items of
-    the seven) and its documents counted by tier (`basic_documents`...). Not yet run: page it, or read it
-    whole for a download."""
-    return (ProcurementProject.objects.filter(fiscal_year=fiscal_year, buyer__in=spellings)
-            .annotate(disclosed_count=_items_count(),
-                      **{f"{tier}_documents": _tier_count(tier) for tier in TIERS})
-            .order_by("project_id"))
+    """The projects of a buyer's year (its `spellings`), by project_id; each keeps `items_disclosed` (items of
+    the seven) and its documents by tier (`basic_documents`...). Not yet run: page it, or read it whole."""
+    return ProcurementProject.objects.filter(fiscal_year=fiscal_year, buyer__in=spellings).order_by("project_id")
 
 
 def buyer_projects_page(spellings: list[str], fiscal_year: int, page, *, per_page: int = PAGE_SIZE) -> Page:
     """A page of buyer_projects, each with `score_percent` and `title_shown`. Two queries (count and page)."""
     result = _paged(buyer_projects(spellings, fiscal_year), page, per_page)
     for project in result.object_list:
-        project.score_percent = percent(disclosure_score(project.disclosed_count))
+        project.score_percent = percent(disclosure_score(project.items_disclosed))
         project.title_shown = local_text(project.title_km, project.title)
     return result
 
@@ -253,9 +216,3 @@ def method_label(method: str) -> str:
     return {"open": pgettext("procurement method", "open"), "selective": pgettext("procurement method", "selective"),
             "limited": pgettext("procurement method", "limited"),
             "direct": pgettext("procurement method", "direct")}.get(method, method or "–")
-
-
-def ranking_date(fiscal_year: int) -> dt.date | None:
-    """The last day a disclosure of the year's projects was seen (what the ranking is as of). One query."""
-    return (ProcurementDisclosure.objects.filter(project__fiscal_year=fiscal_year).order_by("-disclosed_on")
-            .values_list("disclosed_on", flat=True).first())

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +28,8 @@ from samleng.transparency import procurement, selectors, services
 from samleng.transparency.models import ProcurementItem, ProcurementProject
 from samleng.transparency.views import _record_from_post
 
+#: Buyers on one page of the ranking (a country has a few hundred: the page stays light on a phone).
+RANKING_PAGE = 50
 #: The staff list's own filters: an old link to /procurement/ with them meant the staff list.
 _STAFF_LIST_PARAMS = ("fiscal_year", "buyer", "q")
 
@@ -60,13 +63,14 @@ def ranking(request):
     years = procurement.years()
     year = _year(request, years)
     rows = procurement.buyer_ranking(year) if year is not None else []
-    for row in rows:
+    page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))  # ranked among all, shown 50 a page
+    for row in page.object_list:
         row.office_url = _office_url(row.office)
         row.query = _buyer_query(row.buyer, year)
     return render(request, "transparency/procurement_ranking.html", {
-        "years": years, "year": year, "rows": rows, "item_total": len(procurement.SCORED_ITEMS),
+        "years": years, "year": year, "rows": rows, "page": page, "item_total": len(procurement.SCORED_ITEMS),
         "items": ProcurementItem.choices, "small": procurement.SMALL,
-        "any_small": any(row.small for row in rows), "staff": can_create_records(request.user),
+        "any_small": any(row.small for row in page.object_list), "staff": can_create_records(request.user),
         "download": urlencode({"year": year}) if year is not None else "",
     })
 
@@ -173,8 +177,8 @@ def buyer_csv(request):
         for p in projects:
             days = {d.item: d.disclosed_on.isoformat() for d in p.disclosures.all()}
             yield [p.project_id, p.ocid, p.title, p.title_km, p.buyer, p.fiscal_year, p.method, p.value_khr,
-                   p.value, p.currency, p.disclosed_count,
-                   percent_number(procurement.percent(procurement.disclosure_score(p.disclosed_count))),
+                   p.value, p.currency, p.items_disclosed,
+                   percent_number(procurement.percent(procurement.disclosure_score(p.items_disclosed))),
                    " ".join(p.red_flags or []),
                    *(days.get(item, "") for item in procurement.SCORED_ITEMS),
                    *(getattr(p, f"{tier}_documents") for tier in procurement.TIERS)]

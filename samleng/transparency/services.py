@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -73,9 +74,37 @@ def procurement_disclosure_upsert_many(
     *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
 ) -> UpsertResult:
     """Create or update disclosures matched on (project, item); rows give `project_id` as the project's primary
-    key (the field's attribute name), `disclosed_on` and `source`."""
-    return records_upsert_many(user=user, model=ProcurementDisclosure, key=("project_id", "item"), rows=rows,
-                               batch_size=batch_size, keep_keys=False)
+    key (the field's attribute name), `disclosed_on` and `source`. The projects' counts follow."""
+    rows = list(rows)
+    result = records_upsert_many(user=user, model=ProcurementDisclosure, key=("project_id", "item"), rows=rows,
+                                 batch_size=batch_size, keep_keys=False)
+    if result.created or result.updated:
+        procurement_counts_refresh(project_pks={row["project_id"] for row in rows})
+    return result
+
+
+#: Projects counted in one UPDATE: well under every database's limit on query parameters.
+_COUNTS_BATCH = 500
+
+
+def _counted(rows) -> Coalesce:
+    return Coalesce(Subquery(rows.filter(project=OuterRef("pk")).order_by().values("project")
+                             .annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
+
+
+def procurement_counts_refresh(*, project_pks: Iterable[int] | None = None) -> None:
+    """Count again, from their records, what the public ranking reads of each project (all, or `project_pks`):
+    its items disclosed (ProcurementDisclosure, the seven items) and its OCDS documents of each tier. One
+    UPDATE per 500 projects. Every service that writes disclosures or documents calls it."""
+    counts = {"items_disclosed": _counted(ProcurementDisclosure.objects.filter(item__in=ProcurementItem.values)),
+              **{f"{tier}_documents": _counted(ProcurementDocument.objects.filter(tier=tier))
+                 for tier in ("basic", "intermediate", "advanced")}}
+    if project_pks is None:
+        ProcurementProject.objects.update(**counts)
+        return
+    pks = sorted(set(project_pks))
+    for start in range(0, len(pks), _COUNTS_BATCH):
+        ProcurementProject.objects.filter(pk__in=pks[start:start + _COUNTS_BATCH]).update(**counts)
 
 
 def elc_report_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
@@ -138,6 +167,7 @@ def procurement_disclosure_record(
                                                       source=normalize(source))
     _audit_created(user=user, disclosure=disclosure,
                    summary=f"procurement project {project.project_id}: {item} disclosed on {disclosed_on.isoformat()}")
+    procurement_counts_refresh(project_pks=[project.pk])
     return disclosure
 
 
@@ -519,6 +549,7 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
                                                                                                     "pk"))
     _disclosures_from_ocds({pks[o[:60]]: p.disclosures for o, p in read.items()})
     _documents_from_ocds({pks[o[:60]]: p.documents for o, p in read.items()})
+    procurement_counts_refresh(project_pks=pks.values())
 
 
 def _disclosures_from_ocds(items_by_project: dict[int, dict[str, dt.date]]) -> None:

@@ -32,7 +32,15 @@ SHAPES = re.compile(r"\.key\b|::before|::after")
 PUBLIC_PAGES = ["/", "/budgets/", "/budgets/?q=Kleng", f"/budgets/{KLAENG}/", "/budgets/0606/", "/budgets/national/",
                 "/budgets/glossary/", "/communities/", "/public/issues/", "/places/?q=Kleng", "/login/",
                 "/password-reset/", "/requests/", "/requests/AIR-KT-2024-01/", "/concessions/",
-                "/concessions/?q=rubber"]
+                "/concessions/?q=rubber", "/offices/", "/offices/?province=10", "/offices/OF-1006-1/",
+                "/procurement/", "/procurement/?year=2023", "/procurement/buyer/?name=MoEYS&year=2024"]
+
+
+def procurement_page() -> str:
+    """The public page of the demo's first procurement project."""
+    from samleng.transparency.models import ProcurementProject
+
+    return f"/procurement/{ProcurementProject.objects.order_by('pk').first().pk}/"
 
 
 def concession_page() -> str:
@@ -214,9 +222,10 @@ def staff_pages() -> list[str]:
              "/issues/", f"/issues/{issue.pk}/", f"/issues/{issue.pk}/edit/", f"/issues/{issue.pk}/updates/new/",
              f"/issues/{issue.pk}/commitments/new/", f"/cbos/{cbo.pk}/issues/new/",
              "/events/", "/events/new/", f"/events/{event.pk}/", f"/events/{event.pk}/attendance/",
-             "/assessments/", "/assessments/new/", "/concessions/", "/procurement/", "/requests/new/",
-             "/requests/AIR-KT-2024-02/", "/requests/calendar/", "/requests/calendar/?month=2024-04",
-             concession_page(), "/imports/", "/results/",
+             "/assessments/", "/assessments/new/", "/concessions/", "/procurement/projects/", "/requests/new/",
+             "/requests/AIR-KT-2024-02/", "/offices/?province=06", "/offices/OF-0606-1/", "/requests/calendar/",
+             "/requests/calendar/?month=2024-04",
+             concession_page(), procurement_page(), "/imports/", "/results/",
              f"/results/{programme.code}/", f"/results/{programme.code}/reports/", "/budgets/manage/",
              f"/results/{programme.code}/{indicator.code}/", f"/results/{programme.code}/{indicator.code}/edit/",
              "/password-change/"]
@@ -243,7 +252,7 @@ def test_fields_labelled_languages_marked_and_contrast_on_every_page(live_server
     choose_language(page, base, language)
     issue = Issue.objects.filter(is_public=True, cbo__is_public=True).order_by("pk").first()
     public = problems_on(page, base, PUBLIC_PAGES + [f"/public/issues/{issue.pk}/", f"/communities/{issue.cbo.pk}/",
-                                                     concession_page()])
+                                                     concession_page(), procurement_page()])
     log_in(page, base, officer, secret)
     staff = problems_on(page, base, staff_pages())
     findings = [f"{check}: {finding}" for check in ("unlabelled", "lang", "contrast")

@@ -12,6 +12,7 @@ from tests.browser.test_accessibility import (  # noqa: F401 (demo: a fixture)
     PUBLIC_PAGES,
     concession_page,
     demo,
+    procurement_page,
     staff_pages,
 )
 
@@ -24,7 +25,7 @@ def public_pages() -> list[str]:
     """The public pages of the accessibility test, a public issue and its CBO, and a province's budgets."""
     issue = Issue.objects.filter(is_public=True, cbo__is_public=True).order_by("pk").first()
     return PUBLIC_PAGES + ["/budgets/?in=06", "/budgets/?in=0606", f"/public/issues/{issue.pk}/",
-                           f"/communities/{issue.cbo.pk}/", concession_page()]
+                           f"/communities/{issue.cbo.pk}/", concession_page(), procurement_page()]
 
 
 #: Pages whose screenshot is kept in test-artifacts/ whether they fit or not, to be looked at: the ones issue 15

@@ -19,7 +19,7 @@ def count_existing(apps, schema_editor):
                                  .annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
 
     Project.objects.update(
-        disclosed_count=counted(Disclosure.objects.filter(item__in=ITEMS)),
+        items_disclosed=counted(Disclosure.objects.filter(item__in=ITEMS)),
         **{f"{tier}_documents": counted(Document.objects.filter(tier=tier))
            for tier in ("basic", "intermediate", "advanced")})
 
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='procurementproject',
-            name='disclosed_count',
+            name='items_disclosed',
             field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='items disclosed'),
         ),
         migrations.AddField(

@@ -27,6 +27,11 @@ def project(project_id: str, *, buyer: str = "Ministry of Rural Development", fi
         disclosed = dict.fromkeys(disclosed, dt.date(fiscal_year, 3, 1))
     for item, day in (disclosed or {}).items():
         ProcurementDisclosure.objects.create(project=record, item=item, disclosed_on=day)
+    if disclosed:
+        from samleng.transparency.services import procurement_counts_refresh
+
+        procurement_counts_refresh(project_pks=[record.pk])  # as every service that writes disclosures does
+        record.refresh_from_db()
     return record
 
 

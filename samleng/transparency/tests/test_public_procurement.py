@@ -40,6 +40,7 @@ def buyers(db):
                                        published_on=D(2024, 2, 1), title="Notice", url="https://e.gov.kh/n1")
     ProcurementDocument.objects.create(project=road, document_type="contractSigned", tier="intermediate",
                                        published_on=D(2024, 5, 1))
+    services.procurement_counts_refresh(project_pks=[road.pk])  # as the OCDS import does
     bridge = project("PP-2024-002", buyer=" ministry of rural development ", title="Bridge", buyer_office=ministry,
                      disclosed=["plan", "announcement", "award_winner", "award_value",
                                                           "contract"])
@@ -107,6 +108,7 @@ def test_the_ranking_and_a_buyers_page_run_the_same_queries_whatever_the_number_
         made = project(f"PP-X-{n}", buyer=f"Province {n}", disclosed=ALL[: n % 7],
                        buyer_office=office(f"Province {n} hall", level="province", place_code="06"))
         ProcurementDocument.objects.create(project=made, document_type="tenderNotice", tier="basic")
+        services.procurement_counts_refresh(project_pks=[made.pk])
         project(f"PP-Y-{n}", buyer="Ministry of Rural Development", disclosed=["plan"])
     assert counted(RANKING, {"year": 2024}) == before
     assert counted(BUYER, {"name": "Ministry of Rural Development", "year": 2024}) == buyer_before
@@ -190,8 +192,10 @@ def test_staff_record_a_disclosure_and_ask_for_a_missing_item_on_the_project_pag
     response = client.post(url, {"item": "plan", "disclosed_on": "2024-01-05", "source": "https://moh.gov.kh"})
     assert response.status_code == 302
     assert ProcurementDisclosure.objects.get(project=buyers["clinic"]).item == "plan"
-    # The score follows at once.
+    # The score follows at once, on the page and in the ranking's count.
     assert anonymous().get(url).context["disclosed"] == 1
+    buyers["clinic"].refresh_from_db()
+    assert buyers["clinic"].items_disclosed == 1
 
 
 # ---- downloads --------------------------------------------------------------------------------------------

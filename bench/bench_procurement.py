@@ -1,0 +1,189 @@
+"""The public procurement pages on national data: the buyers' ranking of a year, a buyer's projects (first and
+second page) and a project, as an anonymous visitor asks for them (the whole request through Django's test
+client: middleware, view, template), and the ranking's CSV. Prints p50/p95 wall and CPU time and the queries
+per request. Issue 10's budget: a public buyer ranking < 50 ms; queries the same whatever the number of buyers.
+
+    .venv/bin/python bench/bench_procurement.py [--projects 20000] [--buyers 300] [--years 1] [--requests 100]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/samleng_bench_proc .venv/bin/python bench/bench_procurement.py
+
+The projects are spread over `--years` fiscal years ending in 2024 (1: all 20,000 in one year, the ranking's
+worst case) and `--buyers` buyers (a few big ministries, many small provinces and districts, as in Cambodia),
+each project with 0-7 items disclosed, half of them read from OCDS (documents in the three tiers, red flags on
+one in five). The database is bench/out/procurement.sqlite3 (deleted first), or the PostgreSQL database named
+by DATABASE_URL, dropped and created by this script: never var/samleng.sqlite3.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
+os.environ.setdefault("SAMLENG_DEBUG", "1")
+URL = os.environ.get("DATABASE_URL", "")
+if not URL.startswith(("postgres://", "postgresql://")):
+    SQLITE = os.path.join(ROOT, "bench", "out", "procurement.sqlite3")
+    os.makedirs(os.path.dirname(SQLITE), exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(SQLITE + suffix):
+            os.remove(SQLITE + suffix)
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
+else:
+    import subprocess
+    from urllib.parse import urlsplit
+
+    NAME = urlsplit(URL).path.lstrip("/")
+    ADMIN = URL.rsplit("/", 1)[0] + "/postgres"
+    subprocess.run(["psql", ADMIN, "-qc", f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)"], check=True)
+    subprocess.run(["psql", ADMIN, "-qc", f"CREATE DATABASE {NAME}"], check=True)
+
+import django  # noqa: E402
+import django.db.models  # noqa: E402
+import django.utils.http  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from samleng.places.models import Office  # noqa: E402
+from samleng.transparency.models import (  # noqa: E402
+    ProcurementDisclosure,
+    ProcurementDocument,
+    ProcurementItem,
+    ProcurementProject,
+)
+
+ITEMS = list(ProcurementItem.values)
+DOCUMENTS = [("tenderNotice", "basic"), ("biddingDocuments", "basic"), ("awardNotice", "basic"),
+             ("contractSigned", "intermediate"), ("physicalProgressReport", "intermediate"),
+             ("procurementPlan", "advanced")]
+
+
+def buyer_names(count: int) -> list[str]:
+    ministries = ["Ministry of Economy and Finance", "Ministry of Education, Youth and Sport", "Ministry of Health",
+                  "Ministry of Public Works and Transport", "Ministry of Rural Development", "Ministry of Interior",
+                  "Ministry of Agriculture, Forestry and Fisheries", "Ministry of Water Resources and Meteorology"]
+    names = ministries[:count]
+    names += [f"Provincial administration {n}" for n in range(1, 26)][: max(0, count - len(names))]
+    names += [f"District administration {n}" for n in range(1, count)][: max(0, count - len(names))]
+    return names
+
+
+def prepare(projects: int, buyers: int, years: int) -> None:
+    rng = random.Random(10)
+    names = buyer_names(buyers)
+    # The first buyers (ministries) buy most: a few hundred projects each; districts a handful.
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(len(names))]
+    offices = Office.objects.bulk_create(
+        [Office(office_id=f"OF-BENCH-{n}", level="national", name_en=name) for n, name in enumerate(names[:30])])
+    office_of = {office.name_en: office for office in offices}
+    rows = []
+    for n in range(projects):
+        buyer = rng.choices(names, weights)[0]
+        ocds = n % 2 == 0
+        tender_days = rng.randint(5, 40) if ocds else None
+        tenderers = rng.choice([1, 2, 3, 5]) if ocds else None
+        flags = ([] if not ocds else (["R003"] if tender_days < 15 else []) + (["R018"] if tenderers == 1 else []))
+        rows.append(ProcurementProject(
+            project_id=f"BENCH-{n:06d}", buyer=buyer, buyer_office=office_of.get(buyer),
+            title=f"Works {n} of {buyer}", fiscal_year=2024 - n % years, method="open" if ocds else "",
+            value_khr=rng.randint(10, 9000) * 1_000_000, ocid=f"ocds-bench-{n:06d}" if ocds else "",
+            tender_days=tender_days, tenderers=tenderers, red_flags=flags))
+    ProcurementProject.objects.bulk_create(rows, batch_size=2000)
+    disclosures, documents = [], []
+    for project in ProcurementProject.objects.values_list("pk", "fiscal_year", "ocid"):
+        pk, year, ocid = project
+        for item in rng.sample(ITEMS, rng.randint(0, 7)):
+            disclosures.append(ProcurementDisclosure(project_id=pk, item=item, disclosed_on=dt.date(year, 3, 1)))
+        if ocid:
+            for kind, tier in rng.sample(DOCUMENTS, rng.randint(1, 4)):
+                documents.append(ProcurementDocument(project_id=pk, document_type=kind, tier=tier,
+                                                     published_on=dt.date(year, 3, 1)))
+    ProcurementDisclosure.objects.bulk_create(disclosures, batch_size=5000)
+    ProcurementDocument.objects.bulk_create(documents, batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"data: {projects:,} projects of {len(names)} buyers over {years} year(s), {len(disclosures):,} "
+          f"disclosures, {len(documents):,} OCDS documents ({connection.vendor})")
+
+
+def measure(client: Client, urls: list[str]) -> tuple[list[float], list[float], list[int]]:
+    wall, cpu, queries = [], [], []
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.append(len(captured))
+    return wall, cpu, queries
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def report(name: str, measured, budget_ms: float | None = None, size: int = 0) -> None:
+    wall, cpu, queries = measured
+    verdict = ""
+    if budget_ms is not None:
+        verdict = f"  budget p95<{budget_ms:.0f} ms: {'OK' if p95(wall) < budget_ms else 'OVER'}"
+    print(f"{name:<34} n={len(wall):<4} wall p50={statistics.median(wall):6.1f} p95={p95(wall):6.1f} ms  "
+          f"(CPU p50={statistics.median(cpu):6.1f} p95={p95(cpu):6.1f})  queries {min(queries)}-{max(queries)}"
+          f"{f'  {size / 1024:.0f} KB' if size else ''}{verdict}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=20_000)
+    parser.add_argument("--buyers", type=int, default=300)
+    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    prepare(args.projects, args.buyers, args.years)
+    client = Client()
+    client.cookies["samleng_language"] = "en"
+    khmer = Client()  # Khmer, the default
+    ranking = reverse("transparency:procurement_ranking") + "?year=2024"
+    biggest = (ProcurementProject.objects.filter(fiscal_year=2024).values("buyer").order_by()
+               .annotate(n=django.db.models.Count("pk")).order_by("-n").first())
+    small = (ProcurementProject.objects.filter(fiscal_year=2024).values("buyer").order_by()
+             .annotate(n=django.db.models.Count("pk")).order_by("n").first())
+    buyer = reverse("transparency:procurement_buyer") + "?" + django.utils.http.urlencode(
+        {"name": biggest["buyer"], "year": 2024})
+    small_buyer = reverse("transparency:procurement_buyer") + "?" + django.utils.http.urlencode(
+        {"name": small["buyer"], "year": 2024})
+    project = reverse("transparency:procurement_project", args=[ProcurementProject.objects.order_by("pk").first().pk])
+    measure(client, [ranking, buyer, project] * 3)  # warm up: templates, translations
+    measure(khmer, [ranking, buyer] * 2)
+    size = len(client.get(ranking).content)
+    print(f"machine load (1-minute average, {os.cpu_count()} cores): {os.getloadavg()[0]:.1f}")
+    report("ranking of 2024, English", measure(client, [ranking] * args.requests), 50, size)
+    report("ranking of 2024, Khmer", measure(khmer, [ranking] * args.requests), 50)
+    report(f"buyer page ({biggest['n']:,} projects), page 1", measure(client, [buyer] * args.requests), 50,
+           len(client.get(buyer).content))
+    report("  its page 2", measure(client, [buyer + "&page=2"] * args.requests), 50)
+    report(f"buyer page ({small['n']:,} projects)", measure(client, [small_buyer] * args.requests), 50)
+    report("project page", measure(client, [project] * args.requests), 50)
+    report("ranking CSV", measure(client, [reverse("transparency:procurement_ranking_csv") + "?year=2024"] * 20))
+    report(f"buyer CSV ({biggest['n']:,} projects)",
+           measure(client, [reverse("transparency:procurement_buyer_csv") + buyer[buyer.index("?"):]] * 10))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,14 +29,17 @@ class IssueForm(forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = ["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+        fields = ["issue_id", "title_en", "title_km", "topic", "description", "description_km", "duty_bearer_level",
                   "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female",
                   "is_public"]
-        widgets = {"raised_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"raised_on": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4}),
+                   "description_km": forms.Textarea(attrs={"rows": 4, "lang": "km"})}
+        labels = {"description": _("Description in English")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.order_fields(["issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+        self.order_fields(["issue_id", "title_en", "title_km", "topic", "description", "description_km",
+                           "duty_bearer_level",
                            "duty_bearer"])
         office = self.instance.duty_bearer if self.instance.pk else None
         if office is not None:
@@ -49,7 +52,9 @@ class IssueUpdateForm(WithParts, forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT, initial=timezone.localdate)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(label=_("Note in English"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note_km = forms.CharField(label=_("Note in Khmer"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4, "lang": "km"}))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text=_("A link, or where the evidence can be found."))
     evidence_file = DocumentField(label=_("Evidence file"), required=False)
@@ -61,7 +66,7 @@ class IssueUpdateForm(WithParts, forms.Form):
     def __init__(self, *args, issue: Issue, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         added = self.add_parts("advocacy.issueupdate", user=user, parent=issue)
-        self.order_fields(["status", "date", *added, "note", "evidence", "evidence_file"])
+        self.order_fields(["status", "date", *added, "note", "note_km", "evidence", "evidence_file"])
 
 
 class RejectForm(forms.Form):
@@ -78,7 +83,11 @@ class CommitmentForm(WithParts, forms.Form):
                                     "{} {}", _("Who made the promise: the office, not a person's name."), OFFICE_HELP))
     level = forms.ChoiceField(label=_("Level of the office"), required=False,
                               choices=[("", _("the issue's duty bearer level")), *Issue.Level.choices])
-    promise = forms.CharField(label=_("What was promised"), widget=forms.Textarea(attrs={"rows": 3}))
+    promise = forms.CharField(label=_("What was promised, in English"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    promise_km = forms.CharField(label=_("What was promised, in Khmer"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3, "lang": "km"}),
+                                 help_text=_("One of the two at least; each page shows its reader's language."))
     due_on = forms.DateField(label=_("Due by"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, issue: Issue, user=None, **kwargs):

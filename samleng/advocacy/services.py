@@ -34,11 +34,12 @@ from samleng.places.services import office_find_or_create, office_of_place
 
 #: The fields of an issue that staff set. `status` is not among them: it follows the confirmed updates.
 ISSUE_FIELDS = frozenset({
-    "issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer", "raised_on",
+    "issue_id", "title_en", "title_km", "topic", "description", "description_km", "duty_bearer_level",
+    "duty_bearer", "raised_on",
     "is_main", "households_affected", "people_affected", "people_affected_female", "is_public",
 })
 _LINE_FIELDS = frozenset({"issue_id", "title_en", "title_km"})
-_MULTILINE_FIELDS = frozenset({"description"})
+_MULTILINE_FIELDS = frozenset({"description", "description_km"})
 
 
 def issue_search_text(issue: Issue) -> str:
@@ -191,7 +192,8 @@ def issue_places_follow(*, cbo_ids: Iterable[int]) -> int:
 @transaction.atomic
 def issue_create(
     *, user, cbo: CBO, issue_id: str, title_en: str, topic: str, duty_bearer_level: str, raised_on: dt.date,
-    title_km: str = "", description: str = "", duty_bearer: Office | str | None = None, is_main: bool = False,
+    title_km: str = "", description: str = "", description_km: str = "", duty_bearer: Office | str | None = None,
+    is_main: bool = False,
     households_affected: int | None = None, people_affected: int | None = None,
     people_affected_female: int | None = None, is_public: bool = False,
 ) -> Issue:
@@ -253,7 +255,7 @@ def _update_rules(update: IssueUpdate) -> dict[str, str]:
 
 @transaction.atomic
 def issue_update_post(
-    *, user, issue: Issue, status: str, date: dt.date, note: str = "", evidence: str = "",
+    *, user, issue: Issue, status: str, date: dt.date, note: str = "", note_km: str = "", evidence: str = "",
     evidence_file: File | None = None, people_benefited: int | None = None,
     people_benefited_female: int | None = None,
 ) -> IssueUpdate:
@@ -263,7 +265,8 @@ def issue_update_post(
     to record (engagement.services.update_event_set)."""
     confirmed = bool(getattr(user, "is_staff_role", False))
     update = IssueUpdate(
-        issue=issue, status=status, date=date, note=_multiline(note), evidence=_multiline(evidence),
+        issue=issue, status=status, date=date, note=_multiline(note), note_km=_multiline(note_km),
+        evidence=_multiline(evidence),
         people_benefited=people_benefited, people_benefited_female=people_benefited_female, confirmed=confirmed,
         posted_by=user if getattr(user, "is_authenticated", False) else None,
         confirmed_by=user if confirmed else None,
@@ -354,12 +357,15 @@ def _commitment_rules(commitment: Commitment) -> dict[str, str]:
 
 @transaction.atomic
 def commitment_create(
-    *, user, issue: Issue, made_on: dt.date, authority: Office | str, promise: str, due_on: dt.date | None = None,
-    level: str = "",
+    *, user, issue: Issue, made_on: dt.date, authority: Office | str, promise: str = "", promise_km: str = "",
+    due_on: dt.date | None = None, level: str = "",
 ) -> Commitment:
     """Record what an authority promised to do about an issue. `authority` is an office, or its office id, or its
     name at `level` (the issue's duty bearer level when not given) and the CBO's place (created when new). The
-    event where it was promised is engagement's to record (engagement.services.commitment_event_set)."""
+    event where it was promised is engagement's to record (engagement.services.commitment_event_set). The promise
+    is written in English (`promise`), in Khmer (`promise_km`) or both; one at least."""
+    if not _multiline(promise) and not _multiline(promise_km):
+        raise ValidationError({"promise": _("Write what was promised, in English or in Khmer.")})
     if isinstance(authority, str) and office_get(authority) is not None:
         authority = office_get(authority)  # an office id: whatever its level
     if not isinstance(authority, Office):
@@ -371,7 +377,7 @@ def commitment_create(
         except ValidationError as error:
             raise ValidationError({"authority": error.message_dict["duty_bearer"]}) from error
     commitment = Commitment(issue=issue, made_on=made_on, authority=authority,
-                            promise=_multiline(promise), due_on=due_on)
+                            promise=_multiline(promise), promise_km=_multiline(promise_km), due_on=due_on)
     full_clean_with(commitment, _commitment_rules(commitment))
     commitment.save()
     audit_record(user=user, action=Action.CREATE, obj=commitment,

@@ -61,6 +61,8 @@ class IssueChoiceField(forms.ModelMultipleChoiceField):
 class EventForm(Form):
     type = forms.ChoiceField(label=_("Type of event"), choices=Event.Type.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
+    title_km = forms.CharField(label=_("Title in Khmer"), max_length=300, required=False,
+                               help_text=_("What Khmer pages show; they show the title above when this is empty."))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                            help_text=_("If you type it: year-month-day, for example 2024-03-15."))
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"))
@@ -96,6 +98,9 @@ class EventForm(Form):
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
+
+    def clean_title_km(self) -> str:
+        return self.cleaned_data["title_km"].strip()
 
     def clean_issue_ids(self) -> list[Issue]:
         ids = [i for i in re.split(r"[\s,;]+", self.cleaned_data["issue_ids"].upper()) if i]

@@ -40,6 +40,7 @@ class EventValues(TypedDict):
 
     type: NotRequired[str]
     title: NotRequired[str]
+    title_km: NotRequired[str]
     date: NotRequired[dt.date]
     province: NotRequired[Place]
     district: NotRequired[Place | None]
@@ -100,8 +101,9 @@ def _event_values(values: dict[str, Any]) -> dict[str, Any]:
     """Values as they are stored: text normalised, and a commune's district filled in when only the
     commune was given (a commune has one district, so asking for it again only invites mistakes)."""
     values = dict(values)
-    if "title" in values:
-        values["title"] = normalize(values["title"])
+    for field in ("title", "title_km"):
+        if field in values:
+            values[field] = normalize(values[field] or "")
     commune = values.get("commune")
     if commune is not None and values.get("district") is None and commune.level == Place.Level.COMMUNE:
         values["district"] = commune.parent
@@ -127,12 +129,12 @@ def event_create(
     commune: Place | None = None, authorities_present: bool = False, participants_total: int | None = None,
     participants_female: int | None = None, participants_youth: int | None = None,
     participants_indigenous: int | None = None, participants_disability: int | None = None,
-    issues: Iterable[Issue] = (), event_id: str = "",
+    issues: Iterable[Issue] = (), event_id: str = "", title_km: str = "",
 ) -> Event:
     """Record an event, with the issues raised at it (only issues `user` may see). `event_id` is made up
     when not given. Raises ValidationError (by field) when the values do not hold together."""
     values = _event_values({
-        "type": type, "title": title, "date": date, "province": province, "district": district,
+        "type": type, "title": title, "title_km": title_km, "date": date, "province": province, "district": district,
         "commune": commune, "authorities_present": authorities_present, "participants_total": participants_total,
         "participants_female": participants_female, "participants_youth": participants_youth,
         "participants_indigenous": participants_indigenous, "participants_disability": participants_disability,
@@ -147,7 +149,7 @@ def event_create(
     if errors:
         raise ValidationError(errors)
     event = Event(event_id=event_id or _new_event_id(province, date), **values)
-    event.search_text = make_search_text(event.title)
+    event.search_text = make_search_text(event.title, event.title_km)
     event.save()
     event.issues_raised.set(issues)
     audit_record(
@@ -174,7 +176,7 @@ def event_update(*, user, event: Event, **changes: Unpack[EventValues]) -> Event
         return event
     for name, value in changes.items():
         setattr(event, name, value)
-    event.search_text = make_search_text(event.title)
+    event.search_text = make_search_text(event.title, event.title_km)
     event.save()
     audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: {event.title}",
                  changes=diff)
@@ -426,7 +428,8 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
 
     result = records_upsert_many(
         user=user, model=Event, key=("event_id",), rows=without_issues(rows), batch_size=batch_size,
-        derive_from=("title",), derive=lambda v: {"search_text": bulk_search_text(v["title"])},
+        derive_from=("title", "title_km"),
+        derive=lambda v: {"search_text": bulk_search_text(v["title"], v["title_km"])},
     )
     if wanted:
         _event_issues_sync(user, result, wanted, batch_size)

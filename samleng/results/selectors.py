@@ -539,7 +539,8 @@ def _read_districts(snapshot, user, pks, offset, limit):
 def _read_events(snapshot, user, pks, offset, limit):
     visible, events = engagement_selectors.event_records(user, pks, offset=offset, limit=limit)
     return visible, [
-        DrillRecord(pk=e.pk, label=f"{e.event_id} {e.title}", url=reverse("engagement:detail", args=[e.pk]),
+        DrillRecord(pk=e.pk, label=f"{e.event_id} {_local(e.title, e.title_km)}",
+                    url=reverse("engagement:detail", args=[e.pk]),
                     detail=_("%(day)s, %(n)s participants") % {
                         "day": long_date(e.date),
                         "n": _shown_digits(e.participants_total) if e.participants_total is not None else "?"})
@@ -556,13 +557,14 @@ def _read_transparency(snapshot, user, pks, offset, limit):
     end = period_bounds(snapshot.period)[1]
     if snapshot.records.get("kind") == "transparency.landconcession":
         listed = [
-            DrillRecord(pk=c.pk, label=f"{c.elc_id} {c.name}", url=reverse("transparency:concession", args=[c.pk]),
+            DrillRecord(pk=c.pk, label=f"{c.elc_id} {_local(c.name, c.name_km)}",
+                        url=reverse("transparency:concession", args=[c.pk]),
                         detail=_disclosed([d for d in c.disclosures.all() if d.disclosed_on <= end]))
             for c in transparency_selectors.concessions_by_pks(page)
         ]
     else:
         listed = [
-            DrillRecord(pk=p.pk, label=f"{p.project_id} {p.title}",
+            DrillRecord(pk=p.pk, label=f"{p.project_id} {_local(p.title, p.title_km)}",
                         url=reverse("transparency:procurement_project", args=[p.pk]),
                         detail=f"{p.buyer} — {_disclosed(list(p.disclosures.all()))}")
             for p in transparency_selectors.procurement_projects_by_pks(page)
@@ -670,8 +672,9 @@ def report_content(programme: Programme, period: int) -> dict:
                 "rule_en": row.progress.rule_en, "rule_km": row.progress.rule_km},
         })
     return {
-        "programme": {"code": programme.code, "name": programme.name, "donors": programme.donors,
-                      "start": programme.start.isoformat(), "end": programme.end.isoformat()},
+        "programme": {"code": programme.code, "name": programme.name, "name_km": programme.name_km,
+                      "donors": programme.donors, "start": programme.start.isoformat(),
+                      "end": programme.end.isoformat()},
         "period": period, "years": years, "version": None, "status": "draft", "issued_at": None, "issued_by": "",
         "generated_at": timezone.now().isoformat(),
         "outcomes": sorted((o for o in outcomes.values() if o["indicators"] or o["code"]),

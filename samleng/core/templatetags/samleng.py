@@ -85,6 +85,19 @@ def title(obj):
     return local_text(getattr(obj, "title_km", ""), getattr(obj, "title_en", ""))
 
 
+@register.filter
+def local(obj, field):
+    """A record's text in the page's language, falling back to the other one: `{{ issue|local:"description" }}`
+    reads `description_km` on Khmer pages and `description` (or `description_en`) on English ones. Follow it
+    with `|lang` in an element's text to mark a fallback: `{{ update|local:"note"|linebreaksbr|lang }}`."""
+    if obj is None:
+        return ""
+    english = getattr(obj, field, None)
+    if english is None:
+        english = getattr(obj, f"{field}_en", "")
+    return local_text(getattr(obj, f"{field}_km", "") or "", english or "")
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters changed (for filters and pagination links)."""

@@ -4,6 +4,7 @@ is known from its sheets, reading it once.
 
     result = workbook_import("programme.xlsx", user=request.user)          # a programme workbook
     result = budget_workbook_import("budget.zip", publish=True)            # a budget workbook
+    result = knowledge_workbook_import("facilities.xlsx", user=request.user)  # a knowledge-base workbook
     kind, result = any_workbook_import(path, user=request.user)            # whichever it is
 """
 
@@ -44,12 +45,21 @@ PROGRAMME_KIND = Kind(
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
                   "request_events", "holidays", "indicators", "reported_values"),
 )
-KINDS = {kind.name: kind for kind in (PROGRAMME_KIND, BUDGET_KIND)}
-BUDGET, PROGRAMME, MIXED = "budget", "programme", "mixed"
+#: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on;
+#: its services, faq and glossary come with the assistant.
+KNOWLEDGE_KIND = Kind(
+    "knowledge",
+    sheets=(places.FACILITIES,),
+    later=("services", "faq", "glossary"),
+    export_order=("facilities",),
+    audit_type="imports.knowledge",
+)
+KINDS = {kind.name: kind for kind in (PROGRAMME_KIND, BUDGET_KIND, KNOWLEDGE_KIND)}
+BUDGET, PROGRAMME, KNOWLEDGE, MIXED = "budget", "programme", "knowledge", "mixed"
 
 MIXED_SHEETS = Message("file.mixed", gettext_noop(
-    "This workbook mixes the sheets of a budget workbook (%(budget)s) with those of a programme workbook "
-    "(%(programme)s). Import them as two workbooks."))
+    "This workbook mixes the sheets of several kinds of workbook (%(kinds)s: %(sheets)s). Import each kind as "
+    "a workbook of its own."))
 
 
 def may_import(user, kind: str, province_pk: int) -> bool:
@@ -69,14 +79,24 @@ def budget_workbook_import(path, *, user=None, progress: Progress | None = None,
     return run(BUDGET_KIND, path, user=user, progress=progress, may=may_import, publish=publish, **options)
 
 
+def knowledge_workbook_import(path, *, user=None, progress: Progress | None = None, **options) -> ImportResult:
+    """Import a knowledge-base workbook (its facilities sheet)."""
+    return run(KNOWLEDGE_KIND, path, user=user, progress=progress, may=may_import, **options)
+
+
 def kind_of(book) -> str:
-    """"budget" or "programme" by a workbook's sheets, "mixed" when it has sheets of both. One that has
-    neither's sheets counts as a programme workbook (whose import says what it lacks)."""
-    keys = set(book.names)
-    budget, programme = keys & BUDGET_KIND.keys, keys & PROGRAMME_KIND.keys
-    if budget and programme:
+    """The kind ("programme", "budget", "knowledge") whose sheets a workbook has, "mixed" when it has sheets of
+    several. One that has none of their sheets counts as a programme workbook (whose import says what it
+    lacks)."""
+    found = _kinds_of(set(book.names))
+    if len(found) > 1:
         return MIXED
-    return BUDGET if budget else PROGRAMME
+    return next(iter(found), PROGRAMME)
+
+
+def _kinds_of(keys: set[str]) -> dict[str, set[str]]:
+    """The kinds whose sheets are among `keys`, each with those sheets' keys."""
+    return {name: keys & kind.keys for name, kind in KINDS.items() if keys & kind.keys}
 
 
 def workbook_kind(path) -> str:
@@ -102,12 +122,11 @@ def any_workbook_import(path, *, user=None, progress: Progress | None = None, pu
     if kind == MIXED:
         with book:
             names = book.names
-            error = Problem.of(Path(path).name, None, "", MIXED_SHEETS,
-                               budget=", ".join(sorted(names[k] for k in names if k in BUDGET_KIND.keys)),
-                               programme=", ".join(sorted(names[k] for k in names if k in PROGRAMME_KIND.keys)))
+            found = _kinds_of(set(names))
+            error = Problem.of(Path(path).name, None, "", MIXED_SHEETS, kinds=", ".join(sorted(found)),
+                               sheets="; ".join(f"{kind}: " + ", ".join(sorted(names[k] for k in keys))
+                                                for kind, keys in sorted(found.items())))
         return MIXED, ImportResult(ok=False, errors=[error], error_count=1)
     if kind == BUDGET:
-        return BUDGET, run(BUDGET_KIND, path, user=user, progress=progress, may=may_import, book=book,
-                           publish=publish, **options)
-    return PROGRAMME, run(PROGRAMME_KIND, path, user=user, progress=progress, may=may_import, book=book,
-                          **options)
+        options["publish"] = publish
+    return kind, run(KINDS[kind], path, user=user, progress=progress, may=may_import, book=book, **options)

@@ -23,7 +23,8 @@ from samleng.core.workbook.template import template_write
 from samleng.imports.budget_export import budget_workbook_export
 from samleng.imports.export import workbook_export
 from samleng.imports.forms import UploadForm
-from samleng.imports.kinds import BUDGET, KINDS
+from samleng.imports.kinds import BUDGET, KINDS, KNOWLEDGE
+from samleng.imports.knowledge_export import knowledge_workbook_export
 from samleng.imports.models import ImportRun
 from samleng.imports.tasks import import_run_task
 from samleng.imports.uploads import UploadTooLarge
@@ -104,7 +105,8 @@ def run(request, pk: int):
     })
 
 
-SPECS = {"programme": "programme-workbook.md", "budget": "budget-workbook.md"}
+SPECS = {"programme": "programme-workbook.md", "budget": "budget-workbook.md",
+         "knowledge": "knowledge-base-workbook.md"}
 
 
 @login_required
@@ -126,6 +128,8 @@ def export(request, kind: str):
         path = Path(folder) / f"samleng-{kind}.xlsx"
         if kind == BUDGET:
             budget_workbook_export(path, user=request.user)
+        elif kind == KNOWLEDGE:
+            knowledge_workbook_export(path, user=request.user)
         else:
             workbook_export(path, user=request.user, scoped=True)
         data = path.read_bytes()

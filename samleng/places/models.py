@@ -132,7 +132,7 @@ class Facility(models.Model):
                                 verbose_name=_("commune"))
     answered_by = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="facilities",
                                     verbose_name=_("office that answers for it"))
-    active = models.BooleanField(_("open"), default=True)
+    active = models.BooleanField(_("in service"), default=True)
 
     class Meta:
         ordering = ["facility_id"]

@@ -17,7 +17,7 @@ from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.core.validation import full_clean_with
-from samleng.places.models import OFFICE_PLACE_LEVEL, Office, Place, PlaceAlias
+from samleng.places.models import OFFICE_PLACE_LEVEL, Facility, Office, Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, romanised_key, strip_affixes
 from samleng.places.selectors import office_find, office_keys, office_label, place_index_clear
 
@@ -290,3 +290,9 @@ def office_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: i
         derive_from=("name_en", "name_km"),
         derive=lambda v: dict(zip(("key_en", "key_km"), office_keys(v["name_en"], v["name_km"]), strict=True)),
     )
+
+
+def facility_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+    """Create or update facilities matched on `facility_id` (the knowledge-base workbook's facilities sheet);
+    rows give places and `answered_by_id` as primary keys. The caller has checked them."""
+    return records_upsert_many(user=user, model=Facility, key=("facility_id",), rows=rows, batch_size=batch_size)

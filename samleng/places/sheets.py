@@ -21,12 +21,12 @@ from samleng.core.bulk import UpsertResult
 from samleng.core.workbook.cells import CellError, Vocabulary, in_both
 from samleng.core.workbook.problems import Message
 from samleng.core.workbook.run import UNKNOWN_ID
-from samleng.core.workbook.sheets import Sheet, ident, text, word
+from samleng.core.workbook.sheets import Sheet, ident, text, word, yes_no
 from samleng.places.cells import place, place_chain
-from samleng.places.models import OFFICE_PLACE_LEVEL, Office, Place
+from samleng.places.models import OFFICE_PLACE_LEVEL, Facility, Office, Place
 from samleng.places.names import is_khmer
 from samleng.places.selectors import office_keys, office_match, place_index
-from samleng.places.services import office_names_of, office_upsert_many
+from samleng.places.services import facility_upsert_many, office_names_of, office_upsert_many
 
 #: The word for an office, as messages name it (its Khmer is in the catalogue).
 OFFICE_WORD = gettext_noop("office")
@@ -320,3 +320,122 @@ def office_export_rows():
             for column_level, code in zip(range(place_level, 0, -1), codes, strict=False):
                 columns[_COLUMN_OF_LEVEL[column_level]] = code or ""
         yield (office_id, name_en, name_km, level, kind, *columns.values())
+
+
+# ---- the facilities sheet of the knowledge-base workbook (docs/knowledge-base-workbook.md) ----------------
+
+FACILITY_NAME = Message("facility.no_name", gettext_noop(
+    "A facility needs a name: fill in name_en or name_km."))
+ANSWERED_BY_PLACE = Message("facility.answered_by_place", gettext_noop(
+    "The %(level)s office answers for this facility: give the facility's %(level)s."))
+ANSWERED_BY_NATIONAL = Message("facility.answered_by_national", gettext_noop(
+    "A national office answers for this facility: write its office_id (from the programme workbook's offices "
+    "sheet) rather than the word national."))
+
+TYPE_WORDS = {
+    "commune_office": ("សាលាឃុំ", "សាលាសង្កាត់", "ការិយាល័យឃុំ"),
+    "district_office": ("សាលាស្រុក", "ការិយាល័យស្រុក"),
+    "one_window_service": ("ការិយាល័យច្រកចេញចូលតែមួយ", "ច្រកចេញចូលតែមួយ", "OWSO", "OWS"),
+    "health_centre": ("មណ្ឌលសុខភាព", "health center"),
+    "referral_hospital": ("មន្ទីរពេទ្យបង្អែក",),
+    "school": ("សាលារៀន", "សាលាបឋមសិក្សា", "អនុវិទ្យាល័យ", "វិទ្យាល័យ"),
+    "police_post": ("ប៉ុស្តិ៍នគរបាល", "ប៉ុស្ដិ៍នគរបាល", "police station"),
+    "other": ("ផ្សេងៗ", "ផ្សេងទៀត"),
+}
+FACILITY_FIELDS = ("facility_id", "type", "name_en", "name_km", "active")
+
+
+@cache
+def facility_types() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("type"), Facility.Type.choices, synonyms=TYPE_WORDS)
+
+
+def facilities_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    run.define_ids(name, rows, "facility_id")
+    cells = office_cells(run)
+    records = []
+    for row in rows:
+        places = place_chain(run, name, row, ("province", "district", "commune"))
+        if not (row.name_en or row.name_km):
+            run.error(name, row.row, "name_en", FACILITY_NAME)
+        if places["district"] is None or row.facility_id is None or row.type is None:
+            continue
+        run.in_scope(name, row, "province", places["province"].pk)
+        office_id = _answering_office(run, name, row, places, cells)
+        if office_id is None:
+            continue
+        record = run.record(name, row, FACILITY_FIELDS)
+        record.update(province_id=places["province"].pk, district_id=places["district"].pk,
+                      commune_id=places["commune"].pk if places["commune"] else None, answered_by=office_id)
+        records.append(record)
+    run.records[name] = records
+
+
+def _answering_office(run, sheet: str, row, places: dict, cells: OfficeCells) -> str | None:
+    """The office_id of the office that answers for a facility: an office_id as written, or the administration at
+    the level written (the facility's own when empty: a commune's when it has a commune, else its district's),
+    made when missing."""
+    written = row.answered_by
+    if written and cells.get(written) is not None:
+        return cells.get(written).office_id
+    level = (_answer_levels()(written) if written else None) or ("commune" if places["commune"] else "district")
+    if isinstance(level, CellError):
+        run.error(sheet, row.row, "answered_by", level.message, **level.params)
+        return None
+    if level == Office.Level.NATIONAL:
+        run.error(sheet, row.row, "answered_by", ANSWERED_BY_NATIONAL)
+        return None
+    where = places.get(_COLUMN_OF_LEVEL[OFFICE_PLACE_LEVEL[level]])
+    if where is None:
+        run.error(sheet, row.row, "answered_by", ANSWERED_BY_PLACE, level=in_both(Office.Level(level).label))
+        return None
+    name_en, name_km = office_names_of(where)
+    try:
+        office_id = cells.resolve(name_en, level=level, place=where)
+    except CellError as error:
+        run.error(sheet, row.row, "answered_by", error.message, **error.params)
+        return None
+    made = cells.new.get(office_id)
+    if made is not None and not made.name_km:  # a new administration gets its Khmer name too
+        made.name_km = name_km
+    return office_id
+
+
+def _answer_levels():
+    """The answered_by column's words: a level of government (an office_id is looked up before)."""
+    vocabulary = levels()
+
+    def parse(raw: str):
+        try:
+            return vocabulary(raw)
+        except CellError as error:
+            return error
+    return parse
+
+
+def facilities_write(run) -> UpsertResult:
+    pks = office_pks(run)
+    for record in run.records["facilities"]:
+        record["answered_by_id"] = pks[record.pop("answered_by")]
+    return facility_upsert_many(user=run.user, rows=run.records["facilities"])
+
+
+FACILITIES = Sheet("facilities", (
+    ident("facility_id", help=gettext_noop("The facility's id, as your NGO writes it (for example FAC-060603-1).")),
+    word("type", facility_types, True, help=gettext_noop(
+        "What the facility is: commune office, district office, One Window Service, health centre, referral "
+        "hospital, school, police post or other.")),
+    text("name_en", 200, help=gettext_noop("Its name in English (for example Klaeng commune office); this or "
+                                           "name_km.")),
+    text("name_km", 200, help=gettext_noop("Its name in Khmer (for example សាលាឃុំក្លែង).")),
+    place("province", True, help=gettext_noop("Its province (for example Kampong Thom or 06).")),
+    place("district", True, help=gettext_noop("Its district (for example Sandan).")),
+    place("commune", help=gettext_noop("Its commune (for example Kleng); empty for a facility of the whole "
+                                       "district.")),
+    text("answered_by", 200, help=gettext_noop(
+        "The office that answers for it: a level (commune, district, province: the administration of the "
+        "facility's place at that level), or an office_id. Empty: its commune's, else its district's.")),
+    yes_no("active", help=gettext_noop("Whether it is open (yes when empty).")),
+), key=("facility_id",), check=facilities_check, write=facilities_write,
+    help=gettext_noop("Public service points citizens comment on, one per row."))

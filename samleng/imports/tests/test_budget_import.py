@@ -305,7 +305,7 @@ def test_the_kind_of_a_workbook_is_told_by_its_sheets(world, tmp_path):
     assert (workbook_kind(budget), workbook_kind(programme), workbook_kind(mixed)) == ("budget", "programme", "mixed")
     kind, result = any_workbook_import(mixed)
     assert kind == "mixed" and not result.ok and len(result.errors) == 1
-    assert "mixes the sheets of a budget workbook" in result.errors[0].message_en
+    assert "mixes the sheets of several kinds of workbook (budget, programme" in result.errors[0].message_en
     assert not BudgetLine.objects.exists()
     kind, result = any_workbook_import(budget)
     assert kind == "budget" and result.ok

@@ -94,7 +94,7 @@ def test_import_refuses_a_workbook_mixing_both_kinds(world, tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("import", str(path), stdout=StringIO(), stderr=err)
     assert caught.value.returncode == 1 and "1 errors" in str(caught.value)
-    assert "mixes the sheets of a budget workbook" in err.getvalue()
+    assert "mixes the sheets of several kinds of workbook (budget, programme" in err.getvalue()
     assert not BudgetLine.objects.exists() and not CBO.objects.filter(cbo_id="CBO-KT-002").exists()
 
 

@@ -140,7 +140,7 @@ def test_a_workbook_mixing_both_kinds_is_rejected(world, tmp_path):
     run = ImportRun.objects.get()
     assert run.state == "rejected" and run.report["kind"] == "mixed" and len(run.report["errors"]) == 1
     page = html.unescape(client.get(reverse("imports:run", args=[run.pk])).content.decode())
-    assert "mixes the sheets of a budget workbook" in page
+    assert "mixes the sheets of several kinds of workbook (budget, programme" in page
     assert not BudgetLine.objects.exists() and not CBO.objects.filter(cbo_id="CBO-KT-002").exists()
 
 

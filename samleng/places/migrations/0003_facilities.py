@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('type', models.CharField(choices=[('commune_office', 'commune/sangkat office'), ('district_office', 'district office'), ('one_window_service', 'One Window Service office'), ('health_centre', 'health centre'), ('referral_hospital', 'referral hospital'), ('school', 'school'), ('police_post', 'police post'), ('other', 'other')], max_length=20, verbose_name='type')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name in English')),
                 ('name_km', models.CharField(blank=True, max_length=200, verbose_name='name in Khmer')),
-                ('active', models.BooleanField(default=True, verbose_name='open')),
+                ('active', models.BooleanField(default=True, verbose_name='in service')),
                 ('answered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='places.office', verbose_name='office that answers for it')),
                 ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='commune')),
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='district')),

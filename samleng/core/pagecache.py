@@ -29,7 +29,7 @@ from django.utils.cache import patch_vary_headers
 
 #: The apps whose records public pages show. A change of any of their records invalidates the cached
 #: pages of that scope.
-WATCHED_APPS = ("places", "cbos", "advocacy", "engagement", "budgets")
+WATCHED_APPS = ("places", "cbos", "advocacy", "engagement", "budgets", "transparency")
 #: Headers of a cached page kept with it (the others are added by the middleware on every answer).
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 

@@ -1,12 +1,16 @@
 from django.urls import path
 
+from samleng.core.pagecache import public_page
 from samleng.transparency import due_calendar, public_concessions, public_procurement, request_files, views
 
 app_name = "transparency"
 urlpatterns = [
-    # Land concessions: public pages (the disclosure form for staff only: public_concessions.py).
-    path("concessions/", public_concessions.concession_list, name="concessions"),
-    path("concessions/<int:pk>/", public_concessions.concession_detail, name="concession"),
+    # Land concessions: public pages (the disclosure form for staff only: public_concessions.py), cached for
+    # anonymous visitors until a record of transparency or places changes (core.pagecache).
+    path("concessions/", public_page("transparency", "places", params=("province", "page"), unless=("q",))(
+        public_concessions.concession_list), name="concessions"),
+    path("concessions/<int:pk>/", public_page("transparency", "places")(public_concessions.concession_detail),
+         name="concession"),
     # Procurement: public pages (public_procurement.py; a project's disclosure form for staff only), and the
     # staff list, which moved from /procurement/ to make room for the ranking.
     path("procurement/", public_procurement.ranking, name="procurement_ranking"),

@@ -171,3 +171,23 @@ def test_the_demo_shows_the_treap_kwan_pi_concession_with_its_2024_disclosures()
     assert "2 of 6: contract, master plan" in listed
     khmer = anonymous_km().get(reverse("transparency:concession", args=[thmei.pk])).content.decode()
     assert "<h1>ដីសម្បទានកៅស៊ូថ្មី</h1>" in khmer and "១៦ ឧសភា ២០២៤" in khmer
+
+
+def test_the_cached_pages_change_when_a_disclosure_is_recorded(world, thmei, settings,
+                                                                django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 3600  # the page cache on, as in production
+    cache.clear()
+    elc, _ = thmei
+    pages = [reverse("transparency:concessions"), reverse("transparency:concession", args=[elc.pk])]
+    for url in pages:
+        anonymous().get(url)
+        assert anonymous().get(url)["X-Samleng-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login_en(world.officer).post(pages[1], {"item": "esia", "disclosed_on": "2024-06-01"})
+    assert response.status_code == 302
+    assert "3 of 6: contract, master plan, environmental" in anonymous().get(pages[0]).content.decode()
+    assert anonymous().get(pages[1]).content.decode().count('class="badge not-disclosed"') == 3
+    # staff always get a fresh page, with the form
+    assert "Record a disclosure" in login_en(world.officer).get(pages[1]).content.decode()

@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 os.environ.setdefault("SAMLENG_DEBUG", "1")  # as the other page benchmarks: static files from the apps
+os.environ.setdefault("SAMLENG_PAGE_CACHE_SECONDS", "0")  # the concessions' pages rendered, not read from the cache
 
 
 def prepare(db: Path) -> None:

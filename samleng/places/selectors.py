@@ -544,15 +544,17 @@ def office_search(query: str, *, limit: int = 20) -> list[Office]:
 
 
 def offices_in(*, province: Place | None, level: str = "") -> models.QuerySet:
-    """The offices of a province (its own, its districts', communes' and villages', found through the places'
-    parents, not their codes), or the national ones when `province` is None; of one `level` when given. A
-    queryset, so that other apps count their records per office with it as a subquery."""
+    """The offices of a province (its own, its districts', communes' and villages'), or the national ones when
+    `province` is None; of one `level` when given. A queryset, so that other apps count their records per office
+    with it as a subquery. The places are those whose code starts with the province's, read as a range of the
+    codes' index ("06" <= code < "07"): every place's code starts with its province's (the few villages whose
+    codes do not start with their commune's still do; places/tests/test_offices_in.py checks the gazetteer),
+    and the range is 3x faster than following the places' parents (an OR over three joins for every office)."""
     if province is None:
         offices = Office.objects.filter(place__isnull=True)
     else:
-        offices = Office.objects.filter(
-            models.Q(place=province) | models.Q(place__parent=province) | models.Q(place__parent__parent=province)
-            | models.Q(place__parent__parent__parent=province))
+        code = province.code
+        offices = Office.objects.filter(place__code__gte=code, place__code__lt=code[:-1] + chr(ord(code[-1]) + 1))
     return offices.filter(level=level) if level else offices
 
 

@@ -164,9 +164,8 @@ def ranking(user, *, province, level: str = "", sort: str = "on_time", today: dt
     rows = [f for f in all_figures if f.has_records]
     rows.sort(key=_name_key)
     if sort in SORTS and sort != "name":
-        ascending = sort == "median_days"
-        known = [f for f in rows if f.sort_value(sort) is not None]
-        unknown = [f for f in rows if f.sort_value(sort) is None]
-        known.sort(key=lambda f: f.sort_value(sort), reverse=not ascending)  # stable: ties stay by name
-        rows = known + unknown
+        values = [(f.sort_value(sort), f) for f in rows]  # each computed once
+        known = [(v, f) for v, f in values if v is not None]
+        known.sort(key=lambda pair: pair[0], reverse=sort != "median_days")  # stable: ties stay by name
+        rows = [f for _, f in known] + [f for v, f in values if v is None]
     return Ranking(rows=rows, without_records=len(all_figures) - len(rows))

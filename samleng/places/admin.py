@@ -5,7 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from samleng.places.models import Office, Place
+from samleng.core.admin import audit_admin_save
+from samleng.places.models import Facility, Office, Place
 from samleng.places.selectors import office_keys
 from samleng.places.services import office_errors
 
@@ -49,3 +50,19 @@ class OfficeAdmin(admin.ModelAdmin):
     raw_id_fields = ["place"]
 
     form = OfficeForm
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    """Public service points: usually imported from the knowledge-base workbook; an administrator corrects one
+    here (a name, the office that answers for it, whether it is open)."""
+
+    list_display = ["facility_id", "name_en", "name_km", "type", "district", "commune", "answered_by", "active"]
+    list_filter = ["type", "active", ProvinceFilter]
+    search_fields = ["facility_id", "name_en", "name_km", "answered_by__office_id", "answered_by__name_en"]
+    raw_id_fields = ["province", "district", "commune", "answered_by"]
+    list_select_related = ["district", "commune", "answered_by"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_admin_save(request, obj, form, change)

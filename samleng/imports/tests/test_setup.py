@@ -16,6 +16,7 @@ from samleng.budgets.models import BudgetLine, Category, Project, Publication
 from samleng.cbos.models import CBO
 from samleng.core.models import AuditEntry
 from samleng.imports.management.commands.setup import CASE_STUDY_CBOS, DEMO_PASSWORD, demo_totp_secret
+from samleng.places.models import Facility
 
 
 def setup(*args) -> str:
@@ -36,6 +37,9 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert re.search(r"\d+ outcomes, outputs and indicators", first) and " 7 indicators" not in first
     assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", first)
     assert CBO.objects.count() == 50
+    assert "demo facilities: 190 created" in first
+    klaeng = Facility.objects.select_related("answered_by").get(facility_id="FAC-060603-CO")
+    assert klaeng.name_km == "សាលាឃុំក្លែង" and klaeng.answered_by.place.code == "060603"
     counts = (CBO.objects.count(), Issue.objects.count(), User.objects.count())
     last_entry = AuditEntry.objects.latest("pk").pk
 
@@ -43,16 +47,17 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
 
     assert "database: up to date" in second and "gazetteer: up to date" in second
     assert "demo programme: already there, nothing changed" in second
+    assert "demo facilities: already there, nothing changed" in second
     assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", second)
     assert "demo budgets: already there and published, nothing changed" in second
     assert "budget categories: up to date" in second
     assert "case studies: already public" in second
-    assert "user demo-admin (admin): already there" in second
+    assert "user demo-admin (administrator): already there, left as it is" in second
     assert (CBO.objects.count(), Issue.objects.count(), User.objects.count()) == counts
     # Nothing was written: the audit log only says that the workbook was imported again.
     new_entries = AuditEntry.objects.filter(pk__gt=last_entry)
     assert sorted(new_entries.values_list("object_type", flat=True)) == ["imports.budget_workbook",
-                                                                          "imports.workbook"]
+                                                                          "imports.knowledge", "imports.workbook"]
 
 
 @pytest.mark.django_db

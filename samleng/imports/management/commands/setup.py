@@ -27,6 +27,7 @@ from samleng.places.services import gazetteer_load
 
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "demo" / "programme"
 DEMO_BUDGET = Path(__file__).resolve().parents[2] / "demo" / "budget"
+DEMO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "demo" / "knowledge"
 #: The CBOs of the 2023-2024 report's six case studies: the report tells their stories publicly, so the
 #: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
 CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
@@ -78,6 +79,7 @@ class Command(BaseCommand):
         if demo:
             with transaction.atomic():
                 self.demo_workbook()
+                self.demo_knowledge()
                 self.demo_budget()
                 self.demo_public()
                 self.demo_users()
@@ -125,6 +127,18 @@ class Command(BaseCommand):
         else:
             self.say("demo programme: already there, nothing changed")
         self.say(self.programme_summary())
+
+    def demo_knowledge(self) -> None:
+        """The public service points of the demo programme's districts and communes (the knowledge-base workbook:
+        samleng/imports/demo/knowledge/), each with the office that answers for it."""
+        from samleng.imports.kinds import knowledge_workbook_import
+
+        result = knowledge_workbook_import(DEMO_KNOWLEDGE)
+        if not result.ok:
+            raise CommandError("The demo knowledge base did not import:\n" + "\n".join(str(e) for e in result.errors))
+        created, updated = result.created.get("facilities", 0), result.updated.get("facilities", 0)
+        self.say(f"demo facilities: {created} created, {updated} updated" if created or updated
+                 else "demo facilities: already there, nothing changed")
 
     def programme_summary(self) -> str:
         """What the programme holds, counted in the database (the sheets' counts mix records of two kinds)."""

@@ -16,9 +16,10 @@ OCDS_SUFFIXES = (".json", ".jsonl")
 
 
 class Command(BaseCommand):
-    help = ("Import a programme workbook or a budget workbook (.xlsx, a folder or .zip of .csv files): which one it "
-            "is, Samleng tells by its sheets (budgets, categories, projects, population, exchange_rates for a budget "
-            "workbook; a workbook with the sheets of both is refused). All or nothing: when anything is wrong, the "
+    help = ("Import a programme, budget or knowledge-base workbook (.xlsx, a folder or .zip of .csv files): which "
+            "one it is, Samleng tells by its sheets (budgets, categories, projects, population, exchange_rates for a "
+            "budget workbook; facilities for a knowledge-base workbook; a workbook with the sheets of several kinds "
+            "is refused). All or nothing: when anything is wrong, the "
             "errors are listed (the first 200, then how many more of each kind), nothing is written and the "
             "command exits with status 1. --publish also publishes the budget years the workbook holds (each "
             "unit's years of its budgets and projects sheets), so that the public pages show them; "

@@ -6,7 +6,9 @@ downloads. The records hold nothing personal: they are what the state published.
 Addresses: `/procurement/` is the ranking (it was the staff list, which moved to `/procurement/projects/`: a
 staff member arriving with the old list's filters is sent there); `/procurement/<pk>/` stays the project's
 page, for everyone now, where staff (field officers and up) still record a disclosure and ask for a missing
-item; nobody else is offered the form or may post it."""
+item; nobody else is offered the form or may post it. Anonymous visitors get the pages from core.pagecache
+until a record of transparency (or an office's name) changes: services.procurement_counts_refresh says so
+after every write of disclosures and documents, the OCDS import's included."""
 
 import csv
 import json
@@ -23,6 +25,7 @@ from django.utils.text import slugify
 from samleng.accounts.access import can_create_records
 from samleng.core.i18n import local_text
 from samleng.core.numbers import percent_number
+from samleng.core.pagecache import public_page
 from samleng.core.workbook.safety import neutralise
 from samleng.transparency import procurement, selectors, services
 from samleng.transparency.models import ProcurementItem, ProcurementProject
@@ -57,6 +60,7 @@ def _buyer_query(name: str, year: int) -> str:
     return urlencode({"name": name, "year": year})
 
 
+@public_page("transparency", "places", params=("year", "page"))
 def ranking(request):
     if can_create_records(request.user) and any(request.GET.get(p) for p in _STAFF_LIST_PARAMS):
         return redirect(reverse("transparency:procurement") + "?" + request.GET.urlencode())
@@ -88,6 +92,7 @@ def _buyer_of(request) -> tuple[str, int, list[str]]:
     return name, year, spellings
 
 
+@public_page("transparency", "places", params=("name", "year", "page"))
 def buyer(request):
     _name, year, spellings = _buyer_of(request)
     key = selectors.buyer_key(spellings[0])
@@ -101,6 +106,7 @@ def buyer(request):
     })
 
 
+@public_page("transparency", "places")
 def project_detail(request, pk: int):
     project = get_object_or_404(ProcurementProject.objects.select_related("buyer_office"), pk=pk)
     staff = can_create_records(request.user)
@@ -148,6 +154,7 @@ def _file_name(text: str) -> str:
     return slugify(text)[:60] or "buyer"
 
 
+@public_page("transparency", "places", params=("year",))
 def ranking_csv(request):
     years = procurement.years()
     year = _year(request, years)
@@ -165,6 +172,7 @@ def ranking_csv(request):
          row.tiers["advanced"]] for row in rows))
 
 
+@public_page("transparency", params=("name", "year"))
 def buyer_csv(request):
     _name, year, spellings = _buyer_of(request)
     projects = list(procurement.buyer_projects(spellings, year).prefetch_related("disclosures"))
@@ -193,12 +201,14 @@ def _ocds(name: str, package: dict) -> HttpResponse:
     return response
 
 
+@public_page("transparency", params=("name", "year"))
 def buyer_ocds(request):
     _name, year, spellings = _buyer_of(request)
     projects = ProcurementProject.objects.filter(fiscal_year=year, buyer__in=spellings)
     return _ocds(f"procurement-{_file_name(spellings[0])}-{year}.ocds.json", services.ocds_export(projects=projects))
 
 
+@public_page("transparency")
 def project_ocds(request, pk: int):
     project = get_object_or_404(ProcurementProject, pk=pk)
     package = services.ocds_export(projects=ProcurementProject.objects.filter(pk=project.pk))

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from samleng.core import pagecache
 from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_update_many, records_upsert_many
 from samleng.core.images import file_without_metadata
@@ -99,6 +100,7 @@ def procurement_counts_refresh(*, project_pks: Iterable[int] | None = None) -> N
     counts = {"items_disclosed": _counted(ProcurementDisclosure.objects.filter(item__in=ProcurementItem.values)),
               **{f"{tier}_documents": _counted(ProcurementDocument.objects.filter(tier=tier))
                  for tier in ("basic", "intermediate", "advanced")}}
+    pagecache.model_changed(ProcurementProject)  # the public procurement pages cached go once this commits
     if project_pks is None:
         ProcurementProject.objects.update(**counts)
         return

@@ -179,6 +179,7 @@ def test_the_ranking_in_khmer_and_its_first_page(planted):
     assert '<html lang="km">' in html and "រដ្ឋបាលស្រុកសណ្ដាន់" in html and "៣៣%" in html
     chooser = anonymous().get("/offices/").content.decode()
     assert "?province=06" in chooser and "?province=national" in chooser and "<table" not in chooser
+    assert 'href="/offices/"' in anonymous().get("/requests/").content.decode()  # in the public menu
 
 
 def test_national_offices_are_ranked_apart(planted, world):

@@ -267,3 +267,27 @@ def test_a_project_typed_in_the_workbook_scores_from_the_records_the_indicator_c
     assert computed.numerator_pks == [first.pk]
     indicator.parameters = {"items": ["announcement"]}
     assert compute(indicator, 2023).numerator == 2
+
+
+# ---- cached for the anonymous, replaced when the records change ------------------------------------------------
+
+def test_the_cached_ranking_is_replaced_by_an_ocds_import_and_by_a_disclosure(
+        world, buyers, settings, admin_user, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 3600
+    cache.clear()
+    assert "Ministry of Mines" not in anonymous().get(RANKING, {"year": 2024}).content.decode()
+    assert anonymous().get(RANKING, {"year": 2024})["X-Samleng-Cache"] == "hit"
+    release = {"ocid": "ocds-abc123-M1", "id": "M1-tender", "date": "2024-03-01T10:00:00Z", "tag": ["tender"],
+               "initiationType": "tender", "buyer": {"id": "b", "name": "Ministry of Mines"},
+               "tender": {"id": "t", "title": "Survey", "documents": [{"id": "d", "documentType": "tenderNotice"}]}}
+    with django_capture_on_commit_callbacks(execute=True):  # the import's bulk writes send no signal
+        services.ocds_import(json.dumps({"version": "1.1", "releases": [release]}).encode(), user=admin_user)
+    html = anonymous().get(RANKING, {"year": 2024}).content.decode()
+    assert "Ministry of Mines" in html
+    url = reverse("transparency:procurement_project", args=[buyers["clinic"].pk])
+    assert "(0 of 7 items disclosed)" in anonymous().get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        login_en(world.officer).post(url, {"item": "plan", "disclosed_on": "2024-01-05"})
+    assert "(1 of 7 items disclosed)" in anonymous().get(url).content.decode()

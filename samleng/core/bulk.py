@@ -199,12 +199,21 @@ def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]
     prepared = {**defaults, **{name: to_db(defaults[name], connection) for name, to_db in converted}}
     ordered = itemgetter(*names) if len(names) > 1 else lambda values: (values[names[0]],)
     params = []
-    for row in rows:
-        values = {**prepared, **row}
-        for name, to_db in converted:
-            if name in row:
-                values[name] = to_db(values[name], connection)
-        params.append(ordered(values))
+    if rows and not converted and prepared.keys() <= rows[0].keys():
+        # Rows that give every field, none of which needs converting (600,000 attendance rows): their values
+        # as they are, without a dict per row; a row that leaves out a field takes the defaults after all.
+        for row in rows:
+            try:
+                params.append(ordered(row))
+            except KeyError:
+                params.append(ordered({**prepared, **row}))
+    else:
+        for row in rows:
+            values = {**prepared, **row}
+            for name, to_db in converted:
+                if name in row:
+                    values[name] = to_db(values[name], connection)
+            params.append(ordered(values))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The rows go in one stream; psycopg adapts the values as it does the INSERT's parameters. (The

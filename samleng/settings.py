@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "samleng.advocacy",
     "samleng.engagement",
     "samleng.transparency",
+    "samleng.comments",
     "samleng.budgets",
     "samleng.results",
     "samleng.imports",
@@ -204,6 +205,12 @@ LIMIT_LOGIN = env("SAMLENG_LIMIT_LOGIN", "30/15m")
 LIMIT_PASSWORD_RESET = env("SAMLENG_LIMIT_PASSWORD_RESET", "5/h")
 LIMIT_API = env("SAMLENG_LIMIT_API", "300/m")
 LIMIT_PUBLIC_FORMS = env("SAMLENG_LIMIT_PUBLIC_FORMS", "60/m")
+#: Citizens' comments sent from one client address (and receipt codes tried when following one: at the
+#: public forms' rate), answered with 429. A village meeting may share one connection: not too few.
+LIMIT_COMMENTS = env("SAMLENG_LIMIT_COMMENTS", "20/h")
+#: A commenter's contact (encrypted) is erased when the closing answer is relayed, and at the latest this many
+#: days after the comment (`samleng tick`).
+COMMENT_CONTACT_DAYS = int(env("SAMLENG_COMMENT_CONTACT_DAYS", "180"))
 #: Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; without them, the socket's
 #: address is the client's.
 TRUSTED_PROXIES = [p.strip() for p in env("SAMLENG_TRUSTED_PROXIES", "").split(",") if p.strip()]

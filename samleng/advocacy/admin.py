@@ -17,7 +17,7 @@ from samleng.core.audit import Action, audit_record
 # CommitmentAtEvent): set it in the admin on the event's page.
 class IssueUpdateInline(admin.TabularInline):
     model = IssueUpdate
-    fields = ["date", "status", "note", "evidence", "evidence_file", "people_benefited",
+    fields = ["date", "status", "note", "note_km", "evidence", "evidence_file", "people_benefited",
               "people_benefited_female", "confirmed", "posted_by", "confirmed_by"]
     raw_id_fields = ["posted_by", "confirmed_by"]
     extra = 0
@@ -25,7 +25,7 @@ class IssueUpdateInline(admin.TabularInline):
 
 class CommitmentInline(admin.TabularInline):
     model = Commitment
-    fields = ["made_on", "authority", "promise", "due_on", "kept_on"]
+    fields = ["made_on", "authority", "promise", "promise_km", "due_on", "kept_on"]
     raw_id_fields = ["authority"]  # an office, among thousands
     extra = 0
 
@@ -33,7 +33,8 @@ class CommitmentInline(admin.TabularInline):
 class IssueAdminForm(forms.ModelForm):
     class Meta:
         model = Issue
-        fields = ["cbo", "issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+        fields = ["cbo", "issue_id", "title_en", "title_km", "topic", "description", "description_km",
+                  "duty_bearer_level",
                   "duty_bearer", "raised_on", "is_main", "households_affected", "people_affected",
                   "people_affected_female", "is_public"]
 

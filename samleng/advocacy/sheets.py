@@ -27,6 +27,7 @@ from samleng.core.workbook.problems import Message
 from samleng.core.workbook.sheets import Sheet, date, ident, integer, long_text, text, word, yes_no
 from samleng.places.models import Place
 from samleng.places.selectors import place_index
+from samleng.places.services import office_upsert_many
 from samleng.places.sheets import office_cells, office_pks, office_place
 
 #: The word for an issue, as messages name it (its Khmer is in the catalogue).
@@ -132,7 +133,7 @@ def issue_pks(run) -> dict[str, int]:
 
 # ---- issues -----------------------------------------------------------------------------------------------
 
-ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
+ISSUE_FIELDS = ("issue_id", "title_en", "title_km", "topic", "description", "description_km", "duty_bearer_level",
                 "raised_on", "is_main", "households_affected", "people_affected", "people_affected_female")
 _CBO_PLACES = ("province", "district", "commune", "village")
 
@@ -172,6 +173,21 @@ def _duty_bearer_check(run, sheet: str, row, stored) -> None:
         run.error(sheet, row.row, "duty_bearer", error.message, **error.params)
         return
     run.state.setdefault("advocacy.duty_bearers", {})[row.row] = office_id
+    _duty_bearer_khmer(run, sheet, row, cells, office_id)
+
+
+def _duty_bearer_khmer(run, sheet: str, row, cells, office_id: str | None) -> None:
+    """duty_bearer_km (format 1.1) is the Khmer name of the row's office, not a text of the issue: it gives an
+    office that has no Khmer name one (a new office is made with it; a stored one or one of the offices sheet
+    gets it when the issues are written: run.state["advocacy.office_names_km"]). An office that has a Khmer
+    name keeps it (the offices sheet, or the first row that named it, says it)."""
+    khmer = (getattr(row, "duty_bearer_km", "") or "") if "duty_bearer_km" in run.present[sheet] else ""
+    known = cells.get(office_id) if khmer and office_id else None
+    if known is None or known.name_km:
+        return
+    known.name_km = khmer
+    if office_id not in cells.new:
+        run.state.setdefault("advocacy.office_names_km", {})[office_id] = khmer
 
 
 def issues_check(run, sheet: Sheet, rows: list) -> None:
@@ -209,13 +225,17 @@ def issues_write(run) -> UpsertResult:
 
     rows = (record(row) for row in run.rows["issues"])
     result = issue_upsert_many(user=run.user, rows=rows)
+    names_km = run.state.pop("advocacy.office_names_km", None)
+    if names_km:  # offices that had no Khmer name get the one the rows give (_duty_bearer_khmer)
+        office_upsert_many(user=run.user, rows=({"office_id": office_id, "name_km": name}
+                                                for office_id, name in names_km.items()))
     run.pks["issues"] = {**issue_pks(run), **result.pks}
     return result
 
 
 # ---- issue_updates ----------------------------------------------------------------------------------------
 
-UPDATE_FIELDS = ("date", "status", "note", "evidence", "people_benefited", "people_benefited_female")
+UPDATE_FIELDS = ("date", "status", "note", "note_km", "evidence", "people_benefited", "people_benefited_female")
 
 
 def issue_updates_check(run, sheet: Sheet, rows: list) -> None:
@@ -355,6 +375,12 @@ ISSUES = Sheet("issues", (
     integer("people_affected", help=gettext_noop("How many people the issue harms (for example 540).")),
     integer("people_affected_female", help=gettext_noop(
         "How many of those people are women (for example 300); not more than people_affected.")),
+    long_text("description_km", help=gettext_noop(
+        "Format 1.1: the description in Khmer, which Khmer pages show (English pages show description; each "
+        "falls back to the other).")),
+    text("duty_bearer_km", 200, help=gettext_noop(
+        "Format 1.1: the Khmer name of the duty bearer's office (for example ក្រុមប្រឹក្សាឃុំក្លែង), given to "
+        "the office when it has none; an office's Khmer name is changed on the offices sheet.")),
 ), key=("issue_id",), check=issues_check, write=issues_write,
     help=gettext_noop("The issues CBOs raise with the authorities, one per row."))
 
@@ -365,6 +391,8 @@ ISSUE_UPDATES = Sheet("issue_updates", (
         "The day the issue came to this status (for example 2024-01-15); not before the issue was raised.")),
     word("status", statuses, True, help=gettext_noop("Where the issue stands from that day on.")),
     long_text("note", help=gettext_noop("What happened (for example: the commune dredged the canal).")),
+    long_text("note_km", help=gettext_noop(
+        "Format 1.1: the note in Khmer, which Khmer pages show (for example: ឃុំបានស្ដារប្រឡាយ).")),
     long_text("evidence", help=gettext_noop(
         "What shows it happened: a link, minutes, a letter (for example minutes of 15 Jan).")),
     ident("event_id", required=False, help=gettext_noop(

@@ -41,14 +41,14 @@ class CommitmentAtEventInline(admin.TabularInline):
 class EventAdmin(admin.ModelAdmin):
     list_display = ["event_id", "date", "type", "title", "province", "authorities_present", "participants_total"]
     list_filter = ["type", "authorities_present"]
-    search_fields = ["event_id", "title"]
+    search_fields = ["event_id", "title", "title_km"]
     date_hierarchy = "date"
     raw_id_fields = ["province", "district", "commune", "issues_raised"]
     list_select_related = ["province"]
     inlines = [AttendanceInline, UpdateAtEventInline, CommitmentAtEventInline]
 
     def save_model(self, request, obj, form, change):
-        obj.search_text = search_text(obj.title)
+        obj.search_text = search_text(obj.title, obj.title_km)
         super().save_model(request, obj, form, change)
 
 

@@ -1,4 +1,4 @@
-"""What search finds an event by (core.search): its title and the names of its commune, district and
+"""What search finds an event by (core.search): its titles in both languages and the names of its commune, district and
 province in both languages."""
 
 from samleng.core import search
@@ -14,4 +14,4 @@ def event_texts(pks: list[int] | None):
 
 def register() -> None:
     search.register(Event, event_texts,
-                    fields=("title", "search_text", "province", "district", "commune"))
+                    fields=("title", "title_km", "search_text", "province", "district", "commune"))

@@ -154,7 +154,7 @@ def target_areas_write(run) -> UpsertResult:
 
 # ---- events ------------------------------------------------------------------------------------------------
 
-EVENT_FIELDS = ("event_id", "type", "title", "date", "authorities_present", "participants_total",
+EVENT_FIELDS = ("event_id", "type", "title", "title_km", "date", "authorities_present", "participants_total",
                 *BREAKDOWNS)
 _EVENT_PLACES = ("province", "district", "commune")
 
@@ -419,6 +419,8 @@ EVENTS = Sheet("events", (
         "How many of the participants live with a disability (for example 2).")),
     Column("issues_raised", cells.id_list, empty=[], memo=False, kind="ids", help=gettext_noop(
         "The issues raised at the event, by their issue_id.")),
+    text("title_km", 300, help=gettext_noop(
+        "Format 1.1: the event's name in Khmer, which Khmer pages show (for example កិច្ចសន្ទនាថ្នាក់ស្រុកសណ្ដាន់).")),
 ), key=("event_id",), streamed=True, check=events_check, write=events_write,
     help=gettext_noop("Forums, dialogues, trainings and the other events of the programme, one per row."))
 

@@ -119,14 +119,15 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
     yield "issues", sheets["issues"].names, _values(
         _in(Issue.objects, "cbo__province_id", provinces).order_by("issue_id"), "issue_id", "cbo__cbo_id",
         "title_en", "title_km", "topic", "description", "duty_bearer_level", "duty_bearer__office_id", "raised_on",
-        "is_main", "households_affected", "people_affected", "people_affected_female")
+        "is_main", "households_affected", "people_affected", "people_affected_female", "description_km",
+        "duty_bearer__name_km")
     # Only confirmed updates: one a representative posted and staff have not confirmed is not yet a fact. The
     # event where each was recorded is engagement's link to it (UpdateAtEvent).
     at_event = UpdateAtEvent.objects.filter(update_id=OuterRef("pk")).values("event__event_id")[:1]
     yield "issue_updates", sheets["issue_updates"].names, _values(
         _in(IssueUpdate.objects.filter(confirmed=True), "issue__cbo__province_id", provinces).annotate(
             at_event=Subquery(at_event)).order_by("issue__issue_id", "date", "id"), "issue__issue_id",
-        "date", "status", "note", "evidence", "at_event", "people_benefited", "people_benefited_female")
+        "date", "status", "note", "note_km", "evidence", "at_event", "people_benefited", "people_benefited_female")
     yield "events", sheets["events"].names, _events(provinces)
     # Who attended: the events and the people both of the provinces (a person of another province stays unnamed).
     attendance = _in(_in(Attendance.objects, "event__province_id", provinces), "representative__cbo__province_id",
@@ -197,6 +198,7 @@ def _programme(code: str) -> Iterator[tuple]:
     yield ("donors", programme.donors)
     yield ("start", programme.start)
     yield ("end", programme.end)
+    yield ("name_km", programme.name_km)
 
 
 def parameters_text(parameters: dict) -> str:
@@ -248,6 +250,6 @@ def _events(provinces: list[int] | None = None) -> Iterator[tuple]:
     events = _in(Event.objects, "province_id", provinces).order_by("event_id").values_list(
         "pk", "event_id", "type", "title", "date", "province__code", "district__code", "commune__code",
         "authorities_present", "participants_total", "participants_female", "participants_youth",
-        "participants_indigenous", "participants_disability")
-    for pk, *values in events.iterator(chunk_size=_CHUNK):
-        yield (*values, ";".join(raised.get(pk, ())))
+        "participants_indigenous", "participants_disability", "title_km")
+    for pk, *values, title_km in events.iterator(chunk_size=_CHUNK):
+        yield (*values, ";".join(raised.get(pk, ())), title_km)

@@ -135,17 +135,29 @@ LEVEL_BY_TOPIC = {"land": "district", "forestry": "commune", "fishery": "distric
                   "water": "commune", "budget_disclosure": "commune", "public_service": "commune",
                   "health": "district", "education": "district", "social_protection": "commune",
                   "livelihood": "district", "other": "commune"}
-NOTES = {
-    "raised": ["Raised with the authorities by the CBO's representatives.", "Raised at the monthly meeting.",
-               "A letter was sent to the commune chief."],
-    "in_dialogue": ["Discussed with the authorities; they promised to look into it.",
-                    "The commune council asked for more information.", "Discussed at the meeting."],
-    "partly_solved": ["Part of the request was met; the rest is in next year's plan.",
-                      "The authorities acted for some of the households."],
-    "solved": ["The authorities solved the issue.", "Done as the CBO asked; confirmed on a site visit."],
-    "unsolved": ["No solution: there is no budget for it.", "The authorities declined the request."],
-    "dropped": ["The CBO dropped the issue.", "The CBO chose to work on another issue."],
+NOTES = {  # status: [(English note, Khmer note)]
+    "raised": [("Raised with the authorities by the CBO's representatives.",
+                "តំណាងសហគមន៍បានលើកបញ្ហានេះជូនអាជ្ញាធរ។"),
+               ("Raised at the monthly meeting.", "បានលើកឡើងនៅកិច្ចប្រជុំប្រចាំខែ។"),
+               ("A letter was sent to the commune chief.", "បានផ្ញើលិខិតជូនមេឃុំ។")],
+    "in_dialogue": [("Discussed with the authorities; they promised to look into it.",
+                     "បានពិភាក្សាជាមួយអាជ្ញាធរ ហើយអាជ្ញាធរសន្យាថានឹងពិនិត្យមើល។"),
+                    ("The commune council asked for more information.", "ក្រុមប្រឹក្សាឃុំបានស្នើសុំព័ត៌មានបន្ថែម។"),
+                    ("Discussed at the meeting.", "បានពិភាក្សានៅក្នុងកិច្ចប្រជុំ។")],
+    "partly_solved": [("Part of the request was met; the rest is in next year's plan.",
+                       "សំណើមួយផ្នែកត្រូវបានដោះស្រាយ ផ្នែកដែលនៅសល់មានក្នុងផែនការឆ្នាំក្រោយ។"),
+                      ("The authorities acted for some of the households.",
+                       "អាជ្ញាធរបានចាត់វិធានការសម្រាប់គ្រួសារមួយចំនួន។")],
+    "solved": [("The authorities solved the issue.", "អាជ្ញាធរបានដោះស្រាយបញ្ហានេះរួចហើយ។"),
+               ("Done as the CBO asked; confirmed on a site visit.",
+                "បានធ្វើតាមសំណើរបស់សហគមន៍ ហើយបានបញ្ជាក់នៅពេលចុះពិនិត្យទីតាំង។")],
+    "unsolved": [("No solution: there is no budget for it.", "មិនទាន់មានដំណោះស្រាយទេ ព្រោះគ្មានថវិកា។"),
+                 ("The authorities declined the request.", "អាជ្ញាធរបានបដិសេធសំណើនេះ។")],
+    "dropped": [("The CBO dropped the issue.", "សហគមន៍បានបោះបង់បញ្ហានេះ។"),
+                ("The CBO chose to work on another issue.", "សហគមន៍បានជ្រើសរើសធ្វើការលើបញ្ហាផ្សេងទៀត។")],
 }
+#: The Khmer word before a place's name in its administration's name (ឃុំក្លែង: Klaeng commune).
+LEVEL_KM = {"village": "ភូមិ", "commune": "ឃុំ", "district": "ស្រុក", "province": "ខេត្ត"}
 EVENT_TYPES = {  # type: (weight, authorities present share, English title, Khmer title)
     "public_forum": (12, 0.95, "Public forum, {commune}", "វេទិកាសាធារណៈ {commune}"),
     "district_dialogue": (12, 0.98, "District dialogue meeting, {district}", "កិច្ចប្រជុំសន្ទនាថ្នាក់ស្រុក {district}"),
@@ -383,7 +395,8 @@ class _Generator:
 
     def programme(self, seed: int) -> list[list]:
         return [["name", "Generated national programme (for benchmarks)"], ["code", f"GEN-{seed}"],
-                ["donors", "Generated"], ["start", START.isoformat()], ["end", END.isoformat()]]
+                ["donors", "Generated"], ["start", START.isoformat()], ["end", END.isoformat()],
+                ["name_km", "កម្មវិធីថ្នាក់ជាតិសាកល្បង (សម្រាប់វាស់ល្បឿន)"]]
 
     def target_areas(self) -> list[list]:
         rows = []
@@ -599,6 +612,7 @@ class _Generator:
         bearer = {"village": named, "commune": self.geo.places[cbo.commune],
                   "district": self.geo.places[cbo.district], "province": self.geo.places[cbo.province]}.get(level)
         duty_bearer = f"{bearer.name_en} {level} administration" if bearer else "Ministry of Interior"
+        duty_bearer_km = f"រដ្ឋបាល{LEVEL_KM[level]}{bearer.name_km}" if bearer else "ក្រសួងមហាផ្ទៃ"
         households = self.rng.randint(5, 600) if self.rng.random() < 0.6 else None
         people = people_female = None
         if households and self.rng.random() < 0.7:
@@ -607,12 +621,12 @@ class _Generator:
         return [draft["issue_id"], cbo.cbo_id, title_en.format(place=named.name_en),
                 title_km.format(place=named.name_km) if self.rng.random() < 0.8 else "",
                 topic, "", level, duty_bearer, self.day(draft["raised_on"]), self.yes_no(draft["is_main"]),
-                self.count(households), self.count(people), self.count(people_female)]
+                self.count(households), self.count(people), self.count(people_female), "", duty_bearer_km]
 
     def _update_row(self, issue_id: str, update: tuple, events: list[tuple]) -> list:
-        date, status, note, benefited, event = update
+        date, status, (note, note_km), benefited, event = update
         female = round(benefited * self.rng.uniform(0.45, 0.56)) if benefited else None
-        return [issue_id, self.day(date), self.word(status, STATUS_KM), note, "",
+        return [issue_id, self.day(date), self.word(status, STATUS_KM), note, note_km, "",
                 events[event][0] if event is not None else "", self.count(benefited), self.count(female)]
 
     def attendance(self, events: list[tuple], cbos: list[_Cbo], people: list[tuple]):
@@ -670,6 +684,11 @@ class _Generator:
             if not commune:
                 where["commune"] = where["district"]
             title = (title_km if khmer else title_en).format(**where)
+            # An English title comes with its Khmer one (format 1.1's title_km); a Khmer title needs none.
+            names_km = {k: v.name_km if v else "" for k, v in words.items()}
+            if not commune:
+                names_km["commune"] = names_km["district"]
+            khmer_title = "" if khmer else title_km.format(**names_km)
             rows.append([
                 event_id, kind, title, self.day(date), self.place(province), self.place(district),
                 self.place(commune), self.yes_no(auth), self.count(size + extra),
@@ -677,7 +696,7 @@ class _Generator:
                 self.count(youth + round(extra * self.rng.uniform(0.1, 0.35))),
                 self.count(indigenous + (round(extra * 0.3) if province in INDIGENOUS_PROVINCES else 0)),
                 self.count(disability + self.rng.randint(0, 2)),
-                ";".join(dict.fromkeys(raised_at.get(index, []))),
+                ";".join(dict.fromkeys(raised_at.get(index, []))), khmer_title,
             ])
         return rows
 

@@ -24,10 +24,11 @@ from samleng.results.types import Computed, Group
 
 
 @transaction.atomic
-def programme_upsert(*, user, code: str, name: str, start: dt.date, end: dt.date, donors: str = "") -> Programme:
-    """Create the programme with this code, or update its name, donors and dates; audited when anything
+def programme_upsert(*, user, code: str, name: str, start: dt.date, end: dt.date, donors: str = "",
+                     name_km: str = "") -> Programme:
+    """Create the programme with this code, or update its names, donors and dates; audited when anything
     changes."""
-    values = {"name": name, "donors": donors, "start": start, "end": end}
+    values = {"name": name, "name_km": name_km, "donors": donors, "start": start, "end": end}
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
         programme = Programme.objects.create(code=code, **values)

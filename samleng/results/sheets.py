@@ -124,12 +124,14 @@ FIGURES_WORD = gettext_noop("figures")  # whose figures these are
 
 # ---- programme: the key/value sheet --------------------------------------------------------------------
 
-PROGRAMME_KEYS = ("name", "code", "donors", "start", "end")
+PROGRAMME_KEYS = ("name", "code", "donors", "start", "end", "name_km")
+_KEY_NAMES = {name_key(key): key for key in PROGRAMME_KEYS}
 _PROGRAMME_FIELDS = {  # key: (how its value is read, required to create the programme)
     "name": (partial(cells.text, max_length=300), True),
     "donors": (partial(cells.text, max_length=500), False),
     "start": (cells.date, True),
     "end": (cells.date, True),
+    "name_km": (partial(cells.text, max_length=300), False),  # format 1.1: the name Khmer pages show
 }
 
 
@@ -140,6 +142,7 @@ def _check_programme(run, sheet, rows) -> None:
     values: dict[str, tuple[int, object]] = {}
     for row in rows:
         key = name_key(row.key or "")
+        key = _KEY_NAMES.get(key, key)  # name_km, written any way a column name may be (Name KM, name-km)
         if key in values:
             run.error(sheet.name, row.row, "key", KEY_TWICE, key=row.key, first=values[key][0])
             continue
@@ -161,7 +164,7 @@ def _check_programme(run, sheet, rows) -> None:
             continue
         row_number, raw = values[key]
         if cells.is_empty(raw):
-            if key == "donors":
+            if key in ("donors", "name_km"):
                 given[key] = ""
             continue
         try:
@@ -500,7 +503,9 @@ def snapshots_compute_after(run, created: dict, updated: dict) -> None:
 #: The key/value sheet that names the programme (keys PROGRAMME_KEYS). Anyone may name the programme as it
 #: is; only those who see everything may create it or change it (said by its check).
 PROGRAMME = Sheet("programme", (
-    text("key", 40, True, help=gettext_noop("The name of the value: name, code, donors, start or end (one row each).")),
+    text("key", 40, True, help=gettext_noop(
+        "The name of the value: name, code, donors, start, end or name_km (format 1.1: the name in Khmer), one row "
+        "each.")),
     text("value", 2000, help=gettext_noop(
         "The value of the key on its left (for example CVA-II for code, 2023-01-01 for start).")),
 ), check=_check_programme, write=_write_programme,

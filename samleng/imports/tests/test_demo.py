@@ -3,6 +3,7 @@ changes nothing, and its records tell the seeds' stories and give the figures th
 
 import csv
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,12 +31,12 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
                         "role", "phone", "telegram", "consent_on"],
     "issues": ["issue_id", "cbo_id", "title_en", "title_km", "topic", "description", "duty_bearer_level",
                "duty_bearer", "raised_on", "is_main", "households_affected", "people_affected",
-               "people_affected_female"],
-    "issue_updates": ["issue_id", "date", "status", "note", "evidence", "event_id", "people_benefited",
+               "people_affected_female", "description_km", "duty_bearer_km"],
+    "issue_updates": ["issue_id", "date", "status", "note", "note_km", "evidence", "event_id", "people_benefited",
                       "people_benefited_female"],
     "events": ["event_id", "type", "title", "date", "province", "district", "commune", "authorities_present",
                "participants_total", "participants_female", "participants_youth", "participants_indigenous",
-               "participants_disability", "issues_raised"],
+               "participants_disability", "issues_raised", "title_km"],
     "attendance": ["event_id", "person_id", "spoke"],
     "mechanism_assessments": ["district", "province", "year", "mechanism", "held", "diverse_representation",
                               "notice_given", "minutes_shared", "questions_answered", "follow_up_done"],
@@ -279,3 +280,20 @@ def test_the_demo_requests_tell_the_seeds_story_with_their_clocks():
     assert silent.answer_due == dt.date(2024, 10, 8)  # Pchum Ben (1-3 October) in between
     thmei = LandConcession.objects.get(elc_id="ELC-KR-001")
     assert [d.field for d in concession_disagreements(thmei, thmei.reports.all())] == ["area_ha"]
+
+
+KHMER = re.compile("[\u1780-\u17ff]")
+
+
+def test_every_text_of_the_demo_is_written_in_khmer_too():
+    """Format 1.1: Khmer pages show the demo's texts in Khmer (issue 15): every description, duty bearer, note,
+    event title and the programme's name has its Khmer, in Khmer letters."""
+    pairs = [(r["description"], r["description_km"]) for r in rows("issues")]
+    pairs += [(r["duty_bearer"], r["duty_bearer_km"]) for r in rows("issues")]
+    pairs += [(r["note"], r["note_km"]) for r in rows("issue_updates")]
+    pairs += [(r["title"], r["title_km"]) for r in rows("events")]
+    programme = {r["key"]: r["value"] for r in rows("programme")}
+    pairs.append((programme["name"], programme["name_km"]))
+    for english, khmer in pairs:
+        assert bool(english) == bool(khmer), english
+        assert not khmer or KHMER.search(khmer), khmer

@@ -32,7 +32,7 @@ def test_an_export_imported_again_changes_nothing(world, tmp_path, name):
     _imported(world, tmp_path)
     before = dump()
     counts = workbook_export(tmp_path / name)
-    assert counts["cbos"] == 4 and counts["attendance"] == 4 and counts["programme"] == 5
+    assert counts["cbos"] == 4 and counts["attendance"] == 4 and counts["programme"] == 6
     result = workbook_import(tmp_path / name)
     assert result.ok, [str(e) for e in result.errors]
     assert set(result.created.values()) == {0} and set(result.updated.values()) == {0}
@@ -63,7 +63,7 @@ def test_ids_places_dates_and_yes_no_are_written_as_the_spec_says(world, tmp_pat
     with open(tmp_path / "out" / "programme.csv", encoding="utf-8-sig") as file:
         assert list(csv.reader(file)) == [["key", "value"], ["name", "Citizens' Voices and Actions, Phase II"],
                                           ["code", "CVA-II"], ["donors", "Norwegian People's Aid"],
-                                          ["start", "2023-01-01"], ["end", "2025-12-31"]]
+                                          ["start", "2023-01-01"], ["end", "2025-12-31"], ["name_km", ""]]
 
 
 def test_phones_only_for_those_who_may_export_them_and_then_in_the_audit_log(world, tmp_path):
@@ -111,4 +111,58 @@ def test_a_generated_workbook_round_trips(db, tmp_path):
     assert set(again.created.values()) == {0} and set(again.updated.values()) == {0}
     after = dump()
     after.pop("audit"), before.pop("audit")
+    assert after == before
+
+
+def _with_khmer(sheets: dict) -> dict:
+    """clean_sheets with format 1.1's Khmer columns: the programme's name_km, issues' description_km and
+    duty_bearer_km, updates' note_km, events' title_km."""
+    sheets["programme"].append(["name_km", "សំឡេង និងសកម្មភាពរបស់ពលរដ្ឋ ដំណាក់កាលទី២"])
+    khmer = {"I-001": ["ប្រឡាយលែងនាំទឹកមកបឹងទៀតហើយ។", "ក្រុមប្រឹក្សាឃុំក្លែង"]}
+    sheets["issues"] = [sheets["issues"][0] + ["description_km", "duty_bearer_km"]] + [
+        row + khmer.get(row[0], ["", ""]) for row in sheets["issues"][1:]]
+    notes = {"2023-04-20": "បានលើកឡើងនៅកិច្ចសន្ទនាថ្នាក់ស្រុក។", "2024-01-15": "ឃុំបានស្ដារប្រឡាយ។"}
+    sheets["issue_updates"] = [sheets["issue_updates"][0] + ["note_km"]] + [
+        row + [notes.get(row[1], "")] for row in sheets["issue_updates"][1:]]
+    titles = {"EV-001": "កិច្ចសន្ទនាថ្នាក់ស្រុកសណ្ដាន់"}
+    sheets["events"] = [sheets["events"][0] + ["title_km"]] + [
+        row + [titles.get(row[0], "")] for row in sheets["events"][1:]]
+    return sheets
+
+
+def test_the_khmer_columns_are_stored_and_an_export_of_them_imports_back_unchanged(world, tmp_path):
+    from samleng.advocacy.models import Issue, IssueUpdate
+    from samleng.engagement.models import Event
+    from samleng.places.models import Office
+    from samleng.results.models import Programme
+
+    result = workbook_import(write_xlsx(tmp_path / "in.xlsx", _with_khmer(clean_sheets())))
+    assert result.ok, [str(e) for e in result.errors]
+    assert Programme.objects.get(code="CVA-II").name_km == "សំឡេង និងសកម្មភាពរបស់ពលរដ្ឋ ដំណាក់កាលទី២"
+    issue = Issue.objects.select_related("duty_bearer").get(issue_id="I-001")
+    assert issue.description_km == "ប្រឡាយលែងនាំទឹកមកបឹងទៀតហើយ។"
+    # duty_bearer_km names the office: the new office made from "Kleng commune council" has it as its Khmer name.
+    assert (issue.duty_bearer.name_en, issue.duty_bearer.name_km) == ("Kleng commune council", "ក្រុមប្រឹក្សាឃុំក្លែង")
+    assert IssueUpdate.objects.get(issue=issue, date="2024-01-15").note_km == "ឃុំបានស្ដារប្រឡាយ។"
+    assert Event.objects.get(event_id="EV-001").title_km == "កិច្ចសន្ទនាថ្នាក់ស្រុកសណ្ដាន់"
+    assert Event.objects.get(event_id="EV-002").title_km == ""
+    # A stored office with no Khmer name gets the one a row gives; one with a Khmer name keeps it.
+    Office.objects.filter(pk=issue.duty_bearer_id).update(name_km="")
+    sheets = _with_khmer(clean_sheets())
+    sheets["issues"][3][-1] = "ឈ្មោះផ្សេង"  # I-003's duty bearer: Sandan's administration, named in Khmer already
+    assert workbook_import(write_xlsx(tmp_path / "again.xlsx", sheets)).ok
+    assert Office.objects.get(pk=issue.duty_bearer_id).name_km == "ក្រុមប្រឹក្សាឃុំក្លែង"
+    sandan = Issue.objects.select_related("duty_bearer").get(issue_id="I-003").duty_bearer
+    assert sandan.name_km and sandan.name_km != "ឈ្មោះផ្សេង"
+
+    before = dump(), sorted(Office.objects.values_list())
+    workbook_export(tmp_path / "out")
+    with open(tmp_path / "out" / "issues.csv", encoding="utf-8-sig") as file:
+        rows = {row["issue_id"]: row for row in csv.DictReader(file)}
+    assert rows["I-001"]["duty_bearer_km"] == "ក្រុមប្រឹក្សាឃុំក្លែង"
+    again = workbook_import(tmp_path / "out")
+    assert again.ok, [str(e) for e in again.errors]
+    assert set(again.created.values()) == {0} and set(again.updated.values()) == {0}
+    after = dump(), sorted(Office.objects.values_list())
+    after[0].pop("audit"), before[0].pop("audit")
     assert after == before

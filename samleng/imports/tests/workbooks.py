@@ -218,6 +218,7 @@ TEMPLATE_VALUES = {
     "joined_on": "2020-01-01", "full_name": "Sok Dara", "birth_year": 1980, "phone": "012 345 678",
     "telegram": "", "consent_on": "2023-01-01", "title_en": "The canal is blocked", "title_km": "ប្រឡាយស្ទះ",
     "description": "Since 2022.", "duty_bearer": "Klaeng commune", "raised_on": "2023-02-01",
+    "description_km": "តាំងពីឆ្នាំ២០២២។", "duty_bearer_km": "រដ្ឋបាលឃុំក្លែង",
     "households_affected": 10, "people_affected": 40, "people_affected_female": 20, "title": "Forum",
     "date": "2023-03-01", "participants_total": 50, "participants_female": 20, "participants_youth": 5,
     "participants_indigenous": 0, "participants_disability": 1, "issues_raised": "I-T1", "note": "",

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
 
 from samleng.advocacy.models import Issue, IssueUpdate
 from samleng.advocacy.selectors import issue_statuses_on
@@ -162,6 +165,16 @@ def test_the_fisherys_canal_is_solved_in_2024_with_its_story():
     assert solved.date.year == 2024 and "2,000 metres" in solved.note
     assert solved.people_benefited > 0 and 0 < solved.people_benefited_female <= solved.people_benefited
     assert Representative.objects.get(person_id="P-KT-001-1").full_name == "Sar Mol"
+    # Its story in Khmer (format 1.1): the public page in Khmer shows the Khmer texts, none of the English ones.
+    assert "៧៥០ ម៉ែត្រ" in updates[3].note_km and canal.duty_bearer.name_km
+    cbo.is_public = canal.is_public = True
+    cbo.save(), canal.save()
+    client = Client()
+    client.cookies["samleng_language"] = "km"
+    page = client.get(reverse("advocacy:public_detail", args=[canal.pk])).text
+    for english, khmer in [(canal.description, canal.description_km), *((u.note, u.note_km) for u in updates),
+                           (canal.duty_bearer.name_en, canal.duty_bearer.name_km)]:
+        assert escape(khmer) in page and escape(english) not in page, english
 
 
 @pytest.mark.django_db

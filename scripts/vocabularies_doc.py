@@ -45,11 +45,11 @@ national budget: {words} (case does not matter).
 
 LATER = """## Not read yet
 
-Columns of format 1.1 of the programme workbook that this version does not import (`land_concessions.adjustment`
-and `data_class`, the `offices`, `information_requests` and `request_events` sheets), and the sheets of the
-[knowledge-base workbook](knowledge-base-workbook.md), have their values in the specs only; they join this page
-when the code reads them.
+The knowledge-base workbook's sheets other than `facilities` (`services`, `faq`, `glossary`) have their values
+in [its spec](knowledge-base-workbook.md) only; they join this page when the code reads them.
 """
+#: A kind's title and its spec's file, where they are not "<kind> workbook" and "<kind>-workbook.md".
+_TITLES = {"knowledge": "knowledge-base"}
 
 
 def page() -> str:
@@ -62,7 +62,8 @@ def page() -> str:
 
     parts = [INTRODUCTION]
     for kind in KINDS.values():
-        parts.append(f"## {kind.name.capitalize()} workbook ([{kind.name}-workbook.md]({kind.name}-workbook.md))\n")
+        title = _TITLES.get(kind.name, kind.name)
+        parts.append(f"## {title.capitalize()} workbook ([{title}-workbook.md]({title}-workbook.md))\n")
         vocabularies: dict = {}  # the function that gives a vocabulary -> (the vocabulary, its columns)
         for name in kind.export_order:
             for column in kind.sheet(name).columns:

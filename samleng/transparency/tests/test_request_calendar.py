@@ -58,8 +58,11 @@ def test_an_authority_sees_only_its_own_office(world, requests):
     assert "AIR-K" not in html and "Nothing is overdue." in html and "Nothing falls due this month." in html
 
 
-def test_a_cbo_representative_sees_none_of_other_cbos(world, requests):
+def test_a_cbo_representative_sees_their_cbos_requests_only(world, requests):
     assert _ids(login_en(world.cbo_user).get(URL, APRIL)) == set()
+    information_request("AIR-CBO-2024-01", filed_on=dt.date(2024, 4, 2), on_behalf_of=world.cbo)
+    assert _ids(login_en(world.cbo_user).get(URL, APRIL)) == {"AIR-CBO-2024-01"}
+    assert _ids(login_en(world.other_cbo_user).get(URL, APRIL)) == set()
 
 
 def test_the_due_days_say_how_they_were_computed_overdue_first(world, requests):

@@ -1,0 +1,94 @@
+"""The public comment form, in two steps without JavaScript: the commune (typed, any spelling), then the rest."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samleng.comments.models import Comment
+from samleng.comments.receipts import LENGTH, receipt_clean
+from samleng.core.i18n import local_name
+from samleng.places.forms import PlaceField
+from samleng.places.models import Place
+
+#: The longest comment (characters): a page of text; 100 KB of text is refused with a message.
+TEXT_MAX = 2000
+#: The largest photo accepted, before it is re-encoded.
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+#: The honeypot: a field that people do not see (CSS) and programs that fill every field fill.
+HONEYPOT = "homepage"
+
+
+class CommuneForm(forms.Form):
+    commune = PlaceField(level=Place.Level.COMMUNE, label=gettext_lazy("Commune or sangkat"),
+                         help_text=gettext_lazy("Its name in Khmer or English (any spelling), or its code."))
+
+
+class FacilityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, facility):
+        return f"{local_name(facility)} ({facility.get_type_display()})"
+
+
+class CommentForm(forms.Form):
+    facility = FacilityChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None,
+                                   label=gettext_lazy("Which place is your comment about?"),
+                                   error_messages={"required": gettext_lazy("Choose the place.")})
+    category = forms.ChoiceField(choices=Comment.Category.choices, widget=forms.RadioSelect,
+                                 label=gettext_lazy("What is it about?"),
+                                 error_messages={"required": gettext_lazy("Choose what it is about.")})
+    rating = forms.TypedChoiceField(
+        choices=[("", gettext_lazy("no rating"))] + [(str(n), str(n)) for n in range(1, 6)], coerce=int,
+        empty_value=None, required=False, widget=forms.RadioSelect,
+        label=gettext_lazy("Your rating, from 1 (very bad) to 5 (very good), if you wish"))
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("In Khmer or English. Do not write anyone's name or phone number: a comment that "
+                               "has them waits for a moderator."),
+        error_messages={"required": gettext_lazy("Write your comment."),
+                        "max_length": gettext_lazy("A comment has at most %(limit_value)d characters (this one "
+                                                   "has %(show_value)d).")})
+    photo = forms.FileField(label=gettext_lazy("A photo, if you wish"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                            help_text=gettext_lazy("Samleng removes where and when it was taken before storing it."))
+    email = forms.EmailField(
+        label=gettext_lazy("Your e-mail address, if you want to be told of the answer"), required=False,
+        help_text=gettext_lazy("Only the organisation's moderators can read it, never the office. It is erased "
+                               "once you are told of the answer."))
+    homepage = forms.CharField(required=False, label=gettext_lazy("Leave this empty"))
+
+    def __init__(self, *args, facilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facility"].queryset = facilities
+        self.fields["homepage"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("Write your comment."), code="required")
+        return text
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > PHOTO_MAX_BYTES:
+            raise ValidationError(_("A photo can be at most %(size)s; this one is %(actual)s.") % {
+                "size": filesizeformat(PHOTO_MAX_BYTES), "actual": filesizeformat(photo.size)}, code="too_large")
+        return photo or None
+
+    def clean_homepage(self):
+        if self.cleaned_data.get(HONEYPOT):
+            raise ValidationError(_("This form was filled in by a program, not a person. Nothing was sent."),
+                                  code="honeypot")
+        return ""
+
+
+class FollowForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Your receipt code"), max_length=40,
+                           help_text=gettext_lazy("The 12 letters and digits you were given, like 7KQ2-M9XD-4TNB."),
+                           error_messages={"required": gettext_lazy("Type your receipt code.")})
+
+    def clean_code(self):
+        code = receipt_clean(self.cleaned_data["code"])
+        if len(code) != LENGTH:
+            raise ValidationError(_("A receipt code has 12 letters and digits."), code="invalid")
+        return code

@@ -1,0 +1,94 @@
+"""The public pages: comment (two steps, no account, no JavaScript) and follow a comment by its receipt code.
+
+The receipt page is the answer to the POST itself (no redirect to a URL holding the code), sent with
+Cache-Control: no-store; following a comment is a POST too, so that the code never stands in a URL, a server's
+log or a Referer header."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samleng.accounts import limits
+from samleng.comments import selectors, services
+from samleng.comments.forms import CommentForm, CommuneForm, FollowForm
+from samleng.comments.reasons import held_because
+from samleng.comments.receipts import receipt_display
+from samleng.places.models import Place
+from samleng.places.selectors import place_get
+
+
+def _limited(request, setting: str, bucket: str):
+    """A 429 (Khmer and English, Retry-After) when this client address has used up `setting`, else None."""
+    key = limits.keyed_hash(bucket, limits.address_key(limits.client_address(request)))
+    decision = limits.take(key, limits.rate(setting))
+    return None if decision.allowed else limits.too_many_requests(request, decision.retry_after)
+
+
+def _private(response):
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def comment_start(request):
+    """/comments/new/?commune=Kleng: step one, the commune typed in any spelling; then step two."""
+    form = CommuneForm(request.GET if "commune" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("comments:new", commune_code=form.cleaned_data["commune"].code)
+    return render(request, "comments/start.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def comment_new(request, commune_code: str):
+    """/comments/new/060603/: step two, the facility of that commune and the comment."""
+    commune = place_get(commune_code)
+    if commune is None or commune.level != Place.Level.COMMUNE:
+        raise Http404("no such commune")
+    facilities = selectors.facilities_of_commune(commune)
+    if request.method == "POST":
+        too_many = _limited(request, "LIMIT_COMMENTS", "comments:new")
+        if too_many is not None:
+            return too_many
+        form = CommentForm(request.POST, request.FILES, facilities=facilities)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.comment_create(facility=data["facility"], category=data["category"],
+                                              rating=data["rating"], text=data["text"], photo=data["photo"],
+                                              email=data["email"])
+            except ValidationError as error:
+                form.add_error("photo" if error.code in {"not_an_image", "not_a_pdf", "not_a_document"}
+                               else None, error)
+            else:
+                return _private(render(request, "comments/receipt.html", {
+                    "comment": new.comment, "code": receipt_display(new.receipt),
+                    "has_contact": bool(data["email"]), "held_because": held_because(new.comment)}))
+        response = render(request, "comments/new.html", {"form": form, "commune": commune,
+                                                         "facilities": facilities}, status=400)
+        return _private(response)
+    form = CommentForm(facilities=facilities)
+    return render(request, "comments/new.html", {"form": form, "commune": commune, "facilities": facilities})
+
+
+@require_http_methods(["GET", "POST"])
+def comment_follow(request):
+    """/comments/follow/: the receipt code typed (POST), the comment's status and the public answers."""
+    comment = None
+    form = FollowForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        too_many = _limited(request, "LIMIT_PUBLIC_FORMS", "comments:follow")
+        if too_many is not None:
+            return too_many
+        if form.is_valid():
+            comment = services.comment_by_receipt(form.cleaned_data["code"])
+            if comment is None:
+                form.add_error("code", _("No comment has this receipt code. Check it and type it again."))
+    response = render(request, "comments/follow.html", {"form": form, "comment": comment,
+                                                       "held_because": held_because(comment) if comment else []},
+                      status=400 if form.is_bound and comment is None else 200)
+    return _private(response)
+

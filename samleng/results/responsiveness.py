@@ -36,8 +36,9 @@ class Share:
     whole: int
 
     @property
-    def percent(self) -> int | None:
-        return round(100 * self.part / self.whole) if self.whole else None
+    def percent(self) -> float | None:
+        """Full precision: pages write it through core.numbers.percent (whole when whole, else one decimal)."""
+        return 100 * self.part / self.whole if self.whole else None
 
     @property
     def small(self) -> bool:

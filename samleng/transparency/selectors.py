@@ -260,22 +260,6 @@ def _search(queryset, query: str, *fields: str):
     return queryset.alias(**lowered).filter(by_words) if by_words else queryset
 
 
-def concession_list(filters: ConcessionFilters | None = None, page: int | str = 1, *,
-                    per_page: int = PAGE_SIZE) -> Page:
-    """Land concessions ordered by elc_id, filtered, a page of them, each with its province and district and
-    `disclosed_count` (how many of the six items were disclosed). Two queries (count and page)."""
-    filters = filters or {}
-    concessions = LandConcession.objects.select_related("province", "district")
-    if filters.get("province"):
-        concessions = concessions.filter(province=filters["province"])
-    if filters.get("tracked") is not None:
-        concessions = concessions.filter(tracked=filters["tracked"])
-    if filters.get("q"):
-        concessions = _search(concessions, filters["q"], "elc_id", "name", "company")
-    concessions = concessions.annotate(disclosed_count=_count_of(ElcDisclosure.objects, "concession"))
-    return _paged(concessions.order_by("elc_id"), page, per_page)
-
-
 def procurement_list(filters: ProcurementFilters | None = None, page: int | str = 1, *,
                      per_page: int = PAGE_SIZE) -> Page:
     """Procurement projects, newest fiscal year first, then by buyer and project_id, filtered, a page of

@@ -33,7 +33,8 @@ PUBLIC_PAGES = ["/", "/budgets/", "/budgets/?q=Kleng", f"/budgets/{KLAENG}/", "/
                 "/budgets/glossary/", "/communities/", "/public/issues/", "/places/?q=Kleng", "/login/",
                 "/password-reset/", "/requests/", "/requests/AIR-KT-2024-01/", "/concessions/",
                 "/concessions/?q=rubber", "/offices/", "/offices/?province=10", "/offices/OF-1006-1/",
-                "/procurement/", "/procurement/?year=2023", "/procurement/buyer/?name=MoEYS&year=2024"]
+                "/procurement/", "/procurement/?year=2023", "/procurement/buyer/?name=MoEYS&year=2024",
+                "/comments/new/", "/comments/new/?commune=Nowhere-at-all", f"/comments/new/{KLAENG}/", "/comments/follow/"]
 
 
 def procurement_page() -> str:

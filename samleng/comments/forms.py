@@ -92,3 +92,9 @@ class FollowForm(forms.Form):
         if len(code) != LENGTH:
             raise ValidationError(_("A receipt code has 12 letters and digits."), code="invalid")
         return code
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it is hidden (the commenter reads this)"), max_length=500,
+                             error_messages={"required": gettext_lazy("Say why the comment is hidden: the "
+                                                                      "commenter reads it.")})

@@ -7,4 +7,7 @@ urlpatterns = [
     path("comments/new/", views.comment_start, name="start"),
     path("comments/new/<str:commune_code>/", views.comment_new, name="new"),
     path("comments/follow/", views.comment_follow, name="follow"),
+    path("comments/moderation/", views.moderation_queue, name="moderation"),
+    path("comments/moderation/<int:pk>/", views.moderation_act, name="moderate"),
+    path("comments/moderation/<int:pk>/photo/", views.moderation_photo, name="moderation_photo"),
 ]

@@ -4,16 +4,20 @@ The receipt page is the answer to the POST itself (no redirect to a URL holding 
 Cache-Control: no-store; following a comment is a POST too, so that the code never stands in a URL, a server's
 log or a Referer header."""
 
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samleng.accounts import limits
-from samleng.comments import selectors, services
-from samleng.comments.forms import CommentForm, CommuneForm, FollowForm
+from samleng.comments import moderation, selectors, services
+from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideForm
+from samleng.comments.models import Comment
 from samleng.comments.reasons import held_because
 from samleng.comments.receipts import receipt_display
 from samleng.places.models import Place
@@ -92,3 +96,55 @@ def comment_follow(request):
                       status=400 if form.is_bound and comment is None else 200)
     return _private(response)
 
+
+
+# ---- moderation (the NGO's moderators: moderation.py) ---------------------------------------------------------
+
+
+def _require_moderator(request) -> None:
+    if not moderation.is_moderator(request.user):
+        raise PermissionDenied("moderators only")
+
+
+@login_required
+@require_GET
+def moderation_queue(request):
+    """/comments/moderation/: the held comments, oldest first, each with why it was held."""
+    _require_moderator(request)
+    page = Paginator(moderation.moderation_queue(), 50).get_page(request.GET.get("page"))
+    held = [(comment, held_because(comment)) for comment in page]
+    return render(request, "comments/moderation_queue.html", {"page": page, "held": held,
+                                                              "hide_form": HideForm()})
+
+
+@login_required
+@require_POST
+def moderation_act(request, pk: int):
+    """Publish or hide one comment (POST from the queue), then back to the queue."""
+    _require_moderator(request)
+    comment = get_object_or_404(Comment, pk=pk)
+    if request.POST.get("action") == "publish":
+        moderation.comment_publish(user=request.user, comment=comment)
+        messages.success(request, _("Comment %(number)s is published.") % {"number": comment.pk})
+    elif request.POST.get("action") == "hide":
+        form = HideForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Say why the comment is hidden: the commenter reads it."))
+            return redirect("comments:moderation")
+        moderation.comment_hide(user=request.user, comment=comment, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Comment %(number)s is hidden.") % {"number": comment.pk})
+    else:
+        return HttpResponseBadRequest("unknown action")
+    return redirect("comments:moderation")
+
+
+@login_required
+@require_GET
+def moderation_photo(request, pk: int):
+    """A comment's photo, for a moderator judging it (photos are never served from a public media URL)."""
+    _require_moderator(request)
+    comment = get_object_or_404(Comment, pk=pk)
+    if not comment.photo:
+        raise Http404("no photo")
+    response = FileResponse(comment.photo.open("rb"))
+    return _private(response)

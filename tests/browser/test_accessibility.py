@@ -34,7 +34,8 @@ PUBLIC_PAGES = ["/", "/budgets/", "/budgets/?q=Kleng", f"/budgets/{KLAENG}/", "/
                 "/password-reset/", "/requests/", "/requests/AIR-KT-2024-01/", "/concessions/",
                 "/concessions/?q=rubber", "/offices/", "/offices/?province=10", "/offices/OF-1006-1/",
                 "/procurement/", "/procurement/?year=2023", "/procurement/buyer/?name=MoEYS&year=2024",
-                "/comments/new/", "/comments/new/?commune=Nowhere-at-all", f"/comments/new/{KLAENG}/", "/comments/follow/"]
+                "/comments/new/", "/comments/new/?commune=Nowhere-at-all", f"/comments/new/{KLAENG}/",
+                "/comments/follow/"]
 
 
 def procurement_page() -> str:
@@ -229,7 +230,7 @@ def staff_pages() -> list[str]:
              concession_page(), procurement_page(), "/imports/", "/results/",
              f"/results/{programme.code}/", f"/results/{programme.code}/reports/", "/budgets/manage/",
              f"/results/{programme.code}/{indicator.code}/", f"/results/{programme.code}/{indicator.code}/edit/",
-             "/password-change/"]
+             "/password-change/", "/comments/moderation/"]
     return pages
 
 

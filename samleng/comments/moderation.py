@@ -1,0 +1,67 @@
+"""Moderation by the NGO: the queue of held comments, publishing and hiding (audited with who and why), and
+the only code that reads a commenter's contact (CommentContact): no other module of Samleng queries it.
+
+Moderators are the staff who see everything (administrators and M&E officers): a field officer, a CBO
+representative or an authority is none, whatever their scope."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from samleng.comments.models import Comment, CommentContact
+from samleng.core.audit import Action, audit_record
+
+
+def is_moderator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.sees_everything)
+
+
+def _require_moderator(user) -> None:
+    if not is_moderator(user):
+        raise PermissionDenied("only the organisation's moderators moderate comments")
+
+
+def moderation_queue() -> QuerySet[Comment]:
+    """The comments awaiting review, oldest first (the day, then the order they came in)."""
+    return (Comment.objects.filter(status=Comment.Status.HELD).select_related("facility", "commune")
+            .order_by("created_on", "id"))
+
+
+def _set_status(*, user, comment: Comment, status: str, reason: str = "") -> Comment:
+    _require_moderator(user)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        before = comment.status
+        comment.status, comment.hidden_reason = status, reason
+        comment.save(update_fields=["status", "hidden_reason"])
+        # The audit entry says who and why; the comment's text is not copied into it (it may hold a name).
+        audit_record(user=user, action=Action.UPDATE, obj=comment,
+                     summary=f"comment {comment.pk}: {before} -> {status}" + (f" ({reason})" if reason else ""),
+                     changes={"status": [before, status], **({"hidden_reason": reason} if reason else {})})
+    return comment
+
+
+def comment_publish(*, user, comment: Comment) -> Comment:
+    return _set_status(user=user, comment=comment, status=Comment.Status.PUBLISHED)
+
+
+def comment_hide(*, user, comment: Comment, reason: str) -> Comment:
+    """Hidden with a reason that the commenter's receipt page (and the public page, where it was published)
+    shows. ValidationError without one."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the comment is hidden: the commenter reads it."), code="required")
+    return _set_status(user=user, comment=comment, status=Comment.Status.HIDDEN, reason=reason[:500])
+
+
+def contact_read(*, user, comment: Comment) -> str:
+    """The commenter's e-mail address, for a moderator relaying an answer; "" when none is left. Audited as a
+    view of personal data (the entry names the comment, never the address)."""
+    _require_moderator(user)
+    contact = CommentContact.objects.filter(comment=comment).first()
+    if contact is None:
+        return ""
+    audit_record(user=user, action=Action.VIEW_PERSONAL, obj=comment,
+                 summary=f"read the contact of comment {comment.pk}")
+    return contact.email

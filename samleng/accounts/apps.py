@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -20,3 +22,15 @@ class AccountsConfig(AppConfig):
         from samleng.core.audit import audit_flushed
 
         audit_flushed.connect(last_login_from_audit, dispatch_uid="samleng.accounts.last_login")
+        from samleng.core import tick
+
+        # Sessions past their expiry (an idle or closed browser's) are never read again: deleted once a day.
+        tick.register("expired_sessions", every=dt.timedelta(days=1), run=_expired_sessions_clear)
+
+
+def _expired_sessions_clear() -> str:
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return f"{deleted} expired sessions deleted"

@@ -133,3 +133,21 @@ def test_forms_that_change_things_still_need_the_token(world):
 def test_logged_in_pages_carry_the_logout_form_and_its_token(world):
     response = login(make_user("unplaced", User.Role.AUTHORITY)).get("/")
     assert django_settings.CSRF_COOKIE_NAME in response.cookies
+
+
+def test_samleng_tick_deletes_expired_sessions_and_keeps_live_ones(world):
+    import datetime as dt
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from samleng.core.tick import tick
+
+    live, expired = SessionStore(), SessionStore()
+    live.create()
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - dt.timedelta(days=1))
+    ran = {name: said for name, said, ok in tick()}
+    assert ran["expired_sessions"] == "1 expired sessions deleted"
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]

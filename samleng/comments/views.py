@@ -33,7 +33,8 @@ def _limited(request, setting: str, bucket: str):
 
 def _private(response):
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": a form posted from a page with that policy sends "Origin: null", which CSRF refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

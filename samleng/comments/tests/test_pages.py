@@ -65,7 +65,7 @@ def test_a_comment_is_sent_and_followed_with_its_receipt(facility):
     client = anonymous()
     response = client.post(NEW, form(facility))
     assert response.status_code == 200
-    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "same-origin"
     code = receipt_of(response)
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PUBLISHED and comment.rating == 2

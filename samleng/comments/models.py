@@ -57,12 +57,16 @@ class Comment(models.Model):
     #: Why a moderator hid it, shown to the commenter (and on the public page where it was published before).
     hidden_reason = models.TextField(_("reason it is hidden"), blank=True)
     created_on = models.DateField(_("day"), db_index=True)
+    #: The day it was first published (none while it never was): a comment hidden after it was public shows
+    #: on the public page as hidden, with the reason, so that readers see it was taken down and why.
+    published_on = models.DateField(_("published on"), null=True, blank=True)
     #: A hash of the normalised text: the same text for the same facility on the same day is refused.
     text_hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-created_on", "-id"]
         indexes = [models.Index(fields=["status", "created_on"]),
+                   models.Index(fields=["facility", "status", "created_on"]),
                    models.Index(fields=["facility", "created_on", "text_hash"])]
         constraints = [models.CheckConstraint(condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1,
                                                                                                   rating__lte=5),

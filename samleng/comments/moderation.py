@@ -7,6 +7,7 @@ representative or an authority is none, whatever their scope."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.comments.models import Comment, CommentContact
@@ -34,7 +35,9 @@ def _set_status(*, user, comment: Comment, status: str, reason: str = "") -> Com
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         before = comment.status
         comment.status, comment.hidden_reason = status, reason
-        comment.save(update_fields=["status", "hidden_reason"])
+        if status == Comment.Status.PUBLISHED and comment.published_on is None:
+            comment.published_on = timezone.localdate()
+        comment.save(update_fields=["status", "hidden_reason", "published_on"])
         # The audit entry says who and why; the comment's text is not copied into it (it may hold a name).
         audit_record(user=user, action=Action.UPDATE, obj=comment,
                      summary=f"comment {comment.pk}: {before} -> {status}" + (f" ({reason})" if reason else ""),

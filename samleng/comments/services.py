@@ -64,7 +64,7 @@ def comment_create(
             receipt_hash=receipt_hash(code), facility=facility, commune=facility.commune or facility.district,
             category=category, rating=rating, text=text, language="km" if has_khmer(text) else "en",
             status=Comment.Status.HELD if reasons else Comment.Status.PUBLISHED, held_because=reasons,
-            created_on=day, text_hash=_text_hash(text),
+            created_on=day, text_hash=_text_hash(text), published_on=None if reasons else day,
         )
         if stored_photo is not None:
             comment.photo.save(stored_photo.name, stored_photo, save=False)

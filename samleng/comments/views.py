@@ -20,7 +20,7 @@ from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideFor
 from samleng.comments.models import Comment
 from samleng.comments.reasons import held_because
 from samleng.comments.receipts import receipt_display
-from samleng.places.models import Place
+from samleng.places.models import Facility, Place
 from samleng.places.selectors import place_get
 
 
@@ -77,6 +77,25 @@ def comment_new(request, commune_code: str):
         return _private(response)
     form = CommentForm(facilities=facilities)
     return render(request, "comments/new.html", {"form": form, "commune": commune, "facilities": facilities})
+
+
+@require_GET
+def facility_comments(request, facility_id: str):
+    """/comments/facility/FAC-060603-CO/: a facility's public comments, newest first (20 a page)."""
+    facility = get_object_or_404(Facility.objects.select_related("commune", "district", "answered_by"),
+                                 facility_id=facility_id)
+    page = Paginator(selectors.facility_public_comments(facility), 20).get_page(request.GET.get("page"))
+    return render(request, "comments/facility.html", {"facility": facility, "page": page})
+
+
+@require_GET
+def comment_photo(request, pk: int):
+    """A published comment's photo (re-encoded without metadata and seen by a moderator before it was
+    published: a comment with a photo is always held first)."""
+    comment = get_object_or_404(Comment, pk=pk, status=Comment.Status.PUBLISHED)
+    if not comment.photo:
+        raise Http404("no photo")
+    return FileResponse(comment.photo.open("rb"))
 
 
 @require_http_methods(["GET", "POST"])

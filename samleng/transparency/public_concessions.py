@@ -6,15 +6,14 @@ concession is tracked, filter by it, and record a disclosure; nobody else is off
 
 from decimal import Decimal
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from samleng.accounts.access import can_create_records
 from samleng.transparency import selectors, services
 from samleng.transparency.forms import ConcessionFilterForm
 from samleng.transparency.models import ElcItem, LandConcession
-from samleng.transparency.views import _record_from_post
+from samleng.transparency.views import staff_disclosure_form
 
 
 def concession_list(request):
@@ -31,18 +30,11 @@ def concession_list(request):
 def concession_detail(request, pk: int):
     concession = get_object_or_404(LandConcession.objects.select_related("province", "district"), pk=pk)
     staff = can_create_records(request.user)
-    form = None
-    if request.method == "POST" and not staff:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    if staff:
-        form, recorded = _record_from_post(
-            request, vocabulary=ElcItem,
-            record=lambda **data: services.elc_disclosure_record(user=request.user, concession=concession, **data),
-        )
-        if recorded:
-            return redirect("transparency:concession", pk=concession.pk)
+    form, response = staff_disclosure_form(
+        request, vocabulary=ElcItem, done_url=reverse("transparency:concession", args=[concession.pk]),
+        record=lambda **data: services.elc_disclosure_record(user=request.user, concession=concession, **data))
+    if response is not None:
+        return response
     reports = list(concession.reports.order_by("source"))
     disagreements = selectors.concession_disagreements(concession, reports)
     for found in disagreements:  # areas as numbers, so that the page writes them as it writes every area

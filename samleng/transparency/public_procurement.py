@@ -14,8 +14,6 @@ import csv
 import json
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +27,7 @@ from samleng.core.pagecache import public_page
 from samleng.core.workbook.safety import neutralise
 from samleng.transparency import procurement, selectors, services
 from samleng.transparency.models import ProcurementItem, ProcurementProject
-from samleng.transparency.views import _record_from_post
+from samleng.transparency.views import staff_disclosure_form
 
 #: Buyers on one page of the ranking (a country has a few hundred: the page stays light on a phone and quick
 #: to render; bench/bench_procurement.py).
@@ -111,18 +109,11 @@ def buyer(request):
 def project_detail(request, pk: int):
     project = get_object_or_404(ProcurementProject.objects.select_related("buyer_office"), pk=pk)
     staff = can_create_records(request.user)
-    form = None
-    if request.method == "POST" and not staff:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    if staff:
-        form, recorded = _record_from_post(
-            request, vocabulary=ProcurementItem,
-            record=lambda **data: services.procurement_disclosure_record(user=request.user, project=project, **data),
-        )
-        if recorded:
-            return redirect("transparency:procurement_project", pk=project.pk)
+    form, response = staff_disclosure_form(
+        request, vocabulary=ProcurementItem, done_url=reverse("transparency:procurement_project", args=[project.pk]),
+        record=lambda **data: services.procurement_disclosure_record(user=request.user, project=project, **data))
+    if response is not None:
+        return response
     items = selectors.procurement_items(project)
     disclosed = sum(1 for row in items if row.disclosed)
     return render(request, "transparency/procurement_detail.html", {

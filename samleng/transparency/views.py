@@ -7,6 +7,7 @@ and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,11 +39,20 @@ def _require_staff(request) -> None:
         raise PermissionDenied
 
 
-def _record_from_post(request, *, vocabulary, record) -> tuple[DisclosureForm, bool]:
-    """The disclosure form of a page; on POST, record it through `record(**cleaned_data)`. Returns the form
-    and whether it was recorded."""
+def staff_disclosure_form(request, *, vocabulary, record, done_url: str
+                          ) -> tuple[DisclosureForm | None, HttpResponse | None]:
+    """The disclosure form of a public record's page: for staff only (None for anyone else, whose POST is
+    refused: the login page for a visitor, 403 for the others). On a staff POST, the disclosure is recorded
+    through `record(**cleaned_data)`. Returns the form, and the response to give instead of the page when
+    there is one (the login page, or back to `done_url` once recorded)."""
+    if not can_create_records(request.user):
+        if request.method != "POST":
+            return None, None
+        if not request.user.is_authenticated:
+            return None, redirect_to_login(request.get_full_path())
+        raise PermissionDenied
     if request.method != "POST":
-        return DisclosureForm(vocabulary=vocabulary), False
+        return DisclosureForm(vocabulary=vocabulary), None
     form = DisclosureForm(request.POST, vocabulary=vocabulary)
     if form.is_valid():
         try:
@@ -51,8 +61,8 @@ def _record_from_post(request, *, vocabulary, record) -> tuple[DisclosureForm, b
             add_service_errors(form, error)
         else:
             messages.success(request, _("The disclosure is recorded."))
-            return form, True
-    return form, False
+            return form, redirect(done_url)
+    return form, None
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from samleng.core import pagecache
 from samleng.core.audit import Action, audit_record, created_fields
-from samleng.core.bulk import UpsertResult, records_update_many, records_upsert_many
+from samleng.core.bulk import UpsertResult, records_insert_many, records_update_many, records_upsert_many
 from samleng.core.images import file_without_metadata
 from samleng.core.khmer import normalize
 from samleng.core.workbook.problems import Message
@@ -238,13 +238,16 @@ def _chunks(items: list, size: int):
     return (items[i:i + size] for i in range(0, len(items), size))
 
 
-def information_request_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
+def information_request_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
+                                    clocks: bool = True) -> UpsertResult:
     """Create or update requests matched on `request_id` (rows give `office_id` and `on_behalf_of_id` as primary
     keys). Their clocks are computed when their events are written (request_events_replace), or here for
-    requests whose filing day changed."""
+    requests created or whose filing day changed; with `clocks` False, not here: the caller has them computed
+    by request_events_replace(refresh=...) once their events are written (the workbook import, which would
+    otherwise count 10,000 new requests' clocks twice)."""
     result = records_upsert_many(user=user, model=InformationRequest, key=("request_id",), rows=rows,
                                  batch_size=batch_size)
-    if result.changed:
+    if result.changed and clocks:
         request_clocks_refresh(request_pks=[result.pks[key] for key in result.changed])
     return result
 
@@ -253,11 +256,14 @@ _EVENT_FIELDS = ("date", "event", "fee_khr", "note", "note_km", "evidence")
 
 
 @transaction.atomic
-def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping[str, Any]]]) -> UpsertResult:
+def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping[str, Any]]],
+                           refresh: Iterable[int] = ()) -> UpsertResult:
     """Give each request of `events_by_request` (primary key -> its events, in order) exactly the events listed:
     those no longer listed go (the workbook's rule), and its clock is computed again. Requests not given, and
     those whose events are already exactly these, are untouched. Counts the events written as created for a
-    request that had none, as updated for one whose events changed."""
+    request that had none, as updated for one whose events changed. The clocks of the requests of `refresh`
+    are computed again as well, with the others (see information_request_upsert_many's `clocks`)."""
+    refresh = set(refresh)
     stored: dict[int, list[tuple]] = {}
     for chunk in _chunks(list(events_by_request), 2000):  # within every database's limit of parameters
         for values in RequestEvent.objects.filter(request_id__in=chunk).order_by(
@@ -267,16 +273,18 @@ def request_events_replace(*, user, events_by_request: Mapping[int, list[Mapping
                if stored.get(pk, []) != [tuple(e.get(f, "" if f not in ("fee_khr",) else None) for f in _EVENT_FIELDS)
                                           for e in events]}
     if not changed:
+        if refresh:
+            request_clocks_refresh(request_pks=refresh)
         return UpsertResult()
     removed = 0
     for chunk in _chunks(list(changed), 2000):
         removed += RequestEvent.objects.filter(request_id__in=chunk).delete()[0]
-    new = (RequestEvent(request_id=pk, position=position, **values)
+    new = ({"request_id": pk, "position": position, **values}
            for pk, events in changed.items() for position, values in enumerate(events))
-    while batch := list(itertools.islice(new, 2000)):  # never every event's model instance at once
-        RequestEvent.objects.bulk_create(batch)
+    while batch := list(itertools.islice(new, 2000)):  # plain rows, 2,000 at a time
+        records_insert_many(model=RequestEvent, rows=batch)
     written = sum(len(events) for events in changed.values())
-    request_clocks_refresh(request_pks=list(changed))
+    request_clocks_refresh(request_pks=refresh.union(changed))
     audit_record(user=user, action=Action.UPDATE, object_type="transparency.requestevent",
                  summary=f"information requests' events: {written} written for {len(changed)} requests, "
                          f"{removed} replaced (workbook import)",

@@ -403,9 +403,15 @@ def _write_information_requests(run) -> UpsertResult:
             values["on_behalf_of_id"] = cbos[row.on_behalf_of] if row.on_behalf_of else None
         return values
 
-    result = information_request_upsert_many(user=run.user, rows=(record(r) for r in run.rows["information_requests"]))
+    # With a request_events sheet (written next), the clocks of the requests created or refiled are computed
+    # once, with their events: run.state["transparency.clocks_due"].
+    with_events = "request_events" in run.rows
+    result = information_request_upsert_many(user=run.user, rows=(record(r) for r in run.rows["information_requests"]),
+                                             clocks=not with_events)
     run.pks["information_requests"] = {request_id: pk for request_id, (pk, _) in stored_requests(run).items()}
     run.pks["information_requests"].update(result.pks)
+    if with_events:
+        run.state["transparency.clocks_due"] = [result.pks[key] for key in result.changed]
     return result
 
 
@@ -448,7 +454,8 @@ def _write_request_events(run) -> UpsertResult:
         values.update({f: getattr(row, f) if getattr(row, f) is not None or f == "fee_khr" else ""
                        for f in fields})
         by_request.setdefault(pks[row.request_id], []).append(values)
-    return request_events_replace(user=run.user, events_by_request=by_request)
+    return request_events_replace(user=run.user, events_by_request=by_request,
+                                  refresh=run.state.pop("transparency.clocks_due", ()))
 
 
 def _write_holidays(run) -> UpsertResult:

@@ -111,3 +111,19 @@ def test_mistakes_are_named_by_row_and_nothing_is_written(world, tmp_path):
 def test_a_field_officer_may_not_import_requests(world, tmp_path):
     result = run(KIND, write_xlsx(tmp_path / "p.xlsx", sheets()), user=world.officer, may=lambda *a: True)
     assert not result.ok and not InformationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_clocks_of_requests_without_events_or_refiled_are_computed_once_with_the_events(world, tmp_path):
+    """The import computes the clocks of new and refiled requests with their events' (once): a request that
+    the request_events sheet does not list, and one refiled with the same events, still get theirs."""
+    book = sheets()
+    book["information_requests"].append(["AIR-3", "Sandan district administration", "district", "Kampong Thom",
+                                         "Sandan", "", "Roads", "", "budget", "2024-04-03", "written", "", ""])
+    assert import_(tmp_path, book, world.me_officer).ok
+    third = InformationRequest.objects.get(request_id="AIR-3")
+    assert third.answer_due == D(2024, 4, 11) and third.status != "" and not third.events.exists()
+    book["information_requests"][1][9] = "2024-04-01"  # AIR-1 refiled two days earlier, its events the same
+    result = import_(tmp_path, book, world.me_officer, "refiled.xlsx")
+    assert result.ok and result.updated["information_requests"] == 1
+    assert InformationRequest.objects.get(request_id="AIR-1").answer_due == D(2024, 4, 9)

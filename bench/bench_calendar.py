@@ -1,92 +1,30 @@
 """Server time and query count of the calendar of what falls due (/requests/calendar/) and of the land
 concessions' public pages on national-scale data.
 
-    .venv/bin/python bench/bench_calendar.py [--db bench/out/calendar.sqlite3] [--requests 50]
+    .venv/bin/python bench/bench_calendar.py [--db bench/out/national.sqlite3] [--requests 50]
 
-The database is a copy of bench/out/national.sqlite3 when it exists (the national programme workbook imported),
-else prepared as bench_offices.py prepares its own. Pages are requested through Django's test client (the whole
-request: middleware, views, templates): the calendar of the busiest months for an M&E officer (every request)
-and for a field officer of the busiest province, and the concessions' list and pages for a visitor. Prints
-p50/p95 server time, queries per request (they must not grow with the requests of a month) and the weight of
-the pages, beside a floor: the same client fetching a static file.
+The database is bench_pages.py's (pagebench.national_db: the national programme workbook imported, once).
+Pages are requested through Django's test client (the whole request: middleware, views, templates): the
+calendar of the busiest months for an M&E officer (every request) and for a field officer of the busiest
+province, and the concessions' list and pages for a visitor. Prints p50/p95 server time, queries per request
+(they must not grow with the requests of a month) and the weight of the pages, beside a floor: the same client
+fetching a static file.
 """
 
 import argparse
-import os
 import random
-import shutil
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-os.environ.setdefault("SAMLENG_DEBUG", "1")  # as the other page benchmarks: static files from the apps
-os.environ.setdefault("SAMLENG_PAGE_CACHE_SECONDS", "0")  # the concessions' pages rendered, not read from the cache
-
-
-def prepare(db: Path) -> None:
-    if db.exists():
-        return
-    db.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    national = db.parent / "national.sqlite3"
-    if national.exists():
-        shutil.copyfile(national, db)
-        subprocess.run([BIN / "samleng", "migrate", "-v", "0"], check=True, env=env)  # the runtime file
-        return
-    workbook = db.parent / "national.xlsx"
-    subprocess.run([BIN / "samleng", "setup"], check=True, env=env)  # the gazetteer
-    if not workbook.exists():
-        subprocess.run([BIN / "samleng", "generate", "--scale", "national", str(workbook)], check=True, env=env)
-    subprocess.run([BIN / "samleng", "import", str(workbook)], check=True, env=env)
-
-
-def measure(client, urls: list[str]) -> tuple[list[float], list[int], list[int]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    times, queries, sizes = [], [], []
-    for url in urls:
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-        sizes.append(len(b"".join(response.streaming_content) if response.streaming else response.content))
-    return times, queries, sizes
-
-
-def report(name: str, times: list[float], queries: list[int], sizes: list[int]) -> None:
-    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
-    print(f"{name:<46} n={len(times):<4} p50={statistics.median(times):6.1f} ms  p95={p95:6.1f} ms  "
-          f"queries min/max={min(queries)}/{max(queries)}  size max={max(sizes) / 1024:5.1f} KB")
-
-
-def logged_in(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["two_factor_ok"] = True
-    session.save()
-    return client
+from pagebench import OUT, logged_in, measure, national_db, report, use_database
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "calendar.sqlite3"))
+    parser.add_argument("--db", default=str(OUT / "national.sqlite3"))
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
-    db = Path(args.db)
-    prepare(db)
-
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
+    use_database(national_db(Path(args.db)))
     import django
 
     django.setup()
@@ -121,13 +59,13 @@ def main() -> int:
 
     measure(staff, urls[:5])  # warm caches (templates, translations, the holidays' calendar)
     measure(public, ["/concessions/"] * 3)
-    report("static file (floor)", *measure(public, ["/static/samleng.css"] * args.requests))
-    report("calendar of a busy month, M&E officer", *measure(staff, urls))
-    report(f"calendar of a busy month, field officer ({code})", *measure(field, urls))
-    report("concessions' list, visitor", *measure(public, ["/concessions/"] * args.requests))
+    report("static file (floor)", measure(public, ["/static/samleng.css"] * args.requests))
+    report("calendar, busy month, M&E officer", measure(staff, urls))
+    report(f"calendar, busy month, field officer ({code})", measure(field, urls))
+    report("concessions' list, visitor", measure(public, ["/concessions/"] * args.requests))
     if concessions:
         pages = [f"/concessions/{rng.choice(concessions)}/" for _ in range(args.requests)]
-        report("a concession's page, visitor", *measure(public, pages))
+        report("a concession's page, visitor", measure(public, pages))
     return 0
 
 

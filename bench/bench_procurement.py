@@ -17,9 +17,10 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
+
+from pagebench import measure, report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -54,7 +55,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from samleng.places.models import Office  # noqa: E402
@@ -124,35 +124,6 @@ def prepare(projects: int, buyers: int, years: int) -> None:
           f"disclosures, {len(documents):,} OCDS documents ({connection.vendor}); their counts kept in {counted:.1f} s")
 
 
-def measure(client: Client, urls: list[str]) -> tuple[list[float], list[float], list[int]]:
-    wall, cpu, queries = [], [], []
-    for url in urls:
-        with CaptureQueriesContext(connection) as captured:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
-            wall.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    return wall, cpu, queries
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
-
-
-def report(name: str, measured, budget_ms: float | None = None, size: int = 0) -> None:
-    wall, cpu, queries = measured
-    verdict = ""
-    if budget_ms is not None:
-        verdict = f"  budget p95<{budget_ms:.0f} ms: {'OK' if p95(wall) < budget_ms else 'OVER'}"
-    print(f"{name:<34} n={len(wall):<4} wall p50={statistics.median(wall):6.1f} p95={p95(wall):6.1f} ms  "
-          f"(CPU p50={statistics.median(cpu):6.1f} p95={p95(cpu):6.1f})  queries {min(queries)}-{max(queries)}"
-          f"{f'  {size / 1024:.0f} KB' if size else ''}{verdict}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=20_000)
@@ -177,13 +148,11 @@ def main() -> int:
     project = reverse("transparency:procurement_project", args=[ProcurementProject.objects.order_by("pk").first().pk])
     measure(client, [ranking, buyer, project] * 3)  # warm up: templates, translations
     measure(khmer, [ranking, buyer] * 2)
-    size = len(client.get(ranking).content)
     print(f"machine load (1-minute average, {os.cpu_count()} cores): {os.getloadavg()[0]:.1f}; page cache "
           f"{'on' if os.environ['SAMLENG_PAGE_CACHE_SECONDS'] != '0' else 'off'}")
-    report("ranking of 2024, English", measure(client, [ranking] * args.requests), 50, size)
+    report("ranking of 2024, English", measure(client, [ranking] * args.requests), 50)
     report("ranking of 2024, Khmer", measure(khmer, [ranking] * args.requests), 50)
-    report(f"buyer page ({biggest['n']:,} projects), page 1", measure(client, [buyer] * args.requests), 50,
-           len(client.get(buyer).content))
+    report(f"buyer page ({biggest['n']:,} projects), page 1", measure(client, [buyer] * args.requests), 50)
     report("  its page 2", measure(client, [buyer + "&page=2"] * args.requests), 50)
     report(f"buyer page ({small['n']:,} projects)", measure(client, [small_buyer] * args.requests), 50)
     report("project page", measure(client, [project] * args.requests), 50)

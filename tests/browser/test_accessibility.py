@@ -210,6 +210,7 @@ def demo(gazetteer):
     assert workbook_import(DEMO / "programme").ok
     assert budget_workbook_import(DEMO / "budget", publish=True).ok
     SetupCommand().demo_public()  # the case studies on the public pages
+    SetupCommand().demo_knowledge()  # the facilities, for the comment pages
     officer = make_user("mande", User.Role.ME_OFFICER)
     return officer, user_totp_setup(user=officer, confirmed=True)
 

@@ -87,3 +87,26 @@ class CommentContact(models.Model):
 
     def __str__(self):  # never the address: this may end up in a log line
         return f"contact of comment {self.comment_id}"
+
+
+class CommentFlag(models.Model):
+    """A visitor's report that a published comment shows a person's details or is abusive. It puts the comment
+    in the moderation queue; the comment stays published until a moderator acts (a flag must not become a
+    way to silence comments). One open flag per comment and reason: more reports of the same add nothing."""
+
+    class Reason(models.TextChoices):
+        PERSONAL = "personal", _("it shows a person's details")
+        ABUSIVE = "abusive", _("it is abusive")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    created_on = models.DateField(_("day"))
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "reason"], condition=models.Q(resolved=False),
+                                               name="one_open_flag_per_comment_and_reason")]
+        indexes = [models.Index(fields=["resolved", "created_on"])]
+
+    def __str__(self):
+        return f"flag {self.reason} of comment {self.comment_id}"

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samleng.comments.models import Comment, CommentContact
+from samleng.comments.models import Comment, CommentContact, CommentFlag
 from samleng.core.audit import Action, audit_record
 
 
@@ -29,6 +29,12 @@ def moderation_queue() -> QuerySet[Comment]:
             .order_by("created_on", "id"))
 
 
+def flagged_queue() -> QuerySet[Comment]:
+    """Published comments that visitors reported, oldest first, with their open flags' reasons."""
+    return (Comment.objects.filter(status=Comment.Status.PUBLISHED, flags__resolved=False).distinct()
+            .select_related("facility", "commune").prefetch_related("flags").order_by("created_on", "id"))
+
+
 def _set_status(*, user, comment: Comment, status: str, reason: str = "") -> Comment:
     _require_moderator(user)
     with transaction.atomic():
@@ -38,10 +44,13 @@ def _set_status(*, user, comment: Comment, status: str, reason: str = "") -> Com
         if status == Comment.Status.PUBLISHED and comment.published_on is None:
             comment.published_on = timezone.localdate()
         comment.save(update_fields=["status", "hidden_reason", "published_on"])
+        flags = sorted(CommentFlag.objects.filter(comment=comment, resolved=False).values_list("reason", flat=True))
+        CommentFlag.objects.filter(comment=comment, resolved=False).update(resolved=True)
         # The audit entry says who and why; the comment's text is not copied into it (it may hold a name).
         audit_record(user=user, action=Action.UPDATE, obj=comment,
                      summary=f"comment {comment.pk}: {before} -> {status}" + (f" ({reason})" if reason else ""),
-                     changes={"status": [before, status], **({"hidden_reason": reason} if reason else {})})
+                     changes={"status": [before, status], **({"hidden_reason": reason} if reason else {}),
+                              **({"flags_resolved": flags} if flags else {})})
     return comment
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.comments import detection
-from samleng.comments.models import Comment, CommentContact
+from samleng.comments.models import Comment, CommentContact, CommentFlag
 from samleng.comments.receipts import receipt_hash, receipt_new
 from samleng.core.images import file_without_metadata
 from samleng.core.khmer import has_khmer, normalize
@@ -91,3 +91,14 @@ def contacts_erase_expired(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     deleted, _count = CommentContact.objects.filter(erase_on__lte=today).delete()
     return deleted
+
+
+def comment_flag(*, comment: Comment, reason: str) -> bool:
+    """A visitor flags a published comment: it joins the moderation queue and stays published. Whether a new
+    flag was made (an open one of the same reason already counts)."""
+    if comment.status != Comment.Status.PUBLISHED or reason not in CommentFlag.Reason.values:
+        raise ValidationError(_("Only a published comment can be reported."), code="invalid")
+    with transaction.atomic():
+        _flag, created = CommentFlag.objects.get_or_create(
+            comment=comment, reason=reason, resolved=False, defaults={"created_on": timezone.localdate()})
+    return created

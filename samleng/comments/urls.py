@@ -9,6 +9,7 @@ urlpatterns = [
     path("comments/follow/", views.comment_follow, name="follow"),
     path("comments/facility/<str:facility_id>/", views.facility_comments, name="facility"),
     path("comments/<int:pk>/photo/", views.comment_photo, name="photo"),
+    path("comments/<int:pk>/flag/", views.comment_flag, name="flag"),
     path("comments/moderation/", views.moderation_queue, name="moderation"),
     path("comments/moderation/<int:pk>/", views.moderation_act, name="moderate"),
     path("comments/moderation/<int:pk>/photo/", views.moderation_photo, name="moderation_photo"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samleng.accounts import limits
 from samleng.comments import moderation, selectors, services
 from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideForm
-from samleng.comments.models import Comment
+from samleng.comments.models import Comment, CommentFlag
 from samleng.comments.reasons import held_because
 from samleng.comments.receipts import receipt_display
 from samleng.places.models import Facility, Place
@@ -85,7 +85,24 @@ def facility_comments(request, facility_id: str):
     facility = get_object_or_404(Facility.objects.select_related("commune", "district", "answered_by"),
                                  facility_id=facility_id)
     page = Paginator(selectors.facility_public_comments(facility), 20).get_page(request.GET.get("page"))
-    return render(request, "comments/facility.html", {"facility": facility, "page": page})
+    return render(request, "comments/facility.html", {"facility": facility, "page": page,
+                                                      "flag_reasons": CommentFlag.Reason.choices})
+
+
+@require_POST
+def comment_flag(request, pk: int):
+    """A visitor reports a published comment (rate-limited per address); it stays published until a moderator
+    acts. Back to the facility's page with a thank-you."""
+    too_many = _limited(request, "LIMIT_PUBLIC_FORMS", "comments:flag")
+    if too_many is not None:
+        return too_many
+    comment = get_object_or_404(Comment.objects.select_related("facility"), pk=pk, status=Comment.Status.PUBLISHED)
+    try:
+        services.comment_flag(comment=comment, reason=request.POST.get("reason", ""))
+    except ValidationError:
+        return HttpResponseBadRequest("unknown reason")
+    messages.success(request, _("Thank you: a moderator will look at this comment. It stays published until then."))
+    return redirect("comments:facility", facility_id=comment.facility.facility_id)
 
 
 @require_GET
@@ -133,7 +150,9 @@ def moderation_queue(request):
     _require_moderator(request)
     page = Paginator(moderation.moderation_queue(), 50).get_page(request.GET.get("page"))
     held = [(comment, held_because(comment)) for comment in page]
-    return render(request, "comments/moderation_queue.html", {"page": page, "held": held,
+    flagged = [(comment, sorted({flag.get_reason_display() for flag in comment.flags.all() if not flag.resolved}))
+               for comment in moderation.flagged_queue()[:50]]
+    return render(request, "comments/moderation_queue.html", {"page": page, "held": held, "flagged": flagged,
                                                               "hide_form": HideForm()})
 
 
@@ -143,7 +162,7 @@ def moderation_act(request, pk: int):
     """Publish or hide one comment (POST from the queue), then back to the queue."""
     _require_moderator(request)
     comment = get_object_or_404(Comment, pk=pk)
-    if request.POST.get("action") == "publish":
+    if request.POST.get("action") == "publish":  # a held comment published, or a flagged one kept
         moderation.comment_publish(user=request.user, comment=comment)
         messages.success(request, _("Comment %(number)s is published.") % {"number": comment.pk})
     elif request.POST.get("action") == "hide":

@@ -49,6 +49,9 @@ class Comment(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     text = models.TextField(_("comment"))
+    #: The text as the commenter wrote it, kept when a moderator redacts part of it (a name): for moderators
+    #: only (moderation.original_read, audited), never on a page or in an export.
+    original_text = models.TextField(blank=True, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     photo = models.FileField(_("photo"), upload_to="comments/", blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.HELD)

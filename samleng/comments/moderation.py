@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samleng.comments.models import Comment, CommentContact, CommentFlag
 from samleng.core.audit import Action, audit_record
+from samleng.core.khmer import normalize
 
 
 def is_moderator(user) -> bool:
@@ -65,6 +66,36 @@ def comment_hide(*, user, comment: Comment, reason: str) -> Comment:
     if not reason:
         raise ValidationError(_("Say why the comment is hidden: the commenter reads it."), code="required")
     return _set_status(user=user, comment=comment, status=Comment.Status.HIDDEN, reason=reason[:500])
+
+
+def comment_redact(*, user, comment: Comment, text: str, publish: bool = True) -> Comment:
+    """Replace the comment's text by `text`, a moderator's copy with a name or number taken out, and publish
+    it (unless `publish` is false). The first original is kept for moderators (`original_read`); the audit
+    entry says who redacted which comment, without either text (the original holds what was taken out)."""
+    _require_moderator(user)
+    text = normalize(text or "").strip()
+    if not text:
+        raise ValidationError(_("A redacted comment cannot be empty: hide it instead."), code="required")
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if text != comment.text:
+            if not comment.original_text:
+                comment.original_text = comment.text
+            comment.text = text
+            comment.save(update_fields=["text", "original_text"])
+            audit_record(user=user, action=Action.UPDATE, obj=comment, summary=f"comment {comment.pk}: redacted",
+                         changes={"redacted": True})
+    return comment_publish(user=user, comment=comment) if publish else comment
+
+
+def original_read(*, user, comment: Comment) -> str:
+    """The text as the commenter wrote it, before a redaction ("" when never redacted): moderators only,
+    audited as a view of personal data."""
+    _require_moderator(user)
+    if comment.original_text:
+        audit_record(user=user, action=Action.VIEW_PERSONAL, obj=comment,
+                     summary=f"read the original text of comment {comment.pk}")
+    return comment.original_text
 
 
 def contact_read(*, user, comment: Comment) -> str:

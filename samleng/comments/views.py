@@ -165,6 +165,13 @@ def moderation_act(request, pk: int):
     if request.POST.get("action") == "publish":  # a held comment published, or a flagged one kept
         moderation.comment_publish(user=request.user, comment=comment)
         messages.success(request, _("Comment %(number)s is published.") % {"number": comment.pk})
+    elif request.POST.get("action") == "redact":
+        try:
+            moderation.comment_redact(user=request.user, comment=comment, text=request.POST.get("text", ""))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("comments:moderation")
+        messages.success(request, _("Comment %(number)s is redacted and published.") % {"number": comment.pk})
     elif request.POST.get("action") == "hide":
         form = HideForm(request.POST)
         if not form.is_valid():

@@ -30,7 +30,7 @@ from samleng.core.workbook.writer import workbook_writer
 from samleng.engagement.models import Event
 from samleng.imports.budget_export import budget_workbook_export
 from samleng.imports.export import workbook_export
-from samleng.imports.kinds import PROGRAMME_KIND, budget_workbook_import, workbook_import
+from samleng.imports.kinds import KNOWLEDGE_KIND, PROGRAMME_KIND, budget_workbook_import, workbook_import
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
 from samleng.places.models import Office
@@ -62,10 +62,12 @@ PROGRAMME_TEXT = {
     ("representatives", "full_name"): (Representative, "full_name"),
     ("representatives", "telegram"): (Representative, "telegram"),
     ("issues", "title_en"): (Issue, "title_en"), ("issues", "title_km"): (Issue, "title_km"),
-    ("issues", "description"): (Issue, "description"), ("offices", "name_en"): (Office, "name_en"),
+    ("issues", "description"): (Issue, "description"), ("issues", "description_km"): (Issue, "description_km"),
+    ("offices", "name_en"): (Office, "name_en"),
     ("offices", "name_km"): (Office, "name_km"),
     ("issue_updates", "note"): (IssueUpdate, "note"), ("issue_updates", "evidence"): (IssueUpdate, "evidence"),
-    ("events", "title"): (Event, "title"),
+    ("issue_updates", "note_km"): (IssueUpdate, "note_km"),
+    ("events", "title"): (Event, "title"), ("events", "title_km"): (Event, "title_km"),
     ("land_concessions", "name"): (LandConcession, "name"),
     ("land_concessions", "company"): (LandConcession, "company"),
     ("land_concessions", "name_km"): (LandConcession, "name_km"),
@@ -105,6 +107,8 @@ NOT_FREE = {("programme", "key"), ("programme", "value"), ("procurement_projects
             ("indicators", "outcome"), ("indicators", "computation"), ("indicators", "parameters"),
             ("indicators", "outcome_parent"), ("reported_values", "code"), ("representatives", "phone"),
             ("issues", "duty_bearer"),  # an office's id or its name: a reference to an office
+            ("issues", "duty_bearer_km"),  # the Khmer name of that office (given to it when it has none)
+            ("facilities", "answered_by"),  # a level or an office's id
             ("information_requests", "authority"),  # an office's id or its name
             ("elc_reports", "source")}  # part of the report's key: which source says it
 #: The rows the programme test plants in the offices sheet (the issue's duty bearer is another office, made from
@@ -116,7 +120,9 @@ BUDGET_ROWS = {"categories": ("code", "x_test")}
 
 def test_every_text_column_is_free_text_or_said_not_to_be():
     """A text column added to a sheet must join the lists above, so that the tests below plant text in it."""
-    for kind, free in ((PROGRAMME_KIND, PROGRAMME_TEXT), (BUDGET_KIND, BUDGET_TEXT)):
+    knowledge = {("facilities", "name_en"), ("facilities", "name_km")}  # shown escaped; exported neutralised
+    for kind, free in ((PROGRAMME_KIND, PROGRAMME_TEXT), (BUDGET_KIND, BUDGET_TEXT),
+                       (KNOWLEDGE_KIND, dict.fromkeys(knowledge))):
         for sheet in kind.sheets:
             for column in sheet.columns:
                 if column.kind == "text" and sheet.name != "programme":

@@ -15,6 +15,7 @@ import sys
 PHONE = "+855 97 700 4321"
 TELEGRAM = "@sokha_keeps_quiet"
 TOTP_SECRET = "KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2"  # base32, as pyotp makes them
+COMMENT_EMAIL = "commenter-keeps-quiet@example.org"  # a citizen's comment's contact (comments app)
 
 
 def fill() -> None:
@@ -58,6 +59,21 @@ def fill() -> None:
     UsedTotpStep.objects.create(user_id=admin.pk, step=59_000_000)
     audit_queue(user=admin, action="login", obj=admin, summary="logged in with password and two-factor code")
     PeriodicJob.objects.create(name="prune_audit", last_run_at=timezone.now() - dt.timedelta(hours=3))
+    # A citizen's comment on a demo facility with a photo and a contact, held, and flagged once published.
+    import io
+
+    from PIL import Image
+
+    from samleng.comments.models import CommentFlag
+    from samleng.comments.services import comment_create
+    from samleng.places.models import Facility
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(picture, "PNG")
+    comment = comment_create(facility=Facility.objects.get(facility_id="FAC-060603-CO"), category="waiting_time",
+                             text="Waited four hours.", photo=ContentFile(picture.getvalue(), name="queue.png"),
+                             email=COMMENT_EMAIL).comment
+    CommentFlag.objects.create(comment=comment, reason="abusive", created_on=comment.created_on)
     empty = []
     for config in apps.get_app_configs():
         if config.name.startswith("samleng.") and list(config.get_models()):

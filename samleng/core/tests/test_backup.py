@@ -103,7 +103,7 @@ def test_the_round_trip_is_exact(source, tmp_path):
     assert sum(len(rows) for rows in records.values()) > 20_000
     assert any("backup samleng.backup written" in str(row) for row in records["core.auditentry"])
     assert source.files() == restored.files()
-    assert {name.split("/")[0] for name in restored.files()} == {"evidence", "imports"}
+    assert {name.split("/")[0] for name in restored.files()} == {"comments", "evidence", "imports"}
     again = restored.samleng("restore", str(source.archive), ok=False)
     assert again.returncode and "holds records" in again.stderr
 
@@ -143,7 +143,8 @@ def test_no_phone_number_nor_two_factor_secret_in_clear(source, settings):
     assert len(plain) > 1_000_000
     assert b"Boeung Chang Boeung Prang" in plain  # the records are readable: a search would find them
     for secret in (backup_world.PHONE, backup_world.PHONE.replace(" ", ""), backup_world.TELEGRAM,
-                   backup_world.TOTP_SECRET, "099 522 976"):  # the last: a demo representative's phone
+                   backup_world.TOTP_SECRET, backup_world.COMMENT_EMAIL,
+                   "099 522 976"):  # the last: a demo representative's phone
         assert secret.encode() not in plain, secret
         assert secret.encode("utf-16-le") not in plain, secret
 
@@ -159,7 +160,7 @@ def test_the_header_names_the_format_and_the_schema(source, settings):
     assert header["cipher"] == "AES-256-GCM"
     out = StringIO()
     call_command("restore", "--check", str(source.archive), stdout=out)
-    assert "2 media files, whole and unaltered" in out.getvalue()
+    assert "3 media files, whole and unaltered" in out.getvalue()
 
 
 @pytest.mark.parametrize("damage", ["header", "part", "cut", "appended", "dropped"])
@@ -199,7 +200,7 @@ def test_a_wrong_key_or_no_key_is_refused(source, settings, tmp_path):
     with pytest.raises(CommandError, match="another SAMLENG_BACKUP_KEY"):  # before the database is touched
         call_command("restore", str(source.archive))
     settings.BACKUP_KEYS = [Fernet.generate_key().decode(), BACKUP_KEY]  # an older key still restores
-    assert backup.archive_check(source.archive)["media_files"] == 2
+    assert backup.archive_check(source.archive)["media_files"] == 3  # evidence, a workbook, a comment's photo
     settings.BACKUP_KEYS = []
     with pytest.raises(BackupError, match="Set SAMLENG_BACKUP_KEY"):
         backup.archive_check(source.archive)

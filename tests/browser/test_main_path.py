@@ -12,7 +12,7 @@ from samleng.accounts.services import user_totp_setup
 from samleng.advocacy.models import Issue, Status
 from samleng.cbos.models import CBO
 from samleng.conftest import make_user
-from samleng.core.templatetags.samleng import isodate
+from samleng.core.dates import long_date
 from samleng.engagement.models import UpdateAtEvent
 from samleng.places.models import Place
 from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot
@@ -107,7 +107,6 @@ def test_follow_an_issue_from_raised_to_solved(live_server, gazetteer, phone, la
     # And the issue's page tells the whole story in order.
     page.goto(f"{base}/issues/{issue.pk}/")
     story = page.locator("main").inner_text()
-    with translation.override(language):
-        raised, solved_on = isodate(dt.date(2023, 3, 1)), isodate(dt.date(2024, 7, 12))
+    raised, solved_on = long_date(dt.date(2023, 3, 1), language), long_date(dt.date(2024, 7, 12), language)
     assert raised in story and solved_on in story
     screenshot(page, f"issue-story-{language}-360")

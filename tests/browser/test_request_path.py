@@ -1,8 +1,8 @@
 """An information request from filing to the office's public record, in headless Chromium on a 360-px phone:
-a field officer files a request (in Khmer) to Sandan district's administration just before Khmer New Year (10 April 2024);
-the office's authority records its answer and uploads the document; the officer confirms it, which records
-the delivery; then anyone reads the office's page in Khmer, on the phone, without JavaScript, and finds the
-request answered on time and delivered."""
+a field officer files a request (in Khmer) to Sandan district's administration just before Khmer New Year
+(10 April 2024); the office's authority records its answer and uploads the document; the officer confirms it,
+which records the delivery; then anyone reads the office's page in Khmer, on the phone, without JavaScript,
+and finds the request answered on time and delivered."""
 
 import pytest
 

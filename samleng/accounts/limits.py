@@ -260,6 +260,9 @@ LIMITED_VIEWS: dict[str, tuple[str, frozenset[str]]] = {
     "advocacy:public_list": ("LIMIT_PUBLIC_FORMS", frozenset({"GET"})),
     "budgets:find": ("LIMIT_PUBLIC_FORMS", frozenset({"GET"})),
     "places:search": ("LIMIT_PUBLIC_FORMS", frozenset({"GET"})),
+    "comments:new": ("LIMIT_COMMENTS", frozenset({"POST"})),
+    "comments:follow": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
+    "comments:flag": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
 }
 NAVIGATION = frozenset({"page", "in", "parent"})
 #: Every view of these URL namespaces is limited, whatever the method.

@@ -14,7 +14,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samleng.accounts import limits
 from samleng.comments import moderation, selectors, services
 from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideForm
 from samleng.comments.models import Comment, CommentFlag
@@ -22,13 +21,6 @@ from samleng.comments.reasons import held_because
 from samleng.comments.receipts import receipt_display
 from samleng.places.models import Facility, Place
 from samleng.places.selectors import place_get
-
-
-def _limited(request, setting: str, bucket: str):
-    """A 429 (Khmer and English, Retry-After) when this client address has used up `setting`, else None."""
-    key = limits.keyed_hash(bucket, limits.address_key(limits.client_address(request)))
-    decision = limits.take(key, limits.rate(setting))
-    return None if decision.allowed else limits.too_many_requests(request, decision.retry_after)
 
 
 def _private(response):
@@ -55,9 +47,6 @@ def comment_new(request, commune_code: str):
         raise Http404("no such commune")
     facilities = selectors.facilities_of_commune(commune)
     if request.method == "POST":
-        too_many = _limited(request, "LIMIT_COMMENTS", "comments:new")
-        if too_many is not None:
-            return too_many
         form = CommentForm(request.POST, request.FILES, facilities=facilities)
         if form.is_valid():
             data = form.cleaned_data
@@ -93,9 +82,6 @@ def facility_comments(request, facility_id: str):
 def comment_flag(request, pk: int):
     """A visitor reports a published comment (rate-limited per address); it stays published until a moderator
     acts. Back to the facility's page with a thank-you."""
-    too_many = _limited(request, "LIMIT_PUBLIC_FORMS", "comments:flag")
-    if too_many is not None:
-        return too_many
     comment = get_object_or_404(Comment.objects.select_related("facility"), pk=pk, status=Comment.Status.PUBLISHED)
     try:
         services.comment_flag(comment=comment, reason=request.POST.get("reason", ""))
@@ -121,9 +107,6 @@ def comment_follow(request):
     comment = None
     form = FollowForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        too_many = _limited(request, "LIMIT_PUBLIC_FORMS", "comments:follow")
-        if too_many is not None:
-            return too_many
         if form.is_valid():
             comment = services.comment_by_receipt(form.cleaned_data["code"])
             if comment is None:

@@ -17,25 +17,13 @@ import os
 import sys
 import time
 
+from pagebench import empty_database
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
 os.environ.setdefault("SAMLENG_DEBUG", "1")
-URL = os.environ.get("DATABASE_URL", "")
-if not URL.startswith(("postgres://", "postgresql://")):
-    SQLITE = os.path.join(ROOT, "bench", "out", "ocds.sqlite3")
-    os.makedirs(os.path.dirname(SQLITE), exist_ok=True)
-    if os.path.exists(SQLITE):
-        os.remove(SQLITE)
-    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
-else:
-    import subprocess
-    from urllib.parse import urlsplit
-
-    NAME = urlsplit(URL).path.lstrip("/")
-    ADMIN = URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", ADMIN, "-qc", f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)"], check=True)
-    subprocess.run(["psql", ADMIN, "-qc", f"CREATE DATABASE {NAME}"], check=True)
+empty_database("ocds.sqlite3")
 
 import django  # noqa: E402
 

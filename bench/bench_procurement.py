@@ -20,7 +20,7 @@ import random
 import sys
 import time
 
-from pagebench import measure, report
+from pagebench import empty_database, measure, report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -29,22 +29,7 @@ os.environ.setdefault("SAMLENG_DEBUG", "1")
 # The pages rendered afresh (what the budget is about); SAMLENG_PAGE_CACHE_SECONDS=86400 measures them as
 # anonymous visitors mostly get them, from core.pagecache.
 os.environ.setdefault("SAMLENG_PAGE_CACHE_SECONDS", "0")
-URL = os.environ.get("DATABASE_URL", "")
-if not URL.startswith(("postgres://", "postgresql://")):
-    SQLITE = os.path.join(ROOT, "bench", "out", "procurement.sqlite3")
-    os.makedirs(os.path.dirname(SQLITE), exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(SQLITE + suffix):
-            os.remove(SQLITE + suffix)
-    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE}"
-else:
-    import subprocess
-    from urllib.parse import urlsplit
-
-    NAME = urlsplit(URL).path.lstrip("/")
-    ADMIN = URL.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(["psql", ADMIN, "-qc", f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)"], check=True)
-    subprocess.run(["psql", ADMIN, "-qc", f"CREATE DATABASE {NAME}"], check=True)
+empty_database("procurement.sqlite3")
 
 import django  # noqa: E402
 import django.db.models  # noqa: E402

@@ -100,3 +100,23 @@ def report(name: str, samples: Samples, budget_ms: float | None = None) -> bool:
           f"cpu p50={statistics.median(samples.cpu):5.1f} p95={p95(samples.cpu):5.1f} ms  "
           f"queries {min(samples.queries)}-{max(samples.queries)}  max {max(samples.sizes) / 1024:5.1f} KB{verdict}")
     return ok
+
+
+def empty_database(sqlite_name: str) -> None:
+    """An empty database for a benchmark that loads its own data (before django.setup()): the PostgreSQL
+    database DATABASE_URL names, dropped and created again, or else bench/out/<sqlite_name>, deleted first
+    (with its -wal, -shm and runtime files). Never var/samleng.sqlite3."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        from urllib.parse import urlsplit
+
+        name, admin = urlsplit(url).path.lstrip("/"), url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=True)
+        subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+        return
+    db = OUT / sqlite_name
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.with_name(db.stem + "-runtime.sqlite3")):
+        path.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"

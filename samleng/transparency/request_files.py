@@ -34,8 +34,8 @@ _INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 def files_context(request, found: InformationRequest) -> dict:
     """What the request's page shows of its files: the files the reader may see, the upload form for those who
     may answer, and the confirmation form for staff when the office's files wait for them."""
-    staff = can_create_records(request.user) and can_answer_request(request.user, found)
-    may_answer = can_answer_request(request.user, found)
+    may_answer = can_answer_request(request.user, found)  # one query: asked once
+    staff = may_answer and can_create_records(request.user)
     from_office = services.is_the_office_asked(request.user)
     files = selectors.request_files(found, sees_all=staff, is_office=from_office and may_answer)
     return {

@@ -1,5 +1,7 @@
 """Moderation by the NGO: the queue of held comments, publishing and hiding (audited with who and why), and
-the only code that reads a commenter's contact (CommentContact): no other module of Samleng queries it.
+the only code that reads a commenter's contact (CommentContact): no other module of Samleng queries it. It has
+two readers: `contact_read` (a moderator, audited) and `contact_for_relay` (the notifications outbox relaying
+an office's answer, audited); nothing else.
 
 Moderators are the staff who see everything (administrators and M&E officers): a field officer, a CBO
 representative or an authority is none, whatever their scope."""
@@ -107,4 +109,17 @@ def contact_read(*, user, comment: Comment) -> str:
         return ""
     audit_record(user=user, action=Action.VIEW_PERSONAL, obj=comment,
                  summary=f"read the contact of comment {comment.pk}")
+    return contact.email
+
+
+def contact_for_relay(comment_id: int) -> str | None:
+    """The commenter's e-mail address, decrypted, for the notifications outbox relaying an office's answer
+    (signals.comment_answered) and for nothing else: no page, export, API or log may show it. None when the
+    commenter left none or it was erased. Audited as a view of personal data by the system (the entry names
+    the comment, never the address). The second and last reader of CommentContact, beside `contact_read`."""
+    contact = CommentContact.objects.filter(comment_id=comment_id).first()
+    if contact is None or not contact.email:
+        return None
+    audit_record(user=None, action=Action.VIEW_PERSONAL, object_type="comments.comment", object_id=str(comment_id),
+                 summary=f"contact of comment {comment_id} read to relay an answer")
     return contact.email

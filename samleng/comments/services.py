@@ -80,9 +80,12 @@ def comment_by_receipt(code: str) -> Comment | None:
     return Comment.objects.select_related("facility", "commune").filter(receipt_hash=receipt_hash(code)).first()
 
 
-def contact_erase(*, comment: Comment) -> bool:
-    """Erase the commenter's contact (once the closing answer has been relayed). Whether there was one."""
-    deleted, _count = CommentContact.objects.filter(comment=comment).delete()
+def contact_erase(comment_id: int | None = None, *, comment: Comment | None = None) -> bool:
+    """Erase the commenter's contact (once the closing answer has been relayed), given the comment or its id.
+    Whether there was one."""
+    if comment is not None:
+        comment_id = comment.pk
+    deleted, _count = CommentContact.objects.filter(comment_id=comment_id).delete()
     return bool(deleted)
 
 

@@ -109,3 +109,16 @@ def test_the_photo_is_served_to_moderators_only(facility, people, settings, tmp_
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
     assert login_en(people["authority"]).get(url).status_code == 403
     assert_login_redirect(anonymous().get(url))
+
+
+def test_the_outbox_reads_the_contact_to_relay_audited_without_the_address_then_erases_it(facility):
+    with_contact = held(facility, email=EMAIL).comment
+    without = held(facility, text="Mrs Sokha was rude.").comment
+    assert moderation.contact_for_relay(with_contact.pk) == EMAIL
+    assert moderation.contact_for_relay(without.pk) is None
+    entry = AuditEntry.objects.get(action="view_personal")
+    assert entry.user is None and entry.object_id == str(with_contact.pk)
+    assert EMAIL not in entry.summary and EMAIL not in str(entry.changes)
+    assert services.contact_erase(with_contact.pk) is True
+    assert moderation.contact_for_relay(with_contact.pk) is None
+    assert services.contact_erase(with_contact.pk) is False

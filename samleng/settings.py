@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samleng.engagement",
     "samleng.transparency",
     "samleng.comments",
+    "samleng.notifications",
     "samleng.budgets",
     "samleng.results",
     "samleng.imports",
@@ -287,6 +288,17 @@ EMAIL_BACKEND = env("SAMLENG_EMAIL_BACKEND", "django.core.mail.backends.console.
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "samleng@localhost")
+
+# Notifications (samleng/notifications/README.md): the address links in messages point to (a worker has no request
+# to build them from), the Telegram bot's token and the Bot API's address (a fake server on loopback in tests and
+# benchmarks), how many senders may run at once (each in its own worker) with how many sends in flight each, and
+# how long the outbox keeps a message's address at most.
+SITE_URL = env("SAMLENG_SITE_URL", "http://127.0.0.1:8000")
+TELEGRAM_TOKEN = env("SAMLENG_TELEGRAM_TOKEN", "")
+TELEGRAM_API_URL = env("SAMLENG_TELEGRAM_API_URL", "https://api.telegram.org")
+NOTIFICATIONS_SENDERS = int(env("SAMLENG_NOTIFICATIONS_SENDERS", "1"))
+NOTIFICATIONS_SEND_THREADS = int(env("SAMLENG_NOTIFICATIONS_SEND_THREADS", "8"))
+NOTIFICATIONS_KEEP_DAYS = int(env("SAMLENG_NOTIFICATIONS_KEEP_DAYS", "30"))
 
 # Background jobs are stored in the database; `samleng db_worker` runs them on any number of machines.
 # SAMLENG_TASKS_IMMEDIATE=1 runs them in the request instead (tests, and a demo without a worker).

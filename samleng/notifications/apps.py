@@ -1,0 +1,36 @@
+import datetime as dt
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "samleng.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        from samleng.core import tick
+        from samleng.notifications import receivers
+
+        # The apps tell notifications what happened by their own signals (DESIGN.md); it listens here.
+        receivers.connect()
+
+        def outbox_watch() -> str:
+            from samleng.notifications import outbox, tasks
+
+            stale = outbox.messages_mark_stale()
+            queued = tasks.senders_ensure()
+            return f"{stale} sends that stopped midway marked uncertain; {queued} senders queued"
+
+        # Every tick: a send whose worker stopped midway is shown to staff as uncertain, and a message whose
+        # retry has come due gets a sender even when no new message woke one.
+        tick.register("notifications_outbox", every=dt.timedelta(minutes=1), run=outbox_watch)
+
+        def outbox_expire() -> str:
+            from samleng.notifications import outbox
+
+            erased, deleted = outbox.messages_expire()
+            return f"{erased} outbox addresses erased, {deleted} old outbox messages deleted"
+
+        # Once a day: no address is kept in the outbox past NOTIFICATIONS_KEEP_DAYS, sent or not.
+        tick.register("notifications_expire", every=dt.timedelta(days=1), run=outbox_expire)

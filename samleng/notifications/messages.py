@@ -1,0 +1,82 @@
+"""What the messages say, composed in the recipient's language when they are queued (Khmer unless the recipient
+chose English). Every message is short, links to the page it is about, says how to stop such messages, and
+carries no personal data of anyone but its recipient (an office and a public place are named; a person never).
+
+Links are absolute, on SAMLENG_SITE_URL: a worker has no request to build them from."""
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samleng.notifications.outbox import Draft
+
+#: What each kind of message tells, for staff (the outbox page).
+KINDS = {
+    "comment_answer": gettext_lazy("an office's answer, relayed to the commenter"),
+    "news": gettext_lazy("news"),
+}
+
+#: A quoted answer longer than this is cut (the link leads to all of it): a message stays short.
+QUOTE_CHARACTERS = 500
+_STOP_SALT = "samleng.notifications.stop"
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def stop_token(kind: str, record_id: int | str) -> str:
+    """A signed token naming what a stop link stops (e.g. e-mails about one comment): it cannot be forged or
+    guessed, and names no person."""
+    return signing.dumps([kind, str(record_id)], salt=_STOP_SALT, compress=False)
+
+
+def stop_token_read(token: str) -> tuple[str, str] | None:
+    try:
+        kind, record_id = signing.loads(token, salt=_STOP_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return str(kind), str(record_id)
+
+
+def stop_url(kind: str, record_id: int | str) -> str:
+    return site_url(reverse("notifications:stop", args=[stop_token(kind, record_id)]))
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARACTERS else text[:QUOTE_CHARACTERS - 1].rstrip() + "…"
+
+
+def comment_answer(*, language: str, comment_id: int, office: str, facility: str, status: str, text: str,
+                   closing: bool) -> Draft:
+    """The e-mail that relays an office's answer to the person who commented. `office`, `facility` and `status`
+    are given as lazy or callable-free values and read in `language`. Never the receipt code: the commenter has
+    it, and an e-mail can be forwarded."""
+    with translation.override(language):
+        office, facility, status = str(office), str(facility), str(status)
+        lines = [
+            _("%(office)s answered your comment about %(facility)s.") % {"office": office, "facility": facility},
+            _("Status: %(status)s") % {"status": status},
+        ]
+        if text.strip():
+            lines += ["", f"“{_quote(text)}”"]
+        lines += ["", _("Read the answer and follow your comment, with your receipt code: %(url)s")
+                  % {"url": site_url(reverse("comments:follow"))}]
+        if closing:
+            lines += ["", _("This answer closes your comment. Once this e-mail is sent, Samleng erases your e-mail "
+                            "address.")]
+        lines += ["", _("To get no more e-mails about this comment: %(url)s")
+                  % {"url": stop_url("comment", comment_id)}]
+        subject = _("Answer to your comment: %(status)s") % {"status": status}
+    return Draft(kind="comment_answer", language=language, subject=subject, text="\n".join(lines))
+
+
+def news(*, language: str, text: str, path: str) -> Draft:
+    """A short piece of news to a Telegram chat: the news, its page, and how to stop."""
+    with translation.override(language):
+        lines = [_quote(text), "", site_url(path), "", _("Send /stop to get no more messages.")]
+    return Draft(kind="news", language=language, text="\n".join(lines))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from samleng.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("notifications/outbox/", views.outbox_page, name="outbox"),
+    path("notifications/outbox/<int:pk>/", views.outbox_act, name="outbox_act"),
+    path("notifications/stop/<str:token>/", views.stop, name="stop"),
+]

@@ -149,6 +149,46 @@ class ProcurementProject(models.Model):
         return f"{self.project_id} {self.title}"
 
 
+class ProcurementBuyerYear(models.Model):
+    """The figures of one buyer's year, summed over its projects, as the public ranking of a year's buyers reads
+    them (transparency.procurement.buyer_ranking): one row per spelling of the buyer and office its projects
+    matched, so that the ranking reads a few hundred rows rather than a year's 20,000 projects. Never written
+    by hand: services.procurement_buyer_years_refresh counts them again from the projects, in the transaction
+    that wrote them, whenever a project is created, changed or deleted, or its disclosures or documents change
+    (services.procurement_counts_refresh). An office deleted leaves its projects without one (SET_NULL), and
+    their rows here too: the ranking sums the rows of one buyer, so the figures stay the projects'."""
+
+    #: The red flags counted per buyer (transparency.ocds computes them), each with its column.
+    FLAG_FIELDS = {"R003": "r003_projects", "R018": "r018_projects"}
+    #: The OCDS guidance's tiers, each with the column counting the projects that have documents of that tier.
+    TIER_FIELDS = {"basic": "basic_projects", "intermediate": "intermediate_projects",
+                   "advanced": "advanced_projects"}
+
+    # Never shown as such (only through the ranking's words): no verbose names to translate, as OcdsRelease.
+    fiscal_year = models.PositiveSmallIntegerField()
+    buyer = models.CharField(max_length=200)  # as its projects spell it
+    buyer_office = models.ForeignKey("places.Office", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    projects = models.PositiveIntegerField(default=0)
+    disclosed = models.PositiveIntegerField(default=0)  # over all its projects
+    complete = models.PositiveIntegerField(default=0)
+    ocds_projects = models.PositiveIntegerField(default=0)
+    r003_projects = models.PositiveIntegerField(default=0)
+    r018_projects = models.PositiveIntegerField(default=0)
+    basic_projects = models.PositiveIntegerField(default=0)
+    intermediate_projects = models.PositiveIntegerField(default=0)
+    advanced_projects = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # No ordering: the ranking orders its rows itself. Rows with no office are not unique (NULLs differ):
+        # an office deleted may leave two of one buyer's year, which the ranking adds up.
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "buyer", "buyer_office"],
+                                               name="unique_procurement_buyer_year")]
+
+    def __str__(self):
+        return f"{self.fiscal_year} {self.buyer}"
+
+
 class ProcurementItem(models.TextChoices):
     PLAN = "plan", _("procurement plan")
     ANNOUNCEMENT = "announcement", _("announcement")

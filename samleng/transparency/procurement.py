@@ -17,20 +17,23 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Q, Sum, TextField
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from samleng.core.i18n import local_text
 from samleng.places.models import Office
-from samleng.transparency.models import ProcurementDocument, ProcurementItem, ProcurementProject
+from samleng.transparency.models import (
+    ProcurementBuyerYear,
+    ProcurementDocument,
+    ProcurementItem,
+    ProcurementProject,
+)
 from samleng.transparency.selectors import _paged, buyer_key
 
 #: The items a project's score counts: the whole vocabulary of the disclosure record.
 SCORED_ITEMS = tuple(ProcurementItem.values)
-TIERS = ("basic", "intermediate", "advanced")
-FLAGS = ("R003", "R018")
+TIERS = tuple(ProcurementBuyerYear.TIER_FIELDS)
+FLAGS = tuple(ProcurementBuyerYear.FLAG_FIELDS)
 #: Below this many projects a buyer's share carries a note (DESIGN.md: small numbers).
 SMALL = 5
 PAGE_SIZE = 50
@@ -50,13 +53,10 @@ def percent(score: float | None) -> float | None:
 
 
 def years() -> list[int]:
-    """The fiscal years that have projects, newest first. One query."""
-    return list(ProcurementProject.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
-
-
-def _flagged(flag: str) -> Q:
-    # The flags are a JSON list (["R003", "R018"]): read as text, which works alike on SQLite and PostgreSQL.
-    return Q(flags_text__contains=f'"{flag}"')
+    """The fiscal years that have projects, newest first. One query (over the buyers' years: a few hundred rows
+    a year, not 20,000 projects)."""
+    return list(ProcurementBuyerYear.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+                .distinct())
 
 
 @dataclass
@@ -100,33 +100,28 @@ class BuyerRow:
 def buyer_ranking(fiscal_year: int) -> list[BuyerRow]:
     """The buyers of `fiscal_year`, best score first (then more projects, then by name), each with its rank
     (equal scores share one), its office when its projects' buyer matched one, and its figures. Spellings of
-    one buyer that buyer_key makes equal make one row. Two queries: the year's projects grouped by buyer (each
-    project keeps its counts: services.procurement_counts_refresh), and the offices."""
+    one buyer that buyer_key makes equal make one row. Two queries: the year's buyers' figures (a few hundred
+    rows, kept by services.procurement_buyer_years_refresh whenever projects change, rather than a year's
+    20,000 projects grouped at each request), and the offices."""
     rows: dict[str, BuyerRow] = {}
-    grouped = (ProcurementProject.objects.filter(fiscal_year=fiscal_year)
-               .alias(flags_text=Cast("red_flags", TextField())).order_by()
-               .values("buyer", "buyer_office_id")
-               .annotate(n=Count("pk"), disclosed=Sum("items_disclosed"),
-                         complete=Count("pk", filter=Q(items_disclosed__gte=len(SCORED_ITEMS))),
-                         ocds=Count("pk", filter=~Q(ocid="")),
-                         **{flag: Count("pk", filter=_flagged(flag)) for flag in FLAGS},
-                         **{tier: Count("pk", filter=Q(**{f"{tier}_documents__gt": 0})) for tier in TIERS}))
-    for found in grouped:
+    flag_fields, tier_fields = ProcurementBuyerYear.FLAG_FIELDS, ProcurementBuyerYear.TIER_FIELDS
+    for found in (ProcurementBuyerYear.objects.filter(fiscal_year=fiscal_year).order_by("buyer", "buyer_office_id")
+                  .values()):  # dictionaries: a third of the time model instances take
         key = buyer_key(found["buyer"])
         target = rows.get(key)
         if target is None:
             target = rows[key] = BuyerRow(buyer=found["buyer"].strip(), key=key)
-        target.projects += found["n"]
-        target.disclosed += found["disclosed"] or 0
+        target.projects += found["projects"]
+        target.disclosed += found["disclosed"]
         target.complete += found["complete"]
-        target.ocds_projects += found["ocds"]
-        target._spellings[found["buyer"].strip()] += found["n"]
+        target.ocds_projects += found["ocds_projects"]
+        target._spellings[found["buyer"].strip()] += found["projects"]
         for flag in FLAGS:
-            target.flags[flag] += found[flag]
+            target.flags[flag] += found[flag_fields[flag]]
         for tier in TIERS:
-            target.tiers[tier] += found[tier]
+            target.tiers[tier] += found[tier_fields[tier]]
         if found["buyer_office_id"]:
-            target._offices[found["buyer_office_id"]] += found["n"]
+            target._offices[found["buyer_office_id"]] += found["projects"]
     office_pks = {r._offices.most_common(1)[0][0] for r in rows.values() if r._offices}
     offices = Office.objects.in_bulk(office_pks) if office_pks else {}
     for target in rows.values():
@@ -143,11 +138,11 @@ def buyer_ranking(fiscal_year: int) -> list[BuyerRow]:
 
 def buyer_spellings(name: str, fiscal_year: int) -> list[str]:
     """How the buyer named `name` (compared by buyer_key) is spelled in the projects of `fiscal_year`. One
-    query (the distinct buyers of a year: a few hundred)."""
+    query (the buyers' years of that year: a few hundred rows)."""
     key = buyer_key(name)
     if not key:
         return []
-    found = (ProcurementProject.objects.filter(fiscal_year=fiscal_year).order_by("buyer")
+    found = (ProcurementBuyerYear.objects.filter(fiscal_year=fiscal_year).order_by("buyer")
              .values_list("buyer", flat=True).distinct())
     return [buyer for buyer in found if buyer_key(buyer) == key]
 

@@ -12,9 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connections, router, transaction
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, TextField, Value
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,6 +40,7 @@ from samleng.transparency.models import (
     LandConcession,
     OcdsCompiledRelease,
     OcdsRelease,
+    ProcurementBuyerYear,
     ProcurementDisclosure,
     ProcurementDocument,
     ProcurementItem,
@@ -62,13 +64,22 @@ def elc_disclosure_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch
                                batch_size=batch_size, keep_keys=False)
 
 
+@transaction.atomic
 def procurement_project_upsert_many(
     *, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000,
 ) -> UpsertResult:
     """Create or update procurement projects matched on `project_id`. `result.pks` maps each project_id to its
-    primary key."""
-    return records_upsert_many(user=user, model=ProcurementProject, key=("project_id",), rows=rows,
-                               batch_size=batch_size)
+    primary key. The buyers' years of the projects written follow (those they left too, when a project
+    changed its buyer or year)."""
+    rows = list(rows)
+    former = _groups_by_project_id([row["project_id"] for row in rows])
+    result = records_upsert_many(user=user, model=ProcurementProject, key=("project_id",), rows=rows,
+                                 batch_size=batch_size)
+    if result.changed:
+        groups = {former[key] for key in result.changed if key in former}
+        groups |= _groups_of(result.pks[key] for key in result.changed)
+        procurement_buyer_years_refresh(groups=groups)
+    return result
 
 
 def procurement_disclosure_upsert_many(
@@ -84,7 +95,8 @@ def procurement_disclosure_upsert_many(
     return result
 
 
-#: Projects counted in one UPDATE: well under every database's limit on query parameters.
+#: Projects counted in one UPDATE, buyers counted again in one statement: well under every database's limit
+#: on query parameters.
 _COUNTS_BATCH = 500
 
 
@@ -93,20 +105,152 @@ def _counted(rows) -> Coalesce:
                              .annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
 
 
+@transaction.atomic
 def procurement_counts_refresh(*, project_pks: Iterable[int] | None = None) -> None:
     """Count again, from their records, what the public ranking reads of each project (all, or `project_pks`):
-    its items disclosed (ProcurementDisclosure, the seven items) and its OCDS documents of each tier. One
-    UPDATE per 500 projects. Every service that writes disclosures or documents calls it."""
+    its items disclosed (ProcurementDisclosure, the seven items) and its OCDS documents of each tier; then the
+    figures of their buyers' years (procurement_buyer_years_refresh). Two queries per 500 projects, and the
+    buyers' years'. Every service that writes disclosures or documents calls it."""
+    if project_pks is None:
+        _counts_update(None)
+        procurement_buyer_years_refresh()
+    else:
+        procurement_buyer_years_refresh(groups=_counts_update(project_pks))
+
+
+def _counts_update(project_pks: Iterable[int] | None) -> set[tuple[int, str]]:
+    """procurement_counts_refresh's counts, without the buyers' years; the (fiscal_year, buyer) of the projects
+    counted (none when all were)."""
     counts = {"items_disclosed": _counted(ProcurementDisclosure.objects.filter(item__in=ProcurementItem.values)),
               **{f"{tier}_documents": _counted(ProcurementDocument.objects.filter(tier=tier))
-                 for tier in ("basic", "intermediate", "advanced")}}
+                 for tier in ProcurementBuyerYear.TIER_FIELDS}}
     pagecache.model_changed(ProcurementProject)  # the public procurement pages cached go once this commits
     if project_pks is None:
         ProcurementProject.objects.update(**counts)
-        return
-    pks = sorted(set(project_pks))
+        return set()
+    pks, groups = sorted(set(project_pks)), set()
     for start in range(0, len(pks), _COUNTS_BATCH):
-        ProcurementProject.objects.filter(pk__in=pks[start:start + _COUNTS_BATCH]).update(**counts)
+        chosen = ProcurementProject.objects.filter(pk__in=pks[start:start + _COUNTS_BATCH])
+        chosen.update(**counts)
+        groups.update(chosen.order_by().values_list("fiscal_year", "buyer").distinct())
+    return groups
+
+
+# ---- the buyers' years of the public ranking ---------------------------------------------------------------
+
+def _buyer_year_figures() -> dict:
+    """What a ProcurementBuyerYear holds, as aggregates over the projects of its group: how many projects,
+    their items disclosed, those with all seven, those read from OCDS, those with each red flag (the flags are
+    a JSON list, ["R003", "R018"], read as text: alike on SQLite and PostgreSQL), those with documents of each
+    tier. For a query with the alias `flags_text` (the red flags as text)."""
+    return {
+        "projects": Count("pk"), "disclosed": Coalesce(Sum("items_disclosed"), 0),
+        "complete": Count("pk", filter=Q(items_disclosed__gte=len(ProcurementItem.values))),
+        "ocds_projects": Count("pk", filter=~Q(ocid="")),
+        **{column: Count("pk", filter=Q(flags_text__contains=f'"{flag}"'))
+           for flag, column in ProcurementBuyerYear.FLAG_FIELDS.items()},
+        **{column: Count("pk", filter=Q(**{f"{tier}_documents__gt": 0}))
+           for tier, column in ProcurementBuyerYear.TIER_FIELDS.items()},
+    }
+
+
+def _buyer_years_count(projects) -> None:
+    """Store the figures of the buyers' years of `projects` (a queryset): one grouped query, one INSERT."""
+    grouped = (projects.alias(flags_text=Cast("red_flags", TextField())).order_by()
+               .values("fiscal_year", "buyer", "buyer_office_id").annotate(**_buyer_year_figures()))
+    ProcurementBuyerYear.objects.bulk_create([ProcurementBuyerYear(**row) for row in grouped], batch_size=500)
+
+
+def _buyer_years_lock() -> None:
+    """On PostgreSQL, writers of the buyers' years take turns until their transaction ends: each counts from the
+    projects as committed when it got the lock (with its own changes), so that the last to count saw every
+    change committed before it, never a count from before another's. (SQLite's writers take turns anyway:
+    IMMEDIATE transactions, settings.)"""
+    connection = connections[router.db_for_write(ProcurementBuyerYear)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [ProcurementBuyerYear._meta.db_table])
+
+
+@transaction.atomic
+def procurement_buyer_years_refresh(*, groups: Iterable[tuple[int, str]] | None = None) -> None:
+    """Count again, from the projects, the buyers' years the public ranking reads (ProcurementBuyerYear): those
+    of `groups`, each (fiscal_year, buyer as its projects spell it), or all of them. A group with no project
+    left loses its rows. Every write of projects calls it in its own transaction: a project saved or deleted
+    (the signals below: the admin, tests), the workbook's and the OCDS import's bulk writes, and
+    procurement_counts_refresh after disclosures or documents changed. Per year, three statements per 500
+    buyers."""
+    _buyer_years_lock()
+    if groups is None:
+        ProcurementBuyerYear.objects.all().delete()
+        _buyer_years_count(ProcurementProject.objects.all())
+        return
+    buyers_by_year: dict[int, set[str]] = {}
+    for year, buyer in groups:
+        buyers_by_year.setdefault(year, set()).add(buyer)
+    for year, buyers in sorted(buyers_by_year.items()):
+        for chunk in _chunks(sorted(buyers), _COUNTS_BATCH):
+            ProcurementBuyerYear.objects.filter(fiscal_year=year, buyer__in=chunk).delete()
+            _buyer_years_count(ProcurementProject.objects.filter(fiscal_year=year, buyer__in=chunk))
+
+
+def _groups_of(project_pks: Iterable[int]) -> set[tuple[int, str]]:
+    """The (fiscal_year, buyer) of the projects of `project_pks`. A query per 500."""
+    groups: set[tuple[int, str]] = set()
+    for chunk in _chunks(sorted(set(project_pks)), _COUNTS_BATCH):
+        groups.update(ProcurementProject.objects.filter(pk__in=chunk).order_by()
+                      .values_list("fiscal_year", "buyer").distinct())
+    return groups
+
+
+def _groups_by_project_id(project_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """The (fiscal_year, buyer) of the stored projects among `project_ids`, by project_id. A query per 500."""
+    found = {}
+    for chunk in _chunks(sorted(set(project_ids)), _COUNTS_BATCH):
+        for project_id, year, buyer in ProcurementProject.objects.filter(project_id__in=chunk).values_list(
+                "project_id", "fiscal_year", "buyer"):
+            found[project_id] = (year, buyer)
+    return found
+
+
+#: The fields of a project that its buyer's year reads: a save of none of them leaves it as it was.
+_BUYER_YEAR_READS = frozenset({"fiscal_year", "buyer", "buyer_office", "items_disclosed", "ocid", "red_flags",
+                               *(f"{tier}_documents" for tier in ProcurementBuyerYear.TIER_FIELDS)})
+
+
+def _reads_buyer_year(update_fields) -> bool:
+    return update_fields is None or not _BUYER_YEAR_READS.isdisjoint(update_fields)
+
+
+def _project_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Remember the buyer's year a project is in before a save moves it (pre_save)."""
+    instance._former_group = None
+    if not raw and instance.pk is not None and _reads_buyer_year(update_fields):
+        instance._former_group = (ProcurementProject.objects.filter(pk=instance.pk)
+                                  .values_list("fiscal_year", "buyer").first())
+
+
+def _project_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A project saved one by one (the admin, the shell, tests): its buyer's years follow (post_save). A fixture
+    loaded (raw) brings its buyers' years with it."""
+    if raw or not _reads_buyer_year(update_fields):
+        return
+    former = getattr(instance, "_former_group", None)
+    procurement_buyer_years_refresh(groups={(instance.fiscal_year, instance.buyer), *([former] if former else [])})
+
+
+def _project_deleted(sender, instance, **kwargs):
+    """A project deleted (one by one or in a queryset: Django sends post_delete for each, in the deletion's
+    transaction): its buyer's year follows."""
+    procurement_buyer_years_refresh(groups=[(instance.fiscal_year, instance.buyer)])
+
+
+def connect_signals() -> None:
+    """Listen to the saves and deletes of projects (TransparencyConfig.ready). The bulk writes send none: the
+    services that make them refresh the buyers' years themselves."""
+    pre_save.connect(_project_before_save, sender=ProcurementProject, dispatch_uid="transparency-buyer-year-pre")
+    post_save.connect(_project_saved, sender=ProcurementProject, dispatch_uid="transparency-buyer-year-save")
+    post_delete.connect(_project_deleted, sender=ProcurementProject, dispatch_uid="transparency-buyer-year-delete")
 
 
 def elc_report_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
@@ -441,6 +585,7 @@ def ocds_import(data: bytes, *, user, source: str = "") -> OcdsImportResult:
     offices = list(Office.objects.all())
     grouped = reading.by_ocid()
     ocids = list(grouped)
+    buyer_years: set[tuple[int, str]] = set()  # the (fiscal_year, buyer) written, and those projects left
     for start in range(0, len(ocids), OCDS_BATCH):
         batch = {ocid: grouped[ocid] for ocid in ocids[start:start + OCDS_BATCH]}
         releases = _store_releases(batch, source, result)
@@ -453,7 +598,9 @@ def ocds_import(data: bytes, *, user, source: str = "") -> OcdsImportResult:
                 result.warnings.append((NO_FISCAL_YEAR, {"ocid": ocid}))
             else:
                 read[ocid] = project
-        _write_projects(read, warnings_by_ocid, offices, result)
+        buyer_years |= _write_projects(read, warnings_by_ocid, offices, result)
+    if buyer_years:
+        procurement_buyer_years_refresh(groups=buyer_years)  # once, not a year's buyers again for each batch
     if result.releases_new or result.releases_changed or result.projects_created or result.projects_updated:
         audit_record(user=user, action=Action.IMPORT, object_type="transparency.procurementproject",
                      object_id=source[:64],
@@ -533,9 +680,12 @@ def _project_values(read: ocds.Project, warnings: list[dict], offices: list, mem
     }
 
 
-def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list, result: OcdsImportResult) -> None:
-    """Create or update the batch's projects, then their disclosures and documents. A few queries."""
+def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list,
+                    result: OcdsImportResult) -> set[tuple[int, str]]:
+    """Create or update the batch's projects, then their disclosures, documents and counts. A few queries.
+    Returns the buyers' years to count again: (fiscal_year, buyer) of the projects, before and after."""
     memo: dict[str, int | None] = {}
+    former: set[tuple[int, str]] = set()
     stored = {p.project_id: p for p in ProcurementProject.objects.filter(project_id__in=[o[:60] for o in read])}
     new, changed, fields = [], [], set()
     for ocid, project in read.items():
@@ -546,6 +696,7 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
             continue
         differ = [name for name, value in values.items() if getattr(known, name) != value]
         if differ:
+            former.add((known.fiscal_year, known.buyer))
             for name in differ:
                 setattr(known, name, values[name])
             changed.append(known)
@@ -559,7 +710,7 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
                                                                                                     "pk"))
     _disclosures_from_ocds({pks[o[:60]]: p.disclosures for o, p in read.items()})
     _documents_from_ocds({pks[o[:60]]: p.documents for o, p in read.items()})
-    procurement_counts_refresh(project_pks=pks.values())
+    return _counts_update(pks.values()) | former
 
 
 def _disclosures_from_ocds(items_by_project: dict[int, dict[str, dt.date]]) -> None:

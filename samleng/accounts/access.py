@@ -241,3 +241,38 @@ def can_answer_request(user, request) -> bool:
     # Staff of the request's province: that a request is public lets others read it, not write to it.
     return user.is_staff_role and type(request).objects.filter(request_scope(user, with_public=False),
                                                                pk=request.pk).exists()
+
+
+# ---- citizens' comments (comments) ----------------------------------------------------------------------------
+# Who commented is never known to anyone here: these rules are about answering. A comment's contact is read by
+# comments.moderation alone, whatever these say.
+
+def comment_answer_scope(user, prefix: str = "") -> Q:
+    """The comments `user` may answer (or record an answer to), by their facility: an authority, those about the
+    facilities its office answers for; staff who see everything, all; a field officer, those of their
+    provinces; nobody else. `prefix` reaches a comment from another model."""
+    if not _is_logged_in(user):
+        return NOTHING
+    if user.sees_everything:
+        return Q()
+    if user.role == "authority":
+        return Q(**{f"{prefix}facility__answered_by_id": user.office_id}) if user.office_id else NOTHING
+    if user.role == "field_officer":
+        return Q(**{f"{prefix}facility__province__in": user.provinces.all()})
+    return NOTHING
+
+
+def answers_comments(user) -> bool:
+    """Has comments to answer or answers to record: an authority with its office, staff."""
+    if not _is_logged_in(user):
+        return False
+    return user.is_staff_role or user.sees_everything or (user.role == "authority" and user.office_id is not None)
+
+
+def can_answer_comment(user, comment) -> bool:
+    return type(comment).objects.filter(comment_answer_scope(user), pk=comment.pk).exists()
+
+
+def records_answers_given_elsewhere(user) -> bool:
+    """Staff record an answer an office gave on paper or at a meeting (marked so); an authority answers itself."""
+    return _is_logged_in(user) and user.is_staff_role

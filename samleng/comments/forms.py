@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samleng.comments.models import Comment
+from samleng.comments.models import Answer, AnswerStatus, Comment
 from samleng.comments.receipts import LENGTH, receipt_clean
 from samleng.core.i18n import local_name
 from samleng.places.forms import PlaceField
@@ -98,3 +98,88 @@ class HideForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why it is hidden (the commenter reads this)"), max_length=500,
                              error_messages={"required": gettext_lazy("Say why the comment is hidden: the "
                                                                       "commenter reads it.")})
+
+
+# ---- an office's answer ----------------------------------------------------------------------------------------
+
+
+class OfficeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, office):
+        return local_name(office) or office.office_id
+
+
+class AnswerForm(forms.Form):
+    """An authority's answer (given online); staff add how and when the office gave it (StaffAnswerForm)."""
+
+    status = forms.ChoiceField(choices=AnswerStatus.choices, widget=forms.RadioSelect,
+                               label=gettext_lazy("Where does the comment stand?"),
+                               help_text=gettext_lazy("Fixed, unable to fix, not responsible and duplicate close "
+                                                      "the comment; the others leave it open."),
+                               error_messages={"required": gettext_lazy("Choose where the comment stands.")})
+    text = forms.CharField(
+        label=gettext_lazy("The answer, for the public"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("What the office found, did or will do. Everyone reads it: name no one. An answer "
+                               "that seems to name someone waits for the organisation's moderator."))
+    responsible_office = OfficeChoiceField(
+        queryset=None, required=False, label=gettext_lazy("If not responsible: the office that is"),
+        empty_label=gettext_lazy("(choose the office)"))
+    same_as = forms.IntegerField(
+        label=gettext_lazy("If a duplicate: the number of the comment it repeats, if you know it"), required=False,
+        min_value=1, error_messages={"invalid": gettext_lazy("A comment's number is a whole number."),
+                                     "min_value": gettext_lazy("A comment's number is a whole number.")})
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_office"].queryset = offices
+
+    def clean_same_as(self):
+        number = self.cleaned_data.get("same_as")
+        if number is None:
+            return None
+        found = Comment.objects.filter(pk=number).select_related("facility").only(
+            "id", "status", "facility__answered_by_id").first()
+        if found is None:
+            raise ValidationError(_("No comment has the number %(number)s.") % {"number": number}, code="unknown")
+        return found
+
+    @property
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"status": data["status"], "text": data.get("text") or "",
+                "responsible_office": data.get("responsible_office"), "same_as": data.get("same_as")}
+
+
+class StaffAnswerForm(AnswerForm):
+    given = forms.ChoiceField(
+        choices=[(v, label) for v, label in Answer.Given.choices if v != Answer.Given.ONLINE],
+        widget=forms.RadioSelect, label=gettext_lazy("How did the office give this answer?"),
+        error_messages={"required": gettext_lazy("Say how the office gave this answer: on paper or at a meeting.")})
+    given_on = forms.DateField(label=gettext_lazy("The day the office gave it"),
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"required": gettext_lazy("Give the day the office answered."),
+                                               "invalid": gettext_lazy("Give the day as year-month-day, for "
+                                                                       "example 2026-03-15.")})
+
+    @property
+    def service_arguments(self) -> dict:
+        return {**super().service_arguments, "given": self.cleaned_data["given"],
+                "given_on": self.cleaned_data["given_on"]}
+
+
+class RefuseAnswerForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why it is refused (the office reads this)"), max_length=500,
+                             error_messages={"required": gettext_lazy("Say why the answer is refused: the office "
+                                                                      "reads it.")})
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=gettext_lazy("Merge into comment number (the one kept)"), min_value=1,
+                              error_messages={"required": gettext_lazy("Give the number of the comment kept."),
+                                              "invalid": gettext_lazy("A comment's number is a whole number."),
+                                              "min_value": gettext_lazy("A comment's number is a whole number.")})
+
+
+class ReviewedOfficeForm(forms.Form):
+    office = forms.CharField(label=gettext_lazy("Office id"), max_length=40,
+                             help_text=gettext_lazy("For example OF-060603-1: its page under Offices shows it."),
+                             error_messages={"required": gettext_lazy("Give the office's id.")})

@@ -11,13 +11,42 @@ a comment with it.
 
 The contact (`CommentContact`, its own table) is stored encrypted (core.crypto, SAMLENG_FIELD_KEY) and read only
 by `moderation.py`; no page, export, API or log of an authority reaches it. It is erased when the closing answer
-has been relayed, and in any case COMMENT_CONTACT_DAYS after the comment (`samleng tick`)."""
+has been relayed, and in any case COMMENT_CONTACT_DAYS after the comment (`samleng tick`).
+
+The office that answers for the facility answers in public (`Answer`, with a status of `AnswerStatus`); a comment
+is closed (Open311 `closed`) once its latest public answer closes it, or once a moderator merged it into
+another comment that says the same (`duplicate_of`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samleng.core.crypto import EncryptedTextField
-from samleng.places.models import Facility, Place
+from samleng.places.models import Facility, Office, Place
+
+
+class AnswerStatus(models.TextChoices):
+    """Where an office says a comment stands. The last four close it (CLOSING); the others leave it open. The
+    vocabulary of the public pages, the figures and Open311's status_notes."""
+
+    RECEIVED = "received", _("received")
+    INVESTIGATING = "investigating", _("investigating")
+    IN_PROGRESS = "in_progress", _("in progress")
+    ACTION_SCHEDULED = "action_scheduled", _("action scheduled")
+    FIXED = "fixed", _("fixed")
+    UNABLE_TO_FIX = "unable_to_fix", _("unable to fix")
+    NOT_RESPONSIBLE = "not_responsible", _("not responsible")
+    DUPLICATE = "duplicate", _("duplicate")
+
+
+#: The answer statuses that close a comment (Open311 `closed`).
+CLOSING = frozenset({AnswerStatus.FIXED, AnswerStatus.UNABLE_TO_FIX, AnswerStatus.NOT_RESPONSIBLE,
+                     AnswerStatus.DUPLICATE})
+
+
+def open311_status(answer_status: str, *, merged: bool = False) -> str:
+    """Open311 GeoReport v2's status of a comment: "closed" when its latest public answer closes it (or it was
+    merged into another comment), else "open" (no answer yet included)."""
+    return "closed" if merged or answer_status in CLOSING else "open"
 
 
 class Comment(models.Model):
@@ -65,6 +94,14 @@ class Comment(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     #: A hash of the normalised text: the same text for the same facility on the same day is refused.
     text_hash = models.CharField(max_length=64, editable=False)
+    #: The status of its latest public answer ("" while none is public): kept by the answers' services, so
+    #: that lists, figures and Open311 filter on it without reading the answers.
+    answer_status = models.CharField(_("answer"), max_length=20, choices=AnswerStatus.choices, blank=True)
+    #: The day its first public answer was given (none while unanswered): the days to a first answer.
+    first_answer_on = models.DateField(_("first answered on"), null=True, blank=True)
+    #: The comment it says the same as, when a moderator merged the two: its answers are the kept one's.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates", verbose_name=_("duplicate of"))
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -77,6 +114,15 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"comment {self.pk}"
+
+    @property
+    def open311_status(self) -> str:
+        """"open" or "closed" (Open311 GeoReport v2): models.open311_status of its latest public answer."""
+        return open311_status(self.answer_status, merged=self.duplicate_of_id is not None)
+
+    @property
+    def closed(self) -> bool:
+        return self.open311_status == "closed"
 
 
 class CommentContact(models.Model):
@@ -113,3 +159,79 @@ class CommentFlag(models.Model):
 
     def __str__(self):
         return f"flag {self.reason} of comment {self.comment_id}"
+
+
+class Answer(models.Model):
+    """An office's public answer to a comment, with a status (AnswerStatus). Given in Samleng by an authority of
+    the office that answers for the facility, or recorded by the NGO's staff from an answer given on paper or at
+    a meeting. Public once `review` is published: at once, unless the NGO reads that office's answers first
+    (`AnswerReview`) or the text seems to name someone (comments.detection), when it waits for a moderator.
+    An answer names the office, never the person who typed it (the audit log says who)."""
+
+    class Review(models.TextChoices):
+        HELD = "held", _("awaiting moderation")
+        PUBLISHED = "published", _("published")
+        REFUSED = "refused", _("refused by a moderator")
+
+    class Given(models.TextChoices):
+        ONLINE = "online", _("in Samleng, by the office")
+        PAPER = "paper", _("on paper (recorded by the organisation's staff)")
+        MEETING = "meeting", _("at a meeting (recorded by the organisation's staff)")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="answers")
+    #: The office that answered: the facility's `answered_by` when the answer was given.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", verbose_name=_("office"))
+    status = models.CharField(_("status"), max_length=20, choices=AnswerStatus.choices)
+    text = models.TextField(_("answer"), blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Comment.Language.choices, default="km")
+    #: For "not responsible": the office that is.
+    responsible_office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+", verbose_name=_("office responsible"))
+    #: For "duplicate": the comment it repeats, when the office named one.
+    same_as = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("same as comment"))
+    given = models.CharField(_("given"), max_length=10, choices=Given.choices, default=Given.ONLINE)
+    #: The day the office gave it (a day on paper may be before the day staff recorded it); no time of day.
+    given_on = models.DateField(_("given on"))
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, default=Review.PUBLISHED)
+    #: Why it waits for a moderator: "office" (the NGO reads this office's answers first) and/or the kinds of
+    #: personal details found in its text (detection.py).
+    held_because = models.JSONField(default=list, blank=True)
+    #: Why a moderator refused it, for the office (never public).
+    refused_reason = models.TextField(_("why it was refused"), blank=True)
+    created_on = models.DateField(_("day"))
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["given_on", "id"]
+        indexes = [models.Index(fields=["comment", "review"]), models.Index(fields=["review", "created_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=AnswerStatus.NOT_RESPONSIBLE, responsible_office__isnull=False)
+                | (~models.Q(status=AnswerStatus.NOT_RESPONSIBLE) & models.Q(responsible_office__isnull=True)),
+                name="answer_responsible_office_iff_not_responsible"),
+            models.CheckConstraint(condition=models.Q(same_as__isnull=True) | models.Q(status=AnswerStatus.DUPLICATE),
+                                   name="answer_same_as_only_for_duplicate"),
+        ]
+
+    def __str__(self):
+        return f"answer {self.pk} to comment {self.comment_id}"
+
+    @property
+    def closing(self) -> bool:
+        return self.status in CLOSING
+
+    @property
+    def recorded_by_staff(self) -> bool:
+        return self.given != self.Given.ONLINE
+
+
+class AnswerReview(models.Model):
+    """An office whose answers a moderator reads before they are public: the NGO's setting, one row per office
+    (none: its answers are public at once). Kept here rather than in places, which knows nothing of comments."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="+", verbose_name=_("office"))
+    set_on = models.DateField(_("set on"))
+
+    def __str__(self):
+        return f"answers of {self.office_id} reviewed"

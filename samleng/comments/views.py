@@ -14,10 +14,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from samleng.accounts.access import can_answer_comment
 from samleng.comments import moderation, selectors, services
 from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideForm
 from samleng.comments.models import Comment, CommentFlag
-from samleng.comments.reasons import held_because
+from samleng.comments.reasons import answer_held_because, held_because
 from samleng.comments.receipts import receipt_display
 from samleng.places.models import Facility, Place
 from samleng.places.selectors import place_get
@@ -73,9 +74,26 @@ def facility_comments(request, facility_id: str):
     """/comments/facility/FAC-060603-CO/: a facility's public comments, newest first (20 a page)."""
     facility = get_object_or_404(Facility.objects.select_related("commune", "district", "answered_by"),
                                  facility_id=facility_id)
-    page = Paginator(selectors.facility_public_comments(facility), 20).get_page(request.GET.get("page"))
-    return render(request, "comments/facility.html", {"facility": facility, "page": page,
-                                                      "flag_reasons": CommentFlag.Reason.choices})
+    comments = selectors.with_public_answers(selectors.facility_public_comments(facility))
+    page = Paginator(comments, 20).get_page(request.GET.get("page"))
+    return render(request, "comments/facility.html", {
+        "facility": facility, "page": page, "flag_reasons": CommentFlag.Reason.choices,
+        "figures": selectors.facility_figures(facility, full=selectors.figures_in_full(request.user)),
+        "small": selectors.SMALL})
+
+
+@require_GET
+def comment_detail(request, pk: int):
+    """/comments/<pk>/: one public comment with its office's answers (a comment merged into another points to
+    it); a held comment is not found."""
+    comment = selectors.comment_public_get(pk)
+    if comment is None:
+        raise Http404("no such public comment")
+    kept = selectors.comment_public_get(comment.duplicate_of_id) if comment.duplicate_of_id else None
+    return render(request, "comments/comment.html", {
+        "comment": comment, "kept": kept, "merged": selectors.merged_into(comment),
+        "may_answer": can_answer_comment(request.user, comment) if request.user.is_authenticated else False,
+        "flag_reasons": CommentFlag.Reason.choices})
 
 
 @require_POST
@@ -111,7 +129,13 @@ def comment_follow(request):
             comment = services.comment_by_receipt(form.cleaned_data["code"])
             if comment is None:
                 form.add_error("code", _("No comment has this receipt code. Check it and type it again."))
-    response = render(request, "comments/follow.html", {"form": form, "comment": comment,
+    answers, kept = [], None
+    if comment is not None:
+        answers = list(selectors.public_answers().filter(comment=comment))
+        if comment.duplicate_of_id:  # merged: the office answers the comment kept
+            kept = selectors.comment_public_get(comment.duplicate_of_id)
+    response = render(request, "comments/follow.html", {"form": form, "comment": comment, "answers": answers,
+                                                       "kept": kept,
                                                        "held_because": held_because(comment) if comment else []},
                       status=400 if form.is_bound and comment is None else 200)
     return _private(response)
@@ -135,8 +159,9 @@ def moderation_queue(request):
     held = [(comment, held_because(comment)) for comment in page]
     flagged = [(comment, sorted({flag.get_reason_display() for flag in comment.flags.all() if not flag.resolved}))
                for comment in moderation.flagged_queue()[:50]]
+    answers = [(answer, answer_held_because(answer)) for answer in moderation.answer_queue()[:50]]
     return render(request, "comments/moderation_queue.html", {"page": page, "held": held, "flagged": flagged,
-                                                              "hide_form": HideForm()})
+                                                              "answers": answers, "hide_form": HideForm()})
 
 
 @login_required

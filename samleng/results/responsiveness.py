@@ -9,8 +9,9 @@ recognised from a count (an office with one private issue would otherwise tell t
 raised one). Staff read the same pages with the records of their scope counted too, and the pages say so.
 
 Small numbers (DESIGN.md, Privacy): a share of fewer than SMALL records is shown with a note, and so is a
-median of fewer than SMALL solved issues. Citizens' comments (public only from 5 comments) and the joint action
-plans' actions are added when those apps exist."""
+median of fewer than SMALL solved issues. Citizens' comments about the facilities the office answers for are
+counted by comments.selectors (`office_comments`): a figure of them is public only where at least 5 comments
+stand behind it, staff see all (DESIGN.md). The joint action plans' actions are added when that app exists."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from statistics import median
 
 from samleng.accounts.access import request_scope
 from samleng.advocacy import selectors as advocacy
+from samleng.comments import selectors as comments
 from samleng.places import selectors as places
 from samleng.transparency import selectors as transparency
 
@@ -170,3 +172,9 @@ def ranking(user, *, province, level: str = "", sort: str = "on_time", today: dt
         known.sort(key=lambda pair: pair[0], reverse=sort != "median_days")  # stable: ties stay by name
         rows = [f for _, f in known] + [f for v, f in values if v is None]
     return Ranking(rows=rows, without_records=len(all_figures) - len(rows))
+
+
+def office_comments(user, office) -> "comments.CommentFigures":
+    """The figures of the citizens' comments about the facilities `office` answers for, as `user` may see them
+    (below 5 comments behind a figure, only staff see it). One query."""
+    return comments.office_comment_figures(office.pk, full=comments.figures_in_full(user))

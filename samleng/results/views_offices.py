@@ -50,6 +50,7 @@ def office_detail(request, office_id: str):
         "ranking_key": province.code if province else NATIONAL,
         "where": places.place_label(office.place) if office.place else "",
         "small": responsiveness.SMALL, "public_reader": not request.user.is_authenticated,
+        "comment_figures": responsiveness.office_comments(request.user, office),
     })
 
 

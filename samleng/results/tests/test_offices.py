@@ -207,5 +207,5 @@ def test_queries_do_not_grow_with_the_offices(planted, world, django_assert_num_
     assert "Office 1" in ranked(0, 3)
     assert "Office 20" in ranked(3, 25)
     place_index()  # built once per process (one query), as a server's first page builds it
-    with django_assert_num_queries(5):  # the office, then the same four
+    with django_assert_num_queries(6):  # the office, then the same four, then the citizens' comments
         assert anonymous().get(f"/offices/{planted['sandan'].office_id}/").status_code == 200

@@ -5,13 +5,17 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samleng.advocacy.models import Issue, Status
-from samleng.advocacy.selectors import CLOSED, OPEN
+from samleng.advocacy.selectors import CLOSED, LINKABLE_PROJECTS, OPEN, linkable_projects
+from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
 from samleng.core.forms import DocumentField
+from samleng.core.i18n import local_name, local_text
 from samleng.core.related import WithParts
+from samleng.core.templatetags.samleng import digits, num
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, place_choice_label
 from samleng.places.models import Place
@@ -93,6 +97,34 @@ class CommitmentForm(WithParts, forms.Form):
     def __init__(self, *args, issue: Issue, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_parts("advocacy.commitment", user=user, parent=issue)
+
+
+def project_choice_label(project: Project) -> str:
+    """A budget project among the choices, in the reader's language: "2024 · Klaeng · Canal rehabilitation ...
+    · 400,000,000 riels"."""
+    return " · ".join(part for part in (
+        digits(project.fiscal_year), local_name(project.place), local_text(project.title_km, project.title_en),
+        gettext("%(amount)s riels") % {"amount": num(project.cost_khr)}) if part)
+
+
+class ProjectLinkForm(forms.Form):
+    """Link an issue to a budget project it led to: one of the projects of its CBO's commune, district or province
+    (services.issue_project_link checks it again), latest years first."""
+
+    project = forms.ModelChoiceField(label=_("Budget project it led to"), queryset=Project.objects.none(),
+                                     empty_label=_("choose a project"),
+                                     error_messages={"required": _("Choose the budget project the issue led to."),
+                                                     "invalid_choice": _(
+                                         "That project is not one of the projects of the CBO's commune, district or "
+                                         "province, or it is already linked: choose one from the list.")})
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["project"]
+        field.queryset = linkable_projects(issue).select_related("place")
+        # The list offers the latest ones; any linkable project is accepted (the queryset checks the choice).
+        field.widget.choices = [("", field.empty_label)] + [
+            (project.pk, project_choice_label(project)) for project in field.queryset[:LINKABLE_PROJECTS]]
 
 
 class KeptForm(forms.Form):

@@ -143,3 +143,24 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.authority}: {self.promise[:50]}"
+
+
+class IssueProject(models.Model):
+    """A budget project an issue led to: the Klaeng canal issue led to the commune's canal project of 2024
+    (400 million riels). budgets sits below this app (DESIGN.md), so the link is kept here; the issue's pages show
+    the project, and the budget page shows the issue under it through core.related (related.project_issue_blocks).
+    Written by services.issue_project_link and issue_project_unlink."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="project_links")
+    project = models.ForeignKey("budgets.Project", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("budget project"))
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["issue", "project"]
+        constraints = [models.UniqueConstraint(fields=["issue", "project"], name="unique_issue_project")]
+        verbose_name = _("budget project an issue led to")
+        verbose_name_plural = _("budget projects issues led to")
+
+    def __str__(self):
+        return f"{self.issue.issue_id} -> {self.project}"

@@ -7,13 +7,19 @@ update on or before that day, `raised` when there is none. Issue.status caches i
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 
 from samleng.accounts.access import issue_scope
-from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
+from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueProject, IssueUpdate, Status
+from samleng.advocacy.rules import project_units
+from samleng.budgets import selectors as budgets
+from samleng.budgets.models import Project
 from samleng.core import related, search
 from samleng.places.selectors import filter_districts
 
@@ -117,9 +123,10 @@ def issue_detail(user, issue: Issue) -> dict[str, Any]:
       (core.related's dated blocks, `added`: engagement's events where the issue was raised, kind "event",
       the item a Block), update (with `see_also`: the blocks other apps add about it, such as the event where it
       was recorded), commitment made, commitment kept;
-    - `see_also`: the undated blocks other apps add about the issue.
-    Two queries, and those of the other apps' blocks (engagement's: two), whatever the number of updates
-    and events."""
+    - `see_also`: the undated blocks other apps add about the issue;
+    - `projects`: the budget projects it led to (issue_projects: the public sees the published ones).
+    Four queries at most, and those of the other apps' blocks (engagement's: two), whatever the number of
+    updates, events and projects."""
     public = not (user and user.is_authenticated)
     updates = issue.updates.all()
     if public:
@@ -150,7 +157,52 @@ def issue_detail(user, issue: Issue) -> dict[str, Any]:
         "status_history": status_history(issue, [u for u in updates if u.confirmed]),
         "timeline": timeline,
         "see_also": [b for b in blocks if not b.date and not b.record],
+        "projects": issue_projects(user, issue),
     }
+
+
+# ---- the budget projects an issue led to ----------------------------------------------------------------
+
+#: The staff form offers the projects of the CBO's places, latest years first, at most this many.
+LINKABLE_PROJECTS = 200
+
+
+@dataclass
+class LinkedProject:
+    """A budget project an issue led to, as its pages show it: `published` when its unit's year is public, and
+    then `url`, its entry on the unit's budget page."""
+
+    link: IssueProject
+    project: Project
+    published: bool
+    url: str
+
+
+def project_url(project: Project) -> str:
+    """The project's entry on its unit's public budget page (the year it belongs to)."""
+    anchor = quote(budgets.project_anchor(project.project_id), safe="")
+    return f"{reverse('budgets:unit', args=[project.unit])}?year={project.fiscal_year}#{anchor}"
+
+
+def issue_projects(user, issue: Issue) -> list[LinkedProject]:
+    """The budget projects `issue` led to, oldest year first. The public (an anonymous `user`) sees only those
+    whose unit's year is published; staff see the others too, marked. Two queries (one when there are none)."""
+    links = list(IssueProject.objects.filter(issue=issue).select_related("project", "project__place")
+                 .order_by("project__fiscal_year", "project__unit", "project__project_id"))
+    published = budgets.published_among(link.project for link in links)
+    shown = [LinkedProject(link, link.project, link.project.pk in published,
+                           project_url(link.project) if link.project.pk in published else "") for link in links]
+    if not (user and user.is_authenticated):
+        shown = [linked for linked in shown if linked.published]
+    return shown
+
+
+def linkable_projects(issue: Issue) -> QuerySet[Project]:
+    """The budget projects the issue could be linked to: those of its CBO's commune, district and province that are
+    not linked yet, latest years first (the staff form's choices)."""
+    return (Project.objects.filter(unit__in=project_units(issue.cbo))
+            .exclude(pk__in=IssueProject.objects.filter(issue=issue).values("project"))
+            .order_by("-fiscal_year", "-unit", "project_id"))
 
 
 def status_history(issue: Issue, confirmed_updates: list[IssueUpdate]) -> list[dict[str, Any]]:

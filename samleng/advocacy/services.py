@@ -17,8 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueUpdate, Status
-from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main
+from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueProject, IssueUpdate, Status
+from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main, project_units
+from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
 from samleng.cbos.rules import parts_over_total
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
@@ -399,6 +400,33 @@ def commitment_mark_kept(*, user, commitment: Commitment, kept_on: dt.date) -> C
     audit_record(user=user, action=Action.UPDATE, obj=current,
                  summary=f"issue {current.issue.issue_id}: commitment of {current.authority} kept", changes=changes)
     return current
+
+
+@transaction.atomic
+def issue_project_link(*, user, issue: Issue, project: Project) -> IssueProject:
+    """Record that `issue` led to the budget project `project`, a project of the commune, district or province of
+    the issue's CBO. Refuses a project of another place, and a project already linked."""
+    if project.unit not in project_units(issue.cbo):
+        raise ValidationError({"project": _(
+            "This project is in another place's budget: link a project of the CBO's commune, district or "
+            "province.")})
+    if IssueProject.objects.filter(issue=issue, project=project).exists():
+        raise ValidationError({"project": _("This project is already linked to the issue.")})
+    link = IssueProject.objects.create(issue=issue, project=project)
+    audit_record(user=user, action=Action.CREATE, obj=link,
+                 summary=f"issue {issue.issue_id}: led to the budget project {project.project_id} of "
+                         f"{project.unit} ({project.fiscal_year})",
+                 changes=created_fields({"issue": issue.issue_id, "project": project.project_id}))
+    return link
+
+
+@transaction.atomic
+def issue_project_unlink(*, user, link: IssueProject) -> None:
+    """Take away the link between an issue and a budget project (recorded by mistake)."""
+    issue_id, project_id = link.issue.issue_id, link.project.project_id
+    audit_record(user=user, action=Action.DELETE, obj=link,
+                 summary=f"issue {issue_id}: no longer linked to the budget project {project_id}")
+    link.delete()
 
 
 

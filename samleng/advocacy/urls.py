@@ -19,6 +19,8 @@ urlpatterns = [
     path("issues/<int:pk>/updates/<int:update_pk>/evidence/", views.update_evidence, name="update_evidence"),
     path("issues/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
     path("issues/<int:pk>/commitments/<int:commitment_pk>/kept/", views.commitment_kept, name="commitment_kept"),
+    path("issues/<int:pk>/projects/", views.project_link, name="project_link"),
+    path("issues/<int:pk>/projects/<int:link_pk>/remove/", views.project_unlink, name="project_unlink"),
     # Public pages (no login; public issues of public CBOs, nothing personal), cached for anonymous visitors
     # until a record of the apps they show changes (core.pagecache).
     path("public/issues/", public_page(params=_LIST_PARAMS, unless=("q",))(views.public_list),

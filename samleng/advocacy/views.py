@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +23,16 @@ from samleng.accounts.access import (
     issue_scope,
 )
 from samleng.advocacy import selectors, services
-from samleng.advocacy.forms import CommitmentForm, IssueFilterForm, IssueForm, IssueUpdateForm, KeptForm, RejectForm
-from samleng.advocacy.models import Commitment, Issue, IssueUpdate, Status
+from samleng.advocacy.forms import (
+    CommitmentForm,
+    IssueFilterForm,
+    IssueForm,
+    IssueUpdateForm,
+    KeptForm,
+    ProjectLinkForm,
+    RejectForm,
+)
+from samleng.advocacy.models import Commitment, Issue, IssueProject, IssueUpdate, Status
 from samleng.cbos.models import CBO
 from samleng.core.audit import Action, audit_record
 from samleng.core.forms import add_service_errors
@@ -95,12 +104,14 @@ def issue_detail(request, pk):
     issue = _get_issue_for_user(request, pk)
     user = request.user
     can_post = can_post_update(user, issue)
+    can_edit = can_edit_cbo(user, issue.cbo)
     return render(request, "advocacy/detail.html", {
         **selectors.issue_detail(user, issue),
-        "can_edit": can_edit_cbo(user, issue.cbo),
+        "can_edit": can_edit,
         "can_post": can_post,
         # Evidence files are offered to those update_evidence serves.
         "can_open_evidence": can_post,
+        "project_form": ProjectLinkForm(issue=issue) if can_edit else None,
     })
 
 
@@ -234,6 +245,35 @@ def commitment_kept(request, pk, commitment_pk):
     else:
         messages.success(request, _("The commitment is marked as kept."))
     return redirect("advocacy:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def project_link(request, pk):
+    """Staff in scope record a budget project the issue led to (others who see the issue: 403)."""
+    issue = _get_issue_to_edit(request, pk)
+    form = ProjectLinkForm(request.POST, issue=issue)
+    if form.is_valid():
+        try:
+            services.issue_project_link(user=request.user, issue=issue, project=form.cleaned_data["project"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(message for messages_ in form.errors.values() for message in messages_))
+    else:
+        messages.success(request, _("The budget project is linked to the issue."))
+    return redirect(reverse("advocacy:detail", args=[issue.pk]) + "#projects")
+
+
+@login_required
+@require_POST
+def project_unlink(request, pk, link_pk):
+    issue = _get_issue_to_edit(request, pk)
+    link = get_object_or_404(IssueProject.objects.select_related("project"), pk=link_pk, issue=issue)
+    link.issue = issue
+    services.issue_project_unlink(user=request.user, link=link)
+    messages.success(request, _("The budget project is no longer linked to the issue."))
+    return redirect(reverse("advocacy:detail", args=[issue.pk]) + "#projects")
 
 
 def public_list(request):

@@ -99,6 +99,8 @@ class ProjectFigure:
     funding_source: str
     status: str
     progress_pct: int | None
+    #: The project's primary key (what other apps' blocks about it name: core.related's `record`).
+    pk: int | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,21 @@ def first_published(places) -> Place | None:
 
 def published_years(unit_code: str) -> list[int]:
     return sorted(_publications(unit_code))
+
+
+def published_among(projects) -> set[int]:
+    """The primary keys of those of `projects` whose unit's year is published (so shown on its public page with its
+    project): one query, whatever their number."""
+    projects = list(projects)
+    units, years = {p.unit for p in projects}, {p.fiscal_year for p in projects}
+    published = set(Publication.objects.filter(unit__in=units, fiscal_year__in=years, published=True)
+                    .values_list("unit", "fiscal_year")) if projects else set()
+    return {p.pk for p in projects if (p.unit, p.fiscal_year) in published}
+
+
+def project_anchor(project_id: str) -> str:
+    """The id of a project's entry on its unit's page (a link to it: `#` + this)."""
+    return f"project-{project_id}"
 
 
 def _publications(unit_code: str) -> dict[int, dt.datetime | None]:
@@ -389,6 +406,7 @@ def project_figure(project: Project, rates: dict[int, Decimal]) -> ProjectFigure
         village_name_en=village.name_en if village else "", village_name_km=village.name_km if village else "",
         cost_khr=project.cost_khr, cost_usd=to_usd(project.cost_khr, _rate_of(rates, project.fiscal_year)),
         funding_source=project.funding_source, status=project.status, progress_pct=project.progress_pct,
+        pk=project.pk,
     )
 
 

@@ -64,6 +64,13 @@ def unit(request, unit_code: str):
         if len(unit_code) == 2 and not request.GET.get("year") and selectors.units_within(unit_code)[0]:
             return redirect(f"{reverse('budgets:find')}?in={unit_code}")
         raise Http404("no published budget")
+    # What other apps add (core.related: the issues raised in a commune; under a project, the issues that led to
+    # it). Asked as an anonymous reader: the page is public and the same for everyone, logged in or not.
+    blocks = related.blocks_for(AnonymousUser(), data.place) if data.place else []
+    about_projects: dict[int, list[related.Block]] = {}
+    for block in blocks:
+        if block.record and block.record[0] == PROJECT:
+            about_projects.setdefault(block.record[1], []).append(block)
     return render(request, "budgets/unit.html", {
         "b": data, "name": local_text(data.name_km, data.name_en),
         "other_name": data.name_en if khmer_shown() else data.name_km,
@@ -74,12 +81,10 @@ def unit(request, unit_code: str):
         "revenue": [c for c in data.categories if c.direction == Direction.REVENUE],
         "expenditure": [c for c in data.categories if c.direction == Direction.EXPENDITURE],
         "charts": _unit_charts(data),
-        "projects": [_project_row(p) for p in data.projects],
+        "projects": [_project_row(p, about_projects.get(p.pk, [])) for p in data.projects],
         "comparison": _comparison_view(data),
         "inside": _inside_rows(data),
-        # What other apps add (core.related: the issues raised in a commune). Asked as an anonymous reader:
-        # the page is public and the same for everyone, logged in or not.
-        "see_also": related.blocks_for(AnonymousUser(), data.place) if data.place else [],
+        "see_also": [block for block in blocks if not block.record],
         "share_url": request.build_absolute_uri(request.get_full_path()),
         "csv_url": reverse("budgets:unit_csv", args=[data.unit, data.year]),
         "open_data_url": _url_or_empty("budgets:datapackage"),
@@ -139,6 +144,10 @@ def _unit_charts(data: selectors.UnitBudget) -> dict:
     }
 
 
+#: What blocks about one of the page's projects name it by (core.related's `record`: the kind and the pk).
+PROJECT = "budgets.project"
+
+
 @dataclass
 class ProjectRow:
     project: selectors.ProjectFigure
@@ -146,14 +155,17 @@ class ProjectRow:
     village: str
     status_name: str
     sector: str
+    anchor: str
+    #: What other apps add about the project (core.related: the issues that led to it).
+    see_also: list[related.Block]
 
 
-def _project_row(project: selectors.ProjectFigure) -> ProjectRow:
+def _project_row(project: selectors.ProjectFigure, see_also: list[related.Block]) -> ProjectRow:
     status = Project.Status(project.status).label if project.status in Project.Status.values else project.status
     sector_en, sector_km = sector_names(project.sector) if project.sector else ("", "")
     return ProjectRow(project, local_text(project.title_km, project.title_en),
                       local_text(project.village_name_km, project.village_name_en), status,
-                      local_text(sector_km, sector_en))
+                      local_text(sector_km, sector_en), selectors.project_anchor(project.project_id), see_also)
 
 
 def band_label(band: selectors.Band) -> str:

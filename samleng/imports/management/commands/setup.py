@@ -1,8 +1,9 @@
 """`samleng setup [--demo]`: make a database ready to use. Runs the migrations, loads the gazetteer and the
 default budget categories; with --demo, also imports the demo programme (samleng/imports/demo/programme/:
 API's 2023-2024 programme, as the donor reports describe it) and the demo budgets of its communes and
-districts (samleng/imports/demo/budget/, published), marks its case studies public and creates four demo
-users. Safe to run any number of times: what is already there is left as it is, and it says what it did."""
+districts (samleng/imports/demo/budget/, published), marks its case studies public, links the Klaeng canal issue
+to the commune's canal projects and creates four demo users. Safe to run any number of times: what is already
+there is left as it is, and it says what it did."""
 
 import base64
 import hashlib
@@ -31,6 +32,12 @@ DEMO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "demo" / "knowledge"
 #: The CBOs of the 2023-2024 report's six case studies: the report tells their stories publicly, so the
 #: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
 CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
+#: The budget projects the case studies' issues led to (issue_id, unit, fiscal year, project_id): the Klaeng canal,
+#: 400 million riels in the commune's 2024 budget (the report's figure), and its second section in 2025.
+DEMO_PROJECT_LINKS = (
+    ("ISS-KT-001-1", "060603", 2024, "060603-2024-CANAL"),
+    ("ISS-KT-001-1", "060603", 2025, "060603-2025-CANAL"),
+)
 DEMO_PASSWORD = "samleng-demo-2024"
 #: What a sheet's count of created records counts, where it is not the sheet's name: the indicators sheet
 #: writes the outcomes and outputs its rows name as well as the indicators.
@@ -174,6 +181,24 @@ class Command(BaseCommand):
             changed += 1
         self.say(f"case studies: {changed} CBOs and issues made public" if changed
                  else "case studies: already public")
+        self.demo_project_links()
+
+    def demo_project_links(self) -> None:
+        """Link the case studies' issues to the budget projects they led to (once the budgets are imported)."""
+        from samleng.advocacy.models import IssueProject
+        from samleng.advocacy.services import issue_project_link
+        from samleng.budgets.models import Project
+
+        linked = 0
+        for issue_id, unit, year, project_id in DEMO_PROJECT_LINKS:
+            issue = Issue.objects.filter(issue_id=issue_id).select_related("cbo__commune", "cbo__district",
+                                                                          "cbo__province").first()
+            project = Project.objects.filter(unit=unit, fiscal_year=year, project_id=project_id).first()
+            if issue and project and not IssueProject.objects.filter(issue=issue, project=project).exists():
+                issue_project_link(user=None, issue=issue, project=project)
+                linked += 1
+        self.say(f"case studies: {linked} links from issues to the budget projects they led to" if linked
+                 else "case studies: issues already linked to their budget projects")
 
     def demo_users(self) -> None:
         for username, role, province_codes, cbo_id, office_id in DEMO_USERS:

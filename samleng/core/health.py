@@ -1,10 +1,12 @@
 """/healthz: is this Samleng able to serve, and are its background jobs being run? For the load balancer and
 for monitoring (README, "Monitoring").
 
-Four checks, three queries in all:
-- `database`: the database answers (`SELECT 1`).
+Four checks, three queries in all (five with SQLite):
+- `database`: the database answers (`SELECT 1`); with SQLite the runtime database beside it too (core/routers.py:
+  sessions, rate limits and what a login writes live there, so a server that cannot reach it cannot log anyone in).
 - `migrations`: every migration on disk is applied (the ones on disk are read once per process; each request
-  reads the applied ones).
+  reads the applied ones), in each database (`migrate` records every migration in both, though only the runtime
+  tables are made in the runtime one).
 - `worker`: when a worker last finished a job (the heartbeat: `samleng tick` queues a tiny job every few minutes,
   samleng.core.tasks), no older than SAMLENG_HEALTH_WORKER_MINUTES.
 - `queue`: how many jobs wait and how long the oldest has waited, no longer than SAMLENG_HEALTH_QUEUE_MINUTES.
@@ -22,7 +24,7 @@ import functools
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Case, Count, F, Max, Min, Q, When
@@ -55,10 +57,15 @@ def _migrations_on_disk() -> dict[tuple[str, str], tuple]:
     return {key: tuple(migration.replaces or ()) for key, migration in loader.disk_migrations.items()}
 
 
-def _unapplied_migrations() -> list[str]:
+def _aliases() -> list[str]:
+    """The databases of the settings, the main one first (with SQLite: "default", then "runtime")."""
+    return [DEFAULT_DB_ALIAS, *(alias for alias in connections if alias != DEFAULT_DB_ALIAS)]
+
+
+def _unapplied_migrations(alias: str) -> list[str]:
     # The recorder's own applied_migrations() first asks for the list of tables: one query more.
     try:
-        applied = set(MigrationRecorder(connection).migration_qs.values_list("app", "name"))
+        applied = set(MigrationRecorder(connections[alias]).migration_qs.values_list("app", "name"))
     except DatabaseError:  # no table yet: a database never migrated
         applied = set()
     on_disk = _migrations_on_disk()
@@ -77,22 +84,42 @@ def _minutes(seconds: float) -> int:
     return int(seconds // 60)
 
 
-def check_database(result: dict, problems: list) -> bool:
+def _answers(alias: str) -> bool:
     try:
-        with connection.cursor() as cursor:
+        with connections[alias].cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        logger.exception("healthz: the database does not answer")
-        result["database"] = {"ok": False}
-        problems.append(Problem("database", "The database does not answer.", "មូលដ្ឋានទិន្នន័យមិនឆ្លើយតប។"))
+        logger.exception("healthz: the database %s does not answer", alias)
         return False
-    result["database"] = {"ok": True, "vendor": connection.vendor}
     return True
 
 
+def check_database(result: dict, problems: list) -> bool:
+    """Every database answers. The answer names the runtime one only when there is one (SQLite)."""
+    answering = {alias: _answers(alias) for alias in _aliases()}
+    result["database"] = {"ok": all(answering.values())}
+    if answering[DEFAULT_DB_ALIAS]:
+        result["database"]["vendor"] = connections[DEFAULT_DB_ALIAS].vendor
+    else:
+        problems.append(Problem("database", "The database does not answer.", "មូលដ្ឋានទិន្នន័យមិនឆ្លើយតប។"))
+    for alias, ok in answering.items():
+        if alias == DEFAULT_DB_ALIAS:
+            continue
+        result["database"][alias] = {"ok": ok}
+        if not ok:
+            problems.append(Problem(
+                "database", f"The {alias} database (sessions and logins) does not answer.",
+                f"មូលដ្ឋានទិន្នន័យ {alias} (សម្រាប់ការចូលប្រើប្រព័ន្ធ) មិនឆ្លើយតប។"))
+    return result["database"]["ok"]
+
+
 def check_migrations(result: dict, problems: list) -> None:
-    missing = _unapplied_migrations()
+    """Unapplied migrations of each database; those of the runtime one are named "runtime:app.name"."""
+    missing = []
+    for alias in _aliases():
+        prefix = "" if alias == DEFAULT_DB_ALIAS else f"{alias}:"
+        missing += [prefix + name for name in _unapplied_migrations(alias)]
     result["migrations"] = {"ok": not missing, "unapplied": len(missing), "names": missing[:LISTED_MIGRATIONS]}
     if missing:
         problems.append(Problem(

@@ -6,14 +6,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from samleng.core import health
+from samleng.core.routers import RUNTIME
 from samleng.core.tasks import heartbeat, heartbeat_enqueue
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -102,21 +102,59 @@ def test_an_unapplied_migration_is_503(db):
     assert problem["check"] == "migrations" and "samleng setup" in problem["detail"] and problem["detail_km"]
 
 
+def _unreachable(monkeypatch, alias: str) -> None:
+    def cursor():
+        raise DatabaseError('connection to server at "10.1.2.3" failed: password authentication failed for '
+                            'user "samleng_prod"')
+
+    monkeypatch.setattr(connections[alias], "cursor", cursor)
+
+
 def test_a_database_that_does_not_answer_is_503_without_its_error(db, monkeypatch):
-    class Unreachable:
-        vendor = "postgresql"
-
-        def cursor(self):
-            raise DatabaseError('connection to server at "10.1.2.3" failed: password authentication failed for '
-                                'user "samleng_prod"')
-
-    monkeypatch.setattr(health, "connection", Unreachable())
+    _unreachable(monkeypatch, "default")
     response = get()
     assert response.status_code == 503
     body = response.json()
-    assert body["checks"] == {"database": {"ok": False}}
+    assert body["checks"]["database"]["ok"] is False and set(body["checks"]) == {"database"}
     assert [p["check"] for p in body["problems"]] == ["database"]
     assert "10.1.2.3" not in response.content.decode() and "samleng_prod" not in response.content.decode()
+
+
+# ---- the runtime database (SQLite: sessions, rate limits and what a login writes, in a file of their own) ----
+
+
+@pytest.fixture
+def runtime_database(db):
+    if RUNTIME not in connections:
+        pytest.skip("PostgreSQL: one database, no runtime one")
+    job(status=TaskResultStatus.SUCCESSFUL, finished_minutes_ago=1)
+
+
+def test_the_runtime_database_is_checked_beside_the_main_one(runtime_database):
+    body = get("/healthz?only=database,migrations").json()
+    assert body["checks"]["database"] == {"ok": True, "vendor": "sqlite", RUNTIME: {"ok": True}}
+    assert body["checks"]["migrations"] == {"ok": True, "unapplied": 0, "names": []}
+
+
+def test_a_runtime_database_that_does_not_answer_is_503(runtime_database, monkeypatch):
+    """No one could log in: the load balancer's question fails too."""
+    _unreachable(monkeypatch, RUNTIME)
+    response = get("/healthz?only=database,migrations")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == {"ok": False, "vendor": "sqlite", RUNTIME: {"ok": False}}
+    (problem,) = body["problems"]
+    assert problem["check"] == "database" and "runtime database" in problem["detail"] and problem["detail_km"]
+    assert "10.1.2.3" not in response.content.decode()
+
+
+def test_an_unapplied_migration_of_the_runtime_database_is_503(runtime_database):
+    """A release whose `samleng migrate` ran on the main database only (`--database default`)."""
+    MigrationRecorder(connections[RUNTIME]).record_unapplied("accounts", "0006_runtime_two_factor")
+    response = get("/healthz?only=database,migrations")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == {
+        "ok": False, "unapplied": 1, "names": ["runtime:accounts.0006_runtime_two_factor"]}
 
 
 def test_the_load_balancer_asks_only_what_this_server_needs(db, django_assert_max_num_queries):

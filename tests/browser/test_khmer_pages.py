@@ -181,3 +181,53 @@ def test_khmer_pages_show_the_khmer_of_every_record_and_fit_360_px(live_server, 
     log_in(page, base, officer, secret)
     problems += read_in_khmer(page, base, staff, texts, alone)
     assert not problems, f"{len(problems)} problems on {len(public) + len(staff)} pages:\n" + "\n".join(problems)
+
+
+KLAENG_CANAL_2024 = "060603-2024-CANAL"
+
+
+def test_the_links_a_reader_expects_in_khmer_without_javascript(live_server, phone_without_javascript, demo):  # noqa: F811
+    """A reader in Khmer on a phone without JavaScript goes from the fishery's page to its commune's budget, from
+    there to the canal issue raised in the commune, from the issue to the 400 million riel canal project it led to,
+    and from the project back to the issue; the district's budget lists its communes, the province its districts."""
+    from samleng.budgets.models import Project
+
+    page, base = phone_without_javascript, live_server.url
+    choose_language(page, base, "km")
+    canal = canal_issue()
+    project = Project.objects.get(project_id=KLAENG_CANAL_2024)
+
+    def seen(name: str) -> None:
+        assert page.locator("html").get_attribute("lang") == "km"
+        assert fits_the_screen(page, WIDTH), (page.url, page.evaluate(WIDER_THAN_THE_SCREEN, WIDTH))
+        screenshot(page, f"khmer-links-{name}")
+
+    page.goto(f"{base}/communities/{canal.cbo.pk}/")
+    page.locator("main p.budget-link a").click()
+    page.wait_for_url("**/budgets/060603/")
+    seen("commune-budget")
+    issues_here = page.locator("main section.place-issues")
+    assert issues_here.locator("a", has_text=canal.title_km).count() == 1
+
+    issues_here.locator("a", has_text=canal.title_km).click()
+    page.wait_for_url(f"**/public/issues/{canal.pk}/")
+    seen("canal-issue")
+    led_to = page.locator("main ul.projects-led")
+    assert led_to.locator("a", has_text=project.title_km).count() == 1
+    assert "៤០០,០០០,០០០ រៀល" in led_to.inner_text()
+
+    led_to.locator("a", has_text=project.title_km).click()
+    page.wait_for_url(f"**/budgets/060603/?year=2024#project-{KLAENG_CANAL_2024}")
+    seen("canal-project")
+    entry = page.locator(f"main li#project-{KLAENG_CANAL_2024}")
+    assert project.title_km in entry.inner_text() and "៤០០,០០០,០០០" in entry.inner_text()
+    assert "បញ្ហាដែលនាំឱ្យមានគម្រោងនេះ" in entry.inner_text()
+    entry.locator("a", has_text=canal.title_km).click()
+    page.wait_for_url(f"**/public/issues/{canal.pk}/")
+
+    page.goto(f"{base}/budgets/0606/")
+    assert page.locator("main ul.places.inside a", has_text="ក្លែង").count() == 1  # Sandan's communes
+    seen("district-budget")
+    page.goto(f"{base}/budgets/06/")  # Kampong Thom has no budget of its own: its districts
+    assert page.locator("main a", has_text="សណ្ដាន់").count() >= 1
+    seen("province")

@@ -22,8 +22,12 @@ class AccountsConfig(AppConfig):
         from samleng.core.audit import audit_flushed
 
         audit_flushed.connect(last_login_from_audit, dispatch_uid="samleng.accounts.last_login")
+        from samleng.accounts.services import two_factor_moves
         from samleng.core import tick
 
+        # A first two-factor set-up and the recovery codes used at logins while an import held the main database
+        # are kept in the runtime database until they can be moved into the users' records (services).
+        tick.register("two_factor_moves", every=dt.timedelta(minutes=1), run=two_factor_moves)
         # Sessions past their expiry (an idle or closed browser's) are never read again: deleted once a day.
         tick.register("expired_sessions", every=dt.timedelta(days=1), run=_expired_sessions_clear)
 

@@ -1,8 +1,11 @@
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samleng.core.crypto import EncryptedTextField
+from samleng.core.routers import MainDatabaseBusy, main_write_now
 
 
 class User(AbstractUser):
@@ -30,6 +33,26 @@ class User(AbstractUser):
     totp_secret = EncryptedTextField(blank=True)
     totp_confirmed = models.BooleanField(default=False)
     # The time step of the last code accepted is kept in the runtime database (UsedTotpStep).
+
+    def check_password(self, raw_password):
+        """Django's, except that a hash made with older settings (another hasher, fewer iterations) is upgraded
+        only if the main database can take the write at once: a login during an import (which holds the main
+        SQLite file's write lock) must not wait for it. The old hash still works, so the upgrade is simply made at
+        a later login. The user in memory keeps the hash the database holds, so that the session made at this
+        login matches it (Django checks each session against the hash)."""
+
+        def upgrade(raw: str) -> None:
+            try:
+                with main_write_now():
+                    new = make_password(raw)  # under the lock: no hashing when the write cannot be made
+                    upgraded = type(self)._base_manager.filter(pk=self.pk, password=self.password).update(
+                        password=new)
+            except MainDatabaseBusy:
+                return
+            if upgraded:
+                self.password = new
+
+        return check_password(raw_password, self.password, upgrade)
 
     @property
     def is_staff_role(self) -> bool:
@@ -109,3 +132,38 @@ class UsedTotpStep(models.Model):
 
     def __str__(self):
         return f"user {self.user_id}: step {self.step}"
+
+
+class TotpEnrolment(models.Model):
+    """A two-factor set-up not (yet) in the user's record: the secret shown on the set-up page, and once a first
+    code confirmed it, the hashes of the ten recovery codes shown with it. Kept in the runtime database
+    (core/routers.py), so that the set-up writes nothing an import's lock holds; moved into the user's record
+    (`totp_secret`, `totp_confirmed`, RecoveryCode rows) at once when the main database is free, else by
+    `samleng tick` (accounts.services.totp_enrolment_apply), and then deleted. Until then the login's second step
+    reads it first. The user is named by id (no key across the two files)."""
+
+    user_id = models.BigIntegerField(unique=True)
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    code_hashes = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"two-factor set-up of user {self.user_id} ({'confirmed' if self.confirmed_at else 'under way'})"
+
+
+class UsedRecoveryCode(models.Model):
+    """A recovery code used at a login, by the hash that names it (RecoveryCode.code_hash). Kept in the runtime
+    database, where the login writes it before it looks the code up: the unique row is what makes a code good
+    once, even while the main database cannot take the mark (an import). `samleng tick` then sets the code's
+    `used_at` in the main database and only after that deletes this row (accounts.services)."""
+
+    user_id = models.BigIntegerField()
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "code_hash"], name="used_recovery_code_unique")]
+
+    def __str__(self):
+        return f"recovery code of user {self.user_id} used {self.used_at:%Y-%m-%d %H:%M}"

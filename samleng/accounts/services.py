@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.accounts import limits
-from samleng.accounts.models import RecoveryCode, UsedTotpStep, User
+from samleng.accounts.models import RecoveryCode, TotpEnrolment, UsedRecoveryCode, UsedTotpStep, User
 from samleng.core.audit import Action, audit_queue, audit_record
 from samleng.core.khmer import to_latin_digits
-from samleng.core.routers import runtime_alias
+from samleng.core.routers import MainDatabaseBusy, main_write_now, runtime_alias
 from samleng.places.models import Office, Place
 
 #: Shown in authenticator apps next to the account name.
@@ -95,12 +95,17 @@ def user_password_set(*, user: User, password: str, by: User | None = None, reas
     return user
 
 
-@transaction.atomic
 def user_disable(*, user: User, by: User | None = None) -> int:
     """Disable the account of someone who left (DESIGN.md, Privacy): they can no longer log in (inactive,
     no usable password, no two-factor secret or recovery codes), and their sessions end (each is checked
     against the password hash; those stored in the database are deleted too). The account and its audit
     entries stay. Returns the sessions deleted."""
+    TotpEnrolment.objects.filter(user_id=user.pk).delete()  # first: the tick must not move it in afterwards
+    with transaction.atomic():
+        return _user_disable(user=user, by=by)
+
+
+def _user_disable(*, user: User, by: User | None) -> int:
     from django.contrib.sessions.models import Session
 
     user.is_active = False
@@ -117,13 +122,46 @@ def user_disable(*, user: User, by: User | None = None) -> int:
 
 
 # ---- two-factor ----------------------------------------------------------------------------------------
+# A login must not wait for an import, which holds the main SQLite file's write lock for its whole transaction
+# (README "Logins during an import"). What the second step writes that belongs in the user's record (a first
+# set-up confirmed, a recovery code used) is therefore written in the runtime database first (TotpEnrolment,
+# UsedRecoveryCode) and moved into the record at once when the main database takes the write without waiting,
+# else by `samleng tick` (two_factor_moves). Readers look in the runtime database first, then in the record: a
+# move writes the record and only then deletes the runtime row, so nothing falls between the two reads.
+
+
+@dataclass(frozen=True)
+class TwoFactor:
+    """Where a user's two-factor login stands: the secret ("" when none is set up yet) and whether a first code
+    confirmed it."""
+
+    secret: str
+    confirmed: bool
+
+
+def _enrolment(user_id: int) -> TotpEnrolment | None:
+    return TotpEnrolment.objects.filter(user_id=user_id).first()
+
+
+def two_factor_of(*, user: User) -> TwoFactor:
+    """The user's two-factor secret and whether it is confirmed: a confirmed set-up not yet moved into the record
+    first, then the record, read afresh (the user in memory may have been loaded before a move); an unconfirmed
+    record gives the secret of the set-up under way, if any."""
+    enrolment = _enrolment(user.pk)
+    if enrolment is not None and enrolment.confirmed_at is not None:
+        return TwoFactor(enrolment.secret, True)
+    record = User._base_manager.filter(pk=user.pk).values("totp_secret", "totp_confirmed").first() or {}
+    if record.get("totp_confirmed") and record.get("totp_secret"):
+        return TwoFactor(record["totp_secret"], True)
+    return TwoFactor(enrolment.secret if enrolment is not None else "", False)
 
 
 @transaction.atomic
 def user_totp_setup(*, user: User, confirmed: bool = False) -> str:
-    """A new TOTP secret for `user`, returned so it can be shown once. Unconfirmed, the next login shows the
-    set-up page and asks for a first code; `confirmed=True` is for a secret handed over by an administrator
-    (`samleng createstaff`), so that the password alone never reveals it."""
+    """A new TOTP secret for `user` in their record, returned so it can be shown once. `confirmed=True` is for a
+    secret handed over by an administrator (`samleng createstaff`), so that the password alone never reveals it;
+    unconfirmed, the next login's set-up page starts from it. A set-up under way is dropped first."""
+    TotpEnrolment.objects.filter(user_id=user.pk).delete()
     secret = pyotp.random_base32()
     user.totp_secret, user.totp_confirmed = secret, confirmed
     user.save(update_fields=["totp_secret", "totp_confirmed"])
@@ -132,29 +170,96 @@ def user_totp_setup(*, user: User, confirmed: bool = False) -> str:
     return secret
 
 
-@transaction.atomic
+def totp_setup_start(*, user: User) -> str:
+    """The secret the set-up page shows: that of the set-up under way, or a new set-up's, kept in the runtime
+    database only (the login waits for no import). A secret the record holds unconfirmed is taken over (the app
+    may have it already). Its audit entry is queued."""
+    enrolment = _enrolment(user.pk)
+    if enrolment is not None:
+        return enrolment.secret
+    unconfirmed = User._base_manager.filter(pk=user.pk).values_list("totp_secret", flat=True).first()
+    secret = unconfirmed or pyotp.random_base32()
+    try:
+        with transaction.atomic(using=runtime_alias()):
+            TotpEnrolment.objects.create(user_id=user.pk, secret=secret)
+    except IntegrityError:  # another request of this user made one just now
+        return _enrolment(user.pk).secret
+    audit_queue(user=user, action=Action.UPDATE, obj=user, summary="two-factor secret created",
+                changes={"totp_confirmed": [None, False]})
+    return secret
+
+
+def user_totp_confirm(*, user: User, code: str) -> list[str] | None:
+    """Confirm the set-up under way with the first code the user's app shows: the ten recovery codes made with it
+    are returned, to be shown once; None if the code is wrong (or nothing is being set up). It is all kept in the
+    runtime database, then moved into the record at once if the main database takes the write without waiting,
+    else by `samleng tick`; the next login reads it wherever it is."""
+    enrolment = _enrolment(user.pk)
+    if enrolment is None or enrolment.confirmed_at is not None:
+        return None
+    if not totp_code_use(user=user, code=code, secret=enrolment.secret):
+        return None
+    codes = _recovery_codes_new()
+    if not TotpEnrolment.objects.filter(pk=enrolment.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now(), code_hashes=[_recovery_hash(c) for c in codes]):
+        return None  # confirmed (or reset) by another request in between: these codes were never kept
+    audit_queue(user=user, action=Action.UPDATE, obj=user, summary="two-factor secret confirmed",
+                changes={"totp_confirmed": [False, True]})
+    audit_queue(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
+                changes={"recovery_codes": [None, len(codes)]})
+    totp_enrolment_apply(user_id=user.pk, wait=False)
+    return _recovery_codes_shown(codes)
+
+
+def totp_enrolment_apply(*, user_id: int, wait: bool = True) -> bool:
+    """Move a confirmed set-up into the user's record (the secret, confirmed; its recovery codes in place of any
+    earlier ones), then delete it. With `wait=False`, only if the main database takes the write at once (False
+    otherwise: the tick will). The set-up is read again under the record's lock: a reset or a disabling deletes
+    it before changing the record, so it is never moved in after them. Moved again after a stop between the two
+    databases, it changes nothing: a record that holds its secret, confirmed, has it, codes and their marks."""
+    try:
+        with transaction.atomic() if wait else main_write_now():
+            user = User._base_manager.select_for_update().filter(pk=user_id).first()
+            enrolment = TotpEnrolment.objects.filter(user_id=user_id, confirmed_at__isnull=False).first()
+            if enrolment is None:
+                return False
+            if user is not None and not (user.totp_confirmed and user.totp_secret == enrolment.secret):
+                user.totp_secret, user.totp_confirmed = enrolment.secret, True
+                user.save(update_fields=["totp_secret", "totp_confirmed"])
+                RecoveryCode.objects.filter(user=user).delete()
+                RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=code_hash)
+                                                 for code_hash in enrolment.code_hashes)
+    except MainDatabaseBusy:
+        return False
+    TotpEnrolment.objects.filter(pk=enrolment.pk, confirmed_at=enrolment.confirmed_at).delete()
+    return True
+
+
 def user_totp_reset(*, user: User, by: User | None = None) -> User:
-    """Forget the secret (a lost phone) and the recovery codes: the next login sets up a new one."""
-    user.totp_secret, user.totp_confirmed = "", False
-    user.save(update_fields=["totp_secret", "totp_confirmed"])
-    RecoveryCode.objects.filter(user=user).delete()
-    audit_record(user=by, action=Action.UPDATE, obj=user, summary="two-factor secret reset")
+    """Forget the secret (a lost phone) and the recovery codes: the next login sets up a new one. A set-up not
+    yet moved into the record is dropped first, so that the tick cannot move it in afterwards."""
+    TotpEnrolment.objects.filter(user_id=user.pk).delete()
+    with transaction.atomic():
+        user.totp_secret, user.totp_confirmed = "", False
+        user.save(update_fields=["totp_secret", "totp_confirmed"])
+        RecoveryCode.objects.filter(user=user).delete()
+        audit_record(user=by, action=Action.UPDATE, obj=user, summary="two-factor secret reset")
     return user
 
 
-def totp_uri(*, user: User) -> str:
+def totp_uri(*, user: User, secret: str) -> str:
     """The otpauth:// URI authenticator apps read (from a QR code or typed in)."""
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def _totp_step(*, user: User, code: str) -> int | None:
+def _totp_step(*, secret: str, code: str) -> int | None:
     """The time step whose code `code` is: the current one, or the one just before or after (a phone's
     clock is often off by some seconds); None if it is none of them. Spaces and Khmer digits, as typed on a
     Khmer keyboard, are fine."""
     code = to_latin_digits(code or "").replace(" ", "").strip()
-    if not user.totp_secret or len(code) != 6 or not code.isascii() or not code.isdigit():
+    if not secret or len(code) != 6 or not code.isascii() or not code.isdigit():
         return None
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     now = totp.timecode(timezone.now())
     for step in (now, now - 1, now + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
@@ -162,12 +267,18 @@ def _totp_step(*, user: User, code: str) -> int | None:
     return None
 
 
-def totp_code_use(*, user: User, code: str) -> bool:
-    """Accept `code` once: it must be a valid code of a later time step than the last one accepted, so that
-    a code seen over someone's shoulder cannot be used again within its minute and a half. The last step is
-    kept in the runtime database (UsedTotpStep: a login writes nothing an import's lock holds); the conditional
-    UPDATE, or the unique row of a first code, makes two simultaneous uses of one code accept only one."""
-    step = _totp_step(user=user, code=code)
+def _confirmed_secret(user: User) -> str:
+    state = two_factor_of(user=user)
+    return state.secret if state.confirmed else ""
+
+
+def totp_code_use(*, user: User, code: str, secret: str | None = None) -> bool:
+    """Accept `code` once: it must be a valid code (of `secret`, by default the user's confirmed one) of a later
+    time step than the last one accepted, so that a code seen over someone's shoulder cannot be used again within
+    its minute and a half. The last step is kept in the runtime database (UsedTotpStep: a login writes nothing an
+    import's lock holds); the conditional UPDATE, or the unique row of a first code, makes two simultaneous uses
+    of one code accept only one."""
+    step = _totp_step(secret=_confirmed_secret(user) if secret is None else secret, code=code)
     if step is None:
         return False
     if UsedTotpStep.objects.filter(user_id=user.pk, step__lt=step).update(step=step):
@@ -180,26 +291,19 @@ def totp_code_use(*, user: User, code: str) -> bool:
         return bool(UsedTotpStep.objects.filter(user_id=user.pk, step__lt=step).update(step=step))
 
 
-def totp_code_already_used(*, user: User, code: str) -> bool:
+def totp_code_already_used(*, user: User, code: str, secret: str | None = None) -> bool:
     """`code` is a right code that was accepted already (its time step is not later than the last one
     accepted): the login page then says to wait for the next code rather than to check the phone's clock."""
-    step = _totp_step(user=user, code=code)
+    step = _totp_step(secret=_confirmed_secret(user) if secret is None else secret, code=code)
     return step is not None and UsedTotpStep.objects.filter(user_id=user.pk, step__gte=step).exists()
 
 
-@transaction.atomic
-def user_totp_confirm(*, user: User, code: str) -> bool:
-    """Confirm a newly set-up secret with the first code the user's app shows; False if it is wrong."""
-    if not totp_code_use(user=user, code=code):
-        return False
-    user.totp_confirmed = True
-    user.save(update_fields=["totp_confirmed"])
-    audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor secret confirmed",
-                 changes={"totp_confirmed": [False, True]})
-    return True
-
-
 # ---- recovery codes -------------------------------------------------------------------------------------------
+# A code is good once. Using one writes a UsedRecoveryCode row (runtime database, unique per user and code)
+# BEFORE the code is looked up, and the row stays until the code's `used_at` is set in the record. Two uses of
+# one code: the second cannot write its row while the first's is there; and once the first's row is gone, the
+# record already holds the mark, which the second reads after writing its own row. So a code works once even
+# while the mark waits for an import to end, or for `samleng tick`.
 
 #: Letters and digits that cannot be mistaken for each other (no 0/O, 1/I/L); 16 of them are 80 random bits.
 RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -221,34 +325,111 @@ def looks_like_recovery_code(code: str) -> bool:
     return len(_recovery_normalised(code)) == RECOVERY_CODE_LENGTH
 
 
-@transaction.atomic
-def recovery_codes_make(*, user: User) -> list[str]:
-    """New recovery codes for `user`, returned to be shown once (only their hashes are kept); the old ones
-    stop working."""
-    RecoveryCode.objects.filter(user=user).delete()
-    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-             for _ in range(RECOVERY_CODES)]
-    RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_recovery_hash(c)) for c in codes)
-    audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
-                 changes={"recovery_codes": [None, len(codes)]})
+def _recovery_codes_new() -> list[str]:
+    return ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+            for _ in range(RECOVERY_CODES)]
+
+
+def _recovery_codes_shown(codes: list[str]) -> list[str]:
+    """In groups of four, as the page shows them."""
     return ["-".join(code[i:i + 4] for i in range(0, RECOVERY_CODE_LENGTH, 4)) for code in codes]
 
 
+def recovery_codes_make(*, user: User) -> list[str]:
+    """New recovery codes for `user`, returned to be shown once (only their hashes are kept); the old ones
+    stop working. A set-up not yet moved into the record goes in first (its codes are the ones replaced)."""
+    totp_enrolment_apply(user_id=user.pk)
+    codes = _recovery_codes_new()
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_recovery_hash(c)) for c in codes)
+        audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
+                     changes={"recovery_codes": [None, len(codes)]})
+    return _recovery_codes_shown(codes)
+
+
+def _pending_code_hashes(user_id: int | None = None) -> set[tuple[int, str]]:
+    """(user id, code hash) of the recovery codes of confirmed set-ups not yet moved into the record."""
+    enrolments = TotpEnrolment.objects.filter(confirmed_at__isnull=False)
+    if user_id is not None:
+        enrolments = enrolments.filter(user_id=user_id)
+    return {(e.user_id, code_hash) for e in enrolments for code_hash in e.code_hashes}
+
+
 def recovery_codes_left(*, user: User) -> int:
-    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    """The user's recovery codes not used yet: those of a set-up not yet moved into the record, if any, else the
+    record's; less those used at logins whose mark has not reached the record."""
+    pending = {code_hash for _, code_hash in _pending_code_hashes(user.pk)}
+    marks = dict(RecoveryCode.objects.filter(user_id=user.pk).values_list("code_hash", "used_at"))
+    unused = {h for h in pending if marks.get(h) is None} if pending else {
+        h for h, used_at in marks.items() if used_at is None}
+    return len(unused - set(UsedRecoveryCode.objects.filter(user_id=user.pk).values_list("code_hash", flat=True)))
 
 
 def recovery_code_use(*, user: User, code: str) -> bool:
-    """Accept a recovery code of `user` once (the conditional UPDATE lets only one of two simultaneous uses
-    through)."""
+    """Accept a recovery code of `user` once (see above). The use is written to the runtime database first; the
+    mark reaches the record at once if the main database takes it without waiting, else at `samleng tick`."""
     if not looks_like_recovery_code(code):
         return False
-    used = RecoveryCode.objects.filter(user=user, code_hash=_recovery_hash(code), used_at__isnull=True).update(
-        used_at=timezone.now())
-    if used:
-        audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery code used",
-                     changes={"recovery_codes_left": [None, recovery_codes_left(user=user)]})
-    return bool(used)
+    code_hash = _recovery_hash(code)
+    try:
+        with transaction.atomic(using=runtime_alias()):
+            use = UsedRecoveryCode.objects.create(user_id=user.pk, code_hash=code_hash, used_at=timezone.now())
+    except IntegrityError:  # used already (its mark not yet in the record), or by another request right now
+        return False
+    if not _recovery_code_unused(user.pk, code_hash, use):
+        use.delete()
+        return False
+    audit_queue(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery code used",
+                changes={"recovery_codes_left": [None, recovery_codes_left(user=user)]})
+    recovery_marks_move(user_id=user.pk, wait=False)
+    return True
+
+
+def _recovery_code_unused(user_id: int, code_hash: str, use: UsedRecoveryCode) -> bool:
+    """Whether the code is the user's and not used, read after `use` was written: a set-up's codes first, then
+    the record, whose mark decides when it has the code (a mark made from `use` itself, by a tick that ran in
+    between, is this use's own)."""
+    pending = (user_id, code_hash) in _pending_code_hashes(user_id)
+    marks = list(RecoveryCode.objects.filter(user_id=user_id, code_hash=code_hash).values_list("used_at", flat=True))
+    if marks:
+        return marks[0] is None or marks[0] == use.used_at
+    return pending
+
+
+def recovery_marks_move(*, user_id: int | None = None, wait: bool = True) -> int:
+    """Set `used_at` in the record for the recovery codes used at logins (UsedRecoveryCode; of one user, or of
+    everyone), then delete each use once the record holds its mark, or once its code is gone for good (in no set-up
+    under way, then not in the record: new codes replaced it). With `wait=False`, only if the main database takes
+    the write at once. Returns the uses moved."""
+    uses = UsedRecoveryCode.objects.all() if user_id is None else UsedRecoveryCode.objects.filter(user_id=user_id)
+    uses = list(uses)
+    if not uses:
+        return 0
+    try:
+        with transaction.atomic() if wait else main_write_now():
+            for use in uses:
+                RecoveryCode.objects.filter(user_id=use.user_id, code_hash=use.code_hash, used_at__isnull=True).update(
+                    used_at=use.used_at)
+    except MainDatabaseBusy:
+        return 0
+    pending = _pending_code_hashes(user_id)  # the set-ups first, then the record (see above)
+    marks = {(u, h): at for u, h, at in RecoveryCode.objects.filter(
+        user_id__in={use.user_id for use in uses}, code_hash__in={use.code_hash for use in uses}).values_list(
+        "user_id", "code_hash", "used_at")}
+    done = [use.pk for use in uses if marks.get((use.user_id, use.code_hash)) is not None
+            or ((use.user_id, use.code_hash) not in marks and (use.user_id, use.code_hash) not in pending)]
+    UsedRecoveryCode.objects.filter(pk__in=done).delete()
+    return len(done)
+
+
+def two_factor_moves() -> str:
+    """`samleng tick`'s job: the set-ups confirmed and the recovery codes used at logins while the main database was
+    busy, moved into the users' records (set-ups first: a code used may be one of theirs)."""
+    applied = sum(totp_enrolment_apply(user_id=user_id) for user_id in TotpEnrolment.objects.filter(
+        confirmed_at__isnull=False).values_list("user_id", flat=True))
+    marked = recovery_marks_move()
+    return f"{applied} two-factor set-ups and {marked} used recovery codes moved into the main database"
 
 
 # ---- logging in and its limits -------------------------------------------------------------------------------

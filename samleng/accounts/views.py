@@ -95,26 +95,29 @@ def two_factor(request):
     if wait.locked or wait.throttled:
         return _end_locked_session(request, max(wait.locked, wait.throttled))
 
-    setting_up = not (user.totp_confirmed and user.totp_secret)
-    if setting_up and not user.totp_secret:
-        services.user_totp_setup(user=user)
+    # Where the set-up stands is read in the runtime database first (a set-up made during an import is kept
+    # there until the main database can take it: services).
+    state = services.two_factor_of(user=user)
+    setting_up = not state.confirmed
+    secret = state.secret or services.totp_setup_start(user=user)
     form = forms.CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        how = "password and two-factor code"
+        how, recovery_codes = "password and two-factor code", None
         if setting_up:
-            ok = services.user_totp_confirm(user=user, code=code)
+            recovery_codes = services.user_totp_confirm(user=user, code=code)  # made with it, shown this once
+            ok = recovery_codes is not None
         elif services.looks_like_recovery_code(code):
             ok, how = services.recovery_code_use(user=user, code=code), "password and a recovery code"
         else:
-            ok = services.totp_code_use(user=user, code=code)
+            ok = services.totp_code_use(user=user, code=code, secret=secret)
         if ok:
             services.user_login_succeeded(user=user, how=how, request=request)
             request.session.cycle_key()  # a new key for the session that now opens the pages
             request.session[TWO_FACTOR_OK] = True
-            if setting_up:  # the recovery codes, made now and shown this once
+            if setting_up:
                 return render(request, "accounts/recovery_codes.html", {
-                    "codes": services.recovery_codes_make(user=user), "next": next_url, "first_time": True})
+                    "codes": recovery_codes, "next": next_url, "first_time": True})
             if how.endswith("recovery code"):
                 left = services.recovery_codes_left(user=user)
                 messages.warning(request, ngettext(
@@ -126,14 +129,14 @@ def two_factor(request):
                                             reason="wrong two-factor code")
         if failed.locked or failed.throttled:
             return _end_locked_session(request, max(failed.locked, failed.throttled))
-        if not setting_up and services.totp_code_already_used(user=user, code=code):
+        if not setting_up and services.totp_code_already_used(user=user, code=code, secret=secret):
             form.add_error("code", _("That code was just used. Wait for the next code on your phone and enter it."))
         else:
             form.add_error("code", _("That code is not right. Check your phone's clock and try the newest code."))
 
     context = {"form": form, "next": next_url, "setting_up": setting_up}
     if setting_up:
-        uri, secret = services.totp_uri(user=user), user.totp_secret
+        uri = services.totp_uri(user=user, secret=secret)
         # segno draws the SVG from the URI's bytes: paths of numbers, nothing else taken from the request.
         qr_svg = segno.make(uri, error="m").svg_inline(scale=4, omitsize=True, svgclass="qr-code", light="#fff")
         context.update(secret=secret, uri=uri, qr_svg=mark_safe(qr_svg),

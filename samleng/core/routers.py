@@ -7,9 +7,16 @@ of audit entries of logins) are therefore kept in a second SQLite file beside th
 `RUNTIME` ("runtime"), whose lock no import takes. With PostgreSQL (row locks) there is no second alias and
 everything stays in the one database: this router then says nothing.
 
-No foreign key crosses the two files: a runtime row names a user by its id only."""
+No foreign key crosses the two files: a runtime row names a user by its id only.
+
+`main_write_now()` is for the few writes of the login path that belong in the main database (a first two-factor
+set-up, a recovery code marked used, a password hash upgraded): made at once when the write lock is free, and
+otherwise not at all, so that the caller keeps the state in the runtime database until `samleng tick` moves it."""
+
+import contextlib
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
 RUNTIME = "runtime"
 #: The models whose table is in the runtime database, by label.
@@ -17,8 +24,17 @@ RUNTIME_MODELS = frozenset({
     "sessions.session",
     "accounts.limitbucket",
     "accounts.usedtotpstep",
+    "accounts.totpenrolment",
+    "accounts.usedrecoverycode",
     "core.queuedauditentry",
 })
+#: How long main_write_now waits for the main SQLite file's write lock (seconds): long enough for another
+#: request's short write, far shorter than an import.
+MAIN_WRITE_WAIT = 0.1
+
+
+class MainDatabaseBusy(Exception):
+    """The main database's write lock is held (by an import, as a rule): the write was not made."""
 
 
 def runtime_alias() -> str:
@@ -52,3 +68,38 @@ class RuntimeRouter:
         if db == RUNTIME:
             return runtime
         return False if runtime else None
+
+
+@contextlib.contextmanager
+def main_write_now(wait: float = MAIN_WRITE_WAIT):
+    """A transaction on the main database that waits for its write lock at most `wait` seconds, then raises
+    MainDatabaseBusy with nothing written. With SQLite the connection's busy timeout (20 s) is lowered for the
+    transaction. With PostgreSQL, and inside a transaction already open (which holds the lock it needs, or is a
+    test's), it is a plain transaction: row locks keep an import and these few rows apart."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with _busy_timeout(connection, wait):
+        try:
+            with transaction.atomic():
+                yield
+        except OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise MainDatabaseBusy from error
+            raise
+
+
+@contextlib.contextmanager
+def _busy_timeout(connection, seconds: float):
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from samleng.accounts import limits, services
-from samleng.accounts.models import LimitBucket, User
+from samleng.accounts.models import LimitBucket, TotpEnrolment, User
 from samleng.conftest import place
 from samleng.core.audit import audit_flush
 from samleng.core.models import AuditEntry
@@ -89,15 +89,29 @@ def test_user_create_refuses_a_taken_username_and_a_weak_password(world):
 
 
 def test_totp_setup_and_confirm(world):
+    """The set-up page's secret waits in the runtime database until a first code confirms it; the main database is
+    free here, so the confirmation moves it into the user's record at once, with the recovery codes shown."""
+    secret = services.totp_setup_start(user=world.officer)
+    assert services.totp_setup_start(user=world.officer) == secret  # a reload shows the same secret
+    world.officer.refresh_from_db()
+    assert not world.officer.totp_secret and not world.officer.totp_confirmed
+    assert services.two_factor_of(user=world.officer) == services.TwoFactor(secret, False)
+    assert services.user_totp_confirm(user=world.officer, code="000000" if pyotp.TOTP(secret).now() != "000000"
+                                      else "111111") is None
+    codes = services.user_totp_confirm(user=world.officer, code=pyotp.TOTP(secret).now())
+    assert len(codes) == 10 and services.recovery_codes_left(user=world.officer) == 10
+    world.officer.refresh_from_db()
+    assert world.officer.totp_confirmed and world.officer.totp_secret == secret
+    assert not TotpEnrolment.objects.exists()
+    audit_flush()  # the login path queues its entries
+    assert AuditEntry.objects.filter(object_id=str(world.officer.pk), summary__contains="confirmed").exists()
+
+
+def test_a_secret_set_up_unconfirmed_in_the_record_is_the_one_the_set_up_page_shows(world):
     secret = services.user_totp_setup(user=world.officer)
     world.officer.refresh_from_db()
     assert world.officer.totp_secret == secret and not world.officer.totp_confirmed
-    assert not services.user_totp_confirm(user=world.officer, code="000000" if pyotp.TOTP(secret).now() != "000000"
-                                          else "111111")
-    assert services.user_totp_confirm(user=world.officer, code=pyotp.TOTP(secret).now())
-    world.officer.refresh_from_db()
-    assert world.officer.totp_confirmed
-    assert AuditEntry.objects.filter(object_id=str(world.officer.pk), summary__contains="confirmed").exists()
+    assert services.totp_setup_start(user=world.officer) == secret
 
 
 def test_totp_secret_is_encrypted_at_rest(world):
@@ -112,7 +126,7 @@ def test_totp_secret_is_encrypted_at_rest(world):
 
 @pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "12 34 5", None])
 def test_malformed_codes_never_match(world, code):
-    services.user_totp_setup(user=world.officer)
+    services.user_totp_setup(user=world.officer, confirmed=True)
     assert not services.totp_code_use(user=world.officer, code=code)
 
 

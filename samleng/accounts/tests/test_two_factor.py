@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from samleng.accounts import limits, services
-from samleng.accounts.models import LimitBucket, User
+from samleng.accounts.models import LimitBucket, TotpEnrolment, User
 from samleng.accounts.tests.helpers import log_in_staff, log_in_with_password
 from samleng.conftest import login, make_user
 from samleng.core.audit import audit_flush
@@ -41,9 +41,8 @@ def test_first_login_sets_up_a_secret_shown_as_text_uri_and_qr_code(world):
     client = password_step()
     response = client.get("/two-factor/")
     assert response.status_code == 200
-    world.officer.refresh_from_db()
-    secret = world.officer.totp_secret
-    assert len(secret) == 32 and not world.officer.totp_confirmed
+    secret = response.context["secret"]
+    assert len(secret) == 32
     html = response.content.decode()
     assert response.context["setting_up"]
     assert response.context["secret_grouped"].replace(" ", "") == secret
@@ -52,23 +51,24 @@ def test_first_login_sets_up_a_secret_shown_as_text_uri_and_qr_code(world):
     assert uri.startswith("otpauth://totp/Samleng:officer?") and f"secret={secret}" in uri
     assert "<svg" in html and 'viewBox="0 0 ' in html
     # A reload shows the same secret: the app may have scanned it already.
-    client.get("/two-factor/")
+    assert client.get("/two-factor/").context["secret"] == secret
+    # Until a first code confirms it, it is kept beside the session (the runtime database), not in the record.
     world.officer.refresh_from_db()
-    assert world.officer.totp_secret == secret
+    assert not world.officer.totp_secret and not world.officer.totp_confirmed
+    assert TotpEnrolment.objects.get(user_id=world.officer.pk).secret == secret
 
 
 def test_set_up_is_confirmed_with_a_real_code_and_opens_staff_pages(world):
     client = password_step(next_url="/password-change/")
-    client.get("/two-factor/?next=/password-change/")
-    world.officer.refresh_from_db()
+    secret = client.get("/two-factor/?next=/password-change/").context["secret"]
     session_key = client.session.session_key
-    response = client.post("/two-factor/", {"code": pyotp.TOTP(world.officer.totp_secret).now(),
-                                            "next": "/password-change/"})
+    response = client.post("/two-factor/", {"code": pyotp.TOTP(secret).now(), "next": "/password-change/"})
     # The recovery codes are shown once, then the page asked for.
     assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert response.context["next"] == "/password-change/"
     world.officer.refresh_from_db()
-    assert world.officer.totp_confirmed
+    assert world.officer.totp_confirmed and world.officer.totp_secret == secret  # moved in at once: nothing held it
+    assert not TotpEnrolment.objects.exists()
     assert client.session["two_factor_ok"] is True
     assert client.session.session_key != session_key  # rotated
     assert client.get("/password-change/").status_code == 200
@@ -78,15 +78,15 @@ def test_set_up_is_confirmed_with_a_real_code_and_opens_staff_pages(world):
 
 def test_a_wrong_first_code_does_not_confirm(world):
     client = password_step()
-    client.get("/two-factor/")
-    world.officer.refresh_from_db()
-    wrong = code_at(world.officer.totp_secret, 600)
+    secret = client.get("/two-factor/").context["secret"]
+    wrong = code_at(secret, 600)
     response = client.post("/two-factor/", {"code": wrong})
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
-    assert response.context["setting_up"]  # the secret is shown again
+    assert response.context["setting_up"] and response.context["secret"] == secret  # the secret is shown again
     world.officer.refresh_from_db()
     assert not world.officer.totp_confirmed
+    assert TotpEnrolment.objects.get(user_id=world.officer.pk).confirmed_at is None
     assert LimitBucket.objects.filter(subject=limits.username_subject("officer")).count() == 2  # pair, codes
     assert not client.session["two_factor_ok"]
 
@@ -267,8 +267,7 @@ def test_totp_reset_sets_up_again_at_next_login(world, staff_secret):
     client = password_step()
     response = client.get("/two-factor/")
     assert response.context["setting_up"]
-    world.officer.refresh_from_db()
-    assert world.officer.totp_secret and world.officer.totp_secret != staff_secret
+    assert response.context["secret"] and response.context["secret"] != staff_secret
 
 
 def test_the_qr_code_is_drawn_by_segno_and_the_hand_written_encoder_is_gone(world):

@@ -3,8 +3,9 @@ fill|dump PATH, with DATABASE_URL naming a database on which `samleng setup --de
 
 - `fill` adds to the demo what it lacks, so that every app of Samleng holds records, with a phone number, a
   Telegram id and a two-factor secret known to the tests, media files (evidence, an uploaded workbook), a
-  report, a session, a rate-limit bucket, a used two-factor step and a queued audit entry (the runtime database
-  with SQLite), a periodic job's state; it fails naming any app left without records.
+  report, a session, a rate-limit bucket, a used two-factor step, a queued audit entry, a two-factor set-up (its
+  secret the one known to the tests) and a used recovery code (the runtime database with SQLite), a periodic
+  job's state; it fails naming any app left without records.
 - `dump PATH` writes every row of every table (models and their many-to-many tables), in primary key order,
   as JSON: two databases hold the same records when their dumps are equal."""
 
@@ -50,13 +51,18 @@ def fill() -> None:
     store["two_factor_ok"] = True
     store.create()
     # What a login writes, in the runtime database with SQLite (core/routers.py): a rate-limit bucket, the last
-    # two-factor step used, a login's queued audit entry.
-    from samleng.accounts.models import LimitBucket, UsedTotpStep
+    # two-factor step used, a login's queued audit entry, a two-factor set-up and a used recovery code not yet moved
+    # into the main database (an import held it).
+    from samleng.accounts.models import LimitBucket, TotpEnrolment, UsedRecoveryCode, UsedTotpStep
     from samleng.core.audit import audit_queue
 
     LimitBucket.objects.create(key="k" * 64, tokens=2.5, updated=timezone.now(),
                                full_at=timezone.now() + dt.timedelta(minutes=5))
     UsedTotpStep.objects.create(user_id=admin.pk, step=59_000_000)
+    field = User.objects.get(username="demo-field")
+    TotpEnrolment.objects.create(user_id=field.pk, secret=TOTP_SECRET, confirmed_at=timezone.now(),
+                                 code_hashes=["a" * 64, "b" * 64])
+    UsedRecoveryCode.objects.create(user_id=field.pk, code_hash="a" * 64)
     audit_queue(user=admin, action="login", obj=admin, summary="logged in with password and two-factor code")
     PeriodicJob.objects.create(name="prune_audit", last_run_at=timezone.now() - dt.timedelta(hours=3))
     # A citizen's comment on a demo facility with a photo and a contact, held, and flagged once published.

@@ -7,17 +7,18 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connections
 
-from samleng.accounts.models import User
+from samleng.accounts.models import TotpEnrolment, User
 from samleng.cbos.models import Representative
 from samleng.core import crypto
+from samleng.core.routers import runtime_alias
 
 OLD, NEW, OTHER = (Fernet.generate_key().decode() for _ in range(3))
 
 
-def raw(table: str, column: str, pk: int) -> str:
-    with connection.cursor() as cursor:
+def raw(table: str, column: str, pk: int, using: str = "default") -> str:
+    with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])
         return cursor.fetchone()[0]
 
@@ -73,3 +74,20 @@ def test_a_value_no_key_opens_stops_the_rotation_and_nothing_changes(settings, w
         call_command("rotate_field_key", stdout=StringIO())
     # Users come first: the officer's secret was encrypted again, then undone with the rest.
     assert raw("accounts_user", "totp_secret", world.officer.pk) == before
+
+
+@pytest.mark.django_db
+def test_rotation_reaches_the_two_factor_set_ups_in_the_runtime_database(settings, world):
+    """A set-up not yet moved into the user's record keeps its secret encrypted in the runtime database (with
+    SQLite another file): rotated with the rest."""
+    world_keys = list(settings.FIELD_ENCRYPTION_KEYS)  # the world's phone numbers were encrypted with these
+    settings.FIELD_ENCRYPTION_KEYS = [OLD]
+    waiting = TotpEnrolment.objects.create(user_id=world.officer.pk, secret="KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2")
+    settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD, *world_keys]
+    out = StringIO()
+    call_command("rotate_field_key", stdout=out)
+    assert "accounts.totpenrolment: 1 values" in out.getvalue()
+    stored = raw("accounts_totpenrolment", "secret", waiting.pk, using=runtime_alias())
+    assert Fernet(NEW.encode()).decrypt(stored.encode()) == b"KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2"
+    settings.FIELD_ENCRYPTION_KEYS = [NEW]
+    assert TotpEnrolment.objects.get(pk=waiting.pk).secret == "KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2"

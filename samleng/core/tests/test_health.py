@@ -150,11 +150,11 @@ def test_a_runtime_database_that_does_not_answer_is_503(runtime_database, monkey
 
 def test_an_unapplied_migration_of_the_runtime_database_is_503(runtime_database):
     """A release whose `samleng migrate` ran on the main database only (`--database default`)."""
-    MigrationRecorder(connections[RUNTIME]).record_unapplied("accounts", "0006_runtime_two_factor")
+    MigrationRecorder(connections[RUNTIME]).record_unapplied("accounts", "0005_used_totp_step")
     response = get("/healthz?only=database,migrations")
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == {
-        "ok": False, "unapplied": 1, "names": ["runtime:accounts.0006_runtime_two_factor"]}
+        "ok": False, "unapplied": 1, "names": ["runtime:accounts.0005_used_totp_step"]}
 
 
 def test_the_load_balancer_asks_only_what_this_server_needs(db, django_assert_max_num_queries):

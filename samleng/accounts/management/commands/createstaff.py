@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if not interactive:
             self.stdout.write(f"Password: {password}")
         self.stdout.write(f"Two-factor secret: {secret}")
-        self.stdout.write(f"Authenticator URI: {services.totp_uri(user=user)}")
+        self.stdout.write(f"Authenticator URI: {services.totp_uri(user=user, secret=secret)}")
         self.stdout.write("Hand both over in person; the password can be changed after the first login.")
 
     def _office(self, text: str, level: str, code: str) -> Office | None:

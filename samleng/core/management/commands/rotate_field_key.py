@@ -1,8 +1,10 @@
 """samleng rotate_field_key: encrypt every encrypted field again with the newest SAMLENG_FIELD_KEY."""
 
+import contextlib
+
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 
 from samleng.core.crypto import EncryptedTextField, field_key_ids, rotate
 
@@ -23,11 +25,17 @@ def encrypted_fields() -> list[tuple[type, list[EncryptedTextField]]]:
 
 def rotate_all(batch_size: int = BATCH) -> dict[str, int]:
     """Re-encrypt every stored value with the newest key, all or nothing; the values re-encrypted per model.
-    The stored tokens are read and written as they are (no model is saved: no timestamp moves)."""
-    quote = connection.ops.quote_name
+    The stored tokens are read and written as they are (no model is saved: no timestamp moves). Each model's
+    table is in the database the router gives it (the runtime one holds the two-factor set-ups under way); one
+    transaction on each database, the main one committed last."""
     counts = {}
-    with transaction.atomic():
+    aliases = [DEFAULT_DB_ALIAS, *(alias for alias in connections if alias != DEFAULT_DB_ALIAS)]
+    with contextlib.ExitStack() as transactions:
+        for alias in aliases:
+            transactions.enter_context(transaction.atomic(using=alias))
         for model, fields in encrypted_fields():
+            connection = connections[router.db_for_write(model)]
+            quote = connection.ops.quote_name
             table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
             columns = [quote(f.column) for f in fields]
             select = (f"SELECT {pk}, {', '.join(columns)} FROM {table} WHERE {pk} > %s ORDER BY {pk} "

@@ -29,7 +29,7 @@ class TelegramChat(models.Model):
 
     class Kind(models.TextChoices):
         PRIVATE = "private", _("private chat")
-        GROUP = "group", _("group")
+        GROUP = "group", _("group chat")
 
     class Stopped(models.TextChoices):
         STOP = "stop", _("the person sent /stop")

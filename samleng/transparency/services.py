@@ -76,8 +76,13 @@ def procurement_project_upsert_many(
     result = records_upsert_many(user=user, model=ProcurementProject, key=("project_id",), rows=rows,
                                  batch_size=batch_size)
     if result.changed:
-        groups = {former[key] for key in result.changed if key in former}
-        groups |= _groups_of(result.pks[key] for key in result.changed)
+        groups = set()
+        for row in rows:
+            if row["project_id"] in result.changed:  # a row leaving out a field keeps the stored value
+                before = former.get(row["project_id"])
+                groups.add((row.get("fiscal_year", before and before[0]), row.get("buyer", before and before[1])))
+                if before:
+                    groups.add(before)
         procurement_buyer_years_refresh(groups=groups)
     return result
 
@@ -111,29 +116,21 @@ def procurement_counts_refresh(*, project_pks: Iterable[int] | None = None) -> N
     its items disclosed (ProcurementDisclosure, the seven items) and its OCDS documents of each tier; then the
     figures of their buyers' years (procurement_buyer_years_refresh). Two queries per 500 projects, and the
     buyers' years'. Every service that writes disclosures or documents calls it."""
-    if project_pks is None:
-        _counts_update(None)
-        procurement_buyer_years_refresh()
-    else:
-        procurement_buyer_years_refresh(groups=_counts_update(project_pks))
+    _counts_update(project_pks)
+    procurement_buyer_years_refresh(groups=None if project_pks is None else _groups_of(project_pks))
 
 
-def _counts_update(project_pks: Iterable[int] | None) -> set[tuple[int, str]]:
-    """procurement_counts_refresh's counts, without the buyers' years; the (fiscal_year, buyer) of the projects
-    counted (none when all were)."""
+def _counts_update(project_pks: Iterable[int] | None) -> None:
+    """procurement_counts_refresh's counts, without the buyers' years."""
     counts = {"items_disclosed": _counted(ProcurementDisclosure.objects.filter(item__in=ProcurementItem.values)),
               **{f"{tier}_documents": _counted(ProcurementDocument.objects.filter(tier=tier))
                  for tier in ProcurementBuyerYear.TIER_FIELDS}}
     pagecache.model_changed(ProcurementProject)  # the public procurement pages cached go once this commits
     if project_pks is None:
         ProcurementProject.objects.update(**counts)
-        return set()
-    pks, groups = sorted(set(project_pks)), set()
-    for start in range(0, len(pks), _COUNTS_BATCH):
-        chosen = ProcurementProject.objects.filter(pk__in=pks[start:start + _COUNTS_BATCH])
-        chosen.update(**counts)
-        groups.update(chosen.order_by().values_list("fiscal_year", "buyer").distinct())
-    return groups
+        return
+    for chunk in _chunks(sorted(set(project_pks)), _COUNTS_BATCH):
+        ProcurementProject.objects.filter(pk__in=chunk).update(**counts)
 
 
 # ---- the buyers' years of the public ranking ---------------------------------------------------------------
@@ -204,9 +201,9 @@ def _groups_of(project_pks: Iterable[int]) -> set[tuple[int, str]]:
 
 
 def _groups_by_project_id(project_ids: list[str]) -> dict[str, tuple[int, str]]:
-    """The (fiscal_year, buyer) of the stored projects among `project_ids`, by project_id. A query per 500."""
+    """The (fiscal_year, buyer) of the stored projects among `project_ids`, by project_id. A query per 2,000."""
     found = {}
-    for chunk in _chunks(sorted(set(project_ids)), _COUNTS_BATCH):
+    for chunk in _chunks(sorted(set(project_ids)), 2000):
         for project_id, year, buyer in ProcurementProject.objects.filter(project_id__in=chunk).values_list(
                 "project_id", "fiscal_year", "buyer"):
             found[project_id] = (year, buyer)
@@ -685,18 +682,19 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
     """Create or update the batch's projects, then their disclosures, documents and counts. A few queries.
     Returns the buyers' years to count again: (fiscal_year, buyer) of the projects, before and after."""
     memo: dict[str, int | None] = {}
-    former: set[tuple[int, str]] = set()
+    groups: set[tuple[int, str]] = set()  # where the projects are now, and where those that moved were
     stored = {p.project_id: p for p in ProcurementProject.objects.filter(project_id__in=[o[:60] for o in read])}
     new, changed, fields = [], [], set()
     for ocid, project in read.items():
         values = _project_values(project, warnings.get(ocid, []), offices, memo)
+        groups.add((values["fiscal_year"], values["buyer"]))
         known = stored.get(ocid[:60])
         if known is None:
             new.append(ProcurementProject(project_id=ocid[:60], **values))
             continue
         differ = [name for name, value in values.items() if getattr(known, name) != value]
         if differ:
-            former.add((known.fiscal_year, known.buyer))
+            groups.add((known.fiscal_year, known.buyer))
             for name in differ:
                 setattr(known, name, values[name])
             changed.append(known)
@@ -710,7 +708,8 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
                                                                                                     "pk"))
     _disclosures_from_ocds({pks[o[:60]]: p.disclosures for o, p in read.items()})
     _documents_from_ocds({pks[o[:60]]: p.documents for o, p in read.items()})
-    return _counts_update(pks.values()) | former
+    _counts_update(pks.values())
+    return groups
 
 
 def _disclosures_from_ocds(items_by_project: dict[int, dict[str, dt.date]]) -> None:

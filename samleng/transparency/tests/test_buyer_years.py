@@ -173,6 +173,23 @@ def test_ocds_imported_again_counts_the_same_and_a_corrected_buyer_moves_the_pro
     assert ProcurementProject.objects.get(project_id=OCID).fiscal_year == 2025
 
 
+def test_the_programme_workbook_imported_then_imported_again_with_a_project_moved(world, tmp_path):
+    from samleng.imports.kinds import workbook_import
+    from samleng.imports.tests.workbooks import transparency_sheets, write_xlsx
+
+    sheets = transparency_sheets()
+    assert workbook_import(write_xlsx(tmp_path / "t.xlsx", sheets)).ok
+    assert_in_step()
+    assert ranked(2023) == [("MoEYS", 1, 2)] and ranked(2024) == [("MEF", 1, 1)]
+    first = stored()
+    assert workbook_import(write_xlsx(tmp_path / "again.xlsx", sheets)).ok
+    assert stored() == first
+    sheets["procurement_projects"][1][1:4] = ["MEF", "Construction of a school building", 2024]  # PP-1 moved
+    assert workbook_import(write_xlsx(tmp_path / "moved.xlsx", sheets)).ok
+    assert_in_step()
+    assert ranked(2023) == [] and ranked(2024) == [("MEF", 2, 3)]
+
+
 def test_an_office_deleted_leaves_its_buyers_figures_whole(admin_user):
     hall = office("Kampong Thom Provincial Hall", level="province", place_code="06")
     project("PP-1", buyer="Kampong Thom Provincial Hall", buyer_office=hall, disclosed=ALL[:4])

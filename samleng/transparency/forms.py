@@ -11,6 +11,7 @@ from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField
 from samleng.places.models import Office, Place
 from samleng.transparency.models import (
+    OFFICE_PLACE_FIELD,
     ElcItem,
     ProcurementItem,
     RequestChannel,
@@ -84,7 +85,6 @@ class ProcurementFilterForm(_FilterForm):
 
 _LEVELS = [("commune", _("commune")), ("district", _("district")), ("province", _("province")),
            ("national", _("national"))]
-_LEVEL_FIELD = {"commune": "commune", "district": "district", "province": "province"}
 
 
 class RequestFilterForm(_FilterForm):
@@ -148,7 +148,7 @@ class RequestForm(forms.Form):
         data = super().clean()
         if not (data.get("subject_en", "").strip() or data.get("subject_km", "").strip()):
             self.add_error("subject_en", _("Say what is asked, in English or in Khmer."))  # as the service says
-        column = _LEVEL_FIELD.get(data.get("level"))
+        column = OFFICE_PLACE_FIELD.get(data.get("level"))
         data["place"] = data.get(column) if column else None
         by_id = Office.objects.filter(office_id=(data.get("authority") or "").strip()).exists()
         if column and data["place"] is None and not by_id and not self.errors.get(column):

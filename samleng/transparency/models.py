@@ -291,6 +291,12 @@ class RequestStatus(models.TextChoices):
     APPEAL_DECIDED = "appeal_decided", _("appeal decided")
 
 
+#: The field of the staff form (forms.RequestForm) and the column of the `information_requests` sheet (the same
+#: name) that give where an office asked sits, by the office's level; a national office sits nowhere, and a
+#: village chief is not asked for information.
+OFFICE_PLACE_FIELD = {"commune": "commune", "district": "district", "province": "province"}
+
+
 class InformationRequest(models.Model):
     """A request for information to an office, filed by the NGO or for a CBO (by its authorised
     representative). Who asked is never stored: no person's name, no contact (DESIGN.md, Privacy).

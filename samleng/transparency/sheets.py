@@ -26,6 +26,7 @@ from samleng.places.sheets import LEVEL_WORDS, office_cells, office_pks, office_
 from samleng.transparency import clock
 from samleng.transparency.clock import Rules
 from samleng.transparency.models import (
+    OFFICE_PLACE_FIELD,
     ElcAdjustment,
     ElcDataClass,
     ElcItem,
@@ -353,7 +354,6 @@ def stored_requests(run) -> dict[str, tuple[int, object]]:
 
 
 _REQUEST_FIELDS = ("request_id", "subject_en", "subject_km", "topic", "channel", "filed_on", "public")
-_COLUMN_OF_OFFICE_LEVEL = {"commune": "commune", "district": "district", "province": "province"}
 
 
 def _check_information_requests(run, sheet, rows) -> None:
@@ -379,7 +379,7 @@ def _request_office(run, name: str, row, offices) -> str | None:
         return None
     places = place_chain(run, name, row, ("province", "district", "commune"))
     where = office_place(row.authority_level, places)
-    column = _COLUMN_OF_OFFICE_LEVEL.get(row.authority_level)
+    column = OFFICE_PLACE_FIELD.get(row.authority_level)
     if column and where is None and offices.get(row.authority) is None:
         if getattr(row, column) is None:  # else the place's own error is already said
             run.error(name, row.row, column, OFFICE_PLACE_NEEDED, level=row.authority_level, column=column)

@@ -10,7 +10,7 @@ broadcast never keeps an import waiting for long."""
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -21,16 +21,17 @@ from samleng.notifications.models import Message
 SENDER_SECONDS = 60
 
 
-@task()
-def outbox_send() -> dict[str, int]:
+@task(takes_context=True)
+def outbox_send(context: TaskContext) -> dict[str, int]:
     counts = outbox.send_due(seconds=SENDER_SECONDS)
-    senders_ensure()
+    senders_ensure(finishing=context.task_result.id)
     return counts
 
 
-def senders_ensure() -> int:
+def senders_ensure(*, finishing: str | None = None) -> int:
     """Queue senders so that NOTIFICATIONS_SENDERS are waiting or running while a message is due, or one that
-    starts when the next queued message falls due. How many were queued."""
+    starts when the next queued message falls due; `finishing` is the sender that asks as it ends (it does not
+    count). How many were queued."""
     if outbox.is_sending():
         return 0  # in a sender run in the request (immediate backend): it sends what is due itself
     now = timezone.now()
@@ -43,6 +44,8 @@ def senders_ensure() -> int:
         return 1
     senders = DBTaskResult.objects.filter(task_path=outbox_send.module_path,
                                           status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+    if finishing is not None:
+        senders = senders.exclude(id=finishing)
     if first > now:
         if senders.exists():
             return 0

@@ -1,5 +1,6 @@
 import pytest
 
+from samleng.comments.tests.conftest import facility  # noqa: F401 (Klaeng commune office, for comments)
 from samleng.notifications.outbox import TelegramLimits
 from samleng.notifications.tests.fake_bot_api import TOKEN, FakeBotApi
 

@@ -46,7 +46,7 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     "land_concessions": ["elc_id", "name", "company", "province", "district", "area_ha", "granted_on", "tracked",
                          "name_km", "crop", "source"],
     "elc_disclosures": ["elc_id", "item", "disclosed_on", "source"],
-    "procurement_projects": ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid"],
+    "procurement_projects": ["project_id", "buyer", "title", "fiscal_year", "method", "value_khr", "ocid", "title_km"],
     "procurement_disclosures": ["project_id", "item", "disclosed_on", "source"],
     "offices": ["office_id", "name_en", "name_km", "level", "kind", "province", "district", "commune", "village"],
     "elc_reports": ["elc_id", "source", "reported_on", "area_ha", "developer", "sub_decree", "note"],
@@ -299,12 +299,14 @@ KHMER = re.compile("[\u1780-\u17ff]")
 
 
 def test_every_text_of_the_demo_is_written_in_khmer_too():
-    """Format 1.1: Khmer pages show the demo's texts in Khmer (issue 15): every description, duty bearer, note,
-    event title and the programme's name has its Khmer, in Khmer letters."""
-    pairs = [(r["description"], r["description_km"]) for r in rows("issues")]
+    """Format 1.1: Khmer pages show the demo's texts in Khmer (issue 15): every issue's title, description and duty
+    bearer, note, event title, procurement title and the programme's name has its Khmer, in Khmer letters."""
+    pairs = [(r["title_en"], r["title_km"]) for r in rows("issues")]
+    pairs += [(r["description"], r["description_km"]) for r in rows("issues")]
     pairs += [(r["duty_bearer"], r["duty_bearer_km"]) for r in rows("issues")]
     pairs += [(r["note"], r["note_km"]) for r in rows("issue_updates")]
     pairs += [(r["title"], r["title_km"]) for r in rows("events")]
+    pairs += [(r["title"], r["title_km"]) for r in rows("procurement_projects")]
     programme = {r["key"]: r["value"] for r in rows("programme")}
     pairs.append((programme["name"], programme["name_km"]))
     for english, khmer in pairs:

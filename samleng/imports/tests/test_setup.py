@@ -52,6 +52,7 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert "demo budgets: already there and published, nothing changed" in second
     assert "budget categories: up to date" in second
     assert "case studies: already public" in second
+    assert "case studies: issues already linked to their budget projects" in second
     assert "user demo-admin (administrator): already there, left as it is" in second
     assert (CBO.objects.count(), Issue.objects.count(), User.objects.count()) == counts
     # Nothing was written: the audit log only says that the workbook was imported again.
@@ -68,6 +69,16 @@ def test_the_case_studies_and_only_they_are_public():
     assert public_issues.filter(is_main=True).count() == len(CASE_STUDY_CBOS)
     assert set(public_issues.values_list("cbo__cbo_id", flat=True)) == set(CASE_STUDY_CBOS)
     assert not Issue.objects.filter(is_public=False, cbo__cbo_id__in=CASE_STUDY_CBOS).exists()
+
+
+@pytest.mark.django_db
+def test_the_canal_issue_is_linked_to_the_commune_s_canal_projects():
+    output = setup("--demo")
+    assert "case studies: 2 links from issues to the budget projects they led to" in output
+    canal = Issue.objects.get(issue_id="ISS-KT-001-1")
+    linked = Project.objects.filter(pk__in=canal.project_links.values("project")).order_by("fiscal_year")
+    assert [(p.unit, p.fiscal_year, p.cost_khr) for p in linked] == [("060603", 2024, 400_000_000),
+                                                                     ("060603", 2025, 150_000_000)]
 
 
 @pytest.mark.django_db

@@ -118,18 +118,28 @@ def english_shown(page, texts: dict[str, str], alone: list[str]) -> list[str]:
     the texts `alone` (english_alone)."""
     shown = normalised("\n".join(page.evaluate(LATIN_TEXT)))
     for text in alone:
-        if text in shown:
-            shown = shown.replace(text, " | ")
-    found = []
-    for text, where in texts.items():
-        start = shown.find(text)
-        while start != -1:
-            before, after = shown[start - 1:start], shown[start + len(text):start + len(text) + 1]
-            if not (before.isalnum() or after.isalnum()):
-                found.append(f"{text!r} ({where})")
-                break
-            start = shown.find(text, start + 1)
+        shown = " | ".join(shown[start:end] for start, end in _outside(shown, text))
+    return [f"{text!r} ({where})" for text, where in texts.items() if _whole_words_at(shown, text)]
+
+
+def _whole_words_at(shown: str, text: str) -> list[int]:
+    """Where `text` stands in `shown` as whole words (not inside a longer word)."""
+    found, start = [], shown.find(text)
+    while start != -1:
+        before, after = shown[start - 1:start], shown[start + len(text):start + len(text) + 1]
+        if not (before.isalnum() or after.isalnum()):
+            found.append(start)
+        start = shown.find(text, start + 1)
     return found
+
+
+def _outside(shown: str, text: str) -> list[tuple[int, int]]:
+    """The spans of `shown` around the places where `text` stands as whole words."""
+    spans, start = [], 0
+    for at in _whole_words_at(shown, text):
+        spans.append((start, at))
+        start = at + len(text)
+    return spans + [(start, len(shown))]
 
 
 def khmer_pages(officer) -> tuple[list[str], list[str]]:

@@ -16,8 +16,8 @@ from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Pre
 from django.db.models.functions import Coalesce, Lower, Trim
 from django.utils.translation import gettext as _
 
+from samleng.core import search
 from samleng.core.khmer import normalize
-from samleng.core.search import words_filter
 from samleng.places.models import Office, Place
 from samleng.transparency import clock
 from samleng.transparency.models import (
@@ -252,14 +252,6 @@ def _count_of(disclosures, to: str) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-def _search(queryset, query: str, *fields: str):
-    """Records where every word of `query` is found in one of `fields` (the record's id among them),
-    compared lower-cased: these names are not stored segmented and lower-cased as CBOs' are."""
-    lowered = {f"{field}_lower": Lower(field) for field in fields}
-    by_words = words_filter(query, *lowered)
-    return queryset.alias(**lowered).filter(by_words) if by_words else queryset
-
-
 def procurement_list(filters: ProcurementFilters | None = None, page: int | str = 1, *,
                      per_page: int = PAGE_SIZE) -> Page:
     """Procurement projects, newest fiscal year first, then by buyer and project_id, filtered, a page of
@@ -272,7 +264,7 @@ def procurement_list(filters: ProcurementFilters | None = None, page: int | str 
         projects = (projects.alias(trimmed_buyer=Lower(Trim("buyer")))
                     .filter(trimmed_buyer=filters["buyer"].strip().lower()))
     if filters.get("q"):
-        projects = _search(projects, filters["q"], "project_id", "title", "ocid")
+        projects = search.filter(projects, filters["q"])  # its ids and titles (transparency.indexing)
     projects = projects.annotate(disclosed_count=_count_of(ProcurementDisclosure.objects, "project"))
     return _paged(projects.order_by("-fiscal_year", "buyer", "project_id"), page, per_page)
 
@@ -438,7 +430,7 @@ def concessions_by_province(filters: ConcessionFilters | None = None, page: int 
     if filters.get("tracked") is not None:
         concessions = concessions.filter(tracked=filters["tracked"])
     if filters.get("q"):
-        concessions = _search(concessions, filters["q"], "elc_id", "name", "name_km", "company")
+        concessions = search.filter(concessions, filters["q"])  # its id, names, company (transparency.indexing)
     concessions = concessions.prefetch_related(
         Prefetch("disclosures", ElcDisclosure.objects.order_by("disclosed_on", "item")),
         Prefetch("reports", ElcReport.objects.order_by("source")),

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from samleng.core import pagecache
+from samleng.core import pagecache, search
 from samleng.core.audit import Action, audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_insert_many, records_update_many, records_upsert_many
 from samleng.core.images import file_without_metadata
@@ -30,7 +30,7 @@ from samleng.core.workdays import Amendment, Calendar
 from samleng.places.models import Office
 from samleng.places.selectors import office_match
 from samleng.places.services import office_find_or_create
-from samleng.transparency import clock, ocds
+from samleng.transparency import clock, indexing, ocds
 from samleng.transparency.models import (
     DeclaredHoliday,
     ElcDisclosure,
@@ -684,17 +684,20 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
     memo: dict[str, int | None] = {}
     groups: set[tuple[int, str]] = set()  # where the projects are now, and where those that moved were
     stored = {p.project_id: p for p in ProcurementProject.objects.filter(project_id__in=[o[:60] for o in read])}
-    new, changed, fields = [], [], set()
+    new, changed, fields, reworded = [], [], set(), []  # reworded: project_ids whose searched words are new
     for ocid, project in read.items():
         values = _project_values(project, warnings.get(ocid, []), offices, memo)
         groups.add((values["fiscal_year"], values["buyer"]))
         known = stored.get(ocid[:60])
         if known is None:
             new.append(ProcurementProject(project_id=ocid[:60], **values))
+            reworded.append(ocid[:60])
             continue
         differ = [name for name, value in values.items() if getattr(known, name) != value]
         if differ:
             groups.add((known.fiscal_year, known.buyer))
+            if not indexing.PROJECT_WORDS_SET.isdisjoint(differ):
+                reworded.append(ocid[:60])
             for name in differ:
                 setattr(known, name, values[name])
             changed.append(known)
@@ -709,6 +712,7 @@ def _write_projects(read: dict[str, ocds.Project], warnings: dict, offices: list
     _disclosures_from_ocds({pks[o[:60]]: p.disclosures for o, p in read.items()})
     _documents_from_ocds({pks[o[:60]]: p.documents for o, p in read.items()})
     _counts_update(pks.values())
+    search.reindex(ProcurementProject, [pks[project_id] for project_id in reworded])  # bulk writes send no signal
     return groups
 
 

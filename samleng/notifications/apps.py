@@ -27,10 +27,11 @@ class NotificationsConfig(AppConfig):
         tick.register("notifications_outbox", every=dt.timedelta(minutes=1), run=outbox_watch)
 
         def outbox_expire() -> str:
-            from samleng.notifications import outbox
+            from samleng.notifications import links, outbox
 
             erased, deleted = outbox.messages_expire()
-            return f"{erased} outbox addresses erased, {deleted} old outbox messages deleted"
+            return (f"{erased} outbox addresses erased, {deleted} old outbox messages deleted, "
+                    f"{links.links_expire()} expired Telegram links deleted")
 
         # Once a day: no address is kept in the outbox past NOTIFICATIONS_KEEP_DAYS, sent or not.
         tick.register("notifications_expire", every=dt.timedelta(days=1), run=outbox_expire)

@@ -52,10 +52,10 @@ def _quote(text: str) -> str:
 
 
 def comment_answer(*, language: str, comment_id: int, office: str, facility: str, status: str, text: str,
-                   closing: bool) -> Draft:
-    """The e-mail that relays an office's answer to the person who commented. `office`, `facility` and `status`
-    are given as lazy or callable-free values and read in `language`. Never the receipt code: the commenter has
-    it, and an e-mail can be forwarded."""
+                   closing: bool, channel: str = "email") -> Draft:
+    """The message that relays an office's answer to the person who commented, by e-mail or Telegram; `office`,
+    `facility` and `status` already in `language`. Never the receipt code: the commenter has it, and a message
+    can be forwarded."""
     with translation.override(language):
         office, facility, status = str(office), str(facility), str(status)
         lines = [
@@ -66,11 +66,15 @@ def comment_answer(*, language: str, comment_id: int, office: str, facility: str
             lines += ["", f"“{_quote(text)}”"]
         lines += ["", _("Read the answer and follow your comment, with your receipt code: %(url)s")
                   % {"url": site_url(reverse("comments:follow"))}]
-        if closing:
-            lines += ["", _("This answer closes your comment. Once this e-mail is sent, Samleng erases your e-mail "
-                            "address.")]
-        lines += ["", _("To get no more e-mails about this comment: %(url)s")
-                  % {"url": stop_url("comment", comment_id)}]
+        if channel == "telegram":
+            lines += ["", _("This answer closes your comment: no more messages about it will come.") if closing
+                      else _("Send /stop to get no more messages.")]
+        else:
+            if closing:
+                lines += ["", _("This answer closes your comment. Once this e-mail is sent, Samleng erases your "
+                                "e-mail address.")]
+            lines += ["", _("To get no more e-mails about this comment: %(url)s")
+                      % {"url": stop_url("comment", comment_id)}]
         subject = _("Answer to your comment: %(status)s") % {"status": status}
     return Draft(kind="comment_answer", language=language, subject=subject, text="\n".join(lines))
 

@@ -134,3 +134,43 @@ class Message(models.Model):
 
     def __str__(self):  # never the address or the text
         return f"{self.channel} message {self.pk} ({self.kind})"
+
+
+class LinkToken(models.Model):
+    """A one-time deep link into the bot (`https://t.me/<bot>?start=<token>`): whoever opens it links their chat,
+    to their account, or to news of one comment (never to the commenter's identity: the chat is linked to no
+    one). Only a keyed hash of the token is kept; it works once, until `expires_at`."""
+
+    class Purpose(models.TextChoices):
+        ACCOUNT = "account", _("link an account")
+        COMMENT = "comment", _("follow a comment")
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    #: The record a COMMENT link follows (the comment's id).
+    about_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.purpose} link {self.pk}"
+
+
+class Subscription(models.Model):
+    """A chat follows a record's news (a comment now; a commune's or district's news next)."""
+
+    chat = models.ForeignKey(TelegramChat, on_delete=models.CASCADE, related_name="subscriptions")
+    about_type = models.CharField(max_length=50)
+    about_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chat", "about_type", "about_id"],
+                                               name="notifications_one_subscription_per_chat_and_record")]
+        indexes = [models.Index(fields=["about_type", "about_id"])]
+
+    def __str__(self):
+        return f"subscription {self.pk} of chat {self.chat_id}"

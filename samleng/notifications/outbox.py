@@ -483,10 +483,10 @@ def message_drop(*, user, message: Message) -> bool:
     return True
 
 
-def messages_drop_about(*, about: tuple[str, str], reason: str) -> int:
-    """The person asked for no more messages about this record (the stop link): every message about it not yet
-    sent is DROPPED and its address erased. How many."""
-    return (Message.objects.filter(about_type=about[0], about_id=str(about[1]),
+def messages_drop_about(*, about: tuple[str, str], reason: str, channel: str) -> int:
+    """The person asked for no more messages about this record by this channel (a stop link): every such
+    message not yet sent is DROPPED and its address erased. How many."""
+    return (Message.objects.filter(about_type=about[0], about_id=str(about[1]), channel=channel,
                                    status__in=[Message.Status.QUEUED, Message.Status.FAILED,
                                                Message.Status.UNCERTAIN])
             .update(status=Message.Status.DROPPED, address="", why_detail=reason[:300]))

@@ -1,11 +1,13 @@
 """What notifications does when another app says something happened (their own signals: DESIGN.md). Each
 listener reads what it needs through the sending app's selectors and queues messages in the outbox.
 
-- comments' `comment_answered`: the office's public answer relayed by e-mail to the commenter, when they left
+- comments' `comment_answered`: the office's public answer relayed to the commenter: by e-mail when they left
   an address (read with `comments.moderation.contact_for_relay`, the one reader made for it, audited), in the
-  language they wrote in; a closing answer, once sent, erases their contact (`comments.services.contact_erase`),
-  and the outbox erases its own copy of the address when it sends. The authority never sees any of it: the
-  outbox has no page, API or log line an authority reaches, and no message names the address."""
+  language they wrote in, and by Telegram to each chat that follows the comment through a deep link (bot.py),
+  in the chat's language. A closing answer, once sent, erases the contact (`comments.services.contact_erase`)
+  and ends the chats' following; the outbox erases its own copy of an address when it sends. The authority
+  never sees any of it: the outbox has no page, API or log line an authority reaches, and no message names the
+  address."""
 
 import logging
 
@@ -14,7 +16,7 @@ from samleng.comments import selectors as comment_selectors
 from samleng.comments import services as comment_services
 from samleng.comments import signals as comment_signals
 from samleng.notifications import messages, outbox
-from samleng.notifications.models import Message
+from samleng.notifications.models import Message, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -27,31 +29,46 @@ def _erase_comment_contact(comment_id: str) -> None:
     comment_services.contact_erase(int(comment_id))
 
 
-def comment_answer_relay(*, comment_id: int, answer_id: int, closing: bool) -> Message | None:
-    """Queue the e-mail that tells a commenter the office answered; None when there is nothing to send (no
-    address left, an answer not public) or it was queued already (the signal sent twice)."""
+def _answer_draft(answer, *, language: str, comment_id: int, closing: bool, channel: str) -> outbox.Draft:
+    english = language == "en"
+
+    def pick(en: str, km: str) -> str:
+        return (en or km) if english else (km or en)
+
+    return messages.comment_answer(
+        language=language, comment_id=comment_id, office=pick(answer.office_name_en, answer.office_name_km),
+        facility=pick(answer.facility_name_en, answer.facility_name_km),
+        status=answer.status_label_en if english else answer.status_label_km, text=answer.text, closing=closing,
+        channel=channel)
+
+
+def comment_answer_relay(*, comment_id: int, answer_id: int, closing: bool) -> list[Message]:
+    """Queue what tells a commenter that the office answered: an e-mail when they left an address, a Telegram
+    message to each chat that follows the comment (a deep link). Nothing when the answer is not public, or it was
+    queued already (the signal sent twice). The messages queued."""
     key = f"comment_answer:{answer_id}:{comment_id}"
-    if Message.objects.filter(key=key).exists():
-        return None
     answer = comment_selectors.answer_public_get(answer_id)
     if answer is None:
-        return None
-    address = comment_moderation.contact_for_relay(comment_id)
-    if not address:
-        return None
-    comment = comment_selectors.comment_public_get(comment_id)
-    language = comment.language if comment is not None and comment.language in ("km", "en") else "km"
-    english = language == "en"
-    draft = messages.comment_answer(
-        language=language, comment_id=comment_id,
-        office=(answer.office_name_en or answer.office_name_km) if english else
-        (answer.office_name_km or answer.office_name_en),
-        facility=(answer.facility_name_en or answer.facility_name_km) if english else
-        (answer.facility_name_km or answer.facility_name_en),
-        status=answer.status_label_en if english else answer.status_label_km,
-        text=answer.text, closing=closing)
-    return outbox.email_queue(draft=draft, address=address, key=key, about=(COMMENT, str(comment_id)),
-                              when_done=ERASE_COMMENT_CONTACT if closing else "")
+        return []
+    queued = []
+    if not Message.objects.filter(key=key).exists():
+        address = comment_moderation.contact_for_relay(comment_id)
+        if address:
+            comment = comment_selectors.comment_public_get(comment_id)
+            language = comment.language if comment is not None and comment.language in ("km", "en") else "km"
+            draft = _answer_draft(answer, language=language, comment_id=comment_id, closing=closing, channel="email")
+            queued.append(outbox.email_queue(draft=draft, address=address, key=key, about=(COMMENT, str(comment_id)),
+                                             when_done=ERASE_COMMENT_CONTACT if closing else ""))
+    followers = Subscription.objects.filter(about_type=COMMENT, about_id=str(comment_id), chat__active=True)
+    for subscription in followers.select_related("chat"):
+        chat = subscription.chat
+        draft = _answer_draft(answer, language=chat.language, comment_id=comment_id, closing=closing,
+                              channel="telegram")
+        queued.append(outbox.telegram_queue(draft=draft, chat=chat, key=f"{key}:chat:{chat.pk}",
+                                            about=(COMMENT, str(comment_id))))
+    if closing:  # nothing more will be told: the chats follow the comment no longer
+        followers.delete()
+    return [message for message in queued if message is not None]
 
 
 def _comment_answered(sender, *, comment_id: int, answer_id: int, closing: bool, **kwargs) -> None:
@@ -59,9 +76,10 @@ def _comment_answered(sender, *, comment_id: int, answer_id: int, closing: bool,
 
 
 def comment_stop(comment_id: str) -> int:
-    """The commenter followed the stop link: nothing more is sent about the comment, and their contact is erased.
-    How many queued messages were dropped."""
-    dropped = outbox.messages_drop_about(about=(COMMENT, comment_id), reason="stopped by the recipient")
+    """The commenter followed the stop link of an e-mail: no more e-mails about the comment, and their contact is
+    erased. How many queued e-mails were dropped."""
+    dropped = outbox.messages_drop_about(about=(COMMENT, comment_id), reason="stopped by the recipient",
+                                         channel=Message.Channel.EMAIL)
     comment_services.contact_erase(int(comment_id))
     return dropped
 

@@ -7,4 +7,6 @@ urlpatterns = [
     path("notifications/outbox/", views.outbox_page, name="outbox"),
     path("notifications/outbox/<int:pk>/", views.outbox_act, name="outbox_act"),
     path("notifications/stop/<str:token>/", views.stop, name="stop"),
+    path("notifications/telegram/", views.telegram_link, name="telegram_link"),
+    path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),
 ]

@@ -1,16 +1,31 @@
 """The outbox's pages: the staff page of messages that did not go (administrators and M&E officers only), and
 the public stop page a message links to."""
 
+import json
+import logging
+
+import segno
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import constant_time_compare
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samleng.notifications import messages, outbox, receivers, selectors
-from samleng.notifications.models import Message
+from samleng.accounts import limits
+from samleng.notifications import bot, chats, links, messages, outbox, receivers, selectors
+from samleng.notifications.models import LinkToken, Message, TelegramChat
+
+logger = logging.getLogger(__name__)
+
+#: Updates from one chat that the bot answers in a minute; beyond them it says nothing (a flood).
+CHAT_UPDATES = limits.Rate(count=20, seconds=60)
 
 
 def _require_outbox_staff(request) -> None:
@@ -77,4 +92,60 @@ def stop(request, token: str):
     response = render(request, "notifications/stop.html", {"done": done, "kind": named[0]})
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# ---- Telegram ---------------------------------------------------------------------------------------------------
+
+
+def _update_chat_id(update: dict):
+    for field in ("message", "my_chat_member"):
+        part = update.get(field)
+        if isinstance(part, dict) and isinstance(part.get("chat"), dict):
+            return part["chat"].get("id")
+    return None
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request):
+    """POST /telegram/webhook/: Telegram's updates. Only with the secret set by `samleng telegram_setup`
+    (SAMLENG_TELEGRAM_SECRET, sent by Telegram in X-Telegram-Bot-Api-Secret-Token); a valid update is always
+    answered 200, or Telegram would send it again and again."""
+    secret = settings.TELEGRAM_SECRET
+    if not secret:
+        return HttpResponse(status=404)
+    if not constant_time_compare(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), secret):
+        logger.warning("Telegram webhook: a request without the right secret was refused")
+        return HttpResponseForbidden("wrong secret")
+    try:
+        update = json.loads(request.body)
+    except ValueError:
+        return HttpResponseBadRequest("not JSON")
+    if not isinstance(update, dict):
+        return HttpResponseBadRequest("not an update")
+    chat_id = _update_chat_id(update)
+    if isinstance(chat_id, int) and not limits.take(f"telegram-chat:{chats.chat_key(chat_id)}", CHAT_UPDATES).allowed:
+        logger.info("Telegram webhook: a chat sends too many updates; this one is not answered")
+        return HttpResponse(status=200)
+    reply = bot.update_handle(update)
+    return JsonResponse(reply.as_webhook_answer()) if reply is not None else HttpResponse(status=200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def telegram_link(request):
+    """/notifications/telegram/: link your own account's Telegram. A POST makes a one-time link, shown once (no
+    redirect: it is not kept), with its QR code for a phone."""
+    linked = TelegramChat.objects.filter(user=request.user, active=True).exists()
+    context = {"linked": linked, "configured": bool(settings.TELEGRAM_BOT_NAME and settings.TELEGRAM_TOKEN),
+               "hours": links.LINK_HOURS}
+    if request.method == "POST" and context["configured"]:
+        url = links.bot_link(links.link_create(purpose=LinkToken.Purpose.ACCOUNT, user=request.user))
+        context["url"] = url
+        # segno draws the SVG from the link's bytes: paths of numbers, nothing else taken from the request.
+        context["qr_svg"] = mark_safe(segno.make(url, error="m").svg_inline(
+            scale=4, omitsize=True, svgclass="qr-code", light="#fff"))
+    response = render(request, "notifications/telegram_link.html", context)
+    response["Cache-Control"] = "no-store"
     return response

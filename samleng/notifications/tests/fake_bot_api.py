@@ -33,6 +33,7 @@ class FakeBotApi:
     script: dict[str, list[str]] = field(default_factory=dict)
     arrivals: list[Arrival] = field(default_factory=list)
     over_limit: int = 0
+    webhooks: list[dict] = field(default_factory=list)  # what setWebhook was given
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -48,6 +49,9 @@ class FakeBotApi:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.endswith(f"/bot{TOKEN}/setWebhook"):
+                    fake.webhooks.append(json.loads(body))
+                    return self._answer(200, {"ok": True, "result": True, "description": "Webhook was set"})
                 if not self.path.endswith(f"/bot{TOKEN}/sendMessage"):
                     return self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                 payload = json.loads(body)

@@ -6,9 +6,12 @@
 Requests go through Django's test client (middleware, views, templates; per-address limits off): the comment
 form's two steps (the commune typed, then a commune's facilities), following a comment by its receipt code
 (POST), posting a comment with a 3 MB phone photo (8 megapixels, re-encoded without metadata: the budget's
-case), a facility's public page, and the moderation queue for an M&E officer. Prints p50/p95 wall time,
-queries per request and the pages' weight, beside a floor: the same client fetching a static file. Budgets:
-the form and a facility's page p95 < 30 ms, posting with a 3 MB photo < 500 ms.
+case), a facility's public page (with its answers and figures), one comment's page, the moderation queue for an
+M&E officer, an authority's comments to answer, an office's responsiveness page (with its comments' figures) and
+an authority answering. A third of the published comments are answered (generated once). Prints p50/p95 wall
+time and p50/p95 CPU time of this process, queries per request and the pages' weight, beside a floor: the same
+client fetching a static file. Budgets: the form and a facility's page p95 < 30 ms, posting with a 3 MB photo
+< 500 ms. The machine may be shared: say the load (uptime) with the figures.
 """
 
 import argparse
@@ -92,26 +95,63 @@ def generate(codes_file: Path) -> None:
     print(f"generated {COMMENTS:,} comments in {time.perf_counter() - started:.1f} s")
 
 
-def measure(client, requests: list[tuple[str, str, dict]]) -> tuple[list[float], list[int], list[int]]:
+def generate_answers() -> None:
+    """A third of the published comments answered by their office, once: 1 to 3 answers each, the first 1 to 60
+    days after the comment, the last one's status kept on the comment (as services.answer_give keeps it)."""
+    from samleng.comments.models import Answer, AnswerStatus, Comment
+
+    if Answer.objects.exists():
+        return
+    rng = random.Random(12)
+    started = time.perf_counter()
+    statuses = [s for s, _ in AnswerStatus.choices if s not in ("not_responsible", "duplicate")]
+    today = dt.date.today()
+    rows = Comment.objects.filter(status="published").values_list("pk", "created_on", "facility__answered_by_id")
+    answers, comments = [], []
+    for pk, created_on, office_id in rows.iterator(chunk_size=5_000):
+        if rng.random() >= 1 / 3:
+            continue
+        day = min(today, created_on + dt.timedelta(days=rng.randint(1, 60)))
+        first = day
+        for _n in range(rng.randint(1, 3)):
+            status = rng.choice(statuses)
+            answers.append(Answer(comment_id=pk, office_id=office_id, status=status, text="Generated answer.",
+                                  language="en", given_on=day, created_on=day, published_on=day))
+            day = min(today, day + dt.timedelta(days=rng.randint(0, 20)))
+        comments.append(Comment(pk=pk, answer_status=status, first_answer_on=first))
+        if len(answers) >= 5_000:
+            Answer.objects.bulk_create(answers)
+            answers = []
+    Answer.objects.bulk_create(answers)
+    Comment.objects.bulk_update(comments, ["answer_status", "first_answer_on"], batch_size=2_000)
+    print(f"generated answers to {len(comments):,} comments in {time.perf_counter() - started:.1f} s")
+
+
+def measure(client, requests: list[tuple[str, str, dict]]) -> tuple[list[float], list[float], list[int], list[int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times, queries, sizes = [], [], []
+    times, cpu, queries, sizes = [], [], [], []
     for method, url, data in requests:
         connection.queries_log.clear()  # a full log (the generation's queries) would count nothing
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.post(url, data) if method == "POST" else client.get(url, data)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code in (200, 302), (url, response.status_code, response.content[:500])
         queries.append(len(captured))
         sizes.append(len(b"".join(response.streaming_content) if response.streaming else response.content))
-    return times, queries, sizes
+    return times, cpu, queries, sizes
 
 
-def report(name: str, times: list[float], queries: list[int], sizes: list[int]) -> None:
-    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
-    print(f"{name:<50} n={len(times):<4} p50={statistics.median(times):6.1f} ms  p95={p95:6.1f} ms  "
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def report(name: str, times: list[float], cpu: list[float], queries: list[int], sizes: list[int]) -> None:
+    print(f"{name:<50} n={len(times):<4} wall p50={statistics.median(times):6.1f} p95={_p95(times):6.1f} ms  "
+          f"cpu p50={statistics.median(cpu):6.1f} p95={_p95(cpu):6.1f} ms  "
           f"queries min/max={min(queries)}/{max(queries)}  size max={max(sizes) / 1024:5.1f} KB")
 
 
@@ -153,7 +193,9 @@ def main() -> int:
 
     codes_file = db.with_suffix(".codes")
     generate(codes_file)
+    generate_answers()
     codes = codes_file.read_text().split()
+    print("load (uptime):", os.getloadavg())
     print(f"data: {Facility.objects.count():,} facilities, {Comment.objects.count():,} comments "
           f"({Comment.objects.filter(status='held').count():,} held)")
     rng = random.Random(7)
@@ -182,6 +224,31 @@ def main() -> int:
     report("a facility's public page (the 50 most commented)", *measure(public, [
         ("GET", f"/comments/facility/{rng.choice(busiest)}/", {}) for _ in range(args.requests)]))
     report("moderation queue, M&E officer", *measure(staff, [("GET", "/comments/moderation/", {})] * 20))
+    answered = list(Comment.objects.filter(status="published", facility__facility_id__in=busiest)
+                    .exclude(answer_status="").values_list("pk", flat=True)[:50])
+    report("a comment's public page (answered)", *measure(public, [
+        ("GET", f"/comments/{rng.choice(answered)}/", {}) for _ in range(args.requests)]))
+    office = Facility.objects.filter(facility_id=busiest[0]).values_list("answered_by__office_id", "answered_by_id")[0]
+    report("an office's responsiveness page (the busiest)", *measure(public, [
+        ("GET", f"/offices/{office[0]}/", {})] * args.requests))
+    authority, _ = User.objects.get_or_create(username="bench-comments-authority",
+                                              defaults={"role": User.Role.AUTHORITY, "office_id": office[1]})
+    office_client = Client()
+    office_client.force_login(authority)
+    session = office_client.session
+    session["two_factor_ok"] = True
+    session.save()
+    report("comments to answer, the busiest office's authority", *measure(office_client, [
+        ("GET", "/comments/answers/", {"state": state}) for state in ("unanswered", "open", "closed", "all")
+        for _ in range(max(1, args.requests // 4))]))
+    report("comments to answer, M&E officer, one office", *measure(staff, [
+        ("GET", "/comments/answers/", {"state": state, "office": office[0]})
+        for state in ("unanswered", "open", "closed", "all") for _ in range(max(1, args.requests // 4))]))
+    to_answer = list(Comment.objects.filter(status="published", facility__answered_by_id=office[1],
+                                            duplicate_of=None).values_list("pk", flat=True)[:args.posts])
+    report("an authority answers (POST, then the redirect)", *measure(office_client, [
+        ("POST", f"/comments/{pk}/answer/", {"status": "in_progress", "text": f"Bench answer {time.time()}"})
+        for pk in to_answer]))
 
     photo = phone_photo()
     print(f"photo: {len(photo) / 1e6:.1f} MB JPEG, 3264 x 2448")

@@ -35,8 +35,11 @@ def moderation_queue() -> QuerySet[Comment]:
 
 
 def flagged_queue() -> QuerySet[Comment]:
-    """Published comments that visitors reported, oldest first, with their open flags' reasons."""
-    return (Comment.objects.filter(status=Comment.Status.PUBLISHED, flags__resolved=False).distinct()
+    """Published comments that visitors reported, oldest first, with their open flags' reasons. The reported
+    comments are found from the open flags first (a few): joined the other way, SQLite read every published
+    comment looking for flags (2 s on 200,000 comments, bench_comments)."""
+    reported = set(CommentFlag.objects.filter(resolved=False).values_list("comment_id", flat=True))
+    return (Comment.objects.filter(status=Comment.Status.PUBLISHED, pk__in=reported)
             .select_related("facility", "commune").prefetch_related("flags").order_by("created_on", "id"))
 
 

@@ -60,10 +60,11 @@ def comment_public_get(pk: int) -> Comment | None:
     return with_public_answers(found).first()
 
 
-def merged_into(comment: Comment) -> QuerySet[Comment]:
-    """The published comments a moderator merged into `comment` (they say the same), oldest first."""
-    return (Comment.objects.filter(duplicate_of=comment, status=Comment.Status.PUBLISHED).only("id", "created_on")
-            .order_by("created_on", "id"))
+def merged_into(comment: Comment) -> list[Comment]:
+    """The published comments a moderator merged into `comment` (they say the same), oldest first. Filtered on
+    `duplicate_of` alone in the database (its index); the few found are sorted here."""
+    found = Comment.objects.filter(duplicate_of=comment).only("id", "created_on", "status")
+    return sorted((c for c in found if c.status == Comment.Status.PUBLISHED), key=lambda c: (c.created_on, c.pk))
 
 
 def answers_for_answerer(comment: Comment) -> QuerySet[Answer]:
@@ -86,12 +87,18 @@ def answer_inbox(user, *, state: str = "unanswered", office_id: int | None = Non
     """The published comments `user` may answer (accounts.access.comment_answer_scope), optionally those about
     one office's facilities: not answered yet or open ones oldest first (the backlog), the others newest first.
     Only public fields: an authority reads no more than the public does."""
-    comments = (Comment.objects.filter(comment_answer_scope(user), status=Comment.Status.PUBLISHED)
+    restricted = office_id is not None or not user.sees_everything
+    # Within some facilities (an office's, a province's), "published" is said as "neither held nor hidden": the
+    # same comments, in words no index serves, so that SQLite reads them by facility and sorts the few found,
+    # rather than walking every published comment in date order (0.2 s for an office's closed comments).
+    published = (~Q(status__in=[Comment.Status.HELD, Comment.Status.HIDDEN]) if restricted
+                 else Q(status=Comment.Status.PUBLISHED))
+    comments = (Comment.objects.filter(comment_answer_scope(user)).filter(published)
                 .select_related("facility", "commune")
                 .only(*PUBLIC_FIELDS, "facility__facility_id", "facility__name_en", "facility__name_km",
                       "facility__type", "commune__name_en", "commune__name_km"))
     if office_id is not None:
-        comments = comments.filter(facility__answered_by_id=office_id)
+        comments = comments.filter(facility_id__in=Facility.objects.filter(answered_by_id=office_id).values("pk"))
     if state == "unanswered":
         return comments.filter(answer_status="", duplicate_of__isnull=True).order_by("created_on", "id")
     if state == "open":
@@ -196,12 +203,17 @@ class CommentFigures:
 
 def _figures(comments: QuerySet[Comment], *, full: bool) -> CommentFigures:
     """One query: the counts by category, answer status and days to the first answer."""
-    rows = (comments.filter(status=Comment.Status.PUBLISHED, duplicate_of__isnull=True).order_by()
-            .values_list("category", "answer_status", "created_on", "first_answer_on").annotate(n=Count("id")))
+    # Merged comments are left out here rather than by "duplicate_of IS NULL", which would lead SQLite's
+    # planner to a worse index; they are few.
+    rows = (comments.filter(status=Comment.Status.PUBLISHED).order_by()
+            .values_list("category", "answer_status", "created_on", "first_answer_on", "duplicate_of_id")
+            .annotate(n=Count("id")))
     categories: Counter = Counter()
     statuses: Counter = Counter()
     days: list[int] = []
-    for category, answer_status, created_on, first_answer_on, n in rows:
+    for category, answer_status, created_on, first_answer_on, merged_into, n in rows:
+        if merged_into is not None:
+            continue
         categories[category] += n
         statuses[answer_status] += n
         if first_answer_on is not None:
@@ -230,7 +242,9 @@ def facility_figures(facility: Facility, *, full: bool) -> CommentFigures:
 
 def office_comment_figures(office_pk: int, *, full: bool) -> CommentFigures:
     """The figures of the comments about every facility the office answers for (for results' office page)."""
-    return _figures(Comment.objects.filter(facility__answered_by_id=office_pk), full=full)
+    # The office's facilities as a subquery: each then reads its comments by the (facility, status) index.
+    facilities = Facility.objects.filter(answered_by_id=office_pk).values("pk")
+    return _figures(Comment.objects.filter(facility_id__in=facilities), full=full)
 
 
 def responsible_office_choices(facility: Facility) -> QuerySet[Office]:

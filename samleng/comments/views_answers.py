@@ -34,14 +34,21 @@ def answer_inbox(request):
     _require_answerer(request)
     state = request.GET.get("state", "unanswered")
     state = state if state in selectors.INBOX_STATES else "unanswered"
-    office = None
+    office, unknown_office = None, ""
     if request.GET.get("office") and request.user.is_staff_role:
         office = office_get(request.GET["office"])
-    comments = selectors.answer_inbox(request.user, state=state, office_id=office.pk if office else None)
+        unknown_office = "" if office else request.GET["office"][:40]
+    # Staff who see everything choose an office first: every comment of the country is no list to work from
+    # (and counting 200,000 of them takes a second).
+    choose_office = request.user.sees_everything and office is None
+    comments = (Comment.objects.none() if choose_office else
+                selectors.answer_inbox(request.user, state=state, office_id=office.pk if office else None))
     page = Paginator(comments, 30).get_page(request.GET.get("page"))
     return render(request, "comments/answer_inbox.html", {
         "page": page, "state": state, "states": selectors.INBOX_STATES.items(), "office": office,
-        "records_for_offices": records_answers_given_elsewhere(request.user)})
+        "choose_office": choose_office, "unknown_office": unknown_office,
+        "records_for_offices": records_answers_given_elsewhere(request.user)},
+        status=400 if unknown_office else 200)
 
 
 def _answer_form(request, comment, data=None):

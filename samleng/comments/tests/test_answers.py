@@ -279,11 +279,14 @@ def test_the_inbox_lists_and_filters(facility, people):
     assert "Fee list missing." in unanswered and "Quick birth" not in unanswered and "vaccine" not in unanswered
     closed = client.get("/comments/answers/?state=closed").content.decode()
     assert "Quick birth" in closed and "Fee list" not in closed
-    staff = login_en(people["me"]).get("/comments/answers/?state=all").content.decode()
-    assert "vaccine" in staff and "Quick birth" in staff
-    only_district = login_en(people["me"]).get(
-        f"/comments/answers/?state=all&office={elsewhere.answered_by.office_id}").content.decode()
-    assert "vaccine" in only_district and "Quick birth" not in only_district
+    in_province = login_en(people["officer"]).get("/comments/answers/?state=all").content.decode()
+    assert "vaccine" in in_province and "Quick birth" in in_province
+    everything = login_en(people["me"])  # sees everything: chooses an office first
+    assert "Choose an office" in everything.get("/comments/answers/?state=all").content.decode()
+    only_district = everything.get(f"/comments/answers/?state=all&office={elsewhere.answered_by.office_id}")
+    assert "vaccine" in only_district.content.decode() and "Quick birth" not in only_district.content.decode()
+    unknown = everything.get("/comments/answers/?office=OF-NO-SUCH")
+    assert unknown.status_code == 400 and "No office has the id OF-NO-SUCH." in unknown.content.decode()
     assert first.pk in selectors.answer_inbox(people["authority"]).values_list("pk", flat=True)
 
 

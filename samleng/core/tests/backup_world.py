@@ -5,7 +5,8 @@ fill|dump PATH, with DATABASE_URL naming a database on which `samleng setup --de
   Telegram id and a two-factor secret known to the tests, media files (evidence, an uploaded workbook), a
   report, a session, a rate-limit bucket, a used two-factor step, a queued audit entry, a two-factor set-up (its
   secret the one known to the tests) and a used recovery code (the runtime database with SQLite), a periodic
-  job's state; it fails naming any app left without records.
+  job's state, the notifications outbox (an e-mail and a Telegram chat waiting); it fails naming any app left
+  without records.
 - `dump PATH` writes every row of every table (models and their many-to-many tables), in primary key order,
   as JSON: two databases hold the same records when their dumps are equal."""
 
@@ -17,6 +18,7 @@ PHONE = "+855 97 700 4321"
 TELEGRAM = "@sokha_keeps_quiet"
 TOTP_SECRET = "KRSXG5CTMVZGKY3SMV2FGYLNNRSW4ZY2"  # base32, as pyotp makes them
 COMMENT_EMAIL = "commenter-keeps-quiet@example.org"  # a citizen's comment's contact (comments app)
+TELEGRAM_CHAT = 987654321012  # a linked Telegram chat's id (notifications app)
 
 
 def fill() -> None:
@@ -80,6 +82,17 @@ def fill() -> None:
                              text="Waited four hours.", photo=ContentFile(picture.getvalue(), name="queue.png"),
                              email=COMMENT_EMAIL).comment
     CommentFlag.objects.create(comment=comment, reason="abusive", created_on=comment.created_on)
+    # The notifications outbox: an e-mail waiting to relay an answer to that commenter (its address encrypted), a
+    # Telegram chat (its id encrypted) with a message waiting, and the bot's shared send limit.
+    from samleng.notifications import chats, outbox
+
+    outbox.email_queue(draft=outbox.Draft(kind="comment_answer", language="km", subject="ចម្លើយ", text="ចម្លើយខ្លី"),
+                       address=COMMENT_EMAIL, about=("comments.comment", str(comment.pk)))
+    chat = chats.chat_get_or_create(chat_id=TELEGRAM_CHAT, user=User.objects.get(username="demo-rep"))
+    outbox.telegram_queue(draft=outbox.Draft(kind="news", language="km", text="ព័ត៌មាន"), chat=chat)
+    from samleng.notifications.models import SendLimit
+
+    SendLimit.objects.create(name="telegram", next_at=timezone.now())
     empty = []
     for config in apps.get_app_configs():
         if config.name.startswith("samleng.") and list(config.get_models()):

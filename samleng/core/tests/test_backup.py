@@ -143,7 +143,7 @@ def test_no_phone_number_nor_two_factor_secret_in_clear(source, settings):
     assert len(plain) > 1_000_000
     assert b"Boeung Chang Boeung Prang" in plain  # the records are readable: a search would find them
     for secret in (backup_world.PHONE, backup_world.PHONE.replace(" ", ""), backup_world.TELEGRAM,
-                   backup_world.TOTP_SECRET, backup_world.COMMENT_EMAIL,
+                   backup_world.TOTP_SECRET, backup_world.COMMENT_EMAIL, str(backup_world.TELEGRAM_CHAT),
                    "099 522 976"):  # the last: a demo representative's phone
         assert secret.encode() not in plain, secret
         assert secret.encode("utf-16-le") not in plain, secret

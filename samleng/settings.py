@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "samleng.notifications",
     "samleng.budgets",
     "samleng.results",
+    "samleng.assistant",
     "samleng.imports",
 ]
 

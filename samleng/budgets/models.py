@@ -217,3 +217,24 @@ class PendingProject(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.fiscal_year} {self.project_id} (pending)"
+
+
+class GlossaryTerm(models.Model):
+    """A word of budgets and public services explained in both languages: the Citizen Budget's glossary page
+    and the assistant share it (the knowledge-base workbook's `glossary` sheet). It lives here, not in the
+    assistant, because the budget pages show it and budgets may not import the assistant; the assistant reads
+    it through budgets.selectors."""
+
+    term_id = models.CharField(_("term id"), max_length=40, unique=True)
+    term_en = models.CharField(_("term in English"), max_length=200, blank=True)
+    term_km = models.CharField(_("term in Khmer"), max_length=200, blank=True)
+    explanation_en = models.TextField(_("explanation in English"), blank=True)
+    explanation_km = models.TextField(_("explanation in Khmer"), blank=True)
+
+    class Meta:
+        ordering = ["term_id"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+
+    def __str__(self):
+        return self.term_en or self.term_km or self.term_id

@@ -214,6 +214,8 @@ LIMIT_PUBLIC_FORMS = env("SAMLENG_LIMIT_PUBLIC_FORMS", "60/m")
 #: Citizens' comments sent from one client address (and receipt codes tried when following one: at the
 #: public forms' rate), answered with 429. A village meeting may share one connection: not too few.
 LIMIT_COMMENTS = env("SAMLENG_LIMIT_COMMENTS", "20/h")
+#: Comments one partner's API key may send through Open311 (comments/open311.py), answered with 429.
+LIMIT_OPEN311_POSTS = env("SAMLENG_LIMIT_OPEN311_POSTS", "300/h")
 #: A commenter's contact (encrypted) is erased when the closing answer is relayed, and at the latest this many
 #: days after the comment (`samleng tick`).
 COMMENT_CONTACT_DAYS = int(env("SAMLENG_COMMENT_CONTACT_DAYS", "180"))

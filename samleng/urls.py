@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("samleng.engagement.urls")),
     path("", include("samleng.transparency.urls")),
     path("", include("samleng.comments.urls")),
+    path("", include("samleng.comments.open311")),
     path("", include("samleng.notifications.urls")),
     path("", include("samleng.budgets.urls")),
     path("", include("samleng.results.urls")),

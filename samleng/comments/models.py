@@ -240,3 +240,29 @@ class AnswerReview(models.Model):
 
     def __str__(self):
         return f"answers of {self.office_id} reviewed"
+
+
+class PartnerApiKey(models.Model):
+    """A key that lets a partner's application (an SMS gateway, a community radio's form) send comments through
+    Open311's POST requests.json. Issued by an administrator (the admin), shown once; only its SHA-256 is kept
+    (a key is 32 random bytes: nothing to guess, so no slow hash is needed). Revoked, never deleted: the audit
+    log and the comments sent with it keep pointing at it."""
+
+    name = models.CharField(_("partner"), max_length=200)
+    #: The first characters of the key, to tell keys apart in lists (not enough to use it).
+    prefix = models.CharField(_("key begins with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_on = models.DateField(_("issued on"), editable=False)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("partner's API key")
+        verbose_name_plural = _("partners' API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_on is None

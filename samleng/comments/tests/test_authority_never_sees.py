@@ -114,6 +114,7 @@ def _values(planted) -> dict[str, list[str]]:
         "pk": [str(comment.pk)], "facility_id": [facility.facility_id], "office_id": [facility.answered_by.office_id],
         "commune_code": ["060603"], "unit_code": ["060603", "0606"], "year": [year], "cbo_pk": [str(world.cbo.pk)],
         "object_id": [str(comment.pk)], "app_label": ["comments", "places"], "content_type_id": ["1"],
+        "fmt": ["json"], "code": ["fees"],  # Open311 (comments/open311.py)
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from django.urls import reverse
 
 from samleng.accounts.models import User
 from samleng.accounts.services import user_totp_setup
@@ -17,6 +18,7 @@ from samleng.cbos.models import CBO
 from samleng.conftest import PASSWORD, make_user
 from samleng.engagement.models import Event
 from samleng.imports.management.commands.setup import Command as SetupCommand
+from samleng.notifications.messages import stop_token
 from samleng.results.models import Programme
 from tests.browser.conftest import choose_language, log_in
 
@@ -231,7 +233,9 @@ def staff_pages() -> list[str]:
              concession_page(), procurement_page(), "/imports/", "/results/",
              f"/results/{programme.code}/", f"/results/{programme.code}/reports/", "/budgets/manage/",
              f"/results/{programme.code}/{indicator.code}/", f"/results/{programme.code}/{indicator.code}/edit/",
-             "/password-change/", "/comments/moderation/"]
+             "/password-change/", "/comments/moderation/", "/notifications/outbox/", "/notifications/telegram/",
+             # The stop link of an e-mail relaying an answer: public, asked for by anyone who has the link.
+             reverse("notifications:stop", args=[stop_token("comment", 1)])]
     return pages
 
 

@@ -62,16 +62,31 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
         issues = issues.filter(pk__in=IssueUpdate.objects.filter(confirmed=False).values("issue"))
     if filters.get("q"):  # the words of the issue's titles or id, of its CBO's names or of their places
         issues = search.filter(issues, filters["q"])
-    # Subqueries rather than a join with GROUP BY: they are computed for the rows of the page only, and
-    # the paginator's COUNT leaves them out (a join made every list read all 80,000 updates).
+    return _with_list_columns(issues).order_by("-raised_on", "issue_id")
+
+
+def _with_list_columns(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    # Subqueries rather than a join with GROUP BY: they are computed for the rows read only, and the
+    # paginator's COUNT leaves them out (a join made every list read all 80,000 updates).
     updates = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by()
     last_update = updates.filter(confirmed=True).order_by("-date").values("date")[:1]
     pending = updates.filter(confirmed=False).values("issue").annotate(n=Count("pk")).values("n")
-    return (
-        issues.select_related("cbo", "cbo__province", "cbo__district")
-        .annotate(last_update_on=Subquery(last_update), pending_updates=Coalesce(Subquery(pending), 0))
-        .order_by("-raised_on", "issue_id")
-    )
+    return (issues.select_related("cbo", "cbo__province", "cbo__district")
+            .annotate(last_update_on=Subquery(last_update), pending_updates=Coalesce(Subquery(pending), 0)))
+
+
+#: The fields of an issue, its CBO and places that the list pages show (issue_rows reads only these).
+LIST_FIELDS = ("issue_id", "title_en", "title_km", "topic", "status", "raised_on", "is_main", "cbo__name_en",
+               "cbo__name_km", "cbo__province__name_en", "cbo__province__name_km", "cbo__district__name_en",
+               "cbo__district__name_km")
+
+
+def issue_rows(pks: list[int]) -> dict[int, Issue]:
+    """The issues of `pks` by primary key, as issue_list gives them (CBO, places, `last_update_on`,
+    `pending_updates`) but reading only the LIST_FIELDS (others load on access, a query each): a list page's
+    records, read by key once issue_list gave their keys (core.paging.page_of's `rows`), so that the list's
+    conditions (a search among them) run once. Nothing here limits them to what a user may see: the keys do."""
+    return _with_list_columns(Issue.objects.only(*LIST_FIELDS)).in_bulk(pks)
 
 
 def issue_filter_choices(user, province=None) -> dict[str, list]:

@@ -76,7 +76,8 @@ def _filter_form(request, user, public: bool = False) -> IssueFilterForm:
 @login_required
 def issue_list(request):
     form = _filter_form(request, request.user)
-    page = page_of(request, selectors.issue_list(request.user, form.filters), per_page=selectors.PAGE_SIZE)
+    page = page_of(request, selectors.issue_list(request.user, form.filters), per_page=selectors.PAGE_SIZE,
+                   rows=selectors.issue_rows)
     return render(request, "advocacy/list.html", {"filter_form": form, "page": page})
 
 
@@ -282,7 +283,7 @@ def public_list(request):
     # At most PUBLIC_PAGES pages, counted no further: a page any visitor may ask for again and again reads a
     # bounded part of the table (the filters reach the rest).
     page = capped_page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE,
-                          max_pages=selectors.PUBLIC_PAGES)
+                          max_pages=selectors.PUBLIC_PAGES, rows=selectors.issue_rows)
     # The labels of the page's statuses and topics looked up once: get_FOO_display hashes every lazy label of the
     # choices at each call, a thousand translations for a page of 50 issues (a third of its time).
     statuses, topics = dict(Status.choices), dict(Issue.Topic.choices)

@@ -182,12 +182,15 @@ def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]
     attendance rows is most of an import). Values go through each field's get_db_prep_save as with
     save(), so dates, decimals and the encryption of phones all apply (plain ints, bools and text need no
     conversion and get none); fields a row does not give take their default, timestamps the time of the
-    insert. No signals are sent, as with bulk_create. The caller checks the values: nothing else does."""
+    insert. No signals are sent, as with bulk_create. The primary key is the database's unless the rows
+    give it (core.search's entries, whose ids say their kind and record). The caller checks the values:
+    nothing else does."""
     connection = connections[router.db_for_write(model)]
     if rows:
         pagecache.model_changed(model)  # the cached public pages of its app go
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    given_pk = bool(rows) and model._meta.pk.attname in rows[0]
+    fields = [f for f in model._meta.concrete_fields if given_pk or not f.primary_key]
     defaults = {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
                 else f.get_default() for f in fields}
     converted = [(f.attname, f.get_db_prep_save) for f in fields if not _is_plain(f)]
@@ -228,7 +231,7 @@ def records_insert_many(*, model: type[models.Model], rows: list[dict[str, Any]]
 
 #: Fields whose values the database driver takes as they are (ints, bools, str): converting them through
 #: get_db_prep_save would only cost time. Exact classes only: a subclass (EncryptedTextField) may convert.
-_PLAIN_FIELDS = (models.BigIntegerField, models.IntegerField, models.PositiveIntegerField,
+_PLAIN_FIELDS = (models.BigAutoField, models.BigIntegerField, models.IntegerField, models.PositiveIntegerField,
                  models.PositiveSmallIntegerField, models.SmallIntegerField, models.BooleanField, models.CharField,
                  models.TextField)
 

@@ -1,3 +1,5 @@
+import zlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -49,7 +51,15 @@ class SearchEntry(models.Model):
     """What search finds a record by: its words (core.search's indexed form: folded, segmented, with the
     words inside Khmer compounds), one entry per record of a kind that an app registered with core.search.
     A full-text index follows this table: an FTS5 table kept by triggers on SQLite, a GIN index of its words
-    as a tsvector on PostgreSQL (migration 0003)."""
+    as a tsvector on PostgreSQL (migration 0003).
+
+    An entry's id is its kind's base plus the record's primary key (`id_for`), not a counter: the full-text
+    index gives back entry ids, and from those the records' keys follow by a subtraction, and a kind's
+    entries are one range of ids, without reading a row of this table (migration 0005)."""
+
+    #: The ids of a kind's entries: its base (a 22-bit number from the kind's name, shifted) plus primary
+    #: keys below 2**KEY_BITS.
+    KEY_BITS = 40
 
     kind = models.CharField(max_length=50)  # the model's label_lower: "cbos.cbo"
     object_id = models.BigIntegerField()
@@ -61,6 +71,23 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.id is None:  # core.search writes rows with their ids; an entry made another way gets its own
+            self.id = self.id_for(self.kind, self.object_id)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def kind_base(cls, kind: str) -> int:
+        """The first id of `kind`'s entries: a CRC-32 of its name cut to 22 bits, shifted past the keys (below
+        2**62: a signed 64-bit integer on every database). core.search refuses two kinds with one base."""
+        return (zlib.crc32(kind.encode()) & 0x3FFFFF) << cls.KEY_BITS
+
+    @classmethod
+    def id_for(cls, kind: str, object_id: int) -> int:
+        if not 0 <= object_id < 1 << cls.KEY_BITS:
+            raise ValueError(f"search: a primary key of {kind} out of the entries' range: {object_id}")
+        return cls.kind_base(kind) + object_id
 
 
 class QueuedAuditEntry(models.Model):

@@ -1,22 +1,48 @@
 """Pages of a long list, as every app's list pages show them."""
 
+from collections.abc import Callable, Mapping
+
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-
-def page_of(request, queryset, *, per_page: int) -> Page:
-    """The page of `queryset` asked for in ?page= (the last one when the number is too high)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+#: A page's records from their primary keys: {pk: record}, with everything the page shows of each.
+Rows = Callable[[list], Mapping]
 
 
-class CappedPaginator(Paginator):
+def page_of(request, queryset, *, per_page: int, rows: Rows | None = None) -> Page:
+    """The page of `queryset` asked for in ?page= (the last one when the number is too high). With `rows`, its
+    keys first, then its records by `rows` (KeysFirstPaginator)."""
+    paginator = KeysFirstPaginator(queryset, per_page, rows=rows) if rows else Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class KeysFirstPaginator(Paginator):
+    """Reads a page in two steps: the primary keys of its records in the list's order (no annotation computed,
+    no related row joined: a sort over thousands of rows carries only the columns it sorts by), then those
+    records. `rows` reads them by key alone (the list's own queryset filtered by key when not given, which
+    checks the list's conditions again): the conditions of a search, which cost, then run once."""
+
+    def __init__(self, object_list, per_page, *, rows: Rows | None = None):
+        super().__init__(object_list, per_page)
+        self.rows = rows or (lambda pks: self.object_list.order_by().in_bulk(pks))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        pks = list(self.object_list.values_list("pk", flat=True)[start:start + self.per_page])
+        records = self.rows(pks) if pks else {}
+        return self._get_page([records[pk] for pk in pks if pk in records], number, self)
+
+
+class CappedPaginator(KeysFirstPaginator):
     """Counts at most `max_pages` pages of records and offers no page beyond: a public list is read by anyone,
     as often as anyone likes, and counting every record of a large table (or skipping thousands of them to
     reach a far page) at each request is what a crowd must not cost. `more` says there are records beyond;
-    filters reach them."""
+    filters reach them. A page is read keys first (KeysFirstPaginator): skipping the rows before a far page
+    then costs no subquery for each of them."""
 
-    def __init__(self, object_list, per_page, *, max_pages: int):
-        super().__init__(object_list, per_page)
+    def __init__(self, object_list, per_page, *, max_pages: int, rows: Rows | None = None):
+        super().__init__(object_list, per_page, rows=rows)
         self.max_pages = max_pages
         self.more = False
 
@@ -28,16 +54,7 @@ class CappedPaginator(Paginator):
         self.more = found > cap
         return min(found, cap)
 
-    def page(self, number):
-        """The page's primary keys first (in the list's order, no annotation), then its records with their
-        annotations: skipping the rows before a far page then costs no subquery for each of them."""
-        number = self.validate_number(number)
-        start = (number - 1) * self.per_page
-        pks = list(self.object_list.values_list("pk", flat=True)[start:start + self.per_page])
-        records = self.object_list.order_by().in_bulk(pks) if pks else {}
-        return self._get_page([records[pk] for pk in pks if pk in records], number, self)
 
-
-def capped_page_of(request, queryset, *, per_page: int, max_pages: int) -> Page:
+def capped_page_of(request, queryset, *, per_page: int, max_pages: int, rows: Rows | None = None) -> Page:
     """page_of, with a CappedPaginator: the count stops at max_pages pages."""
-    return CappedPaginator(queryset, per_page, max_pages=max_pages).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, per_page, max_pages=max_pages, rows=rows).get_page(request.GET.get("page"))

@@ -83,6 +83,23 @@ def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_q
         client.get(reverse("advocacy:list"))
 
 
+def test_a_search_lists_what_the_list_shows_of_each_issue_found_and_only_in_scope(world, issue):
+    # A page is read keys first (with the search and the scope), then its issues by key (issue_rows): what a
+    # row shows must be the same, and the second read must not let in what the first kept out.
+    make_update(issue, D(2023, 6, 1), Status.IN_DIALOGUE)
+    make_update(issue, D(2023, 7, 1), Status.SOLVED, confirmed=False)
+    issue_status_refresh(issue=issue)
+    kratie = make_issue(world.other_cbo, "ISS-KR-002", title_en="Canal dried up in Kratie", title_km="")
+    text = login(world.officer).get(reverse("advocacy:list"), {"q": "canal"}).text
+    assert issue.title_en in text and kratie.title_en not in text and "1 issue" in text
+    assert world.cbo.name_en in text and "Kampong Thom" in text and "1 June 2023" in text  # its latest update
+    assert "1 update awaiting confirmation" in text
+    text = login(world.outsider).get(reverse("advocacy:list"), {"q": "canal"}).text
+    assert kratie.title_en in text and issue.title_en not in text
+    text = login(world.me_officer).get(reverse("advocacy:list"), {"q": "canal"}).text
+    assert kratie.title_en in text and issue.title_en in text and "2 issues" in text
+
+
 # ---- create and edit -------------------------------------------------------------------------------------
 
 def _issue_form(**values):

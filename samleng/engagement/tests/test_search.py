@@ -17,6 +17,7 @@ from samleng.cbos import services as cbo_services
 from samleng.cbos.models import CBO
 from samleng.conftest import place
 from samleng.core import search
+from samleng.core.khmer import search_text
 from samleng.core.models import SearchEntry
 from samleng.engagement import selectors as event_selectors
 from samleng.engagement import services as event_services
@@ -113,6 +114,28 @@ def test_the_index_follows_the_workbook_import(world, tmp_path):
     assert issues_found(world.me_officer, "silted") == set() and issues_found(world.me_officer, "dried") == {"I-001"}
     assert events_found(world.me_officer, "forum") == set() and events_found(world.me_officer, "meeting") == {"EV-002"}
     assert SearchEntry.objects.count() == CBO.objects.count() + Issue.objects.count() + Event.objects.count()
+
+
+def test_a_search_of_one_kind_never_finds_another_kind_with_the_same_key(world):
+    # An entry's id holds its kind and its record's key: an event and an issue with one primary key are two
+    # entries, each found among its own kind only.
+    issue = make_issue(world.cbo, "ISS-1", title_en="Canal")
+    Event.objects.filter(pk=issue.pk).delete()
+    event = Event.objects.create(pk=issue.pk, event_id="EV-ZEBRA", type=Event.Type.PUBLIC_FORUM,
+                                 title="Zebra crossing forum", search_text=search_text("Zebra crossing forum"),
+                                 date=dt.date(2024, 3, 15), province=world.kampong_thom)
+    assert events_found(world.me_officer, "zebra") == {event.event_id}
+    assert issues_found(world.me_officer, "zebra") == set()
+    assert events_found(world.me_officer, "canal") == set() and issues_found(world.me_officer, "canal") == {"ISS-1"}
+
+
+def test_fill_missing_writes_nothing_when_every_kind_has_its_entries(world):
+    # migrate runs it after core's migrations: it must not write the whole index again each time.
+    make_issue(world.cbo, "ISS-1")
+    SearchEntry.objects.filter(kind="advocacy.issue").update(text="kept")
+    assert search.fill_missing() == {}
+    assert SearchEntry.objects.get(kind="advocacy.issue").text == "kept"
+    assert search.rebuild([]) == {}
 
 
 def test_a_public_search_finds_public_records_only(world):

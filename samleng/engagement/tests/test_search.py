@@ -116,6 +116,37 @@ def test_the_index_follows_the_workbook_import(world, tmp_path):
     assert SearchEntry.objects.count() == CBO.objects.count() + Issue.objects.count() + Event.objects.count()
 
 
+def test_an_issue_is_found_by_its_descriptions_in_either_language(world):
+    issue = advocacy_services.issue_create(
+        user=world.me_officer, cbo=world.cbo, issue_id="ISS-D1", title_en="Canal", topic=Issue.Topic.WATER,
+        duty_bearer_level=Issue.Level.COMMUNE, raised_on=dt.date(2024, 1, 5),
+        description="Rice fields flooded every rainy season", description_km="ស្រែលិចទឹកជំនន់រៀងរាល់ឆ្នាំ")
+    for query in ("flooded", "rainy season", "ជំនន់", "ស្រែ", "លិចទឹក"):  # ជំនន់ (flood) inside the compound
+        assert issues_found(world.me_officer, query) == {"ISS-D1"}, query
+    assert cbos_found(world.me_officer, "flooded") == set()  # the issue's words, not its CBO's
+    advocacy_services.issue_update(user=world.me_officer, issue=issue,
+                                   data={"description": "The well is dry", "description_km": ""})
+    assert issues_found(world.me_officer, "flooded") == set() and issues_found(world.me_officer, "ជំនន់") == set()
+    assert issues_found(world.me_officer, "well dry") == {"ISS-D1"}
+
+
+def test_the_import_indexes_the_descriptions_and_follows_their_changes(world, tmp_path):
+    sheets = clean_sheets()
+    sheets["issues"][0].append("description_km")
+    for row, km in zip(sheets["issues"][1:], ("ទឹកមិនហូរចូលស្រែ", "", ""), strict=True):
+        row.append(km)
+    assert workbook_import(write_xlsx(tmp_path / "a.xlsx", sheets), user=world.me_officer).ok
+    assert issues_found(world.me_officer, "carries") == {"I-001"}  # "The canal no longer carries water."
+    assert issues_found(world.me_officer, "ហូរ") == {"I-001"}
+    sheets["issues"][1][5] = "Mud has filled the canal."
+    sheets["issues"][1][-1] = ""
+    sheets["issues"][3][-1] = "ជីគីមីលាយមិនត្រឹមត្រូវ"
+    assert workbook_import(write_xlsx(tmp_path / "b.xlsx", sheets), user=world.me_officer).ok
+    assert issues_found(world.me_officer, "carries") == set() and issues_found(world.me_officer, "ហូរ") == set()
+    assert issues_found(world.me_officer, "mud") == {"I-001"}
+    assert issues_found(world.me_officer, "ជីគីមី") == {"I-003"}
+
+
 def test_a_search_of_one_kind_never_finds_another_kind_with_the_same_key(world):
     # An entry's id holds its kind and its record's key: an event and an issue with one primary key are two
     # entries, each found among its own kind only.

@@ -8,10 +8,13 @@ form's two steps (the commune typed, then a commune's facilities), following a c
 (POST), posting a comment with a 3 MB phone photo (8 megapixels, re-encoded without metadata: the budget's
 case), a facility's public page (with its answers and figures), one comment's page, the moderation queue for an
 M&E officer, an authority's comments to answer, an office's responsiveness page (with its comments' figures) and
-an authority answering. A third of the published comments are answered (generated once). Prints p50/p95 wall
-time and p50/p95 CPU time of this process, queries per request and the pages' weight, beside a floor: the same
-client fetching a static file. Budgets: the form and a facility's page p95 < 30 ms, posting with a 3 MB photo
-< 500 ms. The machine may be shared: say the load (uptime) with the figures.
+an authority answering; Open311 GeoReport v2 (comments/open311.py): the requests list of 1,000 rows in JSON and
+XML, unfiltered (the last 90 days), by status, by service_code and over a year's dates, one request by its id,
+and a partner posting a comment with its key (--open311-only: these alone). A third of the published comments
+are answered (generated once). Prints p50/p95 wall time and p50/p95 CPU time of this process, queries per
+request and the pages' weight, beside a floor: the same client fetching a static file. Budgets: the form and a
+facility's page p95 < 30 ms, posting with a 3 MB photo < 500 ms, the Open311 requests list of 1,000 rows
+< 150 ms. The machine may be shared: say the load (uptime) with the figures.
 """
 
 import argparse
@@ -30,6 +33,8 @@ BIN = Path(sys.executable).parent
 os.environ.setdefault("SAMLENG_DEBUG", "1")
 os.environ["SAMLENG_LIMIT_COMMENTS"] = "0"
 os.environ["SAMLENG_LIMIT_PUBLIC_FORMS"] = "0"
+os.environ["SAMLENG_LIMIT_API"] = "0"
+os.environ["SAMLENG_LIMIT_OPEN311_POSTS"] = "0"
 
 FACILITIES = 20_000
 COMMENTS = 200_000
@@ -169,11 +174,55 @@ def phone_photo() -> bytes:
     return data.getvalue()
 
 
+def measure_open311(client, n: int) -> None:
+    """GeoReport v2's requests list, 1,000 rows each time (checked), and a partner's POST with its key."""
+    import json
+
+    from samleng.comments.models import Comment, PartnerApiKey
+    from samleng.comments.open311 import MAX_ROWS, api_key_issue
+
+    today = dt.date.today()
+    year_ago = (today - dt.timedelta(days=365)).isoformat()
+    lists = {
+        "Open311 requests.json (last 90 days)": {},
+        "Open311 requests.xml (last 90 days)": {},
+        "Open311 requests.json?status=open": {"status": "open"},
+        "Open311 requests.json?status=closed (a year)": {"status": "closed", "start_date": year_ago},
+        "Open311 requests.json?service_code=fees (a year)": {"service_code": "fees", "start_date": year_ago},
+        "Open311 requests.json, start_date and end_date": {
+            "start_date": year_ago, "end_date": (today - dt.timedelta(days=180)).isoformat()},
+    }
+    for name, query in lists.items():
+        url = "/open311/v2/requests.xml" if ".xml" in name else "/open311/v2/requests.json"
+        if ".json" in url:
+            rows = json.loads(client.get(url, query).content)
+            assert len(rows) == MAX_ROWS, (name, len(rows))
+        report(name, *measure(client, [("GET", url, query)] * n))
+    ids = list(Comment.objects.filter(status="published").values_list("pk", flat=True)[:n])
+    report("Open311 requests/{id}.json", *measure(client, [("GET", f"/open311/v2/requests/{pk}.json", {})
+                                                           for pk in ids]))
+    PartnerApiKey.objects.filter(name="bench partner").delete()
+    _key, raw = api_key_issue(user=None, name="bench partner")
+    facilities = list(facility_ids(n))
+    report("Open311 POST requests.json with a partner's key", *measure(client, [
+        ("POST", "/open311/v2/requests.json", {
+            "api_key": raw, "service_code": "waiting_time", "attribute[facility_id]": facility,
+            "description": f"Bench Open311 comment {k} {time.time()}", "email": "bench@example.org"})
+        for k, facility in enumerate(facilities)]))
+
+
+def facility_ids(n: int):
+    from samleng.places.models import Facility
+
+    return Facility.objects.order_by("?").values_list("facility_id", flat=True)[:n]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "comments.sqlite3"))
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--posts", type=int, default=10)
+    parser.add_argument("--open311-only", action="store_true")
     args = parser.parse_args()
     db = Path(args.db)
     prepare(db)
@@ -210,6 +259,10 @@ def main() -> int:
     session.save()
 
     measure(public, [("GET", f"/comments/new/{c}/", {}) for c, _, _ in picked[:5]])  # warm up
+    if args.open311_only:
+        report("static file (floor)", *measure(public, [("GET", "/static/samleng.css", {})] * args.requests))
+        measure_open311(public, args.requests)
+        return 0
     report("static file (floor)", *measure(public, [("GET", "/static/samleng.css", {})] * args.requests))
     report("step one, empty form", *measure(public, [("GET", "/comments/new/", {})] * args.requests))
     report("step one, a commune typed (English, Khmer)", *measure(public, [
@@ -249,6 +302,8 @@ def main() -> int:
     report("an authority answers (POST, then the redirect)", *measure(office_client, [
         ("POST", f"/comments/{pk}/answer/", {"status": "in_progress", "text": f"Bench answer {time.time()}"})
         for pk in to_answer]))
+
+    measure_open311(public, args.requests)
 
     photo = phone_photo()
     print(f"photo: {len(photo) / 1e6:.1f} MB JPEG, 3264 x 2448")

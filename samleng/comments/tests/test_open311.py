@@ -59,7 +59,7 @@ def comments(facility, moderator, django_capture_on_commit_callbacks):
                                              text="They asked me for extra money too.")
     moderation.comment_merge(user=moderator, comment=made["merged"].comment, into=made["answered"].comment)
     made["open"] = services.comment_create(facility=facility, category="waiting_time", email=EMAIL,
-                                           text="Waited all morning for a birth certificate.")
+                                           text="Waited all morning <for> a birth certificate & more.")
     made["held"] = services.comment_create(facility=facility, category="staff_attitude", email=EMAIL,
                                            text=f"Mr {NAME} shouted at us, call {PHONE}.")
     made["hidden"] = services.comment_create(facility=facility, category="other", email=EMAIL,
@@ -123,6 +123,8 @@ def test_the_xml_form_parses_with_the_standards_element_names(comments):
     first = requests[0]
     assert first.findtext("service_request_id") == rows[0]["service_request_id"]
     assert first.findtext("description") == rows[0]["description"] and first.findtext("lat") == ""
+    texts = {r.findtext("description") for r in requests}
+    assert "Waited all morning <for> a birth certificate & more." in texts  # escaped, read back whole
     _status, root = get_xml("/open311/v2/services.xml")
     assert root.tag == "services" and len(root.findall("service")) == len(Comment.Category.values)
     assert {s.findtext("metadata") for s in root.findall("service")} == {"true"}

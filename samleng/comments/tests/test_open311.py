@@ -386,3 +386,15 @@ def test_keys_are_stored_hashed_issued_in_the_admin_by_administrators_only(db):
     me_officer.save()
     assert login(me_officer).get("/admin/comments/partnerapikey/").status_code == 403
     assert anonymous().get("/admin/comments/partnerapikey/").status_code == 302
+
+
+def test_reading_counts_against_the_api_limit_per_address_and_khmer_on_request(comments, facility, settings):
+    _status, rows = get_json("/open311/v2/requests.json?locale=km&service_code=fees")
+    assert {r["address"] for r in rows} == {"ក្លែង"} and rows[0]["service_name"] == "ការយកថ្លៃសេវាលើសតម្លៃផ្លូវការ"
+    assert rows[0]["agency_responsible"] == facility.answered_by.name_km
+    settings.LIMIT_API = "2/m"
+    client = anonymous()
+    assert [client.get("/open311/v2/services.json").status_code for _ in range(2)] == [200, 200]
+    refused = client.get("/open311/v2/requests.xml")
+    root = ElementTree.fromstring(refused.content)
+    assert refused.status_code == 429 and refused["Retry-After"] and root.find("error").findtext("code") == "429"

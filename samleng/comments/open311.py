@@ -53,6 +53,8 @@ DEFAULT_DAYS = 90
 #: Comments one partner key may send, "COUNT/PERIOD" (settings.LIMIT_OPEN311_POSTS); answered with 429.
 POST_LIMIT_SETTING = "LIMIT_OPEN311_POSTS"
 KEY_PREFIX = "s311_"
+#: When this endpoint last changed (discovery's changeset): change it with what services or requests answer.
+CHANGESET = "2026-12-06T00:00:00Z"
 
 # ---- partners' keys ------------------------------------------------------------------------------------------
 
@@ -198,7 +200,7 @@ def _limit(subject: str, rate) -> None:
 @open311_view(frozenset({"GET"}))
 def discovery(request, fmt):
     base = request.build_absolute_uri("/open311/v2/")
-    changeset = "2026-12-06T00:00:00Z"
+    changeset = CHANGESET
     return respond({
         "changeset": changeset,
         "contact": both_languages(lambda: _("Write to the organisation that runs this Samleng site.")),
@@ -480,17 +482,18 @@ def _requests_post(request, fmt):
     # first_name, last_name and phone are read by no one: never stored (see README). Only the e-mail, as the
     # web form's contact, encrypted and for the moderators and the relay of answers.
     try:
-        new = services.comment_create(facility=facility, category=request.POST["service_code"].strip(),
-                                      text=request.POST["description"].strip(), rating=rating,
-                                      email=request.POST.get("email", "").strip())
+        with transaction.atomic():  # the comment and its audit entry, or neither
+            comment = services.comment_create(
+                facility=facility, category=request.POST["service_code"].strip(),
+                text=request.POST["description"].strip(), rating=rating,
+                email=request.POST.get("email", "").strip()).comment
+            audit_record(user=None, action=Action.CREATE, obj=comment,
+                         summary=f"comment {comment.pk} sent through Open311 with the key of {key.name} ({key.pk})")
     except ValidationError as error:
         if error.code == "duplicate":
             raise Open311Error(400, both_languages(lambda: _("This comment was already sent today about this "
                                                              "place. It is not sent twice."))) from None
         raise Open311Error(400, *error.messages) from None
-    comment = new.comment
-    audit_record(user=None, action=Action.CREATE, obj=comment,
-                 summary=f"comment {comment.pk} sent through Open311 with the key of {key.name} ({key.pk})")
     if comment.status == Comment.Status.PUBLISHED:
         notice = both_languages(lambda: _("Published."))
     else:

@@ -14,8 +14,8 @@ PAGE = ROOT / "docs" / "vocabularies.md"
 
 INTRODUCTION = """# Vocabularies of the workbooks
 
-Every column of the programme and budget workbooks that takes one of a fixed set of words, with each
-value, its English label and its Khmer label as Samleng's pages show them, and the other Khmer words the
+Every column of the programme, budget and knowledge-base workbooks that takes one of a fixed set of words, with
+each value, its English label and its Khmer label as Samleng's pages show them, and the other Khmer words the
 importer accepts for it. Written from the code by `scripts/vocabularies_doc.py` (the apps' `sheets.py`, the
 models' choices, the Khmer labels from the translation catalogue); a test fails when they differ.
 
@@ -43,11 +43,6 @@ The `unit` column (`budgets`, `projects`, `population`) takes a gazetteer code, 
 national budget: {words} (case does not matter).
 """
 
-LATER = """## Not read yet
-
-The knowledge-base workbook's sheets other than `facilities` (`services`, `faq`, `glossary`) have their values
-in [its spec](knowledge-base-workbook.md) only; they join this page when the code reads them.
-"""
 #: A kind's title and its spec's file, where they are not "<kind> workbook" and "<kind>-workbook.md".
 _TITLES = {"knowledge": "knowledge-base"}
 
@@ -83,7 +78,6 @@ def page() -> str:
             parts.append(NATION.format(words=", ".join(f"`{w}`" for w in NATIONAL_WORDS)))
     parts.append(YES_NO.format(yes=", ".join(f"`{w}`" for w in sorted(cells._YES)),
                                no=", ".join(f"`{w}`" for w in sorted(cells._NO))))
-    parts.append(LATER)
     return "\n".join(parts)
 
 

@@ -3,6 +3,7 @@ questions with their answers. The knowledge-base workbook's `services` and `faq`
 (docs/knowledge-base-workbook.md). The glossary it shares with the Citizen Budget lives in budgets
 (budgets.models.GlossaryTerm): the budget pages show it, and budgets may not import the assistant."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,10 @@ class Service(models.Model):
     def __str__(self):
         return self.name_en or self.name_km or self.service_id
 
+    def clean(self):
+        if not (self.name_en or self.name_km):
+            raise ValidationError({"name_en": _("A service needs a name in English or in Khmer.")})
+
     @property
     def documents_en_list(self) -> list[str]:
         return split_list(self.documents_en)
@@ -102,6 +107,15 @@ class FaqEntry(models.Model):
 
     def __str__(self):
         return self.question_en or self.question_km or self.faq_id
+
+    def clean(self):
+        errors = {}
+        if not (self.question_en or self.question_km):
+            errors["question_en"] = _("An entry needs its question in English or in Khmer.")
+        if not (self.answer_en or self.answer_km):
+            errors["answer_en"] = _("An entry needs its answer in English or in Khmer.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def also_asked_list(self) -> list[str]:

@@ -1,11 +1,21 @@
-"""The Django admin of budgets: for looking things up and fixing a category's names and explanations.
+"""The Django admin of budgets: for looking things up, fixing a category's names and explanations, and editing the
+glossary (shared with the assistant; every change audited).
 Budget figures come in through the budget workbook (`samleng import`, the upload page) and are published on
 the staff page /budgets/manage/; the admin shows them read-only so that every change stays audited."""
 
 from django.contrib import admin
 
-from samleng.budgets.models import BudgetLine, Category, ExchangeRate, Population, Project, Publication
+from samleng.budgets.models import (
+    BudgetLine,
+    Category,
+    ExchangeRate,
+    GlossaryTerm,
+    Population,
+    Project,
+    Publication,
+)
 from samleng.core.audit import Action, audit_record, changed_fields
+from samleng.core.audited_admin import AuditedAdmin
 
 
 @admin.register(Category)
@@ -30,6 +40,14 @@ class CategoryAdmin(admin.ModelAdmin):
         if changes:
             audit_record(user=request.user, action=Action.UPDATE, obj=obj, summary=f"category {obj.code} changed",
                          changes=changes)
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(AuditedAdmin):
+    key_field = "term_id"
+    list_display = ("term_id", "term_en", "term_km")
+    search_fields = ("term_id", "term_en", "term_km")
+    fields = ("term_id", "term_en", "term_km", "explanation_en", "explanation_km")
 
 
 class _ReadOnly(admin.ModelAdmin):

@@ -162,3 +162,75 @@ def sector_names(sector: str) -> tuple[str, str]:
     else the sector as typed (in both)."""
     known = PROJECT_SECTORS.get(" ".join(sector.lower().split()))
     return known if known else (sector, sector)
+
+
+# ---- the glossary ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefaultTerm:
+    term_id: str
+    en: str
+    km: str
+    definition_en: str
+    definition_km: str
+
+
+#: Budget words in both languages, the Citizen Budget's glossary as Samleng ships it (GlossaryTerm rows made by
+#: `services.glossary_ensure_defaults`, which `samleng setup` calls; the knowledge-base workbook's glossary
+#: sheet and the admin may reword them and add more).
+DEFAULT_GLOSSARY: tuple[DefaultTerm, ...] = (
+    DefaultTerm("budget", "budget", "ថវិកា",
+        "A plan of the money an administration expects to receive and to spend in one year.",
+        "ផែនការប្រាក់ដែលរដ្ឋបាលរំពឹងថានឹងទទួលបាន និងនឹងចំណាយក្នុងរយៈពេលមួយឆ្នាំ។"),
+    DefaultTerm("fiscal_year", "fiscal year", "ឆ្នាំសារពើពន្ធ",
+        "The year a budget covers. In Cambodia it runs from 1 January to 31 December.",
+        "ឆ្នាំដែលថវិកាគ្របដណ្តប់។ នៅកម្ពុជា ឆ្នាំសារពើពន្ធចាប់ពីថ្ងៃទី១ ខែមករា ដល់ថ្ងៃទី៣១ ខែធ្នូ។"),
+    DefaultTerm("revenue", "revenue", "ចំណូល",
+        "Money that comes in: transfers from the national government, fees, contributions.",
+        "ប្រាក់ដែលចូលមក៖ ការផ្ទេរពីរាជរដ្ឋាភិបាល កម្រៃសេវា និងវិភាគទាន។"),
+    DefaultTerm("expenditure", "expenditure", "ចំណាយ",
+        "Money that goes out: running the administration and paying for development.",
+        "ប្រាក់ដែលចេញទៅ៖ សម្រាប់ដំណើរការរដ្ឋបាល និងសម្រាប់ការអភិវឌ្ឍ។"),
+    DefaultTerm("phase", "phase", "ដំណាក់កាល",
+        "Which version of a budget a figure comes from: proposed, approved, revised or executed. Every figure "
+        "on these pages says its year and its phase.",
+        "កំណែនៃថវិកាដែលតួលេខមួយយកមក៖ ស្នើសុំ អនុម័ត កែសម្រួល ឬអនុវត្តជាក់ស្តែង។ តួលេខនីមួយៗនៅលើទំព័រទាំងនេះ "
+        "បង្ហាញឆ្នាំ និងដំណាក់កាលរបស់វា។"),
+    DefaultTerm("proposed_budget", "proposed budget", "ថវិកាស្នើសុំ",
+        "The budget as the administration first drafts it, before the council votes on it.",
+        "ថវិកាដែលរដ្ឋបាលរៀបចំជាសេចក្តីព្រាង មុនពេលក្រុមប្រឹក្សាបោះឆ្នោតអនុម័ត។"),
+    DefaultTerm("approved_budget", "approved budget", "ថវិកាអនុម័ត",
+        "The budget the council has voted: what the administration is allowed to spend.",
+        "ថវិកាដែលក្រុមប្រឹក្សាបានបោះឆ្នោតអនុម័ត៖ ចំនួនប្រាក់ដែលរដ្ឋបាលត្រូវបានអនុញ្ញាតឱ្យចំណាយ។"),
+    DefaultTerm("revised_budget", "revised budget", "ថវិកាកែសម្រួល",
+        "The approved budget changed during the year, when plans or revenue change.",
+        "ថវិកាអនុម័តដែលត្រូវបានកែប្រែក្នុងឆ្នាំ នៅពេលផែនការ ឬចំណូលផ្លាស់ប្តូរ។"),
+    DefaultTerm("executed_budget", "executed budget", "ថវិកាអនុវត្តជាក់ស្តែង",
+        "What was really received and spent, known after the year has ended.",
+        "ប្រាក់ដែលបានទទួល និងបានចំណាយជាក់ស្តែង ដែលដឹងបន្ទាប់ពីឆ្នាំបានបញ្ចប់។"),
+    DefaultTerm("sub_national_administration", "sub-national administration", "រដ្ឋបាលថ្នាក់ក្រោមជាតិ",
+        "The councils and administrations of the capital and provinces, municipalities, districts, khans, "
+        "communes and sangkats.",
+        "ក្រុមប្រឹក្សា និងរដ្ឋបាលនៃរាជធានី ខេត្ត ក្រុង ស្រុក ខណ្ឌ ឃុំ និងសង្កាត់។"),
+    DefaultTerm("investment_plan", "three-year rolling investment plan", "កម្មវិធីវិនិយោគបីឆ្នាំរំកិល",
+        "The list of projects a commune or district plans for the next three years, updated every year. "
+        "The projects of the first year get money in that year's budget.",
+        "បញ្ជីគម្រោងដែលឃុំ ឬស្រុកគ្រោងធ្វើសម្រាប់រយៈពេលបីឆ្នាំខាងមុខ ហើយធ្វើបច្ចុប្បន្នភាពជារៀងរាល់ឆ្នាំ។ "
+        "គម្រោងនៃឆ្នាំទីមួយទទួលបានប្រាក់ក្នុងថវិកាឆ្នាំនោះ។"),
+    DefaultTerm("local_project", "local project", "គម្រោងមូលដ្ឋាន",
+        "A piece of work paid by the budget, such as a road or a canal, with its cost, its village, its status "
+        "and how far it has got.",
+        "ការងារមួយដែលចំណាយដោយថវិកា ដូចជាផ្លូវ ឬប្រឡាយ ដែលមានថ្លៃដើម ភូមិ ស្ថានភាព និងវឌ្ឍនភាពរបស់វា។"),
+    DefaultTerm("per_person", "per person", "ក្នុងមនុស្សម្នាក់",
+        "An amount divided by the number of people who live in the area, to compare places of different sizes.",
+        "ចំនួនទឹកប្រាក់ចែកនឹងចំនួនប្រជាជនដែលរស់នៅក្នុងតំបន់ ដើម្បីប្រៀបធៀបតំបន់ដែលមានទំហំខុសៗគ្នា។"),
+    DefaultTerm("median", "median", "មេដ្យាន",
+        "The middle value: half of the places are above it and half below. Unlike an average, one very large "
+        "figure does not pull it up.",
+        "តម្លៃកណ្តាល៖ ពាក់កណ្តាលនៃតំបន់នៅខាងលើ ហើយពាក់កណ្តាលទៀតនៅខាងក្រោម។ ខុសពីមធ្យមភាគ "
+        "តួលេខធំខ្លាំងមួយមិនអាចទាញវាឡើងបានទេ។"),
+    DefaultTerm("exchange_rate", "exchange rate", "អត្រាប្តូរប្រាក់",
+        "How many riels make one US dollar in a year; used to show amounts in dollars as well.",
+        "ចំនួនរៀលដែលស្មើនឹងមួយដុល្លារអាមេរិកក្នុងមួយឆ្នាំ ដែលប្រើដើម្បីបង្ហាញចំនួនទឹកប្រាក់ជាដុល្លារផងដែរ។"),
+)

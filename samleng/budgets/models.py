@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -238,3 +239,12 @@ class GlossaryTerm(models.Model):
 
     def __str__(self):
         return self.term_en or self.term_km or self.term_id
+
+    def clean(self):
+        errors = {}
+        if not (self.term_en or self.term_km):
+            errors["term_en"] = _("A glossary entry needs its word in English or in Khmer.")
+        if not (self.explanation_en or self.explanation_km):
+            errors["explanation_en"] = _("A glossary entry needs its explanation in English or in Khmer.")
+        if errors:
+            raise ValidationError(errors)

@@ -25,6 +25,7 @@ from samleng.budgets.models import (
     Category,
     Direction,
     ExchangeRate,
+    GlossaryTerm,
     PendingBudgetLine,
     PendingProject,
     Phase,
@@ -878,3 +879,18 @@ def _totals_of(lines: dict[tuple, int], phase: str) -> dict[str, int | None]:
         if line_phase == phase:
             totals[direction] = (totals[direction] or 0) + amount
     return totals
+
+
+# ---- the glossary ------------------------------------------------------------------------------------------
+
+
+def glossary_terms(*, khmer_first: bool = False) -> list[GlossaryTerm]:
+    """Every glossary term (the Citizen Budget's glossary, which the assistant shares), in the alphabetical order
+    of the reader's language (Khmer's code points follow its alphabet); a term without that language's word
+    sorts by its other one."""
+    terms = list(GlossaryTerm.objects.all())
+
+    def shown(term: GlossaryTerm) -> str:
+        first, other = (term.term_km, term.term_en) if khmer_first else (term.term_en, term.term_km)
+        return (first or other).casefold()
+    return sorted(terms, key=shown)

@@ -13,11 +13,12 @@ from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from samleng.budgets import signals
-from samleng.budgets.defaults import DEFAULT_CATEGORIES
+from samleng.budgets.defaults import DEFAULT_CATEGORIES, DEFAULT_GLOSSARY
 from samleng.budgets.models import (
     BudgetLine,
     Category,
     ExchangeRate,
+    GlossaryTerm,
     PendingBudgetLine,
     PendingProject,
     Population,
@@ -55,6 +56,27 @@ def categories_ensure_defaults(*, user=None) -> UpsertResult:
         if fill:
             rows.append({"code": default.code, **fill})
     return category_upsert_many(user=user, rows=rows)
+
+
+# ---- the glossary ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def glossary_ensure_defaults(*, user=None) -> UpsertResult:
+    """Create the glossary terms Samleng ships (budgets.defaults.DEFAULT_GLOSSARY) that are missing. A term
+    already there keeps its words (a workbook or the admin may have reworded it): running this again changes
+    nothing."""
+    stored = set(GlossaryTerm.objects.values_list("term_id", flat=True))
+    rows = [{"term_id": t.term_id, "term_en": t.en, "term_km": t.km, "explanation_en": t.definition_en,
+             "explanation_km": t.definition_km} for t in DEFAULT_GLOSSARY if t.term_id not in stored]
+    return glossary_upsert_many(user=user, rows=rows)
+
+
+@transaction.atomic
+def glossary_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update glossary terms matched on `term_id` (the knowledge-base workbook's glossary sheet). The
+    caller has checked the rows."""
+    return records_upsert_many(user=user, model=GlossaryTerm, key=("term_id",), rows=rows)
 
 
 @transaction.atomic

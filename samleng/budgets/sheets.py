@@ -54,6 +54,7 @@ from samleng.budgets.services import (
     categories_ensure_defaults,
     category_upsert_many,
     exchange_rate_upsert_many,
+    glossary_upsert_many,
     population_upsert_many,
     project_upsert_many,
     publication_set_many,
@@ -66,7 +67,7 @@ from samleng.core.workbook.cells import CellError, Vocabulary, in_both, shown
 from samleng.core.workbook.problems import Message
 from samleng.core.workbook.problems import text as both
 from samleng.core.workbook.run import ALREADY_ON_ROW, Kind
-from samleng.core.workbook.sheets import Column, Sheet, ident, integer, text, word
+from samleng.core.workbook.sheets import Column, Sheet, ident, integer, long_text, text, word
 from samleng.places.cells import LEVELS, place, place_cells
 
 # ---- vocabularies: the Khmer words people type besides the labels of the pages (input data) -----------------
@@ -997,3 +998,46 @@ BUDGET_KIND = Kind(
     "budget", (CATEGORIES, BUDGETS, PROJECTS, POPULATION, EXCHANGE_RATES),
     after_write=(budgets_after_write,), export_order=EXPORT_ORDER, audit_type="imports.budget_workbook",
 )
+
+
+# ---- the glossary sheet of the knowledge-base workbook (docs/knowledge-base-workbook.md) --------------------
+# The glossary is the Citizen Budget's (its page shows it) and the assistant's: its sheet is here, writing through
+# budgets' services, and imports.kinds.KNOWLEDGE_KIND lists it beside the assistant's services and faq.
+
+GLOSSARY_NO_TERM = Message("glossary.no_term", gettext_noop("A glossary entry needs its word: fill in term_en or "
+                                                            "term_km."))
+GLOSSARY_NO_EXPLANATION = Message("glossary.no_explanation", gettext_noop(
+    "A glossary entry needs its explanation: fill in explanation_en or explanation_km."))
+GLOSSARY_FIELDS = ("term_id", "term_en", "term_km", "explanation_en", "explanation_km")
+
+
+def glossary_check(run, sheet: Sheet, rows: list) -> None:
+    name = sheet.name
+    run.define_ids(name, rows, "term_id")
+    records = []
+    for row in rows:
+        complete = True
+        if not (row.term_en or row.term_km):
+            run.error(name, row.row, "term_en", GLOSSARY_NO_TERM)
+            complete = False
+        if not (row.explanation_en or row.explanation_km):
+            run.error(name, row.row, "explanation_en", GLOSSARY_NO_EXPLANATION)
+            complete = False
+        if complete and row.term_id is not None:
+            records.append(run.record(name, row, GLOSSARY_FIELDS))
+    run.records[name] = records
+
+
+def glossary_write(run) -> UpsertResult:
+    return glossary_upsert_many(user=run.user, rows=run.records["glossary"])
+
+
+GLOSSARY = Sheet("glossary", (
+    ident("term_id", help=gettext_noop("The word's id, as your NGO writes it (for example approved_budget).")),
+    text("term_en", 200, help=gettext_noop("The word in English (for example approved budget); this or term_km.")),
+    text("term_km", 200, help=gettext_noop("The word in Khmer (for example ថវិកាអនុម័ត).")),
+    long_text("explanation_en", help=gettext_noop("What it means, in plain English; this or explanation_km.")),
+    long_text("explanation_km", help=gettext_noop("What it means, in plain Khmer.")),
+), key=("term_id",), check=glossary_check, write=glossary_write, everyone=False,
+    help=gettext_noop("Words of budgets and public services explained, one per row (the Citizen Budget's glossary, "
+                      "which the assistant shares)."))

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop
 
 from samleng.accounts.access import can_edit_in_province
 from samleng.advocacy import sheets as advocacy
+from samleng.assistant import sheets as assistant
+from samleng.budgets import sheets as budgets
 from samleng.budgets.sheets import BUDGET_KIND
 from samleng.cbos import sheets as cbos
 from samleng.core.workbook.problems import Message, Problem
@@ -45,13 +47,13 @@ PROGRAMME_KIND = Kind(
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
                   "request_events", "holidays", "indicators", "reported_values"),
 )
-#: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on;
-#: its services, faq and glossary come with the assistant.
+#: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on,
+#: and what the assistant answers from (services and faq: the assistant's; glossary: the Citizen Budget's, which
+#: the assistant shares).
 KNOWLEDGE_KIND = Kind(
     "knowledge",
-    sheets=(places.FACILITIES,),
-    later=("services", "faq", "glossary"),
-    export_order=("facilities",),
+    sheets=(places.FACILITIES, assistant.SERVICES, assistant.FAQ, budgets.GLOSSARY),
+    export_order=("facilities", "services", "faq", "glossary"),
     audit_type="imports.knowledge",
 )
 KINDS = {kind.name: kind for kind in (PROGRAMME_KIND, BUDGET_KIND, KNOWLEDGE_KIND)}
@@ -80,7 +82,7 @@ def budget_workbook_import(path, *, user=None, progress: Progress | None = None,
 
 
 def knowledge_workbook_import(path, *, user=None, progress: Progress | None = None, **options) -> ImportResult:
-    """Import a knowledge-base workbook (its facilities sheet)."""
+    """Import a knowledge-base workbook (facilities, services, faq, glossary)."""
     return run(KNOWLEDGE_KIND, path, user=user, progress=progress, may=may_import, **options)
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from samleng.budgets.models import NATIONAL, BudgetLine, Category, Project, Publication
-from samleng.budgets.services import categories_ensure_defaults
+from samleng.budgets.services import categories_ensure_defaults, glossary_ensure_defaults, glossary_upsert_many
 from samleng.budgets.tests.test_opendata import FORMULAS
 from samleng.budgets.tests.test_selectors import (
     KLAENG,
@@ -299,10 +299,29 @@ def test_national_page_with_nothing_published(db):
 
 def test_glossary_in_both_languages(db):
     categories_ensure_defaults()
+    glossary_ensure_defaults()
     for client in (anonymous(), khmer()):
         html = page(client, reverse("budgets:glossary")).content.decode()
         assert "approved budget" in html and "ថវិកាអនុម័ត" in html
+        assert 'id="term-approved_budget"' in html  # the assistant links to a word
         assert "Commune/Sangkat Fund transfer" in html and "ការផ្ទេរពីមូលនិធិឃុំ សង្កាត់" in html
+
+
+def test_the_glossary_shows_the_words_the_knowledge_base_brings_in_the_reader_s_order(db):
+    glossary_upsert_many(user=None, rows=[
+        {"term_id": "owso", "term_en": "One Window Service Office", "term_km": "ការិយាល័យច្រកចេញចូលតែមួយ",
+         "explanation_en": "Many services in one place.", "explanation_km": "សេវាជាច្រើននៅកន្លែងតែមួយ។"},
+        {"term_id": "budget", "term_en": "budget", "term_km": "ថវិកា", "explanation_en": "A plan of money.",
+         "explanation_km": ""},
+        {"term_id": "only_km", "term_en": "", "term_km": "ក្រុមប្រឹក្សា", "explanation_en": "",
+         "explanation_km": "អ្នកតំណាងដែលបានជ្រើសតាំង។"},
+    ])
+    english = page(anonymous(), reverse("budgets:glossary")).content.decode()
+    assert english.index("budget") < english.index("One Window Service Office")  # b before o
+    assert "ក្រុមប្រឹក្សា" in english and "<span lang=\"en\"></span>" not in english
+    khmer_page = page(khmer(), reverse("budgets:glossary")).content.decode()
+    assert khmer_page.index("ការិយាល័យច្រកចេញចូលតែមួយ") < khmer_page.index('lang="km">ថវិកា<')  # ក before ថ
+    assert "A plan of money." in khmer_page  # a word without its Khmer explanation shows the English one
 
 
 def test_find_by_any_spelling(budget):

@@ -120,7 +120,12 @@ BUDGET_ROWS = {"categories": ("code", "x_test")}
 
 def test_every_text_column_is_free_text_or_said_not_to_be():
     """A text column added to a sheet must join the lists above, so that the tests below plant text in it."""
-    knowledge = {("facilities", "name_en"), ("facilities", "name_km")}  # shown escaped; exported neutralised
+    knowledge = {("facilities", "name_en"), ("facilities", "name_km"),  # shown escaped; exported neutralised
+                 *(("services", c) for c in ("name_en", "name_km", "fee_note_en", "fee_note_km", "documents_en",
+                                             "documents_km", "legal_basis", "source")),
+                 *(("faq", c) for c in ("question_en", "question_km", "answer_en", "answer_km", "also_asked",
+                                        "source")),
+                 *(("glossary", c) for c in ("term_en", "term_km", "explanation_en", "explanation_km"))}
     for kind, free in ((PROGRAMME_KIND, PROGRAMME_TEXT), (BUDGET_KIND, BUDGET_TEXT),
                        (KNOWLEDGE_KIND, dict.fromkeys(knowledge))):
         for sheet in kind.sheets:

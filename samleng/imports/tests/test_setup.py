@@ -38,6 +38,9 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", first)
     assert CBO.objects.count() == 50
     assert "demo facilities: 190 created" in first
+    assert "glossary: 15 words created" in first  # Samleng's own; the demo's glossary sheet adds its service words
+    assert "demo services: 16 created" in first and "demo FAQ entries: 44 created" in first
+    assert "demo glossary: 11 created, 0 updated" in first
     klaeng = Facility.objects.select_related("answered_by").get(facility_id="FAC-060603-CO")
     assert klaeng.name_km == "សាលាឃុំក្លែង" and klaeng.answered_by.place.code == "060603"
     counts = (CBO.objects.count(), Issue.objects.count(), User.objects.count())
@@ -48,6 +51,9 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert "database: up to date" in second and "gazetteer: up to date" in second
     assert "demo programme: already there, nothing changed" in second
     assert "demo facilities: already there, nothing changed" in second
+    assert "glossary: up to date" in second
+    for what in ("services", "FAQ entries", "glossary"):
+        assert f"demo {what}: already there, nothing changed" in second
     assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", second)
     assert "demo budgets: already there and published, nothing changed" in second
     assert "budget categories: up to date" in second

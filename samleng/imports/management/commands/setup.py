@@ -1,9 +1,10 @@
-"""`samleng setup [--demo]`: make a database ready to use. Runs the migrations, loads the gazetteer and the
-default budget categories; with --demo, also imports the demo programme (samleng/imports/demo/programme/:
-API's 2023-2024 programme, as the donor reports describe it) and the demo budgets of its communes and
-districts (samleng/imports/demo/budget/, published), marks its case studies public, links the Klaeng canal issue
-to the commune's canal projects and creates four demo users. Safe to run any number of times: what is already
-there is left as it is, and it says what it did."""
+"""`samleng setup [--demo]`: make a database ready to use. Runs the migrations, loads the gazetteer, the
+default budget categories and the glossary's default words; with --demo, also imports the demo programme
+(samleng/imports/demo/programme/: API's 2023-2024 programme, as the donor reports describe it), the demo budgets of
+its communes and districts (samleng/imports/demo/budget/, published) and the demo knowledge base
+(samleng/imports/demo/knowledge/: public service points, services, FAQ entries, glossary), marks its case studies
+public, links the Klaeng canal issue to the commune's canal projects and creates four demo users. Safe to run any
+number of times: what is already there is left as it is, and it says what it did."""
 
 import base64
 import hashlib
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         self.migrate()
         self.gazetteer()
         self.budget_categories()
+        self.glossary()
         if demo:
             with transaction.atomic():
                 self.demo_workbook()
@@ -119,6 +121,12 @@ class Command(BaseCommand):
         else:
             self.say("budget categories: up to date")
 
+    def glossary(self) -> None:
+        from samleng.budgets.services import glossary_ensure_defaults
+
+        result = glossary_ensure_defaults()
+        self.say(f"glossary: {result.created} words created" if result.created else "glossary: up to date")
+
     # ---- the demo --------------------------------------------------------------------------------------------
 
     def demo_workbook(self) -> None:
@@ -136,16 +144,19 @@ class Command(BaseCommand):
         self.say(self.programme_summary())
 
     def demo_knowledge(self) -> None:
-        """The public service points of the demo programme's districts and communes (the knowledge-base workbook:
-        samleng/imports/demo/knowledge/), each with the office that answers for it."""
-        from samleng.imports.kinds import knowledge_workbook_import
+        """The demo knowledge base (samleng/imports/demo/knowledge/): the public service points of the demo
+        programme's districts and communes, each with the office that answers for it; the services of a district One
+        Window Service Office and of a commune's civil registration; FAQ entries; the glossary."""
+        from samleng.imports.kinds import KNOWLEDGE_KIND, knowledge_workbook_import
 
         result = knowledge_workbook_import(DEMO_KNOWLEDGE)
         if not result.ok:
             raise CommandError("The demo knowledge base did not import:\n" + "\n".join(str(e) for e in result.errors))
-        created, updated = result.created.get("facilities", 0), result.updated.get("facilities", 0)
-        self.say(f"demo facilities: {created} created, {updated} updated" if created or updated
-                 else "demo facilities: already there, nothing changed")
+        for sheet in KNOWLEDGE_KIND.export_order:
+            created, updated = result.created.get(sheet, 0), result.updated.get(sheet, 0)
+            what = "FAQ entries" if sheet == "faq" else sheet_records(sheet)
+            self.say(f"demo {what}: {created} created, {updated} updated" if created or updated
+                     else f"demo {what}: already there, nothing changed")
 
     def programme_summary(self) -> str:
         """What the programme holds, counted in the database (the sheets' counts mix records of two kinds)."""

@@ -1,7 +1,8 @@
 """The public procurement pages on national data: the buyers' ranking of a year, a buyer's projects (first and
 second page) and a project, as an anonymous visitor asks for them (the whole request through Django's test
 client: middleware, view, template), and the ranking's CSV. Prints p50/p95 wall and CPU time and the queries
-per request. Issue 10's budget: a public buyer ranking < 50 ms; queries the same whatever the number of buyers.
+per request, and what keeping the ranking's stored figures (ProcurementBuyerYear) costs a write. Issue 10's
+budget: a public buyer ranking < 50 ms; queries the same whatever the number of buyers.
 
     .venv/bin/python bench/bench_procurement.py [--projects 20000] [--buyers 300] [--years 1] [--requests 100]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/samleng_bench_proc .venv/bin/python bench/bench_procurement.py
@@ -20,7 +21,7 @@ import random
 import sys
 import time
 
-from pagebench import empty_database, measure, report
+from pagebench import Samples, empty_database, measure, report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -49,7 +50,10 @@ from samleng.transparency.models import (  # noqa: E402
     ProcurementItem,
     ProcurementProject,
 )
-from samleng.transparency.services import procurement_counts_refresh  # noqa: E402
+from samleng.transparency.services import (  # noqa: E402
+    procurement_buyer_years_refresh,
+    procurement_counts_refresh,
+)
 
 ITEMS = list(ProcurementItem.values)
 DOCUMENTS = [("tenderNotice", "basic"), ("biddingDocuments", "basic"), ("awardNotice", "basic"),
@@ -109,6 +113,36 @@ def prepare(projects: int, buyers: int, years: int) -> None:
           f"disclosures, {len(documents):,} OCDS documents ({connection.vendor}); their counts kept in {counted:.1f} s")
 
 
+def timed(write, times: int) -> Samples:
+    """Wall and CPU time and queries of `write`, run `times` times, each in its own transaction (rolled back)."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    samples = Samples()
+    for _ in range(times):
+        with CaptureQueriesContext(connection) as captured, transaction.atomic():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            write()
+            samples.times.append((time.perf_counter() - start) * 1000)
+            samples.cpu.append((time.process_time() - start_cpu) * 1000)
+            transaction.set_rollback(True)
+        samples.queries.append(len(captured))
+        samples.sizes.append(0)
+    return samples
+
+
+def keeping_buyer_years(buyer: str) -> None:
+    """What the ranking's stored figures cost the writes (services.procurement_buyer_years_refresh, run in the
+    transaction of every write of projects): one buyer's year counted again (a disclosure recorded, a project
+    saved: the biggest buyer's), and every buyer's year (the end of an OCDS import of the whole year)."""
+    groups = set(ProcurementProject.objects.values_list("fiscal_year", "buyer").distinct())
+    timed(lambda: procurement_buyer_years_refresh(groups=groups), 1)  # warm up
+    report("write: one buyer's year counted", timed(lambda: procurement_buyer_years_refresh(groups={(2024, buyer)}),
+                                                   50))
+    report(f"write: {len(groups)} buyers' years counted", timed(lambda: procurement_buyer_years_refresh(groups=groups),
+                                                               10))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=20_000)
@@ -144,6 +178,7 @@ def main() -> int:
     report("ranking CSV", measure(client, [reverse("transparency:procurement_ranking_csv") + "?year=2024"] * 20))
     report(f"buyer CSV ({biggest['n']:,} projects)",
            measure(client, [reverse("transparency:procurement_buyer_csv") + buyer[buyer.index("?"):]] * 10))
+    keeping_buyer_years(biggest["buyer"])
     return 0
 
 

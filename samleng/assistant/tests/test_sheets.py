@@ -188,3 +188,18 @@ def test_csv_folder_with_khmer_headers_untouched(tmp_path):
     folder = write_csv_folder(tmp_path / "kb", {**sheet("faq", BUDGET_FAQ), **sheet("glossary", TERM)})
     result = knowledge_workbook_import(folder)
     assert result.ok and result.created == {"faq": 1, "glossary": 1}
+
+
+def test_the_upload_page_s_template_has_the_sheets_with_their_help(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from samleng.conftest import login_en
+
+    response = login_en(world.me_officer).get("/imports/template/knowledge.xlsx")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    assert {"facilities", "services", "faq", "glossary"} <= set(book.sheetnames)
+    assert [c.value for c in book["services"][1]] == SERVICES and [c.value for c in book["faq"][1]] == FAQ
+    comment = book["services"]["E1"].comment.text  # office_level: required, its words in both languages
+    assert "Required." in comment and "ស្រុក/ក្រុង/ខណ្ឌ" in comment

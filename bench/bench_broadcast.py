@@ -1,6 +1,6 @@
 """A Telegram broadcast to 10,000 chats through the outbox (issue 13), against a fake Bot API on 127.0.0.1.
 
-    .venv/bin/python bench/bench_broadcast.py [--chats 10000] [--senders 1] [--threads 8] [--latency 0]
+    .venv/bin/python bench/bench_broadcast.py [--chats 10000] [--senders 1] [--threads 16] [--latency 0]
 
 Queues one message to each of `--chats` chats (telegram_broadcast), then runs `--senders` workers as production
 does (`samleng db_worker`, each taking the outbox's `outbox_send` jobs; NOTIFICATIONS_SENDERS and
@@ -33,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=10_000)
     parser.add_argument("--senders", type=int, default=1, help="worker processes (samleng db_worker)")
-    parser.add_argument("--threads", type=int, default=8, help="sends in flight per worker")
+    parser.add_argument("--threads", type=int, default=16, help="sends in flight per worker")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds the fake Bot API takes to answer")
     args = parser.parse_args()
 

@@ -125,7 +125,8 @@ def telegram_webhook(request):
     if not isinstance(update, dict):
         return HttpResponseBadRequest("not an update")
     chat_id = _update_chat_id(update)
-    if isinstance(chat_id, int) and not limits.take(f"telegram-chat:{chats.chat_key(chat_id)}", CHAT_UPDATES).allowed:
+    # The bucket's key: the chat's keyed hash (never its id), cut to fit the key's 64 characters.
+    if isinstance(chat_id, int) and not limits.take(f"tg:{chats.chat_key(chat_id)[:48]}", CHAT_UPDATES).allowed:
         logger.info("Telegram webhook: a chat sends too many updates; this one is not answered")
         return HttpResponse(status=200)
     reply = bot.update_handle(update)

@@ -60,7 +60,8 @@ def test_an_account_is_linked_by_its_deep_link_once(world):
     # The same link again, from anyone: refused.
     again = _answer(_post(_text(f"/start {token}", chat_id=CHAT + 1, language="en")))
     assert "used already or has expired" in again["text"] and chats.chat_find(CHAT + 1) is None
-    assert "linked to a Telegram chat" in login_en(world.cbo_user).get(reverse("notifications:telegram_link")).content.decode()
+    page = login_en(world.cbo_user).get(reverse("notifications:telegram_link"))
+    assert "linked to a Telegram chat" in page.content.decode()
 
 
 def test_expired_and_forged_tokens_are_refused_alike(world):

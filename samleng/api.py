@@ -4,6 +4,7 @@ and in Khmer (core.api.ApiError)."""
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from samleng.assistant.api import router as assistant_router
 from samleng.budgets.api import router as budgets_router
 from samleng.comments.api import router as comments_router
 from samleng.core.api import ApiError
@@ -12,9 +13,9 @@ from samleng.results.api import router as results_router
 from samleng.transparency.api import router as requests_router
 
 #: The API's version, in the OpenAPI document: the major number changes when an answer changes its shape (2: every
-#: list is a page), the minor when something is added (2.1: information requests; 2.2: citizens' comments). Paths
-#: stay under /api/, whatever the version.
-VERSION = "2.2.0"
+#: list is a page), the minor when something is added (2.1: information requests; 2.2: citizens' comments; 2.3: the
+#: assistant). Paths stay under /api/, whatever the version.
+VERSION = "2.3.0"
 DESCRIPTION = (
     "Samleng's published data and, for staff, the programme's indicators. Every list is answered a page at a "
     "time: `items`, `limit`, `offset`, and `next` (the URL of the next page, null on the last). Errors are "
@@ -41,3 +42,4 @@ api.add_router("/budgets/", budgets_router)
 api.add_router("/results/", results_router)
 api.add_router("/requests/", requests_router)
 api.add_router("/comments/", comments_router)
+api.add_router("/assistant", assistant_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("samleng.comments.open311")),
     path("", include("samleng.notifications.urls")),
     path("", include("samleng.budgets.urls")),
+    path("", include("samleng.assistant.urls")),
     path("", include("samleng.results.urls")),
     path("", include("samleng.imports.urls")),
 ]

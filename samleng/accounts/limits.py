@@ -263,6 +263,7 @@ LIMITED_VIEWS: dict[str, tuple[str, frozenset[str]]] = {
     "comments:new": ("LIMIT_COMMENTS", frozenset({"POST"})),
     "comments:follow": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
     "comments:flag": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
+    "assistant:chat": ("LIMIT_PUBLIC_FORMS", frozenset({"POST"})),
 }
 NAVIGATION = frozenset({"page", "in", "parent"})
 #: Every view of these URL namespaces is limited, whatever the method.

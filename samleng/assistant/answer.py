@@ -1,0 +1,268 @@
+"""The assistant's answers: from templates in Khmer and English, with the source of every figure.
+
+Every answer carries `sources` (`{"kind", "id", "url"}`, ids the records' own keys: a budget `UNIT/YEAR`, a
+project its project_id, a service its service_id, a FAQ entry its faq_id, a glossary term its term_id) and
+`figures` (the numbers it states, money in riel, never years). A figure is only ever read from the budget
+selectors the budget pages use, or from the knowledge base; when nothing fits, the answer says so, offers the
+closest FAQ entries and how to reach the organisation, and states no figure. Nothing of the question is stored."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from samleng.assistant import retrieve
+from samleng.assistant.models import FaqEntry, Service
+from samleng.assistant.understand import Question, understand, words_of
+from samleng.budgets import selectors as budget_selectors
+from samleng.core.khmer import to_khmer_digits
+from samleng.places.selectors import place_label
+
+#: A knowledge-base match must cover at least this share of the question's content words to be answered.
+MIN_COVERAGE = 0.5
+#: How many FAQ entries a declined question is offered, and how many projects an answer lists.
+SUGGESTIONS, PROJECTS_LISTED = 3, 5
+
+
+@dataclass
+class Answer:
+    answer: str
+    kind: str
+    sources: list[dict] = field(default_factory=list)
+    figures: list[int] = field(default_factory=list)
+    suggestions: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"answer": self.answer, "kind": self.kind, "sources": self.sources, "figures": self.figures,
+                "suggestions": self.suggestions}
+
+
+def ask(text: str, lang: str = "km") -> Answer:
+    """The answer to a question in `lang` ("km" or "en")."""
+    lang = "en" if lang == "en" else "km"
+    with translation.override(lang):
+        question = understand(text or "")
+        if not question.content_words and question.kind == "lookup":
+            return _declined(question, lang, _("Please ask a question in words, in Khmer or in English: about a "
+                                               "budget, a public service, or your rights to information."))
+        if question.kind in ("budget", "projects"):
+            return _budget_answer(question, lang)
+        return _lookup_answer(question, lang)
+
+
+# ---- formatting ---------------------------------------------------------------------------------------------
+
+
+def _number(value: int, lang: str) -> str:
+    text = f"{value:,}"
+    return to_khmer_digits(text) if lang == "km" else text
+
+
+def _riel(value: int, lang: str) -> str:
+    return _("%(amount)s riel") % {"amount": _number(value, lang)}
+
+
+def _usd(value: int | None, lang: str) -> str:
+    return "" if value is None else " " + _("(about US$%(amount)s)") % {"amount": _number(value, lang)}
+
+
+def _year_text(year: int, lang: str) -> str:
+    return to_khmer_digits(str(year)) if lang == "km" else str(year)
+
+
+def _pick(lang: str, khmer: str, english: str) -> str:
+    """A record's text in the reader's language, else in the other."""
+    return (khmer or english) if lang == "km" else (english or khmer)
+
+
+# ---- budgets ----------------------------------------------------------------------------------------------
+
+
+def _phase(phase: str) -> str:
+    names = {"executed": _("executed budget"), "revised": _("revised budget"), "approved": _("approved budget"),
+             "proposed": _("proposed budget")}
+    return names.get(phase, phase)
+
+
+def _budget_answer(question: Question, lang: str) -> Answer:
+    if question.place is None:
+        names = ", ".join(place_label(p, language=lang) for p in question.place_candidates)
+        return _declined(question, lang, _("Several places have that name: %(names)s. Please say which one, with "
+                                           "its district or province.") % {"names": names})
+    place = question.place
+    name = place_label(place, language=lang)
+    if question.year_out_of_range:
+        return _declined(question, lang, _("Samleng has no budget of %(place)s for %(year)s: budgets are published "
+                                           "for recent years only.") % {"place": name,
+                                                                         "year": _year_text(question.year, lang)})
+    data = budget_selectors.unit_budget(place.code, question.year)
+    if data is None:
+        years = budget_selectors.published_years(place.code)
+        if not years:
+            message = _("No budget of %(place)s is published on Samleng yet.") % {"place": name}
+        else:
+            message = _("The budget of %(place)s for %(year)s is not published on Samleng. Published years: "
+                        "%(years)s.") % {"place": name, "year": _year_text(question.year, lang),
+                                         "years": ", ".join(_year_text(y, lang) for y in years)}
+        return _declined(question, lang, message)
+    url = reverse("budgets:unit", args=[data.unit]) + f"?year={data.year}"
+    source = {"kind": "budget", "id": f"{data.unit}/{data.year}", "url": url}
+    if question.kind == "projects":
+        return _projects_answer(data, name, lang, source)
+    category = _category(question, data)
+    facts = {"place": name, "year": _year_text(data.year, lang), "phase": _phase(data.phase)}
+    if category is not None:
+        amount = category.amount_khr
+        text = _("%(place)s: %(category)s in %(year)s, %(amount)s%(usd)s (%(phase)s).") % {
+            **facts, "category": _pick(lang, category.name_km, category.name_en), "amount": _riel(amount, lang),
+            "usd": _usd(category.amount_usd, lang)}
+    elif question.per_person:
+        amount = data.per_person.get("expenditure")
+        if amount is None:
+            return _declined(question, lang, _("Samleng does not know the population of %(place)s, so it cannot "
+                                               "say its budget per person.") % {"place": name})
+        text = _("%(place)s spends %(amount)s per person in %(year)s (%(phase)s).") % {
+            **facts, "amount": _riel(amount, lang)}
+    else:
+        direction = "revenue" if question.revenue else "expenditure"
+        amount = data.totals[direction]
+        template = (_("The revenue of %(place)s in %(year)s is %(amount)s%(usd)s (%(phase)s).") if question.revenue
+                    else _("The budget of %(place)s in %(year)s is %(amount)s%(usd)s of expenditure (%(phase)s)."))
+        text = template % {**facts, "amount": _riel(amount, lang), "usd": _usd(data.totals_usd[direction], lang)}
+    return Answer(text + " " + _("Source: its budget page."), "budget", [source], [amount])
+
+
+def _category(question: Question, data) -> object | None:
+    """The budget category a question names, by the words of its Khmer or English name (the best overlap)."""
+    asked = set(question.content_words)
+    best, best_score = None, 0
+    for figure in data.categories:
+        if figure.direction != ("revenue" if question.revenue else "expenditure"):
+            continue
+        names = set(words_of(figure.name_en + " " + figure.name_km)) - _GENERIC_CATEGORY_WORDS
+        score = len(asked & names)
+        if score > best_score:
+            best, best_score = figure, score
+    return best
+
+
+#: Words of category names that do not tell categories apart.
+_GENERIC_CATEGORY_WORDS = {"and", "other", "others", "of", "the", "និង", "ផ្សេងៗ", "ការ", "services", "service"}
+
+
+def _projects_answer(data, name: str, lang: str, budget_source: dict) -> Answer:
+    projects = [p for p in data.projects if p.fiscal_year == data.year]
+    if not projects:
+        text = _("%(place)s has no projects listed for %(year)s.") % {"place": name,
+                                                                       "year": _year_text(data.year, lang)}
+        return Answer(text, "budget", [budget_source], [])
+    listed = projects[:PROJECTS_LISTED]
+    lines = [f"{_pick(lang, p.title_km, p.title_en)}: {_riel(p.cost_khr, lang)}" for p in listed]
+    text = _("Projects of %(place)s in %(year)s (%(count)s):") % {
+        "place": name, "year": _year_text(data.year, lang), "count": _number(len(projects), lang)}
+    text += " " + "; ".join(lines) + "."
+    if len(projects) > len(listed):
+        text += " " + _("More on its budget page.")
+    page = budget_source["url"]
+    sources = [{"kind": "project", "id": p.project_id, "url": f"{page}#{budget_selectors.project_anchor(p.project_id)}"}
+               for p in listed]
+    return Answer(text, "project", sources + [budget_source], [p.cost_khr for p in listed])
+
+
+# ---- the knowledge base -----------------------------------------------------------------------------------
+
+
+def _lookup_answer(question: Question, lang: str) -> Answer:
+    hits = retrieve.index().search(question.words, limit=SUGGESTIONS + 2)
+    if not hits or hits[0].coverage < MIN_COVERAGE:
+        return _declined(question, lang, _("I do not know the answer to that question."))
+    best = hits[0].doc
+    if best.kind == "service":
+        return _service_answer(Service.objects.get(pk=best.pk), lang)
+    if best.kind == "glossary":
+        return _glossary_answer(best, lang)
+    entries = _faq_entries([h.doc for h in hits if h.doc.kind == "faq" and h.coverage >= MIN_COVERAGE])
+    entry = entries[0]
+    text = _pick(lang, entry.answer_km, entry.answer_en)
+    return Answer(text, "faq", [_faq_source(e) for e in entries])
+
+
+def _faq_entries(docs) -> list[FaqEntry]:
+    by_pk = FaqEntry.objects.in_bulk([d.pk for d in docs])
+    return [by_pk[d.pk] for d in docs if d.pk in by_pk]
+
+
+def _faq_source(entry: FaqEntry) -> dict:
+    return {"kind": "faq", "id": entry.faq_id, "url": reverse("assistant:chat") + f"?faq={entry.faq_id}"}
+
+
+def _service_answer(service: Service, lang: str) -> Answer:
+    name = _pick(lang, service.name_km, service.name_en)
+    parts = [name + ":"]
+    figures = []
+    if service.fee_khr == 0:
+        parts.append(_("free of charge."))
+    elif service.fee_khr is not None:
+        parts.append(_("the fee is %(fee)s.") % {"fee": _riel(service.fee_khr, lang)})
+        figures.append(service.fee_khr)
+    else:
+        parts.append(_("Samleng does not know the fee; it is on the office's fee board, and you may ask for a "
+                       "receipt."))
+    note = _pick(lang, service.fee_note_km, service.fee_note_en)
+    if note:
+        parts.append(note)
+    documents = service.documents_km_list if lang == "km" else service.documents_en_list
+    documents = documents or service.documents_en_list or service.documents_km_list
+    if documents:
+        parts.append(_("Documents to bring: %(documents)s.") % {"documents": "; ".join(documents)})
+    if service.days is not None:
+        parts.append(_("It takes %(days)s working days.") % {"days": _number(service.days, lang)})
+    parts.append(_("Office: %(level)s.") % {"level": service.get_office_level_display()})
+    if service.legal_basis:
+        parts.append(_("Legal basis: %(law)s.") % {"law": service.legal_basis})
+    parts.append(_("Checked on %(day)s (%(source)s).") % {"day": service.checked_on.isoformat(),
+                                                          "source": service.source})
+    url = reverse("assistant:chat") + f"?service={service.service_id}"
+    return Answer(" ".join(parts), "service", [{"kind": "service", "id": service.service_id, "url": url}], figures)
+
+
+def _glossary_answer(doc, lang: str) -> Answer:
+    term = next(t for t in budget_selectors.glossary_terms() if t.pk == doc.pk)
+    text = f"{_pick(lang, term.term_km, term.term_en)}: {_pick(lang, term.explanation_km, term.explanation_en)}"
+    url = reverse("budgets:glossary") + f"#term-{term.term_id}"
+    return Answer(text, "glossary", [{"kind": "glossary", "id": term.term_id, "url": url}])
+
+
+# ---- declining ----------------------------------------------------------------------------------------------
+
+
+def _declined(question: Question, lang: str, message: str) -> Answer:
+    """An answer that states no figure: what is missing, the closest FAQ entries, and how to reach the NGO."""
+    hits = retrieve.index().search(question.words, kinds=("faq",), limit=SUGGESTIONS) if question.words else []
+    entries = _faq_entries([h.doc for h in hits])
+    suggestions = [{**_faq_source(e), "question": _pick(lang, e.question_km, e.question_en)} for e in entries]
+    contact = _("For anything else, ask the staff of %(organisation)s at a public forum or at their office.") % {
+        "organisation": settings.ORGANISATION_NAME}
+    return Answer(f"{message} {contact}", "none", [], [], suggestions)
+
+
+# ---- a record named in an address -------------------------------------------------------------------------
+
+
+def faq_answer(faq_id: str, lang: str) -> Answer | None:
+    """A FAQ entry's answer (the page a FAQ source links to); None for an unknown id."""
+    entry = FaqEntry.objects.filter(faq_id=faq_id[:40]).first()
+    if entry is None:
+        return None
+    with translation.override(lang):
+        return Answer(_pick(lang, entry.answer_km, entry.answer_en), "faq", [_faq_source(entry)])
+
+
+def service_answer(service_id: str, lang: str) -> Answer | None:
+    service = Service.objects.filter(service_id=service_id[:40]).first()
+    if service is None:
+        return None
+    with translation.override(lang):
+        return _service_answer(service, lang)

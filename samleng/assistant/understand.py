@@ -1,0 +1,141 @@
+"""What a question asks: its words (normalised with core's one normaliser, segmented as core.search segments),
+its kind (a budget figure, a unit's projects, or something to look up in the knowledge base) and its slots (a
+place through the gazetteer's fuzzy lookup, a year in Khmer or Latin digits or "this year", a budget category).
+Rules only: nothing is downloaded and nothing is stored."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from samleng.core.khmer import fold, normalize, search_terms
+from samleng.places.selectors import place_resolve
+
+# The gazetteer's levels (places.models.Place.Level: the assistant reads places through its selectors only).
+PROVINCE, DISTRICT, COMMUNE = 1, 2, 3
+
+#: A question longer than this is cut before it is read (the API refuses more than 500 characters).
+MAX_READ = 500
+
+#: Years a budget question may name; outside them the year is said to be out of range, never looked up.
+FIRST_YEAR, LAST_YEAR_AHEAD = 2000, 5
+
+# Words that ask for a budget figure, for a unit's projects, for a figure per person, for revenue.
+_BUDGET_WORDS = {"budget", "budgets", "spend", "spends", "spending", "spent", "expenditure", "expenditures",
+                 "revenue", "revenues", "income", "ថវិកា", "ចំណាយ", "ចំណូល"}
+_PROJECT_WORDS = {"project", "projects", "គម្រោង"}
+_REVENUE_WORDS = {"revenue", "revenues", "income", "ចំណូល"}
+_PER_PERSON = re.compile(r"per (person|head|capita|inhabitant)|ក្នុង(មនុស្ស)?ម្នាក់|ម្នាក់ៗ|សម្រាប់មនុស្សម្នាក់")
+_THIS_YEAR = re.compile(r"this year|current year|ឆ្នាំនេះ")
+_LAST_YEAR = re.compile(r"last year|ឆ្នាំមុន|ឆ្នាំទៅ")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+# Words that name a unit's level: they choose between a commune and a district of the same name.
+_LEVEL_WORDS = {
+    COMMUNE: {"commune", "sangkat", "khum", "ឃុំ", "សង្កាត់"},
+    DISTRICT: {"district", "srok", "khan", "municipality", "ស្រុក", "ខណ្ឌ", "ក្រុង"},
+    PROVINCE: {"province", "khaet", "khet", "ខេត្ត", "រាជធានី"},
+}
+_UNIT_LEVELS = (COMMUNE, DISTRICT, PROVINCE)
+
+#: Words too common to name a place or to count in a match (English and Khmer question words).
+STOPWORDS = frozenset("""
+a an the of in on at to for from by with and or is are was were be been do does did how much many what which who
+whom whose when where why can could should would will my our your their its it this that these those there here
+me i we you they he she about please tell show give get know want need have has had much any some than other
+year years budget commune district province village sangkat khan srok spend spends spending money total riel
+riels dollar dollars usd khr per person people compare with other others
+តើ ជា អ្វី ខ្លះ នៃ របស់ ខ្ញុំ មាន ប៉ុន្មាន ដែល និង ក្នុង ទេ បាន ទៅ ពី នៅ ឬ ហើយ ដូចម្តេច ដូចម្ដេច យ៉ាង
+ណា ណាខ្លះ នេះ នោះ គឺ សម្រាប់ ត្រូវ ឆ្នាំ ឃុំ ស្រុក ខេត្ត សង្កាត់ ភូមិ ថវិកា ប៉ុណ្ណា ចង់ ដឹង សូម
+ធ្វើ ត្រូវការ ឯកសារ ថ្លៃ តម្លៃ ថ្ងៃ ចំណាយ ពេល អស់ ប្រាក់ លុយ រៀល
+document documents paper papers bring fee fees cost costs price charge days long take takes make get
+""".split())
+
+
+@dataclass
+class Question:
+    text: str  # the question normalised (cut to MAX_READ)
+    words: list[str]  # folded, segmented words, stopwords kept
+    kind: str  # "budget", "projects" or "lookup"
+    place: object | None = None
+    place_candidates: list = field(default_factory=list)
+    year: int | None = None
+    year_out_of_range: bool = False
+    per_person: bool = False
+    revenue: bool = False
+
+    @property
+    def content_words(self) -> list[str]:
+        return [w for w in self.words if w not in STOPWORDS and not w.isdigit()]
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as the assistant compares them: segmented, folded (one order of Khmer marks, Latin
+    digits, lower case); the knowledge base's texts go through the same function."""
+    return [fold(w) for w in search_terms(text) if fold(w).strip()]
+
+
+def understand(text: str) -> Question:
+    """Read a question: its words, kind and slots."""
+    text = normalize(text)[:MAX_READ]
+    words = words_of(text)
+    folded = fold(text)
+    question = Question(text=text, words=words, kind="lookup")
+    question.year, question.year_out_of_range = _year(folded)
+    question.per_person = bool(_PER_PERSON.search(folded))
+    wordset = set(words)
+    question.revenue = bool(wordset & _REVENUE_WORDS)
+    asks_projects = bool(wordset & _PROJECT_WORDS)
+    asks_budget = bool(wordset & _BUDGET_WORDS) or question.per_person
+    if asks_projects or asks_budget:
+        question.place, question.place_candidates = find_place(words)
+        if question.place or question.place_candidates:
+            question.kind = "projects" if asks_projects and not question.per_person else "budget"
+    return question
+
+
+def _year(folded: str) -> tuple[int | None, bool]:
+    """(the year a question names, whether it is outside the years budgets can have)."""
+    now = timezone.localdate().year
+    if _THIS_YEAR.search(folded):
+        return now, False
+    if _LAST_YEAR.search(folded):
+        return now - 1, False
+    match = _YEAR.search(folded)
+    if not match:
+        return None, False
+    year = int(match.group(1))
+    return year, not (FIRST_YEAR <= year <= now + LAST_YEAR_AHEAD)
+
+
+def find_place(words: list[str]) -> tuple[object | None, list]:
+    """The unit (commune, district or province) a question names: the longest run of words (up to three) that
+    the gazetteer resolves, at the level a unit word beside it names, else at the one level where it is not
+    ambiguous (Sandan is a district and two communes: the district). (None, candidates) when it stays
+    ambiguous; (None, []) when nothing names a place."""
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            run = words[start:start + size]
+            if all(w in STOPWORDS or w.isdigit() or len(w) < 2 for w in run):
+                continue
+            if run[0] in STOPWORDS or run[-1] in STOPWORDS:
+                continue
+            found = _resolve_run(run, words[max(0, start - 1):start] + words[start + size:start + size + 1])
+            if found is not None:
+                return found
+    return None, []
+
+
+def _resolve_run(run: list[str], beside: list[str]) -> tuple[object | None, list] | None:
+    khmer = any("\u1780" <= ch <= "\u17ff" for ch in "".join(run))
+    text = ("" if khmer else " ").join(run)
+    said = [level for level, names in _LEVEL_WORDS.items() if set(beside) & names]
+    levels = said or list(_UNIT_LEVELS)
+    matches = {level: place_resolve(text, level=level) for level in levels}
+    unique = [m.place for m in matches.values() if m.place is not None]
+    if unique:
+        return unique[0], []
+    candidates = [p for m in matches.values() for p in m.candidates]
+    if candidates:
+        return None, candidates[:5]
+    return None

@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -351,6 +351,26 @@ def _next_due_in(now: dt.datetime) -> float | None:
     return None if first is None else max(0.0, (first - now).total_seconds())
 
 
+#: How long the outcome of a send is kept trying to be written while the database is busy (SQLite's write lock
+#: held by an import): an outcome known but not written would leave the message SENDING, then UNCERTAIN.
+RECORD_PATIENCE = 300.0
+
+
+def _patiently(write: Callable[[], str], *, until: float) -> str:
+    """Run `write`, again after a pause each time the database is locked, for up to `until` seconds."""
+    give_up = time.monotonic() + until
+    pause = 0.5
+    while True:
+        try:
+            return write()
+        except OperationalError as error:
+            if time.monotonic() + pause > give_up:
+                raise
+            logger.warning("outbox: a send's outcome waits for the database (%s)", error)
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
+
+
 _sending = threading.local()
 
 
@@ -370,7 +390,7 @@ def send_due(*, seconds: float = 60, threads: int | None = None, idle_wait: floa
 
     def collect(futures: Iterable[Future]) -> None:
         for future in futures:
-            status = _record(*future.result())
+            status = _patiently(lambda future=future: _record(*future.result()), until=RECORD_PATIENCE)
             counts[status] = counts.get(status, 0) + 1
         in_flight.difference_update(futures)
 
@@ -385,7 +405,11 @@ def send_due(*, seconds: float = 60, threads: int | None = None, idle_wait: floa
                     collect(wait(in_flight, return_when=FIRST_COMPLETED).done)
                     continue
                 now = timezone.now()
-                step = _claim(now)
+                try:
+                    step = _claim(now)
+                except OperationalError as error:  # the database is busy (an import holds SQLite's lock): later
+                    logger.warning("outbox: no message could be claimed (%s); trying again", error)
+                    step = Wait(1.0)
                 if isinstance(step, Claimed):
                     in_flight.add(pool.submit(_deliver, step))
                     continue

@@ -132,3 +132,28 @@ def test_no_address_is_kept_past_the_keep_days(settings):
     assert old.address == "" and old.status == Message.Status.FAILED
     assert not Message.objects.filter(pk=sent.pk).exists()
     assert Message.objects.get(pk=recent.pk).address == "recent@example.org"
+
+
+def test_a_busy_database_delays_the_claim_and_the_outcome_but_loses_neither(monkeypatch):
+    """SQLite's write lock held by an import: claiming waits, and a send's known outcome is written once the
+    database is free, not lost (the message would otherwise stay SENDING, then be called uncertain)."""
+    from django.db import OperationalError
+
+    refusals = {"claim": 1, "record": 2}
+
+    def busy(name, real):
+        def call(*args, **kwargs):
+            if refusals[name]:
+                refusals[name] -= 1
+                raise OperationalError("database is locked")
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(outbox, "_claim", busy("claim", outbox._claim))
+    monkeypatch.setattr(outbox, "_record", busy("record", outbox._record))
+    message = outbox.email_queue(draft=DRAFT, address=ADDRESS)
+
+    assert outbox.send_due(seconds=10) == {"sent": 1}
+
+    assert refusals == {"claim": 0, "record": 0} and len(mail.outbox) == 1
+    assert Message.objects.get(pk=message.pk).status == Message.Status.SENT

@@ -40,7 +40,12 @@ def senders_ensure(*, finishing: str | None = None) -> int:
     if first is None:
         return 0
     if isinstance(outbox_send.get_backend(), ImmediateBackend):
-        outbox_send.enqueue()  # runs now, in this process
+        # No worker (a demo, `dev.py serve`): the sender runs now, in this request, for what is due now; what
+        # falls due later waits for a tick. Never from a sender that ends: that would be one sender calling the
+        # next, for ever.
+        if finishing is not None or first > now:
+            return 0
+        outbox_send.enqueue()
         return 1
     senders = DBTaskResult.objects.filter(task_path=outbox_send.module_path,
                                           status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])

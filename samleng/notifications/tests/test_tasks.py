@@ -96,3 +96,17 @@ def test_tick_marks_stopped_sends_uncertain_and_wakes_a_sender():
     assert said["notifications_outbox"] == ("1 sends that stopped midway marked uncertain; 1 senders queued", True)
     assert Message.objects.get(pk=stuck.pk).status == Message.Status.UNCERTAIN
     assert "notifications_expire" in said
+
+
+def test_without_a_worker_the_request_sends_what_is_due_and_stops(settings, django_capture_on_commit_callbacks):
+    """SAMLENG_TASKS_IMMEDIATE=1 (`dev.py serve`): the sender runs in the request; a retry due later waits for a
+    tick instead of a sender calling the next for ever."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    later = outbox.email_queue(draft=DRAFT, address="later@example.org")
+    Message.objects.filter(pk=later.pk).update(not_before=timezone.now() + dt.timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.email_queue(draft=DRAFT, address="now@example.org")
+
+    assert [m.to for m in mail.outbox] == [["now@example.org"]]
+    assert Message.objects.get(pk=later.pk).status == Message.Status.QUEUED
+    assert tasks.senders_ensure() == 0

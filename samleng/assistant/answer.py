@@ -43,7 +43,7 @@ def ask(text: str, lang: str = "km") -> Answer:
     """The answer to a question in `lang` ("km" or "en")."""
     lang = "en" if lang == "en" else "km"
     with translation.override(lang):
-        question = understand(text or "")
+        question = understand(text or "", retrieve.index().vocabulary)
         if not question.content_words and question.kind == "lookup":
             return _declined(question, lang, _("Please ask a question in words, in Khmer or in English: about a "
                                                "budget, a public service, or your rights to information."))
@@ -178,15 +178,33 @@ def _lookup_answer(question: Question, lang: str) -> Answer:
     hits = retrieve.index().search(question.words, limit=SUGGESTIONS + 2)
     if not hits or hits[0].coverage < MIN_COVERAGE:
         return _declined(question, lang, _("I do not know the answer to that question."))
-    best = hits[0].doc
-    if best.kind == "service":
-        return _service_answer(Service.objects.get(pk=best.pk), lang)
-    if best.kind == "glossary":
-        return _glossary_answer(best, lang)
-    entries = _faq_entries([h.doc for h in hits if h.doc.kind == "faq" and h.coverage >= MIN_COVERAGE])
+    best = _preferred(hits)
+    if best.doc.kind == "service":
+        return _service_answer(Service.objects.get(pk=best.doc.pk), lang)
+    if best.doc.kind == "glossary":
+        return _glossary_answer(best.doc, lang)
+    others = [h.doc for h in hits if h.doc.kind == "faq" and h.coverage >= MIN_COVERAGE and h is not best]
+    entries = _faq_entries([best.doc, *others])
     entry = entries[0]
     text = _pick(lang, entry.answer_km, entry.answer_en)
     return Answer(text, "faq", [_faq_source(e) for e in entries])
+
+
+#: A FAQ entry, then a service, answers before a close glossary term (or a FAQ before a service) that scores up to
+#: this much better with no more of the question's words: an entry written for the question says more than a
+#: definition ("What is the Commune/Sangkat Fund?" is both).
+PREFER_WITHIN = 0.7
+
+
+def _preferred(hits: list) -> object:
+    top = hits[0]
+    for kind in ("faq", "service"):
+        if top.doc.kind == kind:
+            return top
+        for hit in hits[1:]:
+            if hit.doc.kind == kind and hit.coverage >= top.coverage and hit.score >= PREFER_WITHIN * top.score:
+                return hit
+    return top
 
 
 def _faq_entries(docs) -> list[FaqEntry]:

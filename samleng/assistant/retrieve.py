@@ -43,7 +43,12 @@ class Hit:
 
 
 class Index:
-    def __init__(self, docs: list[tuple[Doc, list[str]]]):
+    def __init__(self, docs: list[tuple[Doc, tuple[list[str], list[str]]]]):
+        """`docs`: each document with its title's words (a question and its other wordings, a name, a term) and
+        its other text's words."""
+        #: The words of the knowledge base's titles (not of its answers, which may name places).
+        self.vocabulary = frozenset(w for _, (title, _) in docs for w in title if not any(c.isdigit() for c in w))
+        docs = [(doc, title * TITLE_WEIGHT + rest) for doc, (title, rest) in docs]
         self.docs = [doc for doc, _ in docs]
         self.lengths = [len(words) or 1 for _, words in docs]
         self.average = (sum(self.lengths) / len(self.lengths)) if self.lengths else 1.0
@@ -70,25 +75,23 @@ class Index:
         return [Hit(self.docs[i], scores[i], found[i] / len(content)) for i in ranked[:limit]]
 
 
-def _faq_words(entry: FaqEntry) -> list[str]:
+def _faq_words(entry: FaqEntry) -> tuple[list[str], list[str]]:
     titles = " ".join([entry.question_en, entry.question_km, *entry.also_asked_list])
-    return words_of(titles) * TITLE_WEIGHT + words_of(entry.answer_en + " " + entry.answer_km)
+    return words_of(titles), words_of(entry.answer_en + " " + entry.answer_km)
 
 
-def _service_words(service: Service) -> list[str]:
-    names = words_of(service.name_en + " " + service.name_km)
-    return names * TITLE_WEIGHT + words_of(" ".join([service.documents_en, service.documents_km,
-                                                      service.get_sector_display()]))
+def _service_words(service: Service) -> tuple[list[str], list[str]]:
+    return words_of(service.name_en + " " + service.name_km), words_of(
+        " ".join([service.documents_en, service.documents_km, service.get_sector_display()]))
 
 
-def _term_words(term) -> list[str]:
-    return words_of(term.term_en + " " + term.term_km) * TITLE_WEIGHT + words_of(
-        term.explanation_en + " " + term.explanation_km)
+def _term_words(term) -> tuple[list[str], list[str]]:
+    return words_of(term.term_en + " " + term.term_km), words_of(term.explanation_en + " " + term.explanation_km)
 
 
 def build() -> Index:
     """The index of every FAQ entry, service and glossary term (three queries)."""
-    docs: list[tuple[Doc, list[str]]] = []
+    docs: list[tuple[Doc, tuple[list[str], list[str]]]] = []
     docs += [(Doc("faq", e.faq_id, e.pk), _faq_words(e)) for e in FaqEntry.objects.all()]
     docs += [(Doc("service", s.service_id, s.pk), _service_words(s)) for s in Service.objects.all()]
     docs += [(Doc("glossary", t.term_id, t.pk), _term_words(t)) for t in budget_selectors.glossary_terms()]

@@ -38,17 +38,24 @@ _LEVEL_WORDS = {
 }
 _UNIT_LEVELS = (COMMUNE, DISTRICT, PROVINCE)
 
-#: Words too common to name a place or to count in a match (English and Khmer question words).
+#: Words that carry no meaning of their own in a question (English and Khmer), and words that say what is asked
+#: about a service rather than which one (documents, fee, days): left out of retrieval.
 STOPWORDS = frozenset("""
 a an the of in on at to for from by with and or is are was were be been do does did how much many what which who
 whom whose when where why can could should would will my our your their its it this that these those there here
-me i we you they he she about please tell show give get know want need have has had much any some than other
-year years budget commune district province village sangkat khan srok spend spends spending money total riel
-riels dollar dollars usd khr per person people compare with other others
-តើ ជា អ្វី ខ្លះ នៃ របស់ ខ្ញុំ មាន ប៉ុន្មាន ដែល និង ក្នុង ទេ បាន ទៅ ពី នៅ ឬ ហើយ ដូចម្តេច ដូចម្ដេច យ៉ាង
-ណា ណាខ្លះ នេះ នោះ គឺ សម្រាប់ ត្រូវ ឆ្នាំ ឃុំ ស្រុក ខេត្ត សង្កាត់ ភូមិ ថវិកា ប៉ុណ្ណា ចង់ ដឹង សូម
-ធ្វើ ត្រូវការ ឯកសារ ថ្លៃ តម្លៃ ថ្ងៃ ចំណាយ ពេល អស់ ប្រាក់ លុយ រៀល
+me i we you they he she about please tell show give know want need have has had any some than s
 document documents paper papers bring fee fees cost costs price charge days long take takes make get
+តើ ជា អ្វី ខ្លះ នៃ របស់ ខ្ញុំ មាន ប៉ុន្មាន ដែល និង ក្នុង ទេ បាន ទៅ ពី នៅ ឬ ហើយ ដូចម្តេច ដូចម្ដេច យ៉ាង
+ណា ណាខ្លះ នេះ នោះ គឺ សម្រាប់ ត្រូវ ប៉ុណ្ណា ចង់ ដឹង សូម ធ្វើ ត្រូវការ ឯកសារ ថ្លៃ តម្លៃ ថ្ងៃ ពេល អស់
+""".split())
+
+#: Words never taken for a place's name: the stopwords and the words of budget questions.
+NOT_PLACES = STOPWORDS | frozenset("""
+year years budget budgets commune communes district districts province provinces village sangkat khan srok spend
+spends spending spent money total riel riels dollar dollars usd khr per person people compare other others
+revenue income expenditure project projects social services service health education roads infrastructure
+administration development agriculture economy this last current
+ឆ្នាំ ឃុំ ស្រុក ខេត្ត សង្កាត់ ភូមិ ថវិកា ចំណាយ ចំណូល គម្រោង ប្រាក់ លុយ រៀល ក្រុង ខណ្ឌ
 """.split())
 
 
@@ -75,8 +82,9 @@ def words_of(text: str) -> list[str]:
     return [fold(w) for w in search_terms(text) if fold(w).strip()]
 
 
-def understand(text: str) -> Question:
-    """Read a question: its words, kind and slots."""
+def understand(text: str, common_words: frozenset[str] = frozenset()) -> Question:
+    """Read a question: its words, kind and slots. `common_words` (the knowledge base's words) are never taken
+    alone for a place's name: "mean" or "road" would otherwise find a commune by a close spelling."""
     text = normalize(text)[:MAX_READ]
     words = words_of(text)
     folded = fold(text)
@@ -88,7 +96,7 @@ def understand(text: str) -> Question:
     asks_projects = bool(wordset & _PROJECT_WORDS)
     asks_budget = bool(wordset & _BUDGET_WORDS) or question.per_person
     if asks_projects or asks_budget:
-        question.place, question.place_candidates = find_place(words)
+        question.place, question.place_candidates = find_place(words, common_words)
         if question.place or question.place_candidates:
             question.kind = "projects" if asks_projects and not question.per_person else "budget"
     return question
@@ -108,7 +116,7 @@ def _year(folded: str) -> tuple[int | None, bool]:
     return year, not (FIRST_YEAR <= year <= now + LAST_YEAR_AHEAD)
 
 
-def find_place(words: list[str]) -> tuple[object | None, list]:
+def find_place(words: list[str], common_words: frozenset[str] = frozenset()) -> tuple[object | None, list]:
     """The unit (commune, district or province) a question names: the longest run of words (up to three) that
     the gazetteer resolves, at the level a unit word beside it names, else at the one level where it is not
     ambiguous (Sandan is a district and two communes: the district). (None, candidates) when it stays
@@ -116,9 +124,9 @@ def find_place(words: list[str]) -> tuple[object | None, list]:
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
             run = words[start:start + size]
-            if all(w in STOPWORDS or w.isdigit() or len(w) < 2 for w in run):
+            if all(w in NOT_PLACES or w.isdigit() or len(w) < 2 for w in run):
                 continue
-            if run[0] in STOPWORDS or run[-1] in STOPWORDS:
+            if run[0] in NOT_PLACES or run[-1] in NOT_PLACES or all(w in common_words for w in run):
                 continue
             found = _resolve_run(run, words[max(0, start - 1):start] + words[start + size:start + size + 1])
             if found is not None:

@@ -20,6 +20,7 @@ from samleng.comments.forms import CommentForm, CommuneForm, FollowForm, HideFor
 from samleng.comments.models import Comment, CommentFlag
 from samleng.comments.reasons import answer_held_because, held_because
 from samleng.comments.receipts import receipt_display
+from samleng.core import related
 from samleng.places.models import Facility, Place
 from samleng.places.selectors import place_get
 
@@ -134,9 +135,12 @@ def comment_follow(request):
         answers = list(selectors.public_answers().filter(comment=comment))
         if comment.duplicate_of_id:  # merged: the office answers the comment kept
             kept = selectors.comment_public_get(comment.duplicate_of_id)
+    # What other apps add for the commenter (core.related): notifications' Telegram link to the answers.
     response = render(request, "comments/follow.html", {"form": form, "comment": comment, "answers": answers,
                                                        "kept": kept,
-                                                       "held_because": held_because(comment) if comment else []},
+                                                       "held_because": held_because(comment) if comment else [],
+                                                       "see_also": related.blocks_for(request.user, comment)
+                                                       if comment else []},
                       status=400 if form.is_bound and comment is None else 200)
     return _private(response)
 

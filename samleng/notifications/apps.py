@@ -14,6 +14,11 @@ class NotificationsConfig(AppConfig):
 
         # The apps tell notifications what happened by their own signals (DESIGN.md); it listens here.
         receivers.connect()
+        from samleng.core import related
+        from samleng.notifications.related import comment_blocks
+
+        # A comment's follow page offers its answers on Telegram (related.py).
+        related.register("comments.comment", comment_blocks)
 
         def outbox_watch() -> str:
             from samleng.notifications import outbox, tasks

@@ -8,5 +8,7 @@ urlpatterns = [
     path("notifications/outbox/<int:pk>/", views.outbox_act, name="outbox_act"),
     path("notifications/stop/<str:token>/", views.stop, name="stop"),
     path("notifications/telegram/", views.telegram_link, name="telegram_link"),
+    path("notifications/telegram/comment/<int:comment_id>/", views.telegram_comment_link,
+         name="telegram_comment_link"),
     path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
@@ -19,7 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samleng.accounts import limits
-from samleng.notifications import bot, chats, links, messages, outbox, receivers, selectors
+from samleng.comments import selectors as comment_selectors
+from samleng.notifications import bot, chats, links, messages, outbox, receivers, related, selectors
 from samleng.notifications.models import LinkToken, Message, TelegramChat
 
 logger = logging.getLogger(__name__)
@@ -125,12 +126,43 @@ def telegram_webhook(request):
     if not isinstance(update, dict):
         return HttpResponseBadRequest("not an update")
     chat_id = _update_chat_id(update)
-    # The bucket's key: the chat's keyed hash (never its id), cut to fit the key's 64 characters.
-    if isinstance(chat_id, int) and not limits.take(f"tg:{chats.chat_key(chat_id)[:48]}", CHAT_UPDATES).allowed:
+    # The bucket's key: a keyed hash of the chat's (never its id).
+    if isinstance(chat_id, int) and not limits.take(limits.keyed_hash("telegram_chat", chats.chat_key(chat_id)),
+                                                    CHAT_UPDATES).allowed:
         logger.info("Telegram webhook: a chat sends too many updates; this one is not answered")
         return HttpResponse(status=200)
     reply = bot.update_handle(update)
     return JsonResponse(reply.as_webhook_answer()) if reply is not None else HttpResponse(status=200)
+
+
+#: Telegram links to comments one client address may make in an hour (each is a row until it expires).
+COMMENT_LINKS = limits.Rate(count=20, seconds=3600)
+
+
+def _qr(url: str) -> str:
+    # segno draws the SVG from the link's bytes: paths of numbers, nothing else taken from the request.
+    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, omitsize=True, svgclass="qr-code", light="#fff"))
+
+
+@require_POST
+def telegram_comment_link(request, comment_id: int):
+    """POST from a comment's follow page: a one-time link that makes a Telegram chat follow the office's answers
+    to the comment (they are public; the chat is linked to no one). Shown once, not kept."""
+    if not related.telegram_configured():
+        raise Http404("Telegram is not set up")
+    comment = comment_selectors.comment_public_get(comment_id)
+    if comment is None:
+        raise Http404("no public comment")
+    # Keyed by a keyed hash of the address, as every limit: the database never holds an address.
+    address = limits.address_key(limits.client_address(request))
+    decision = limits.take(limits.keyed_hash("telegram_comment_link", address), COMMENT_LINKS)
+    if not decision.allowed:
+        return limits.too_many_requests(request, decision.retry_after)
+    url = links.bot_link(links.link_create(purpose=LinkToken.Purpose.COMMENT, about_id=str(comment.pk)))
+    response = render(request, "notifications/telegram_comment_link.html",
+                      {"url": url, "qr_svg": _qr(url), "hours": links.LINK_HOURS, "comment": comment})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -139,14 +171,11 @@ def telegram_link(request):
     """/notifications/telegram/: link your own account's Telegram. A POST makes a one-time link, shown once (no
     redirect: it is not kept), with its QR code for a phone."""
     linked = TelegramChat.objects.filter(user=request.user, active=True).exists()
-    context = {"linked": linked, "configured": bool(settings.TELEGRAM_BOT_NAME and settings.TELEGRAM_TOKEN),
+    context = {"linked": linked, "configured": related.telegram_configured(),
                "hours": links.LINK_HOURS}
     if request.method == "POST" and context["configured"]:
         url = links.bot_link(links.link_create(purpose=LinkToken.Purpose.ACCOUNT, user=request.user))
-        context["url"] = url
-        # segno draws the SVG from the link's bytes: paths of numbers, nothing else taken from the request.
-        context["qr_svg"] = mark_safe(segno.make(url, error="m").svg_inline(
-            scale=4, omitsize=True, svgclass="qr-code", light="#fff"))
+        context["url"], context["qr_svg"] = url, _qr(url)
     response = render(request, "notifications/telegram_link.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -192,3 +192,35 @@ def test_a_comment_followed_on_telegram_gets_its_answers_there_and_the_authority
         html = client.get(url).content.decode()
         assert str(CHAT) not in html and "t.me" not in html
     assert client.get(reverse("notifications:outbox")).status_code == 403
+
+
+def test_the_follow_page_offers_the_answers_on_telegram(facility, settings):
+    made = comment_services.comment_create(facility=facility, category="waiting_time", text="Waited two hours.")
+    client = anonymous()
+    page = client.post(reverse("comments:follow"), {"code": made.receipt}).content.decode()
+    action = reverse("notifications:telegram_comment_link", args=[made.comment.pk])
+    assert f'action="{action}"' in page and "Make a Telegram link" in page
+    assert not LinkToken.objects.exists()  # showing the page makes no link
+
+    shown = client.post(action)
+
+    html = shown.content.decode()
+    assert shown.status_code == 200 and shown["Cache-Control"] == "no-store" and "<svg" in html
+    token = html.split("https://t.me/SamlengTestBot?start=")[1].split('"')[0]
+    _post(_text(f"/start {token}", language="en"))
+    assert Subscription.objects.filter(chat=chats.chat_find(CHAT), about_id=str(made.comment.pk)).exists()
+    assert made.receipt not in html
+
+    settings.TELEGRAM_TOKEN = ""  # not set up: nothing offered, nothing made
+    again = client.post(reverse("comments:follow"), {"code": made.receipt}).content.decode()
+    assert "Make a Telegram link" not in again
+    assert client.post(action).status_code == 404
+
+
+def test_no_telegram_link_for_a_comment_never_published(facility):
+    held = comment_services.comment_create(facility=facility, category="fees", text="Call me on 012 345 678.")
+    assert held.comment.published_on is None
+    page = anonymous().post(reverse("comments:follow"), {"code": held.receipt}).content.decode()
+    assert "Make a Telegram link" not in page
+    assert anonymous().post(reverse("notifications:telegram_comment_link", args=[held.comment.pk])).status_code == 404
+    assert anonymous().get(reverse("notifications:telegram_comment_link", args=[held.comment.pk])).status_code == 405

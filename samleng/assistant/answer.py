@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from samleng.assistant import retrieve
 from samleng.assistant.models import FaqEntry, Service
-from samleng.assistant.understand import Question, understand, words_of
+from samleng.assistant.understand import STOPWORDS, Question, understand, words_of
 from samleng.budgets import selectors as budget_selectors
 from samleng.core.khmer import to_khmer_digits
 from samleng.places.selectors import place_label
@@ -24,6 +24,8 @@ from samleng.places.selectors import place_label
 MIN_COVERAGE = 0.5
 #: How many FAQ entries a declined question is offered, and how many projects an answer lists.
 SUGGESTIONS, PROJECTS_LISTED = 3, 5
+#: How many of the best matches are weighed against each other (a service named in full may rank below FAQ entries).
+LOOKED_AT = 10
 
 
 @dataclass
@@ -87,6 +89,14 @@ def _phase(phase: str) -> str:
 
 
 def _budget_answer(question: Question, lang: str) -> Answer:
+    if question.place is None and question.place_candidates:
+        # Of several places with the name, the one that has a published budget is the one a budget question means.
+        published = [p for p in question.place_candidates if budget_selectors.published_years(p.code)]
+        if len(published) == 1:
+            question.place = published[0]
+    if question.place is None and not question.place_candidates:
+        return _declined(question, lang, _("Samleng did not find the commune, district or province your question "
+                                           "names. Please check its spelling, or give its district or province."))
     if question.place is None:
         names = ", ".join(place_label(p, language=lang) for p in question.place_candidates)
         return _declined(question, lang, _("Several places have that name: %(names)s. Please say which one, with "
@@ -141,7 +151,7 @@ def _category(question: Question, data) -> object | None:
     for figure in data.categories:
         if figure.direction != ("revenue" if question.revenue else "expenditure"):
             continue
-        names = set(words_of(figure.name_en + " " + figure.name_km)) - _GENERIC_CATEGORY_WORDS
+        names = set(words_of(figure.name_en + " " + figure.name_km)) - _GENERIC_CATEGORY_WORDS - STOPWORDS
         score = len(asked & names)
         if score > best_score:
             best, best_score = figure, score
@@ -149,7 +159,8 @@ def _category(question: Question, data) -> object | None:
 
 
 #: Words of category names that do not tell categories apart.
-_GENERIC_CATEGORY_WORDS = {"and", "other", "others", "of", "the", "និង", "ផ្សេងៗ", "ការ", "services", "service"}
+_GENERIC_CATEGORY_WORDS = {"and", "other", "others", "of", "the", "និង", "ផ្សេងៗ", "ការ", "services", "service",
+                           "expenditure", "revenue", "budget", "ចំណាយ", "ចំណូល", "ថវិកា"}
 
 
 def _projects_answer(data, name: str, lang: str, budget_source: dict) -> Answer:
@@ -175,7 +186,7 @@ def _projects_answer(data, name: str, lang: str, budget_source: dict) -> Answer:
 
 
 def _lookup_answer(question: Question, lang: str) -> Answer:
-    hits = retrieve.index().search(question.words, limit=SUGGESTIONS + 2)
+    hits = retrieve.index().search(question.words, limit=LOOKED_AT)
     if not hits or hits[0].coverage < MIN_COVERAGE:
         return _declined(question, lang, _("I do not know the answer to that question."))
     best = _preferred(hits)
@@ -184,7 +195,7 @@ def _lookup_answer(question: Question, lang: str) -> Answer:
     if best.doc.kind == "glossary":
         return _glossary_answer(best.doc, lang)
     others = [h.doc for h in hits if h.doc.kind == "faq" and h.coverage >= MIN_COVERAGE and h is not best]
-    entries = _faq_entries([best.doc, *others])
+    entries = _faq_entries([best.doc, *others][:SUGGESTIONS + 2])
     entry = entries[0]
     text = _pick(lang, entry.answer_km, entry.answer_en)
     return Answer(text, "faq", [_faq_source(e) for e in entries])
@@ -197,7 +208,11 @@ PREFER_WITHIN = 0.7
 
 
 def _preferred(hits: list) -> object:
+    """A service whose whole name the question says; else a FAQ entry, then a service, close to the best match."""
     top = hits[0]
+    named = [h for h in hits if h.doc.kind == "service" and h.title_asked and h.coverage >= MIN_COVERAGE]
+    if named:
+        return named[0]
     for kind in ("faq", "service"):
         if top.doc.kind == kind:
             return top

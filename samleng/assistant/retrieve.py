@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
+from rapidfuzz import fuzz, process
 
 from samleng.assistant.models import FaqEntry, Service
 from samleng.assistant.understand import STOPWORDS, words_of
@@ -25,6 +26,9 @@ K1, B = 1.2, 0.75
 MAX_AGE = 300
 #: A document's title (a question, a service's name, a term) counts this many times against its other text.
 TITLE_WEIGHT = 3
+#: A question's word the knowledge base does not have is read as its closest word at least this similar (0-100):
+#: "certifiicate", "motorbiike". Only words of this many letters or more: short words have too many neighbours.
+SPELLING_SCORE, SPELLING_MIN_LENGTH = 88, 5  # 88: 'weather' is not 'whether' (86)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Hit:
     score: float
     #: Share of the question's content words found in the document (0 to 1): how sure the match is.
     coverage: float
+    #: Every word of the document's title (a service's name) is in the question.
+    title_asked: bool = False
 
 
 class Index:
@@ -48,6 +54,7 @@ class Index:
         its other text's words."""
         #: The words of the knowledge base's titles (not of its answers, which may name places).
         self.vocabulary = frozenset(w for _, (title, _) in docs for w in title if not any(c.isdigit() for c in w))
+        self.titles = [frozenset(title) - STOPWORDS for _, (title, _) in docs]
         docs = [(doc, title * TITLE_WEIGHT + rest) for doc, (title, rest) in docs]
         self.docs = [doc for doc, _ in docs]
         self.lengths = [len(words) or 1 for _, words in docs]
@@ -58,10 +65,20 @@ class Index:
                 self.postings.setdefault(word, []).append((i, count))
         total = len(self.docs)
         self.idf = {w: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for w, p in self.postings.items()}
+        self.known = list(self.postings)
         self.built = time.monotonic()
+
+    def spelled(self, word: str) -> str:
+        """The word as the knowledge base spells it: itself if known, else its closest long-enough word."""
+        if word in self.postings or len(word) < SPELLING_MIN_LENGTH or not self.known:
+            return word
+        found = process.extractOne(word, self.known, scorer=fuzz.ratio, score_cutoff=SPELLING_SCORE)
+        return found[0] if found else word
 
     def search(self, words: list[str], *, kinds: tuple[str, ...] | None = None, limit: int = 5) -> list[Hit]:
         content = list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
+        content = list(dict.fromkeys(self.spelled(w) for w in content))
+        asked = set(content)
         scores: dict[int, float] = {}
         found: dict[int, int] = {}
         for word in content:
@@ -72,7 +89,8 @@ class Index:
         ranked = sorted(scores, key=lambda i: (-scores[i], self.docs[i].key))
         if kinds:
             ranked = [i for i in ranked if self.docs[i].kind in kinds]
-        return [Hit(self.docs[i], scores[i], found[i] / len(content)) for i in ranked[:limit]]
+        return [Hit(self.docs[i], scores[i], found[i] / len(content), bool(self.titles[i]) and self.titles[i] <= asked)
+                for i in ranked[:limit]]
 
 
 def _faq_words(entry: FaqEntry) -> tuple[list[str], list[str]]:

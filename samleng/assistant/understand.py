@@ -97,9 +97,15 @@ def understand(text: str, common_words: frozenset[str] = frozenset()) -> Questio
     asks_budget = bool(wordset & _BUDGET_WORDS) or question.per_person
     if asks_projects or asks_budget:
         question.place, question.place_candidates = find_place(words, common_words)
-        if question.place or question.place_candidates:
+        # A budget question with a year but no place found names a place Samleng does not know ("Atlantis"):
+        # answered as a budget question (which declines), not looked up in the FAQ.
+        if question.place or question.place_candidates or (question.year and asks_budget and _names_a_unit(words)):
             question.kind = "projects" if asks_projects and not question.per_person else "budget"
     return question
+
+
+def _names_a_unit(words: list[str]) -> bool:
+    return any(set(words) & names for names in _LEVEL_WORDS.values())
 
 
 def _year(folded: str) -> tuple[int | None, bool]:
@@ -126,7 +132,11 @@ def find_place(words: list[str], common_words: frozenset[str] = frozenset()) -> 
             run = words[start:start + size]
             if all(w in NOT_PLACES or w.isdigit() or len(w) < 2 for w in run):
                 continue
-            if run[0] in NOT_PLACES or run[-1] in NOT_PLACES or all(w in common_words for w in run):
+            if run[-1] in NOT_PLACES or all(w in common_words for w in run):
+                continue
+            # A name may begin with a common word (មានរិទ្ធ, Mean Rit: មាន is "has") when a unit word stands before it.
+            after_unit = start > 0 and any(words[start - 1] in names for names in _LEVEL_WORDS.values())
+            if run[0] in NOT_PLACES and not after_unit:
                 continue
             found = _resolve_run(run, words[max(0, start - 1):start] + words[start + size:start + size + 1])
             if found is not None:

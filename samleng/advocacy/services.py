@@ -6,6 +6,7 @@ which the workbook import uses: bulk inserts and updates, no per-row queries).""
 
 import datetime as dt
 import itertools
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samleng.advocacy import signals
 from samleng.advocacy.models import CLOSED_STATUSES, Commitment, Issue, IssueProject, IssueUpdate, Status
 from samleng.advocacy.rules import ISSUE_PARTS, UPDATE_PARTS, is_open_main, project_units
 from samleng.budgets.models import Project
@@ -41,6 +43,8 @@ ISSUE_FIELDS = frozenset({
 })
 _LINE_FIELDS = frozenset({"issue_id", "title_en", "title_km"})
 _MULTILINE_FIELDS = frozenset({"description", "description_km"})
+
+logger = logging.getLogger(__name__)
 
 
 def issue_search_text(issue: Issue) -> str:
@@ -254,6 +258,20 @@ def _update_rules(update: IssueUpdate) -> dict[str, str]:
     return errors
 
 
+def _announce_status(issue_id: int, old_status: str, new_status: str) -> None:
+    """Send `issue_status_changed` once the current transaction commits (signals.py)."""
+
+    def send():
+        # send_robust: a listener that fails (the notifications outbox) must not hide an update already recorded.
+        for receiver, error in signals.issue_status_changed.send_robust(
+                sender=Issue, issue_id=issue_id, old_status=old_status, new_status=new_status):
+            if isinstance(error, Exception):
+                logger.error("issue_status_changed listener %r failed for issue %s", receiver, issue_id,
+                             exc_info=error)
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def issue_update_post(
     *, user, issue: Issue, status: str, date: dt.date, note: str = "", note_km: str = "", evidence: str = "",
@@ -288,6 +306,7 @@ def issue_update_post(
     changes = created_fields({"status": status, "date": date, "confirmed": confirmed})
     if new_status != old_status:
         changes["issue_status"] = [old_status, new_status]
+        _announce_status(issue.pk, old_status, new_status)
     waiting = "" if confirmed else " (awaiting confirmation)"
     audit_record(user=user, action=Action.CREATE, obj=update,
                  summary=f"issue {issue.issue_id}: {status} on {date}{waiting}", changes=changes)
@@ -311,6 +330,7 @@ def issue_update_confirm(*, user, update: IssueUpdate) -> IssueUpdate:
     changes = {"confirmed": [False, True]}
     if new_status != old_status:
         changes["issue_status"] = [old_status, new_status]
+        _announce_status(issue.pk, old_status, new_status)
     audit_record(user=user, action=Action.UPDATE, obj=current,
                  summary=f"issue {issue.issue_id}: update {current.status} on {current.date} confirmed",
                  changes=changes)

@@ -17,6 +17,7 @@ from samleng.notifications.outbox import Draft
 KINDS = {
     "comment_answer": gettext_lazy("an office's answer, relayed to the commenter"),
     "news": gettext_lazy("news"),
+    "issue_status": gettext_lazy("an issue's new status, to its CBO's representatives"),
 }
 
 #: A quoted answer longer than this is cut (the link leads to all of it): a message stays short.
@@ -84,3 +85,13 @@ def news(*, language: str, text: str, path: str) -> Draft:
     with translation.override(language):
         lines = [_quote(text), "", site_url(path), "", _("Send /stop to get no more messages.")]
     return Draft(kind="news", language=language, text="\n".join(lines))
+
+
+def issue_status(*, language: str, title_en: str, title_km: str, status: str, path: str) -> Draft:
+    """Telegram news to a CBO's representative: one of their CBO's issues has a new status (`status` already in
+    `language`); the issue's page; how to stop."""
+    with translation.override(language):
+        title = (title_en or title_km) if language == "en" else (title_km or title_en)
+        lines = [_("Your CBO's issue “%(title)s” is now: %(status)s.") % {"title": _quote(title), "status": status},
+                 "", site_url(path), "", _("Send /stop to get no more messages.")]
+    return Draft(kind="issue_status", language=language, text="\n".join(lines))

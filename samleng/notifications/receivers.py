@@ -11,16 +11,23 @@ listener reads what it needs through the sending app's selectors and queues mess
 
 import logging
 
+from django.urls import reverse
+from django.utils import translation
+
+from samleng.accounts.models import User
+from samleng.advocacy import selectors as advocacy_selectors
+from samleng.advocacy import signals as advocacy_signals
 from samleng.comments import moderation as comment_moderation
 from samleng.comments import selectors as comment_selectors
 from samleng.comments import services as comment_services
 from samleng.comments import signals as comment_signals
 from samleng.notifications import messages, outbox
-from samleng.notifications.models import Message, Subscription
+from samleng.notifications.models import Message, Subscription, TelegramChat
 
 logger = logging.getLogger(__name__)
 
 COMMENT = "comments.comment"
+ISSUE = "advocacy.issue"
 #: Message.when_done of a closing answer: the commenter's contact is erased once it is relayed.
 ERASE_COMMENT_CONTACT = "comment_contact_erase"
 
@@ -84,10 +91,36 @@ def comment_stop(comment_id: str) -> int:
     return dropped
 
 
+def issue_status_news(*, issue_id: int, new_status: str) -> list[Message]:
+    """Tell the representatives of the issue's CBO, on their linked Telegram chats, that it has a new status, each
+    in their chat's language. (Staff and e-mail: not yet.) The messages queued."""
+    issue = advocacy_selectors.issue_rows([issue_id]).get(issue_id)
+    if issue is None:
+        return []
+    chats = (TelegramChat.objects.filter(active=True, user__is_active=True, user__role=User.Role.CBO_REP,
+                                         user__cbo_id=issue.cbo_id).order_by("pk"))
+    path = reverse("advocacy:detail", args=[issue.pk])
+    issue.status = new_status  # the status the signal tells of, read in each chat's language
+    queued = []
+    for chat in chats:
+        with translation.override(chat.language):
+            status = str(issue.get_status_display())
+        draft = messages.issue_status(language=chat.language, title_en=issue.title_en, title_km=issue.title_km,
+                                      status=status, path=path)
+        queued.append(outbox.telegram_queue(draft=draft, chat=chat, about=(ISSUE, str(issue.pk))))
+    return [message for message in queued if message is not None]
+
+
+def _issue_status_changed(sender, *, issue_id: int, old_status: str, new_status: str, **kwargs) -> None:
+    issue_status_news(issue_id=issue_id, new_status=new_status)
+
+
 #: What a stop link names (messages.stop_token) -> what stops.
 STOPS = {"comment": comment_stop}
 
 
 def connect() -> None:
     comment_signals.comment_answered.connect(_comment_answered, dispatch_uid="notifications.comment_answered")
+    advocacy_signals.issue_status_changed.connect(_issue_status_changed,
+                                                  dispatch_uid="notifications.issue_status_changed")
     outbox.when_done_register(ERASE_COMMENT_CONTACT, _erase_comment_contact)

@@ -1,0 +1,62 @@
+"""An issue's new status reaches its CBO's representatives on Telegram (advocacy's `issue_status_changed`): once,
+in each chat's language, with the issue's page; not the representatives of another CBO, not a chat stopped;
+a representative's own update only once staff confirm it."""
+
+import datetime as dt
+
+import pytest
+
+from samleng.advocacy import services as advocacy_services
+from samleng.advocacy.tests.factories import make_issue
+from samleng.notifications import chats, outbox
+from samleng.notifications.models import Message
+
+
+@pytest.fixture
+def linked(world, bot):
+    """The fishery's representative and another CBO's, each with a linked Telegram chat."""
+    rep = chats.chat_get_or_create(chat_id=1001, user=world.cbo_user)
+    other = chats.chat_get_or_create(chat_id=2002, user=world.other_cbo_user, language="en")
+    return rep, other
+
+
+def _post(user, issue, status, capture, day=dt.date(2024, 7, 1)):
+    with capture(execute=True):
+        return advocacy_services.issue_update_post(user=user, issue=issue, status=status, date=day,
+                                                   note="The canal was dredged.", evidence="Site visit")
+
+
+def test_the_representatives_hear_of_a_new_status_in_their_language(world, linked, bot,
+                                                                   django_capture_on_commit_callbacks):
+    issue = make_issue(world.cbo)
+    _post(world.officer, issue, "solved", django_capture_on_commit_callbacks)
+    outbox.send_due(seconds=5)
+
+    (arrived,) = bot.delivered_to(1001)
+    assert "ស្ដារប្រឡាយបឹង" in arrived.text and f"/issues/{issue.pk}/" in arrived.text and "/stop" in arrived.text
+    assert "ឥឡូវមានស្ថានភាព៖ បានដោះស្រាយ។" in arrived.text  # "is now: solved", in Khmer
+    assert not bot.delivered_to(2002)  # another CBO's representative
+    assert Message.objects.get().about_id == str(issue.pk)
+
+    # The same status again changes nothing: nothing is sent.
+    _post(world.officer, issue, "solved", django_capture_on_commit_callbacks, day=dt.date(2024, 7, 2))
+    assert Message.objects.count() == 1
+
+
+def test_a_representatives_update_is_news_once_staff_confirm_it(world, linked, bot,
+                                                                django_capture_on_commit_callbacks):
+    issue = make_issue(world.cbo)
+    update = _post(world.cbo_user, issue, "in_dialogue", django_capture_on_commit_callbacks)
+    assert not Message.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        advocacy_services.issue_update_confirm(user=world.officer, update=update)
+    outbox.send_due(seconds=5)
+    assert len(bot.delivered_to(1001)) == 1
+
+
+def test_a_stopped_chat_hears_nothing(world, linked, django_capture_on_commit_callbacks):
+    rep, _other = linked
+    rep.active = False
+    rep.save()
+    _post(world.officer, make_issue(world.cbo), "solved", django_capture_on_commit_callbacks)
+    assert not Message.objects.exists()

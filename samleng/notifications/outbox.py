@@ -26,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -129,11 +129,16 @@ def telegram_queue(*, draft: Draft, chat: TelegramChat, key: str | None = None, 
 
 
 def _queue(message: Message) -> Message | None:
-    with transaction.atomic():
+    try:
+        with transaction.atomic():
+            if message.key and Message.objects.filter(key=message.key).exists():
+                return None
+            message.save()
+            _wake_senders()
+    except IntegrityError:  # the same key queued at the same moment by another worker: it is queued once
         if message.key and Message.objects.filter(key=message.key).exists():
             return None
-        message.save()
-        _wake_senders()
+        raise
     return message
 
 

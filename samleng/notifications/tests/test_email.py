@@ -157,3 +157,22 @@ def test_a_busy_database_delays_the_claim_and_the_outcome_but_loses_neither(monk
 
     assert refusals == {"claim": 0, "record": 0} and len(mail.outbox) == 1
     assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
+
+
+def test_the_same_key_queued_at_the_same_moment_is_queued_once(monkeypatch):
+    """Two workers hearing the same signal at once: the second does not see the first's row before it inserts,
+    meets the unique key, and queues nothing (no error reaches the app that sent the signal)."""
+    first = outbox.email_queue(draft=DRAFT, address=ADDRESS, key="race:1")
+    real_filter = Message.objects.filter
+    looks = []
+
+    def late_filter(*args, **kwargs):
+        if kwargs.get("key") == "race:1" and not looks:
+            looks.append(1)
+            return real_filter(pk__in=[])  # the first look misses the other worker's row
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Message.objects, "filter", late_filter)
+    assert outbox.email_queue(draft=DRAFT, address=ADDRESS, key="race:1") is None
+    monkeypatch.undo()
+    assert looks and Message.objects.filter(key="race:1").count() == 1 and first is not None

@@ -15,7 +15,10 @@ A message still SENDING long after its attempt began (STALE_AFTER: its worker st
 Telegram's limits are kept by every worker through the database, whatever the number of workers and machines:
 each send to a chat takes the bot's next free slot (`SendLimit` "telegram": one every 1/30 s) and moves the
 chat's `next_send_at` one second on (three for a group: 20 a minute). A slot is taken in the same transaction
-that claims the message, so two workers never take the same one."""
+that claims the message, so two workers never take the same one. Within a worker, a send also starts no sooner
+than 1/30 s after the one before and a chat's interval after its last, at the moment it starts (`_Pacer`): a
+thread woken late never goes right behind the next. The moment a send began is written back (`sending_since`,
+and the chat's `next_send_at` from it), so the next worker to claim that chat counts from when it really went."""
 
 import datetime as dt
 import logging

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "samleng.cbos",
     "samleng.advocacy",
     "samleng.engagement",
+    "samleng.plans",
     "samleng.transparency",
     "samleng.comments",
     "samleng.notifications",
@@ -280,7 +281,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # counted by kind), and a run stops checking after the sixth.
 SAMLENG_IMPORT_MAX_UPLOAD_MB = int(env("SAMLENG_IMPORT_MAX_UPLOAD_MB", "100"))
 SAMLENG_IMPORT_MAX_UNPACKED_MB = int(env("SAMLENG_IMPORT_MAX_UNPACKED_MB", "500"))
-SAMLENG_IMPORT_MAX_MEMBERS = int(env("SAMLENG_IMPORT_MAX_MEMBERS", "100"))
+# An .xlsx holds about four files a sheet (the sheet, its comments, their drawing, its links): the programme
+# template of format 1.2 has over a hundred.
+SAMLENG_IMPORT_MAX_MEMBERS = int(env("SAMLENG_IMPORT_MAX_MEMBERS", "200"))
 SAMLENG_IMPORT_MAX_ROWS = int(env("SAMLENG_IMPORT_MAX_ROWS", "2000000"))
 SAMLENG_IMPORT_LISTED_ERRORS = int(env("SAMLENG_IMPORT_LISTED_ERRORS", "200"))
 SAMLENG_IMPORT_STOP_AFTER_ERRORS = int(env("SAMLENG_IMPORT_STOP_AFTER_ERRORS", "10000"))

@@ -24,6 +24,7 @@ from samleng.core.workbook.writer import workbook_writer
 from samleng.engagement.models import Attendance, Event, MechanismAssessment, TargetArea, UpdateAtEvent
 from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.sheets import office_export_rows
+from samleng.plans.sheets import export_sheets as plan_sheets
 from samleng.results.models import Indicator, Programme, ReportedValue
 from samleng.transparency.models import (
     DeclaredHoliday,
@@ -141,6 +142,7 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         "district__parent__code", "year", "mechanism", "held", "diverse_representation", "notice_given",
         "minutes_shared", "questions_answered", "follow_up_done")
     if provinces is not None:  # the rest belongs to no province: for those who see everything
+        yield from plan_sheets(provinces)
         return
     yield "land_concessions", sheets["land_concessions"].names, _values(
         LandConcession.objects.order_by("elc_id"), "elc_id", "name", "company", "province__code", "district__code",
@@ -167,6 +169,7 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         DeclaredHoliday.objects.order_by("date"), "date", "name_en", "name_km", "working")
     yield "indicators", sheets["indicators"].names, _indicators(code)
     yield "reported_values", sheets["reported_values"].names, _reported_values(code)
+    yield from plan_sheets()
 
 
 def _requests() -> Iterator[tuple]:

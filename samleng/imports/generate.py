@@ -29,6 +29,7 @@ from samleng.core.workbook.writer import workbook_writer
 from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.models import Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, plain_form, romanised_key
+from samleng.plans import sheets as plans
 
 # ---- sizes -------------------------------------------------------------------------------------------
 
@@ -62,7 +63,9 @@ YEARS = (2020, 2021, 2022, 2023, 2024)
 START, END = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
 
 #: The sheets and their columns, as the importer reads them (the apps' sheets: the one description of the spec).
-COLUMNS = {name: PROGRAMME_KIND.sheet(name).names for name in PROGRAMME_KIND.export_order}
+#: The joint plans' sheets (format 1.2) are not generated yet.
+COLUMNS = {name: PROGRAMME_KIND.sheet(name).names for name in PROGRAMME_KIND.export_order
+           if name not in {sheet.name for sheet in plans.SHEETS}}
 
 # ---- words -------------------------------------------------------------------------------------------
 

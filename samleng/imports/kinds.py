@@ -23,6 +23,7 @@ from samleng.core.workbook.reader import Unreadable, open_workbook
 from samleng.core.workbook.run import ImportResult, Kind, Progress, run
 from samleng.engagement import sheets as engagement
 from samleng.places import sheets as places
+from samleng.plans import sheets as plans
 from samleng.results import sheets as results
 from samleng.transparency import sheets as transparency
 
@@ -35,6 +36,8 @@ PROGRAMME_KIND = Kind(
         transparency.PROCUREMENT_PROJECTS, transparency.PROCUREMENT_DISCLOSURES,
         # The days declared off before the requests, whose clocks count working days.
         transparency.HOLIDAYS, transparency.INFORMATION_REQUESTS, transparency.REQUEST_EVENTS,
+        # Format 1.2: joint plans after the offices, CBOs and events they name.
+        plans.JOINT_PLANS, plans.JOINT_PLAN_RECOMMENDATIONS, plans.JOINT_PLAN_ACTIONS, plans.ACTION_UPDATES,
         results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
@@ -45,7 +48,8 @@ PROGRAMME_KIND = Kind(
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
-                  "request_events", "holidays", "indicators", "reported_values"),
+                  "request_events", "holidays", "indicators", "reported_values", "joint_plans",
+                  "joint_plan_recommendations", "joint_plan_actions", "action_updates"),
 )
 #: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on,
 #: and what the assistant answers from (services and faq: the assistant's; glossary: the Citizen Budget's, which

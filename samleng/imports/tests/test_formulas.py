@@ -34,6 +34,7 @@ from samleng.imports.kinds import KNOWLEDGE_KIND, PROGRAMME_KIND, budget_workboo
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
 from samleng.places.models import Office
+from samleng.plans.models import Action, ActionUpdate, JointPlan, Recommendation
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.transparency.models import (
     DeclaredHoliday,
@@ -95,6 +96,13 @@ PROGRAMME_TEXT = {
     ("indicators", "means_of_verification"): (Indicator, "means_of_verification"),
     ("reported_values", "narrative"): (ReportedValue, "narrative"),
     ("reported_values", "source"): (ReportedValue, "source"),
+    ("joint_plans", "title_en"): (JointPlan, "title_en"), ("joint_plans", "title_km"): (JointPlan, "title_km"),
+    ("joint_plans", "csos"): (JointPlan, "csos"),
+    ("joint_plan_recommendations", "text_en"): (Recommendation, "text_en"),
+    ("joint_plan_recommendations", "text_km"): (Recommendation, "text_km"),
+    ("joint_plan_actions", "what_en"): (Action, "what_en"), ("joint_plan_actions", "what_km"): (Action, "what_km"),
+    ("action_updates", "note_en"): (ActionUpdate, "note_en"), ("action_updates", "note_km"): (ActionUpdate, "note_km"),
+    ("action_updates", "evidence"): (ActionUpdate, "evidence"),
 }
 BUDGET_TEXT = {
     ("budgets", "note"): (BudgetLine, "note"),
@@ -110,7 +118,9 @@ NOT_FREE = {("programme", "key"), ("programme", "value"), ("procurement_projects
             ("issues", "duty_bearer_km"),  # the Khmer name of that office (given to it when it has none)
             ("facilities", "answered_by"),  # a level or an office's id
             ("information_requests", "authority"),  # an office's id or its name
-            ("elc_reports", "source")}  # part of the report's key: which source says it
+            ("elc_reports", "source"),  # part of the report's key: which source says it
+            ("joint_plans", "authority"), ("joint_plans", "endorsed_by"),  # an office's id or its name
+            ("joint_plan_actions", "responsible")}  # an office, a CBO's id (or an organisation's name)
 #: The rows the programme test plants in the offices sheet (the issue's duty bearer is another office, made from
 #: its name).
 PROGRAMME_ROWS = {"offices": ("office_id", "OF-T1")}

@@ -237,10 +237,17 @@ TEMPLATE_VALUES = {
     "original_area_ha": 15, "reported_on": "2023-04-01", "developer": "A company",
     "request_id": "R-T1", "authority": "Klaeng commune administration", "subject_en": "The commune budget",
     "subject_km": "ថវិកាឃុំ", "filed_on": "2023-02-01", "on_behalf_of": "C-T1", "fee_khr": "", "note_km": "",
+    # joint plans (format 1.2)
+    "joint_plan_id": "JP-T1", "endorsed_on": "2023-02-01", "endorsed_by": "", "cbos": "C-T1", "csos": "CPDD",
+    "respondents": 40, "respondents_female": 20, "number": 1, "text_en": "Post the budget",
+    "text_km": "បិទផ្សាយថវិកា", "action_id": "A-T1", "what_en": "Post the budget at the hall",
+    "what_km": "បិទផ្សាយថវិកានៅសាលាឃុំ", "responsible": "Klaeng commune administration", "due_on": "2023-06-30",
+    "recommendation": 1, "note_en": "",
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.
-TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune"}
+TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune",
+                  ("joint_plan_actions", "responsible_level"): "commune"}
 PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
                   ["end", "2025-12-31"]]
 

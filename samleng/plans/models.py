@@ -1,0 +1,136 @@
+"""Joint action plans: what an authority and the CSOs/CBOs beside it promised (joint recommendations, a
+scorecard's JAAP, a forum's plan), numbered recommendations, the actions that carry them out, and each
+action's dated follow-up with its evidence. An action's status is its latest update's (services keep it)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Origin(models.TextChoices):
+    JOINT_RECOMMENDATIONS = "joint_recommendations", _("joint recommendations")
+    SCORECARD_INTERFACE = "scorecard_interface", _("scorecard interface meeting")
+    FORUM = "forum", _("forum")
+    OTHER = "other", _("other")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    PARTLY_DONE = "partly_done", _("partly done")
+    DROPPED = "dropped", _("dropped")
+
+
+#: The statuses of an action still owed: such an action past its due day is late.
+OPEN_STATUSES = frozenset({ActionStatus.PLANNED, ActionStatus.IN_PROGRESS})
+
+
+class Responsible(models.TextChoices):
+    OFFICE = "office", _("office")
+    CBO = "cbo", _("CBO")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class JointPlan(models.Model):
+    joint_plan_id = models.CharField(_("joint plan id"), max_length=40, unique=True)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    title_km = models.CharField(_("title in Khmer"), max_length=300, blank=True)
+    origin = models.CharField(_("origin"), max_length=30, choices=Origin.choices)
+    # The office whose commitments these are; the plan's place is its place.
+    authority = models.ForeignKey("places.Office", on_delete=models.PROTECT, related_name="joint_plans",
+                                  verbose_name=_("authority"))
+    # Kept with the plan (the authority's province) for the scope rules: None for a national office.
+    province = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("province"))
+    endorsed_on = models.DateField(_("endorsed on"))
+    # An office endorses, never a person; empty: the authority.
+    endorsed_by = models.ForeignKey("places.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("endorsed by"))
+    cbos = models.ManyToManyField("cbos.CBO", blank=True, related_name="joint_plans", verbose_name=_("CBOs"))
+    csos = models.CharField(_("CSOs"), max_length=1000, blank=True, help_text=_("Names separated by ';'."))
+    event = models.ForeignKey("engagement.Event", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("meeting"))
+    respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
+    respondents_female = models.PositiveIntegerField(_("women among the respondents"), null=True, blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-endorsed_on", "joint_plan_id"]
+        verbose_name = _("joint action plan")
+        verbose_name_plural = _("joint action plans")
+
+    def __str__(self):
+        return f"{self.joint_plan_id}: {self.title_en or self.title_km}"
+
+
+class Recommendation(models.Model):
+    plan = models.ForeignKey(JointPlan, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveIntegerField(_("number"))
+    text_en = models.TextField(_("text in English"), blank=True)
+    text_km = models.TextField(_("text in Khmer"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_recommendation_number")]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self):
+        return f"{self.plan.joint_plan_id} #{self.number}"
+
+
+class Action(models.Model):
+    action_id = models.CharField(_("action id"), max_length=40, unique=True)
+    plan = models.ForeignKey(JointPlan, on_delete=models.CASCADE, related_name="actions")
+    what_en = models.TextField(_("what, in English"), blank=True)
+    what_km = models.TextField(_("what, in Khmer"), blank=True)
+    responsible_type = models.CharField(_("responsible"), max_length=20, choices=Responsible.choices)
+    responsible_office = models.ForeignKey("places.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("responsible office"))
+    responsible_cbo = models.ForeignKey("cbos.CBO", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("responsible CBO"))
+    responsible_name = models.CharField(_("responsible organisation"), max_length=200, blank=True)
+    due_on = models.DateField(_("due on"))
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="actions", verbose_name=_("recommendation"))
+    # The status of the latest confirmed update (planned without one): kept by services.action_status_refresh.
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices,
+                              default=ActionStatus.PLANNED, editable=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "action_id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self):
+        return f"{self.action_id}: {self.what_en or self.what_km}"
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
+    note_en = models.TextField(_("note in English"), blank=True)
+    note_km = models.TextField(_("note in Khmer"), blank=True)
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True, help_text=_("A link or a description."))
+    evidence_file = models.FileField(_("evidence file"), upload_to="plans/%Y/", blank=True)
+    event = models.ForeignKey("engagement.Event", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("event"))
+    # An authority's user posts its own actions' updates; they count once staff confirm them.
+    confirmed = models.BooleanField(_("confirmed by staff"), default=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["action", "date"], name="unique_action_update_per_day")]
+        verbose_name = _("update of an action")
+        verbose_name_plural = _("updates of actions")
+
+    def __str__(self):
+        return f"{self.action.action_id} {self.date} {self.status}"

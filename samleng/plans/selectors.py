@@ -1,0 +1,63 @@
+"""Reads of joint plans: an action's status on a day, what is late, and each plan's count of what was promised
+and what came of it (the public pages, the staff digest and results' computations read these)."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from samleng.plans.models import OPEN_STATUSES, Action, ActionStatus, ActionUpdate, JointPlan
+
+
+def status_on(action: Action, day: dt.date) -> str:
+    """The status of an action on `day`: its latest confirmed update on or before it (planned without one)."""
+    update = (ActionUpdate.objects.filter(action=action, confirmed=True, date__lte=day)
+              .order_by("-date", "-id").values_list("status", flat=True).first())
+    return update or ActionStatus.PLANNED
+
+
+def is_late(action: Action, day: dt.date) -> bool:
+    """Late on `day`: past its due day and still planned or in progress (its current status)."""
+    return action.due_on < day and action.status in OPEN_STATUSES
+
+
+def actions_late(day: dt.date, plans: QuerySet | None = None) -> QuerySet:
+    """The actions late on `day` (by their current status), of `plans` (all when None), the most overdue first."""
+    actions = Action.objects.filter(due_on__lt=day, status__in=OPEN_STATUSES)
+    if plans is not None:
+        actions = actions.filter(plan__in=plans)
+    return actions.select_related("plan").order_by("due_on", "action_id")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What came of a plan's promises on a day: how many actions are done, partly done, dropped, late (due
+    and still owed) and not yet due."""
+
+    total: int
+    done: int
+    partly_done: int
+    dropped: int
+    late: int
+    not_yet_due: int
+
+
+def plan_progress(plan: JointPlan, day: dt.date) -> Progress:
+    counts: Counter = Counter()
+    for status, due_on in plan.actions.values_list("status", "due_on"):
+        if status in OPEN_STATUSES:
+            counts["late" if due_on < day else "not_yet_due"] += 1
+        else:
+            counts[status] += 1
+    return Progress(total=sum(counts.values()), done=counts[ActionStatus.DONE],
+                    partly_done=counts[ActionStatus.PARTLY_DONE], dropped=counts[ActionStatus.DROPPED],
+                    late=counts["late"], not_yet_due=counts["not_yet_due"])
+
+
+def public_plans(district=None) -> QuerySet:
+    """The plans marked public (of an authority in `district` or below it, when given)."""
+    plans = JointPlan.objects.filter(public=True).select_related("authority__place")
+    if district is not None:
+        plans = plans.filter(authority__place__code__startswith=district.code)
+    return plans

@@ -9,6 +9,7 @@ closest FAQ entries and how to reach the organisation, and states no figure. Not
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,7 +19,8 @@ from samleng.assistant.models import FaqEntry, Service
 from samleng.assistant.understand import STOPWORDS, Question, understand, words_of
 from samleng.budgets import selectors as budget_selectors
 from samleng.core.khmer import to_khmer_digits
-from samleng.places.selectors import place_label
+from samleng.places.selectors import office_label, place_label
+from samleng.transparency import selectors as transparency_selectors
 
 #: A knowledge-base match must cover at least this share of the question's content words to be answered.
 MIN_COVERAGE = 0.5
@@ -49,6 +51,8 @@ def ask(text: str, lang: str = "km") -> Answer:
         if not question.content_words and question.kind == "lookup":
             return _declined(question, lang, _("Please ask a question in words, in Khmer or in English: about a "
                                                "budget, a public service, or your rights to information."))
+        if question.kind == "request":
+            return _request_answer(question, lang)
         if question.kind in ("budget", "projects"):
             return _budget_answer(question, lang)
         return _lookup_answer(question, lang)
@@ -180,6 +184,28 @@ def _projects_answer(data, name: str, lang: str, budget_source: dict) -> Answer:
     sources = [{"kind": "project", "id": p.project_id, "url": f"{page}#{budget_selectors.project_anchor(p.project_id)}"}
                for p in listed]
     return Answer(text, "project", sources + [budget_source], [p.cost_khr for p in listed])
+
+
+# ---- information requests -----------------------------------------------------------------------------------
+
+
+def _request_answer(question: Question, lang: str) -> Answer:
+    """The status of a public information request, by its number (what its public page shows; a request that is
+    not public is as unknown as one that does not exist)."""
+    found = transparency_selectors.requests_for_api(Q(public=True), request_id=question.request_id, upto=1)
+    if not found:
+        return _declined(question, lang, _("Samleng has no public information request numbered %(id)s.") % {
+            "id": question.request_id})
+    request = found[0]
+    facts = {"id": request.request_id, "office": office_label(request.office, language=lang),
+             "filed": request.filed_on.isoformat(), "status": request.get_status_display()}
+    text = _("Information request %(id)s, filed on %(filed)s with %(office)s: %(status)s.") % facts
+    if request.answer_due and request.status == "awaiting_answer":
+        text += " " + _("The answer is due by %(day)s.") % {"day": request.answer_due.isoformat()}
+    if getattr(request, "overdue_now", False):
+        text += " " + _("It is overdue.")
+    url = reverse("transparency:request", args=[request.request_id])
+    return Answer(text, "request", [{"kind": "request", "id": request.request_id, "url": url}])
 
 
 # ---- the knowledge base -----------------------------------------------------------------------------------

@@ -29,6 +29,9 @@ _PER_PERSON = re.compile(r"per (person|head|capita|inhabitant)|ក្នុង(�
 _THIS_YEAR = re.compile(r"this year|current year|ឆ្នាំនេះ")
 _LAST_YEAR = re.compile(r"last year|ឆ្នាំមុន|ឆ្នាំទៅ")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+#: An information request's number as the organisation writes them (AIR-KR-2023-01): letters, a dash, and a run
+#: of letters, digits and dashes that holds a digit.
+_REQUEST_ID = re.compile(r"\b([A-Za-z]{2,10}-[A-Za-z0-9-]*\d[A-Za-z0-9-]*)\b")
 
 # Words that name a unit's level: they choose between a commune and a district of the same name.
 _LEVEL_WORDS = {
@@ -70,6 +73,7 @@ class Question:
     year_out_of_range: bool = False
     per_person: bool = False
     revenue: bool = False
+    request_id: str = ""
 
     @property
     def content_words(self) -> list[str]:
@@ -89,6 +93,10 @@ def understand(text: str, common_words: frozenset[str] = frozenset()) -> Questio
     words = words_of(text)
     folded = fold(text)
     question = Question(text=text, words=words, kind="lookup")
+    found = _REQUEST_ID.search(text)
+    if found:
+        question.kind, question.request_id = "request", found.group(1).upper()
+        return question
     question.year, question.year_out_of_range = _year(folded)
     question.per_person = bool(_PER_PERSON.search(folded))
     wordset = set(words)

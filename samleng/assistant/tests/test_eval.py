@@ -58,3 +58,14 @@ def test_the_command_refuses_what_is_not_a_question_set(db, tmp_path):
     path.write_text('{"q": 1}', encoding="utf-8")
     with pytest.raises(CommandError, match="JSON list"):
         call_command("assistant_eval", str(path))
+
+
+def test_a_public_request_by_its_number_and_a_private_one_unknown(demo):
+    from samleng.assistant.answer import ask
+
+    public = ask("What is the status of request AIR-KR-2023-01?", "en")
+    assert public.kind == "request" and public.figures == []
+    assert public.sources == [{"kind": "request", "id": "AIR-KR-2023-01", "url": "/requests/AIR-KR-2023-01/"}]
+    assert "Chet Borei" in public.answer
+    private = ask("សំណើ AIR-KT-2024-02 ដល់ណាហើយ?", "km")  # demo: not public
+    assert private.kind == "none" and private.sources == [] and "AIR-KT-2024-02" in private.answer

@@ -76,7 +76,9 @@ class Index:
         return found[0] if found else word
 
     def search(self, words: list[str], *, kinds: tuple[str, ...] | None = None, limit: int = 5) -> list[Hit]:
-        content = list(dict.fromkeys(w for w in words if w not in STOPWORDS)) or list(dict.fromkeys(words))
+        # Numbers say nothing of a topic (and may be someone's phone or ID number); years are the budgets' business.
+        content = (list(dict.fromkeys(w for w in words if w not in STOPWORDS and not w.isdigit()))
+                   or list(dict.fromkeys(words)))
         content = list(dict.fromkeys(self.spelled(w) for w in content))
         asked = set(content)
         scores: dict[int, float] = {}

@@ -174,3 +174,16 @@ def test_a_question_over_500_characters_is_a_400_in_both_languages(world):
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "detail_km"}
     assert anonymous().get("/api/assistant", {"q": "x" * 500}).status_code == 200
+
+
+def test_a_question_with_personal_details_is_answered_and_nothing_is_written(world):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    question = "Sok Dara 012 345 678 what is the commune sangkat fund?"
+    with CaptureQueriesContext(connections["default"]) as queries:
+        body = ask(question)
+    assert body["kind"] == "faq" and body["sources"][0]["id"] == "FAQ-BUD-02"
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert "Sok Dara" not in body["answer"] and "012 345 678" not in body["answer"]

@@ -24,8 +24,9 @@ from samleng.conftest import anonymous, login, make_user
 
 NAME, KHMER_NAME, PHONE = "Chanvatey Sophearith", "ចាន់វតី សុភារិទ្ធ", "097 348 1226"
 CONTACT = "chanvatey.sophearith.0973481226@example.org"
-#: What must appear nowhere an authority (or the public) reaches, compared lower-cased.
-PLANTED = ["chanvatey", "sophearith", "0973481226", "097 348 1226", "ចាន់វតី", "សុភារិទ្ធ", "gps"]
+#: What must appear nowhere an authority (or the public) reaches, compared lower-cased (each long enough
+#: that a random token, such as a CSRF token, cannot hold it by chance).
+PLANTED = ["chanvatey", "sophearith", "0973481226", "097 348 1226", "ចាន់វតី", "សុភារិទ្ធ", "gps 12.7391 104.9187"]
 
 
 def photo_with_metadata() -> SimpleUploadedFile:
@@ -33,7 +34,7 @@ def photo_with_metadata() -> SimpleUploadedFile:
     exif = Image.Exif()
     exif[0x013B] = NAME  # Artist
     exif[0x8298] = PHONE  # Copyright
-    exif[0x010E] = "GPS 12.7 104.9"  # ImageDescription
+    exif[0x010E] = "GPS 12.7391 104.9187"  # ImageDescription
     data = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(data, "JPEG", exif=exif)
     assert NAME.encode() in data.getvalue()

@@ -125,6 +125,8 @@ def _budget_answer(question: Question, lang: str) -> Answer:
     source = {"kind": "budget", "id": f"{data.unit}/{data.year}", "url": url}
     if question.kind == "projects":
         return _projects_answer(data, name, lang, source)
+    if question.compare:
+        return _comparison_answer(question, data, name, lang, source)
     category = _category(question, data)
     facts = {"place": name, "year": _year_text(data.year, lang), "phase": _phase(data.phase)}
     if category is not None:
@@ -146,6 +148,28 @@ def _budget_answer(question: Question, lang: str) -> Answer:
                     else _("The budget of %(place)s in %(year)s is %(amount)s%(usd)s of expenditure (%(phase)s)."))
         text = template % {**facts, "amount": _riel(amount, lang), "usd": _usd(data.totals_usd[direction], lang)}
     return Answer(text + " " + _("Source: its budget page."), "budget", [source], [amount])
+
+
+def _comparison_answer(question: Question, data, name: str, lang: str, source: dict) -> Answer:
+    """The unit's expenditure per person against the units of its level nearby in its population band: the
+    comparison its budget page shows (the smallest area first)."""
+    comparison = data.comparison
+    group = comparison.groups[0] if comparison and comparison.groups else None
+    if group is None or group.median_per_person_khr is None:
+        return _declined(question, lang, _("Samleng cannot compare %(place)s in %(year)s: its population or its "
+                                           "neighbours' budgets are not known.") % {
+            "place": name, "year": _year_text(data.year, lang)})
+    area = _pick(lang, group.scope_name_km, group.scope_name_en)
+    text = _("In %(year)s %(place)s spends %(amount)s per person; the median of the %(count)s units of its size in "
+             "%(area)s is %(median)s per person (%(phase)s).") % {
+        "year": _year_text(data.year, lang), "place": name, "amount": _riel(comparison.per_person_khr, lang),
+        "count": _number(group.units, lang), "area": area, "median": _riel(group.median_per_person_khr, lang),
+        "phase": _phase(comparison.phase)}
+    if group.rank is not None:
+        text += " " + _("It ranks %(rank)s of %(count)s (1 spends the most per person).") % {
+            "rank": _number(group.rank, lang), "count": _number(group.units, lang)}
+    return Answer(text + " " + _("Source: its budget page."), "budget", [source],
+                  [comparison.per_person_khr, group.median_per_person_khr])
 
 
 def _category(question: Question, data) -> object | None:

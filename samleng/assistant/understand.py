@@ -26,6 +26,7 @@ _BUDGET_WORDS = {"budget", "budgets", "spend", "spends", "spending", "spent", "e
 _PROJECT_WORDS = {"project", "projects", "គម្រោង"}
 _REVENUE_WORDS = {"revenue", "revenues", "income", "ចំណូល"}
 _PER_PERSON = re.compile(r"per (person|head|capita|inhabitant)|ក្នុង(មនុស្ស)?ម្នាក់|ម្នាក់ៗ|សម្រាប់មនុស្សម្នាក់")
+_COMPARE = re.compile(r"compar|ប្រៀបធៀប|ធៀប")
 _THIS_YEAR = re.compile(r"this year|current year|ឆ្នាំនេះ")
 _LAST_YEAR = re.compile(r"last year|ឆ្នាំមុន|ឆ្នាំទៅ")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -74,6 +75,7 @@ class Question:
     per_person: bool = False
     revenue: bool = False
     request_id: str = ""
+    compare: bool = False
 
     @property
     def content_words(self) -> list[str]:
@@ -99,10 +101,11 @@ def understand(text: str, common_words: frozenset[str] = frozenset()) -> Questio
         return question
     question.year, question.year_out_of_range = _year(folded)
     question.per_person = bool(_PER_PERSON.search(folded))
+    question.compare = bool(_COMPARE.search(folded))
     wordset = set(words)
     question.revenue = bool(wordset & _REVENUE_WORDS)
     asks_projects = bool(wordset & _PROJECT_WORDS)
-    asks_budget = bool(wordset & _BUDGET_WORDS) or question.per_person
+    asks_budget = bool(wordset & _BUDGET_WORDS) or question.per_person or question.compare
     if asks_projects or asks_budget:
         question.place, question.place_candidates = find_place(words, common_words)
         # A budget question with a year but no place found names a place Samleng does not know ("Atlantis"):

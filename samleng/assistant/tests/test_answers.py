@@ -187,3 +187,14 @@ def test_a_question_with_personal_details_is_answered_and_nothing_is_written(wor
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     assert writes == []
     assert "Sok Dara" not in body["answer"] and "012 345 678" not in body["answer"]
+
+
+def test_compare_a_commune_with_its_neighbours_as_its_page_does(world):
+    from samleng.budgets.selectors import unit_budget
+
+    comparison = unit_budget(KLAENG, 2024).comparison
+    body = ask("compare Klaeng with other communes of Sandan in 2024")
+    assert body["kind"] == "budget" and body["sources"][0]["id"] == "060603/2024"
+    assert body["figures"] == [comparison.per_person_khr, comparison.groups[0].median_per_person_khr]
+    km = ask("ប្រៀបធៀបថវិកាឃុំក្លែងជាមួយឃុំផ្សេងទៀត ឆ្នាំ២០២៤", "km")
+    assert km["figures"] == body["figures"] and "ក្នុងមនុស្សម្នាក់" in km["answer"]

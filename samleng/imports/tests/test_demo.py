@@ -58,6 +58,10 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
                    "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km",
                    "direction", "cumulative", "baseline_numerator", "baseline_denominator", "means_of_verification"],
     "reported_values": ["code", "period", "value", "narrative", "numerator", "denominator", "parts", "source"],
+    "joint_plans": ["joint_plan_id", "title_en", "title_km", "origin", "authority", "authority_level", "province",
+                    "district", "commune", "endorsed_on", "endorsed_by", "endorsed_by_level", "cbos", "csos",
+                    "event_id", "respondents", "respondents_female", "public"],
+    "joint_plan_recommendations": ["joint_plan_id", "number", "text_en", "text_km"],
 }
 CASE_STUDY_CBOS = {"CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001"}
 
@@ -129,6 +133,8 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     for sheet in ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
                   "reported_values", "elc_reports", "information_requests", "request_events"):
         assert result.created[sheet] == len(rows(sheet)), sheet
+    # The seven Battambang districts' joint recommendations (CPDD, Nov-Dec 2021), three each.
+    assert (result.created["joint_plans"], result.created["joint_plan_recommendations"]) == (7, 21)
     # Issues are addressed to offices: the offices sheet's by name, the others made from their names (or the
     # administration of the CBO's place when no name is given); none but the national ones without an office.
     assert result.created["offices"] == len(rows("offices"))

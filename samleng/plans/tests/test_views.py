@@ -105,3 +105,18 @@ def test_an_update_before_the_plan_is_refused_on_the_page(world, plan):
     assert response.status_code == 400
     assert "before its plan was endorsed on 2022-01-10" in response.content.decode()
     assert not ActionUpdate.objects.filter(action__action_id="A-2").exists()
+
+
+@pytest.mark.django_db
+def test_the_demos_battambang_joint_recommendations_are_public_in_khmer():
+    from samleng.imports.kinds import workbook_import
+    from samleng.imports.tests.test_demo import DEMO
+
+    assert workbook_import(DEMO).ok
+    district = anonymous().get(reverse("plans:public_district", args=["0202"]))  # Thma Koul
+    assert_small_and_private(district, [])
+    assert "Joint recommendations on civic engagement, Thma Koul" in district.content.decode()
+    page = login(make_user("reader", "authority")).get(reverse("plans:public_plan", args=["JP-0202-2021"]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "អនុសាសន៍រួមស្តីពីការចូលរួមរបស់ពលរដ្ឋ ស្រុកថ្មគោល" in html
+    assert "រដ្ឋបាលស្រុកថ្មគោល" in html and "CPDD" in html

@@ -8,7 +8,7 @@ issue_updates' `event_id` column is engagement's to check and to write (engageme
 and reads these rows: its kind check `updates_at_events_check`, and its step after the writing,
 `updates_at_events_write`, which records the event of each update): the write here leaves for it
 run.pks["issue_updates"] ((issue pk, date, status) -> the update's pk) and
-run.state["advocacy.issue_updates_changed"] (the pks of the updates it created or changed).
+run.state["advocacy.issue_updates_changed"] (the keys of the updates it created or changed, as in run.pks).
 """
 
 import datetime as dt
@@ -269,7 +269,7 @@ def issue_updates_write(run) -> UpsertResult:
             for row in run.rows["issue_updates"])
     result = issue_update_upsert_many(user=run.user, rows=rows, keep_keys=True)
     run.pks["issue_updates"] = result.pks
-    run.state["advocacy.issue_updates_changed"] = {result.pks[key] for key in result.changed}
+    run.state["advocacy.issue_updates_changed"] = result.changed  # keys, as the write has them: no copy
     return result
 
 

@@ -146,9 +146,13 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
         records_insert_many(model=model, rows=[values for _key, values in new])
         result.created += len(new)
         if keep_keys:  # the new primary keys, read back with one query
-            inserted = _among(model, key[0], {values[key[0]] for _key, values in new})
+            inserted = among(model, key[0], {values[key[0]] for _key, values in new})
+            # Kept under the rows' own keys rather than the equal ones read back, whose values (a date, a
+            # status) would stay in memory beside the rows' (80,000 issue updates: 9 MB).
+            own = {record_key: record_key for record_key, _values in new}
             for pk, *values in inserted.values_list("pk", *key):
-                result.pks[values[0] if single else tuple(values)] = pk
+                read_key = values[0] if single else tuple(values)
+                result.pks[own.get(read_key, read_key)] = pk
             result.changed.update(record_key for record_key, _values in new)
         audit["created"].extend(_audit_key(k) for k, _values in new[:_AUDIT_LIMIT - len(audit["created"])])
     for update_fields, objs in changed.items():

@@ -263,14 +263,15 @@ def updates_at_events_write(run, created: dict, updated: dict) -> None:
     if "issue_updates" not in created:
         return
     updates = run.pks.pop("issue_updates", {})
-    counted = run.state.pop("advocacy.issue_updates_changed", set())
+    counted = run.state.pop("advocacy.issue_updates_changed", set())  # keys of updates created or changed
     if "event_id" not in run.present.get("issue_updates", ()):
         return
     issues, events = issue_pks(run), event_pks(run)
     rows = ({"update_id": updates[(issues[row.issue_id], row.date, row.status)],
              "event_id": events[row.event_id] if row.event_id else None} for row in run.rows["issue_updates"])
-    result = update_event_upsert_many(user=run.user, rows=rows)
-    updated["issue_updates"] += len(result.changed - counted)
+    moved = update_event_upsert_many(user=run.user, rows=rows).changed  # pks of updates whose event changed
+    if moved:
+        updated["issue_updates"] += sum(1 for key, pk in updates.items() if pk in moved and key not in counted)
 
 
 # ---- attendance --------------------------------------------------------------------------------------------

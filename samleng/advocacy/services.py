@@ -25,7 +25,7 @@ from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
 from samleng.cbos.rules import parts_over_total
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
-from samleng.core.bulk import UpsertResult, bulk_search_text, records_upsert_many
+from samleng.core.bulk import UpsertResult, among, bulk_search_text, records_upsert_many
 from samleng.core.images import file_without_metadata
 from samleng.core.khmer import normalize, search_text
 from samleng.core.validation import full_clean_with
@@ -475,7 +475,7 @@ def _with_cbo_places(rows: Iterable[Mapping[str, Any]], batch_size: int):
     while chunk := list(itertools.islice(rows, batch_size)):
         cbo_ids = {row["cbo_id"] for row in chunk if "cbo_id" in row}
         places = {pk: (province, district) for pk, province, district in
-                  CBO.objects.filter(pk__in=cbo_ids).values_list("pk", "province_id", "district_id")}
+                  among(CBO, "pk", cbo_ids).values_list("pk", "province_id", "district_id")}
         for row in chunk:
             if "cbo_id" in row:
                 province, district = places[row["cbo_id"]]

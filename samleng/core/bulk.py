@@ -3,6 +3,7 @@ stored, inserted with one executemany (a COPY on PostgreSQL) and updated with bu
 entry per call. The domain apps' `*_upsert_many` services are built on `records_upsert_many`."""
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,7 +110,7 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
     # The first key field alone narrows the query: SQLite would try every combination of several IN lists.
     # Callers send the rows grouped by that field (attendance by event), so a batch reads back its own.
     existing = {}  # key -> (pk, *the values of `read`)
-    for stored in _among(model, key[0], set(map(itemgetter(key[0]), chunk))).values_list("pk", *read):
+    for stored in among(model, key[0], set(map(itemgetter(key[0]), chunk))).values_list("pk", *read):
         existing[stored[1] if single else stored[1:len(key) + 1]] = stored
     new, changed = [], {}
     copy = bool(on_create or derive)
@@ -159,15 +160,35 @@ def _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create, s
         model.objects.bulk_update(objs, list(update_fields), batch_size=batch_size)
 
 
-def _among(model: type[models.Model], field: str, values: set) -> models.QuerySet:
-    """The records whose `field` is one of `values`, in no particular order: `field__in`, or on PostgreSQL
-    `field = ANY(array)`, one parameter however many values (else Django prepares each of a batch's 2,000
-    values and psycopg rewrites a query of 2,000 placeholders, batch after batch)."""
+def among(model: type[models.Model], field: str, values: set) -> models.QuerySet:
+    """The records of `model` whose `field` is one of `values`, in no particular order, for batches of many
+    values: on PostgreSQL `field = ANY(array)`, one parameter however many values (else Django prepares each
+    of a batch's 2,000 values and psycopg rewrites a query of 2,000 placeholders, batch after batch); on
+    SQLite, values that are text or whole numbers go as one JSON array (`_InJson`); else `field__in`."""
     connection = connections[router.db_for_read(model)]
     records = model.objects.order_by()
-    if connection.vendor != "postgresql":
-        return records.filter(**{f"{field}__in": values})
-    return records.filter(_AnyOf(field, values, model._meta.get_field(field).db_type(connection)))
+    if connection.vendor == "postgresql":
+        return records.filter(_AnyOf(field, values, model._meta.get_field(field).db_type(connection)))
+    if connection.vendor == "sqlite" and all(type(value) in (str, int) for value in values):
+        return records.filter(_InJson(field, values))
+    return records.filter(**{f"{field}__in": values})
+
+
+class _InJson(models.Func):
+    """`field IN (SELECT value FROM json_each(%s))` (SQLite): the values as one JSON array. SQLite prepares a
+    statement of 2,000 placeholders into a few hundred KB, and the connection keeps the last 128 statements
+    it prepared, each batch of another size another one: tens of MB during a national import. One parameter
+    is also one value for Django to prepare instead of 2,000."""
+
+    output_field = models.BooleanField()
+
+    def __init__(self, field: str, values):
+        super().__init__(models.F(field))
+        self.values = list(values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.values)]
 
 
 class _AnyOf(models.Func):

@@ -4,14 +4,17 @@ words of their CBOs, issues and events, so that "ក្លែង" or "Kampong Th
 import itertools
 from collections.abc import Iterable, Iterator
 
+from samleng.core.bulk import among
 from samleng.places.models import Place, PlaceAlias
 
 
 def place_names(pks: Iterable[int | None]) -> dict[int, str]:
     """The names of these places in both languages and their aliases, one text per place (two queries)."""
     pks = {pk for pk in pks if pk}
-    names = {pk: [en, km] for pk, en, km in Place.objects.filter(pk__in=pks).values_list("pk", "name_en", "name_km")}
-    for pk, alias in PlaceAlias.objects.filter(place__in=pks).values_list("place_id", "name"):
+    # bulk.among: one statement however many places (each number of IN placeholders is another statement,
+    # which SQLite keeps prepared: a reindex asks for a different number of places per batch)
+    names = {pk: [en, km] for pk, en, km in among(Place, "pk", pks).values_list("pk", "name_en", "name_km")}
+    for pk, alias in among(PlaceAlias, "place_id", pks).values_list("place_id", "name"):
         names[pk].append(alias)
     return {pk: " ".join(parts) for pk, parts in names.items()}
 

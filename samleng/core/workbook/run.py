@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -278,7 +278,7 @@ class Import:
         except Unreadable as error:
             self.problems.error(self.path.name, None, "", error.message, **error.params)
             return self._rejected()
-        with self.book, _no_full_collections():
+        with self.book, _no_full_collections(), _default_page_cache():
             if not self._choose_sheets():
                 return self._rejected()
             self._refuse_restricted()
@@ -463,6 +463,29 @@ def _no_full_collections():
 
 
 _NO_FULL = 1_000_000_000
+
+#: SQLite's own default page cache, in KiB (PRAGMA cache_size's negative form)
+_IMPORT_PAGE_CACHE = -2000
+
+
+@contextmanager
+def _default_page_cache():
+    """On SQLite, the connection's page cache at SQLite's default (2 MB) while an import runs, then as it was.
+    The settings give each connection 16 MB, for the pages' reads by key; an import writes new pages and
+    reads what it compares by batch, and measured no faster with 16 MB (national programme: CPU 24.9 s
+    against 24.8), which it would hold on top of its rows till the end (its peak memory)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {_IMPORT_PAGE_CACHE}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 class _Counted:

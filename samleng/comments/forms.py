@@ -33,14 +33,21 @@ class FacilityChoiceField(forms.ModelChoiceField):
 class CommentForm(forms.Form):
     facility = FacilityChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None,
                                    label=gettext_lazy("Which place is your comment about?"),
-                                   error_messages={"required": gettext_lazy("Choose the place.")})
+                                   error_messages={"required": gettext_lazy("Choose the place."),
+                                                   "invalid_choice": gettext_lazy(
+                                                       "That place is not one of this commune's: choose one from "
+                                                       "the list.")})
     category = forms.ChoiceField(choices=Comment.Category.choices, widget=forms.RadioSelect,
                                  label=gettext_lazy("What is it about?"),
-                                 error_messages={"required": gettext_lazy("Choose what it is about.")})
+                                 error_messages={"required": gettext_lazy("Choose what it is about."),
+                                                 "invalid_choice": gettext_lazy(
+                                                     "Choose what it is about from the list.")})
     rating = forms.TypedChoiceField(
         choices=[("", gettext_lazy("no rating"))] + [(str(n), str(n)) for n in range(1, 6)], coerce=int,
         empty_value=None, required=False, widget=forms.RadioSelect,
-        label=gettext_lazy("Your rating, from 1 (very bad) to 5 (very good), if you wish"))
+        label=gettext_lazy("Your rating, from 1 (very bad) to 5 (very good), if you wish"),
+        # Django's own "Select a valid choice" has no Khmer and does not say what is valid.
+        error_messages={"invalid_choice": gettext_lazy("A rating is a whole number from 1 to 5, or none.")})
     text = forms.CharField(
         label=gettext_lazy("Your comment"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("In Khmer or English. Do not write anyone's name or phone number: a comment that "

@@ -93,9 +93,9 @@ def test_a_comment_with_a_phone_number_waits_and_says_why(facility):
     ({"text": ""}, "Write your comment."),
     ({"text": "   "}, "Write your comment."),
     ({"text": "x" * 100_000}, "at most 2000 characters"),
-    ({"rating": "7"}, "Select a valid choice"),
-    ({"category": "nonsense"}, "Select a valid choice"),
-    ({"facility": "999999"}, "Select a valid choice"),
+    ({"rating": "7"}, "A rating is a whole number from 1 to 5"),
+    ({"category": "nonsense"}, "Choose what it is about from the list."),
+    ({"facility": "999999"}, "That place is not one of this commune&#x27;s"),
     ({"email": "not-an-address"}, "Enter a valid email address"),
     ({"homepage": "http://spam.example"}, "filled in by a program"),
 ])

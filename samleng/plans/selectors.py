@@ -5,9 +5,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import QuerySet
 
 from samleng.plans.models import OPEN_STATUSES, Action, ActionStatus, ActionUpdate, JointPlan
+from samleng.plans.models import Origin as PlanOrigin  # noqa: F401 (results reads the vocabulary here)
 
 
 def status_on(action: Action, day: dt.date) -> str:
@@ -61,3 +63,48 @@ def public_plans(district=None) -> QuerySet:
     if district is not None:
         plans = plans.filter(authority__place__code__startswith=district.code)
     return plans
+
+
+# ---- for results' computations (actions_done_share, actions_done_within_months) ----------------------------------
+
+
+def action_rows(*, endorsed_from: dt.date | None, endorsed_to: dt.date, origins: list[str]) -> list[dict]:
+    """Every action of the plans endorsed from `endorsed_from` (None: any time) to `endorsed_to` (of `origins`,
+    all when empty), each with its plan's endorsement day, origin and province, and its confirmed updates in
+    order (`updates`: [(date, status)]): two queries whatever the number of actions."""
+    plans = {"plan__endorsed_on__lte": endorsed_to}
+    if endorsed_from is not None:
+        plans["plan__endorsed_on__gte"] = endorsed_from
+    if origins:
+        plans["plan__origin__in"] = origins
+    rows = list(Action.objects.filter(**plans).values(
+        "pk", "due_on", endorsed_on=models.F("plan__endorsed_on"), origin=models.F("plan__origin"),
+        province_id=models.F("plan__province_id")))
+    history: dict[int, list] = {}
+    for action_id, day, status in ActionUpdate.objects.filter(
+            confirmed=True, **{f"action__{k}": v for k, v in plans.items()}).order_by(
+            "action_id", "date", "id").values_list("action_id", "date", "status"):
+        history.setdefault(action_id, []).append((day, status))
+    for row in rows:
+        row["updates"] = history.get(row["pk"], [])
+    return rows
+
+
+def status_at(row: dict, day: dt.date) -> str:
+    """An action row's status on `day` (action_rows): its latest update on or before it, planned without one."""
+    status = ActionStatus.PLANNED
+    for update_day, update_status in row["updates"]:
+        if update_day > day:
+            break
+        status = update_status
+    return status
+
+
+def first_done(row: dict) -> dt.date | None:
+    """The day of an action row's first update "done"."""
+    return next((day for day, status in row["updates"] if status == ActionStatus.DONE), None)
+
+
+def actions_by_pks(pks: list[int]) -> list[Action]:
+    """Actions with their plans and offices, for the drill-down of a figure (results)."""
+    return list(Action.objects.filter(pk__in=pks).select_related("plan__authority").order_by("action_id"))

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from samleng.advocacy import selectors as advocacy_selectors
@@ -30,6 +30,8 @@ from samleng.core.workbook.problems import Message
 from samleng.engagement import selectors as engagement_selectors
 from samleng.engagement.selectors import EventType
 from samleng.places.selectors import place_index
+from samleng.plans import selectors as plans_selectors
+from samleng.plans.selectors import ActionStatus, PlanOrigin
 from samleng.results.types import Computed, Group
 from samleng.transparency import selectors as transparency_selectors
 from samleng.transparency.selectors import ElcItem, OfficeLevel, ProcurementItem, RequestTopic
@@ -234,6 +236,7 @@ _LABELERS: dict[str, Callable[[Any], tuple[str, str, str]]] = {
     "buyer": lambda key: (key, key, key),
     "request_topic": lambda key: (key, *_choice_label(RequestTopic, key)),
     "office_level": lambda key: (key, *_choice_label(OfficeLevel, key)),
+    "plan_origin": lambda key: (key, *_choice_label(PlanOrigin, key)),
 }
 
 
@@ -502,7 +505,71 @@ def requests_delivered_share(*, programme, period: int, topics: list[str]) -> Co
     )
 
 
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months later, or that month's last day when it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _action_shares(rows: list[dict], counted: list[bool], kind_pks: list[int], *, breakdown: dict[str, int]
+                   ) -> Computed:
+    numerator = sorted(pk for pk, done in zip(kind_pks, counted, strict=True) if done)
+    return Computed(
+        value=share(len(numerator), len(rows)), numerator=len(numerator), denominator=len(rows),
+        breakdown=breakdown,
+        disaggregation=_share_dimensions(rows, counted, {"province": "province_id", "plan_origin": "origin"}),
+        kind="plans.action", numerator_pks=numerator, denominator_pks=sorted(kind_pks),
+    )
+
+
+def actions_done_share(*, programme, period: int, origins: list[str], count_dropped: bool) -> Computed:
+    """Of the actions of joint plans endorsed by the period's end and due by it, the share done at the period's
+    end (done late counts). Partly done, still owed (late) and dropped apart in the breakdown; dropped actions
+    stay in the denominator as not done unless `count_dropped` is no."""
+    _, end = period_bounds(period)
+    rows = [r for r in plans_selectors.action_rows(endorsed_from=None, endorsed_to=end, origins=origins)
+            if r["due_on"] <= end]
+    statuses = [plans_selectors.status_at(r, end) for r in rows]
+    if not count_dropped:
+        kept = [status != ActionStatus.DROPPED for status in statuses]
+        rows, statuses = list(compress(rows, kept)), list(compress(statuses, kept))
+    by_status = Counter(statuses)
+    return _action_shares(
+        rows, [status == ActionStatus.DONE for status in statuses], _column(rows, "pk"),
+        breakdown={"done": by_status[ActionStatus.DONE], "partly_done": by_status[ActionStatus.PARTLY_DONE],
+                   "overdue": by_status[ActionStatus.PLANNED] + by_status[ActionStatus.IN_PROGRESS],
+                   "dropped": by_status[ActionStatus.DROPPED]})
+
+
+def actions_done_within_months(*, programme, period: int, months: int, origins: list[str],
+                               count_dropped: bool) -> Computed:
+    """Of the actions of joint plans endorsed in the period, the share done (first update "done") within
+    `months` months of the plan's endorsement, whatever their due day. Dropped actions count as not done
+    unless `count_dropped` is no; partly done apart; `window_open` counts the actions whose months have not
+    all passed on the day of the computation (the figure may still rise)."""
+    start, end = period_bounds(period)
+    rows = plans_selectors.action_rows(endorsed_from=start, endorsed_to=end, origins=origins)
+    today = timezone.localdate()
+    statuses = [plans_selectors.status_at(r, today) for r in rows]
+    if not count_dropped:
+        kept = [status != ActionStatus.DROPPED for status in statuses]
+        rows, statuses = list(compress(rows, kept)), list(compress(statuses, kept))
+    deadlines = [_months_after(r["endorsed_on"], months) for r in rows]
+    done = [plans_selectors.first_done(r) for r in rows]
+    counted = [d is not None and d <= limit for d, limit in zip(done, deadlines, strict=True)]
+    partly = sum(not c and plans_selectors.status_at(r, limit) == ActionStatus.PARTLY_DONE
+                 for r, c, limit in zip(rows, counted, deadlines, strict=True))
+    return _action_shares(
+        rows, counted, _column(rows, "pk"),
+        breakdown={"done": sum(counted), "partly_done": partly,
+                   "dropped": sum(status == ActionStatus.DROPPED for status in statuses),
+                   "window_open": sum(limit > today for limit in deadlines)})
+
+
 _EVENT_TYPES = tuple(EventType.values)
+_PLAN_ORIGINS = tuple(PlanOrigin.values)
 _REQUEST_TOPICS = tuple(RequestTopic.values)
 
 CATALOGUE: dict[str, Computation] = {c.name: c for c in (
@@ -594,6 +661,30 @@ CATALOGUE: dict[str, Computation] = {c.name: c for c in (
         parameters=(Parameter("topics", "items", [], choices=_REQUEST_TOPICS),),
         function=requests_delivered_share,
         parts=lambda p: ("delivered",),
+    ),
+    Computation(
+        name="actions_done_share", version=1, unit="percent", kind="plans.action",
+        description_en="Of the actions of joint plans due by the period's end, the share done at the period's end; "
+                       "partly done, late and dropped apart (dropped count as not done unless count_dropped=no).",
+        description_km="ក្នុងចំណោមសកម្មភាពនៃផែនការរួមដែលត្រូវធ្វើរួចត្រឹមចុងគ្រា ភាគរយនៃសកម្មភាពដែលរួចរាល់នៅចុងគ្រា; "
+                       "រួចរាល់មួយផ្នែក យឺតពេល និងបោះបង់ បង្ហាញដាច់ដោយឡែក (សកម្មភាពបោះបង់រាប់ថាមិនរួចរាល់ "
+                       "លុះត្រាតែ count_dropped=no)។",
+        parameters=(Parameter("origins", "items", [], choices=_PLAN_ORIGINS),
+                    Parameter("count_dropped", "bool", True)),
+        function=actions_done_share,
+        parts=lambda p: ("done",),
+    ),
+    Computation(
+        name="actions_done_within_months", version=1, unit="percent", kind="plans.action",
+        description_en="Of the actions of joint plans endorsed in the period, the share done within the given "
+                       "months of the endorsement; partly done and dropped apart.",
+        description_km="ក្នុងចំណោមសកម្មភាពនៃផែនការរួមដែលបានអនុម័តក្នុងគ្រា ភាគរយនៃសកម្មភាពដែលរួចរាល់ក្នុងរយៈពេល"
+                       "ប៉ុន្មានខែក្រោយការអនុម័ត; រួចរាល់មួយផ្នែក និងបោះបង់ បង្ហាញដាច់ដោយឡែក។",
+        parameters=(Parameter("months", "int", 12, minimum=1, maximum=120),
+                    Parameter("origins", "items", [], choices=_PLAN_ORIGINS),
+                    Parameter("count_dropped", "bool", True)),
+        function=actions_done_within_months,
+        parts=lambda p: ("done",),
     ),
 )}
 

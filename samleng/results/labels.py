@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy
 
 #: Parts of a figure (Snapshot.breakdown keys).
 BREAKDOWN_LABELS = {
+    # the actions of joint plans (plans)
+    "done": gettext_lazy("done"),
+    "partly_done": gettext_lazy("partly done"),
+    "overdue": gettext_lazy("overdue"),
+    "dropped": gettext_lazy("dropped"),
+    "window_open": gettext_lazy("still within the months"),
     "solved": gettext_lazy("solved"),
     "partly_solved": gettext_lazy("partly solved"),
     "unsolved": gettext_lazy("unsolved"),
@@ -46,6 +52,7 @@ DIMENSIONS = {
     "buyer": gettext_lazy("buyer"),
     "request_topic": gettext_lazy("topic of the request"),
     "office_level": gettext_lazy("level of the office"),
+    "plan_origin": gettext_lazy("origin of the plan"),
 }
 
 

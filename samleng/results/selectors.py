@@ -589,6 +589,21 @@ def _read_requests(snapshot, user, pks, offset, limit):
     return len(pks), listed
 
 
+def _read_actions(snapshot, user, pks, offset, limit):
+    """Actions of joint plans name offices and organisations, no person: everyone who may see the figure sees
+    each action, its plan's authority, its due day and its status now."""
+    from samleng.plans import selectors as plans_selectors  # plans sits left of results
+
+    page = sorted(pks)[offset:offset + limit]
+    return len(pks), [
+        DrillRecord(pk=a.pk, label=f"{a.action_id} {_local(a.what_en, a.what_km)}", url="",
+                    detail=_("%(office)s; due %(due)s; %(status)s") % {
+                        "office": _local(a.plan.authority.name_en, a.plan.authority.name_km),
+                        "due": long_date(a.due_on), "status": a.get_status_display()})
+        for a in plans_selectors.actions_by_pks(page)
+    ]
+
+
 def _disclosed(disclosures) -> str:
     if not disclosures:
         return str(_("nothing disclosed"))
@@ -608,6 +623,7 @@ _READERS = {
     "transparency.landconcession": _read_transparency,
     "transparency.procurementproject": _read_transparency,
     "transparency.informationrequest": _read_requests,
+    "plans.action": _read_actions,
 }
 
 

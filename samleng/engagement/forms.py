@@ -7,8 +7,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samleng.accounts.access import can_edit_event, issue_scope
+from samleng.accounts.access import can_edit_event, cbo_scope, issue_scope
 from samleng.advocacy.models import Issue
+from samleng.cbos.models import CBO
 from samleng.core.i18n import local_name, local_text
 from samleng.core.widgets import use_plain_selects
 from samleng.engagement.models import Event, Mechanism
@@ -83,6 +84,11 @@ class EventForm(Form):
     issue_ids = forms.CharField(label=_("Other issues raised (issue ids)"), required=False,
                                 help_text=_("Type issue ids separated by commas, for example ISS-001, ISS-002."))
 
+    invited_cbos = forms.CharField(
+        label=_("Invited CBOs (CBO ids)"), required=False,
+        help_text=_("Type the ids of the CBOs invited, separated by commas, for example CBO-001, CBO-002. Their "
+                    "representatives get the notice when you send it from the event's page."))
+
     def __init__(self, *args, user, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.event = user, event
@@ -109,6 +115,14 @@ class EventForm(Form):
         if unknown:
             raise forms.ValidationError(_("Unknown issue ids: %(ids)s"), params={"ids": ", ".join(unknown)})
         return list(found.values())
+
+    def clean_invited_cbos(self) -> list[CBO]:
+        ids = [i for i in re.split(r"[\s,;]+", self.cleaned_data["invited_cbos"].upper()) if i]
+        found = {c.cbo_id.upper(): c for c in CBO.objects.filter(cbo_scope(self.user), cbo_id__in=ids)}
+        unknown = [i for i in ids if i not in found]
+        if unknown:
+            raise forms.ValidationError(_("Unknown CBO ids: %(ids)s"), params={"ids": ", ".join(unknown)})
+        return list({c.pk: c for c in found.values()}.values())
 
     def clean(self):
         data = super().clean()

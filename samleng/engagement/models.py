@@ -32,6 +32,11 @@ class Event(models.Model):
     participants_indigenous = models.PositiveIntegerField(_("indigenous people"), null=True, blank=True)
     participants_disability = models.PositiveIntegerField(_("people with disabilities"), null=True, blank=True)
     issues_raised = models.ManyToManyField("advocacy.Issue", blank=True, related_name="events_raised_at")
+    #: The CBOs invited to the event: their representatives with a linked Telegram chat get its notice
+    #: (services.event_notice_send) and a reminder the day before (notifications).
+    invited_cbos = models.ManyToManyField("cbos.CBO", blank=True, related_name="+", verbose_name=_("invited CBOs"))
+    #: When staff last sent the notice to the invited CBOs (None: never): the reminder follows only a notice.
+    notice_sent_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
     search_text = models.TextField(default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -443,3 +443,50 @@ def event_records(user, pks: list[int], *, offset: int = 0, limit: int = PER_PAG
 # The vocabularies other apps may read (results checks its parameters with them), so that they need not
 # reach into this app's models.
 EventType = Event.Type
+
+
+# ---- notices (for notifications, which listens to signals.event_notice_sent) ---------------------------------
+
+
+@dataclass(frozen=True)
+class EventNotice:
+    """What an event's notice says, and to which CBOs: no person's data (the recipients are the CBOs'
+    representatives, whom the listener finds itself)."""
+
+    pk: int
+    event_id: str
+    type: str
+    title: str
+    title_km: str
+    date: dt.date
+    places: tuple[Place, ...]  # commune, district, province: the ones given, smallest first
+    invited_cbo_ids: tuple[int, ...]
+    notice_sent_at: dt.datetime | None
+
+    def type_label(self) -> str:
+        """The type in words, in the active language."""
+        return str(Event.Type(self.type).label)
+
+
+def event_notice(event_pk: int) -> EventNotice | None:
+    """The notice of an event by primary key (None: no such event). Nothing here limits it to what a user may
+    see: it goes to the invited CBOs, whom staff in scope chose."""
+    event = Event.objects.select_related("province", "district", "commune").filter(pk=event_pk).first()
+    if event is None:
+        return None
+    places = tuple(p for p in (event.commune, event.district, event.province) if p is not None)
+    invited = tuple(event.invited_cbos.order_by("pk").values_list("pk", flat=True))
+    return EventNotice(pk=event.pk, event_id=event.event_id, type=event.type, title=event.title,
+                       title_km=event.title_km, date=event.date, places=places, invited_cbo_ids=invited,
+                       notice_sent_at=event.notice_sent_at)
+
+
+def events_to_remind(day: dt.date) -> list[int]:
+    """The events on `day` whose notice was sent, by primary key: the reminder the day before follows a notice."""
+    return list(Event.objects.filter(date=day, notice_sent_at__isnull=False).order_by("pk")
+                .values_list("pk", flat=True))
+
+
+def invited_cbos(user, event: Event) -> list[CBO]:
+    """The CBOs invited to `event` that `user` may see (the event's page and form)."""
+    return list(event.invited_cbos.filter(cbo_scope(user)).order_by("cbo_id"))

@@ -8,18 +8,20 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samleng.accounts.access import cbo_scope, issue_scope
+from samleng.accounts.access import can_edit_event, cbo_scope, issue_scope
 from samleng.advocacy.models import Commitment, Issue, IssueUpdate
-from samleng.cbos.models import Representative
+from samleng.cbos.models import CBO, Representative
 from samleng.core.audit import Action, audit_record, changed_fields
 from samleng.core.bulk import UpsertResult, bulk_search_text, records_insert_many, records_upsert_many
 from samleng.core.khmer import normalize
 from samleng.core.khmer import search_text as make_search_text
+from samleng.engagement import signals
 from samleng.engagement.models import (
     Attendance,
     CommitmentAtEvent,
@@ -541,3 +543,49 @@ def update_event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_s
         audit_record(user=user, action=Action.DELETE, object_type="engagement.updateatevent",
                      summary=f"issue updates at events: {removed} removed at once (workbook import)")
     return result
+
+
+# ---- invitations and notices ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_invited_set(*, user, event: Event, cbos: Iterable[CBO]) -> Event:
+    """Make `cbos` the CBOs invited to `event`, as far as `user` can tell: CBOs the user may not see are refused
+    (ValidationError on `invited_cbos`), and those a colleague invited that the user may not see are kept."""
+    cbos = list(cbos)
+    visible = set(CBO.objects.filter(cbo_scope(user), pk__in=[c.pk for c in cbos]).values_list("pk", flat=True))
+    hidden = sorted(c.cbo_id for c in cbos if c.pk not in visible)
+    if hidden:
+        raise ValidationError({"invited_cbos": [_("Unknown CBO ids: %(ids)s") % {"ids": ", ".join(hidden)}]})
+    before = dict(event.invited_cbos.values_list("pk", "cbo_id"))
+    visible_before = set(event.invited_cbos.filter(cbo_scope(user)).values_list("pk", flat=True))
+    wanted = {c.pk: c.cbo_id for c in cbos}
+    after = (set(before) - visible_before) | set(wanted)
+    if after == set(before):
+        return event
+    event.invited_cbos.set(after)
+    added = sorted(wanted[pk] for pk in set(wanted) - set(before))
+    removed = sorted(before[pk] for pk in set(before) - after)
+    audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: invited CBOs",
+                 changes={"invited_cbos": {"added": added, "removed": removed}})
+    return event
+
+
+@transaction.atomic
+def event_notice_send(*, user, event: Event) -> Event:
+    """Staff ask for the event's notice to go to its invited CBOs' representatives: `signals.event_notice_sent` is
+    sent once this commits (notifications queues the messages). Refused (PermissionDenied) to anyone who may not
+    edit the event, and (ValidationError on `invited_cbos`) for an event with no invited CBO or one that is past."""
+    if not can_edit_event(user, event):
+        raise PermissionDenied
+    if not event.invited_cbos.exists():
+        raise ValidationError({"invited_cbos": [_("No CBO is invited to this event: add the invited CBOs first.")]})
+    if event.date < timezone.localdate():
+        raise ValidationError({"date": [_("This event is past: its notice can no longer be sent.")]})
+    event.notice_sent_at = timezone.now()
+    event.save(update_fields=["notice_sent_at", "updated_at"])
+    audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: notice sent",
+                 changes={"notice_sent_at": [None, event.notice_sent_at.isoformat()]})
+    pk = event.pk
+    transaction.on_commit(lambda: signals.event_notice_sent.send(sender=Event, event_id=pk))
+    return event

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from samleng.accounts.access import can_assess_district, can_create_records, can_edit_event, can_see_event, issue_scope
 from samleng.engagement import selectors, services
@@ -61,8 +62,12 @@ def event_create(request):
     if request.method == "POST" and "refresh" not in request.POST:
         form = EventForm(request.POST, user=request.user)
         if form.is_valid():
+            values = form.values()
+            invited = values.pop("invited_cbos")
             try:
-                event = services.event_create(user=request.user, **form.values())
+                with transaction.atomic():
+                    event = services.event_create(user=request.user, **values)
+                    services.event_invited_set(user=request.user, event=event, cbos=invited)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -85,7 +90,27 @@ def event_detail(request, pk: int):
     detail = selectors.event_detail(request.user, event)
     return render(request, "engagement/event_detail.html", {
         "event": event, "detail": detail, "can_edit": can_edit_event(request.user, event),
+        "invited": selectors.invited_cbos(request.user, event),
     })
+
+
+@login_required
+@require_POST
+def event_notice(request, pk: int):
+    """"Send notice": the event's notice (or, after changes, its update) to the invited CBOs' representatives.
+    404 for those who may not see the event, 403 for those who see it but may not edit it."""
+    event = _get_event_for_user(request, pk)
+    if not can_edit_event(request.user, event):
+        raise PermissionDenied
+    try:
+        services.event_notice_send(user=request.user, event=event)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The notice is on its way to the invited CBOs' representatives who linked "
+                                    "Telegram."))
+    return redirect("engagement:detail", pk=event.pk)
 
 
 @login_required
@@ -97,11 +122,12 @@ def event_edit(request, pk: int):
         form = EventForm(request.POST, user=request.user, event=event)
         if form.is_valid():
             values = form.values()
-            issues = values.pop("issues")
+            issues, invited = values.pop("issues"), values.pop("invited_cbos")
             try:
                 with transaction.atomic():
                     services.event_update(user=request.user, event=event, **values)
                     services.event_issues_set(user=request.user, event=event, issues=issues)
+                    services.event_invited_set(user=request.user, event=event, cbos=invited)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -112,6 +138,7 @@ def event_edit(request, pk: int):
     else:
         initial = {name: getattr(event, name) for name in EventForm.base_fields if hasattr(Event, name)}
         initial["issues"] = [i.pk for i in event.issues_raised.filter(issue_scope(request.user))]
+        initial["invited_cbos"] = ", ".join(c.cbo_id for c in selectors.invited_cbos(request.user, event))
         form = EventForm(user=request.user, event=event, initial=initial)
     return render(request, "engagement/event_form.html", {"form": form, "event": event})
 

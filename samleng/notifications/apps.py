@@ -38,5 +38,14 @@ class NotificationsConfig(AppConfig):
             return (f"{erased} outbox addresses erased, {deleted} old outbox messages deleted, "
                     f"{links.links_expire()} expired Telegram links deleted")
 
+        def event_reminders() -> str:
+            from samleng.notifications import receivers as event_receivers
+
+            return f"{event_receivers.event_reminders_queue()} meeting reminders queued"
+
+        # Every hour (a tick missed at midnight is made up soon): the day before a meeting whose notice was sent,
+        # its reminder; each once per event, day and chat, however often ticks run.
+        tick.register("notifications_event_reminders", every=dt.timedelta(hours=1), run=event_reminders)
+
         # Once a day: no address is kept in the outbox past NOTIFICATIONS_KEEP_DAYS, sent or not.
         tick.register("notifications_expire", every=dt.timedelta(days=1), run=outbox_expire)

@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samleng.core.dates import long_date
+from samleng.core.i18n import local_name
 from samleng.notifications.outbox import Draft
 
 #: What each kind of message tells, for staff (the outbox page).
@@ -18,6 +20,9 @@ KINDS = {
     "comment_answer": gettext_lazy("an office's answer, relayed to the commenter"),
     "news": gettext_lazy("news"),
     "issue_status": gettext_lazy("an issue's new status, to its CBO's representatives"),
+    "event_notice": gettext_lazy("a meeting's notice, to the invited CBOs' representatives"),
+    "event_update": gettext_lazy("a meeting's changes, to the invited CBOs' representatives"),
+    "event_reminder": gettext_lazy("a meeting's reminder the day before, to the invited CBOs' representatives"),
 }
 
 #: A quoted answer longer than this is cut (the link leads to all of it): a message stays short.
@@ -95,3 +100,31 @@ def issue_status(*, language: str, title_en: str, title_km: str, status: str, pa
         lines = [_("Your CBO's issue “%(title)s” is now: %(status)s.") % {"title": _quote(title), "status": status},
                  "", site_url(path), "", _("Send /stop to get no more messages.")]
     return Draft(kind="issue_status", language=language, text="\n".join(lines))
+
+
+def _event_lines(*, language: str, notice, heading: str) -> list[str]:
+    """What, when (the date in words: Khmer digits in Khmer) and where. Events have no public page yet, so no
+    link (the staff page would refuse a representative whose CBO raised no issue there)."""
+    title = (notice.title or notice.title_km) if language == "en" else (notice.title_km or notice.title)
+    places = ", ".join(local_name(place) for place in notice.places)
+    return [heading, "", _("What: %(type)s “%(title)s”") % {"type": notice.type_label(), "title": _quote(title)},
+            _("When: %(date)s") % {"date": long_date(notice.date, language)},
+            _("Where: %(place)s") % {"place": places}, "", _("Send /stop to get no more messages.")]
+
+
+def event_notice(*, language: str, notice, update: bool = False) -> Draft:
+    """Telegram: a meeting the representative's CBO is invited to (engagement's EventNotice), or, `update`, that
+    its details changed since the notice they had."""
+    with translation.override(language):
+        heading = (_("The meeting your CBO is invited to has changed:") if update
+                   else _("Your CBO is invited to a meeting:"))
+        lines = _event_lines(language=language, notice=notice, heading=heading)
+    return Draft(kind="event_update" if update else "event_notice", language=language, text="\n".join(lines))
+
+
+def event_reminder(*, language: str, notice) -> Draft:
+    """Telegram, the day before: the meeting the representative's CBO is invited to is tomorrow."""
+    with translation.override(language):
+        lines = _event_lines(language=language, notice=notice,
+                             heading=_("Reminder: the meeting your CBO is invited to is tomorrow."))
+    return Draft(kind="event_reminder", language=language, text="\n".join(lines))

@@ -9,10 +9,12 @@ listener reads what it needs through the sending app's selectors and queues mess
   never sees any of it: the outbox has no page, API or log line an authority reaches, and no message names the
   address."""
 
+import datetime as dt
+import hashlib
 import logging
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from samleng.accounts.models import User
 from samleng.advocacy import selectors as advocacy_selectors
@@ -21,6 +23,8 @@ from samleng.comments import moderation as comment_moderation
 from samleng.comments import selectors as comment_selectors
 from samleng.comments import services as comment_services
 from samleng.comments import signals as comment_signals
+from samleng.engagement import selectors as engagement_selectors
+from samleng.engagement import signals as engagement_signals
 from samleng.notifications import messages, outbox
 from samleng.notifications.models import Message, Subscription, TelegramChat
 
@@ -28,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 COMMENT = "comments.comment"
 ISSUE = "advocacy.issue"
+EVENT = "engagement.event"
 #: Message.when_done of a closing answer: the commenter's contact is erased once it is relayed.
 ERASE_COMMENT_CONTACT = "comment_contact_erase"
 
@@ -115,6 +120,61 @@ def _issue_status_changed(sender, *, issue_id: int, old_status: str, new_status:
     issue_status_news(issue_id=issue_id, new_status=new_status)
 
 
+def _invited_chats(notice):
+    """The active Telegram chats of the invited CBOs' representatives (accounts still active)."""
+    return (TelegramChat.objects.filter(active=True, user__is_active=True, user__role=User.Role.CBO_REP,
+                                        user__cbo_id__in=notice.invited_cbo_ids).order_by("pk"))
+
+
+def _notice_digest(notice, language: str) -> str:
+    """What a notice says, in short: a second "send notice" with the same details queues nothing again."""
+    facts = [language, notice.type, notice.title, notice.title_km, notice.date.isoformat(),
+             *(str(place.pk) for place in notice.places)]
+    return hashlib.sha256("\x1f".join(facts).encode()).hexdigest()[:16]
+
+
+def event_notice_send(*, event_id: int) -> list[Message]:
+    """Tell the invited CBOs' representatives, on their linked Telegram chats and in each chat's language, of the
+    meeting: the notice the first time, after that its update when its details changed, nothing when they did
+    not (the same text is never queued twice to a chat). The messages queued."""
+    notice = engagement_selectors.event_notice(event_id)
+    if notice is None or not notice.invited_cbo_ids:
+        return []
+    about = (EVENT, str(notice.pk))
+    queued = []
+    for chat in _invited_chats(notice):
+        key = f"event_notice:{notice.pk}:{chat.pk}:{_notice_digest(notice, chat.language)}"
+        if Message.objects.filter(key=key).exists():
+            continue
+        told_before = Message.objects.filter(chat=chat, about_type=EVENT, about_id=about[1],
+                                             kind__in=["event_notice", "event_update"]).exists()
+        draft = messages.event_notice(language=chat.language, notice=notice, update=told_before)
+        queued.append(outbox.telegram_queue(draft=draft, chat=chat, key=key, about=about))
+    return [message for message in queued if message is not None]
+
+
+def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:
+    event_notice_send(event_id=event_id)
+
+
+def event_reminders_queue(*, today: dt.date | None = None) -> int:
+    """The reminder, the day before, of each meeting whose notice was sent, to each invited CBO's representative
+    with a linked chat: once per event, date and chat however often this runs (a rescheduled meeting is reminded
+    of again for its new day). How many were queued."""
+    tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
+    queued = 0
+    for event_pk in engagement_selectors.events_to_remind(tomorrow):
+        notice = engagement_selectors.event_notice(event_pk)
+        if notice is None or not notice.invited_cbo_ids:
+            continue
+        for chat in _invited_chats(notice):
+            key = f"event_reminder:{notice.pk}:{notice.date.isoformat()}:{chat.pk}"
+            draft = messages.event_reminder(language=chat.language, notice=notice)
+            if outbox.telegram_queue(draft=draft, chat=chat, key=key, about=(EVENT, str(notice.pk))) is not None:
+                queued += 1
+    return queued
+
+
 #: What a stop link names (messages.stop_token) -> what stops.
 STOPS = {"comment": comment_stop}
 
@@ -123,4 +183,5 @@ def connect() -> None:
     comment_signals.comment_answered.connect(_comment_answered, dispatch_uid="notifications.comment_answered")
     advocacy_signals.issue_status_changed.connect(_issue_status_changed,
                                                   dispatch_uid="notifications.issue_status_changed")
+    engagement_signals.event_notice_sent.connect(_event_notice_sent, dispatch_uid="notifications.event_notice_sent")
     outbox.when_done_register(ERASE_COMMENT_CONTACT, _erase_comment_contact)

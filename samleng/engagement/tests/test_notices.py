@@ -1,0 +1,129 @@
+"""Invited CBOs and the "send notice" action: staff in scope invite CBOs on the event's form, see them on its
+page, and send the notice (engagement's own signal); nobody else can, and nothing is sent for an event with no
+invited CBO or one that is past."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from samleng.accounts.models import User
+from samleng.conftest import anonymous, assert_login_redirect, login, login_en, make_user
+from samleng.core.models import AuditEntry
+from samleng.engagement import services, signals
+from samleng.engagement.tests.factories import EventFactory, IssueFactory, place
+
+
+@pytest.fixture
+def event(world):
+    """A forum in Sandan next week, where an issue of world.cbo was raised (its representative sees it)."""
+    event = EventFactory(title="Forum on illegal fishing", date=timezone.localdate() + dt.timedelta(days=7))
+    event.issues_raised.add(IssueFactory(cbo=world.cbo))
+    return event
+
+
+@pytest.fixture
+def sent(db):
+    """The event_notice_sent signals sent, as event ids."""
+    got = []
+
+    def listen(sender, *, event_id, **kwargs):
+        got.append(event_id)
+
+    signals.event_notice_sent.connect(listen, dispatch_uid="test_notices")
+    yield got
+    signals.event_notice_sent.disconnect(dispatch_uid="test_notices")
+
+
+def _form_data(event, **changes):
+    data = {"type": event.type, "title": event.title, "title_km": "", "date": event.date.isoformat(),
+            "province": event.province_id, "district": "0606", "commune": "", "participants_total": "",
+            "participants_female": "", "participants_youth": "", "participants_indigenous": "",
+            "participants_disability": "", "issue_ids": "", "invited_cbos": ""}
+    data.update(changes)
+    return data
+
+
+def test_staff_invite_cbos_on_the_form_and_see_them_on_the_page(world, event):
+    client = login_en(world.officer)
+    response = client.post(reverse("engagement:edit", args=[event.pk]),
+                           _form_data(event, invited_cbos="cbo-kt-001"))
+    assert response.status_code == 302
+    assert list(event.invited_cbos.all()) == [world.cbo]
+    page = client.get(reverse("engagement:detail", args=[event.pk])).content.decode()
+    assert "Invited CBOs" in page and "CBO-KT-001" in page and "Send notice to the invited CBOs" in page
+    form = client.get(reverse("engagement:edit", args=[event.pk])).content.decode()
+    assert 'value="CBO-KT-001"' in form
+    audit = AuditEntry.objects.filter(summary__endswith="invited CBOs").get()
+    assert audit.changes == {"invited_cbos": {"added": ["CBO-KT-001"], "removed": []}}
+
+
+def test_a_cbo_outside_ones_provinces_cannot_be_invited_and_nothing_is_saved(world, event):
+    response = login_en(world.officer).post(reverse("engagement:edit", args=[event.pk]),
+                                            _form_data(event, title="Changed", invited_cbos="CBO-KR-001, NOPE"))
+    assert response.status_code == 200
+    assert "Unknown CBO ids: CBO-KR-001, NOPE" in response.content.decode()
+    event.refresh_from_db()
+    assert event.title == "Forum on illegal fishing" and not event.invited_cbos.exists()
+
+
+def test_a_colleagues_invitation_out_of_sight_is_kept(world, event):
+    event.invited_cbos.add(world.other_cbo)  # invited by someone who sees Kratie's CBO
+    services.event_invited_set(user=world.officer, event=event, cbos=[world.cbo])
+    assert set(event.invited_cbos.all()) == {world.cbo, world.other_cbo}
+    with pytest.raises(ValidationError) as error:
+        services.event_invited_set(user=world.officer, event=event, cbos=[world.other_cbo])
+    assert "invited_cbos" in error.value.message_dict
+
+
+def test_staff_in_scope_send_the_notice(world, event, sent, django_capture_on_commit_callbacks):
+    event.invited_cbos.add(world.cbo)
+    client = login(world.officer)  # Khmer
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("engagement:notice", args=[event.pk]), follow=True)
+    assert sent == [event.pk]
+    assert "ការជូនដំណឹងកំពុងផ្ញើ" in response.content.decode()
+    event.refresh_from_db()
+    assert event.notice_sent_at is not None
+    assert AuditEntry.objects.filter(summary__endswith="notice sent", object_id=str(event.pk)).exists()
+    page = client.get(reverse("engagement:detail", args=[event.pk])).content.decode()
+    assert "ផ្ញើការផ្លាស់ប្ដូរទៅសហគមន៍មូលដ្ឋានដែលបានអញ្ជើញ" in page  # the button now sends the changes
+
+
+def test_no_notice_without_invited_cbos_or_for_a_past_event(world, event, sent, django_capture_on_commit_callbacks):
+    client = login_en(world.officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("engagement:notice", args=[event.pk]), follow=True)
+    assert "No CBO is invited to this event" in response.content.decode()
+    past = EventFactory(date=timezone.localdate() - dt.timedelta(days=1))
+    past.invited_cbos.add(world.cbo)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("engagement:notice", args=[past.pk]), follow=True)
+    assert "This event is past" in response.content.decode()
+    assert sent == []
+    event.refresh_from_db()
+    assert event.notice_sent_at is None
+
+
+def test_who_must_not_send_the_notice(world, event, sent, django_capture_on_commit_callbacks):
+    event.invited_cbos.add(world.cbo)
+    url = reverse("engagement:notice", args=[event.pk])
+    authority = make_user("sandan", User.Role.AUTHORITY, authority_unit=place("0606"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login_en(world.outsider).post(url).status_code == 404  # another province's field officer
+        assert login_en(world.other_cbo_user).post(url).status_code == 404  # a representative who cannot see it
+        assert login_en(world.cbo_user).post(url).status_code == 403  # a representative who sees it
+        assert login_en(authority).post(url).status_code == 403  # the district's authority sees it
+        assert_login_redirect(anonymous().post(url))
+        assert login_en(world.officer).get(url).status_code == 405  # only a POST sends
+    assert sent == []
+    event.refresh_from_db()
+    assert event.notice_sent_at is None
+    # The page offers the button to none of them.
+    page = login_en(world.cbo_user).get(reverse("engagement:detail", args=[event.pk])).content.decode()
+    assert "Send notice" not in page
+    with pytest.raises(Exception) as error:
+        services.event_notice_send(user=authority, event=event)
+    assert error.type.__name__ == "PermissionDenied"

@@ -37,7 +37,7 @@ PUBLIC_PAGES = ["/", "/budgets/", "/budgets/?q=Kleng", f"/budgets/{KLAENG}/", "/
                 "/concessions/?q=rubber", "/offices/", "/offices/?province=10", "/offices/OF-1006-1/",
                 "/procurement/", "/procurement/?year=2023", "/procurement/buyer/?name=MoEYS&year=2024",
                 "/comments/new/", "/comments/new/?commune=Nowhere-at-all", f"/comments/new/{KLAENG}/",
-                "/comments/follow/", "/comments/facility/FAC-060603-CO/"]
+                "/comments/follow/", "/comments/facility/FAC-060603-CO/", "/assistant/"]
 
 
 def procurement_page() -> str:

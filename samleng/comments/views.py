@@ -60,9 +60,11 @@ def comment_new(request, commune_code: str):
                 form.add_error("photo" if error.code in {"not_an_image", "not_a_pdf", "not_a_document"}
                                else None, error)
             else:
+                # The issue offers the Telegram link from the receipt page too (core.related, as on the follow page).
                 return _private(render(request, "comments/receipt.html", {
                     "comment": new.comment, "code": receipt_display(new.receipt),
-                    "has_contact": bool(data["email"]), "held_because": held_because(new.comment)}))
+                    "has_contact": bool(data["email"]), "held_because": held_because(new.comment),
+                    "see_also": related.blocks_for(request.user, new.comment)}))
         response = render(request, "comments/new.html", {"form": form, "commune": commune,
                                                          "facilities": facilities}, status=400)
         return _private(response)

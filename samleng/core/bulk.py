@@ -168,7 +168,8 @@ def among(model: type[models.Model], field: str, values: set) -> models.QuerySet
     connection = connections[router.db_for_read(model)]
     records = model.objects.order_by()
     if connection.vendor == "postgresql":
-        return records.filter(_AnyOf(field, values, model._meta.get_field(field).db_type(connection)))
+        column = model._meta.pk if field == "pk" else model._meta.get_field(field)  # "pk" names no field
+        return records.filter(_AnyOf(field, values, column.db_type(connection)))
     if connection.vendor == "sqlite" and all(type(value) in (str, int) for value in values):
         return records.filter(_InJson(field, values))
     return records.filter(**{f"{field}__in": values})

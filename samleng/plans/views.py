@@ -8,6 +8,7 @@ which count once staff confirm them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -83,6 +84,25 @@ def public_district(request, code: str):
 
 
 # ---- staff pages -------------------------------------------------------------------------------------------------
+
+@login_required
+def plan_list(request):
+    """The plans the user follows: all for those who see everything, their provinces' for a field officer, its
+    office's for an authority's user; nobody else has plans to follow."""
+    user = request.user
+    plans = JointPlan.objects.select_related("authority").order_by("-endorsed_on", "joint_plan_id")
+    if getattr(user, "sees_everything", False):
+        pass
+    elif user.role == "field_officer":
+        plans = plans.filter(province__in=user.provinces.all())
+    elif user.role == "authority" and user.office_id:
+        plans = plans.filter(models.Q(authority_id=user.office_id) | models.Q(endorsed_by_id=user.office_id))
+    else:
+        raise PermissionDenied
+    today = timezone.localdate()
+    return render(request, "plans/list.html", {
+        "plans": [(plan, selectors.plan_progress(plan, today)) for plan in plans]})
+
 
 @login_required
 def plan_follow(request, joint_plan_id: str):

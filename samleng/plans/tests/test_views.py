@@ -120,3 +120,15 @@ def test_the_demos_battambang_joint_recommendations_are_public_in_khmer():
     html = page.content.decode()
     assert page.status_code == 200 and "អនុសាសន៍រួមស្តីពីការចូលរួមរបស់ពលរដ្ឋ ស្រុកថ្មគោល" in html
     assert "រដ្ឋបាលស្រុកថ្មគោល" in html and "CPDD" in html
+
+
+@pytest.mark.django_db
+def test_the_list_shows_each_user_the_plans_they_follow_only(world, plan):
+    url = reverse("plans:list")
+    title = "Joint recommendations on civic engagement"
+    assert title in login_en(world.officer).get(url).content.decode()
+    assert title in login_en(world.me_officer).get(url).content.decode()
+    assert title in login_en(make_user("sandan", "authority", office=plan.authority)).get(url).content.decode()
+    assert title not in login_en(world.outsider).get(url).content.decode()  # Kratie's officer
+    assert login_en(world.cbo_user).get(url).status_code == 403
+    assert_login_redirect(anonymous().get(url))

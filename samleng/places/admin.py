@@ -52,6 +52,36 @@ class OfficeAdmin(admin.ModelAdmin):
     form = OfficeForm
 
 
+def facility_place_errors(facility: Facility) -> dict[str, str]:
+    """Where a facility added or corrected by hand does not hold together: each place at its level, the
+    district in the province, the commune in the district (the workbook's sheet checks the same through its
+    place columns), and a name. By field; empty when it does."""
+    errors = {}
+    province, district, commune = (getattr(facility, f"{field}_id") and getattr(facility, field)
+                                   for field in ("province", "district", "commune"))
+    if not (facility.name_en or facility.name_km):
+        errors["name_en"] = _("A facility needs a name: fill in name_en or name_km.")
+    if province and province.level != Place.Level.PROVINCE:
+        errors["province"] = _("This place is not a province.")
+    if district and (district.level != Place.Level.DISTRICT or district.parent_id != facility.province_id):
+        errors["district"] = _("This place is not a district of the province chosen.")
+    if commune and (commune.level != Place.Level.COMMUNE or commune.parent_id != facility.district_id):
+        errors["commune"] = _("This place is not a commune or sangkat of the district chosen.")
+    return errors
+
+
+class FacilityForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = ["facility_id", "type", "name_en", "name_km", "province", "district", "commune", "answered_by",
+                  "active"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        for field, message in facility_place_errors(self.instance).items():
+            self.add_error(field if field in self.fields else None, message)
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
     """Public service points: usually imported from the knowledge-base workbook; an administrator corrects one
@@ -62,6 +92,8 @@ class FacilityAdmin(admin.ModelAdmin):
     search_fields = ["facility_id", "name_en", "name_km", "answered_by__office_id", "answered_by__name_en"]
     raw_id_fields = ["province", "district", "commune", "answered_by"]
     list_select_related = ["district", "commune", "answered_by"]
+
+    form = FacilityForm
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -134,3 +134,34 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action.action_id} {self.date} {self.status}"
+
+
+class AdvocacyPlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    COMPLETED = "completed", _("completed")
+    ABANDONED = "abandoned", _("abandoned")
+
+
+class AdvocacyPlan(models.Model):
+    """A CBO's advocacy action plan for a period: the main issue it pursues and to what end. The issue's is_main
+    stays the source of truth (indicator 1.1 reads it): a plan's issue must be its CBO's main issue."""
+
+    plan_id = models.CharField(_("plan id"), max_length=40, unique=True)
+    cbo = models.ForeignKey("cbos.CBO", on_delete=models.CASCADE, related_name="advocacy_plans",
+                            verbose_name=_("CBO"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    issue = models.ForeignKey("advocacy.Issue", on_delete=models.PROTECT, related_name="advocacy_plans",
+                              verbose_name=_("main issue"))
+    objective_en = models.TextField(_("objective in English"), blank=True)
+    objective_km = models.TextField(_("objective in Khmer"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=AdvocacyPlanStatus.choices)
+
+    class Meta:
+        ordering = ["cbo", "starts_on", "plan_id"]
+        verbose_name = _("advocacy plan")
+        verbose_name_plural = _("advocacy plans")
+
+    def __str__(self):
+        return f"{self.plan_id} ({self.cbo_id})"

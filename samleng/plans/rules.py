@@ -44,3 +44,12 @@ def women_over_total(women: int | None, total: int | None) -> dict | None:
     if women is None or total is None or women <= total:
         return None
     return {"part": women, "total": total}
+
+ENDS_BEFORE_START = gettext_noop("The plan ends on %(ends)s, before it starts (%(starts)s).")
+ISSUE_OF_ANOTHER_CBO = gettext_noop("The issue %(issue)s is CBO %(other)s's, not CBO %(cbo)s's.")
+NOT_THE_MAIN_ISSUE = gettext_noop(
+    "A plan pursues its CBO's main issue: %(issue)s is not CBO %(cbo)s's main issue (%(main)s). Mark it as the "
+    "main issue on the issues sheet, or give the main issue here.")
+NO_MAIN_ISSUE = gettext_noop("none")
+PLANS_OVERLAP = gettext_noop(
+    "CBO %(cbo)s already has the plan %(other)s from %(starts)s to %(ends)s; a CBO has one plan at a time.")

@@ -18,7 +18,15 @@ from samleng.core.audit import audit_record, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.images import file_without_metadata
 from samleng.plans import rules
-from samleng.plans.models import Action, ActionStatus, ActionUpdate, JointPlan, Recommendation, Responsible
+from samleng.plans.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    AdvocacyPlan,
+    JointPlan,
+    Recommendation,
+    Responsible,
+)
 
 
 def _said(message: str, params: dict) -> str:
@@ -183,3 +191,8 @@ def action_update_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> Ups
     if result.changed:
         action_status_refresh(action_pks={action_id for action_id, _day in result.changed})
     return result
+
+
+def advocacy_plan_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update CBOs' advocacy plans matched on plan_id."""
+    return records_upsert_many(user=user, model=AdvocacyPlan, key=("plan_id",), rows=rows)

@@ -15,10 +15,11 @@ from functools import cache
 
 from django.utils.translation import gettext_noop
 
-from samleng.cbos.sheets import CBO_WORD, cbo_pks, stored_cbos
+from samleng.advocacy.sheets import ISSUE_WORD, issue_cbo, issue_pks, issue_rows, stored_issues
+from samleng.cbos.sheets import CBO_WORD, cbo_pks, cbo_province, stored_cbos
 from samleng.core.bulk import UpsertResult
 from samleng.core.workbook import cells
-from samleng.core.workbook.cells import CellError, Vocabulary
+from samleng.core.workbook.cells import CellError, Vocabulary, in_both
 from samleng.core.workbook.problems import Message
 from samleng.core.workbook.sheets import Column, Sheet, date, ident, integer, long_text, text, word, yes_no
 from samleng.engagement.sheets import EVENT_WORD, event_pks, stored_events
@@ -27,10 +28,21 @@ from samleng.places.models import Office, Place
 from samleng.places.sheets import LEVEL_WORDS, office_cells, office_pks, office_place
 from samleng.places.sheets import levels as office_levels
 from samleng.plans import rules
-from samleng.plans.models import Action, ActionStatus, ActionUpdate, JointPlan, Origin, Recommendation, Responsible
+from samleng.plans.models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    AdvocacyPlan,
+    AdvocacyPlanStatus,
+    JointPlan,
+    Origin,
+    Recommendation,
+    Responsible,
+)
 from samleng.plans.services import (
     action_update_upsert_many,
     action_upsert_many,
+    advocacy_plan_upsert_many,
     joint_plan_makers_set,
     joint_plan_upsert_many,
     recommendation_upsert_many,
@@ -507,15 +519,19 @@ ACTION_UPDATES = Sheet("action_updates", (
 ), key=("action_id", "date"), check=_check_updates, write=_write_updates,
     help=gettext_noop("What happened to each action, dated. An action's status is its latest update's."))
 
-SHEETS = (JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS, ACTION_UPDATES)
 
 
 # ---- the export (what the import reads back unchanged) ------------------------------------------------------
 
 def export_sheets(provinces: list[int] | None = None):
-    """(sheet name, header, rows) of the four sheets, in the spec's order: the plans of `provinces` (all when
-    None; national plans only then). Offices by office_id (their level and place are the office's), places as
-    codes, CBOs by cbo_id."""
+    """(sheet name, header, rows) of the sheets, in the spec's order: the CBOs' advocacy plans and the joint
+    plans of `provinces` (all when None; national joint plans only then). Offices by office_id (their level and
+    place are the office's), places as codes, CBOs by cbo_id."""
+    advocacy = AdvocacyPlan.objects.all() if provinces is None else AdvocacyPlan.objects.filter(
+        cbo__province_id__in=provinces)
+    yield "advocacy_plans", ADVOCACY_PLANS.names, advocacy.order_by("plan_id").values_list(
+        "plan_id", "cbo__cbo_id", "starts_on", "ends_on", "issue__issue_id", "objective_en", "objective_km",
+        "status").iterator()
     plans = JointPlan.objects.all() if provinces is None else JointPlan.objects.filter(province_id__in=provinces)
     yield "joint_plans", JOINT_PLANS.names, _plan_rows(plans)
     yield "joint_plan_recommendations", JOINT_PLAN_RECOMMENDATIONS.names, Recommendation.objects.filter(
@@ -556,3 +572,112 @@ def _action_rows(actions):
             responsible = action.responsible_name
         yield (action.action_id, action.plan.joint_plan_id, action.what_en, action.what_km, action.responsible_type,
                responsible, "", action.due_on, action.recommendation.number if action.recommendation else None)
+
+
+# ---- advocacy_plans (a CBO's advocacy action plan for a period) ------------------------------------------------------
+
+ENDS_BEFORE_START = Message("plans.ends_before_start", rules.ENDS_BEFORE_START)
+ISSUE_OF_ANOTHER_CBO = Message("plans.issue_other_cbo", rules.ISSUE_OF_ANOTHER_CBO)
+NOT_THE_MAIN_ISSUE = Message("plans.not_main_issue", rules.NOT_THE_MAIN_ISSUE)
+PLANS_OVERLAP = Message("plans.overlap", rules.PLANS_OVERLAP)
+ADVOCACY_PLAN_STATUS_WORDS = {
+    "draft": ("សេចក្តីព្រាង",), "active": ("កំពុងអនុវត្ត", "សកម្ម"), "completed": ("បានបញ្ចប់",),
+    "abandoned": ("បោះបង់",),
+}
+
+
+@cache
+def advocacy_plan_statuses() -> Vocabulary:
+    return Vocabulary.of_choices(gettext_noop("status of a plan"), AdvocacyPlanStatus.choices,
+                                 ADVOCACY_PLAN_STATUS_WORDS)
+
+
+def _main_issues(run) -> dict[str, list[str]]:
+    """cbo_id -> its main issues' ids: the issues sheet's is_main where it has the column, else Samleng's."""
+    found = run.state.get("plans.main_issues")
+    if found is None:
+        given = issue_rows(run) if "is_main" in run.present.get("issues", ()) else {}
+        found = {}
+        for issue_id, stored in stored_issues(run).items():
+            if issue_id not in given and stored[3]:
+                found.setdefault(stored[2], []).append(issue_id)
+        for issue_id, row in given.items():
+            if row.is_main and row.cbo_id:
+                found.setdefault(row.cbo_id, []).append(issue_id)
+        run.state["plans.main_issues"] = found
+    return found
+
+
+def _check_advocacy_plans(run, sheet, rows) -> None:
+    name = sheet.name
+    run.define_ids(name, rows, "plan_id")
+    cbos, issues = stored_cbos(run), stored_issues(run)
+    kept: dict[str, list] = {}
+    for row in sorted(rows, key=lambda r: r.row):
+        _one_language(run, name, row, "objective_en", "objective_km")
+        if row.starts_on and row.ends_on and row.ends_on < row.starts_on:
+            run.error(name, row.row, "ends_on", ENDS_BEFORE_START, ends=row.ends_on.isoformat(),
+                      starts=row.starts_on.isoformat())
+        if row.cbo_id is None:
+            continue
+        if not run.known("cbos", row.cbo_id, cbos):
+            run.unknown_ref(name, row, "cbo_id", row.cbo_id, CBO_WORD, "cbos")
+            continue
+        if not run.in_scope(name, row, "cbo_id", cbo_province(run, row.cbo_id)):
+            continue
+        _check_main_issue(run, name, row, issues)
+        _check_overlap(run, name, row, kept.setdefault(row.cbo_id, []))
+
+
+def _check_main_issue(run, name: str, row, issues: dict) -> None:
+    if row.issue_id is None:
+        return
+    if not run.known("issues", row.issue_id, issues):
+        run.unknown_ref(name, row, "issue_id", row.issue_id, ISSUE_WORD, "issues")
+        return
+    owner = issue_cbo(run, row.issue_id)
+    if owner is not None and owner != row.cbo_id:
+        run.error(name, row.row, "issue_id", ISSUE_OF_ANOTHER_CBO, issue=row.issue_id, other=owner, cbo=row.cbo_id)
+        return
+    mains = _main_issues(run).get(row.cbo_id, [])
+    if row.issue_id not in mains:
+        run.error(name, row.row, "issue_id", NOT_THE_MAIN_ISSUE, issue=row.issue_id, cbo=row.cbo_id,
+                  main=", ".join(mains) if mains else in_both(rules.NO_MAIN_ISSUE))
+
+
+def _check_overlap(run, name: str, row, earlier: list) -> None:
+    """Two plans of one CBO whose periods overlap, neither abandoned: the second is the error."""
+    if row.status == AdvocacyPlanStatus.ABANDONED or not (row.starts_on and row.ends_on):
+        return
+    for other in earlier:
+        if other.starts_on <= row.ends_on and row.starts_on <= other.ends_on:
+            run.error(name, row.row, "starts_on", PLANS_OVERLAP, cbo=row.cbo_id, other=other.plan_id,
+                      starts=other.starts_on.isoformat(), ends=other.ends_on.isoformat())
+            return
+    earlier.append(row)
+
+
+def _write_advocacy_plans(run) -> UpsertResult:
+    cbos, issues = cbo_pks(run), issue_pks(run)
+    present = run.present["advocacy_plans"]
+    return advocacy_plan_upsert_many(user=run.user, rows=(
+        run.record("advocacy_plans", row, ("plan_id", "starts_on", "ends_on", "status"),
+                   cbo_id=cbos[row.cbo_id], issue_id=issues[row.issue_id],
+                   **{c: getattr(row, c) or "" for c in ("objective_en", "objective_km") if c in present})
+        for row in run.rows["advocacy_plans"]))
+
+
+ADVOCACY_PLANS = Sheet("advocacy_plans", (
+    ident("plan_id", help=gettext_noop("The plan's id (for example AP-KT-001-2024).")),
+    ident("cbo_id", help=gettext_noop("The CBO whose plan it is.")),
+    date("starts_on", True, help=gettext_noop("The first day of the plan's period.")),
+    date("ends_on", True, help=gettext_noop("The last day of the plan's period.")),
+    ident("issue_id", help=gettext_noop("The CBO's main issue, which the plan pursues (is_main yes).")),
+    long_text("objective_en", help=gettext_noop("What the plan aims at, in English (or objective_km).")),
+    long_text("objective_km", help=gettext_noop("What the plan aims at, in Khmer.")),
+    word("status", advocacy_plan_statuses, True),
+), key=("plan_id",), check=_check_advocacy_plans, write=_write_advocacy_plans,
+    help=gettext_noop("CBOs' advocacy action plans: one main issue per CBO at a time."))
+
+
+SHEETS = (ADVOCACY_PLANS, JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS, ACTION_UPDATES)

@@ -34,7 +34,7 @@ from samleng.imports.kinds import KNOWLEDGE_KIND, PROGRAMME_KIND, budget_workboo
 from samleng.imports.models import ImportRun
 from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
 from samleng.places.models import Office
-from samleng.plans.models import Action, ActionUpdate, JointPlan, Recommendation
+from samleng.plans.models import Action, ActionUpdate, AdvocacyPlan, JointPlan, Recommendation
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
 from samleng.transparency.models import (
     DeclaredHoliday,
@@ -103,6 +103,8 @@ PROGRAMME_TEXT = {
     ("joint_plan_actions", "what_en"): (Action, "what_en"), ("joint_plan_actions", "what_km"): (Action, "what_km"),
     ("action_updates", "note_en"): (ActionUpdate, "note_en"), ("action_updates", "note_km"): (ActionUpdate, "note_km"),
     ("action_updates", "evidence"): (ActionUpdate, "evidence"),
+    ("advocacy_plans", "objective_en"): (AdvocacyPlan, "objective_en"),
+    ("advocacy_plans", "objective_km"): (AdvocacyPlan, "objective_km"),
 }
 BUDGET_TEXT = {
     ("budgets", "note"): (BudgetLine, "note"),

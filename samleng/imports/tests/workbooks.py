@@ -242,12 +242,13 @@ TEMPLATE_VALUES = {
     "respondents": 40, "respondents_female": 20, "number": 1, "text_en": "Post the budget",
     "text_km": "បិទផ្សាយថវិកា", "action_id": "A-T1", "what_en": "Post the budget at the hall",
     "what_km": "បិទផ្សាយថវិកានៅសាលាឃុំ", "responsible": "Klaeng commune administration", "due_on": "2023-06-30",
-    "recommendation": 1, "note_en": "",
+    "recommendation": 1, "note_en": "", "plan_id": "AP-T1", "starts_on": "2023-01-01", "ends_on": "2023-12-31",
+    "objective_en": "The canal is dredged", "objective_km": "ប្រឡាយត្រូវបានស្តារ",
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.
 TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune",
-                  ("joint_plan_actions", "responsible_level"): "commune"}
+                  ("joint_plan_actions", "responsible_level"): "commune", ("advocacy_plans", "status"): "active"}
 PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
                   ["end", "2025-12-31"]]
 

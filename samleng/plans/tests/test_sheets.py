@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from samleng.advocacy import sheets as advocacy
 from samleng.cbos import sheets as cbos
 from samleng.conftest import make_user
 from samleng.core.workbook.run import Kind, run
@@ -15,7 +16,7 @@ from samleng.imports.tests.workbooks import write_xlsx
 from samleng.places import sheets as places
 from samleng.places.models import Office
 from samleng.plans import sheets as plans
-from samleng.plans.models import Action, ActionUpdate, JointPlan, Recommendation
+from samleng.plans.models import Action, ActionUpdate, AdvocacyPlan, JointPlan, Recommendation
 from samleng.results.models import Programme
 
 D = dt.date
@@ -163,3 +164,53 @@ def test_a_field_officer_imports_the_plans_of_their_provinces_only(world, tmp_pa
     result = import_(tmp_path, national, world.officer, "national.xlsx")
     assert not result.ok and "those who see everything" in said(result)[("joint_plans", 2, "authority")]
     assert import_(tmp_path, national, make_user("admin2", "admin"), "national2.xlsx").ok
+
+
+ISSUE_HEADER = ["issue_id", "cbo_id", "title_en", "topic", "duty_bearer_level", "raised_on", "is_main"]
+ADVOCACY_HEADER = ["plan_id", "cbo_id", "starts_on", "ends_on", "issue_id", "objective_en", "objective_km", "status"]
+ADVOCACY_KIND = Kind("programme", sheets=(places.OFFICES, cbos.CBOS, advocacy.ISSUES, plans.ADVOCACY_PLANS))
+
+
+def advocacy_book() -> dict[str, list[list]]:
+    return {
+        "issues": [ISSUE_HEADER,
+                   ["I-1", "CBO-KT-001", "Canal silted up", "water", "commune", "2023-03-10", "yes"],
+                   ["I-2", "CBO-KT-001", "Fertiliser prices", "agriculture", "district", "2023-05-01", "no"],
+                   ["I-9", "CBO-KR-001", "Logging", "forestry", "district", "2023-05-01", "yes"]],
+        "advocacy_plans": [ADVOCACY_HEADER,
+                           ["AP-1", "CBO-KT-001", "2024-01-01", "2024-12-31", "I-1", "The canal is dredged",
+                            "ប្រឡាយត្រូវបានស្តារ", "សកម្ម"]],
+    }
+
+
+@pytest.mark.django_db
+def test_an_advocacy_plan_pursues_its_cbos_main_issue_and_imports_again_unchanged(world, tmp_path):
+    first = run(ADVOCACY_KIND, write_xlsx(tmp_path / "a.xlsx", advocacy_book()), user=world.me_officer)
+    assert first.ok, [str(e) for e in first.errors]
+    plan = AdvocacyPlan.objects.get()
+    assert (plan.cbo, plan.issue.issue_id, plan.status) == (world.cbo, "I-1", "active")
+    again = run(ADVOCACY_KIND, write_xlsx(tmp_path / "b.xlsx", advocacy_book()), user=world.me_officer)
+    assert again.ok and sum(again.updated.values()) == 0 and sum(again.created.values()) == 0
+
+
+@pytest.mark.django_db
+def test_an_advocacy_plan_of_another_issue_than_the_main_one_is_named_and_nothing_written(world, tmp_path):
+    book = advocacy_book()
+    book["advocacy_plans"] += [
+        ["AP-2", "CBO-KT-001", "2025-01-01", "2025-12-31", "I-2", "Lower prices", "", "active"],  # not the main
+        ["AP-3", "CBO-KT-001", "2026-01-01", "2026-12-31", "I-9", "Stop logging", "", "draft"],  # another CBO's
+        ["AP-4", "CBO-KT-001", "2024-06-01", "2025-05-31", "I-1", "Again", "", "active"],  # overlaps AP-1
+        ["AP-5", "CBO-KT-001", "2027-12-31", "2027-01-01", "I-1", "", "", "draft"],  # ends first, no objective
+    ]
+    result = run(ADVOCACY_KIND, write_xlsx(tmp_path / "a.xlsx", book), user=world.me_officer)
+    errors = said(result)
+    assert not result.ok
+    main = errors[("advocacy_plans", 3, "issue_id")]
+    assert "I-2 is not CBO CBO-KT-001's main issue (I-1)" in main and "បញ្ហាចម្បង" in main
+    assert "CBO CBO-KR-001's" in errors[("advocacy_plans", 4, "issue_id")]
+    assert "already has the plan AP-1" in errors[("advocacy_plans", 5, "starts_on")]
+    assert ("advocacy_plans", 6, "ends_on") in errors and ("advocacy_plans", 6, "objective_en") in errors
+    assert not AdvocacyPlan.objects.exists()
+    outsider = run(ADVOCACY_KIND, write_xlsx(tmp_path / "o.xlsx", advocacy_book()), user=world.outsider,
+                   may=may_import)
+    assert not outsider.ok and not AdvocacyPlan.objects.exists()

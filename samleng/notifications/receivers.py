@@ -157,17 +157,28 @@ def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:
     event_notice_send(event_id=event_id)
 
 
-def event_reminders_queue(*, today: dt.date | None = None) -> int:
+#: A chat told of a meeting this recently (the notice sent the day before) gets no reminder on top of it.
+REMINDER_NOT_WITHIN = dt.timedelta(hours=12)
+
+
+def event_reminders_queue(*, now: dt.datetime | None = None) -> int:
     """The reminder, the day before, of each meeting whose notice was sent, to each invited CBO's representative
     with a linked chat: once per event, date and chat however often this runs (a rescheduled meeting is reminded
-    of again for its new day). How many were queued."""
-    tomorrow = (today or timezone.localdate()) + dt.timedelta(days=1)
+    of again for its new day); not to a chat that had the notice or its update less than 12 hours ago (a tick
+    later that day reminds it, if any). How many were queued."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     queued = 0
     for event_pk in engagement_selectors.events_to_remind(tomorrow):
         notice = engagement_selectors.event_notice(event_pk)
         if notice is None or not notice.invited_cbo_ids:
             continue
+        told_lately = set(Message.objects.filter(
+            about_type=EVENT, about_id=str(notice.pk), kind__in=["event_notice", "event_update"],
+            created_at__gte=now - REMINDER_NOT_WITHIN).values_list("chat_id", flat=True))
         for chat in _invited_chats(notice):
+            if chat.pk in told_lately:  # the notice came hours ago: a reminder now would say it again
+                continue
             key = f"event_reminder:{notice.pk}:{notice.date.isoformat()}:{chat.pk}"
             draft = messages.event_reminder(language=chat.language, notice=notice)
             if outbox.telegram_queue(draft=draft, chat=chat, key=key, about=(EVENT, str(notice.pk))) is not None:

@@ -93,10 +93,13 @@ def test_no_notice_to_a_stopped_chat_or_an_uninvited_cbo(world, linked, forum, d
 def test_the_reminder_comes_the_day_before_once_however_often_tick_runs(world, linked, forum, bot,
                                                                         django_capture_on_commit_callbacks):
     _send_notice(world.officer, forum, django_capture_on_commit_callbacks)
-    before = forum.date - dt.timedelta(days=1)
-    assert receivers.event_reminders_queue(today=before - dt.timedelta(days=1)) == 0  # two days before: not yet
-    assert receivers.event_reminders_queue(today=before) == 1
-    assert receivers.event_reminders_queue(today=before) == 0  # again: nothing more
+    def at(days_before: int, hour: int) -> dt.datetime:
+        day = forum.date - dt.timedelta(days=days_before)
+        return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+    assert receivers.event_reminders_queue(now=at(2, 9)) == 0  # two days before: not yet
+    assert receivers.event_reminders_queue(now=at(1, 8)) == 1
+    assert receivers.event_reminders_queue(now=at(1, 9)) == 0  # again: nothing more
     outbox.send_due(seconds=5)
     notice, reminder = bot.delivered_to(1001)
     assert "សូមរំលឹក" in reminder.text and "ថ្ងៃស្អែក" in reminder.text and "/stop" in reminder.text
@@ -112,7 +115,11 @@ def test_samleng_tick_queues_the_reminder_of_tomorrows_meeting_once(world, linke
     with django_capture_on_commit_callbacks(execute=True):
         engagement_services.event_notice_send(user=world.officer, event=tomorrow)
 
-    now = timezone.now()
+    ran = {name: said for name, said, ok in tick.tick()}
+    # The notice went minutes ago: no reminder right behind it.
+    assert ran["notifications_event_reminders"] == "0 meeting reminders queued"
+    Message.objects.filter(kind="event_notice").update(created_at=timezone.now() - dt.timedelta(hours=13))
+    now = timezone.now() + dt.timedelta(hours=1)
     ran = {name: said for name, said, ok in tick.tick(now=now)}
     assert ran["notifications_event_reminders"] == "1 meeting reminders queued"
     ran = {name: said for name, said, ok in tick.tick(now=now + dt.timedelta(hours=2))}  # due again: nothing new

@@ -102,29 +102,37 @@ def issue_status(*, language: str, title_en: str, title_km: str, status: str, pa
     return Draft(kind="issue_status", language=language, text="\n".join(lines))
 
 
-def _event_lines(*, language: str, notice, heading: str) -> list[str]:
-    """What, when (the date in words: Khmer digits in Khmer) and where. Events have no public page yet, so no
+def _event_lines(*, language: str, notice, heading: str, stop_for: int | None) -> list[str]:
+    """What, when (the date in words: Khmer digits in Khmer) and where, and how to stop: "/stop" on Telegram, a
+    stop link naming the recipient's account (`stop_for`) in an e-mail. Events have no public page yet, so no
     link (the staff page would refuse a representative whose CBO raised no issue there)."""
     title = (notice.title or notice.title_km) if language == "en" else (notice.title_km or notice.title)
     places = ", ".join(local_name(place) for place in notice.places)
+    stop = (_("Send /stop to get no more messages.") if stop_for is None
+            else _("To get no more e-mails about meetings: %(url)s") % {"url": stop_url("meetings", stop_for)})
     return [heading, "", _("What: %(type)s “%(title)s”") % {"type": notice.type_label(), "title": _quote(title)},
             _("When: %(date)s") % {"date": long_date(notice.date, language)},
-            _("Where: %(place)s") % {"place": places}, "", _("Send /stop to get no more messages.")]
+            _("Where: %(place)s") % {"place": places}, "", stop]
 
 
-def event_notice(*, language: str, notice, update: bool = False) -> Draft:
-    """Telegram: a meeting the representative's CBO is invited to (engagement's EventNotice), or, `update`, that
-    its details changed since the notice they had."""
+def event_notice(*, language: str, notice, update: bool = False, stop_for: int | None = None) -> Draft:
+    """A meeting the representative's CBO is invited to (engagement's EventNotice), or, `update`, that its details
+    changed since the notice they had: on Telegram, or by e-mail with a stop link for the account `stop_for`."""
     with translation.override(language):
         heading = (_("The meeting your CBO is invited to has changed:") if update
                    else _("Your CBO is invited to a meeting:"))
-        lines = _event_lines(language=language, notice=notice, heading=heading)
-    return Draft(kind="event_update" if update else "event_notice", language=language, text="\n".join(lines))
+        lines = _event_lines(language=language, notice=notice, heading=heading, stop_for=stop_for)
+        subject = _("Meeting changed: %(date)s") if update else _("Meeting notice: %(date)s")
+        subject = subject % {"date": long_date(notice.date, language)}
+    return Draft(kind="event_update" if update else "event_notice", language=language, text="\n".join(lines),
+                 subject=subject if stop_for is not None else "")
 
 
-def event_reminder(*, language: str, notice) -> Draft:
-    """Telegram, the day before: the meeting the representative's CBO is invited to is tomorrow."""
+def event_reminder(*, language: str, notice, stop_for: int | None = None) -> Draft:
+    """The day before: the meeting the representative's CBO is invited to is tomorrow (Telegram, or e-mail)."""
     with translation.override(language):
-        lines = _event_lines(language=language, notice=notice,
+        lines = _event_lines(language=language, notice=notice, stop_for=stop_for,
                              heading=_("Reminder: the meeting your CBO is invited to is tomorrow."))
-    return Draft(kind="event_reminder", language=language, text="\n".join(lines))
+        subject = _("Meeting tomorrow: %(date)s") % {"date": long_date(notice.date, language)}
+    return Draft(kind="event_reminder", language=language, text="\n".join(lines),
+                 subject=subject if stop_for is not None else "")

@@ -174,3 +174,18 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"subscription {self.pk} of chat {self.chat_id}"
+
+
+class EmailStop(models.Model):
+    """A person with an account stopped one kind of e-mail (a stop link: `topic` "meetings" for meeting notices).
+    Kept until they ask again from their account (not built): nothing of that kind is e-mailed to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="notifications_one_stop_per_topic")]
+
+    def __str__(self):
+        return f"user {self.user_id} stopped {self.topic}"

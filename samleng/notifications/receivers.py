@@ -12,7 +12,10 @@ listener reads what it needs through the sending app's selectors and queues mess
 import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
+from functools import partial
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -26,7 +29,7 @@ from samleng.comments import signals as comment_signals
 from samleng.engagement import selectors as engagement_selectors
 from samleng.engagement import signals as engagement_signals
 from samleng.notifications import messages, outbox
-from samleng.notifications.models import Message, Subscription, TelegramChat
+from samleng.notifications.models import EmailStop, Message, Subscription, TelegramChat
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +123,41 @@ def _issue_status_changed(sender, *, issue_id: int, old_status: str, new_status:
     issue_status_news(issue_id=issue_id, new_status=new_status)
 
 
-def _invited_chats(notice):
-    """The active Telegram chats of the invited CBOs' representatives (accounts still active)."""
-    return (TelegramChat.objects.filter(active=True, user__is_active=True, user__role=User.Role.CBO_REP,
-                                        user__cbo_id__in=notice.invited_cbo_ids).order_by("pk"))
+#: EmailStop.topic of meeting notices and reminders (the stop link of their e-mails).
+MEETINGS = "meetings"
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Where a meeting's messages go for one representative: their linked Telegram chat, or else (no active chat)
+    their account's e-mail address. `tag` names them in message keys ("c<chat>", "u<user>"), never an address."""
+
+    tag: str
+    language: str
+    chat: TelegramChat | None = None
+    user_id: int | None = None
+    address: str = ""
+
+    def queue(self, draft_of, *, key: str, about: tuple[str, str]) -> Message | None:
+        if self.chat is not None:
+            return outbox.telegram_queue(draft=draft_of(language=self.language), chat=self.chat, key=key, about=about)
+        draft = draft_of(language=self.language, stop_for=self.user_id)
+        return outbox.email_queue(draft=draft, address=self.address, key=key, about=about)
+
+
+def _invited_recipients(notice) -> list[_Recipient]:
+    """The invited CBOs' representatives (active accounts): each active Telegram chat, then by e-mail those with an
+    address and no active chat who did not stop meeting e-mails."""
+    reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=notice.invited_cbo_ids)
+    chats = list(TelegramChat.objects.filter(active=True, user__in=reps).order_by("pk"))
+    recipients = [_Recipient(tag=f"c{chat.pk}", language=chat.language, chat=chat) for chat in chats]
+    skip = {chat.user_id for chat in chats} | set(
+        EmailStop.objects.filter(topic=MEETINGS, user__in=reps).values_list("user_id", flat=True))
+    for user in reps.exclude(email="").order_by("pk").only("pk", "email", "preferred_language"):
+        if user.pk not in skip:
+            language = "en" if (user.preferred_language or "").startswith("en") else "km"
+            recipients.append(_Recipient(tag=f"u{user.pk}", language=language, user_id=user.pk, address=user.email))
+    return recipients
 
 
 def _notice_digest(notice, language: str) -> str:
@@ -134,22 +168,22 @@ def _notice_digest(notice, language: str) -> str:
 
 
 def event_notice_send(*, event_id: int) -> list[Message]:
-    """Tell the invited CBOs' representatives, on their linked Telegram chats and in each chat's language, of the
-    meeting: the notice the first time, after that its update when its details changed, nothing when they did
-    not (the same text is never queued twice to a chat). The messages queued."""
+    """Tell the invited CBOs' representatives of the meeting, on their linked Telegram chats or else by e-mail, in
+    their language: the notice the first time, after that its update when its details changed, nothing when they
+    did not (the same text is never queued twice to anyone). The messages queued."""
     notice = engagement_selectors.event_notice(event_id)
     if notice is None or not notice.invited_cbo_ids:
         return []
     about = (EVENT, str(notice.pk))
     queued = []
-    for chat in _invited_chats(notice):
-        key = f"event_notice:{notice.pk}:{chat.pk}:{_notice_digest(notice, chat.language)}"
+    for recipient in _invited_recipients(notice):
+        told = f"event_notice:{notice.pk}:{recipient.tag}:"
+        key = told + _notice_digest(notice, recipient.language)
         if Message.objects.filter(key=key).exists():
             continue
-        told_before = Message.objects.filter(chat=chat, about_type=EVENT, about_id=about[1],
-                                             kind__in=["event_notice", "event_update"]).exists()
-        draft = messages.event_notice(language=chat.language, notice=notice, update=told_before)
-        queued.append(outbox.telegram_queue(draft=draft, chat=chat, key=key, about=about))
+        update = Message.objects.filter(key__startswith=told).exists()
+        queued.append(recipient.queue(partial(messages.event_notice, notice=notice, update=update), key=key,
+                                      about=about))
     return [message for message in queued if message is not None]
 
 
@@ -157,15 +191,15 @@ def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:
     event_notice_send(event_id=event_id)
 
 
-#: A chat told of a meeting this recently (the notice sent the day before) gets no reminder on top of it.
+#: Someone told of a meeting this recently (the notice sent the day before) gets no reminder on top of it.
 REMINDER_NOT_WITHIN = dt.timedelta(hours=12)
 
 
 def event_reminders_queue(*, now: dt.datetime | None = None) -> int:
     """The reminder, the day before, of each meeting whose notice was sent, to each invited CBO's representative
-    with a linked chat: once per event, date and chat however often this runs (a rescheduled meeting is reminded
-    of again for its new day); not to a chat that had the notice or its update less than 12 hours ago (a tick
-    later that day reminds it, if any). How many were queued."""
+    (chat or e-mail, as the notice): once per event, date and recipient however often this runs (a rescheduled
+    meeting is reminded of again for its new day); not to one told of it less than 12 hours ago (a tick later
+    that day reminds them, if any). How many were queued."""
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     queued = 0
@@ -173,21 +207,33 @@ def event_reminders_queue(*, now: dt.datetime | None = None) -> int:
         notice = engagement_selectors.event_notice(event_pk)
         if notice is None or not notice.invited_cbo_ids:
             continue
-        told_lately = set(Message.objects.filter(
-            about_type=EVENT, about_id=str(notice.pk), kind__in=["event_notice", "event_update"],
-            created_at__gte=now - REMINDER_NOT_WITHIN).values_list("chat_id", flat=True))
-        for chat in _invited_chats(notice):
-            if chat.pk in told_lately:  # the notice came hours ago: a reminder now would say it again
+        recent_keys = Message.objects.filter(key__startswith=f"event_notice:{notice.pk}:",
+                                             created_at__gte=now - REMINDER_NOT_WITHIN).values_list("key", flat=True)
+        told_lately = {key.split(":")[2] for key in recent_keys}
+        for recipient in _invited_recipients(notice):
+            if recipient.tag in told_lately:  # the notice came hours ago: a reminder now would say it again
                 continue
-            key = f"event_reminder:{notice.pk}:{notice.date.isoformat()}:{chat.pk}"
-            draft = messages.event_reminder(language=chat.language, notice=notice)
-            if outbox.telegram_queue(draft=draft, chat=chat, key=key, about=(EVENT, str(notice.pk))) is not None:
+            key = f"event_reminder:{notice.pk}:{notice.date.isoformat()}:{recipient.tag}"
+            if recipient.queue(partial(messages.event_reminder, notice=notice), key=key,
+                               about=(EVENT, str(notice.pk))) is not None:
                 queued += 1
     return queued
 
 
+def meetings_stop(user_id: str) -> int:
+    """The stop link of a meeting e-mail: no more meeting e-mails to that account, and those queued are dropped.
+    How many were dropped."""
+    user_id = int(user_id)
+    EmailStop.objects.get_or_create(user_id=user_id, topic=MEETINGS)
+    theirs = (Q(key__regex=rf"^event_notice:[0-9]+:u{user_id}:")
+              | Q(key__regex=rf"^event_reminder:[0-9]+:[0-9-]+:u{user_id}$"))
+    return (Message.objects.filter(theirs, channel=Message.Channel.EMAIL,
+                                   status__in=[Message.Status.QUEUED, Message.Status.FAILED, Message.Status.UNCERTAIN])
+            .update(status=Message.Status.DROPPED, address="", why_detail="stopped by the recipient"))
+
+
 #: What a stop link names (messages.stop_token) -> what stops.
-STOPS = {"comment": comment_stop}
+STOPS = {"comment": comment_stop, MEETINGS: meetings_stop}
 
 
 def connect() -> None:

@@ -5,8 +5,10 @@ after a change sends the update, and without a change nothing; `samleng tick` se
 once however often it runs."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from samleng.core import tick
@@ -126,3 +128,37 @@ def test_samleng_tick_queues_the_reminder_of_tomorrows_meeting_once(world, linke
     assert ran["notifications_event_reminders"] == "0 meeting reminders queued"
     reminders = Message.objects.filter(kind="event_reminder")
     assert reminders.count() == 1 and reminders.get().about_id == str(tomorrow.pk)
+
+
+def test_a_representative_without_a_chat_gets_e_mails_with_a_stop_link_that_stops_them(
+        world, bot, forum, client, django_capture_on_commit_callbacks):
+    world.cbo_user.email, world.cbo_user.preferred_language = "sok.rep@example.org", "en"
+    world.cbo_user.save()
+    _send_notice(world.officer, forum, django_capture_on_commit_callbacks)
+    (notice,) = mail.outbox
+    assert notice.to == ["sok.rep@example.org"] and notice.subject.startswith("Meeting notice: ")
+    assert "Your CBO is invited to a meeting:" in notice.body and "Send /stop" not in notice.body
+    stop_link = re.search(r"https?://\S+/notifications/stop/\S+/", notice.body).group(0)
+    assert Message.objects.get().address == ""  # erased once sent
+
+    # The date changes: the update, then the stop link; the reminder is then not sent.
+    engagement_services.event_update(user=world.officer, event=forum, date=forum.date + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_services.event_notice_send(user=world.officer, event=forum)
+    path = stop_link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and Message.objects.filter(kind="event_update", status="queued").exists()
+    client.post("/" + path)
+    assert Message.objects.get(kind="event_update").status == Message.Status.DROPPED
+    later = timezone.make_aware(dt.datetime.combine(forum.date - dt.timedelta(days=1), dt.time(9)))
+    assert receivers.event_reminders_queue(now=later) == 0
+    outbox.send_due(seconds=5)
+    assert len(mail.outbox) == 1
+
+
+def test_a_linked_chat_is_used_rather_than_e_mail(world, linked, forum, django_capture_on_commit_callbacks):
+    world.cbo_user.email = "sok.rep@example.org"
+    world.cbo_user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_services.event_notice_send(user=world.officer, event=forum)
+    assert list(Message.objects.values_list("channel", flat=True)) == ["telegram"]

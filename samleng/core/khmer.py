@@ -2,6 +2,7 @@
 functions so that what is stored and what is searched are always prepared the same way."""
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -41,6 +42,18 @@ def _tokenizer():
     from khmercut import tokenize
 
     return tokenize
+
+
+def release_segmenter() -> bool:
+    """Let go of khmercut's model (24 MB once loaded) until the next Khmer text to segment loads it again,
+    which takes 10-20 ms: the workbook import does after each sheet it writes, so that the writes that
+    segment nothing, and a worker between imports, do not hold it. A thread segmenting at that moment keeps
+    the model it is using till it is done. Returns whether it was loaded (the caller may then give the freed
+    memory back to the system)."""
+    if "khmercut" not in sys.modules or sys.modules["khmercut"].tagger is None:
+        return False
+    sys.modules["khmercut"].tagger = None  # its load() makes another on the next call
+    return True
 
 
 def segment(text: str) -> list[str]:

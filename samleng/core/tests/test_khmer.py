@@ -12,6 +12,14 @@ def test_segment_splits_khmer_words():
     assert khmer.segment("សហគមន៍នេសាទបឹងចាង") == ["សហគមន៍", "នេសាទ", "បឹង", "ចាង"]
 
 
+def test_the_segmenter_let_go_segments_as_before_once_loaded_again():
+    khmer.segment("សហគមន៍")  # loaded
+    assert khmer.release_segmenter() is True
+    assert khmer.release_segmenter() is False  # nothing held any more
+    assert khmer.segment("សហគមន៍នេសាទបឹងចាង") == ["សហគមន៍", "នេសាទ", "បឹង", "ចាង"]
+    assert khmer.release_segmenter() is True
+
+
 def test_search_text_mixes_scripts_and_lowercases():
     assert khmer.search_text("Kleng Fishery", "សហគមន៍នេសាទ") == "kleng fishery សហគមន៍ នេសាទ"
 

@@ -187,7 +187,7 @@ class _Excel(Workbook):
             yield from _rows_of(sheet.iter_rows(), self.limits.rows)
         finally:
             del sheet
-            _release_memory()
+            release_memory()
 
     def _refuse_long_sheet(self, name: str) -> None:
         """Calamine reads a whole sheet into memory: its rows are counted in the package first, unpacking
@@ -242,7 +242,7 @@ class _Excel(Workbook):
                 del sheet
         except CalamineError as error:
             raise Unreadable(SHEET_UNREADABLE, reason=str(error)) from None
-        _release_memory()
+        release_memory()
         if not rows:
             return
         first_row, first_column = start
@@ -329,10 +329,11 @@ def _piece_end(data: bytes, size: int, row_end: bytes) -> int:
     return cut + len(row_end) if cut >= 0 else -1
 
 
-def _release_memory() -> None:
-    """Give the memory calamine held for a sheet back to the system. Calamine reads a whole sheet at once
-    (600,000 attendance rows take about 150 MB); freed, that memory stays with the process unless glibc is
-    asked to return it, and the next sheet's rows would be added on top of it."""
+def release_memory() -> None:
+    """Give the memory freed by the C libraries back to the system (calamine's for a sheet, khmercut's model).
+    Calamine reads a whole sheet at once (600,000 attendance rows take about 150 MB); freed, that memory
+    stays with the process unless glibc is asked to return it, and the next sheet's rows would be added on
+    top of it."""
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do

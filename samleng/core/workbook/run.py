@@ -25,9 +25,10 @@ from django.utils.translation import gettext_noop
 
 from samleng.core.audit import Action, audit_record
 from samleng.core.bulk import UpsertResult
+from samleng.core.khmer import release_segmenter
 from samleng.core.workbook.cells import in_both
 from samleng.core.workbook.problems import Message, Problem, Problems
-from samleng.core.workbook.reader import Limits, Unreadable, Workbook, name_key, open_workbook
+from samleng.core.workbook.reader import Limits, Unreadable, Workbook, name_key, open_workbook, release_memory
 from samleng.core.workbook.sheets import Sheet, parse_rows, sheet_header
 
 Progress = Callable[[int, str], None]
@@ -421,6 +422,8 @@ class Import:
                 for after in self.kind.after_sheet.get(sheet.name, ()):
                     after(self, created, updated)
                 self._release(sheet.name)
+                if release_segmenter():  # loaded again by the next sheet whose write segments Khmer text
+                    release_memory()
                 done += weights[sheet.name]
             for after in self.kind.after_write:
                 after(self, created, updated)

@@ -275,8 +275,9 @@ def _is_plain(field) -> bool:
 
 
 def records_update_many(*, model: type[models.Model], fields: tuple[str, ...], records: Iterable[models.Model]) -> int:
-    """UPDATE `fields` of `records` (model instances already changed in memory) with one executemany of a plain
-    `UPDATE ... WHERE id = %s`: bulk_update writes one CASE per field over every row of a batch, which takes
+    """UPDATE `fields` of `records` (model instances already changed in memory, each once) with one executemany
+    of a plain `UPDATE ... WHERE id = %s`, or on PostgreSQL one UPDATE from arrays per 5,000 records
+    (`_update_from_arrays`): bulk_update writes one CASE per field over every row of a batch, which takes
     Django longer to build than the database to run (seconds for ten thousand rows). Values go through each
     field's get_db_prep_save, as with save(). No signals; the cached public pages of the model's app go."""
     connection = connections[router.db_for_write(model)]
@@ -289,5 +290,27 @@ def records_update_many(*, model: type[models.Model], fields: tuple[str, ...], r
     if params:
         pagecache.model_changed(model)
         with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+            if connection.vendor == "postgresql" and all(type(f) in _ARRAY_FIELDS for f in chosen):
+                _update_from_arrays(cursor, connection, model, chosen, params)
+            else:
+                cursor.executemany(sql, params)
     return len(params)
+
+
+#: Fields whose values psycopg sends in an array as they are (records_update_many on PostgreSQL).
+_ARRAY_FIELDS = (*_PLAIN_FIELDS, models.DateField, models.DateTimeField, models.DecimalField)
+
+
+def _update_from_arrays(cursor, connection, model, fields, params, batch_size: int = 5000) -> None:
+    """records_update_many's UPDATE on PostgreSQL: one statement per 5,000 records, each column's values as
+    one array (`UPDATE ... FROM unnest(%s::date[], ...)`), rather than a statement per record: 10,000 requests'
+    clocks took 0.3 s of the server's time and as much of psycopg's, one statement each."""
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    columns = [quote(f.column) for f in fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in [*fields, pk])
+    sql = (f"UPDATE {quote(model._meta.db_table)} AS t SET {', '.join(f'{c} = v.{c}' for c in columns)} "
+           f"FROM unnest({arrays}) AS v({', '.join(columns)}, _pk) WHERE t.{quote(pk.column)} = v._pk")
+    for start in range(0, len(params), batch_size):
+        batch = params[start:start + batch_size]
+        cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])

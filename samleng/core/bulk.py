@@ -16,7 +16,7 @@ from django.utils import timezone
 from samleng.core import pagecache, search
 from samleng.core.audit import Action, audit_record
 from samleng.core.khmer import normalize, search_text
-from samleng.core.pgload import foreign_keys_checked_once
+from samleng.core.pgload import bulk_load
 
 
 @dataclass
@@ -77,9 +77,9 @@ def records_upsert_many(
     defaults = {f: model._meta.get_field(f).get_default() for f in derive_from}
     audit: dict[str, Any] = {"created": [], "updated": {}}
     rows = iter(rows)
-    # On PostgreSQL, a big load into a table that had no rows has its foreign keys checked once, after it,
-    # rather than row by row at the commit (core.pgload says when, and what it costs readers meanwhile).
-    with foreign_keys_checked_once(model) as load:
+    # On PostgreSQL, a big load into a table that had no rows has its foreign keys checked and its plain
+    # indexes built once, after it, rather than row by row (core.pgload says when, and what readers see).
+    with bulk_load(model, looked_up_by=key[0]) as load:
         while chunk := list(itertools.islice(rows, batch_size)):
             created = result.created
             _upsert_chunk(model, key, chunk, derive, derive_from, defaults, on_create or {}, stamp, result, audit,

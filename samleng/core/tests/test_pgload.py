@@ -20,11 +20,14 @@ Membership = User.groups.through  # a table with two foreign keys and no places:
 
 
 def constraints() -> list[tuple]:
-    """Every constraint of the database, as PostgreSQL would write it again."""
+    """Every constraint and index of the database, as PostgreSQL would write it again."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), condeferrable, "
                        "condeferred FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2")
-        return cursor.fetchall()
+        found = cursor.fetchall()
+        cursor.execute("SELECT tablename, indexname, indexdef, true, true FROM pg_indexes "
+                       "WHERE schemaname = 'public' ORDER BY 1, 2")
+        return found + cursor.fetchall()
 
 
 def dropped(queries) -> list[str]:
@@ -54,6 +57,7 @@ def test_an_import_with_its_foreign_keys_checked_once_writes_everything_and_keep
                              "events": 2, "issue_updates": 3, "attendance": 4, "mechanism_assessments": 3}
     gone = {sql.rsplit(" ", 1)[-1].strip('"') for sql in dropped(queries)}
     definitions = {name: definition for _table, name, definition, *_mode in before}
+    assert any("DROP INDEX" in q["sql"] and "engagement_attendance_representative_id" in q["sql"] for q in queries)
     assert {"engagement_attendance_event_id_225cca11_fk_engagement_event_id",
             "engagement_attendanc_representative_id_591b197d_fk_cbos_repr"} <= gone
     # The gazetteer's places were there before this transaction: their readers never wait, their keys stay.

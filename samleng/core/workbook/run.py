@@ -29,7 +29,7 @@ from samleng.core.khmer import release_segmenter
 from samleng.core.workbook.cells import in_both
 from samleng.core.workbook.problems import Message, Problem, Problems
 from samleng.core.workbook.reader import Limits, Unreadable, Workbook, name_key, open_workbook, release_memory
-from samleng.core.workbook.sheets import Sheet, parse_rows, sheet_header
+from samleng.core.workbook.sheets import Sheet, kept_rows, parse_rows, sheet_header
 
 Progress = Callable[[int, str], None]
 #: may(kind, province_pk) -> whether the user may import records of that province ("cbo" or "event" rules)
@@ -263,8 +263,9 @@ class Import:
     # ---- streamed sheets ----------------------------------------------------------------------------
 
     def stream(self, name: str) -> Iterator[tuple]:
-        """The parsed rows of a streamed sheet, read again from the workbook (problems found again are not
-        added twice: they were all reported by the check)."""
+        """The parsed rows of a streamed sheet, or the whole rows of a sheet that keeps some columns only
+        (`Sheet.kept`), read again from the workbook (problems found again are not added twice: they were all
+        reported by the check)."""
         sheet = self.kind.sheet(name)
         quiet = Problems(listed=0, stop_after=10**12)
         positions, rows = sheet_header(sheet, self.book.rows(self.keys[name]), quiet)
@@ -356,7 +357,7 @@ class Import:
             try:
                 positions, rows = sheet_header(sheet, self.book.rows(key), self.problems)
                 self.present[name] = set(positions)
-                self.rows[name] = list(parse_rows(sheet, positions, rows, self.problems, on_rows))
+                self.rows[name] = list(kept_rows(sheet, parse_rows(sheet, positions, rows, self.problems, on_rows)))
             except Unreadable as error:
                 self.rows.setdefault(name, [])
                 self.present.setdefault(name, set())

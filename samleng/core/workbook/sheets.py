@@ -16,6 +16,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from operator import itemgetter
 
 from django.utils.translation import gettext_noop
 
@@ -57,12 +58,20 @@ class Sheet:
     write: Callable | None = field(default=None, compare=False)
     everyone: bool = True
     streamed: bool = False
+    #: the columns a kept sheet's rows keep in memory from the reading to the write (those its check and the
+    #: checks across sheets read); every column is read and checked, and the write reads the whole rows
+    #: again (`run.stream`). Empty: every column is kept. For sheets whose long texts would otherwise stay
+    #: in memory through the whole import (80,000 issue updates' notes).
+    kept: tuple[str, ...] = ()
     help: str = ""  # what the sheet holds (gettext_noop)
     row_type: type = field(init=False, repr=False, compare=False)
+    kept_type: type | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         # Parsed rows are plain tuples (row number first) with names: small, even by the hundred thousand.
         object.__setattr__(self, "row_type", namedtuple(f"{self.name}_row", ["row", *self.names]))
+        object.__setattr__(self, "kept_type", namedtuple(f"{self.name}_kept", ["row", *self.kept])
+                           if self.kept else None)
 
     @property
     def names(self) -> list[str]:
@@ -126,6 +135,16 @@ def sheet_header(sheet: Sheet, rows: Iterator[tuple[int, list]], problems: Probl
     if first is not None and first[0] != 1:  # row 1 is empty: there is no header
         rows, first = itertools.chain([first], rows), None
     return _columns(sheet, first[1] if first else [], problems), rows
+
+
+def kept_rows(sheet: Sheet, rows: Iterator[tuple]) -> Iterator[tuple]:
+    """Parsed rows as a kept sheet keeps them: only the row number and the sheet's `kept` columns."""
+    if not sheet.kept:
+        return rows
+    names = sheet.row_type._fields
+    keep = itemgetter(0, *(names.index(name) for name in sheet.kept))
+    make = sheet.kept_type._make
+    return (make(keep(row)) for row in rows)
 
 
 def sheet_read(sheet: Sheet, rows: Iterator[tuple[int, list]], problems: Problems,

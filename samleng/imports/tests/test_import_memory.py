@@ -48,3 +48,26 @@ def test_written_sheets_let_their_rows_go_and_everything_is_written(world, tmp_p
     # The updates' events, recorded right after the updates: clean_sheets names one for two of its three.
     assert result.created["issue_updates"] == IssueUpdate.objects.count() == 3
     assert sorted(UpdateAtEvent.objects.values_list("event__event_id", flat=True)) == ["EV-001", "EV-002"]
+
+
+@pytest.mark.django_db
+def test_the_updates_keep_no_notes_till_their_write_which_reads_them_again(world, tmp_path, monkeypatch):
+    kept_at_issues_write = []
+    original = workbook_run.Import._release
+
+    def release(self, name):
+        if name == "issues":
+            kept_at_issues_write.extend(self.rows["issue_updates"])
+        original(self, name)
+
+    monkeypatch.setattr(workbook_run.Import, "_release", release)
+    result = workbook_import(_written(tmp_path, clean_sheets(), "xlsx"), user=world.me_officer)
+    assert result.ok, result.errors
+    # Between the reading and the write, an update's row holds its keys and numbers, not its texts (Sheet.kept)...
+    assert len(kept_at_issues_write) == 3
+    assert not {"note", "note_km", "evidence"} & set(kept_at_issues_write[0]._fields)
+    assert kept_at_issues_write[1].people_benefited == 540
+    # ...and the write reads the rows again: every text is stored as the workbook has it.
+    solved = IssueUpdate.objects.get(issue__issue_id="I-001", status="solved")
+    assert (solved.note, solved.evidence, solved.people_benefited) == ("The commune dredged the canal.",
+                                                                       "minutes of 15 Jan", 540)

@@ -215,7 +215,7 @@ def issues_write(run) -> UpsertResult:
     run.state.pop("advocacy.cbo_records", None)
     pks = cbo_pks(run)
     offices = office_pks(run)  # the new offices that rows name first
-    bearers = run.state.get("advocacy.duty_bearers", {})
+    bearers = run.state.pop("advocacy.duty_bearers", {})
 
     def record(row) -> dict:
         values = run.record("issues", row, ISSUE_FIELDS, cbo_id=pks[row.cbo_id])

@@ -118,7 +118,9 @@ class Import:
         self.rows: dict[str, list] = {}  # sheet name -> parsed rows (not for streamed sheets)
         self.present: dict[str, set[str]] = {}  # sheet name -> columns the sheet has
         self.records: dict[str, list] = {}  # sheet name -> what its check prepared for its write
-        self.ids: dict[str, dict | None] = {}  # sheet name -> {id: row}; None when its id column is missing
+        # sheet name -> {id: row}; None when its id column is missing. For the checks' references: let go before
+        # the writing, which reads run.pks (100,000 ids of a national workbook, 5 MB).
+        self.ids: dict[str, dict | None] = {}
         self.pks: dict[str, dict] = {}  # a kind of record ("cbos") -> {id: primary key}, once written
         self.state: dict[str, object] = {}  # whatever the sheets share besides (named by the app that sets it)
         self.today = timezone.localdate()
@@ -408,6 +410,7 @@ class Import:
                                                                                      self.present))]
 
     def _write(self) -> tuple[dict[str, int], dict[str, int]]:
+        self.ids.clear()  # the checks' only
         created: dict[str, int] = {}
         updated: dict[str, int] = {}
         sheets = self._written()

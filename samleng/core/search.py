@@ -97,7 +97,7 @@ post_migrate.connect(_migrated, dispatch_uid="core.search.fill_missing")
 
 # ---- the indexed form ------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=16_384)  # as core.bulk.TOKENS_REMEMBERED (which imports this module): the words that recur
 def _token_words(token: str) -> tuple[str, ...]:
     """The indexed words of one space-separated token: its folded, segmented words and, for a Khmer word of
     several syllables, the word from each later syllable on. Remembered: the names of a workbook, and the

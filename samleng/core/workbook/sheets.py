@@ -37,7 +37,9 @@ class Column:
     parse: Callable | None  # None: parsed with its row (a place: its parent decides)
     required: bool = False
     empty: object = None  # the value of an empty cell
-    memo: bool = True  # worth remembering: the same words and ids come back row after row
+    #: worth remembering: the same words and ids come back row after row (True); a number: at most that many
+    #: values remembered, those first seen (free text, which may not recur: memory bound in a streamed sheet)
+    memo: bool | int = True
     help: str = ""  # what goes here, with an example (gettext_noop: the template's comment in both languages)
     kind: str = ""  # what sort of cell ("date", "integer", "word"...): the template says how to write it
     vocabulary: Callable | None = field(default=None, compare=False)  # a word column's vocabulary
@@ -84,13 +86,20 @@ class Sheet:
 
 # ---- column types ---------------------------------------------------------------------------------------
 
+#: Free text is remembered too, its first 10,000 values of a sheet: offices, methods, notes and titles recur, and
+#: the rows then hold each text once, parsed once (the national workbook's 80,000 update notes are 14 texts,
+#: 19 MB as 80,000 strings); a text that does not recur costs its memo entry while the sheet is read, and no
+#: more than 10,000 of them (a streamed sheet's notes, which may all differ, do not pile up).
+TEXTS_REMEMBERED = 10_000
+
+
 def text(name: str, max_length: int, required: bool = False, help: str = "") -> Column:
-    return Column(name, partial(cells.text, max_length=max_length), required, empty="", memo=False, help=help,
-                  kind="text")
+    return Column(name, partial(cells.text, max_length=max_length), required, empty="", memo=TEXTS_REMEMBERED,
+                  help=help, kind="text")
 
 
 def long_text(name: str, required: bool = False, help: str = "") -> Column:
-    return Column(name, cells.long_text, required, empty="", memo=False, help=help, kind="text")
+    return Column(name, cells.long_text, required, empty="", memo=TEXTS_REMEMBERED, help=help, kind="text")
 
 
 def ident(name: str, required: bool = True, max_length: int = 40, help: str = "") -> Column:
@@ -178,13 +187,14 @@ def _columns(sheet: Sheet, header: list, problems: Problems) -> dict[str, int]:
 class _Memo(dict):
     """One column's values by raw cell, each parsed the first time it is seen: the same words and ids come back
     row after row. A CellError is kept as the value; a blank cell's value is _EMPTY. Text is its own key;
-    other values go with their type, as 1, 1.0 and True are equal keys."""
+    other values go with their type, as 1, 1.0 and True are equal keys. With a `limit`, values seen once it
+    holds that many are parsed each time and not kept."""
 
-    __slots__ = ("parse",)
+    __slots__ = ("parse", "limit")
 
-    def __init__(self, parse: Callable):
+    def __init__(self, parse: Callable, limit: int | None = None):
         super().__init__()
-        self.parse = parse
+        self.parse, self.limit = parse, limit
 
     def __missing__(self, key):
         raw = key if key.__class__ is str else key[1]
@@ -195,7 +205,8 @@ class _Memo(dict):
                 value = self.parse(raw)
             except CellError as error:
                 value = error
-        self[key] = value
+        if self.limit is None or len(self) < self.limit:
+            self[key] = value
         return value
 
 
@@ -229,7 +240,7 @@ def _row_parser(sheet: Sheet, positions: dict[str, int]) -> Callable:
         values.append(f"v{i}")
         read.append(f"raw = line[{positions[column.name]}]")
         if column.parse is not None and column.memo:
-            names[f"m{i}"] = _Memo(column.parse)
+            names[f"m{i}"] = _Memo(column.parse, None if column.memo is True else column.memo)
             read += ["if raw.__class__ is str:", f"    v{i} = m{i}[raw]", "elif raw is None:", f"    v{i} = _EMPTY",
                      "else:", f"    v{i} = m{i}[(raw.__class__, raw)]"]
         else:

@@ -62,9 +62,10 @@ class Limits:
     line_bytes: int = 4 * MB
     #: an .xlsx sheet of more XML than this is read in pieces of about this size. Reading a piece holds about
     #: seven times its XML at once (calamine's cells, their Python lists, the piece's bytes): reading the
-    #: national programme workbook peaks 15 MB above what it held before in pieces of 2 MB, 55 MB in pieces
-    #: of 8 MB, for 0.26 s more CPU (4.1 s against 3.9: more pieces, each a small workbook to open).
-    piece_bytes: int = 2 * MB
+    #: national programme workbook peaks 7 MB above what it held before in pieces of 1 MB, 15 MB in pieces of
+    #: 2 MB, 55 MB in pieces of 8 MB, for 0.26 s more CPU than 8 MB (3.9 s; 1 MB and 2 MB alike: more pieces,
+    #: each a small workbook to open).
+    piece_bytes: int = 1 * MB
 
     @classmethod
     def from_settings(cls) -> "Limits":

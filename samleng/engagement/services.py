@@ -419,13 +419,13 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     those (an event whose issues change counts as updated). The caller has checked the rows (event_errors'
     rules). search_text follows the title, as event_create makes it. Returns the counts and every event's
     primary key by event_id."""
-    wanted: dict[str, set[int]] = {}
+    wanted: dict[str, tuple[int, ...]] = {}  # tuples, not sets: 30,000 events' issues till the upsert is done
 
     def without_issues(rows):
         for row in rows:
             if "issues_raised" in row:
                 row = dict(row)
-                wanted[row["event_id"]] = set(row.pop("issues_raised"))
+                wanted[row["event_id"]] = tuple(row.pop("issues_raised"))
             yield row
 
     result = records_upsert_many(
@@ -451,9 +451,10 @@ def _links_user_may_remove(user, links: list[tuple[int, int]]) -> list[int]:
     return [link_pk for issue_pk, link_pk in links if issue_pk in visible]
 
 
-def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], batch_size: int) -> None:
+def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, tuple[int, ...]], batch_size: int) -> None:
     """Make the issues raised at each event exactly those wanted: one query per 2,000 events to read them,
-    one bulk insert and delete for the differences."""
+    the new links inserted `batch_size` at a time as they are found (not all gathered first: a national
+    workbook's 30,000 events raise 60,000), and one bulk delete for the links that go."""
     through = Event.issues_raised.through
     events = {result.pks[event_id]: event_id for event_id in wanted}
     current: dict[int, dict[int, int]] = {}  # event pk -> issue pk -> link pk
@@ -467,25 +468,29 @@ def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, set[int]], 
         (issue_pk, link_pk) for event_pk, event_id in events.items()
         for issue_pk, link_pk in current.get(event_pk, {}).items() if issue_pk not in wanted[event_id]
     ]))
-    added, removed = [], []
+    added, added_count, removed = [], 0, []
     for event_pk, event_id in events.items():
-        have, want = current.get(event_pk, {}), wanted[event_id]
+        have, want = current.get(event_pk, {}), set(wanted[event_id])
         to_add = [{"event_id": event_pk, "issue_id": issue_pk} for issue_pk in want - set(have)]
         to_remove = [link_pk for issue_pk, link_pk in have.items() if link_pk in removable]
         if not to_add and not to_remove:
             continue
         added += to_add
+        added_count += len(to_add)
         removed += to_remove
+        if len(added) >= batch_size:
+            records_insert_many(model=through, rows=added)
+            added = []
         if event_id not in result.changed:
             result.updated += 1
             result.changed.add(event_id)
-    for start in range(0, len(added), batch_size):
-        records_insert_many(model=through, rows=added[start:start + batch_size])
+    if added:
+        records_insert_many(model=through, rows=added)
     for start in range(0, len(removed), _IN_CHUNK):
         through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
-    if added or removed:
+    if added_count or removed:
         audit_record(user=user, action=Action.UPDATE, object_type="engagement.event",
-                     summary=f"issues raised at events: {len(added)} added, {len(removed)} removed at once "
+                     summary=f"issues raised at events: {added_count} added, {len(removed)} removed at once "
                              "(workbook import)")
 
 

@@ -453,8 +453,8 @@ def _links_user_may_remove(user, links: list[tuple[int, int]]) -> list[int]:
 
 def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, tuple[int, ...]], batch_size: int) -> None:
     """Make the issues raised at each event exactly those wanted: one query per 2,000 events to read them,
-    the new links inserted `batch_size` at a time as they are found (not all gathered first: a national
-    workbook's 30,000 events raise 60,000), and one bulk delete for the links that go."""
+    the new links inserted `batch_size` at a time as they are found (not all gathered first, as dicts), and
+    one bulk delete for the links that go."""
     through = Event.issues_raised.through
     events = {result.pks[event_id]: event_id for event_id in wanted}
     current: dict[int, dict[int, int]] = {}  # event pk -> issue pk -> link pk

@@ -157,6 +157,7 @@ class _Excel(Workbook):
         super().__init__(limits)
         self.path = path
         self.sizes: dict[str, tuple[str, int]] = {}  # sheet name -> (its member in the package, unpacked size)
+        self._counted: set[str] = set()  # sheets whose rows _refuse_long_sheet counted: not again when read again
         if path.suffix.lower() != ".xls":  # .xlsx, .xlsm and .ods are zip packages: check them first
             try:
                 with zipfile.ZipFile(path) as package:
@@ -195,7 +196,7 @@ class _Excel(Workbook):
         it in pieces, when its size leaves room for more rows than the limit (a row takes at least 11
         bytes of XML, `<row></row>`)."""
         member, size = self.sizes.get(name, ("", 0))
-        if not member or size <= self.limits.rows * 11:
+        if not member or size <= self.limits.rows * 11 or name in self._counted:
             return
         rows = 0
         tail = b""
@@ -206,6 +207,7 @@ class _Excel(Workbook):
                 tail = piece[-4:]
                 if rows > self.limits.rows + 1:
                     raise Unreadable(TOO_MANY_ROWS, limit=self.limits.rows)
+        self._counted.add(name)
 
     def _rows_in_pieces(self, name: str, member: str) -> Iterator[tuple[int, list]]:
         """The rows of a big sheet, a piece at a time: each piece of its XML (whole rows, about

@@ -82,10 +82,7 @@ def services_check(run, sheet: Sheet, rows: list) -> None:
     run.define_ids(name, rows, "service_id")
     records = []
     for row in rows:
-        complete = True
-        if not (row.name_en or row.name_km):
-            run.error(name, row.row, "name_en", SERVICE_NO_NAME)
-            complete = False
+        complete = run.either_language(name, row, "name", SERVICE_NO_NAME)
         run.not_future(name, row, "checked_on")
         _documents_alike(run, name, row)
         if complete and None not in (row.service_id, row.office_level, row.source, row.checked_on):
@@ -145,13 +142,8 @@ def faq_check(run, sheet: Sheet, rows: list) -> None:
     run.define_ids(name, rows, "faq_id")
     records = []
     for row in rows:
-        complete = True
-        if not (row.question_en or row.question_km):
-            run.error(name, row.row, "question_en", FAQ_NO_QUESTION)
-            complete = False
-        if not (row.answer_en or row.answer_km):
-            run.error(name, row.row, "answer_en", FAQ_NO_ANSWER)
-            complete = False
+        complete = run.either_language(name, row, "question", FAQ_NO_QUESTION)
+        complete = run.either_language(name, row, "answer", FAQ_NO_ANSWER) and complete
         run.not_future(name, row, "checked_on")
         if complete and None not in (row.faq_id, row.topic):
             records.append(run.record(name, row, FAQ_FIELDS))

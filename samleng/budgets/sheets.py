@@ -1016,13 +1016,8 @@ def glossary_check(run, sheet: Sheet, rows: list) -> None:
     run.define_ids(name, rows, "term_id")
     records = []
     for row in rows:
-        complete = True
-        if not (row.term_en or row.term_km):
-            run.error(name, row.row, "term_en", GLOSSARY_NO_TERM)
-            complete = False
-        if not (row.explanation_en or row.explanation_km):
-            run.error(name, row.row, "explanation_en", GLOSSARY_NO_EXPLANATION)
-            complete = False
+        complete = run.either_language(name, row, "term", GLOSSARY_NO_TERM)
+        complete = run.either_language(name, row, "explanation", GLOSSARY_NO_EXPLANATION) and complete
         if complete and row.term_id is not None:
             records.append(run.record(name, row, GLOSSARY_FIELDS))
     run.records[name] = records

@@ -218,8 +218,7 @@ def offices_check(run, sheet: Sheet, rows: list) -> None:
     records, seen = [], {}
     for row in rows:
         places = place_chain(run, name, row, _PLACE_COLUMNS)
-        if not (row.name_en or row.name_km):
-            run.error(name, row.row, "name_en", NO_NAME)
+        run.either_language(name, row, "name", NO_NAME)
         where = _office_place(run, name, row, places)
         if where is False or row.level is None or row.office_id is None:
             continue
@@ -357,8 +356,7 @@ def facilities_check(run, sheet: Sheet, rows: list) -> None:
     records = []
     for row in rows:
         places = place_chain(run, name, row, ("province", "district", "commune"))
-        if not (row.name_en or row.name_km):
-            run.error(name, row.row, "name_en", FACILITY_NAME)
+        run.either_language(name, row, "name", FACILITY_NAME)
         if places["district"] is None or row.facility_id is None or row.type is None:
             continue
         run.in_scope(name, row, "province", places["province"].pk)

@@ -250,6 +250,14 @@ class Import:
         if a is not None and b is not None and a > b:
             self.error(sheet, row.row, part, MORE_THAN, part=part, a=a, total=total, b=b)
 
+    def either_language(self, sheet: str, row, field: str, message: Message) -> bool:
+        """Whether the row gives `field` in English or Khmer (`<field>_en`, `<field>_km`); else the error,
+        on the English column."""
+        if getattr(row, f"{field}_en") or getattr(row, f"{field}_km"):
+            return True
+        self.error(sheet, row.row, f"{field}_en", message)
+        return False
+
     def not_future(self, sheet: str, row, column: str) -> None:
         value = getattr(row, column)
         if value is not None and value > self.today:

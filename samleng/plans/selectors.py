@@ -108,3 +108,38 @@ def first_done(row: dict) -> dt.date | None:
 def actions_by_pks(pks: list[int]) -> list[Action]:
     """Actions with their plans and offices, for the drill-down of a figure (results)."""
     return list(Action.objects.filter(pk__in=pks).select_related("plan__authority").order_by("action_id"))
+
+
+# ---- the staff digest (notifications) -------------------------------------------------------------------------
+
+
+def plans_followed(user) -> QuerySet:
+    """The plans `user` follows: every plan for those who see everything, the plans of a field officer's
+    provinces, those of an authority user's office (its authority or its endorser); none for anyone else."""
+    plans = JointPlan.objects.all()
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return plans.none()
+    if user.sees_everything:
+        return plans
+    if user.role == "field_officer":
+        return plans.filter(province__in=user.provinces.all())
+    if user.role == "authority" and user.office_id:
+        return plans.filter(models.Q(authority_id=user.office_id) | models.Q(endorsed_by_id=user.office_id))
+    return plans.none()
+
+
+def overdue_actions(user, *, day: dt.date, due_from: dt.date | None = None, limit: int | None = None) -> list[Action]:
+    """The actions late on `day` of the plans `user` follows (plans_followed): due before `day` (and on or after
+    `due_from` when given, e.g. the day after the previous digest's, for the newly late only) and still planned
+    or in progress by their confirmed updates. The most overdue first (then by action_id), at most `limit`.
+    Each Action carries its plan (with its authority), responsible office and CBO (one query), and
+    `days_late` = (day - due_on).days. A CBO's name is staff's to read: a public message must not repeat it."""
+    actions = Action.objects.filter(plan__in=plans_followed(user), due_on__lt=day, status__in=OPEN_STATUSES)
+    if due_from is not None:
+        actions = actions.filter(due_on__gte=due_from)
+    actions = actions.select_related("plan__authority", "responsible_office", "responsible_cbo").order_by(
+        "due_on", "action_id")
+    found = list(actions[:limit] if limit is not None else actions)
+    for action in found:
+        action.days_late = (day - action.due_on).days
+    return found

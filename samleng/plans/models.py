@@ -157,6 +157,9 @@ class AdvocacyPlan(models.Model):
     objective_en = models.TextField(_("objective in English"), blank=True)
     objective_km = models.TextField(_("objective in Khmer"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=AdvocacyPlanStatus.choices)
+    # The office the plan targets; None: its issue's duty bearer.
+    duty_bearer = models.ForeignKey("places.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("duty bearer"))
 
     class Meta:
         ordering = ["cbo", "starts_on", "plan_id"]
@@ -165,3 +168,125 @@ class AdvocacyPlan(models.Model):
 
     def __str__(self):
         return f"{self.plan_id} ({self.cbo_id})"
+
+
+# ---- advocacy plans' activities and the resources CBOs mobilise (format 1.2: plan_activities, resources) ------
+
+
+class ActivityKind(models.TextChoices):
+    GATHER_EVIDENCE = "gather_evidence", _("gather evidence")
+    RAISE_AT_FORUM = "raise_at_forum", _("raise it at a forum")
+    RAISE_AT_DIALOGUE = "raise_at_dialogue", _("raise it at a district dialogue")
+    MEET_DUTY_BEARER = "meet_duty_bearer", _("meet the duty bearer")
+    PETITION = "petition", _("petition")
+    MEDIA = "media", _("media")
+    FOLLOW_UP = "follow_up", _("follow up")
+    OTHER = "other", _("other")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    POSTPONED = "postponed", _("postponed")
+    DROPPED = "dropped", _("dropped")
+
+
+class PlanActivity(models.Model):
+    """An activity an advocacy plan schedules, and the event where it was done."""
+
+    plan = models.ForeignKey(AdvocacyPlan, on_delete=models.CASCADE, related_name="activities",
+                             verbose_name=_("advocacy plan"))
+    activity_no = models.PositiveIntegerField(_("activity number"))
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_km = models.TextField(_("description in Khmer"), blank=True)
+    planned_on = models.DateField(_("planned on"))
+    status = models.CharField(_("status"), max_length=20, choices=ActivityStatus.choices)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    event = models.ForeignKey("engagement.Event", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("event"))
+
+    class Meta:
+        ordering = ["plan", "activity_no"]
+        constraints = [models.UniqueConstraint(fields=["plan", "activity_no"], name="unique_plan_activity_no")]
+        verbose_name = _("activity of an advocacy plan")
+        verbose_name_plural = _("activities of advocacy plans")
+
+    def __str__(self):
+        return f"{self.plan.plan_id} #{self.activity_no}"
+
+
+class SourceType(models.TextChoices):
+    AUTHORITY = "authority", _("authority")
+    NGO = "ngo", _("NGO")
+    COMPANY = "company", _("company")
+    POLITICAL_PARTY = "political_party", _("political party")
+    COMMUNITY = "community", _("community")
+    OTHER = "other", _("other")
+
+
+class ResourceKind(models.TextChoices):
+    MONEY = "money", _("money")
+    IN_KIND = "in_kind", _("in kind")
+    LAND = "land", _("land")
+    EQUIPMENT = "equipment", _("equipment")
+    TRAINING = "training", _("training")
+
+
+class Currency(models.TextChoices):
+    KHR = "KHR", _("riels")
+    USD = "USD", _("US dollars")
+
+
+class Unit(models.TextChoices):
+    HECTARE = "hectare", _("hectares")
+    SQUARE_METRE = "square_metre", _("square metres")
+    LITRE = "litre", _("litres")
+    KILOGRAM = "kilogram", _("kilograms")
+    TONNE = "tonne", _("tonnes")
+    PERSON_DAY = "person_day", _("person-days")
+    ITEM = "item", _("items")
+
+
+class Recurrence(models.TextChoices):
+    ONE_OFF = "one_off", _("one-off")
+    MONTHLY = "monthly", _("monthly")
+
+
+class Resource(models.Model):
+    """What a CBO mobilised: money, goods, land, equipment or training given to it or its community because of
+    its work. Riels and dollars are never converted; a monthly resource's amount and quantity are per month."""
+
+    resource_id = models.CharField(_("resource id"), max_length=40, unique=True)
+    cbo = models.ForeignKey("cbos.CBO", on_delete=models.CASCADE, related_name="resources", verbose_name=_("CBO"))
+    date = models.DateField(_("date"))
+    source_type = models.CharField(_("source"), max_length=20, choices=SourceType.choices)
+    # An authority is an office; any other source is a name (which may be a person's: staff pages only).
+    source_office = models.ForeignKey("places.Office", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("office"))
+    source_name = models.CharField(_("from whom"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_km = models.TextField(_("description in Khmer"), blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, blank=True)
+    recurrence = models.CharField(_("recurrence"), max_length=10, choices=Recurrence.choices)
+    given_from = models.DateField(_("given from"), null=True, blank=True)
+    given_to = models.DateField(_("given to"), null=True, blank=True)
+    issue = models.ForeignKey("advocacy.Issue", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("issue"))
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True)
+    note_en = models.TextField(_("note in English"), blank=True)
+    note_km = models.TextField(_("note in Khmer"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cbo", "-date", "resource_id"]
+        verbose_name = _("resource mobilised")
+        verbose_name_plural = _("resources mobilised")
+
+    def __str__(self):
+        return f"{self.resource_id} ({self.cbo_id})"

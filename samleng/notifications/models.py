@@ -70,6 +70,7 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         TELEGRAM = "telegram", _("Telegram")
         EMAIL = "email", _("e-mail")
+        MESSENGER = "messenger", _("Facebook Messenger")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to be sent")
@@ -91,11 +92,15 @@ class Message(models.Model):
         SERVER_ERROR = "server_error", _("the server failed while taking the message: it may have arrived")
         WORKER_STOPPED = "worker_stopped", _("the sending stopped midway: the message may have arrived")
         NO_RECIPIENT = "no_recipient", _("there is no address to send to any more")
+        OUTSIDE_WINDOW = "outside_window", _("the person last wrote more than 24 hours ago (Messenger's window)")
 
     #: What it tells (messages.KINDS), e.g. "comment_answer".
     kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     chat = models.ForeignKey(TelegramChat, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    #: A Messenger message's recipient (messenger.py).
+    messenger = models.ForeignKey("MessengerContact", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
     #: The e-mail address, encrypted; erased once the message is sent or dropped.
     address = EncryptedTextField(blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.KHMER)
@@ -128,7 +133,8 @@ class Message(models.Model):
                    models.Index(fields=["about_type", "about_id"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(channel="telegram", chat__isnull=False) | models.Q(channel="email"),
+                condition=models.Q(channel="telegram", chat__isnull=False) | models.Q(channel="email")
+                | models.Q(channel="messenger", messenger__isnull=False),
                 name="notifications_telegram_message_has_chat"),
         ]
 
@@ -189,3 +195,58 @@ class EmailStop(models.Model):
 
     def __str__(self):
         return f"user {self.user_id} stopped {self.topic}"
+
+
+class WebhookUpdate(models.Model):
+    """An update a webhook took (Telegram's `update_id`; a digest of Messenger's message id): one sent again (our
+    answer to Telegram lost, Meta's retries) is taken once. Kept WEBHOOK_UPDATE_DAYS (Telegram keeps an update a
+    day)."""
+
+    source = models.CharField(max_length=10)  # "telegram", "messenger"
+    update_id = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "update_id"],
+                                               name="notifications_one_update_per_source")]
+
+    def __str__(self):
+        return f"{self.source} update {self.update_id}"
+
+
+class EmailSubscription(models.Model):
+    """Someone without an account follows a place's news by e-mail (subscriptions.py): a commune's or district's
+    budget published, its public forums announced. Nothing is sent before the address is confirmed by the link
+    e-mailed to it; an unconfirmed one is deleted after SUBSCRIPTION_CONFIRM_HOURS. The address is encrypted,
+    found by a keyed hash beside it."""
+
+    address = EncryptedTextField()
+    address_key = models.CharField(max_length=64, editable=False)
+    about_type = models.CharField(max_length=50)
+    about_id = models.CharField(max_length=64)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.KHMER)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["address_key", "about_type", "about_id"],
+                                               name="notifications_one_email_subscription_per_record")]
+        indexes = [models.Index(fields=["about_type", "about_id"])]
+
+    def __str__(self):  # never the address
+        return f"e-mail subscription {self.pk}"
+
+
+class MessengerContact(models.Model):
+    """A person who wrote to the Facebook Page (messenger.py): their page-scoped id, encrypted, found by a keyed
+    hash beside it; their language; when they last wrote (Meta allows answers within 24 hours of that only)."""
+
+    psid = EncryptedTextField()
+    psid_key = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.KHMER)
+    last_message_at = models.DateTimeField(default=timezone.now)
+    #: The earliest moment the next message may go to this person (the outbox's pacing).
+    next_send_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):  # never the id
+        return f"Messenger contact {self.pk}"

@@ -241,12 +241,14 @@ def test_programme_in_khmer_uses_khmer_digits(world, programme, figures):
     text = response.text
     assert "៧៨%" in text and "៣៩/៥០" in text and "២០២៣" in text
     assert "បញ្ហាចម្បងដែលបានដោះស្រាយ" in text and "39/50" not in text
+    assert "<strong>១.១</strong>" in text  # the indicator's code too
 
 
 def test_indicator_and_drilldown_in_khmer(world, programme, figures):
     client = login(world.officer)
     text = client.get(reverse("results:indicator", args=[programme.code, "1.1"])).text
     assert "៧៨%" in text and "(៣៩/៥០)" in text and "៨/១០" in text and "កំពង់ធំ" in text
+    assert "<h1>១.១ " in text and "<h1>1.1 " not in text
     text = client.get(reverse("results:drilldown", args=[figures["solved"].pk, "numerator"])).text
     assert "៧៨%" in text and "ISS-KT-001" in text and "៣៩/៥០" in text
 

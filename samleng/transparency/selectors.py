@@ -26,6 +26,7 @@ from samleng.transparency.models import (
     ElcReport,
     InformationRequest,
     LandConcession,
+    ProcurementBuyerYear,
     ProcurementDisclosure,
     ProcurementItem,
     ProcurementProject,
@@ -223,6 +224,55 @@ def procurement_projects_by_pks(pks: Iterable[int]) -> list[ProcurementProject]:
         found += (ProcurementProject.objects.filter(pk__in=chunk).prefetch_related(
             Prefetch("disclosures", ProcurementDisclosure.objects.order_by("disclosed_on", "item"))))
     return sorted(found, key=lambda p: (p.fiscal_year, p.buyer, p.project_id))
+
+
+# --- for the assistant (it reads transparency through this module only) ----------------------------------------
+
+def procurement_buyers() -> dict[str, tuple[str, list[int]]]:
+    """Every buyer with projects, by buyer_key: (its spelling, the fiscal years it has projects in, newest
+    first). One query over the buyers' years (a few hundred rows a year)."""
+    found: dict[str, tuple[str, list[int]]] = {}
+    for buyer, year in (ProcurementBuyerYear.objects.order_by("-fiscal_year", "buyer")
+                        .values_list("buyer", "fiscal_year").distinct()):
+        _spelling, years = found.setdefault(buyer_key(buyer), (buyer.strip(), []))
+        if year not in years:
+            years.append(year)
+    return found
+
+
+def procurement_buyer_year(name: str, fiscal_year: int):
+    """The buyer named `name` (compared by buyer_key) in the public ranking of `fiscal_year`, as its page shows
+    it (transparency.procurement.BuyerRow: projects, items disclosed, score, rank), and how many buyers that
+    year has; (None, count) when it has no project that year. Two queries."""
+    from samleng.transparency import procurement  # which reads this module: imported when called
+
+    rows = procurement.buyer_ranking(fiscal_year)
+    key = buyer_key(name)
+    return next((row for row in rows if row.key == key), None), len(rows)
+
+
+def procurement_project_get(project_id: str) -> ProcurementProject | None:
+    """A procurement project by its project_id (exactly, or without case), its disclosures prefetched (for
+    procurement_items). Two queries."""
+    projects = ProcurementProject.objects.prefetch_related("disclosures")
+    return (projects.filter(project_id=project_id).first()
+            or projects.filter(project_id__iexact=project_id).first())
+
+
+def concession_get(elc_id: str = "", *, pk: int | None = None) -> LandConcession | None:
+    """A land concession by its elc_id (without case) or pk, with its province, district and disclosures (for
+    concession_items). Two queries."""
+    concessions = LandConcession.objects.select_related("province", "district").prefetch_related("disclosures")
+    return (concessions.filter(pk=pk) if pk is not None else concessions.filter(elc_id__iexact=elc_id)).first()
+
+
+def concession_names() -> list[tuple[int, str, str]]:
+    """Every land concession as (pk, elc_id, what a question may name it by: its names, company, crop, and its
+    district's and province's names in both languages), by elc_id. One query."""
+    fields = ("name", "name_km", "company", "crop", "district__name_en", "district__name_km", "province__name_en",
+              "province__name_km")
+    return [(pk, elc_id, " ".join(n for n in names if n)) for pk, elc_id, *names in
+            LandConcession.objects.order_by("elc_id").values_list("pk", "elc_id", *fields)]
 
 
 # --- for the staff pages -----------------------------------------------------------------------------------

@@ -30,6 +30,19 @@ def facility_public_comments(facility: Facility) -> QuerySet[Comment]:
             .only(*PUBLIC_FIELDS).order_by("-created_on", "-id"))
 
 
+
+def facilities_at(place: Place) -> QuerySet[Facility]:
+    """The facilities in service that a place holds: a commune's (its commune office, health centre...), or a
+    district's own (those with no commune: its district office, One Window Service office), for the assistant's
+    "what do people say about this office?"."""
+    own = Q(commune=place) | Q(commune__isnull=True, district=place)
+    return Facility.objects.filter(active=True).filter(own).order_by("type", "facility_id")
+
+
+def facility_get(facility_id: str) -> Facility | None:
+    """A facility by its facility_id (without case)."""
+    return Facility.objects.filter(facility_id__iexact=facility_id).first()
+
 # ---- answers ------------------------------------------------------------------------------------------------------
 
 #: What a page may read of a comment: never `original_text`, `held_because`, `receipt_hash` or `text_hash`.

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Community scorecards live in their own module; imported here so that Django finds them in this app.
+from samleng.plans.scorecard_models import Criterion, Scorecard, ScoreCount, VoterGroup  # noqa: F401
+
 
 class Origin(models.TextChoices):
     JOINT_RECOMMENDATIONS = "joint_recommendations", _("joint recommendations")
@@ -54,6 +57,9 @@ class JointPlan(models.Model):
     respondents = models.PositiveIntegerField(_("respondents"), null=True, blank=True)
     respondents_female = models.PositiveIntegerField(_("women among the respondents"), null=True, blank=True)
     public = models.BooleanField(_("public"), default=False)
+    # The scorecard whose interface meeting made this plan (its JAAP): origin scorecard_interface only.
+    scorecard = models.ForeignKey("plans.Scorecard", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="joint_plans", verbose_name=_("scorecard"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +102,9 @@ class Action(models.Model):
     due_on = models.DateField(_("due on"))
     recommendation = models.ForeignKey(Recommendation, on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="actions", verbose_name=_("recommendation"))
+    # The criterion of the plan's scorecard this action answers (a JAAP's actions).
+    criterion = models.ForeignKey("plans.Criterion", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="actions", verbose_name=_("scorecard criterion"))
     # The status of the latest confirmed update (planned without one): kept by services.action_status_refresh.
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices,
                               default=ActionStatus.PLANNED, editable=False)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "samleng.advocacy",
     "samleng.engagement",
     "samleng.plans",
+    "samleng.stories",
     "samleng.transparency",
     "samleng.comments",
     "samleng.notifications",
@@ -311,6 +312,13 @@ TELEGRAM_API_URL = env("SAMLENG_TELEGRAM_API_URL", "https://api.telegram.org")
 # answers 404.
 TELEGRAM_BOT_NAME = env("SAMLENG_TELEGRAM_BOT", "")
 TELEGRAM_SECRET = env("SAMLENG_TELEGRAM_SECRET", "")
+# Facebook Messenger (notifications/messenger.py; off unless all three are set: it passes questions to Meta): the
+# Page's access token, the Meta app's secret (checks X-Hub-Signature-256) and the verify token of the webhook's
+# handshake; the Graph API's address (a fake server on loopback in tests).
+MESSENGER_PAGE_TOKEN = env("SAMLENG_MESSENGER_PAGE_TOKEN", "")
+MESSENGER_APP_SECRET = env("SAMLENG_MESSENGER_APP_SECRET", "")
+MESSENGER_VERIFY_TOKEN = env("SAMLENG_MESSENGER_VERIFY_TOKEN", "")
+MESSENGER_API_URL = env("SAMLENG_MESSENGER_API_URL", "https://graph.facebook.com/v21.0")
 NOTIFICATIONS_SENDERS = int(env("SAMLENG_NOTIFICATIONS_SENDERS", "1"))
 NOTIFICATIONS_SEND_THREADS = int(env("SAMLENG_NOTIFICATIONS_SEND_THREADS", "16"))
 NOTIFICATIONS_KEEP_DAYS = int(env("SAMLENG_NOTIFICATIONS_KEEP_DAYS", "30"))

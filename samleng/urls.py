@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("samleng.advocacy.urls")),
     path("", include("samleng.engagement.urls")),
     path("", include("samleng.plans.urls")),
+    path("", include("samleng.stories.urls")),
     path("", include("samleng.transparency.urls")),
     path("", include("samleng.comments.urls")),
     path("", include("samleng.comments.open311")),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import QuerySet
 
+from samleng.places.selectors import place_ancestors
 from samleng.plans.models import OPEN_STATUSES, Action, ActionStatus, ActionUpdate, JointPlan
 from samleng.plans.models import Origin as PlanOrigin  # noqa: F401 (results reads the vocabulary here)
 
@@ -108,6 +109,14 @@ def first_done(row: dict) -> dt.date | None:
 def actions_by_pks(pks: list[int]) -> list[Action]:
     """Actions with their plans and offices, for the drill-down of a figure (results)."""
     return list(Action.objects.filter(pk__in=pks).select_related("plan__authority").order_by("action_id"))
+
+
+def office_province(office):
+    """The province an office sits in (itself for a province's office), None for a national office: a plan's
+    province, which the scope rules read."""
+    if office is None or office.place is None:
+        return None
+    return (place_ancestors(office.place) or [office.place])[0]
 
 
 # ---- the staff digest (notifications) -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from samleng.places.models import Place
 from samleng.plans import selectors, services
 from samleng.plans.forms import ActionUpdateForm
 from samleng.plans.models import Action, ActionUpdate, JointPlan
+from samleng.plans.views_staff import may_create_plans, may_edit_plan
 
 # ---- who may do what -------------------------------------------------------------------------------------------
 
@@ -101,7 +102,8 @@ def plan_list(request):
         raise PermissionDenied
     today = timezone.localdate()
     return render(request, "plans/list.html", {
-        "plans": [(plan, selectors.plan_progress(plan, today)) for plan in plans]})
+        "plans": [(plan, selectors.plan_progress(plan, today)) for plan in plans],
+        "may_create": may_create_plans(user)})
 
 
 @login_required
@@ -116,6 +118,7 @@ def plan_follow(request, joint_plan_id: str):
     return render(request, "plans/follow.html", {
         "plan": plan, "actions": actions, "progress": selectors.plan_progress(plan, today),
         "form": ActionUpdateForm(initial={"date": today}), "staff": request.user.is_staff_role,
+        "may_edit": may_edit_plan(request.user, plan), "recommendations": plan.recommendations.all(),
     })
 
 

@@ -37,8 +37,8 @@ PROGRAMME_KIND = Kind(
         # The days declared off before the requests, whose clocks count working days.
         transparency.HOLIDAYS, transparency.INFORMATION_REQUESTS, transparency.REQUEST_EVENTS,
         # Format 1.2: CBOs' advocacy plans after their issues; joint plans after the offices, CBOs and events they name.
-        plans.ADVOCACY_PLANS, plans.JOINT_PLANS, plans.JOINT_PLAN_RECOMMENDATIONS, plans.JOINT_PLAN_ACTIONS,
-        plans.ACTION_UPDATES,
+        plans.ADVOCACY_PLANS, plans.PLAN_ACTIVITIES, plans.RESOURCES, plans.JOINT_PLANS,
+        plans.JOINT_PLAN_RECOMMENDATIONS, plans.JOINT_PLAN_ACTIONS, plans.ACTION_UPDATES,
         results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
@@ -49,8 +49,8 @@ PROGRAMME_KIND = Kind(
     export_order=("programme", "target_areas", "cbos", "representatives", "issues", "issue_updates", "events",
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
-                  "request_events", "holidays", "indicators", "reported_values", "advocacy_plans", "joint_plans",
-                  "joint_plan_recommendations", "joint_plan_actions", "action_updates"),
+                  "request_events", "holidays", "indicators", "reported_values", "advocacy_plans", "plan_activities",
+                  "resources", "joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates"),
 )
 #: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on,
 #: and what the assistant answers from (services and faq: the assistant's; glossary: the Citizen Budget's, which

@@ -53,3 +53,56 @@ NOT_THE_MAIN_ISSUE = gettext_noop(
 NO_MAIN_ISSUE = gettext_noop("none")
 PLANS_OVERLAP = gettext_noop(
     "CBO %(cbo)s already has the plan %(other)s from %(starts)s to %(ends)s; a CBO has one plan at a time.")
+
+# ---- advocacy plans' activities (plan_activities) ----------------------------------------------------------------
+
+ACTIVITY_NUMBER = gettext_noop("An activity's number is a whole number from 1.")
+PLANNED_OUTSIDE_PLAN = gettext_noop(
+    "This activity is planned on %(date)s, outside its plan's period (%(starts)s to %(ends)s).")
+DONE_ON_NEEDED = gettext_noop("A done activity needs done_on, the day it was done.")
+ONLY_WHEN_DONE = gettext_noop("%(column)s goes with the status done only (this activity is %(status)s).")
+EVENT_ON_ANOTHER_DAY = gettext_noop("The event %(event)s was on %(date)s, not on done_on (%(done)s).")
+
+
+def planned_outside(planned: dt.date | None, starts: dt.date | None, ends: dt.date | None) -> dict | None:
+    """An activity is planned within its plan's period."""
+    if planned is None or starts is None or ends is None or starts <= planned <= ends:
+        return None
+    return {"date": planned.isoformat(), "starts": starts.isoformat(), "ends": ends.isoformat()}
+
+
+# ---- resources CBOs mobilise (resources) ------------------------------------------------------------------------
+
+SOURCE_LEVEL_NEEDED = gettext_noop(
+    "An authority is an office: give source_level (commune, district, province or national).")
+SOURCE_LEVEL_NOT_AUTHORITY = gettext_noop(
+    "source_level goes with an authority only (this resource is from a %(type)s).")
+AMOUNT_OR_QUANTITY = gettext_noop("Give an amount, or a quantity with its unit (or both).")
+CURRENCY_NEEDED = gettext_noop("Give the amount's currency: KHR or USD.")
+UNIT_NEEDED = gettext_noop(
+    "Give the quantity's unit (hectare, square_metre, litre, kilogram, tonne, person_day, item).")
+QUANTITY_POSITIVE = gettext_noop("A quantity is more than 0.")
+MONEY_IS_AN_AMOUNT = gettext_noop("Money is given as an amount with its currency, without a quantity.")
+LAND_IS_AN_AREA = gettext_noop("Land is given as a quantity in hectares or square metres.")
+MONTHLY_FROM_NEEDED = gettext_noop("A monthly resource needs given_from, the day it was first given.")
+ONLY_MONTHLY = gettext_noop("%(column)s goes with a monthly resource only (this one is given once).")
+GIVEN_TO_BEFORE_FROM = gettext_noop("given_to (%(to)s) is before given_from (%(from)s).")
+
+
+def resource_shape(*, kind: str | None, amount, currency: str | None, quantity, unit: str | None) -> list[tuple]:
+    """What is wrong with a resource's amount and quantity, as (column, message) pairs: one of them at least,
+    a currency with an amount, a unit with a quantity, money as an amount only, land as an area."""
+    broken = []
+    if amount is None and quantity is None:
+        broken.append(("amount", AMOUNT_OR_QUANTITY))
+    if amount is not None and not currency:
+        broken.append(("currency", CURRENCY_NEEDED))
+    if quantity is not None and quantity <= 0:
+        broken.append(("quantity", QUANTITY_POSITIVE))
+    if quantity is not None and not unit:
+        broken.append(("unit", UNIT_NEEDED))
+    if kind == "money" and (amount is None or quantity is not None):
+        broken.append(("quantity" if quantity is not None else "amount", MONEY_IS_AN_AMOUNT))
+    if kind == "land" and (quantity is None or unit not in (None, "", "hectare", "square_metre")):
+        broken.append(("unit" if quantity is not None else "quantity", LAND_IS_AN_AREA))
+    return broken

@@ -24,7 +24,9 @@ from samleng.plans.models import (
     ActionUpdate,
     AdvocacyPlan,
     JointPlan,
+    PlanActivity,
     Recommendation,
+    Resource,
     Responsible,
 )
 
@@ -196,3 +198,15 @@ def action_update_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> Ups
 def advocacy_plan_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
     """Create or update CBOs' advocacy plans matched on plan_id."""
     return records_upsert_many(user=user, model=AdvocacyPlan, key=("plan_id",), rows=rows)
+
+
+# ---- advocacy plans' activities and the resources CBOs mobilise (the workbook) --------------------------------
+
+def plan_activity_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update advocacy plans' activities matched on (plan, activity_no)."""
+    return records_upsert_many(user=user, model=PlanActivity, key=("plan_id", "activity_no"), rows=rows)
+
+
+def resource_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
+    """Create or update the resources CBOs mobilised, matched on resource_id."""
+    return records_upsert_many(user=user, model=Resource, key=("resource_id",), rows=rows)

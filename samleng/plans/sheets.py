@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.db import models
 from django.utils.translation import gettext_noop
 
 from samleng.advocacy.sheets import ISSUE_WORD, issue_cbo, issue_pks, issue_rows, stored_issues
@@ -27,7 +28,7 @@ from samleng.places.cells import place, place_chain
 from samleng.places.models import Office, Place
 from samleng.places.sheets import LEVEL_WORDS, office_cells, office_pks, office_place
 from samleng.places.sheets import levels as office_levels
-from samleng.plans import rules
+from samleng.plans import cbo_sheets, rules
 from samleng.plans.models import (
     Action,
     ActionStatus,
@@ -531,7 +532,8 @@ def export_sheets(provinces: list[int] | None = None):
         cbo__province_id__in=provinces)
     yield "advocacy_plans", ADVOCACY_PLANS.names, advocacy.order_by("plan_id").values_list(
         "plan_id", "cbo__cbo_id", "starts_on", "ends_on", "issue__issue_id", "objective_en", "objective_km",
-        "status").iterator()
+        "duty_bearer__office_id", models.Value(""), "status").iterator()
+    yield from cbo_sheets.export_sheets(provinces)
     plans = JointPlan.objects.all() if provinces is None else JointPlan.objects.filter(province_id__in=provinces)
     yield "joint_plans", JOINT_PLANS.names, _plan_rows(plans)
     yield "joint_plan_recommendations", JOINT_PLAN_RECOMMENDATIONS.names, Recommendation.objects.filter(
@@ -627,6 +629,7 @@ def _check_advocacy_plans(run, sheet, rows) -> None:
             continue
         _check_main_issue(run, name, row, issues)
         _check_overlap(run, name, row, kept.setdefault(row.cbo_id, []))
+        cbo_sheets.duty_bearer_check(run, name, row)
 
 
 def _check_main_issue(run, name: str, row, issues: dict) -> None:
@@ -663,7 +666,8 @@ def _write_advocacy_plans(run) -> UpsertResult:
     return advocacy_plan_upsert_many(user=run.user, rows=(
         run.record("advocacy_plans", row, ("plan_id", "starts_on", "ends_on", "status"),
                    cbo_id=cbos[row.cbo_id], issue_id=issues[row.issue_id],
-                   **{c: getattr(row, c) or "" for c in ("objective_en", "objective_km") if c in present})
+                   **{c: getattr(row, c) or "" for c in ("objective_en", "objective_km") if c in present},
+                   **cbo_sheets.duty_bearer_values(run, "advocacy_plans", row))
         for row in run.rows["advocacy_plans"]))
 
 
@@ -675,9 +679,12 @@ ADVOCACY_PLANS = Sheet("advocacy_plans", (
     ident("issue_id", help=gettext_noop("The CBO's main issue, which the plan pursues (is_main yes).")),
     long_text("objective_en", help=gettext_noop("What the plan aims at, in English (or objective_km).")),
     long_text("objective_km", help=gettext_noop("What the plan aims at, in Khmer.")),
+    *cbo_sheets.DUTY_BEARER_COLUMNS,
     word("status", advocacy_plan_statuses, True),
 ), key=("plan_id",), check=_check_advocacy_plans, write=_write_advocacy_plans,
     help=gettext_noop("CBOs' advocacy action plans: one main issue per CBO at a time."))
 
 
-SHEETS = (ADVOCACY_PLANS, JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS, ACTION_UPDATES)
+PLAN_ACTIVITIES, RESOURCES = cbo_sheets.PLAN_ACTIVITIES, cbo_sheets.RESOURCES
+SHEETS = (ADVOCACY_PLANS, PLAN_ACTIVITIES, RESOURCES, JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS,
+          ACTION_UPDATES)

@@ -26,6 +26,7 @@ from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.sheets import office_export_rows
 from samleng.plans.sheets import export_sheets as plan_sheets
 from samleng.results.models import Indicator, Programme, ReportedValue
+from samleng.stories.sheets import export_sheets as story_sheets
 from samleng.transparency.models import (
     DeclaredHoliday,
     ElcDisclosure,
@@ -143,6 +144,7 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
         "minutes_shared", "questions_answered", "follow_up_done")
     if provinces is not None:  # the rest belongs to no province: for those who see everything
         yield from plan_sheets(provinces)
+        yield from story_sheets(provinces)
         return
     yield "land_concessions", sheets["land_concessions"].names, _values(
         LandConcession.objects.order_by("elc_id"), "elc_id", "name", "company", "province__code", "district__code",
@@ -170,6 +172,7 @@ def _sheets(code: str, personal: bool, provinces: list[int] | None = None):
     yield "indicators", sheets["indicators"].names, _indicators(code)
     yield "reported_values", sheets["reported_values"].names, _reported_values(code)
     yield from plan_sheets()
+    yield from story_sheets()
 
 
 def _requests() -> Iterator[tuple]:

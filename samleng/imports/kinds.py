@@ -25,6 +25,7 @@ from samleng.engagement import sheets as engagement
 from samleng.places import sheets as places
 from samleng.plans import sheets as plans
 from samleng.results import sheets as results
+from samleng.stories import sheets as stories
 from samleng.transparency import sheets as transparency
 
 PROGRAMME_KIND = Kind(
@@ -39,6 +40,8 @@ PROGRAMME_KIND = Kind(
         # Format 1.2: CBOs' advocacy plans after their issues; joint plans after the offices, CBOs and events they name.
         plans.ADVOCACY_PLANS, plans.PLAN_ACTIVITIES, plans.RESOURCES, plans.JOINT_PLANS,
         plans.JOINT_PLAN_RECOMMENDATIONS, plans.JOINT_PLAN_ACTIONS, plans.ACTION_UPDATES,
+        # Stories last of format 1.2: their links name records of every sheet before them.
+        stories.STORIES, stories.STORY_LINKS,
         results.INDICATORS, results.REPORTED_VALUES,
     ),
     checks=(engagement.updates_at_events_check, advocacy.main_issues_check),
@@ -50,7 +53,8 @@ PROGRAMME_KIND = Kind(
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
                   "request_events", "holidays", "indicators", "reported_values", "advocacy_plans", "plan_activities",
-                  "resources", "joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates"),
+                  "resources", "joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates",
+                  "stories", "story_links"),
 )
 #: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on,
 #: and what the assistant answers from (services and faq: the assistant's; glossary: the Citizen Budget's, which

@@ -38,7 +38,8 @@ PROGRAMME_KIND = Kind(
         # The days declared off before the requests, whose clocks count working days.
         transparency.HOLIDAYS, transparency.INFORMATION_REQUESTS, transparency.REQUEST_EVENTS,
         # Format 1.2: CBOs' advocacy plans after their issues; joint plans after the offices, CBOs and events they name.
-        plans.ADVOCACY_PLANS, plans.PLAN_ACTIVITIES, plans.RESOURCES, plans.JOINT_PLANS,
+        plans.ADVOCACY_PLANS, plans.PLAN_ACTIVITIES, plans.RESOURCES,
+        plans.SCORECARDS, plans.SCORECARD_CRITERIA, plans.SCORECARD_SCORES, plans.JOINT_PLANS,
         plans.JOINT_PLAN_RECOMMENDATIONS, plans.JOINT_PLAN_ACTIONS, plans.ACTION_UPDATES,
         # Stories last of format 1.2: their links name records of every sheet before them.
         stories.STORIES, stories.STORY_LINKS,
@@ -53,7 +54,8 @@ PROGRAMME_KIND = Kind(
                   "attendance", "mechanism_assessments", "land_concessions", "elc_disclosures",
                   "procurement_projects", "procurement_disclosures", "elc_reports", "offices", "information_requests",
                   "request_events", "holidays", "indicators", "reported_values", "advocacy_plans", "plan_activities",
-                  "resources", "joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates",
+                  "resources", "scorecards", "scorecard_criteria", "scorecard_scores",
+                  "joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates",
                   "stories", "story_links"),
 )
 #: The knowledge-base workbook (docs/knowledge-base-workbook.md): the public service points citizens comment on,

@@ -28,7 +28,7 @@ from samleng.places.cells import place, place_chain
 from samleng.places.models import Office, Place
 from samleng.places.sheets import LEVEL_WORDS, office_cells, office_pks, office_place
 from samleng.places.sheets import levels as office_levels
-from samleng.plans import cbo_sheets, rules
+from samleng.plans import cbo_sheets, rules, scorecard_sheets
 from samleng.plans.models import (
     Action,
     ActionStatus,
@@ -245,6 +245,7 @@ def _check_joint_plans(run, sheet, rows) -> None:
             run.error(name, row.row, "cbos", UNKNOWN_CBOS, ids=", ".join(unknown))
         if row.event_id is not None and not run.known("events", row.event_id, events):
             run.unknown_ref(name, row, "event_id", row.event_id, EVENT_WORD, "events")
+        scorecard_sheets.joint_plan_check(run, name, row)
         places = place_chain(run, name, row, _PLAN_PLACES)
         authority = _office(run, name, row, "authority", "authority_level", places)
         endorsed_by = _office(run, name, row, "endorsed_by", "endorsed_by_level", places)
@@ -293,6 +294,7 @@ def _write_joint_plans(run) -> UpsertResult:
         for column in ("title_en", "title_km"):
             if column in values:
                 values[column] = values[column] or ""
+        values.update(scorecard_sheets.joint_plan_values(run, "joint_plans", row))
         return values
 
     result = joint_plan_upsert_many(user=run.user, rows=(record(r) for r in rows))
@@ -361,6 +363,7 @@ def _check_actions(run, sheet, rows) -> None:
         if row.recommendation is not None and row.recommendation not in facts.numbers:
             run.error(name, row.row, "recommendation", UNKNOWN_RECOMMENDATION, plan=row.joint_plan_id,
                       number=row.recommendation)
+        scorecard_sheets.action_criterion_check(run, name, row)
         who = _responsible(run, name, row, facts, cbos)
         if who is not None:
             responsible[row.row] = who
@@ -408,6 +411,7 @@ def _write_actions(run) -> UpsertResult:
                       responsible_name=value if kind == "organisation" else "")
         if "recommendation" in present:
             values["recommendation_id"] = numbers[(plan, row.recommendation)] if row.recommendation else None
+        values.update(scorecard_sheets.action_values(run, "joint_plan_actions", row))
         return values
 
     result = action_upsert_many(user=run.user, rows=(record(r) for r in run.rows["joint_plan_actions"]))
@@ -484,6 +488,7 @@ JOINT_PLANS = Sheet("joint_plans", (
     integer("respondents", help=gettext_noop("How many people the recommendations came from.")),
     integer("respondents_female", help=gettext_noop("How many of them were women.")),
     yes_no("public", help=gettext_noop("yes to show the plan on the public pages.")),
+    scorecard_sheets.JOINT_PLAN_SCORECARD,
 ), key=("joint_plan_id",), check=_check_joint_plans, write=_write_joint_plans,
     help=gettext_noop("Joint action plans: joint recommendations, a scorecard's JAAP, a forum's plan."))
 
@@ -507,6 +512,7 @@ JOINT_PLAN_ACTIONS = Sheet("joint_plan_actions", (
     word("responsible_level", office_levels),
     date("due_on", True, help=gettext_noop("By when (not before the plan was endorsed).")),
     integer("recommendation", help=gettext_noop("The number of the plan's recommendation it serves.")),
+    scorecard_sheets.ACTION_CRITERION,
 ), key=("action_id",), check=_check_actions, write=_write_actions,
     help=gettext_noop("What was promised, by whom, by when. Its status follows action_updates."))
 
@@ -534,6 +540,7 @@ def export_sheets(provinces: list[int] | None = None):
         "plan_id", "cbo__cbo_id", "starts_on", "ends_on", "issue__issue_id", "objective_en", "objective_km",
         "duty_bearer__office_id", models.Value(""), "status").iterator()
     yield from cbo_sheets.export_sheets(provinces)
+    yield from scorecard_sheets.export_sheets(provinces)
     plans = JointPlan.objects.all() if provinces is None else JointPlan.objects.filter(province_id__in=provinces)
     yield "joint_plans", JOINT_PLANS.names, _plan_rows(plans)
     yield "joint_plan_recommendations", JOINT_PLAN_RECOMMENDATIONS.names, Recommendation.objects.filter(
@@ -555,17 +562,19 @@ def _plan_rows(plans):
     for plan_pk, cbo_id in JointPlan.cbos.through.objects.filter(jointplan__in=plans).order_by(
             "cbo__cbo_id").values_list("jointplan_id", "cbo__cbo_id"):
         makers.setdefault(plan_pk, []).append(cbo_id)
-    for plan in plans.select_related("authority__place", "endorsed_by", "event").order_by("joint_plan_id"):
+    for plan in plans.select_related("authority__place", "endorsed_by", "event", "scorecard").order_by(
+            "joint_plan_id"):
         endorsed_by = plan.endorsed_by
         yield (plan.joint_plan_id, plan.title_en, plan.title_km, plan.origin, plan.authority.office_id,
                plan.authority.level, *_codes(plan.authority.place), plan.endorsed_on,
                endorsed_by.office_id if endorsed_by else "", "", ";".join(makers.get(plan.pk, [])), plan.csos,
-               plan.event.event_id if plan.event else "", plan.respondents, plan.respondents_female, plan.public)
+               plan.event.event_id if plan.event else "", plan.respondents, plan.respondents_female, plan.public,
+               plan.scorecard.scorecard_id if plan.scorecard else "")
 
 
 def _action_rows(actions):
-    for action in actions.select_related("plan", "responsible_office", "responsible_cbo", "recommendation"
-                                         ).order_by("action_id"):
+    for action in actions.select_related("plan", "responsible_office", "responsible_cbo", "recommendation",
+                                         "criterion").order_by("action_id"):
         if action.responsible_type == Responsible.OFFICE:
             responsible = action.responsible_office.office_id
         elif action.responsible_type == Responsible.CBO:
@@ -573,7 +582,8 @@ def _action_rows(actions):
         else:
             responsible = action.responsible_name
         yield (action.action_id, action.plan.joint_plan_id, action.what_en, action.what_km, action.responsible_type,
-               responsible, "", action.due_on, action.recommendation.number if action.recommendation else None)
+               responsible, "", action.due_on, action.recommendation.number if action.recommendation else None,
+               action.criterion.number if action.criterion else None)
 
 
 # ---- advocacy_plans (a CBO's advocacy action plan for a period) ------------------------------------------------------
@@ -686,5 +696,7 @@ ADVOCACY_PLANS = Sheet("advocacy_plans", (
 
 
 PLAN_ACTIVITIES, RESOURCES = cbo_sheets.PLAN_ACTIVITIES, cbo_sheets.RESOURCES
-SHEETS = (ADVOCACY_PLANS, PLAN_ACTIVITIES, RESOURCES, JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS,
+SCORECARDS, SCORECARD_CRITERIA, SCORECARD_SCORES = scorecard_sheets.SHEETS
+SHEETS = (ADVOCACY_PLANS, PLAN_ACTIVITIES, RESOURCES, *scorecard_sheets.SHEETS,
+          JOINT_PLANS, JOINT_PLAN_RECOMMENDATIONS, JOINT_PLAN_ACTIONS,
           ACTION_UPDATES)

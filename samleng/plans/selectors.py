@@ -8,8 +8,22 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import QuerySet
 
+from samleng.accounts.access import cbo_scope
 from samleng.places.selectors import place_ancestors
-from samleng.plans.models import OPEN_STATUSES, Action, ActionStatus, ActionUpdate, JointPlan
+from samleng.plans.models import (  # noqa: F401 (results reads them here)
+    OPEN_STATUSES,
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    AdvocacyPlan,
+    AdvocacyPlanStatus,
+    Currency,
+    JointPlan,
+    Resource,
+    ResourceKind,
+    SourceType,
+    Unit,
+)
 from samleng.plans.models import Origin as PlanOrigin  # noqa: F401 (results reads the vocabulary here)
 
 
@@ -152,3 +166,105 @@ def overdue_actions(user, *, day: dt.date, due_from: dt.date | None = None, limi
     for action in found:
         action.days_late = (day - action.due_on).days
     return found
+
+
+# ---- CBOs' advocacy plans and the resources they mobilise (results' cbos_with_plan_count, resources_mobilised) --
+
+
+def cbo_plan_rows(*, start: dt.date, end: dt.date, statuses: list[str]) -> list[dict]:
+    """One row per CBO with at least one advocacy plan (of `statuses`, all when empty) whose period overlaps
+    start..end: the CBO's pk, province, district and type, and its plans' pks (`plans`). One query."""
+    plans = AdvocacyPlan.objects.filter(starts_on__lte=end, ends_on__gte=start)
+    if statuses:
+        plans = plans.filter(status__in=statuses)
+    rows: dict[int, dict] = {}
+    for plan_pk, cbo_pk, province, district, cbo_type in plans.order_by("cbo_id", "pk").values_list(
+            "pk", "cbo_id", "cbo__province_id", "cbo__district_id", "cbo__type"):
+        row = rows.setdefault(cbo_pk, {"pk": cbo_pk, "province_id": province, "district_id": district,
+                                       "cbo_type": cbo_type, "plans": []})
+        row["plans"].append(plan_pk)
+    return list(rows.values())
+
+
+_RESOURCE_ROW = ("pk", "cbo_id", "kind", "source_type", "amount", "currency", "quantity", "unit", "recurrence",
+                 "date", "given_from", "given_to")
+
+
+def _resources_in(start: dt.date, end: dt.date) -> QuerySet:
+    """The resources received from start to end: one-off ones dated then, monthly ones given at least one month
+    of it (given_to empty: still given)."""
+    one_off = models.Q(recurrence="one_off", date__gte=start, date__lte=end)
+    monthly = models.Q(recurrence="monthly", given_from__lte=end) & (
+        models.Q(given_to__isnull=True) | models.Q(given_to__gte=start.replace(day=1)))
+    return Resource.objects.filter(one_off | monthly)
+
+
+def times_received(row: dict, start: dt.date, end: dt.date) -> int:
+    """How many times a resource (a dict of _RESOURCE_ROW) was received from start to end: once for a one-off one
+    dated then; for a monthly one, each calendar month from given_from's to given_to's (or `end`'s, when still
+    given) that falls from start's month to end's."""
+    if row["recurrence"] != "monthly":
+        return 1 if start <= row["date"] <= end else 0
+    first = max(row["given_from"].replace(day=1), start.replace(day=1))
+    last = min(row["given_to"] or end, end)
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def resource_totals(rows: list[dict], start: dt.date, end: dt.date) -> list[dict]:
+    """The totals received from start to end of resource rows, by kind, source type and measure (a currency:
+    riels and dollars apart, never converted; or a unit): [{"kind", "source_type", "measure", "resources",
+    "total"}] in that order. A monthly resource counts once a month it was given then (times_received)."""
+    totals: dict[tuple, list] = {}
+    for row in rows:
+        times = times_received(row, start, end)
+        if not times:
+            continue
+        for measure, value in (((row["currency"], row["amount"]),) if row["amount"] is not None else ()) + (
+                ((row["unit"], row["quantity"]),) if row["quantity"] is not None else ()):
+            entry = totals.setdefault((row["kind"], row["source_type"], measure), [0, 0])
+            entry[0] += 1
+            entry[1] += value * times
+    return [{"kind": kind, "source_type": source, "measure": measure, "resources": n, "total": total}
+            for (kind, source, measure), (n, total) in sorted(totals.items())]
+
+
+def resource_years(resources: QuerySet) -> list[int]:
+    """The years in which some of `resources` were received (a monthly one: each year from given_from's to
+    given_to's, or this year's when still given), latest first."""
+    years: set[int] = set()
+    this_year = dt.date.today().year
+    for recurrence, day, given_from, given_to in resources.values_list("recurrence", "date", "given_from",
+                                                                       "given_to"):
+        if recurrence == "monthly" and given_from:
+            years.update(range(given_from.year, (given_to.year if given_to else max(this_year, given_from.year)) + 1))
+        else:
+            years.add(day.year)
+    return sorted(years, reverse=True)
+
+
+def resources_received(resources: QuerySet, year: int) -> list[dict]:
+    """Of `resources` (a queryset), the rows (_RESOURCE_ROW) received in `year`: one query."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return list(resources.filter(pk__in=_resources_in(start, end).values("pk")).order_by("pk").values(
+        *_RESOURCE_ROW, province_id=models.F("cbo__province_id")))
+
+
+def resource_rows(*, start: dt.date, end: dt.date, kinds: list[str], source_types: list[str]) -> list[dict]:
+    """The resources received from start to end (of `kinds` and `source_types`, all when empty), each a dict of
+    _RESOURCE_ROW with its CBO's province (`province_id`): one query."""
+    resources = _resources_in(start, end)
+    if kinds:
+        resources = resources.filter(kind__in=kinds)
+    if source_types:
+        resources = resources.filter(source_type__in=source_types)
+    return list(resources.order_by("pk").values(*_RESOURCE_ROW, province_id=models.F("cbo__province_id")))
+
+
+def resource_records(user, pks: list[int], *, offset: int = 0, limit: int = 50) -> tuple[int, list[Resource]]:
+    """Of the resources `pks`, how many `user` may see (those of the CBOs they may see: cbo_scope), and those from
+    `offset` to `offset + limit` in primary key order, with their CBOs and source offices (the drill-down of a
+    figure: results)."""
+    visible = sorted(Resource.objects.filter(cbo_scope(user, prefix="cbo__"), pk__in=pks).values_list("pk", flat=True))
+    page = visible[offset:offset + limit]
+    return len(visible), list(Resource.objects.filter(pk__in=page).select_related("cbo", "source_office")
+                              .order_by("pk")) if page else []

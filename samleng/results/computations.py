@@ -31,7 +31,15 @@ from samleng.engagement import selectors as engagement_selectors
 from samleng.engagement.selectors import EventType
 from samleng.places.selectors import place_index
 from samleng.plans import selectors as plans_selectors
-from samleng.plans.selectors import ActionStatus, PlanOrigin
+from samleng.plans.selectors import (
+    ActionStatus,
+    AdvocacyPlanStatus,
+    Currency,
+    PlanOrigin,
+    ResourceKind,
+    SourceType,
+    Unit,
+)
 from samleng.results.types import Computed, Group
 from samleng.transparency import selectors as transparency_selectors
 from samleng.transparency.selectors import ElcItem, OfficeLevel, ProcurementItem, RequestTopic
@@ -237,6 +245,8 @@ _LABELERS: dict[str, Callable[[Any], tuple[str, str, str]]] = {
     "request_topic": lambda key: (key, *_choice_label(RequestTopic, key)),
     "office_level": lambda key: (key, *_choice_label(OfficeLevel, key)),
     "plan_origin": lambda key: (key, *_choice_label(PlanOrigin, key)),
+    "resource_kind": lambda key: (key, *_choice_label(ResourceKind, key)),
+    "source_type": lambda key: (key, *_choice_label(SourceType, key)),
 }
 
 
@@ -568,6 +578,70 @@ def actions_done_within_months(*, programme, period: int, months: int, origins: 
                    "window_open": sum(limit > today for limit in deadlines)})
 
 
+def cbos_with_plan_count(*, programme, period: int, statuses: list[str]) -> Computed:
+    """CBOs with at least one advocacy plan (of `statuses`, all when empty) whose period overlaps the period's,
+    each CBO once; the breakdown gives the number of plans behind them."""
+    start, end = period_bounds(period)
+    cbos = plans_selectors.cbo_plan_rows(start=start, end=end, statuses=statuses)
+    pks = sorted(c["pk"] for c in cbos)
+    return Computed(
+        value=Decimal(len(cbos)), numerator=len(cbos), denominator=None,
+        breakdown={"plans": sum(len(c["plans"]) for c in cbos)},
+        disaggregation={
+            "province": count_groups("province", cbos, "province_id"),
+            "district": count_groups("district", cbos, "district_id"),
+            "cbo_type": count_groups("cbo_type", cbos, "cbo_type"),
+        },
+        kind="cbos.cbo", numerator_pks=pks, denominator_pks=pks,
+    )
+
+
+def _total_label(key: str) -> tuple[str, str, str]:
+    """"money.ngo.USD" -> its words: "money from an NGO, US dollars"."""
+    kind, source, measure = key.split(".")
+    measure_en, measure_km = _choice_label(Currency if measure in Currency.values else Unit, measure)
+    kind_en, kind_km = _choice_label(ResourceKind, kind)
+    source_en, source_km = _choice_label(SourceType, source)
+    return key, f"{kind_en}, {source_en}: {measure_en}", f"{kind_km}, {source_km}: {measure_km}"
+
+
+_LABELERS["resource_total"] = _total_label
+
+
+def resources_mobilised(*, programme, period: int, kinds: list[str], source_types: list[str]) -> Computed:
+    """The number of resources CBOs received in the period (one-off: dated in it; monthly: given at least one
+    month of it), with the totals received in it by kind and source: riels and dollars apart (never converted),
+    quantities by unit, a monthly resource counting once a month it was given in the period. The breakdown
+    gives the CBOs, the one-off and the monthly resources, and the totals of money by currency."""
+    start, end = period_bounds(period)
+    rows = plans_selectors.resource_rows(start=start, end=end, kinds=kinds, source_types=source_types)
+    by_currency: dict[str, Decimal] = defaultdict(Decimal)
+    groups = []
+    for total in plans_selectors.resource_totals(rows, start, end):
+        if total["measure"] in Currency.values:
+            by_currency[total["measure"]] += total["total"]
+        code, label_en, label_km = _total_label(f"{total['kind']}.{total['source_type']}.{total['measure']}")
+        groups.append(Group(key=code, label_en=label_en, label_km=label_km,
+                            numerator=int(total["total"].to_integral_value(ROUND_HALF_UP)), denominator=None,
+                            value=total["total"]))
+    pks = _column(rows, "pk")
+    return Computed(
+        value=Decimal(len(rows)), numerator=len(rows), denominator=None,
+        breakdown={"cbos": len(set(_column(rows, "cbo_id"))),
+                   "one_off": sum(r["recurrence"] != "monthly" for r in rows),
+                   "monthly": sum(r["recurrence"] == "monthly" for r in rows),
+                   **{f"total_{currency}": int(total.to_integral_value(ROUND_HALF_UP))
+                      for currency, total in sorted(by_currency.items())}},
+        disaggregation={
+            "resource_kind": count_groups("resource_kind", rows, "kind"),
+            "source_type": count_groups("source_type", rows, "source_type"),
+            "resource_total": groups,
+            "province": count_groups("province", rows, "province_id"),
+        },
+        kind="plans.resource", numerator_pks=pks, denominator_pks=pks,
+    )
+
+
 _EVENT_TYPES = tuple(EventType.values)
 _PLAN_ORIGINS = tuple(PlanOrigin.values)
 _REQUEST_TOPICS = tuple(RequestTopic.values)
@@ -685,6 +759,27 @@ CATALOGUE: dict[str, Computation] = {c.name: c for c in (
                     Parameter("count_dropped", "bool", True)),
         function=actions_done_within_months,
         parts=lambda p: ("done",),
+    ),
+    Computation(
+        name="cbos_with_plan_count", version=1, unit="count", kind="cbos.cbo",
+        description_en="CBOs with at least one advocacy plan (of statuses) whose period overlaps the period; each "
+                       "CBO counted once, its plans behind it.",
+        description_km="សហគមន៍មូលដ្ឋានដែលមានផែនការតស៊ូមតិយ៉ាងហោចណាស់មួយ (នៃ statuses) ដែលរយៈពេលរបស់វាជាន់នឹងគ្រា; "
+                       "សហគមន៍នីមួយៗរាប់តែម្តង ដោយមានផែនការរបស់វានៅពីក្រោយ។",
+        parameters=(Parameter("statuses", "items", ["active", "completed"], choices=tuple(AdvocacyPlanStatus.values)),),
+        function=cbos_with_plan_count,
+    ),
+    Computation(
+        name="resources_mobilised", version=1, unit="count", kind="plans.resource",
+        description_en="The number of resources CBOs received in the period (one-off: dated in it; monthly: given "
+                       "at least one month of it), with the totals received by kind and source: riels and dollars "
+                       "apart, never converted; quantities by unit; a monthly resource counted once a month.",
+        description_km="ចំនួនធនធានដែលសហគមន៍មូលដ្ឋានបានទទួលក្នុងគ្រា (ម្តង៖ កាលបរិច្ឆេទក្នុងគ្រា; ប្រចាំខែ៖ "
+                       "ផ្តល់យ៉ាងហោចណាស់មួយខែក្នុងគ្រា) ព្រមទាំងសរុបដែលបានទទួលតាមប្រភេទ និងប្រភព៖ រៀល និងដុល្លារ "
+                       "ដាច់ដោយឡែក មិនប្តូររូបិយប័ណ្ណ; បរិមាណតាមឯកតា; ធនធានប្រចាំខែរាប់ម្តងក្នុងមួយខែ។",
+        parameters=(Parameter("kinds", "items", [], choices=tuple(ResourceKind.values)),
+                    Parameter("source_types", "items", [], choices=tuple(SourceType.values))),
+        function=resources_mobilised,
     ),
 )}
 

@@ -11,6 +11,13 @@ BREAKDOWN_LABELS = {
     "overdue": gettext_lazy("overdue"),
     "dropped": gettext_lazy("dropped"),
     "window_open": gettext_lazy("still within the months"),
+    # CBOs' advocacy plans and the resources they mobilise (plans)
+    "plans": gettext_lazy("plans"),
+    "cbos": gettext_lazy("CBOs"),
+    "one_off": gettext_lazy("one-off"),
+    "monthly": gettext_lazy("monthly"),
+    "total_KHR": gettext_lazy("money in riels"),
+    "total_USD": gettext_lazy("money in US dollars"),
     "solved": gettext_lazy("solved"),
     "partly_solved": gettext_lazy("partly solved"),
     "unsolved": gettext_lazy("unsolved"),
@@ -53,6 +60,9 @@ DIMENSIONS = {
     "request_topic": gettext_lazy("topic of the request"),
     "office_level": gettext_lazy("level of the office"),
     "plan_origin": gettext_lazy("origin of the plan"),
+    "resource_kind": gettext_lazy("kind of resource"),
+    "source_type": gettext_lazy("source"),
+    "resource_total": gettext_lazy("totals received, by kind and source"),
 }
 
 

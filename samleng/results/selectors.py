@@ -604,6 +604,33 @@ def _read_actions(snapshot, user, pks, offset, limit):
     ]
 
 
+def _plain(number: Decimal) -> str:
+    """3000.00 as "3,000", 0.50 as "0.5"."""
+    return format(number.normalize(), ",f")
+
+
+def _read_resources(snapshot, user, pks, offset, limit):
+    """Resources CBOs mobilised, those of the CBOs `user` may see: what, from which kind of source (an office's
+    name; never a person's), how much. A source's own name may be a person's: it stays on the staff pages."""
+    from samleng.plans import selectors as plans_selectors  # plans sits left of results
+
+    visible, resources = plans_selectors.resource_records(user, pks, offset=offset, limit=limit)
+    listed = []
+    for r in resources:
+        source = r.get_source_type_display()
+        if r.source_office is not None:
+            source = f"{source} ({_local(r.source_office.name_en, r.source_office.name_km)})"
+        measures = [f"{_shown_digits(_plain(r.amount))} {r.get_currency_display()}" if r.amount is not None
+                    else "", f"{_shown_digits(_plain(r.quantity))} {r.get_unit_display()}"
+                    if r.quantity is not None else ""]
+        detail = "; ".join(part for part in (
+            _local(r.cbo.name_en, r.cbo.name_km), r.get_kind_display(), source, *measures,
+            r.get_recurrence_display(), long_date(r.date)) if part)
+        listed.append(DrillRecord(pk=r.pk, label=f"{r.resource_id} {_local(r.description_en, r.description_km)}",
+                                  url=reverse("plans:cbo_resources", args=[r.cbo_id]), detail=detail))
+    return visible, listed
+
+
 def _disclosed(disclosures) -> str:
     if not disclosures:
         return str(_("nothing disclosed"))
@@ -624,6 +651,7 @@ _READERS = {
     "transparency.procurementproject": _read_transparency,
     "transparency.informationrequest": _read_requests,
     "plans.action": _read_actions,
+    "plans.resource": _read_resources,
 }
 
 

@@ -22,12 +22,12 @@ def groups(computed, dimension):
 # ---- checking names and parameters -------------------------------------------------------------------
 
 
-def test_the_catalogue_has_the_eleven_computations_of_the_spec_each_with_a_version():
+def test_the_catalogue_has_the_thirteen_computations_of_the_spec_each_with_a_version():
     assert set(CATALOGUE) == {
         "main_issues_solved_share", "districts_functioning_share", "representatives_underrepresented_share",
         "elc_disclosed_count", "procurement_disclosed_share", "event_participants", "cbos_engaged_count",
         "requests_answered_on_time_share", "requests_delivered_share", "actions_done_share",
-        "actions_done_within_months"}
+        "actions_done_within_months", "cbos_with_plan_count", "resources_mobilised"}
     assert all(c.version >= 1 for c in CATALOGUE.values())
 
 

@@ -133,6 +133,33 @@ def office_province(office):
     return (place_ancestors(office.place) or [office.place])[0]
 
 
+# ---- each office's responsiveness (results) --------------------------------------------------------------------
+
+#: The keys of actions_by_office's counts.
+OFFICE_ACTION_FIGURES = ("plans", "total", "done", "partly_done", "dropped", "late", "not_yet_due", "due", "due_done")
+
+
+def actions_by_office(user, offices, *, today: dt.date) -> dict[int, dict[str, int]]:
+    """The actions of the plans whose authority is one of `offices` (a queryset of them, or their pks), as `user`
+    may count them: the public plans for everyone, and the plans `user` follows (plans_followed). {office pk:
+    {"plans", "total", "done", "partly_done", "dropped", "late" (still owed, due before `today`), "not_yet_due"
+    (still owed, due from `today` on), "due" (due before `today`, whatever became of them), "due_done" (of those,
+    done)}}, by the actions' current status; offices without an action are left out. One query."""
+    plans = JointPlan.objects.filter(models.Q(public=True) | models.Q(pk__in=plans_followed(user).values("pk")))
+    open_ = models.Q(status__in=OPEN_STATUSES)
+    due = models.Q(due_on__lt=today)
+    rows = (Action.objects.filter(plan__in=plans.values("pk"), plan__authority__in=offices).order_by()
+            .values("plan__authority_id").annotate(
+                plans=models.Count("plan", distinct=True), total=models.Count("pk"),
+                done=models.Count("pk", filter=models.Q(status=ActionStatus.DONE)),
+                partly_done=models.Count("pk", filter=models.Q(status=ActionStatus.PARTLY_DONE)),
+                dropped=models.Count("pk", filter=models.Q(status=ActionStatus.DROPPED)),
+                late=models.Count("pk", filter=open_ & due), not_yet_due=models.Count("pk", filter=open_ & ~due),
+                due=models.Count("pk", filter=due),
+                due_done=models.Count("pk", filter=due & models.Q(status=ActionStatus.DONE))))
+    return {row["plan__authority_id"]: {key: row[key] for key in OFFICE_ACTION_FIGURES} for row in rows}
+
+
 # ---- the staff digest (notifications) -------------------------------------------------------------------------
 
 

@@ -11,7 +11,9 @@ raised one). Staff read the same pages with the records of their scope counted t
 Small numbers (DESIGN.md, Privacy): a share of fewer than SMALL records is shown with a note, and so is a
 median of fewer than SMALL solved issues. Citizens' comments about the facilities the office answers for are
 counted by comments.selectors (`office_comments`): a figure of them is public only where at least 5 comments
-stand behind it, staff see all (DESIGN.md). The joint action plans' actions are added when that app exists."""
+stand behind it, staff see all (DESIGN.md). The actions of the joint plans whose authority the office is are
+counted by plans.selectors (`actions_by_office`): the public plans for the public, and the plans a logged-in
+reader follows too."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from samleng.accounts.access import request_scope
 from samleng.advocacy import selectors as advocacy
 from samleng.comments import selectors as comments
 from samleng.places import selectors as places
+from samleng.plans import selectors as plans
 from samleng.transparency import selectors as transparency
 
 #: A share (or a median) of fewer records than this carries a note (DESIGN.md, Privacy).
@@ -57,6 +60,7 @@ class OfficeFigures:
     requests: dict[str, int] = field(default_factory=dict)
     issues: dict[str, int] = field(default_factory=dict)
     commitments: dict[str, int] = field(default_factory=dict)
+    plan_actions: dict[str, int] = field(default_factory=dict)
     solution_days: list[int] = field(default_factory=list)
 
     @property
@@ -94,6 +98,13 @@ class OfficeFigures:
         return Share(c["kept"], c["kept"] + c["overdue"])
 
     @property
+    def actions_done(self) -> Share:
+        """Done, of the joint plans' actions whose due day has passed (dropped ones count as not done, as
+        results' actions_done_share counts them by default)."""
+        a = self.plan_actions
+        return Share(a["due_done"], a["due"])
+
+    @property
     def median_days(self) -> float | None:
         return median(self.solution_days) if self.solution_days else None
 
@@ -103,7 +114,8 @@ class OfficeFigures:
 
     @property
     def has_records(self) -> bool:
-        return bool(self.requests["total"] or self.issues["total"] or self.commitments["total"])
+        return bool(self.requests["total"] or self.issues["total"] or self.commitments["total"]
+                    or self.plan_actions["total"])
 
     def sort_value(self, sort: str):
         """The figure the ranking orders by; None (no data) goes last whatever the direction."""
@@ -116,21 +128,24 @@ class OfficeFigures:
 _EMPTY_REQUESTS = dict.fromkeys(transparency.REQUEST_FIGURES, 0)
 _EMPTY_ISSUES = {"total": 0, **dict.fromkeys(advocacy.IssueStatus.values, 0)}
 _EMPTY_COMMITMENTS = dict.fromkeys(("total", "kept", "kept_late", "overdue", "pending"), 0)
+_EMPTY_PLAN_ACTIONS = dict.fromkeys(plans.OFFICE_ACTION_FIGURES, 0)
 
 
 def figures_of(user, offices: list, offices_filter, *, today: dt.date) -> list[OfficeFigures]:
     """The figures of `offices` (places.Office records) as `user` may count them; `offices_filter` selects the
-    same offices in the database (a queryset of them, or their pks). Four queries, whatever their number."""
+    same offices in the database (a queryset of them, or their pks). Five queries, whatever their number."""
     requests = transparency.requests_by_office(request_scope(user), offices_filter, today=today)
     issues = advocacy.issues_by_office(user, offices_filter)
     days = advocacy.solution_days_by_office(user, offices_filter)
     commitments = advocacy.commitments_by_office(user, offices_filter, today=today)
+    plan_actions = plans.actions_by_office(user, offices_filter, today=today)
     return [
         OfficeFigures(
             office=office,
             requests=requests.get(office.pk, _EMPTY_REQUESTS),
             issues=issues.get(office.pk, _EMPTY_ISSUES),
             commitments=commitments.get(office.pk, _EMPTY_COMMITMENTS),
+            plan_actions=plan_actions.get(office.pk, _EMPTY_PLAN_ACTIONS),
             solution_days=days.get(office.pk, []),
         )
         for office in offices
@@ -138,7 +153,7 @@ def figures_of(user, offices: list, offices_filter, *, today: dt.date) -> list[O
 
 
 def office_figures(user, office_id: str, *, today: dt.date) -> OfficeFigures | None:
-    """One office's figures (None for an unknown office_id). Five queries."""
+    """One office's figures (None for an unknown office_id). Six queries."""
     office = places.office_get(office_id)
     if office is None:
         return None
@@ -160,7 +175,7 @@ def ranking(user, *, province, level: str = "", sort: str = "on_time", today: dt
     """The offices of `province` (a Place; None for the national offices), of `level` when given, with their
     figures, ordered by `sort` (one of SORTS: the highest share first, the shortest median first, the most
     records first, or by name); ties and offices with no data for the figure go by name, the latter last. Only
-    offices with a record counted are ranked. Five queries, whatever the number of offices."""
+    offices with a record counted are ranked. Six queries, whatever the number of offices."""
     selected = places.offices_in(province=province, level=level)
     offices = list(selected.select_related("place"))
     all_figures = figures_of(user, offices, selected, today=today)

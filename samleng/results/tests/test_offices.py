@@ -199,7 +199,8 @@ def test_queries_do_not_grow_with_the_offices(planted, world, django_assert_num_
             information_request(f"AIR-Q-{n}", filed_on=D(2024, 1, 2), public=True, to=office)
             make_issue(world.cbo, f"ISS-Q-{n}", duty_bearer=office, is_public=True)
         client = anonymous()
-        with django_assert_num_queries(6):  # provinces, offices, requests, issues, days to a solution, commitments
+        with django_assert_num_queries(7):  # provinces, offices, requests, issues, days to a solution, commitments,
+            # the joint plans' actions
             response = client.get("/offices/?province=06")
         assert response.status_code == 200
         return response.content.decode()
@@ -207,5 +208,5 @@ def test_queries_do_not_grow_with_the_offices(planted, world, django_assert_num_
     assert "Office 1" in ranked(0, 3)
     assert "Office 20" in ranked(3, 25)
     place_index()  # built once per process (one query), as a server's first page builds it
-    with django_assert_num_queries(6):  # the office, then the same four, then the citizens' comments
+    with django_assert_num_queries(7):  # the office, then the same five, then the citizens' comments
         assert anonymous().get(f"/offices/{planted['sandan'].office_id}/").status_code == 200

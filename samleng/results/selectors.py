@@ -32,6 +32,7 @@ from samleng.results.computations import (
 from samleng.results.labels import part_label
 from samleng.results.models import Indicator, Narrative, Outcome, Programme, ReportedValue, Snapshot
 from samleng.results.types import Cell, Difference, Drilldown, DrillRecord, Group, Progress, Row
+from samleng.stories import selectors as stories_selectors
 
 PER_PAGE = 50
 
@@ -728,6 +729,9 @@ def report_content(programme: Programme, period: int) -> dict:
             "message_km": d.message_km, "reported": _text(d.reported), "computed": _text(d.computed),
             "snapshot_id": d.snapshot_id,
         } for d in _differences(years, ordered, *stored)],
+        # The stories staff chose for the report's annex (stories.selectors: told in the period, everyone they name
+        # consenting to donor reports), in both languages.
+        "stories": stories_selectors.report_stories(period),
     }
 
 

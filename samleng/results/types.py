@@ -169,4 +169,8 @@ REPORT_CONTENT_EXAMPLE = {
     }],
     "differences": [{"indicator_code": "2.2", "period": 2023, "kind": "share_vs_fraction", "message_en": "...",
                      "message_km": "...", "reported": "45", "computed": "39.7590", "snapshot_id": 12}],
+    # The annex: stories chosen for the report (stories.selectors.report_stories); absent from content frozen before.
+    "stories": [{"story_id": "ST-KT-2024-1", "title_en": "...", "title_km": "...", "text_en": "...", "text_km": "...",
+                 "told_on": "2024-07-12", "place_en": "Klaeng", "place_km": "ក្លែង",
+                 "cbos": [{"name_en": "Boeung Chang Boeung Prang Community Fishery", "name_km": "..."}]}],
 }

@@ -101,6 +101,10 @@ def labels() -> dict[str, str]:
         "output_no_indicators": _("This output has no indicators."),
         "no_outcome": _("Indicators outside any outcome"),
         "page": _("Page"),
+        "annex_stories": _("Annex: stories of change"),
+        "annex_intro": _("Case studies told by the communities, chosen for this report; the people they name "
+                         "consented to it."),
+        "story_about": _("About"),
     }
 
 
@@ -318,6 +322,16 @@ class DifferenceView:
 
 
 @dataclass
+class StoryView:
+    """A story of the annex: its title, "12 July 2024 · Klaeng", the CBOs it tells about, its paragraphs."""
+
+    title: str
+    told: str
+    about: str
+    paragraphs: list[str]
+
+
+@dataclass
 class ReportView:
     language: str
     khmer: bool
@@ -335,6 +349,7 @@ class ReportView:
     outcomes: list[OutcomeView]
     reconciliation: list[DifferenceView] = field(default_factory=list)
     consistency: list[DifferenceView] = field(default_factory=list)
+    annex: list[StoryView] = field(default_factory=list)
 
     @property
     def difference_sections(self) -> list[tuple[str, str, list[DifferenceView]]]:
@@ -368,7 +383,17 @@ def prepare(content: dict, language: str, organisation: str = "") -> ReportView:
         outcomes=[_outcome_view(outcome, t) for outcome in content.get("outcomes", [])],
         reconciliation=[d for d, kind in zip(differences, kinds, strict=True) if kind in RECONCILIATION_KINDS],
         consistency=[d for d, kind in zip(differences, kinds, strict=True) if kind not in RECONCILIATION_KINDS],
+        annex=[_story_view(story) for story in content.get("stories", [])],
     )
+
+
+def _story_view(story: dict) -> StoryView:
+    """A story of the annex in the report's language (falling back to the other one)."""
+    told = " · ".join(part for part in (date_text(story.get("told_on")),
+                                        pick(story.get("place_km", ""), story.get("place_en", ""))) if part)
+    about = ", ".join(pick(cbo.get("name_km", ""), cbo.get("name_en", "")) for cbo in story.get("cbos", []))
+    return StoryView(title=pick(story.get("title_km", ""), story.get("title_en", "")), told=told, about=about,
+                     paragraphs=paragraphs(pick(story.get("text_km", ""), story.get("text_en", ""))))
 
 
 def _outcome_view(outcome: dict, t: dict) -> OutcomeView:

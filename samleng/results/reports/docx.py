@@ -33,6 +33,7 @@ def write(content: dict, language: str) -> bytes:
         if not outcome.indicators:
             _muted(document.add_paragraph(), outcome.no_indicators)
     _differences(document, view)
+    _annex(document, view)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -123,6 +124,25 @@ def _differences(document, view: ReportView) -> None:
             continue
         _grid(document, [t["indicator"], t["year"], t["kind"], t["reported"], t["computed"], t["explanation"]],
               [[d.indicator, d.period, d.kind, d.reported, d.computed, d.message] for d in differences])
+
+
+def _annex(document, view: ReportView) -> None:
+    """The stories chosen for the report, each with its day, place and the CBOs it tells about."""
+    if not view.annex:
+        return
+    t = view.t
+    document.add_page_break()
+    document.add_heading(t["annex_stories"], level=1)
+    _muted(document.add_paragraph(), t["annex_intro"])
+    for story in view.annex:
+        document.add_heading(story.title, level=2)
+        _muted(document.add_paragraph(), story.told)
+        if story.about:
+            about = document.add_paragraph()
+            about.add_run(f"{t['story_about']}: ").bold = True
+            about.add_run(story.about)
+        for paragraph in story.paragraphs:
+            document.add_paragraph(paragraph)
 
 
 def _facts(document, rows: list[tuple[str, str]]):

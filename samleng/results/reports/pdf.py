@@ -35,6 +35,9 @@ def _breakable(view: ReportView) -> ReportView:
         view, outcomes=outcomes, programme_name=khmer_line_breaks(view.programme_name),
         reconciliation=[dataclasses.replace(d, message=khmer_line_breaks(d.message)) for d in view.reconciliation],
         consistency=[dataclasses.replace(d, message=khmer_line_breaks(d.message)) for d in view.consistency],
+        annex=[dataclasses.replace(story, title=khmer_line_breaks(story.title), about=khmer_line_breaks(story.about),
+                                   paragraphs=[khmer_line_breaks(p) for p in story.paragraphs])
+               for story in view.annex],
     )
 
 

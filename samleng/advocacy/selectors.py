@@ -342,6 +342,48 @@ def commitments_by_office(user, offices: QuerySet, *, today: dt.date) -> dict[in
     return {row["authority_id"]: {key: row[key] for key in keys} for row in rows}
 
 
+
+# --- what falls due (notifications' digests and news read these) ------------------------------------------------
+
+@dataclass(frozen=True)
+class DueCommitment:
+    """A commitment not kept yet whose due day is near or passed: its issue (title in both languages, CBO) and
+    the office that promised, by name in both languages. No person."""
+
+    pk: int
+    issue_id: int
+    cbo_id: int
+    title_en: str
+    title_km: str
+    office_en: str
+    office_km: str
+    due_on: dt.date
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.due_on < today
+
+
+def commitments_falling_due(scope: Q, *, start: dt.date, end: dt.date) -> list[DueCommitment]:
+    """The commitments not kept on the issues within `scope` (issue_scope, or Q(cbo_id=...)) whose due day is
+    from `start` to `end`, soonest first. One query."""
+    rows = (Commitment.objects.filter(kept_on__isnull=True, due_on__range=(start, end),
+                                      issue__in=Issue.objects.filter(scope).values("pk"))
+            .order_by("due_on", "pk")
+            .values_list("pk", "issue_id", "issue__cbo_id", "issue__title_en", "issue__title_km",
+                         "authority__name_en", "authority__name_km", "due_on"))
+    return [DueCommitment(*row) for row in rows]
+
+
+def commitments_overdue_count(scope: Q, *, today: dt.date) -> int:
+    """How many commitments on the issues within `scope` are not kept and were due before `today`. One query."""
+    return Commitment.objects.filter(kept_on__isnull=True, due_on__lt=today,
+                                     issue__in=Issue.objects.filter(scope).values("pk")).count()
+
+
+def updates_awaiting_confirmation_count(scope: Q) -> int:
+    """How many representatives' updates of the issues within `scope` wait for staff to confirm them. One query."""
+    return IssueUpdate.objects.filter(confirmed=False, issue__in=Issue.objects.filter(scope).values("pk")).count()
+
 # The vocabularies other apps may read (results labels its groups with them), so that they need not reach
 # into this app's models.
 IssueStatus = Status

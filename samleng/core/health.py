@@ -11,6 +11,9 @@ Four checks, three queries in all (five with SQLite):
   samleng.core.tasks), no older than SAMLENG_HEALTH_WORKER_MINUTES.
 - `queue`: how many jobs wait and how long the oldest has waited, no longer than SAMLENG_HEALTH_QUEUE_MINUTES.
 When jobs run in the request (SAMLENG_TASKS_IMMEDIATE=1) there is no worker or queue to check.
+Apps add figures of their own (`register`, from their AppConfig.ready; core names no app): notifications' `outbox`
+(failed or uncertain messages waiting for staff), one query. A figure is shown, and fails nothing: it is work for
+staff, not a server that cannot serve.
 
 200 when every check passes, 503 otherwise, with `problems` saying what is wrong in English and Khmer.
 `?only=database,migrations` runs only those checks: what a load balancer should ask, so that a stopped worker
@@ -22,6 +25,7 @@ the HTTPS redirect, sessions and languages: a load balancer probes by address, o
 
 import functools
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -40,6 +44,19 @@ PATH = "/healthz"
 CHECKS = ("database", "migrations", "worker", "queue")
 #: Unapplied migrations named in the answer at most (the count is always there).
 LISTED_MIGRATIONS = 10
+
+#: name -> what reads an app's figures for the answer (a dict of counts, nothing personal): `register`.
+_FIGURES: dict[str, Callable[[], dict]] = {}
+
+
+def register(name: str, read: Callable[[], dict]) -> None:
+    """Show an app's figures in /healthz under `name` (e.g. notifications' outbox), read at each request that
+    asks for all checks or names it in `?only=`. The figures never fail the answer."""
+    _FIGURES[name] = read
+
+
+def check_names() -> tuple[str, ...]:
+    return CHECKS + tuple(sorted(_FIGURES))
 
 
 class Problem:
@@ -178,13 +195,19 @@ def health(only: set[str]) -> tuple[dict, list[Problem]]:
     """The checks asked for (all by default): their results by name, and the problems found."""
     result: dict = {}
     problems: list[Problem] = []
-    which = set(only or CHECKS)
+    which = set(only or check_names())
     if not check_database(result, problems):
         return result, problems  # nothing else can be read
     if "migrations" in which:
         check_migrations(result, problems)
     if which & {"worker", "queue"}:
         check_jobs(result, problems, which & {"worker", "queue"})
+    for name in sorted(which & set(_FIGURES)):
+        try:
+            result[name] = {"ok": True, **_FIGURES[name]()}
+        except DatabaseError:
+            logger.exception("healthz: the figures of %s could not be read", name)
+            result[name] = {"ok": True, "unknown": True}
     if "database" not in which:
         result.pop("database")
     return result, problems
@@ -194,11 +217,12 @@ def healthz(request) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     only = {name.strip() for name in request.GET.get("only", "").split(",") if name.strip()}
-    unknown = sorted(only - set(CHECKS))
+    known = check_names()
+    unknown = sorted(only - set(known))
     if unknown:
-        return JsonResponse({"detail": f"Unknown checks: {', '.join(unknown)}. Known: {', '.join(CHECKS)}.",
+        return JsonResponse({"detail": f"Unknown checks: {', '.join(unknown)}. Known: {', '.join(known)}.",
                              "detail_km": f"ការត្រួតពិនិត្យដែលមិនស្គាល់៖ {', '.join(unknown)}។ "
-                                          f"ដែលស្គាល់៖ {', '.join(CHECKS)}។"}, status=400)
+                                          f"ដែលស្គាល់៖ {', '.join(known)}។"}, status=400)
     checks, problems = health(only)
     body = {"status": "failing" if problems else "ok", "checks": checks,
             "problems": [p.as_dict() for p in problems]}

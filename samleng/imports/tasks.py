@@ -8,6 +8,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from samleng.core.workbook.signals import import_run_ended
 from samleng.imports.kinds import any_workbook_import
 from samleng.imports.models import ImportRun
 
@@ -32,6 +33,7 @@ def import_run_task(run_id: int) -> str:
             state=ImportRun.State.FAILED, finished_at=timezone.now(), file="",
             report={"failure": f"{type(error).__name__}: {error}"},
         )
+        _announce(run, ImportRun.State.FAILED, error_count=0, kind="")
         return ImportRun.State.FAILED
     finally:
         # The workbook holds names and phone numbers: once read, it is not kept (the report says what
@@ -42,4 +44,16 @@ def import_run_task(run_id: int) -> str:
         state=state, progress=100, stage="", finished_at=timezone.now(), file="",
         report={**result.as_dict(), "kind": kind},
     )
+    _announce(run, state, error_count=result.error_count, kind=kind)
     return state
+
+
+def _announce(run: ImportRun, state: str, *, error_count: int, kind: str) -> None:
+    """Tell whoever listens that the run ended (its starter gets an alert: notifications). A listener's failure
+    is logged and never changes the run's outcome."""
+    for receiver, error in import_run_ended.send_robust(
+            sender=ImportRun, run_id=run.pk, user_id=run.user_id, state=state, error_count=error_count,
+            name=run.original_name, kind=kind):
+        if isinstance(error, Exception):
+            logger.error("import run %s: a listener of import_run_ended failed (%s: %s)", run.pk, receiver,
+                         type(error).__name__)

@@ -14,6 +14,10 @@ class NotificationsConfig(AppConfig):
 
         # The apps tell notifications what happened by their own signals (DESIGN.md); it listens here.
         receivers.connect()
+        from samleng.notifications import subscriptions
+
+        # A commune's or district's followers (no account): its budget published, its forums announced.
+        subscriptions.connect()
         from samleng.core import related
         from samleng.notifications.related import comment_blocks
 
@@ -49,3 +53,13 @@ class NotificationsConfig(AppConfig):
 
         # Once a day: no address is kept in the outbox past NOTIFICATIONS_KEEP_DAYS, sent or not.
         tick.register("notifications_expire", every=dt.timedelta(days=1), run=outbox_expire)
+
+        def bot_expire() -> str:
+            from samleng.notifications import bot, subscriptions
+
+            return (f"{bot.updates_expire()} old webhook update ids forgotten, "
+                    f"{subscriptions.subscriptions_expire()} unconfirmed e-mail subscriptions deleted")
+
+        # Once a day: the webhooks' update ids past the days they can come again; e-mail subscriptions never
+        # confirmed, with their addresses.
+        tick.register("notifications_bot_expire", every=dt.timedelta(days=1), run=bot_expire)

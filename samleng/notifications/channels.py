@@ -26,7 +26,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -56,9 +56,9 @@ _EMAIL_ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
 def _clean(detail: str) -> str:
     """A server's words fit for staff: no e-mail address, no token, one line, short."""
     detail = _EMAIL_ADDRESS.sub("<address>", str(detail))
-    token = settings.TELEGRAM_TOKEN
-    if token:
-        detail = detail.replace(token, "<token>")
+    for token in (settings.TELEGRAM_TOKEN, getattr(settings, "MESSENGER_PAGE_TOKEN", "")):
+        if token:
+            detail = detail.replace(token, "<token>")
     return " ".join(detail.split())[:300]
 
 
@@ -90,10 +90,18 @@ class TelegramClient:
             self._connection.close()
             self._connection = None
 
+    missing = "SAMLENG_TELEGRAM_TOKEN is not set"
+
+    def _path(self, method: str) -> str:
+        return f"{self.path}/bot{self.token}/{method}"
+
+    def _outcome(self, status: int, raw: bytes) -> Outcome:
+        return _telegram_outcome(status, raw)
+
     def call(self, method: str, payload: dict) -> Outcome:
         """One Bot API call, its outcome (payload `result` is not kept: the outbox needs only how it ended)."""
         if not self.token:
-            return Outcome(RETRY, "not_configured", "SAMLENG_TELEGRAM_TOKEN is not set")
+            return Outcome(RETRY, "not_configured", self.missing)
         stale = time.monotonic() - self._last_used > REUSE_IDLE_SECONDS
         if self._connection is None or stale:
             self.close()
@@ -104,7 +112,7 @@ class TelegramClient:
                 return Outcome(RETRY, "unreachable", _clean(f"{type(error).__name__}: {error}"))
         body = json.dumps(payload, ensure_ascii=False).encode()
         try:
-            self._connection.request("POST", f"{self.path}/bot{self.token}/{method}", body=body,
+            self._connection.request("POST", self._path(method), body=body,
                                      headers={"Content-Type": "application/json"})
         except (OSError, http.client.HTTPException) as error:
             # The request could not be written whole: a server does not act on a request it did not read.
@@ -121,7 +129,7 @@ class TelegramClient:
         self._last_used = time.monotonic()
         if response.will_close:
             self.close()
-        return _telegram_outcome(status, raw)
+        return self._outcome(status, raw)
 
 
 def _telegram_outcome(status: int, raw: bytes) -> Outcome:
@@ -169,6 +177,75 @@ def telegram_send(chat_id: str, text: str) -> Outcome:
     return telegram_client().call("sendMessage", {
         "chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
         "text": text, "link_preview_options": {"is_disabled": True}})
+
+
+# ---- Facebook Messenger -----------------------------------------------------------------------------------------
+
+
+#: Graph API error codes that mean "too many calls": wait and send again.
+_MESSENGER_RATE_CODES = {4, 17, 32, 613}
+
+
+class MessengerClient(TelegramClient):
+    """The Send API (`POST <api>/me/messages?access_token=...`) through one kept-alive connection, the phases told
+    apart as Telegram's."""
+
+    missing = "SAMLENG_MESSENGER_PAGE_TOKEN is not set"
+
+    def _path(self, method: str) -> str:
+        return f"{self.path}/me/{method}?{urlencode({'access_token': self.token})}"
+
+    def _outcome(self, status: int, raw: bytes) -> Outcome:
+        return _messenger_outcome(status, raw)
+
+
+def _messenger_outcome(status: int, raw: bytes) -> Outcome:
+    try:
+        answer = json.loads(raw or b"{}")
+    except ValueError:
+        answer = {}
+    answer = answer if isinstance(answer, dict) else {}
+    error = answer.get("error") if isinstance(answer.get("error"), dict) else {}
+    code, subcode = error.get("code"), error.get("error_subcode")
+    description = _clean(f"{status} {code or ''}/{subcode or ''} {error.get('message', '')}".strip())
+    if status == 200 and answer.get("message_id"):
+        return Outcome(SENT)
+    if status == 429 or code in _MESSENGER_RATE_CODES:
+        return Outcome(PAUSE, "busy", description, retry_after=60.0)
+    if code == 10 or subcode == 2018278:  # outside the 24-hour window: never allowed now
+        return Outcome(FAILED, "outside_window", description)
+    if code == 551 or status == 403:  # the person is not available (blocked the Page, left)
+        return Outcome(FAILED, "blocked", description)
+    if status == 503 or code == 2:  # temporarily unavailable: not acted on
+        return Outcome(RETRY, "busy", description)
+    if status >= 500 or status == 200:
+        return Outcome(UNCERTAIN, "server_error", description)
+    if code == 190 or status == 401:  # the token is wrong or expired: fix the settings
+        return Outcome(RETRY, "not_configured", description)
+    return Outcome(FAILED, "refused", description)
+
+
+def messenger_client() -> MessengerClient:
+    """This thread's client for the configured Graph API."""
+    wanted = (settings.MESSENGER_API_URL, settings.MESSENGER_PAGE_TOKEN)
+    client = getattr(_local, "messenger", None)
+    if client is None or getattr(_local, "messenger_settings", None) != wanted:
+        if client is not None:
+            client.close()
+        client = _local.messenger = MessengerClient(*wanted)
+        _local.messenger_settings = wanted
+    return client
+
+
+#: The longest text Messenger takes in one message.
+MESSENGER_CHARACTERS = 2000
+
+
+def messenger_send(psid: str, text: str) -> Outcome:
+    if len(text) > MESSENGER_CHARACTERS:
+        text = text[:MESSENGER_CHARACTERS - 1] + "…"
+    return messenger_client().call("messages", {"recipient": {"id": psid}, "messaging_type": "RESPONSE",
+                                                "message": {"text": text}})
 
 
 # ---- e-mail -------------------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ carries no personal data of anyone but its recipient (an office and a public pla
 
 Links are absolute, on SAMLENG_SITE_URL: a worker has no request to build them from."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from samleng.core.dates import long_date
 from samleng.core.i18n import local_name
+from samleng.core.khmer import to_khmer_digits
 from samleng.notifications.outbox import Draft
 
 #: What each kind of message tells, for staff (the outbox page).
@@ -136,3 +139,103 @@ def event_reminder(*, language: str, notice, stop_for: int | None = None) -> Dra
         subject = _("Meeting tomorrow: %(date)s") % {"date": long_date(notice.date, language)}
     return Draft(kind="event_reminder", language=language, text="\n".join(lines),
                  subject=subject if stop_for is not None else "")
+
+
+# ---- Who gets what: staff's morning digest, an import's end, a commitment of a CBO's issue (digests.py) ----------
+
+KINDS.update({
+    "staff_digest": gettext_lazy("the morning digest of what is due, to staff"),
+    "import_ended": gettext_lazy("an import's end, to the person who started it"),
+    "commitment_due": gettext_lazy("a commitment falling due, to the issue's CBO's representatives"),
+    "commitment_overdue": gettext_lazy("a commitment overdue, to the issue's CBO's representatives"),
+})
+
+
+def number(value: int, language: str) -> str:
+    """A count as the recipient reads it: Khmer digits in Khmer."""
+    return to_khmer_digits(str(value)) if language == "km" else str(value)
+
+
+def _stop_line(*, topic: str, stop_for: int | None) -> str:
+    """How to stop: "/stop" on Telegram; in an e-mail, the stop link of that kind of e-mail for the account
+    `stop_for` (it can be taken back from the account's page)."""
+    if stop_for is None:
+        return _("Send /stop to get no more messages.")
+    return _("To get no more of these e-mails: %(url)s") % {"url": stop_url(topic, stop_for)}
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One line of a digest: what (`kind`), how many falling due and how many overdue (or waiting), and its page."""
+
+    kind: str  # requests, commitments, updates, comments, answers, actions
+    due: int
+    overdue: int
+    path: str
+
+
+def _digest_line(line: DigestLine, language: str) -> str:
+    due, overdue = number(line.due, language), number(line.overdue, language)
+    texts = {
+        "requests": _("Information requests: %(due)s falling due this week, %(overdue)s overdue"),
+        "commitments": _("Authorities' commitments: %(due)s falling due this week, %(overdue)s overdue"),
+        "updates": _("Representatives' updates awaiting your confirmation: %(due)s"),
+        "comments": _("Comments awaiting moderation: %(due)s"),
+        "answers": _("Offices' answers awaiting moderation: %(due)s"),
+        "actions": _("Joint plan actions overdue: %(overdue)s"),
+    }
+    return (texts[line.kind] % {"due": due, "overdue": overdue}) + "\n" + site_url(line.path)
+
+
+def staff_digest(*, language: str, day, lines: list[DigestLine], stop_for: int | None = None) -> Draft:
+    """The morning digest to a staff member: what is due in their scope, a line and a page each; counts only
+    (no request, issue or person is named: a message can be forwarded)."""
+    with translation.override(language):
+        text = [_("What is due in your work, %(date)s:") % {"date": long_date(day, language)}, ""]
+        for line in lines:
+            text += [_digest_line(line, language), ""]
+        text.append(_stop_line(topic="digest", stop_for=stop_for))
+        subject = _("Samleng: what is due, %(date)s") % {"date": long_date(day, language)}
+    return Draft(kind="staff_digest", language=language, text="\n".join(text),
+                 subject=subject if stop_for is not None else "")
+
+
+def import_ended(*, language: str, name: str, state: str, error_count: int, path: str,
+                 stop_for: int | None = None) -> Draft:
+    """The person who started an import: it ended (imported, rejected with how many errors, or failed), and its
+    page, where the report is."""
+    with translation.override(language):
+        name = _quote(name)
+        if state == "done":
+            said = _("Your import “%(name)s” is done: the records are written.") % {"name": name}
+        elif state == "rejected":
+            said = _("Your import “%(name)s” was refused, with %(count)s errors: nothing was written.") % {
+                "name": name, "count": number(error_count, language)}
+        else:
+            said = _("Your import “%(name)s” failed: nothing was written.") % {"name": name}
+        lines = [said, "", _("The report: %(url)s") % {"url": site_url(path)}, "",
+                 _stop_line(topic="imports", stop_for=stop_for)]
+        subject = _("Samleng: your import ended")
+    return Draft(kind="import_ended", language=language, text="\n".join(lines),
+                 subject=subject if stop_for is not None else "")
+
+
+def commitment_news(*, language: str, commitment, today, path: str, stop_for: int | None = None) -> Draft:
+    """A representative: an office's commitment on their CBO's issue falls due soon, or is overdue (advocacy's
+    DueCommitment): the issue, the office, the day, the issue's page."""
+    overdue = commitment.overdue(today)
+    with translation.override(language):
+        def pick(en: str, km: str) -> str:
+            return (en or km) if language == "en" else (km or en)
+
+        title = pick(commitment.title_en, commitment.title_km)
+        office = pick(commitment.office_en, commitment.office_km)
+        values = {"office": office, "title": _quote(title), "date": long_date(commitment.due_on, language)}
+        said = (_("%(office)s has not yet kept its commitment on your CBO's issue “%(title)s”, due %(date)s.")
+                if overdue else
+                _("%(office)s's commitment on your CBO's issue “%(title)s” falls due %(date)s."))
+        lines = [said % values, "", site_url(path), "", _stop_line(topic="issues", stop_for=stop_for)]
+        subject = (_("Commitment overdue: %(date)s") if overdue else _("Commitment falling due: %(date)s")) % {
+            "date": long_date(commitment.due_on, language)}
+    return Draft(kind="commitment_overdue" if overdue else "commitment_due", language=language,
+                 text="\n".join(lines), subject=subject if stop_for is not None else "")

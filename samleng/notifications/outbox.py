@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from samleng.core.audit import Action, audit_record
 from samleng.notifications import channels
-from samleng.notifications.models import Message, SendLimit, TelegramChat
+from samleng.notifications.models import Message, MessengerContact, SendLimit, TelegramChat
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,12 @@ class TelegramLimits:
     per_second: float = 30  # the whole bot
     chat_seconds: float = 1  # between two messages to one chat
     group_per_minute: float = 20  # to one group
+
+
+#: Messenger: the Send API's spacing for the whole Page (Meta publishes no fixed figure; its 613 or 429 answer
+#: pauses as Telegram's retry_after), a second between two messages to one person, and its 24-hour window.
+MESSENGER_PER_SECOND = 20
+MESSENGER_WINDOW = dt.timedelta(hours=24)
 
 
 def telegram_limits() -> TelegramLimits:
@@ -131,6 +137,13 @@ def telegram_queue(*, draft: Draft, chat: TelegramChat, key: str | None = None, 
                           when_done=when_done))
 
 
+def messenger_queue(*, draft: Draft, contact, key: str | None = None) -> Message | None:
+    """Queue a Messenger answer to a person who wrote to the Page (messenger.py): sent only within the 24 hours
+    after their last message. None when `key` was queued before."""
+    return _queue(Message(kind=draft.kind, channel=Message.Channel.MESSENGER, messenger=contact,
+                          language=draft.language, text=draft.text, key=key))
+
+
 def _queue(message: Message) -> Message | None:
     try:
         with transaction.atomic():
@@ -194,8 +207,8 @@ class Wait:
     seconds: float  # the bot's next slot is too far ahead: wait this long before claiming
 
 
-def _bot_slot(now: dt.datetime) -> tuple[SendLimit, dt.datetime]:
-    limit, _created = SendLimit.objects.select_for_update().get_or_create(name="telegram",
+def _bot_slot(now: dt.datetime, name: str = "telegram") -> tuple[SendLimit, dt.datetime]:
+    limit, _created = SendLimit.objects.select_for_update().get_or_create(name=name,
                                                                            defaults={"next_at": now})
     return limit, max(now, limit.next_at)
 
@@ -211,7 +224,9 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
         slot, chat_id, chat_seconds = now, "", 0.0
         if message.channel == Message.Channel.TELEGRAM:
             chat = TelegramChat.objects.select_for_update().get(pk=message.chat_id)
-            if not chat.active:
+            # The answer to a person's own /stop still goes (bot.py); nothing else to a stopped chat.
+            stop_answer = message.kind == "bot_reply" and chat.stopped_because == TelegramChat.Stopped.STOP
+            if not chat.active and not stop_answer:
                 _finish(message, status=Message.Status.FAILED, why=Message.Why.BLOCKED, detail=chat.stopped_because)
                 return DEFERRED
             if chat.next_send_at is not None and chat.next_send_at > now:
@@ -227,6 +242,23 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
             chat.next_send_at = slot + dt.timedelta(seconds=chat_seconds)
             chat.save(update_fields=["next_send_at"])
             chat_id = chat.chat_id
+        elif message.channel == Message.Channel.MESSENGER:
+            contact = MessengerContact.objects.select_for_update().get(pk=message.messenger_id)
+            if contact.last_message_at < now - MESSENGER_WINDOW:  # Meta forbids it, and so does Samleng
+                _finish(message, status=Message.Status.FAILED, why=Message.Why.OUTSIDE_WINDOW)
+                return DEFERRED
+            if contact.next_send_at is not None and contact.next_send_at > now:
+                message.not_before = contact.next_send_at
+                message.save(update_fields=["not_before"])
+                return DEFERRED
+            limit, slot = _bot_slot(now, name="messenger")
+            if slot - now > MAX_AHEAD:
+                return Wait((slot - now - MAX_AHEAD).total_seconds())
+            limit.next_at = slot + dt.timedelta(seconds=1 / MESSENGER_PER_SECOND)
+            limit.save(update_fields=["next_at"])
+            contact.next_send_at = slot + dt.timedelta(seconds=1)
+            contact.save(update_fields=["next_send_at"])
+            chat_id = contact.psid
         elif not message.address:
             _finish(message, status=Message.Status.FAILED, why=Message.Why.NO_RECIPIENT)
             return DEFERRED
@@ -283,6 +315,8 @@ def _deliver(claimed: Claimed) -> tuple[Claimed, channels.Outcome, dt.datetime]:
         if delay > 0:
             time.sleep(delay)
         started = timezone.now()
+        if claimed.channel == Message.Channel.MESSENGER:
+            return claimed, channels.messenger_send(claimed.chat_id, claimed.text), started
         return claimed, channels.email_send(claimed.address, claimed.subject, claimed.text), started
     except Exception as error:
         logger.exception("message %s: sending failed unexpectedly", claimed.message_id)
@@ -331,6 +365,9 @@ def _record(claimed: Claimed, outcome: channels.Outcome, started: dt.datetime) -
             # Only this chat waits; the others go on.
             TelegramChat.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lt=resume),
                                         pk=message.chat_id).update(next_send_at=resume)
+            if message.messenger_id:
+                MessengerContact.objects.filter(Q(next_send_at__isnull=True) | Q(next_send_at__lt=resume),
+                                                pk=message.messenger_id).update(next_send_at=resume)
         elif result == channels.RETRY and message.attempts < MAX_ATTEMPTS:
             message.status, message.not_before = Message.Status.QUEUED, now + BACKOFF[message.attempts - 1]
             message.why, message.why_detail = outcome.why, outcome.detail

@@ -26,3 +26,14 @@ def outbox_counts() -> dict[str, int]:
     """How many messages are in each status."""
     counts = dict(Message.objects.values_list("status").annotate(n=Count("id")).order_by())
     return {status: counts.get(status, 0) for status in Message.Status.values}
+
+
+def outbox_health() -> dict[str, int]:
+    """For /healthz (core.health): how many messages wait for staff to decide (failed, uncertain), and how many
+    wait to be sent. Counts only. One query."""
+    counts = dict(Message.objects.filter(status__in=[Message.Status.FAILED, Message.Status.UNCERTAIN,
+                                                     Message.Status.QUEUED])
+                  .values_list("status").annotate(n=Count("id")).order_by())
+    failed, uncertain = counts.get(Message.Status.FAILED, 0), counts.get(Message.Status.UNCERTAIN, 0)
+    return {"waiting_for_staff": failed + uncertain, "failed": failed, "uncertain": uncertain,
+            "queued": counts.get(Message.Status.QUEUED, 0)}

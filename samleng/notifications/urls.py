@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samleng.notifications import views
+from samleng.notifications import messenger, subscription_views, views
 
 app_name = "notifications"
 urlpatterns = [
@@ -11,4 +11,9 @@ urlpatterns = [
     path("notifications/telegram/comment/<int:comment_id>/", views.telegram_comment_link,
          name="telegram_comment_link"),
     path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),
+    path("notifications/subscribe/", subscription_views.subscribe, name="subscribe"),
+    path("notifications/subscribe/confirm/<str:token>/", subscription_views.subscribe_confirm,
+         name="subscribe_confirm"),
+    path("notifications/subscribe/stop/<str:token>/", subscription_views.subscribe_stop, name="subscribe_stop"),
+    path("messenger/webhook/", messenger.webhook, name="messenger_webhook"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
@@ -20,14 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samleng.accounts import limits
 from samleng.comments import selectors as comment_selectors
-from samleng.notifications import bot, chats, links, messages, outbox, receivers, related, selectors
+from samleng.notifications import bot, links, messages, outbox, receivers, related, selectors
 from samleng.notifications.models import LinkToken, Message, TelegramChat
 
 logger = logging.getLogger(__name__)
-
-#: Updates from one chat that the bot answers in a minute; beyond them it says nothing (a flood).
-CHAT_UPDATES = limits.Rate(count=20, seconds=60)
-
 
 def _require_outbox_staff(request) -> None:
     if not outbox.can_see_outbox(request.user):
@@ -99,20 +95,13 @@ def stop(request, token: str):
 # ---- Telegram ---------------------------------------------------------------------------------------------------
 
 
-def _update_chat_id(update: dict):
-    for field in ("message", "my_chat_member"):
-        part = update.get(field)
-        if isinstance(part, dict) and isinstance(part.get("chat"), dict):
-            return part["chat"].get("id")
-    return None
-
-
 @csrf_exempt
 @require_POST
 def telegram_webhook(request):
     """POST /telegram/webhook/: Telegram's updates. Only with the secret set by `samleng telegram_setup`
     (SAMLENG_TELEGRAM_SECRET, sent by Telegram in X-Telegram-Bot-Api-Secret-Token); a valid update is always
-    answered 200, or Telegram would send it again and again."""
+    answered 200, or Telegram would send it again and again. The bot's answers go through the outbox (bot.py):
+    an update sent again is answered once, a flooding chat not at all."""
     secret = settings.TELEGRAM_SECRET
     if not secret:
         return HttpResponse(status=404)
@@ -125,14 +114,8 @@ def telegram_webhook(request):
         return HttpResponseBadRequest("not JSON")
     if not isinstance(update, dict):
         return HttpResponseBadRequest("not an update")
-    chat_id = _update_chat_id(update)
-    # The bucket's key: a keyed hash of the chat's (never its id).
-    if isinstance(chat_id, int) and not limits.take(limits.keyed_hash("telegram_chat", chats.chat_key(chat_id)),
-                                                    CHAT_UPDATES).allowed:
-        logger.info("Telegram webhook: a chat sends too many updates; this one is not answered")
-        return HttpResponse(status=200)
-    reply = bot.update_handle(update)
-    return JsonResponse(reply.as_webhook_answer()) if reply is not None else HttpResponse(status=200)
+    bot.update_take(update)
+    return HttpResponse(status=200)
 
 
 #: Telegram links to comments one client address may make in an hour (each is a row until it expires).

@@ -54,6 +54,31 @@ class NotificationsConfig(AppConfig):
         # Once a day: no address is kept in the outbox past NOTIFICATIONS_KEEP_DAYS, sent or not.
         tick.register("notifications_expire", every=dt.timedelta(days=1), run=outbox_expire)
 
+        # Who gets what (digests.py): an import's end as it comes (the imports app's signal); every hour, the
+        # morning digest (it goes once a day, from 7:00) and the commitments falling due or overdue, each keyed
+        # so that it is queued once however often ticks run.
+        from samleng.core import health
+        from samleng.notifications import digests
+
+        digests.connect()
+
+        def staff_digests() -> str:
+            return f"{digests.staff_digests_queue()} staff digests queued"
+
+        def commitment_news() -> str:
+            return f"{digests.commitment_news_queue()} commitment messages to representatives queued"
+
+        tick.register("notifications_staff_digests", every=dt.timedelta(hours=1), run=staff_digests)
+        tick.register("notifications_commitments", every=dt.timedelta(hours=1), run=commitment_news)
+
+        def outbox_figures() -> dict:
+            from samleng.notifications import selectors
+
+            return selectors.outbox_health()
+
+        # /healthz shows the messages waiting for staff (failed, uncertain): a figure, not a failure.
+        health.register("outbox", outbox_figures)
+
         def bot_expire() -> str:
             from samleng.notifications import bot, subscriptions
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from samleng.notifications import messenger, subscription_views, views
+from samleng.notifications import messenger, subscription_views, views, views_email
 
 app_name = "notifications"
 urlpatterns = [
     path("notifications/outbox/", views.outbox_page, name="outbox"),
     path("notifications/outbox/<int:pk>/", views.outbox_act, name="outbox_act"),
     path("notifications/stop/<str:token>/", views.stop, name="stop"),
+    path("notifications/emails/", views_email.email_choices, name="email_choices"),
     path("notifications/telegram/", views.telegram_link, name="telegram_link"),
     path("notifications/telegram/comment/<int:comment_id>/", views.telegram_comment_link,
          name="telegram_comment_link"),

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from samleng.plans import views, views_staff
+from samleng.plans import scorecard_views, views, views_resources, views_staff
 
 app_name = "plans"
 urlpatterns = [
+    # Public community scorecards (counts and medians; staff of the province also see those not public).
+    path("plans/scorecards/<str:scorecard_id>/", scorecard_views.scorecard_detail, name="scorecard"),
+    path("plans/facilities/<str:facility_id>/scorecards/", scorecard_views.facility_scorecards,
+         name="facility_scorecards"),
     # Staff who write plans (views_staff): before the public plan's path, which "new" would match.
     path("plans/new/", views_staff.plan_new, name="plan_new"),
     path("plans/<str:joint_plan_id>/edit/", views_staff.plan_edit, name="plan_edit"),
@@ -20,4 +24,7 @@ urlpatterns = [
     path("plans/<str:joint_plan_id>/follow/", views.plan_follow, name="follow"),
     path("plans/actions/<str:action_id>/update/", views.action_update_new, name="update_new"),
     path("plans/updates/<int:pk>/confirm/", views.update_confirm, name="update_confirm"),
+    # The resources CBOs mobilise: a CBO's (its staff; a public CBO's totals for anyone), the programme's totals.
+    path("plans/cbos/resources/", views_resources.programme_resources, name="resources"),
+    path("plans/cbos/<int:pk>/resources/", views_resources.cbo_resources, name="cbo_resources"),
 ]

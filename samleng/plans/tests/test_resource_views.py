@@ -1,0 +1,85 @@
+"""The pages of the resources CBOs mobilise: a CBO's page shows each resource (from whom, evidence, notes) to
+staff whose scope covers the CBO only; a public CBO's page shows anyone its totals by year, kind and source and
+nothing else (no source's name, description, evidence or note); a private CBO's page is no page for anyone else
+(an outsider, its own representative, a visitor). The programme's totals by kind and source of a year: those who
+see everything, a field officer for their provinces, nobody else."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from samleng.conftest import anonymous, assert_login_redirect, assert_small_and_private, login, login_en
+from samleng.places.models import Place
+from samleng.places.services import office_of_place
+from samleng.plans.models import Resource
+
+D = dt.date
+PERSONAL = ["Mrs Chan Sokha", "receipt 12/2024", "the chief's private note", "Grant for the patrol boat"]
+
+
+@pytest.fixture
+def resources(world):
+    commune = office_of_place(user=None, place=Place.objects.get(code="060603"))
+    Resource.objects.create(resource_id="RS-1", cbo=world.cbo, date=D(2024, 6, 1), source_type="community",
+                            source_name="Mrs Chan Sokha", kind="money", amount=Decimal(3000), currency="USD",
+                            recurrence="one_off", description_en="Grant for the patrol boat",
+                            evidence="receipt 12/2024", note_en="the chief's private note")
+    Resource.objects.create(resource_id="RS-2", cbo=world.cbo, date=D(2023, 12, 1), source_type="authority",
+                            source_office=commune, kind="money", amount=Decimal(10), currency="USD",
+                            recurrence="monthly", given_from=D(2023, 11, 1), given_to=D(2024, 12, 31),
+                            description_en="For forest patrols")
+    Resource.objects.create(resource_id="RS-9", cbo=world.other_cbo, date=D(2024, 3, 1), source_type="ngo",
+                            source_name="An NGO", kind="land", quantity=Decimal(307), unit="hectare",
+                            recurrence="one_off", description_en="Conservation land")
+
+
+def page(cbo):
+    return reverse("plans:cbo_resources", args=[cbo.pk])
+
+
+@pytest.mark.django_db
+def test_staff_of_the_cbos_scope_see_each_resource_with_its_evidence_and_the_years_totals(world, resources):
+    response = login_en(world.officer).get(page(world.cbo))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for word in ("RS-1", "Mrs Chan Sokha", "receipt 12/2024", "Grant for the patrol boat", "For forest patrols"):
+        assert word in html, word
+    assert "3,000 US dollars" in html and "120 US dollars" in html  # 2024: the grant, twelve months of $10
+    assert "20 US dollars" in html  # 2023: November and December
+    assert login_en(world.me_officer).get(page(world.other_cbo)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_nobody_else_sees_a_private_cbos_resources(world, resources):
+    assert login(world.outsider).get(page(world.cbo)).status_code == 404  # another province's officer
+    assert login(world.cbo_user).get(page(world.cbo)).status_code == 404  # its representative is not staff
+    assert login(world.other_cbo_user).get(page(world.cbo)).status_code == 404
+    assert anonymous().get(page(world.cbo)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_public_cbos_page_shows_anyone_its_totals_and_nothing_personal(world, resources):
+    world.cbo.is_public = True
+    world.cbo.save(update_fields=["is_public"])
+    response = anonymous().get(page(world.cbo))
+    assert_small_and_private(response, PERSONAL + ["RS-1", "For forest patrols"])
+    assert "120 US dollars" in response.content.decode()
+    outsider = login_en(world.outsider).get(page(world.cbo))  # staff out of scope: the public's view
+    assert_small_and_private(outsider, PERSONAL)
+    khmer = login(world.cbo_user).get(page(world.cbo))
+    assert khmer.status_code == 200 and "ដុល្លារ" in khmer.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_programmes_totals_for_those_who_see_everything_and_a_field_officers_provinces(world, resources):
+    url = reverse("plans:resources")
+    everything = login_en(world.me_officer).get(url, {"year": 2024}).content.decode()
+    assert "307 hectares" in everything
+    assert "3,000 US dollars" in everything and "120 US dollars" in everything
+    assert world.other_cbo.name_en in everything
+    mine = login_en(world.officer).get(url, {"year": 2024}).content.decode()
+    assert "307 hectares" not in mine and world.other_cbo.name_en not in mine and "3,000 US dollars" in mine
+    assert login(world.cbo_user).get(url).status_code == 403
+    assert_login_redirect(anonymous().get(url))

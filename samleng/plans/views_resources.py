@@ -1,0 +1,78 @@
+"""The pages of the resources CBOs mobilise. A CBO's page: staff whose scope covers the CBO see each resource
+(from whom, what, how much, the issue it answers, the evidence); anyone else sees, for a CBO marked public, only
+its totals by year, kind and source (no description, name or evidence: a source's name may be a person's), and
+nothing at all (404) for a CBO that is not public. The programme's page: the totals by kind and source of a year,
+for those who see everything and a field officer's provinces (403 for anyone else)."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from samleng.accounts.access import can_edit_cbo
+from samleng.cbos.models import CBO
+from samleng.plans import selectors
+from samleng.plans.models import Currency, Resource, ResourceKind, SourceType, Unit
+
+
+def _year(request, years: list[int]) -> int:
+    """The year asked for (?year=), else the latest with resources, else this year."""
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return years[0] if years else timezone.localdate().year
+
+
+def _labelled(totals: list[dict]) -> list[dict]:
+    """Each total with its words: kind, source type, and its currency or unit."""
+    for total in totals:
+        measure = total["measure"]
+        total["kind_label"] = ResourceKind(total["kind"]).label
+        total["source_label"] = SourceType(total["source_type"]).label
+        total["measure_label"] = (Currency(measure) if measure in Currency.values else Unit(measure)).label
+    return totals
+
+
+def _year_totals(resources, year: int) -> list[dict]:
+    return _labelled(selectors.resource_totals(selectors.resources_received(resources, year), dt.date(year, 1, 1),
+                                               dt.date(year, 12, 31)))
+
+
+def cbo_resources(request, pk: int):
+    cbo = get_object_or_404(CBO, pk=pk)
+    staff = can_edit_cbo(request.user, cbo)
+    if not staff and not cbo.is_public:
+        raise Http404  # not even whether such a CBO exists
+    resources = Resource.objects.filter(cbo=cbo)
+    years = selectors.resource_years(resources)
+    return render(request, "plans/cbo_resources.html", {
+        "cbo": cbo, "staff": staff, "years": [(year, _year_totals(resources, year)) for year in years],
+        "resources": list(resources.select_related("source_office", "issue")) if staff else [],
+    })
+
+
+@login_required
+def programme_resources(request):
+    user = request.user
+    resources = Resource.objects.all()
+    if getattr(user, "sees_everything", False):
+        pass
+    elif user.role == "field_officer":
+        resources = resources.filter(cbo__province__in=user.provinces.all())
+    else:
+        raise PermissionDenied
+    years = selectors.resource_years(resources)
+    year = _year(request, years)
+    rows = selectors.resources_received(resources, year)
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row["cbo_id"]] = counts.get(row["cbo_id"], 0) + 1
+    cbos = [(cbo, counts[cbo.pk]) for cbo in CBO.objects.filter(pk__in=counts).order_by("name_en", "pk")]
+    totals = _labelled(selectors.resource_totals(rows, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    return render(request, "plans/resources.html", {
+        "year": year, "years": sorted(set(years) | {year}, reverse=True), "totals": totals, "cbos": cbos,
+        "count": len(rows),
+    })

@@ -82,7 +82,9 @@ def facility_comments(request, facility_id: str):
     return render(request, "comments/facility.html", {
         "facility": facility, "page": page, "flag_reasons": CommentFlag.Reason.choices,
         "figures": selectors.facility_figures(facility, full=selectors.figures_in_full(request.user)),
-        "small": selectors.SMALL})
+        "small": selectors.SMALL,
+        # What apps above this one add (core.related): the facility's community scorecards (plans).
+        "see_also": related.blocks_for(request.user, facility)})
 
 
 @require_GET

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "samleng.plans"
     label = "plans"
+
+    def ready(self):
+        # What community scorecards add to the facility page (comments'), which does not import plans (core.related).
+        from samleng.plans import scorecard_related
+
+        scorecard_related.register()

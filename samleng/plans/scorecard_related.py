@@ -1,0 +1,25 @@
+"""What community scorecards add to pages of apps that do not import `plans` (core.related): the facility page
+(comments' `places.facility` page, which `plans` sits above) links the facility's scorecards. Registered in
+apps.ready."""
+
+from samleng.accounts.access import can_edit_in_province
+from samleng.core import related
+from samleng.core.related import Block
+from samleng.plans.scorecard_models import Scorecard
+
+
+def facility_blocks(user, facility) -> list[Block]:
+    """A link to the facility's scores over its cycles, when it has scorecards the reader may see (public ones;
+    staff of its province all). One query."""
+    scorecards = Scorecard.objects.filter(facility=facility)
+    if not can_edit_in_province(user, facility.province_id):
+        scorecards = scorecards.filter(public=True)
+    cycles = sorted(scorecards.values_list("cycle", flat=True))
+    if not cycles:
+        return []
+    return [Block("plans/_facility_scorecards_link.html", {"facility": facility, "cycles": cycles},
+                  kind="scorecards")]
+
+
+def register() -> None:
+    related.register("places.facility", facility_blocks)

@@ -7,6 +7,7 @@ selectors the budget pages use, or from the knowledge base; when nothing fits, t
 closest FAQ entries and how to reach the organisation, and states no figure. Nothing of the question is stored."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from samleng.assistant import retrieve
 from samleng.assistant.models import FaqEntry, Service
-from samleng.assistant.understand import STOPWORDS, Question, understand, words_of
+from samleng.assistant.understand import COMMUNE, STOPWORDS, Question, understand, words_of
 from samleng.budgets import selectors as budget_selectors
+from samleng.comments import selectors as comment_selectors
 from samleng.core.khmer import to_khmer_digits
 from samleng.places.selectors import office_label, place_label
 from samleng.transparency import selectors as transparency_selectors
@@ -37,6 +39,9 @@ class Answer:
     sources: list[dict] = field(default_factory=list)
     figures: list[int] = field(default_factory=list)
     suggestions: list[dict] = field(default_factory=list)
+    #: Nothing in the knowledge base fits: the question may go (scrubbed) to the staff's page of unanswered
+    #: questions (services.unanswered_record). Not part of the API's answer.
+    unanswered: bool = False
 
     def as_dict(self) -> dict:
         return {"answer": self.answer, "kind": self.kind, "sources": self.sources, "figures": self.figures,
@@ -47,14 +52,21 @@ def ask(text: str, lang: str = "km") -> Answer:
     """The answer to a question in `lang` ("km" or "en")."""
     lang = "en" if lang == "en" else "km"
     with translation.override(lang):
-        question = understand(text or "", retrieve.index().vocabulary)
+        index = retrieve.index()
+        question = understand(text or "", index.vocabulary, index.records)
         if not question.content_words and question.kind == "lookup":
             return _declined(question, lang, _("Please ask a question in words, in Khmer or in English: about a "
                                                "budget, a public service, or your rights to information."))
-        if question.kind == "request":
-            return _request_answer(question, lang)
+        if question.kind == "record":
+            return _record_answer(question, lang)
         if question.kind in ("budget", "projects"):
             return _budget_answer(question, lang)
+        if question.kind == "comments":
+            return _comments_answer(question, lang)
+        if question.kind == "concession":
+            return _concession_answer(question, lang)
+        if question.kind == "procurement":
+            return _buyer_answer(question, lang)
         return _lookup_answer(question, lang)
 
 
@@ -213,14 +225,29 @@ def _projects_answer(data, name: str, lang: str, budget_source: dict) -> Answer:
 # ---- information requests -----------------------------------------------------------------------------------
 
 
-def _request_answer(question: Question, lang: str) -> Answer:
-    """The status of a public information request, by its number (what its public page shows; a request that is
-    not public is as unknown as one that does not exist)."""
+def _record_answer(question: Question, lang: str) -> Answer:
+    """A record named by its key: a public information request, a procurement project, a land concession, a
+    facility (what people say about it)."""
     found = transparency_selectors.requests_for_api(Q(public=True), request_id=question.request_id, upto=1)
-    if not found:
-        return _declined(question, lang, _("Samleng has no public information request numbered %(id)s.") % {
-            "id": question.request_id})
-    request = found[0]
+    if found:
+        return _request_answer(found[0], lang)
+    project = transparency_selectors.procurement_project_get(question.request_id)
+    if project is not None:
+        return _project_answer(project, lang)
+    concession = transparency_selectors.concession_get(question.request_id)
+    if concession is not None:
+        return _concession_record_answer(concession, lang)
+    facility = comment_selectors.facility_get(question.request_id)
+    if facility is not None:
+        return _facility_answer(facility, lang)
+    # A request that is not public is as unknown as one that does not exist.
+    return _declined(question, lang, _("Samleng has no public record numbered %(id)s: no public information "
+                                       "request, procurement project, land concession or public service point.") % {
+        "id": question.request_id})
+
+
+def _request_answer(request, lang: str) -> Answer:
+    """The status of a public information request (what its public page shows)."""
     facts = {"id": request.request_id, "office": office_label(request.office, language=lang),
              "filed": request.filed_on.isoformat(), "status": request.get_status_display()}
     text = _("Information request %(id)s, filed on %(filed)s with %(office)s: %(status)s.") % facts
@@ -232,13 +259,191 @@ def _request_answer(question: Question, lang: str) -> Answer:
     return Answer(text, "request", [{"kind": "request", "id": request.request_id, "url": url}])
 
 
+# ---- procurement and land concessions ------------------------------------------------------------------------
+
+
+def _percent(value: float | None, lang: str) -> str:
+    return _number(round(value or 0), lang) + "%"
+
+
+def _buyer_answer(question: Question, lang: str) -> Answer:
+    """A buyer's disclosure score in a fiscal year (the named one, else its latest), as its public page shows it:
+    its projects, the items of their disclosure records disclosed, the share, its rank among the year's buyers."""
+    spelling, years = retrieve.index().records.buyers[question.buyer][1]
+    year = question.year or years[0]
+    if question.year_out_of_range or year not in years:
+        return _declined(question, lang, _("Samleng has no procurement project of %(buyer)s in %(year)s. Years "
+                                           "with projects: %(years)s.") % {
+            "buyer": spelling, "year": _year_text(year, lang), "years": ", ".join(_year_text(y, lang) for y in years)})
+    row, buyers = transparency_selectors.procurement_buyer_year(spelling, year)
+    if row is None:  # its projects went since the index was built
+        return _declined(question, lang, _("Samleng has no procurement project of %(buyer)s in %(year)s.") % {
+            "buyer": spelling, "year": _year_text(year, lang)})
+    possible = row.projects * ITEMS_PER_PROJECT
+    score = round(row.score_percent or 0)
+    text = _("%(buyer)s in %(year)s: %(projects)s procurement projects; %(disclosed)s of their %(possible)s items "
+             "were disclosed, a disclosure score of %(score)s, rank %(rank)s of %(buyers)s buyers. %(complete)s "
+             "projects disclosed all seven items.") % {
+        "buyer": row.buyer, "year": _year_text(year, lang), "projects": _number(row.projects, lang),
+        "disclosed": _number(row.disclosed, lang), "possible": _number(possible, lang),
+        "score": _percent(row.score_percent, lang), "rank": _number(row.rank, lang), "buyers": _number(buyers, lang),
+        "complete": _number(row.complete, lang)}
+    if row.small:
+        text += " " + _("Fewer than five projects: the score says little.")
+    url = reverse("transparency:procurement_buyer") + "?" + urlencode({"name": row.buyer, "year": year})
+    source = {"kind": "procurement", "id": f"{row.buyer}/{year}", "url": url}
+    return Answer(text + " " + _("Source: its procurement page."), "procurement", [source],
+                  [row.projects, row.disclosed, score])
+
+
+#: The items of a procurement project's disclosure record (plan, announcement, specification, award winner, award
+#: value, contract, implementation): the score counts them.
+ITEMS_PER_PROJECT = 7
+
+
+def _items_text(rows, lang: str) -> tuple[str, int]:
+    """What was disclosed (with the day) and what was not, and how many items were."""
+    disclosed = [row for row in rows if row.disclosed]
+    missing = [str(row.label) for row in rows if not row.disclosed]
+    parts = [_("Disclosed: %(count)s of %(total)s items") % {"count": _number(len(disclosed), lang),
+                                                             "total": _number(len(rows), lang)}]
+    if disclosed:
+        days = "; ".join(f"{row.label} {row.disclosure.disclosed_on.isoformat()}" for row in disclosed)
+        parts[0] += f" ({days})"
+    if missing:
+        parts.append(_("not disclosed: %(items)s") % {"items": "; ".join(missing)})
+    return ", ".join(parts) + ".", len(disclosed)
+
+
+def _project_answer(project, lang: str) -> Answer:
+    """A procurement project by its id: its buyer, year, method, value, and what of it was disclosed."""
+    title = _pick(lang, project.title_km, project.title)
+    text = _("Procurement project %(id)s, %(title)s: bought by %(buyer)s in %(year)s") % {
+        "id": project.project_id, "title": title, "buyer": project.buyer.strip(),
+        "year": _year_text(project.fiscal_year, lang)}
+    if project.method:
+        text += f" ({project.method})"
+    figures = []
+    if project.value_khr is not None:
+        text += "; " + _("value %(amount)s") % {"amount": _riel(project.value_khr, lang)}
+        figures.append(project.value_khr)
+    else:
+        text += "; " + _("its value was not disclosed")
+    items, disclosed = _items_text(transparency_selectors.procurement_items(project), lang)
+    text += ". " + items
+    url = reverse("transparency:procurement_project", args=[project.pk])
+    return Answer(text + " " + _("Source: its procurement page."), "procurement",
+                  [{"kind": "procurement", "id": project.project_id, "url": url}], figures + [disclosed])
+
+
+def _concession_answer(question: Question, lang: str) -> Answer:
+    if len(question.concession_pks) == 1:
+        return _concession_record_answer(transparency_selectors.concession_get(pk=question.concession_pks[0]), lang)
+    found = [transparency_selectors.concession_get(pk=pk) for pk in question.concession_pks]
+    names = "; ".join(f"{c.elc_id} {_pick(lang, c.name_km, c.name)}" for c in found if c is not None)
+    return _declined(question, lang, _("Several land concessions fit your question: %(names)s. Please ask about "
+                                       "one of them, by its name or its number.") % {"names": names})
+
+
+def _concession_record_answer(concession, lang: str) -> Answer:
+    """What is known about a land concession, as its public page shows it: company, area, place, when granted,
+    crop, sub-decree, and which of its documents were disclosed."""
+    name = _pick(lang, concession.name_km, concession.name)
+    where = place_label(concession.district or concession.province, language=lang)  # the district's names its province
+    text = f"{concession.elc_id} {name}: " + _("in %(place)s") % {"place": where}
+    figures = []
+    if concession.company:
+        text += "; " + _("company: %(company)s") % {"company": concession.company}
+    if concession.area_ha is not None:
+        area = round(concession.area_ha)
+        text += "; " + _("%(area)s hectares") % {"area": _number(area, lang)}
+        figures.append(area)
+    if concession.granted_on:
+        text += "; " + _("granted on %(day)s") % {"day": concession.granted_on.isoformat()}
+    if concession.crop:
+        text += "; " + _("crop: %(crop)s") % {"crop": concession.crop}
+    if concession.sub_decree:
+        text += "; " + _("sub-decree: %(law)s") % {"law": concession.sub_decree}
+    items, disclosed = _items_text(transparency_selectors.concession_items(concession), lang)
+    text += ". " + items
+    if concession.source:
+        text += " " + _("Recorded from: %(source)s.") % {"source": concession.source}
+    url = reverse("transparency:concession", args=[concession.pk])
+    return Answer(text + " " + _("Source: its page."), "concession",
+                  [{"kind": "concession", "id": concession.elc_id, "url": url}], figures + [disclosed])
+
+
+# ---- what people say about a place of service -------------------------------------------------------------
+
+
+def _comments_answer(question: Question, lang: str) -> Answer:
+    """The comments' published figures of the facility a question names: by its type and place (the gazetteer),
+    else the place's only facility; otherwise the place's facilities are offered."""
+    place = question.place or (question.place_candidates[0] if len(question.place_candidates) == 1 else None)
+    if place is None:
+        names = ", ".join(place_label(p, language=lang) for p in question.place_candidates)
+        return _declined(question, lang, _("Several places have that name: %(names)s. Please say which one, with "
+                                           "its district or province.") % {"names": names})
+    facilities = list(comment_selectors.facilities_at(place))
+    if question.facility_type and place.level == COMMUNE and question.facility_type in DISTRICT_FACILITIES:
+        facilities = list(comment_selectors.facilities_at(place.parent))  # the district's One Window Service...
+    chosen = [f for f in facilities if f.type == question.facility_type] if question.facility_type else facilities
+    if len(chosen) == 1:
+        return _facility_answer(chosen[0], lang)
+    name = place_label(place, language=lang)
+    if not facilities:
+        return _declined(question, lang, _("Samleng lists no public service point in %(place)s.") % {"place": name})
+    listed = ", ".join(_pick(lang, f.name_km, f.name_en) for f in facilities)
+    return _declined(question, lang, _("Which public service point of %(place)s do you mean? %(names)s.") % {
+        "place": name, "names": listed})
+
+
+#: Facilities a district has rather than a commune: asked about with a commune's name, the commune's district's.
+DISTRICT_FACILITIES = {"one_window_service", "district_office", "referral_hospital"}
+
+
+def _facility_answer(facility, lang: str) -> Answer:
+    """What the published comments about a facility add up to, as its public page shows everyone: a figure only
+    where at least five comments stand behind it (DESIGN.md, Privacy)."""
+    figures = comment_selectors.facility_figures(facility, full=False)
+    name = _pick(lang, facility.name_km, facility.name_en)
+    url = reverse("comments:facility", args=[facility.facility_id])
+    source = {"kind": "comments", "id": facility.facility_id, "url": url}
+    small = {"count": _number(comment_selectors.SMALL, lang)}
+    if not figures.total.shown:
+        text = _("Fewer than %(count)s comments about %(place)s are published: Samleng shows what people say only "
+                 "where at least %(count)s comments stand behind it, so that nobody can be recognised. You can read "
+                 "the published ones, or add yours, on its page.") % {**small, "place": name}
+        return Answer(text, "comments", [source], [])
+    stated = [figures.total.value]
+    text = _("%(count)s published comments about %(place)s.") % {"count": _number(figures.total.value, lang),
+                                                                  "place": name}
+    shown = sorted(((label, f) for label, f in figures.by_category if f.shown and f.value), key=lambda c: -c[1].value)
+    if shown:
+        text += " " + _("About: %(categories)s.") % {"categories": "; ".join(
+            f"{label} {_number(f.value, lang)}" for label, f in shown[:4])}
+        stated += [f.value for _label, f in shown[:4]]
+    if figures.answered_percent.shown and figures.answered_percent.value is not None:
+        answered = round(figures.answered_percent.value)
+        text += " " + _("%(percent)s of them have a public answer from the office.") % {
+            "percent": _number(answered, lang) + "%"}
+        stated.append(answered)
+    if figures.median_days.shown and figures.median_days.value is not None:
+        days = round(figures.median_days.value)
+        text += " " + _("Half were answered within %(days)s days.") % {"days": _number(days, lang)}
+        stated.append(days)
+    return Answer(text + " " + _("Source: its comments page."), "comments", [source], stated)
+
+
 # ---- the knowledge base -----------------------------------------------------------------------------------
 
 
 def _lookup_answer(question: Question, lang: str) -> Answer:
     hits = retrieve.index().search(question.words, limit=LOOKED_AT)
     if not hits or hits[0].coverage < MIN_COVERAGE:
-        return _declined(question, lang, _("I do not know the answer to that question."))
+        declined = _declined(question, lang, _("I do not know the answer to that question."))
+        declined.unanswered = True
+        return declined
     best = _preferred(hits)
     if best.doc.kind == "service":
         return _service_answer(Service.objects.get(pk=best.doc.pk), lang)

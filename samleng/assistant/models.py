@@ -120,3 +120,24 @@ class FaqEntry(models.Model):
     @property
     def also_asked_list(self) -> list[str]:
         return split_list(self.also_asked)
+
+
+class UnansweredQuestion(models.Model):
+    """A question the assistant could not answer, for the staff who write the FAQ: its text only, scrubbed of phone
+    numbers, ID numbers and titled names before it is stored (services.unanswered_record), and how many times it,
+    or a question with the same words, was asked. Nothing else of a question (who, when, from where) is kept."""
+
+    #: The question's words as the assistant compares them, sorted: questions with the same key are one row.
+    key = models.CharField(_("words"), max_length=300, unique=True)
+    text = models.TextField(_("question"))
+    count = models.PositiveIntegerField(_("times asked"), default=1)
+
+    class Meta:
+        ordering = ["-count", "pk"]
+        verbose_name = _("unanswered question")
+        verbose_name_plural = _("unanswered questions")
+        # Given to a communication officer (a group in the admin), beside administrators and M&E officers.
+        permissions = [("answer_unanswered", _("Can read unanswered questions and add FAQ entries from them"))]
+
+    def __str__(self):
+        return self.text

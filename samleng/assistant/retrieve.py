@@ -17,8 +17,9 @@ from django.db.models.signals import post_delete, post_save
 from rapidfuzz import fuzz, process
 
 from samleng.assistant.models import FaqEntry, Service
-from samleng.assistant.understand import STOPWORDS, words_of
+from samleng.assistant.understand import STOPWORDS, Records, words_of
 from samleng.budgets import selectors as budget_selectors
+from samleng.transparency import selectors as transparency_selectors
 
 #: BM25's usual constants.
 K1, B = 1.2, 0.75
@@ -66,6 +67,7 @@ class Index:
         total = len(self.docs)
         self.idf = {w: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for w, p in self.postings.items()}
         self.known = list(self.postings)
+        self.records = Records({}, {}, {})
         self.built = time.monotonic()
 
     def spelled(self, word: str) -> str:
@@ -112,12 +114,26 @@ def _term_words(term) -> tuple[list[str], list[str]]:
 
 
 def build() -> Index:
-    """The index of every FAQ entry, service and glossary term (three queries)."""
+    """The index of every FAQ entry, service and glossary term (three queries), with the procurement buyers and
+    land concessions a question may name (two more)."""
     docs: list[tuple[Doc, tuple[list[str], list[str]]]] = []
     docs += [(Doc("faq", e.faq_id, e.pk), _faq_words(e)) for e in FaqEntry.objects.all()]
     docs += [(Doc("service", s.service_id, s.pk), _service_words(s)) for s in Service.objects.all()]
     docs += [(Doc("glossary", t.term_id, t.pk), _term_words(t)) for t in budget_selectors.glossary_terms()]
-    return Index(docs)
+    index = Index(docs)
+    index.records = records()
+    return index
+
+
+def records() -> Records:
+    """The buyers and concessions a question may name (understand.Records)."""
+    buyers = {key: (words_of(key), found) for key, found in transparency_selectors.procurement_buyers().items()}
+    concessions = {pk: set(words_of(text)) - STOPWORDS
+                   for pk, _elc_id, text in transparency_selectors.concession_names()}
+    counts = Counter(w for own in concessions.values() for w in own)
+    # A word every concession has ("concession", "Co. Ltd.", ដី) names none of them.
+    idf = {w: math.log(len(concessions) / n) for w, n in counts.items()}
+    return Records(buyers=buyers, concession_words=concessions, idf=idf)
 
 
 _index: Index | None = None

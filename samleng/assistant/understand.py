@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from samleng.core.khmer import fold, normalize, search_terms
+from samleng.core.khmer import fold, has_khmer, normalize, search_terms, to_latin_digits
 from samleng.places.selectors import place_resolve
 
 # The gazetteer's levels (places.models.Place.Level: the assistant reads places through its selectors only).
@@ -30,9 +30,31 @@ _COMPARE = re.compile(r"compar|ប្រៀបធៀប|ធៀប")
 _THIS_YEAR = re.compile(r"this year|current year|ឆ្នាំនេះ")
 _LAST_YEAR = re.compile(r"last year|ឆ្នាំមុន|ឆ្នាំទៅ")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-#: An information request's number as the organisation writes them (AIR-KR-2023-01): letters, a dash, and a run
-#: of letters, digits and dashes that holds a digit.
-_REQUEST_ID = re.compile(r"\b([A-Za-z]{2,10}-[A-Za-z0-9-]*\d[A-Za-z0-9-]*)\b")
+#: A record's own key as the organisation writes them: an information request (AIR-KR-2023-01), a procurement
+#: project (MEF-2024-001), a land concession (ELC-KT-002), a facility (FAC-0606-OWS): letters, a dash, and a run of
+#: letters, digits and dashes that holds a digit.
+_RECORD_ID = re.compile(r"\b([A-Za-z]{2,10}-[A-Za-z0-9-]*\d[A-Za-z0-9-]*)\b")
+
+#: Words that ask what people say about a place of service (the comments' published figures).
+_COMMENTS = re.compile(r"\bsays?\b|\bsaid\b|\bthink\b|\bcomment|\bcomplain|\brating|\breview|\bfeedback|\bopinion"
+                       r"|មតិ|យោបល់|និយាយ|ពេញចិត្ត|ត្អូញត្អែរ|បណ្តឹង|បណ្ដឹង")
+#: Words that ask about a land concession, and about a buyer's procurement.
+_CONCESSION_WORDS = {"concession", "concessions", "elc", "elcs", "សម្បទាន", "ដីសម្បទាន"}
+_CONCESSION_KM = fold("សម្បទាន")
+_PROCUREMENT = re.compile(r"procure|tender|disclos|score|\brank|លទ្ធកម្ម|ពិន្ទុ|បង្ហាញ|ផ្សព្វផ្សាយ|ចំណាត់ថ្នាក់")
+
+#: The types of facilities (places.Facility.Type's values) by the words that name them, English and Khmer (folded
+#: and without spaces for Khmer, which is written without them).
+FACILITY_WORDS = {
+    "one_window_service": ("one window", "one-window", "ows", "owso", "ច្រកចេញចូលតែមួយ", "ច្រកតែមួយ"),
+    "health_centre": ("health cent", "health post", "clinic", "មណ្ឌលសុខភាព"),
+    "referral_hospital": ("hospital", "មន្ទីរពេទ្យ"),
+    "school": ("school", "សាលាបឋមសិក្សា", "សាលារៀន", "អនុវិទ្យាល័យ", "វិទ្យាល័យ"),
+    "police_post": ("police", "នគរបាល"),
+    "commune_office": ("commune office", "commune hall", "sangkat office", "សាលាឃុំ", "សាលាសង្កាត់"),
+    "district_office": ("district office", "district hall", "municipal hall", "town hall", "សាលាស្រុក",
+                        "សាលាក្រុង", "សាលាខណ្ឌ"),
+}
 
 # Words that name a unit's level: they choose between a commune and a district of the same name.
 _LEVEL_WORDS = {
@@ -67,15 +89,18 @@ administration development agriculture economy this last current
 class Question:
     text: str  # the question normalised (cut to MAX_READ)
     words: list[str]  # folded, segmented words, stopwords kept
-    kind: str  # "budget", "projects" or "lookup"
+    kind: str  # "budget", "projects", "record", "comments", "concession", "procurement" or "lookup"
     place: object | None = None
     place_candidates: list = field(default_factory=list)
     year: int | None = None
     year_out_of_range: bool = False
     per_person: bool = False
     revenue: bool = False
-    request_id: str = ""
+    request_id: str = ""  # a record's key ("record": a request, procurement project, concession or facility)
     compare: bool = False
+    facility_type: str = ""  # "comments": the type of facility named, if any
+    buyer: str = ""  # "procurement": the buyer's key (transparency.selectors.buyer_key)
+    concession_pks: list = field(default_factory=list)  # "concession": the best matches (several when tied)
 
     @property
     def content_words(self) -> list[str]:
@@ -88,16 +113,17 @@ def words_of(text: str) -> list[str]:
     return [fold(w) for w in search_terms(text) if fold(w).strip()]
 
 
-def understand(text: str, common_words: frozenset[str] = frozenset()) -> Question:
+def understand(text: str, common_words: frozenset[str] = frozenset(), records: "Records | None" = None) -> Question:
     """Read a question: its words, kind and slots. `common_words` (the knowledge base's words) are never taken
-    alone for a place's name: "mean" or "road" would otherwise find a commune by a close spelling."""
+    alone for a place's name: "mean" or "road" would otherwise find a commune by a close spelling. `records`:
+    the buyers and concessions a question may name (built with the knowledge base's index)."""
     text = normalize(text)[:MAX_READ]
     words = words_of(text)
     folded = fold(text)
     question = Question(text=text, words=words, kind="lookup")
-    found = _REQUEST_ID.search(text)
+    found = _RECORD_ID.search(to_latin_digits(text))
     if found:
-        question.kind, question.request_id = "request", found.group(1).upper()
+        question.kind, question.request_id = "record", found.group(1).upper()
         return question
     question.year, question.year_out_of_range = _year(folded)
     question.per_person = bool(_PER_PERSON.search(folded))
@@ -112,7 +138,73 @@ def understand(text: str, common_words: frozenset[str] = frozenset()) -> Questio
         # answered as a budget question (which declines), not looked up in the FAQ.
         if question.place or question.place_candidates or (question.year and asks_budget and _names_a_unit(words)):
             question.kind = "projects" if asks_projects and not question.per_person else "budget"
+            return question
+    if records is not None:
+        _other_kinds(question, folded, common_words, records)
     return question
+
+
+#: A question that names more concessions than this equally well names none of them (a FAQ question).
+CONCESSIONS_TIED = 3
+
+
+@dataclass
+class Records:
+    """What a question may name besides places: the procurement buyers (their keys' words, and years) and the land
+    concessions (the words of their names, companies and places), read through the apps' selectors."""
+
+    buyers: dict  # buyer key -> (its words, (spelling, years newest first))
+    concession_words: dict  # concession pk -> set of its words
+    idf: dict  # word -> how rare among concessions
+
+    def buyer_in(self, words: list[str]) -> str:
+        """The key of the buyer whose name the words hold (the longest name first), or ""."""
+        for key, (name, _found) in sorted(self.buyers.items(), key=lambda kv: -len(kv[1][0])):
+            size = len(name)
+            if size and any(words[i:i + size] == name for i in range(len(words) - size + 1)):
+                return key
+        return ""
+
+    def concessions_in(self, words: list[str], common_words: frozenset[str] = frozenset()) -> list[int]:
+        """The concessions the words name best (several when they tie); [] when none shares a word. The knowledge
+        base's words do not name one ("new", ថ្មី, is also Thmei's name: "are new concessions still granted?")."""
+        asked = set(words) - STOPWORDS - _CONCESSION_WORDS - common_words
+        scores = {pk: sum(self.idf[w] for w in asked & own) for pk, own in self.concession_words.items()}
+        best = max(scores.values(), default=0)
+        found = sorted(pk for pk, score in scores.items() if score == best) if best > 0 else []
+        return found if len(found) <= CONCESSIONS_TIED else []
+
+
+def _other_kinds(question: Question, folded: str, common_words: frozenset[str], records: Records) -> None:
+    """What people say about a facility, a land concession, a buyer's procurement: set the question's kind."""
+    words = question.words
+    wordset = set(words)
+    compact = folded.replace(" ", "")
+    if _COMMENTS.search(folded):
+        question.facility_type = next((kind for kind, names in FACILITY_WORDS.items()
+                                       if any((fold(n) in compact) if has_khmer(n) else (n in folded)
+                                              for n in names)), "")
+        place_words = [w for w in words if w not in _FACILITY_PARTS]
+        question.place, question.place_candidates = find_place(place_words, common_words)
+        if question.place or question.place_candidates:
+            question.kind = "comments"
+            return
+    if wordset & _CONCESSION_WORDS or _CONCESSION_KM in compact:
+        question.concession_pks = records.concessions_in(words, common_words)
+        if question.concession_pks:
+            question.kind = "concession"
+            return
+    buyer = records.buyer_in(words)
+    if buyer and (_PROCUREMENT.search(folded) or len(question.content_words) <= 3):
+        question.kind, question.buyer = "procurement", buyer
+
+
+#: Words of facilities' names, never read as a place's name ("health", "centre", "window"...).
+_FACILITY_PARTS = frozenset("""
+office offices centre center health clinic hospital school schools police post window one service services hall
+people say says said think comment comments complain complaints rating ratings review reviews feedback opinion
+opinions about ows owso municipal town primary
+""".split())
 
 
 def _names_a_unit(words: list[str]) -> bool:

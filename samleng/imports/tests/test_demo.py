@@ -20,6 +20,7 @@ from samleng.engagement.models import Attendance, Event, MechanismAssessment, Ta
 from samleng.imports.kinds import workbook_import
 from samleng.places.models import Office
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue, Snapshot
+from samleng.stories.models import Story, StoryLink
 from samleng.transparency.models import ElcDisclosure, LandConcession, ProcurementDisclosure, ProcurementProject
 
 DEMO = Path(__file__).resolve().parents[1] / "demo" / "programme"
@@ -62,6 +63,16 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
                     "district", "commune", "endorsed_on", "endorsed_by", "endorsed_by_level", "cbos", "csos",
                     "event_id", "respondents", "respondents_female", "public"],
     "joint_plan_recommendations": ["joint_plan_id", "number", "text_en", "text_km"],
+    "advocacy_plans": ["plan_id", "cbo_id", "starts_on", "ends_on", "issue_id", "objective_en", "objective_km",
+                       "duty_bearer", "duty_bearer_level", "status"],
+    "plan_activities": ["plan_id", "activity_no", "kind", "description_en", "description_km", "planned_on", "status",
+                        "done_on", "event_id"],
+    "resources": ["resource_id", "cbo_id", "date", "source_type", "source", "source_level", "kind", "description_en",
+                  "description_km", "amount", "currency", "quantity", "unit", "recurrence", "given_from", "given_to",
+                  "issue_id", "evidence", "note_en", "note_km"],
+    "stories": ["story_id", "title_en", "title_km", "text_en", "text_km", "told_on", "province", "district", "commune",
+                "public"],
+    "story_links": ["story_id", "link_type", "target"],
 }
 CASE_STUDY_CBOS = {"CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001"}
 
@@ -88,6 +99,7 @@ def snapshot() -> dict:
         "reported": values(ReportedValue), "concessions": values(LandConcession),
         "elc_disclosures": values(ElcDisclosure), "projects": values(ProcurementProject),
         "procurement_disclosures": values(ProcurementDisclosure), "offices": values(Office),
+        "stories": values(Story), "story_links": values(StoryLink),
     }
 
 
@@ -135,6 +147,11 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
         assert result.created[sheet] == len(rows(sheet)), sheet
     # The seven Battambang districts' joint recommendations (CPDD, Nov-Dec 2021), three each.
     assert (result.created["joint_plans"], result.created["joint_plan_recommendations"]) == (7, 21)
+    # The resources of the report's "unintended positive effects", and three CBOs' advocacy plans with activities.
+    assert (result.created["resources"], result.created["advocacy_plans"], result.created["plan_activities"]) == (
+        len(rows("resources")), 3, 9)
+    # The six case studies of the 2023-2024 report, each linked to its CBO, issues and events.
+    assert (result.created["stories"], result.created["story_links"]) == (6, len(rows("story_links")))
     # Issues are addressed to offices: the offices sheet's by name, the others made from their names (or the
     # administration of the CBO's place when no name is given); none but the national ones without an office.
     assert result.created["offices"] == len(rows("offices"))
@@ -313,8 +330,52 @@ def test_every_text_of_the_demo_is_written_in_khmer_too():
     pairs += [(r["note"], r["note_km"]) for r in rows("issue_updates")]
     pairs += [(r["title"], r["title_km"]) for r in rows("events")]
     pairs += [(r["title"], r["title_km"]) for r in rows("procurement_projects")]
+    pairs += [(r["description_en"], r["description_km"]) for r in rows("resources") + rows("plan_activities")]
+    pairs += [(r["note_en"], r["note_km"]) for r in rows("resources")]
+    pairs += [(r["objective_en"], r["objective_km"]) for r in rows("advocacy_plans")]
     programme = {r["key"]: r["value"] for r in rows("programme")}
     pairs.append((programme["name"], programme["name_km"]))
     for english, khmer in pairs:
         assert bool(english) == bool(khmer), english
         assert not khmer or KHMER.search(khmer), khmer
+
+
+def test_the_six_case_studies_are_told_in_both_languages_and_name_no_one():
+    """The stories of the report's six case studies (stories.csv), written anew in English and Khmer with their
+    facts; people are not named (no consent is recorded in a workbook: a named person would keep a story off the
+    public pages), and each story links its case study's CBO."""
+    stories = rows("stories")
+    assert len(stories) == 6
+    linked = {(r["story_id"], r["target"]) for r in rows("story_links") if r["link_type"] == "cbo"}
+    cbos = {r["cbo_id"] for r in rows("cbos")}
+    assert {cbo for _story, cbo in linked} == CASE_STUDY_CBOS and CASE_STUDY_CBOS <= cbos
+    for story in stories:
+        assert story["title_en"] and KHMER.search(story["title_km"]) and KHMER.search(story["text_km"]), story
+        assert len(story["text_en"]) > 600 and story["public"] == "yes"
+        for name in ("Sar Mol", "Khon Sophy", "Thlan Yon", "Say Sinang", "Mi Sokry", "Seng Sokna", "Ben Born",
+                     "Dy Sok", "Heng Phana"):
+            assert name not in story["text_en"], (story["story_id"], name)
+    fishery = next(s for s in stories if s["story_id"] == "ST-KT-2024-1")
+    assert "400 million riels" in fishery["text_en"] and "៤០០ លានរៀល" in fishery["text_km"]
+
+
+@pytest.mark.django_db
+def test_the_resources_and_advocacy_plans_of_the_report_compute_with_their_records():
+    from samleng.plans.models import Resource
+    from samleng.results.computations import cbos_with_plan_count, resources_mobilised
+
+    assert workbook_import(DEMO).ok
+    totals = {year: {g.key: g.value for g in resources_mobilised(
+        programme=None, period=year, kinds=[], source_types=[]).disaggregation["resource_total"]}
+        for year in (2023, 2024)}
+    # 2023: ADRA's $3,000 grant, the office's plot of 15 m x 25 m, $10 a month (all year, and from March).
+    assert totals[2023] == {"money.ngo.USD": Decimal(3000), "land.authority.square_metre": Decimal(375),
+                            "money.authority.USD": Decimal(620), "money.political_party.USD": Decimal(100)}
+    # 2024: 300 litres of gasoline a month, 307 hectares, RICOS's loans of $1,500 and $3,000, 4 million riels.
+    assert totals[2024] == {"in_kind.authority.litre": Decimal(3600), "land.authority.hectare": Decimal(307),
+                            "money.ngo.USD": Decimal(4500), "money.other.KHR": Decimal(4000000)}
+    computed = resources_mobilised(programme=None, period=2024, kinds=["land"], source_types=[])
+    assert computed.numerator_pks == [Resource.objects.get(resource_id="RS-PS-007-2").pk]
+    plans = cbos_with_plan_count(programme=None, period=2024, statuses=["active", "completed"])
+    assert (plans.numerator, plans.breakdown) == (3, {"plans": 3})
+    assert cbos_with_plan_count(programme=None, period=2023, statuses=["active", "completed"]).numerator == 2

@@ -39,6 +39,11 @@ DEMO_PROJECT_LINKS = (
     ("ISS-KT-001-1", "060603", 2024, "060603-2024-CANAL"),
     ("ISS-KT-001-1", "060603", 2025, "060603-2025-CANAL"),
 )
+#: The budget projects the case studies' stories tell about (story_id, project_id: of the budget workbook, imported
+#: after the programme's, so linked here), and the stories chosen for the donor report's annex of their year.
+DEMO_STORY_PROJECTS = (("ST-KT-2024-1", "060603-2024-CANAL"), ("ST-KT-2024-1", "060603-2025-CANAL"))
+DEMO_ANNEX_STORIES = ("ST-KT-2024-1", "ST-KR-2023-1", "ST-PS-2023-1", "ST-PS-2023-2", "ST-KS-2023-1",
+                      "ST-PS-2024-1")
 DEMO_PASSWORD = "samleng-demo-2024"
 #: What a sheet's count of created records counts, where it is not the sheet's name: the indicators sheet
 #: writes the outcomes and outputs its rows name as well as the indicators.
@@ -193,6 +198,25 @@ class Command(BaseCommand):
         self.say(f"case studies: {changed} CBOs and issues made public" if changed
                  else "case studies: already public")
         self.demo_project_links()
+        self.demo_stories()
+
+    def demo_stories(self) -> None:
+        """The case studies' stories: linked to the canal projects (once the budgets are imported) and chosen for
+        the donor report's annex."""
+        from samleng.stories.models import Story
+        from samleng.stories.services import link_add, story_update
+
+        changed = 0
+        for story_id, project_id in DEMO_STORY_PROJECTS:
+            story = Story.objects.filter(story_id=story_id).first()
+            if story and not story.links.filter(link_type="budget_project", target=project_id).exists():
+                link_add(user=None, story=story, link_type="budget_project", target=project_id)
+                changed += 1
+        for story in Story.objects.filter(story_id__in=DEMO_ANNEX_STORIES, in_report=False):
+            story_update(user=None, story=story, in_report=True)
+            changed += 1
+        self.say(f"case studies: {changed} stories linked to their budget projects or chosen for the report"
+                 if changed else "case studies: stories already linked and chosen")
 
     def demo_project_links(self) -> None:
         """Link the case studies' issues to the budget projects they led to (once the budgets are imported)."""

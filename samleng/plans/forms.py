@@ -121,7 +121,6 @@ class ActionForm(forms.Form):
         field = self.fields["recommendation"]
         field.queryset = plan.recommendations.all()
         field.label_from_instance = lambda r: f"{r.number}. {local_text(r.text_km, r.text_en)[:80]}"
-        self.fields["due_on"].widget.attrs["min"] = plan.endorsed_on.isoformat()
         if editing:
             del self.fields["action_id"]
         use_plain_selects(self)

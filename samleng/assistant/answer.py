@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from samleng.assistant import retrieve
 from samleng.assistant.models import FaqEntry, Service
-from samleng.assistant.understand import COMMUNE, STOPWORDS, Question, understand, words_of
+from samleng.assistant.understand import COMMUNE, DISTRICT_FACILITIES, STOPWORDS, Question, understand, words_of
 from samleng.budgets import selectors as budget_selectors
 from samleng.comments import selectors as comment_selectors
 from samleng.core.khmer import to_khmer_digits
@@ -64,6 +64,8 @@ def ask(text: str, lang: str = "km") -> Answer:
         if question.kind == "comments":
             return _comments_answer(question, lang)
         if question.kind == "concession":
+            if question.concession_weak and _faq_fits(question):
+                return _lookup_answer(question, lang)
             return _concession_answer(question, lang)
         if question.kind == "procurement":
             return _buyer_answer(question, lang)
@@ -336,6 +338,16 @@ def _project_answer(project, lang: str) -> Answer:
                   [{"kind": "procurement", "id": project.project_id, "url": url}], figures + [disclosed])
 
 
+#: A FAQ entry that holds this share of a question's words answers it rather than a concession named only by words
+#: the FAQ has too.
+FAQ_FITS = 0.8
+
+
+def _faq_fits(question: Question) -> bool:
+    hits = retrieve.index().search(question.words, kinds=("faq",), limit=1)
+    return bool(hits) and hits[0].coverage >= FAQ_FITS
+
+
 def _concession_answer(question: Question, lang: str) -> Answer:
     if len(question.concession_pks) == 1:
         return _concession_record_answer(transparency_selectors.concession_get(pk=question.concession_pks[0]), lang)
@@ -379,7 +391,12 @@ def _concession_record_answer(concession, lang: str) -> Answer:
 def _comments_answer(question: Question, lang: str) -> Answer:
     """The comments' published figures of the facility a question names: by its type and place (the gazetteer),
     else the place's only facility; otherwise the place's facilities are offered."""
-    place = question.place or (question.place_candidates[0] if len(question.place_candidates) == 1 else None)
+    candidates = question.place_candidates
+    if question.place is None and len(candidates) > 1 and question.facility_type:
+        # Of several places with the name (Chheu Teal, Thmei), the one with such a facility is the one meant.
+        candidates = [p for p in candidates if any(f.type == question.facility_type
+                                                   for f in comment_selectors.facilities_at(p))] or candidates
+    place = question.place or (candidates[0] if len(candidates) == 1 else None)
     if place is None:
         names = ", ".join(place_label(p, language=lang) for p in question.place_candidates)
         return _declined(question, lang, _("Several places have that name: %(names)s. Please say which one, with "
@@ -397,9 +414,6 @@ def _comments_answer(question: Question, lang: str) -> Answer:
     return _declined(question, lang, _("Which public service point of %(place)s do you mean? %(names)s.") % {
         "place": name, "names": listed})
 
-
-#: Facilities a district has rather than a commune: asked about with a commune's name, the commune's district's.
-DISTRICT_FACILITIES = {"one_window_service", "district_office", "referral_hospital"}
 
 
 def _facility_answer(facility, lang: str) -> Answer:

@@ -101,6 +101,7 @@ class Question:
     facility_type: str = ""  # "comments": the type of facility named, if any
     buyer: str = ""  # "procurement": the buyer's key (transparency.selectors.buyer_key)
     concession_pks: list = field(default_factory=list)  # "concession": the best matches (several when tied)
+    concession_weak: bool = False  # named only by words the knowledge base has too: a FAQ entry may fit better
 
     @property
     def content_words(self) -> list[str]:
@@ -185,12 +186,17 @@ def _other_kinds(question: Question, folded: str, common_words: frozenset[str], 
                                        if any((fold(n) in compact) if has_khmer(n) else (n in folded)
                                               for n in names)), "")
         place_words = [w for w in words if w not in _FACILITY_PARTS]
-        question.place, question.place_candidates = find_place(place_words, common_words)
+        # A One Window Service office is a district's (Krakor is a district and a commune of another district).
+        order = (DISTRICT, COMMUNE, PROVINCE) if question.facility_type in DISTRICT_FACILITIES else _UNIT_LEVELS
+        question.place, question.place_candidates = find_place(place_words, common_words, order)
         if question.place or question.place_candidates:
             question.kind = "comments"
             return
     if wordset & _CONCESSION_WORDS or _CONCESSION_KM in compact:
         question.concession_pks = records.concessions_in(words, common_words)
+        if not question.concession_pks:  # named only by words the FAQ has too (ថ្មី, "new", is Thmei's name)
+            question.concession_pks = records.concessions_in(words)
+            question.concession_weak = bool(question.concession_pks)
         if question.concession_pks:
             question.kind = "concession"
             return
@@ -198,6 +204,9 @@ def _other_kinds(question: Question, folded: str, common_words: frozenset[str], 
     if buyer and (_PROCUREMENT.search(folded) or len(question.content_words) <= 3):
         question.kind, question.buyer = "procurement", buyer
 
+
+#: Facilities a district has rather than a commune.
+DISTRICT_FACILITIES = frozenset({"one_window_service", "district_office", "referral_hospital"})
 
 #: Words of facilities' names, never read as a place's name ("health", "centre", "window"...).
 _FACILITY_PARTS = frozenset("""
@@ -225,11 +234,12 @@ def _year(folded: str) -> tuple[int | None, bool]:
     return year, not (FIRST_YEAR <= year <= now + LAST_YEAR_AHEAD)
 
 
-def find_place(words: list[str], common_words: frozenset[str] = frozenset()) -> tuple[object | None, list]:
+def find_place(words: list[str], common_words: frozenset[str] = frozenset(),
+               order: tuple[int, ...] = _UNIT_LEVELS) -> tuple[object | None, list]:
     """The unit (commune, district or province) a question names: the longest run of words (up to three) that
     the gazetteer resolves, at the level a unit word beside it names, else at the one level where it is not
-    ambiguous (Sandan is a district and two communes: the district). (None, candidates) when it stays
-    ambiguous; (None, []) when nothing names a place."""
+    ambiguous (Sandan is a district and two communes: the district), the first of `order` where several are
+    not. (None, candidates) when it stays ambiguous; (None, []) when nothing names a place."""
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
             run = words[start:start + size]
@@ -241,17 +251,17 @@ def find_place(words: list[str], common_words: frozenset[str] = frozenset()) -> 
             after_unit = start > 0 and any(words[start - 1] in names for names in _LEVEL_WORDS.values())
             if run[0] in NOT_PLACES and not after_unit:
                 continue
-            found = _resolve_run(run, words[max(0, start - 1):start] + words[start + size:start + size + 1])
+            found = _resolve_run(run, words[max(0, start - 1):start] + words[start + size:start + size + 1], order)
             if found is not None:
                 return found
     return None, []
 
 
-def _resolve_run(run: list[str], beside: list[str]) -> tuple[object | None, list] | None:
+def _resolve_run(run: list[str], beside: list[str], order: tuple[int, ...]) -> tuple[object | None, list] | None:
     khmer = any("\u1780" <= ch <= "\u17ff" for ch in "".join(run))
     text = ("" if khmer else " ").join(run)
     said = [level for level, names in _LEVEL_WORDS.items() if set(beside) & names]
-    levels = said or list(_UNIT_LEVELS)
+    levels = said or list(order)
     matches = {level: place_resolve(text, level=level) for level in levels}
     unique = [m.place for m in matches.values() if m.place is not None]
     if unique:

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 
 from samleng.assistant import evaluate, retrieve
 
-#: The accuracy reached on the shipped set (December 2026: 288 of 293), by kind; a change that answers fewer
+#: The accuracy reached on the shipped set (December 2026: 439 of 445), by kind; a change that answers fewer
 #: questions right fails here. Raise these when the assistant gets better.
-FLOORS = {"budget": 1.0, "project": 1.0, "none": 1.0, "faq": 129 / 132, "service": 46 / 48, "all": 288 / 293}
+FLOORS = {"budget": 1.0, "project": 1.0, "none": 1.0, "faq": 129 / 132, "service": 46 / 48, "procurement": 1.0,
+          "concession": 1.0, "comments": 50 / 51, "all": 439 / 445}
 
 
 @pytest.fixture
@@ -26,12 +27,12 @@ def demo(db):
 def test_the_shipped_set_is_answered_as_well_as_when_it_was_written(demo):
     questions = evaluate.load(evaluate.SHIPPED)
     assert len(questions) >= 200
-    assert sum(q.get("variant") == "misspelt" for q in questions) >= len(questions) / 3 - 5
+    assert sum(q.get("variant") in ("misspelt", "paraphrase") for q in questions) >= len(questions) / 3
     table = evaluate.accuracy(evaluate.run(questions))
     wrong = {kind: table[(kind, "all")] for kind in FLOORS if table[(kind, "all")][0] < FLOORS[kind] *
              table[(kind, "all")][1] - 1e-9}
     assert not wrong, f"accuracy dropped (right, asked): {wrong}"
-    for kind in ("budget", "service"):  # the bar, in each language
+    for kind in ("budget", "service", "procurement", "concession", "comments"):  # the bar, in each language
         for lang in ("km", "en"):
             right, asked = table[(kind, lang)]
             assert right >= 0.9 * asked

@@ -30,16 +30,18 @@ class ConfirmPasswordForm(forms.Form):
 
 
 class AuditedPasswordChangeForm(PasswordChangeForm):
-    """Django's form (old password, new password twice, the validators), saved through the service."""
+    """Django's form (old password, new password twice, the validators), saved through the service; `save` raises
+    MainDatabaseBusy while an import holds the main database (the view says so)."""
 
     def save(self, commit=True):
         return services.user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
-                                          by=self.user, reason="changed")
+                                          by=self.user, reason="changed", wait=False)
 
 
 class AuditedSetPasswordForm(SetPasswordForm):
-    """The new password after a reset link, saved through the service so that the reset is in the log."""
+    """The new password after a reset link, saved through the service so that the reset is in the log; `save`
+    raises MainDatabaseBusy while an import holds the main database (the view says so)."""
 
     def save(self, commit=True):
         return services.user_password_set(user=self.user, password=self.cleaned_data["new_password1"],
-                                          reason="reset by e-mail link")
+                                          reason="reset by e-mail link", wait=False)

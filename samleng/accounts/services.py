@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pyotp
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -84,14 +85,23 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def user_password_set(*, user: User, password: str, by: User | None = None, reason: str = "") -> User:
+def user_password_set(*, user: User, password: str, by: User | None = None, reason: str = "",
+                      wait: bool = True) -> User:
     """A new password (already validated by the form that asked for it). Other sessions of the user end,
-    because Django checks each session against the password hash."""
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    audit_record(user=by, action=Action.UPDATE, obj=user, summary=f"password {reason or 'changed'}",
-                 changes={"password": ["***", "***"]})
+    because Django checks each session against the password hash. With `wait=False` (the password change and
+    reset pages) the main database must take the write at once (core.routers.main_write_now): while an import
+    holds its lock, MainDatabaseBusy is raised with nothing changed, the user in memory included, and the page says
+    so rather than hang for the import. The hash is made before the lock is asked for (it takes most of a second)."""
+    hashed, before = make_password(password), user.password
+    try:
+        with transaction.atomic() if wait else main_write_now():
+            user.password, user._password = hashed, password  # as set_password does: validators are told
+            user.save(update_fields=["password"])
+            audit_record(user=by, action=Action.UPDATE, obj=user, summary=f"password {reason or 'changed'}",
+                         changes={"password": ["***", "***"]})
+    except BaseException:
+        user.password, user._password = before, None
+        raise
     return user
 
 
@@ -223,7 +233,7 @@ def totp_enrolment_apply(*, user_id: int, wait: bool = True) -> bool:
             enrolment = TotpEnrolment.objects.filter(user_id=user_id, confirmed_at__isnull=False).first()
             if enrolment is None:
                 return False
-            if user is not None and not (user.totp_confirmed and user.totp_secret == enrolment.secret):
+            if user is not None and not _holds(user, enrolment):
                 user.totp_secret, user.totp_confirmed = enrolment.secret, True
                 user.save(update_fields=["totp_secret", "totp_confirmed"])
                 RecoveryCode.objects.filter(user=user).delete()
@@ -233,6 +243,15 @@ def totp_enrolment_apply(*, user_id: int, wait: bool = True) -> bool:
         return False
     TotpEnrolment.objects.filter(pk=enrolment.pk, confirmed_at=enrolment.confirmed_at).delete()
     return True
+
+
+def _holds(user: User, enrolment: TotpEnrolment) -> bool:
+    """Whether the record holds the set-up already (its secret, confirmed, and exactly its recovery codes): moved
+    in before, by a move stopped before it deleted the set-up. New recovery codes of the same secret are a set-up
+    the record does not hold yet (recovery_codes_make)."""
+    return (user.totp_confirmed and user.totp_secret == enrolment.secret
+            and set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
+            == set(enrolment.code_hashes))
 
 
 def user_totp_reset(*, user: User, by: User | None = None) -> User:
@@ -337,14 +356,28 @@ def _recovery_codes_shown(codes: list[str]) -> list[str]:
 
 def recovery_codes_make(*, user: User) -> list[str]:
     """New recovery codes for `user`, returned to be shown once (only their hashes are kept); the old ones
-    stop working. A set-up not yet moved into the record goes in first (its codes are the ones replaced)."""
-    totp_enrolment_apply(user_id=user.pk)
+    stop working at once. They wait for no import: they are kept in the runtime database first, as a confirmed
+    set-up of the user's present secret (TotpEnrolment, which the second step reads before the record: the old
+    codes are refused from then on), and moved into the record at once if the main database takes the write
+    without waiting, else by `samleng tick`. A set-up not yet moved in is replaced (its codes are the ones
+    replaced). Without a confirmed secret (not reached from the pages) the codes go straight into the record."""
     codes = _recovery_codes_new()
-    with transaction.atomic():
-        RecoveryCode.objects.filter(user=user).delete()
-        RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_recovery_hash(c)) for c in codes)
-        audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
-                     changes={"recovery_codes": [None, len(codes)]})
+    hashes = [_recovery_hash(c) for c in codes]
+    state = two_factor_of(user=user)
+    if not state.confirmed:
+        with transaction.atomic():
+            RecoveryCode.objects.filter(user=user).delete()
+            RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=code_hash) for code_hash in hashes)
+            audit_record(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
+                         changes={"recovery_codes": [None, len(codes)]})
+        return _recovery_codes_shown(codes)
+    # A new confirmed_at each time: a move under way deletes the set-up it read only if it is still that one.
+    with transaction.atomic(using=runtime_alias()):
+        TotpEnrolment.objects.update_or_create(user_id=user.pk, defaults={
+            "secret": state.secret, "confirmed_at": timezone.now(), "code_hashes": hashes})
+    audit_queue(user=user, action=Action.UPDATE, obj=user, summary="two-factor recovery codes made",
+                changes={"recovery_codes": [None, len(codes)]})
+    totp_enrolment_apply(user_id=user.pk, wait=False)
     return _recovery_codes_shown(codes)
 
 
@@ -390,7 +423,10 @@ def _recovery_code_unused(user_id: int, code_hash: str, use: UsedRecoveryCode) -
     """Whether the code is the user's and not used, read after `use` was written: a set-up's codes first, then
     the record, whose mark decides when it has the code (a mark made from `use` itself, by a tick that ran in
     between, is this use's own)."""
-    pending = (user_id, code_hash) in _pending_code_hashes(user_id)
+    waiting = _pending_code_hashes(user_id)
+    pending = (user_id, code_hash) in waiting
+    if waiting and not pending:  # codes that wait to be moved in replace the record's: those stopped working
+        return False
     marks = list(RecoveryCode.objects.filter(user_id=user_id, code_hash=code_hash).values_list("used_at", flat=True))
     if marks:
         return marks[0] is None or marks[0] == use.used_at

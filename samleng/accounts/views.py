@@ -25,6 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from samleng.accounts import forms, limits, services
+from samleng.core.routers import MainDatabaseBusy
 from samleng.core.templatetags.samleng import digits
 
 #: The session key the middleware reads: set once a staff member has given their TOTP code.
@@ -190,12 +191,31 @@ def logout_view(request):
 def password_change(request):
     form = forms.AuditedPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            user = form.save()
+        except MainDatabaseBusy:
+            return _main_database_busy(request, "accounts/password_change.html", {"form": form})
         # Keep this session (and its two-factor mark); other sessions of the user end.
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+#: When to try again after an import held the main database (seconds): a national import writes for a minute or two.
+BUSY_RETRY_AFTER = 120
+
+
+def _main_database_busy(request, template: str, context: dict):
+    """The form again, saying in Khmer and English (whatever the page's language) that nothing was changed
+    because an import holds the main database, rather than waiting for the import to end: 503 with Retry-After.
+    With SQLite an import holds the file's only write lock for its whole transaction (accounts/README.md)."""
+    en, km = limits._both_languages(lambda: _(
+        "Your password was not changed: Samleng is saving a large import, which holds the database for a few "
+        "minutes. Please try again in a few minutes."))
+    response = render(request, template, {**context, "busy_en": en, "busy_km": km}, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
 
 
 # Django's password reset views, with our templates and namespaced URLs. The e-mail is sent only when the
@@ -218,7 +238,18 @@ password_reset = LimitedPasswordResetView.as_view(
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, saying so when an import holds the main database (the password is not changed; the link still
+    works: its token depends on the password hash, which stayed)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)  # form.save() first: nothing else is done when it raises
+        except MainDatabaseBusy:
+            return _main_database_busy(self.request, self.template_name, self.get_context_data(form=form))
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     form_class=forms.AuditedSetPasswordForm,
     success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -22,8 +22,11 @@ django.setup()
 import pyotp  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.tokens import default_token_generator  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils.encoding import force_bytes  # noqa: E402
+from django.utils.http import urlsafe_base64_encode  # noqa: E402
 
 PASSWORD = "a long password 9"
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -45,7 +48,7 @@ class Flow:
     locked) is kept as its error, and the flow stops there."""
 
     def __init__(self, name: str):
-        self.name, self.steps, self.client = name, [], Client()
+        self.name, self.steps, self.client, self._last = name, [], Client(), None
 
     def _call(self, method: str, path: str, data=None):
         if any("error" in step for step in self.steps):
@@ -59,6 +62,7 @@ class Flow:
             return None
         self.steps.append({"path": path, "seconds": time.perf_counter() - start, "status": response.status_code,
                            "to": response.get("Location", "")})
+        self._last = response
         return response
 
     def get(self, path: str):
@@ -66,6 +70,10 @@ class Flow:
 
     def post(self, path: str, data: dict):
         return self._call("post", path, data)
+
+    @property
+    def last(self):
+        return self._last
 
     def result(self, **extra) -> dict:
         return {"name": self.name, "steps": self.steps, **extra}
@@ -133,10 +141,50 @@ def lock_out(username: str) -> dict:
     return flow.result(locked=right is not None and right.status_code == 200)
 
 
+NEW_PASSWORD = "another long password 10"
+
+
+def password_change(username: str, secret: str) -> dict:
+    """Logged in (password and code), the password changed: refused at once, saying why, nothing changed."""
+    flow = Flow("password change")
+    password_step(flow, username)
+    code_step(flow, pyotp.TOTP(secret).now())
+    flow.post("/password-change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                    "new_password2": NEW_PASSWORD})
+    page = flow.last.content.decode() if flow.last is not None else ""
+    return flow.result(busy_said="Your password was not changed" in page and "lang=\"km\"" in page)
+
+
+def password_reset(link: str) -> dict:
+    """The link of a reset mail, then the new password: refused at once, saying why; the link still works."""
+    flow = Flow("password reset")
+    form = flow.get(link)
+    if form is not None:
+        flow.post(form["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    page = flow.last.content.decode() if flow.last is not None else ""
+    return flow.result(busy_said="Your password was not changed" in page)
+
+
+def new_recovery_codes(username: str, secret: str) -> dict:
+    """Logged in (password and code), new recovery codes made: shown at once (they wait in the runtime database)."""
+    flow = Flow("new recovery codes")
+    password_step(flow, username)
+    code_step(flow, pyotp.TOTP(secret).now())
+    shown = flow.post("/recovery-codes/", {"password": PASSWORD})
+    codes = re.findall(r"<code>([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})</code>", shown.content.decode()) if shown else []
+    return flow.result(codes=codes)
+
+
 def main() -> None:
     users = {name: user_make(name, confirmed=name not in {"setup"}) for name in (
-        "warm", "plain", "setup", "recovery", "rehash", "locked")}
+        "warm", "plain", "setup", "recovery", "rehash", "locked", "changer", "resetter", "newcodes")}
     recovery_codes = services.recovery_codes_make(user=users["recovery"][0])
+    old_codes = services.recovery_codes_make(user=users["newcodes"][0])
+    User.objects.filter(username="resetter").update(email="resetter@example.org")
+    resetter = User.objects.get(username="resetter")  # the token reads its e-mail address
+    reset_link = (f"/password-reset/{urlsafe_base64_encode(force_bytes(resetter.pk))}/"
+                  f"{default_token_generator.make_token(resetter)}/")
+    hashes = dict(User.objects.filter(username__in=["changer", "resetter"]).values_list("username", "password"))
     old_hash = make_password(PASSWORD, salt="short", hasher="md5")  # too little salt: Django upgrades it
     User.objects.filter(username="rehash").update(password=old_hash)
     log_in_with_code("warm", "warm", users["warm"][1])  # the first request of a process loads what later ones use
@@ -151,7 +199,13 @@ def main() -> None:
         log_in_with_recovery_code("the same recovery code again", "recovery", recovery_codes[0]),
         hash_upgrade("rehash", users["rehash"][1]),
         lock_out("locked"),
+        password_change("changer", users["changer"][1]),
+        password_reset(reset_link),
+        made := new_recovery_codes("newcodes", users["newcodes"][1]),
     ]
+    if made["codes"]:
+        flows += [log_in_with_recovery_code("a new recovery code", "newcodes", made["codes"][0]),
+                  log_in_with_recovery_code("an old recovery code", "newcodes", old_codes[0])]
     if set_up["codes"]:
         flows += [log_in_with_recovery_code("a code of the set-up", "setup", set_up["codes"][0]),
                   log_in_with_recovery_code("the set-up's code again", "setup", set_up["codes"][0])]
@@ -160,6 +214,9 @@ def main() -> None:
         "enrolments": TotpEnrolment.objects.count(),
         "used_codes_waiting": UsedRecoveryCode.objects.count(),
         "rehash_unchanged": User.objects.get(username="rehash").password == old_hash,
+        "passwords_unchanged": hashes == dict(User.objects.filter(username__in=["changer", "resetter"]).values_list(
+            "username", "password")),
+        "new_codes_in_record": _code_hashes("newcodes") == {services._recovery_hash(c) for c in made["codes"]},
     }
     lock.execute("ROLLBACK")
 
@@ -175,10 +232,13 @@ def main() -> None:
                                                            used_at__isnull=False).count(),
         "enrolments": TotpEnrolment.objects.count(),
         "used_codes_waiting": UsedRecoveryCode.objects.count(),
+        "new_codes_in_record": _code_hashes("newcodes") == {services._recovery_hash(c) for c in made["codes"]},
+        "new_codes_used": RecoveryCode.objects.filter(user__username="newcodes", used_at__isnull=False).count(),
         "audit": sorted(AuditEntry.objects.filter(summary__startswith="two-factor").values_list(
             "user__username", "summary")),
     }
-    again = [log_in_with_recovery_code("the recovery code after the tick", "recovery", recovery_codes[0])]
+    again = [log_in_with_recovery_code("the recovery code after the tick", "recovery", recovery_codes[0]),
+             password_reset(reset_link) | {"name": "password reset, the lock gone"}]
     if set_up["codes"]:
         again.append(log_in_with_recovery_code("the set-up's code after the tick", "setup", set_up["codes"][0]))
     upgraded_later = Flow("password hash upgrade, the lock gone")
@@ -186,6 +246,10 @@ def main() -> None:
     after_tick["rehash_upgraded_later"] = User.objects.get(username="rehash").password != old_hash
     print(json.dumps({"flows": flows, "while_locked": while_locked, "after_tick": after_tick, "again": again,
                       "upgraded_later": upgraded_later.result()}))
+
+
+def _code_hashes(username: str) -> set[str]:
+    return set(RecoveryCode.objects.filter(user__username=username).values_list("code_hash", flat=True))
 
 
 if __name__ == "__main__":

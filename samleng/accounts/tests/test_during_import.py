@@ -108,7 +108,8 @@ def _flow(locked: dict, name: str) -> list[dict]:
 
 
 FLOWS = ["password and code", "first set-up", "recovery code", "the same recovery code again",
-         "password hash upgrade", "lock-out", "a code of the set-up", "the set-up's code again"]
+         "password hash upgrade", "lock-out", "a code of the set-up", "the set-up's code again",
+         "password change", "password reset", "new recovery codes", "a new recovery code", "an old recovery code"]
 
 
 @pytest.mark.parametrize("name", FLOWS)
@@ -139,7 +140,7 @@ def test_a_recovery_code_used_while_locked_works_once_before_and_after_the_tick(
     a second time meanwhile, and the mark the tick moves in refuses it afterwards."""
     assert _flow(locked, "recovery code")[-1]["status"] == 302
     assert _flow(locked, "the same recovery code again")[-1]["status"] == 200  # refused: the page again
-    assert locked["while_locked"]["used_codes_waiting"] == 2  # this one and the set-up's
+    assert locked["while_locked"]["used_codes_waiting"] == 3  # this one, the set-up's and a new code's
     assert _flow(locked, "the recovery code after the tick")[-1]["status"] == 200
     after = locked["after_tick"]
     assert after["recovery_codes_used"] == 1 and after["used_codes_waiting"] == 0
@@ -147,13 +148,15 @@ def test_a_recovery_code_used_while_locked_works_once_before_and_after_the_tick(
 
 
 def test_a_first_set_up_while_locked_logs_in_and_reaches_the_record_at_the_tick(locked):
-    assert locked["while_locked"]["setup_in_record"] is False and locked["while_locked"]["enrolments"] == 1
+    # Its set-up, and the new codes of another account (test_new_recovery_codes_made_while_locked_...).
+    assert locked["while_locked"]["setup_in_record"] is False and locked["while_locked"]["enrolments"] == 2
     # Its codes work at once, each once, before and after the tick.
     assert _flow(locked, "a code of the set-up")[-1]["status"] == 302
     assert _flow(locked, "the set-up's code again")[-1]["status"] == 200
     assert _flow(locked, "the set-up's code after the tick")[-1]["status"] == 200
     after = locked["after_tick"]
-    assert after["tick"] == ["1 two-factor set-ups and 2 used recovery codes moved into the main database", True]
+    # The set-up, and the new codes made on /recovery-codes/; the codes used of this one, the set-up's and the new.
+    assert after["tick"] == ["2 two-factor set-ups and 3 used recovery codes moved into the main database", True]
     assert after["setup_confirmed"] and after["enrolments"] == 0
     assert (after["setup_codes"], after["setup_codes_used"]) == (10, 1)
     for summary in ("two-factor secret created", "two-factor secret confirmed", "two-factor recovery codes made",
@@ -167,3 +170,29 @@ def test_a_password_hash_is_upgraded_at_a_login_once_the_lock_is_gone(locked):
     assert locked["while_locked"]["rehash_unchanged"]
     assert [step["status"] for step in _flow(locked, "password hash upgrade, the lock gone")] == [302]
     assert locked["after_tick"]["rehash_upgraded_later"]
+
+
+def _named(locked: dict, name: str) -> dict:
+    (flow,) = [f for f in locked["flows"] + locked["again"] if f["name"] == name]
+    return flow
+
+
+def test_a_password_change_or_reset_while_locked_is_refused_at_once_saying_why(locked):
+    """Not a login, but it must not hang on the import's lock either: the page answers at once (503, Retry-After),
+    in Khmer and English, and nothing is changed; the reset link still works once the lock is gone."""
+    change, reset = _named(locked, "password change"), _named(locked, "password reset")
+    assert [step["status"] for step in change["steps"]][-1] == 503 and change["busy_said"]
+    assert [step["status"] for step in reset["steps"]] == [302, 503] and reset["busy_said"]
+    assert locked["while_locked"]["passwords_unchanged"]
+    after = _named(locked, "password reset, the lock gone")
+    assert [(step["status"], step["to"]) for step in after["steps"]][-1] == (302, "/password-reset/done/")
+
+
+def test_new_recovery_codes_made_while_locked_work_at_once_and_reach_the_record_at_the_tick(locked):
+    made = _named(locked, "new recovery codes")
+    assert made["steps"][-1]["status"] == 200 and len(made["codes"]) == 10
+    assert _flow(locked, "a new recovery code")[-1]["status"] == 302
+    assert _flow(locked, "an old recovery code")[-1]["status"] == 200  # refused: replaced at once
+    assert locked["while_locked"]["new_codes_in_record"] is False
+    after = locked["after_tick"]
+    assert after["new_codes_in_record"] and after["new_codes_used"] == 1

@@ -253,3 +253,95 @@ def test_a_password_hash_is_upgraded_only_when_the_main_database_is_free(world, 
     assert new != old and not new.startswith("md5$short$")
     assert client.get("/two-factor/").status_code == 200
     assert User.objects.get(pk=world.officer.pk).check_password(PASSWORD)
+
+
+# ---- what is not a login: new recovery codes, a password change or reset ----------------------------------------
+
+
+def test_new_recovery_codes_made_while_busy_replace_the_old_at_once_and_reach_the_record_at_the_tick(
+        world, codes, busy):
+    client = password_step()
+    assert logged_in(client.post("/two-factor/", {"code": code_of_next_step(world.officer.totp_secret)}))
+    response = client.post("/recovery-codes/", {"password": PASSWORD})
+    assert response.status_code == 200
+    new = response.context["codes"]
+    assert len(new) == 10 and not set(new) & set(codes)
+    old_hashes = {services._recovery_hash(code) for code in codes}
+    assert set(RecoveryCode.objects.filter(user=world.officer).values_list("code_hash", flat=True)) == old_hashes
+    assert services.recovery_codes_left(user=world.officer) == 10
+
+    assert not logged_in(code_step("officer", codes[1])[1])  # the old codes stopped working at once
+    assert logged_in(code_step("officer", new[0])[1])
+    assert not logged_in(code_step("officer", new[0])[1])
+
+    busy.on = False
+    assert services.two_factor_moves() == "1 two-factor set-ups and 1 used recovery codes moved into the main database"
+    stored = dict(RecoveryCode.objects.filter(user=world.officer).values_list("code_hash", "used_at"))
+    assert set(stored) == {services._recovery_hash(code) for code in new}
+    assert [h for h, used in stored.items() if used] == [services._recovery_hash(new[0])]
+    world.officer.refresh_from_db()
+    assert world.officer.totp_confirmed and not TotpEnrolment.objects.exists()
+    assert not logged_in(code_step("officer", codes[2])[1]) and not logged_in(code_step("officer", new[0])[1])
+    assert logged_in(code_step("officer", new[1])[1])
+    audit_flush()
+    assert AuditEntry.objects.filter(user=world.officer, summary="two-factor recovery codes made").count() == 2
+
+
+def test_new_codes_made_twice_before_the_tick_keep_only_the_last(world, codes, busy):
+    first = services.recovery_codes_make(user=world.officer)
+    second = services.recovery_codes_make(user=world.officer)
+    assert TotpEnrolment.objects.count() == 1 and services.recovery_codes_left(user=world.officer) == 10
+    assert not logged_in(code_step("officer", first[0])[1])
+    busy.on = False
+    services.two_factor_moves()
+    assert set(RecoveryCode.objects.filter(user=world.officer).values_list("code_hash", flat=True)) == {
+        services._recovery_hash(code) for code in second}
+    assert logged_in(code_step("officer", second[0])[1])
+
+
+BUSY_EN = "Your password was not changed: Samleng is saving a large import"
+
+
+def _says_busy_in_both_languages(response) -> None:
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    page = response.content.decode()
+    assert BUSY_EN in page and response.context["busy_km"] in page
+    assert response.context["busy_km"] != response.context["busy_en"]  # said in Khmer too
+
+
+def test_a_password_change_while_busy_says_so_in_both_languages_and_changes_nothing(world, staff_secret, busy):
+    from samleng.accounts.tests.helpers import log_in_staff
+
+    client = log_in_staff(world.officer, staff_secret)
+    before = User.objects.get(pk=world.officer.pk).password
+    new = "a-fresh-passphrase-2024"
+    data = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    _says_busy_in_both_languages(client.post("/password-change/", data))
+    assert User.objects.get(pk=world.officer.pk).password == before
+    assert client.get("/password-change/").status_code == 200  # the session still works with the old hash
+    assert not AuditEntry.objects.filter(user=world.officer, summary="password changed").exists()
+
+    busy.on = False
+    response = client.post("/password-change/", data)
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.officer.pk).check_password(new)
+    assert AuditEntry.objects.filter(user=world.officer, summary="password changed").exists()
+
+
+def test_a_password_reset_while_busy_says_so_and_its_link_still_works_after(world, busy):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = world.cbo_user
+    link = f"/password-reset/{urlsafe_base64_encode(force_bytes(user.pk))}/{default_token_generator.make_token(user)}/"
+    client = Client()
+    form_url = client.get(link).url
+    new = "a-fresh-passphrase-2024"
+    _says_busy_in_both_languages(client.post(form_url, {"new_password1": new, "new_password2": new}))
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+    busy.on = False
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302 and response.url == "/password-reset/done/"
+    assert User.objects.get(pk=user.pk).check_password(new)

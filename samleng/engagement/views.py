@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samleng.accounts.access import can_assess_district, can_create_records, can_edit_event, can_see_event, issue_scope
+from samleng.core import related
 from samleng.engagement import selectors, services
 from samleng.engagement.forms import (
     AssessmentFilterForm,
@@ -91,6 +92,7 @@ def event_detail(request, pk: int):
     return render(request, "engagement/event_detail.html", {
         "event": event, "detail": detail, "can_edit": can_edit_event(request.user, event),
         "invited": selectors.invited_cbos(request.user, event),
+        "see_also": related.blocks_for(request.user, event),  # what other apps add: the stories about it
     })
 
 

@@ -152,3 +152,16 @@ def test_links_are_added_by_id_and_unknown_ids_are_said(story, world):
     assert response.status_code == 302
     # Treap Kwan Pi is not public: the story leaves the public pages.
     assert anonymous().get(reverse("stories:public_detail", args=["ST-1"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_event_s_page_links_the_stories_about_it_for_those_who_see_the_event(story, world):
+    from samleng.engagement.models import Event
+
+    event = Event.objects.create(event_id="EV-1", type="commune_council_meeting", title="Klaeng commune meeting",
+                                 date=dt.date(2024, 3, 21), province=world.kampong_thom, district=world.cbo.district,
+                                 commune=world.cbo.commune)
+    story.links.create(link_type="event", target="EV-1", event=event)
+    url = reverse("engagement:detail", args=[event.pk])
+    assert reverse("stories:staff_detail", args=["ST-1"]) in login_en(world.officer).get(url).content.decode()
+    assert login_en(world.outsider).get(url).status_code == 404  # the event, and so its stories, are not theirs

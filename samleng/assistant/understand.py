@@ -158,12 +158,19 @@ class Records:
     concession_words: dict  # concession pk -> set of its words
     idf: dict  # word -> how rare among concessions
 
+    def __post_init__(self):
+        # The buyers whose name's first word is each word (a question is read word by word, not buyer by buyer).
+        self._by_first: dict[str, list] = {}
+        for key, (name, _found) in sorted(self.buyers.items(), key=lambda kv: -len(kv[1][0])):
+            if name:
+                self._by_first.setdefault(name[0], []).append((key, name))
+
     def buyer_in(self, words: list[str]) -> str:
         """The key of the buyer whose name the words hold (the longest name first), or ""."""
-        for key, (name, _found) in sorted(self.buyers.items(), key=lambda kv: -len(kv[1][0])):
-            size = len(name)
-            if size and any(words[i:i + size] == name for i in range(len(words) - size + 1)):
-                return key
+        for i, word in enumerate(words):
+            for key, name in self._by_first.get(word, ()):
+                if words[i:i + len(name)] == name:
+                    return key
         return ""
 
     def concessions_in(self, words: list[str], common_words: frozenset[str] = frozenset()) -> list[int]:

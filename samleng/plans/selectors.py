@@ -295,3 +295,27 @@ def resource_records(user, pks: list[int], *, offset: int = 0, limit: int = 50) 
     page = visible[offset:offset + limit]
     return len(visible), list(Resource.objects.filter(pk__in=page).select_related("cbo", "source_office")
                               .order_by("pk")) if page else []
+
+
+#: The sources whose name is an organisation's (a donor report may print it); a community's or another source's
+#: name may be a person's, and stays on the staff pages.
+NAMED_SOURCES = frozenset({"ngo", "company", "political_party"})
+
+
+def report_resources(start: dt.date, end: dt.date) -> list[dict]:
+    """The resources received from start to end, for the donor report's table of effects, by CBO name then date:
+    each a dict of _RESOURCE_ROW with `times` (times_received), the CBO's names, the description, and the source's
+    printable name in both languages (an office's names; an organisation's name; "" for any other source). One
+    query."""
+    rows = []
+    for row in _resources_in(start, end).order_by("cbo__name_en", "cbo_id", "date", "resource_id").values(
+            *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name", cbo_en=models.F("cbo__name_en"),
+            cbo_km=models.F("cbo__name_km"), office_en=models.F("source_office__name_en"),
+            office_km=models.F("source_office__name_km")):
+        row["times"] = times_received(row, start, end)
+        name = row.pop("source_name")
+        named = name if row["source_type"] in NAMED_SOURCES else ""
+        row["source_en"] = row.pop("office_en") or named or ""
+        row["source_km"] = row.pop("office_km") or named or ""
+        rows.append(row)
+    return rows

@@ -732,7 +732,54 @@ def report_content(programme: Programme, period: int) -> dict:
         # The stories staff chose for the report's annex (stories.selectors: told in the period, everyone they name
         # consenting to donor reports), in both languages.
         "stories": stories_selectors.report_stories(period),
+        # The resources CBOs mobilised in the period: the table of effects (plans.selectors.report_resources).
+        "effects": report_effects(period),
     }
+
+
+def _both(label) -> tuple[str, str]:
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("km"):
+        return english, str(label)
+
+
+def _amount_words(value, measure: str) -> tuple[str, str]:
+    """"3,000 US dollars" / "3,000 ដុល្លារអាមេរិក" for a total (the measure a currency or a unit)."""
+    from samleng.plans.selectors import Currency, Unit  # plans sits left of results
+
+    label = (Currency(measure) if measure in Currency.values else Unit(measure)).label
+    english, khmer = _both(label)
+    number = _plain(value)
+    return f"{number} {english}", f"{to_khmer_digits(number)} {khmer}"
+
+
+def report_effects(period: int) -> list[dict]:
+    """The donor report's table of effects: each resource a CBO received in the period, in both languages, with
+    what it received in the period (a monthly one: as many months as were given then). A source's name only when
+    it is an office's or an organisation's (plans.selectors.report_resources). One query."""
+    from samleng.plans import selectors as plans_selectors  # plans sits left of results
+
+    start, end = period_bounds(period)
+    effects = []
+    for row in plans_selectors.report_resources(start, end):
+        kind_en, kind_km = _both(plans_selectors.ResourceKind(row["kind"]).label)
+        type_en, type_km = _both(plans_selectors.SourceType(row["source_type"]).label)
+        received = []
+        if row["amount"] is not None and row["currency"]:
+            received.append(_amount_words(row["amount"] * row["times"], row["currency"]))
+        if row["quantity"] is not None and row["unit"]:
+            received.append(_amount_words(row["quantity"] * row["times"], row["unit"]))
+        effects.append({
+            "resource_id": row["resource_id"], "date": row["date"].isoformat(),
+            "cbo_en": row["cbo_en"], "cbo_km": row["cbo_km"], "kind_en": kind_en, "kind_km": kind_km,
+            "source_en": f"{type_en}: {row['source_en']}" if row["source_en"] else type_en,
+            "source_km": f"{type_km}: {row['source_km'] or row['source_en']}" if row["source_en"] else type_km,
+            "what_en": row["description_en"], "what_km": row["description_km"],
+            "received_en": "; ".join(en for en, _km in received), "received_km": "; ".join(km for _en, km in received),
+            "monthly": row["recurrence"] == "monthly", "months": row["times"] if row["recurrence"] == "monthly" else 0,
+        })
+    return effects
 
 
 def programme_get(code: str) -> Programme | None:

@@ -173,4 +173,10 @@ REPORT_CONTENT_EXAMPLE = {
     "stories": [{"story_id": "ST-KT-2024-1", "title_en": "...", "title_km": "...", "text_en": "...", "text_km": "...",
                  "told_on": "2024-07-12", "place_en": "Klaeng", "place_km": "ក្លែង",
                  "cbos": [{"name_en": "Boeung Chang Boeung Prang Community Fishery", "name_km": "..."}]}],
+    # The table of effects: resources CBOs received in the period (results.selectors.report_effects); absent from
+    # content frozen before.
+    "effects": [{"resource_id": "RS-PS-007-1", "date": "2024-01-10", "cbo_en": "Chamboak Phaem Community Forestry",
+                 "cbo_km": "...", "kind_en": "in kind", "kind_km": "...", "source_en": "authority: Krakor district "
+                 "administration", "source_km": "...", "what_en": "Gasoline for the monthly forest patrols",
+                 "what_km": "...", "received_en": "3,600 litres", "received_km": "...", "monthly": True, "months": 12}],
 }

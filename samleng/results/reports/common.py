@@ -105,6 +105,16 @@ def labels() -> dict[str, str]:
         "annex_intro": _("Case studies told by the communities, chosen for this report; the people they name "
                          "consented to it."),
         "story_about": _("About"),
+        "effects": _("Unintended positive effects: resources CBOs mobilised"),
+        "effects_intro": _("Money, goods, land, equipment or training given to the CBOs or their communities "
+                           "because of their work, received in the period. Riels and dollars are never converted; "
+                           "a monthly resource counts the months it was given in the period."),
+        "effect_cbo": _("CBO"),
+        "effect_date": _("Date"),
+        "effect_kind": _("Kind"),
+        "effect_from": _("From"),
+        "effect_what": _("What"),
+        "effect_received": _("Received in the period"),
     }
 
 
@@ -332,6 +342,18 @@ class StoryView:
 
 
 @dataclass
+class EffectView:
+    """A row of the table of effects: a resource a CBO received in the period."""
+
+    cbo: str
+    date: str
+    kind: str
+    source: str
+    what: str
+    received: str
+
+
+@dataclass
 class ReportView:
     language: str
     khmer: bool
@@ -350,6 +372,7 @@ class ReportView:
     reconciliation: list[DifferenceView] = field(default_factory=list)
     consistency: list[DifferenceView] = field(default_factory=list)
     annex: list[StoryView] = field(default_factory=list)
+    effects: list[EffectView] = field(default_factory=list)
 
     @property
     def difference_sections(self) -> list[tuple[str, str, list[DifferenceView]]]:
@@ -384,7 +407,19 @@ def prepare(content: dict, language: str, organisation: str = "") -> ReportView:
         reconciliation=[d for d, kind in zip(differences, kinds, strict=True) if kind in RECONCILIATION_KINDS],
         consistency=[d for d, kind in zip(differences, kinds, strict=True) if kind not in RECONCILIATION_KINDS],
         annex=[_story_view(story) for story in content.get("stories", [])],
+        effects=[_effect_view(effect, t) for effect in content.get("effects", [])],
     )
+
+
+def _effect_view(effect: dict, t: dict) -> EffectView:
+    """A row of the table of effects in the report's language (falling back to the other one)."""
+    received = pick(effect.get("received_km", ""), effect.get("received_en", ""))
+    if effect.get("monthly"):
+        received = f"{received} ({_('%(n)s months') % {'n': digits(effect.get('months', 0))}})"
+    return EffectView(cbo=pick(effect.get("cbo_km", ""), effect.get("cbo_en", "")), date=date_text(effect.get("date")),
+                      kind=pick(effect.get("kind_km", ""), effect.get("kind_en", "")),
+                      source=pick(effect.get("source_km", ""), effect.get("source_en", "")),
+                      what=pick(effect.get("what_km", ""), effect.get("what_en", "")), received=received)
 
 
 def _story_view(story: dict) -> StoryView:

@@ -32,6 +32,7 @@ def write(content: dict, language: str) -> bytes:
             _indicator(document, view, indicator)
         if not outcome.indicators:
             _muted(document.add_paragraph(), outcome.no_indicators)
+    _effects(document, view)
     _differences(document, view)
     _annex(document, view)
     buffer = io.BytesIO()
@@ -124,6 +125,18 @@ def _differences(document, view: ReportView) -> None:
             continue
         _grid(document, [t["indicator"], t["year"], t["kind"], t["reported"], t["computed"], t["explanation"]],
               [[d.indicator, d.period, d.kind, d.reported, d.computed, d.message] for d in differences])
+
+
+def _effects(document, view: ReportView) -> None:
+    """The table of effects: the resources CBOs received in the period."""
+    if not view.effects:
+        return
+    t = view.t
+    document.add_heading(t["effects"], level=1)
+    _muted(document.add_paragraph(), t["effects_intro"])
+    _grid(document, [t["effect_cbo"], t["effect_date"], t["effect_kind"], t["effect_from"], t["effect_what"],
+                     t["effect_received"]],
+          [[e.cbo, e.date, e.kind, e.source, e.what, e.received] for e in view.effects])
 
 
 def _annex(document, view: ReportView) -> None:

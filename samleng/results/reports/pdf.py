@@ -38,6 +38,8 @@ def _breakable(view: ReportView) -> ReportView:
         annex=[dataclasses.replace(story, title=khmer_line_breaks(story.title), about=khmer_line_breaks(story.about),
                                    paragraphs=[khmer_line_breaks(p) for p in story.paragraphs])
                for story in view.annex],
+        effects=[dataclasses.replace(effect, cbo=khmer_line_breaks(effect.cbo), what=khmer_line_breaks(effect.what),
+                                     source=khmer_line_breaks(effect.source)) for effect in view.effects],
     )
 
 

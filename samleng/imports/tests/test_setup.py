@@ -37,7 +37,8 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert re.search(r"\d+ outcomes, outputs and indicators", first) and " 7 indicators" not in first
     assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", first)
     assert CBO.objects.count() == 50
-    assert "demo facilities: 190 created" in first
+    assert "demo facilities: 191 created" in first
+    assert re.search(r"demo scorecards: \d+ records created \(2 scorecards, 8 scorecard criteria", first)
     assert "glossary: 15 words created" in first  # Samleng's own; the demo's glossary sheet adds its service words
     assert "demo services: 16 created" in first and "demo FAQ entries: 44 created" in first
     assert "demo glossary: 11 created, 0 updated" in first
@@ -51,6 +52,7 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert "database: up to date" in second and "gazetteer: up to date" in second
     assert "demo programme: already there, nothing changed" in second
     assert "demo facilities: already there, nothing changed" in second
+    assert "demo scorecards: already there, nothing changed" in second
     assert "glossary: up to date" in second
     for what in ("services", "FAQ entries", "glossary"):
         assert f"demo {what}: already there, nothing changed" in second
@@ -63,8 +65,8 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert (CBO.objects.count(), Issue.objects.count(), User.objects.count()) == counts
     # Nothing was written: the audit log only says that the workbook was imported again.
     new_entries = AuditEntry.objects.filter(pk__gt=last_entry)
-    assert sorted(new_entries.values_list("object_type", flat=True)) == ["imports.budget_workbook",
-                                                                          "imports.knowledge", "imports.workbook"]
+    assert sorted(new_entries.values_list("object_type", flat=True)) == [
+        "imports.budget_workbook", "imports.knowledge", "imports.workbook", "imports.workbook"]  # programme, scorecards
 
 
 @pytest.mark.django_db

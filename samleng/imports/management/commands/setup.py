@@ -30,6 +30,9 @@ from samleng.places.services import gazetteer_load
 DEMO_WORKBOOK = Path(__file__).resolve().parents[2] / "demo" / "programme"
 DEMO_BUDGET = Path(__file__).resolve().parents[2] / "demo" / "budget"
 DEMO_KNOWLEDGE = Path(__file__).resolve().parents[2] / "demo" / "knowledge"
+#: Community scorecards of a Battambang health centre and their JAAP (a programme workbook of their own: they name a
+#: facility of the knowledge base, imported after the programme).
+DEMO_SCORECARDS = Path(__file__).resolve().parents[2] / "demo" / "scorecards"
 #: The CBOs of the 2023-2024 report's six case studies: the report tells their stories publicly, so the
 #: demo shows them (and their issues) on the public pages. Nothing personal is public, whatever the flag.
 CASE_STUDY_CBOS = ("CBO-KT-001", "CBO-KR-001", "CBO-PS-001", "CBO-PS-002", "CBO-PS-003", "CBO-KS-001")
@@ -94,6 +97,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.demo_workbook()
                 self.demo_knowledge()
+                self.demo_scorecards()
                 self.demo_budget()
                 self.demo_public()
                 self.demo_users()
@@ -162,6 +166,21 @@ class Command(BaseCommand):
             what = "FAQ entries" if sheet == "faq" else sheet_records(sheet)
             self.say(f"demo {what}: {created} created, {updated} updated" if created or updated
                      else f"demo {what}: already there, nothing changed")
+
+    def demo_scorecards(self) -> None:
+        """The demo's community scorecards (samleng/imports/demo/scorecards/): two cycles of a Battambang health
+        centre's scorecard and the JAAP of the first, after the knowledge base that holds the health centre."""
+        from samleng.imports.kinds import workbook_import
+
+        result = workbook_import(DEMO_SCORECARDS)
+        if not result.ok:
+            raise CommandError("The demo scorecards did not import:\n" + "\n".join(str(e) for e in result.errors))
+        created, updated = sum(result.created.values()), sum(result.updated.values())
+        if created or updated:
+            detail = ", ".join(f"{n} {sheet_records(sheet)}" for sheet, n in result.created.items() if n)
+            self.say(f"demo scorecards: {created} records created ({detail}), {updated} updated")
+        else:
+            self.say("demo scorecards: already there, nothing changed")
 
     def programme_summary(self) -> str:
         """What the programme holds, counted in the database (the sheets' counts mix records of two kinds)."""

@@ -23,6 +23,10 @@ class NotificationsConfig(AppConfig):
 
         # A comment's follow page offers its answers on Telegram (related.py).
         related.register("comments.comment", comment_blocks)
+        from samleng.notifications.related import place_blocks
+
+        # A commune's or district's pages (its budget) offer to follow its news (subscriptions.py).
+        related.register("places.place", place_blocks)
 
         def outbox_watch() -> str:
             from samleng.notifications import outbox, tasks

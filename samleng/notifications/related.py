@@ -18,3 +18,15 @@ def comment_blocks(user, comment) -> list[Block]:
         return []
     return [Block(template="notifications/_comment_telegram.html", context={"comment_id": comment.pk},
                   kind="telegram")]
+
+
+#: places.Place.Level of the units whose news one may follow (subscriptions.py; no import of places' models).
+_FOLLOWED_LEVELS = (2, 3)
+
+
+def place_blocks(user, place) -> list[Block]:
+    """A commune's or district's pages (its budget page): a link to follow its news without an account
+    (subscriptions.py). No query."""
+    if getattr(place, "level", None) not in _FOLLOWED_LEVELS:
+        return []
+    return [Block(template="notifications/_place_follow.html", context={"code": place.code}, kind="follow")]

@@ -199,3 +199,9 @@ def test_no_chat_id_or_address_on_staff_pages(world, klaeng_budget, django_captu
     Message.objects.update(status="failed", why="refused")
     html = login(world.me_officer).get(reverse("notifications:outbox")).content.decode()
     assert "987654321" not in html
+
+
+def test_a_budget_page_offers_to_follow_its_news(world, klaeng_budget):
+    Publication.objects.create(unit=KLAENG, fiscal_year=2024, published=True)
+    html = anonymous().get(reverse("budgets:unit", args=[KLAENG])).content.decode()
+    assert f'href="/notifications/subscribe/?place={KLAENG}"' in html and "Follow its news" in html

@@ -131,7 +131,7 @@ def currencies() -> Vocabulary:
 
 @cache
 def units() -> Vocabulary:
-    return Vocabulary.of_choices(gettext_noop("unit"), Unit.choices, UNIT_WORDS)
+    return Vocabulary.of_choices(gettext_noop("unit of a quantity"), Unit.choices, UNIT_WORDS)
 
 
 @cache

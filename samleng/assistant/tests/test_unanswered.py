@@ -65,6 +65,9 @@ def test_who_sees_the_page(people):
     for who in ("officer", "rep", "authority"):
         assert login(people[who]).get(URL).status_code == 403, who
         assert login(people[who]).post(f"{URL}{question.pk}/", {"action": "dismiss"}).status_code == 403, who
+    assert f'href="{URL}"' in login_en(people["communication"]).get("/assistant/").content.decode()
+    assert f'href="{URL}"' in login_en(people["me"]).get("/assistant/").content.decode()
+    assert f'href="{URL}"' not in login_en(people["officer"]).get("/assistant/").content.decode()
     assert_login_redirect(anonymous().get(URL))
     assert_login_redirect(anonymous().post(f"{URL}{question.pk}/", {"action": "dismiss"}))
     assert UnansweredQuestion.objects.filter(pk=question.pk).exists()

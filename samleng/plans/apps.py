@@ -10,3 +10,7 @@ class PlansConfig(AppConfig):
         from samleng.plans import scorecard_related
 
         scorecard_related.register()
+        # The resources a CBO mobilised, on the CBO's page (cbos', which does not import plans).
+        from samleng.plans import resource_related
+
+        resource_related.register()

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from samleng.advocacy.tests.factories import make_issue
 from samleng.conftest import anonymous, assert_login_redirect, assert_small_and_private, login, login_en
 from samleng.places.models import Place
 from samleng.places.services import office_of_place
@@ -83,3 +84,15 @@ def test_the_programmes_totals_for_those_who_see_everything_and_a_field_officers
     assert "307 hectares" not in mine and world.other_cbo.name_en not in mine and "3,000 US dollars" in mine
     assert login(world.cbo_user).get(url).status_code == 403
     assert_login_redirect(anonymous().get(url))
+
+
+@pytest.mark.django_db
+def test_the_cbos_page_links_to_its_resources_for_those_who_may_open_them(world, resources):
+    link = page(world.cbo)
+    assert link in login_en(world.officer).get(reverse("cbos:detail", args=[world.cbo.pk])).content.decode()
+    assert link not in login_en(world.cbo_user).get(reverse("cbos:detail", args=[world.cbo.pk])).content.decode()
+    world.cbo.is_public = True
+    world.cbo.save(update_fields=["is_public"])
+    make_issue(world.cbo, is_public=True)  # the public page shows what other apps add beside its public issues
+    public = anonymous().get(reverse("cbos:public_detail", args=[world.cbo.pk]))
+    assert "2 resources mobilised" in public.content.decode()

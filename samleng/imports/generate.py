@@ -30,6 +30,7 @@ from samleng.imports.kinds import PROGRAMME_KIND
 from samleng.places.models import Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, plain_form, romanised_key
 from samleng.plans import sheets as plans
+from samleng.stories import sheets as stories
 
 # ---- sizes -------------------------------------------------------------------------------------------
 
@@ -63,9 +64,12 @@ YEARS = (2020, 2021, 2022, 2023, 2024)
 START, END = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
 
 #: The sheets and their columns, as the importer reads them (the apps' sheets: the one description of the spec).
-#: The joint plans' sheets (format 1.2) are not generated yet.
+#: Of format 1.2's sheets, the joint plans' are generated (JOINT_PLAN_SHEETS), not yet the others (plans' and
+#: stories').
+JOINT_PLAN_SHEETS = ("joint_plans", "joint_plan_recommendations", "joint_plan_actions", "action_updates")
+_NOT_GENERATED = {sheet.name for sheet in (*plans.SHEETS, *stories.SHEETS)} - set(JOINT_PLAN_SHEETS)
 COLUMNS = {name: PROGRAMME_KIND.sheet(name).names for name in PROGRAMME_KIND.export_order
-           if name not in {sheet.name for sheet in plans.SHEETS}}
+           if name not in _NOT_GENERATED}
 
 # ---- words -------------------------------------------------------------------------------------------
 
@@ -842,6 +846,80 @@ class _Generator:
                              f"Made-up report of {year}.", "", "", "", f"Report {year}"])
         return rows
 
+    def joint_plans(self, cbos: list[_Cbo]) -> dict[str, list[list]]:
+        """Joint action plans of district administrations: about half the districts make one in 2021 and in
+        2023 (national: about 420 plans), each with 3-6 recommendations and 1-3 actions per recommendation,
+        due 2-18 months after the endorsement, most of them followed by dated updates (about two thirds end done,
+        as ISAF's figures say). Rows in the sheets' columns (COLUMNS), keyed by sheet."""
+        by_district: dict[str, list[str]] = {}
+        for cbo in cbos:
+            by_district.setdefault(cbo.district, []).append(cbo.cbo_id)
+        sheets: dict[str, list[list]] = {name: [] for name in JOINT_PLAN_SHEETS}
+
+        def row(name: str, **values) -> None:
+            sheets[name].append([values.get(column, "") for column in COLUMNS[name]])
+
+        for district in self.districts:
+            place = self.geo.places[district]
+            authority = f"{place.name_en} district administration"
+            for year in (2021, 2023):
+                if self.rng.random() >= 0.5:
+                    continue
+                plan_id = f"JP-{district}-{year}"
+                endorsed = self.between(dt.date(year, 1, 15), dt.date(year, 10, 31))
+                makers = by_district.get(district, [])
+                respondents = self.rng.randint(40, 400)
+                origin = self.rng.choices(list(JOINT_PLAN_ORIGINS), [6, 3, 1])[0]
+                title_en, title_km = JOINT_PLAN_ORIGINS[origin]
+                row("joint_plans", joint_plan_id=plan_id, title_en=f"{title_en}, {place.name_en} {year}",
+                    title_km=f"{title_km} ស្រុក{place.name_km} {to_khmer_digits(year)}", origin=origin,
+                    authority=authority, authority_level="district", province=self.place(place.parent),
+                    district=self.place(district), endorsed_on=self.day(endorsed),
+                    cbos=";".join(self.rng.sample(makers, min(len(makers), self.rng.randint(1, 3)))),
+                    csos=self.rng.choice(["CPDD", "API", "CPDD; API", "CPDD; NGO Forum"]),
+                    respondents=self.count(respondents),
+                    respondents_female=self.count(round(respondents * self.rng.uniform(0.4, 0.65))),
+                    public=self.yes_no(self.rng.random() < 0.7))
+                n_action = 0
+                for number, (rec_en, rec_km, actions) in enumerate(
+                        self.rng.sample(RECOMMENDATIONS, self.rng.randint(3, 6)), 1):
+                    row("joint_plan_recommendations", joint_plan_id=plan_id, number=number, text_en=rec_en,
+                        text_km=rec_km)
+                    for what_en, what_km in self.rng.sample(actions, self.rng.randint(1, len(actions))):
+                        n_action += 1
+                        action_id = f"{plan_id}-A{n_action}"
+                        due = endorsed + dt.timedelta(days=self.rng.randint(60, 540))
+                        responsible = {"responsible_type": "office", "responsible": authority,
+                                       "responsible_level": "district"}
+                        r = self.rng.random()
+                        if r < 0.15 and makers:
+                            responsible = {"responsible_type": "cbo", "responsible": self.rng.choice(makers)}
+                        elif r < 0.25:
+                            responsible = {"responsible_type": "organisation", "responsible": "CPDD"}
+                        row("joint_plan_actions", action_id=action_id, joint_plan_id=plan_id, what_en=what_en,
+                            what_km=what_km, due_on=self.day(due), recommendation=number, **responsible)
+                        for day, status, (note_en, note_km) in self._action_story(endorsed, due):
+                            row("action_updates", action_id=action_id, date=self.day(day), status=status,
+                                note_en=note_en, note_km=note_km,
+                                evidence="Photo of the notice board" if status == "done" else "")
+        return sheets
+
+    def _action_story(self, endorsed: dt.date, due: dt.date) -> list[tuple]:
+        """An action's updates, dated after the endorsement, before END and one a day: maybe in progress, then
+        done (about two thirds), partly done or dropped; some never followed."""
+        r = self.rng.random()
+        if r < 0.12:
+            return []  # never followed: planned, late once its day has passed
+        story, day = [], endorsed
+        if self.rng.random() < 0.6:
+            day = day + dt.timedelta(days=self.rng.randint(10, 120))
+            story.append((day, "in_progress", ACTION_NOTES["in_progress"]))
+        end = "done" if r < 0.78 else "partly_done" if r < 0.9 else "dropped" if r < 0.95 else None
+        if end is not None:
+            day = max(day + dt.timedelta(days=1), due + dt.timedelta(days=self.rng.randint(-90, 60)))
+            story.append((day, end, ACTION_NOTES[end]))
+        return [update for update in story if update[0] <= END]
+
     def sheets(self, seed: int) -> Iterator[tuple[str, Iterable]]:
         """(sheet name, rows) in the spec's order; the big sheets are built when their turn comes."""
         yield "programme", self.programme(seed)
@@ -875,10 +953,49 @@ class _Generator:
         yield "holidays", holidays
         yield "indicators", self.indicators()
         yield "reported_values", self.reported_values()
+        yield from self.joint_plans(cbos).items()
 
 
 # ---- writing -----------------------------------------------------------------------------------------
 
+
+#: Joint plans' origins, with the words of their titles (not a scorecard's interface meeting: such a plan names
+#: its scorecard, and scorecards are not generated yet).
+JOINT_PLAN_ORIGINS = {
+    "joint_recommendations": ("Joint recommendations on civic engagement", "អនុសាសន៍រួមស្តីពីការចូលរួមរបស់ពលរដ្ឋ"),
+    "forum": ("Action plan of the district forum", "ផែនការសកម្មភាពនៃវេទិកាស្រុក"),
+    "other": ("Joint action plan", "ផែនការសកម្មភាពរួម"),
+}
+#: Recommendations (English, Khmer) with the actions that may carry them out.
+RECOMMENDATIONS = [
+    ("Announce council meetings a week ahead", "ជូនដំណឹងពីកិច្ចប្រជុំក្រុមប្រឹក្សាមុនមួយសប្តាហ៍",
+     [("Post meeting notices at the district hall", "បិទសេចក្តីជូនដំណឹងកិច្ចប្រជុំនៅសាលាស្រុក"),
+      ("Announce meetings by loudspeaker in the villages", "ផ្សព្វផ្សាយកិច្ចប្រជុំតាមឧបករណ៍បំពងសំឡេងនៅភូមិ")]),
+    ("Publish the district budget", "ផ្សព្វផ្សាយថវិកាស្រុក",
+     [("Post the budget on the information board", "បិទថវិកានៅលើក្តារព័ត៌មាន"),
+      ("Hold a budget hearing with citizens", "រៀបចំវេទិកាថវិកាជាមួយប្រជាពលរដ្ឋ")]),
+    ("Invite women and young people to the district forums", "អញ្ជើញស្ត្រី និងយុវជនចូលរួមវេទិកាស្រុក",
+     [("Send invitations through the women's and youth groups", "ផ្ញើលិខិតអញ្ជើញតាមក្រុមស្ត្រី និងក្រុមយុវជន"),
+      ("Hold a forum on a weekend", "រៀបចំវេទិកានៅថ្ងៃចុងសប្តាហ៍")]),
+    ("Answer citizens' requests within 30 days", "ឆ្លើយតបសំណើរបស់ពលរដ្ឋក្នុងរយៈពេល ៣០ ថ្ងៃ",
+     [("Keep a register of requests and answers", "រក្សាបញ្ជីសំណើ និងចម្លើយ"),
+      ("Name an officer who answers requests", "តែងតាំងមន្ត្រីទទួលបន្ទុកឆ្លើយសំណើ")]),
+    ("Patrol the community forest with the CBO", "ល្បាតព្រៃសហគមន៍ជាមួយសហគមន៍មូលដ្ឋាន",
+     [("Fund monthly patrols", "ផ្តល់ថវិកាសម្រាប់ការល្បាតប្រចាំខែ"),
+      ("Report illegal logging to the forestry administration", "រាយការណ៍ការកាប់ឈើខុសច្បាប់ទៅរដ្ឋបាលព្រៃឈើ")]),
+    ("Repair the irrigation canal", "ជួសជុលប្រឡាយស្រោចស្រព",
+     [("Put the canal's repair in the investment plan", "ដាក់ការជួសជុលប្រឡាយក្នុងផែនការវិនិយោគ"),
+      ("Survey the canal with the farmers", "សិក្សាប្រឡាយជាមួយកសិករ")]),
+    ("Post the One Window Service fees", "បិទតារាងថ្លៃសេវាច្រកចេញចូលតែមួយ",
+     [("Post the fee list at the office", "បិទតារាងថ្លៃសេវានៅការិយាល័យ")]),
+]
+#: What an action's update says, by status.
+ACTION_NOTES = {
+    "in_progress": ("Work has started", "ការងារបានចាប់ផ្តើម"),
+    "done": ("Done, as promised", "បានធ្វើរួចតាមការសន្យា"),
+    "partly_done": ("Done in part", "បានធ្វើរួចមួយផ្នែក"),
+    "dropped": ("Dropped by the district", "ស្រុកបានបោះបង់"),
+}
 
 #: The national offices of the offices sheet (issues addressed to the national level name the first by its name).
 NATIONAL_OFFICES = [

@@ -848,7 +848,7 @@ class _Generator:
 
     def joint_plans(self, cbos: list[_Cbo]) -> dict[str, list[list]]:
         """Joint action plans of district administrations: about half the districts make one in 2021 and in
-        2023 (national: about 420 plans), each with 3-6 recommendations and 1-3 actions per recommendation,
+        2023 (national: about 210 plans), each with 3-6 recommendations and 1-2 actions per recommendation,
         due 2-18 months after the endorsement, most of them followed by dated updates (about two thirds end done,
         as ISAF's figures say). Rows in the sheets' columns (COLUMNS), keyed by sheet."""
         by_district: dict[str, list[str]] = {}

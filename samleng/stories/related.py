@@ -4,7 +4,7 @@ Registered in apps.ready.
 
 - A CBO's page, an issue's page, an event's page, a joint plan's page: "Stories about this", the stories the
   reader may read (the public ones; staff also those of their scope), linked to the staff page for staff in
-  scope and to the public page otherwise. One query (two for staff).
+  scope and to the public page otherwise. One query.
 - A budget page (`places.place`): under each project of its unit, the public stories about it (the budget
   page asks as an anonymous reader). One query.
 """
@@ -25,8 +25,7 @@ def about_blocks(user, obj) -> list[Block]:
     stories = selectors.stories_about(user, related.kind_of(obj), obj.pk)
     if not stories:
         return []
-    editable = selectors.editable_ids(user, stories)
-    return [Block(TEMPLATE, {"stories": [(story, story.pk in editable) for story in stories]}, kind="stories")]
+    return [Block(TEMPLATE, {"stories": [(story, story.editable) for story in stories]}, kind="stories")]
 
 
 def project_blocks(user, place) -> list[Block]:

@@ -8,7 +8,7 @@ one would be told about through the story). A photo is public with an active con
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Value
 
 from samleng.stories.models import Consent, LinkType, Photo, Story, StoryLink
 
@@ -124,10 +124,18 @@ _FIELD_OF_KIND = {"cbos.cbo": "cbo", "advocacy.issue": "issue", "engagement.even
 
 
 def stories_about(user, kind: str, pk: int) -> list[Story]:
-    """The stories `user` may read about the record (`kind`, a model's label_lower, and its pk), newest first."""
+    """The stories `user` may read about the record (`kind`, a model's label_lower, and its pk), newest first, each
+    with `editable` (whether `user` may open its staff page). One query."""
     field = _FIELD_OF_KIND[kind]
     linked = StoryLink.objects.filter(**{f"{field}_id": pk}).values("story_id")
-    return list(Story.objects.filter(readable_q(user), pk__in=linked).order_by("-told_on", "story_id")[:ABOUT_SHOWN])
+    stories = Story.objects.filter(readable_q(user), pk__in=linked)
+    if not is_staff_of(user):
+        stories = stories.annotate(editable=Value(False))
+    elif user.sees_everything:
+        stories = stories.annotate(editable=Value(True))
+    else:
+        stories = stories.annotate(editable=ExpressionWrapper(staff_scope(user), output_field=BooleanField()))
+    return list(stories.order_by("-told_on", "story_id")[:ABOUT_SHOWN])
 
 
 def stories_about_projects(user, project_pks) -> dict[int, list[Story]]:
@@ -138,13 +146,6 @@ def stories_about_projects(user, project_pks) -> dict[int, list[Story]]:
                  .order_by("-story__told_on", "story__story_id")):
         found.setdefault(link.project_id, []).append(link.story)
     return found
-
-
-def editable_ids(user, stories) -> set[int]:
-    """Of `stories`, the pks `user` may open on the staff pages (others are linked to their public page)."""
-    if not is_staff_of(user):
-        return set()
-    return set(Story.objects.filter(staff_scope(user), pk__in=[s.pk for s in stories]).values_list("pk", flat=True))
 
 
 # ---- the donor report's annex (results) -----------------------------------------------------------------------

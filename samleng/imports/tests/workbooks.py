@@ -222,6 +222,7 @@ TEMPLATE_VALUES = {
     "households_affected": 10, "people_affected": 40, "people_affected_female": 20, "title": "Forum",
     "date": "2023-03-01", "participants_total": 50, "participants_female": 20, "participants_youth": 5,
     "participants_indigenous": 0, "participants_disability": 1, "issues_raised": "I-T1", "note": "",
+    "invited_cbo_ids": "C-T1",
     "evidence": "", "people_benefited": 10, "people_benefited_female": 5, "year": 2023, "name": "Concession",
     "company": "A company", "granted_on": "2010-01-01", "disclosed_on": "2023-05-01", "source": "website",
     "buyer": "Kampong Thom provincial administration", "fiscal_year": 2024, "method": "national bidding",
@@ -244,13 +245,31 @@ TEMPLATE_VALUES = {
     "what_km": "បិទផ្សាយថវិកានៅសាលាឃុំ", "responsible": "Klaeng commune administration", "due_on": "2023-06-30",
     "recommendation": 1, "note_en": "", "plan_id": "AP-T1", "starts_on": "2023-01-01", "ends_on": "2023-12-31",
     "objective_en": "The canal is dredged", "objective_km": "ប្រឡាយត្រូវបានស្តារ",
+    # community scorecards (format 1.2): of the facility FAC-T1 (Klaeng), before its JAAP JP-T1 was endorsed
+    "scorecard_id": "SC-T1", "facility_id": "FAC-T1", "cycle": 2023, "met_on": "2023-01-10",
+    "self_assessed_on": "2023-01-12", "interface_on": "2023-01-20", "participants_id_poor": 3, "strengths_en": "",
+    "strengths_km": "", "weaknesses_en": "", "weaknesses_km": "", "suggestions_en": "", "suggestions_km": "",
+    "criterion_no": 1, "provider_score": 4, "median_given": 3, "score": 3, "voters": 5, "criterion": 1,
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.
 TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune",
-                  ("joint_plan_actions", "responsible_level"): "commune", ("advocacy_plans", "status"): "active"}
+                  ("joint_plan_actions", "responsible_level"): "commune", ("advocacy_plans", "status"): "active",
+                  ("joint_plans", "origin"): "scorecard_interface"}  # the JAAP of the scorecard SC-T1
 PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
                   ["end", "2025-12-31"]]
+
+
+def template_facility():
+    """The facility FAC-T1 (a health centre in Klaeng) that the filled template's scorecard names: facilities are
+    the knowledge-base workbook's, already in Samleng."""
+    from samleng.places.models import Facility, Place
+    from samleng.places.services import office_of_place
+
+    klaeng = Place.objects.get(code="060603")
+    return Facility.objects.create(facility_id="FAC-T1", type="health_centre", name_en="Klaeng health centre",
+                                   province=klaeng.parent.parent, district=klaeng.parent, commune=klaeng,
+                                   answered_by=office_of_place(user=None, place=klaeng.parent))
 
 
 def first_word(comment: str) -> str | None:

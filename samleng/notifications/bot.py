@@ -21,7 +21,8 @@ Every update is taken once (`update_take`): its `update_id` is kept (WebhookUpda
 (our 200 lost) gets no second answer. A chat sending more than CHAT_UPDATES a minute is not answered. Answers go
 through the outbox as messages of kind "bot_reply" keyed by the update, so Telegram's limits hold for them as for
 news, and a Telegram that is down delays them without losing them. The chat is recorded (its id encrypted) since
-the outbox writes to a chat record; the question itself is never stored."""
+the outbox writes to a chat record; the question itself is not stored, except, as on the chat page, one the
+assistant could not answer, scrubbed, for the staff's page of unanswered questions."""
 
 import datetime as dt
 import logging
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samleng.accounts import limits
+from samleng.assistant import services as assistant_services
 from samleng.assistant.answer import Answer, ask
 from samleng.notifications import chats, links, messages, outbox, subscriptions
 from samleng.notifications.models import LinkToken, Message, Subscription, TelegramChat, WebhookUpdate
@@ -106,6 +108,13 @@ def assistant_answer(question: str, language: str) -> Answer:
     return ask(question[:500], language)
 
 
+def assistant_unanswered(question: str, answer: Answer) -> None:
+    """A question the assistant could not answer goes, scrubbed of phone numbers, ID numbers and names, to the
+    staff's page of unanswered questions, as from the chat page (`assistant.services.unanswered_record`)."""
+    if answer.unanswered:
+        assistant_services.unanswered_record(text=question[:500])
+
+
 def answer_text(answer: Answer, language: str) -> str:
     """An assistant's answer as a chat message: the answer, its sources' links (absolute), or the closest FAQ
     entries when it could not answer."""
@@ -127,16 +136,18 @@ def answer_text(answer: Answer, language: str) -> str:
     return "\n".join(lines)
 
 
-def _prepare(message: dict, command: str, argument: str, chat_type: str, default: str) -> tuple[str, Answer] | None:
-    """A question's answer, found before the update's writes (the assistant only reads): (language, answer)."""
+def _prepare(message: dict, command: str, argument: str, chat_type: str,
+             default: str) -> tuple[str, Answer, str] | None:
+    """A question's answer, found before the update's writes (the assistant only reads): (language, answer,
+    the question)."""
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     if command == "/budget" and argument:
         language = question_language(argument, default)
         question = (f"ថវិកា {argument}" if language == "km" else f"budget of {argument}")
-        return language, assistant_answer(question, language)
+        return language, assistant_answer(question, language), question
     if not command.startswith("/") and chat_type == "private" and text.strip():
         language = question_language(text, default)
-        return language, assistant_answer(text, language)
+        return language, assistant_answer(text, language), text
     return None
 
 
@@ -267,7 +278,8 @@ def _message(message: dict, chat: dict, chat_id: int, command: str, argument: st
     if command == "/unsubscribe":
         return _unsubscribe(chat_id, chat_type, known, language)
     if prepared is not None:
-        answer_language, answer = prepared
+        answer_language, answer, question = prepared
+        assistant_unanswered(question, answer)
         text = answer_text(answer, answer_language)
         if answer.kind == "none":
             with translation.override(answer_language):

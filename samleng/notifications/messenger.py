@@ -15,7 +15,8 @@ Off unless SAMLENG_MESSENGER_PAGE_TOKEN, SAMLENG_MESSENGER_APP_SECRET and SAMLEN
   it as "outside_window"). No notification is ever pushed on Messenger: Telegram and e-mail carry those.
 
 The person is a MessengerContact: their page-scoped id encrypted, a keyed hash beside it, their language and when
-they last wrote. The question is not stored."""
+they last wrote. The question is not stored, except one the assistant could not answer, scrubbed, for the staff's
+page of unanswered questions (as on the chat page)."""
 
 import hashlib
 import hmac
@@ -96,8 +97,10 @@ def event_take(event: dict) -> str:
     known = contact_find(psid)
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     language = bot.question_language(text, known.language if known is not None else "km")
+    found = None
     if text.strip():
-        answer = bot.answer_text(bot.assistant_answer(text, language), language)
+        found = bot.assistant_answer(text, language)
+        answer = bot.answer_text(found, language)
     else:  # a sticker, a photo: say what the assistant does
         with translation.override(language):
             answer = _("Please ask a question in words, in Khmer or in English: about a budget, a public service, "
@@ -109,6 +112,8 @@ def event_take(event: dict) -> str:
     try:
         with transaction.atomic():
             WebhookUpdate.objects.create(source="messenger", update_id=update_id)
+            if found is not None:
+                bot.assistant_unanswered(text, found)
             if known is None:
                 contact = MessengerContact.objects.create(psid=psid, psid_key=psid_key(psid), language=language,
                                                           last_message_at=now)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samleng.assistant import retrieve
-from samleng.assistant.models import FaqEntry
+from samleng.assistant.models import FaqEntry, UnansweredQuestion
 from samleng.assistant.tests.test_answers import lines
 from samleng.budgets.models import Publication
 from samleng.budgets.services import categories_ensure_defaults
@@ -73,9 +73,13 @@ def test_budget_command_answers_with_the_figure_and_the_page(knowledge):
     assert "/budget Klaeng 2024" in _post(_update("/budget", language="en")).text  # how to use it
 
 
-def test_nothing_it_cannot_answer_is_invented(knowledge):
-    reply = _post(_update("What colour is the sky on Mars?"))
+def test_nothing_it_cannot_answer_is_invented_and_staff_see_the_question_scrubbed(knowledge):
+    update = _update("What colour is the sky on Mars? Call me on 012 345 678")
+    reply = _post(update)
     assert reply.language == "en" and "/help" in reply.text and "riel" not in reply.text
+    _post(update)  # sent again: counted once
+    (kept,) = UnansweredQuestion.objects.all()
+    assert kept.count == 1 and "012 345 678" not in kept.text and "Mars" in kept.text
 
 
 def test_an_update_sent_twice_is_answered_once(knowledge, bot):

@@ -46,7 +46,8 @@ def _post(*events, secret=SECRET, body=None):
 
 def test_off_unless_configured(db, settings):
     settings.MESSENGER_PAGE_TOKEN = ""
-    assert anonymous().get(URL, {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}).status_code == 404
+    handshake = {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}
+    assert anonymous().get(URL, handshake).status_code == 404
     assert anonymous().post(URL, "{}", content_type="application/json").status_code == 404
 
 

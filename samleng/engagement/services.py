@@ -416,16 +416,21 @@ _IN_CHUNK = 2000  # ids per `__in` query
 def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:
     """Create or update events matched on `event_id`; rows give places by primary key (`province_id`...) and
     may give `issues_raised`, the primary keys of the issues raised at the event, which then become exactly
-    those (an event whose issues change counts as updated). The caller has checked the rows (event_errors'
-    rules). search_text follows the title, as event_create makes it. Returns the counts and every event's
-    primary key by event_id."""
+    those (an event whose issues change counts as updated), and `invited_cbos`, the primary keys of the CBOs
+    invited, likewise (those the user may not see stay, as event_invited_set keeps them). The caller has checked
+    the rows (event_errors' rules). search_text follows the title, as event_create makes it. Returns the counts
+    and every event's primary key by event_id."""
     wanted: dict[str, tuple[int, ...]] = {}  # tuples, not sets: 30,000 events' issues till the upsert is done
+    invited: dict[str, tuple[int, ...]] = {}
 
     def without_issues(rows):
         for row in rows:
-            if "issues_raised" in row:
+            if "issues_raised" in row or "invited_cbos" in row:
                 row = dict(row)
-                wanted[row["event_id"]] = tuple(row.pop("issues_raised"))
+                if "issues_raised" in row:
+                    wanted[row["event_id"]] = tuple(row.pop("issues_raised"))
+                if "invited_cbos" in row:
+                    invited[row["event_id"]] = tuple(row.pop("invited_cbos"))
             yield row
 
     result = records_upsert_many(
@@ -435,7 +440,51 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     )
     if wanted:
         _event_issues_sync(user, result, wanted, batch_size)
+    if invited:
+        _event_invited_sync(user, result, invited, batch_size)
     return result
+
+
+def _event_invited_sync(user, result: UpsertResult, invited: dict[str, tuple[int, ...]], batch_size: int) -> None:
+    """Make the CBOs invited to each event exactly those of the workbook, but for those the user may not see (a
+    colleague's invitation stays): one query per 2,000 events to read them, the new links inserted in batches,
+    one bulk delete per 2,000 links that go."""
+    through = Event.invited_cbos.through
+    events = {result.pks[event_id]: event_id for event_id in invited}
+    current: dict[int, dict[int, int]] = {}  # event pk -> CBO pk -> link pk
+    event_pks = list(events)
+    for start in range(0, len(event_pks), _IN_CHUNK):
+        links = through.objects.filter(event_id__in=event_pks[start:start + _IN_CHUNK])
+        for link_pk, event_pk, cbo_pk in links.values_list("pk", "event_id", "cbo_id"):
+            current.setdefault(event_pk, {})[cbo_pk] = link_pk
+    going = {cbo_pk for event_pk, event_id in events.items() for cbo_pk in current.get(event_pk, {})
+             if cbo_pk not in invited[event_id]}
+    if going and user is not None and not user.sees_everything:
+        going = set(CBO.objects.filter(cbo_scope(user), pk__in=list(going)).values_list("pk", flat=True))
+    added, added_count, removed = [], 0, []
+    for event_pk, event_id in events.items():
+        have, want = current.get(event_pk, {}), set(invited[event_id])
+        to_add = [{"event_id": event_pk, "cbo_id": cbo_pk} for cbo_pk in want - set(have)]
+        to_remove = [link_pk for cbo_pk, link_pk in have.items() if cbo_pk not in want and cbo_pk in going]
+        if not to_add and not to_remove:
+            continue
+        added += to_add
+        added_count += len(to_add)
+        removed += to_remove
+        if len(added) >= batch_size:
+            records_insert_many(model=through, rows=added)
+            added = []
+        if event_id not in result.changed:
+            result.updated += 1
+            result.changed.add(event_id)
+    if added:
+        records_insert_many(model=through, rows=added)
+    for start in range(0, len(removed), _IN_CHUNK):
+        through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
+    if added_count or removed:
+        audit_record(user=user, action=Action.UPDATE, object_type="engagement.event",
+                     summary=f"CBOs invited to events: {added_count} added, {len(removed)} removed at once "
+                             "(workbook import)")
 
 
 def _links_user_may_remove(user, links: list[tuple[int, int]]) -> list[int]:

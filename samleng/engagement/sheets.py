@@ -26,10 +26,13 @@ from django.utils.translation import gettext_noop
 
 from samleng.advocacy.sheets import issue_cbo, issue_pks, stored_issues
 from samleng.cbos.sheets import (
+    CBO_WORD,
     REPRESENTATIVE_WORD,
+    cbo_pks,
     cbo_province,
     person_cbo,
     representative_pks,
+    stored_cbos,
     stored_representatives,
 )
 from samleng.core.bulk import UpsertResult
@@ -161,9 +164,10 @@ _EVENT_PLACES = ("province", "district", "commune")
 
 def events_check(run, sheet: Sheet, rows) -> None:
     """Streamed: what stays is each event's id (run.ids), province (run.state["engagement.event_province"]) and
-    issues raised (run.state["engagement.issues_raised"], when the sheet has the column)."""
+    issues raised (run.state["engagement.issues_raised"], when the sheet has the column). The CBOs invited
+    (`invited_cbo_ids`, format 1.2) must be known, and the importer's to see."""
     name = sheet.name
-    issues, events = stored_issues(run), stored_events(run)
+    issues, events, cbos = stored_issues(run), stored_events(run), stored_cbos(run)
     event_pks(run)  # the stored events' primary keys, for the writes (attendance, updates at events)
     present = run.present[name]
     placed = run.state.setdefault("engagement.event_province", {})
@@ -180,6 +184,11 @@ def events_check(run, sheet: Sheet, rows) -> None:
         for issue_id in row.issues_raised:  # only issues the importer may see can be raised here
             if issue_id not in unknown:
                 run.in_scope(name, row, "issues_raised", cbo_province(run, issue_cbo(run, issue_id)), kind="cbo")
+        for cbo_id in row.invited_cbo_ids:
+            if not run.known("cbos", cbo_id, cbos):
+                run.unknown_ref(name, row, "invited_cbo_ids", cbo_id, CBO_WORD, "cbos")
+            else:  # only CBOs the importer may see can be invited here (as on the event's form)
+                run.in_scope(name, row, "invited_cbo_ids", cbo_province(run, cbo_id), kind="cbo")
         stored = events.get(row.event_id)
         if stored:  # an event already recorded: where it is now must be the importer's to change
             run.in_scope(name, row, "event_id", stored[1], kind="event")
@@ -192,9 +201,11 @@ def events_check(run, sheet: Sheet, rows) -> None:
 
 
 def events_write(run) -> UpsertResult:
-    """The events, read again from the workbook (their places resolved again: the resolver remembers them)."""
+    """The events, read again from the workbook (their places resolved again: the resolver remembers them), with
+    their issues raised and invited CBOs when the sheet has those columns."""
     issues = issue_pks(run)
     present = run.present["events"]
+    cbos = cbo_pks(run) if "invited_cbo_ids" in present else {}
     run.state.pop("engagement.issues_raised", None)  # for the checks only
 
     def records():
@@ -203,6 +214,8 @@ def events_write(run) -> UpsertResult:
             record = run.record("events", row, EVENT_FIELDS)
             if "issues_raised" in present:
                 record["issues_raised"] = [issues[i] for i in dict.fromkeys(row.issues_raised)]
+            if "invited_cbo_ids" in present:
+                record["invited_cbos"] = [cbos[c] for c in dict.fromkeys(row.invited_cbo_ids)]
             for column, found in places.items():
                 if column in present:
                     record[f"{column}_id"] = found.pk if found else None
@@ -422,6 +435,9 @@ EVENTS = Sheet("events", (
         "The issues raised at the event, by their issue_id.")),
     text("title_km", 300, help=gettext_noop(
         "Format 1.1: the event's name in Khmer, which Khmer pages show (for example កិច្ចសន្ទនាថ្នាក់ស្រុកសណ្ដាន់).")),
+    Column("invited_cbo_ids", cells.id_list, empty=[], memo=False, kind="ids", help=gettext_noop(
+        "Format 1.2: the CBOs invited to the event, by their cbo_id, separated by ; (their representatives get "
+        "the meeting's notice when staff send it).")),
 ), key=("event_id",), streamed=True, check=events_check, write=events_write,
     help=gettext_noop("Forums, dialogues, trainings and the other events of the programme, one per row."))
 

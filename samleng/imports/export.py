@@ -257,5 +257,10 @@ def _events(provinces: list[int] | None = None) -> Iterator[tuple]:
         "pk", "event_id", "type", "title", "date", "province__code", "district__code", "commune__code",
         "authorities_present", "participants_total", "participants_female", "participants_youth",
         "participants_indigenous", "participants_disability", "title_km")
+    invited: dict[int, list[str]] = {}  # format 1.2: the CBOs invited (of the exporter's provinces when scoped)
+    invitations = _in(Event.invited_cbos.through.objects, "cbo__province_id", provinces)
+    for event_pk, cbo_id in invitations.order_by("cbo__cbo_id").values_list("event_id", "cbo__cbo_id").iterator(
+            chunk_size=_CHUNK):
+        invited.setdefault(event_pk, []).append(cbo_id)
     for pk, *values, title_km in events.iterator(chunk_size=_CHUNK):
-        yield (*values, ";".join(raised.get(pk, ())), title_km)
+        yield (*values, ";".join(raised.get(pk, ())), title_km, ";".join(invited.get(pk, ())))

@@ -4,6 +4,7 @@ last few turns travel in hidden fields of the page itself and come back with the
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,6 +66,9 @@ def chat(request):
     return render(request, "assistant/chat.html", {
         "turns": turns, "question": question, "answer": answer, "error": error,
         "carried": carried[-TURNS_KEPT:], "suggested": _suggested(), "max_question": MAX_QUESTION,
+        # The assistant also answers on a Facebook Page's Messenger when it is set up (notifications/messenger.py).
+        "messenger": bool(settings.MESSENGER_PAGE_TOKEN and settings.MESSENGER_APP_SECRET
+                          and settings.MESSENGER_VERIFY_TOKEN),
     })
 
 

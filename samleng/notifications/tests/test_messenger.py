@@ -146,3 +146,10 @@ def test_the_graph_api_out_of_reach_is_retried(graph, settings):
     outbox.send_due(seconds=2, idle_wait=0)
     message = Message.objects.get()
     assert message.status == "queued" and message.why == "unreachable" and message.attempts == 1
+
+
+def test_the_chat_page_says_that_messenger_passes_questions_to_meta(db, settings):
+    settings.MESSENGER_PAGE_TOKEN = ""
+    assert "pass through Meta" not in anonymous().get(reverse("assistant:chat")).content.decode()
+    settings.MESSENGER_PAGE_TOKEN, settings.MESSENGER_APP_SECRET, settings.MESSENGER_VERIFY_TOKEN = "t", "s", "v"
+    assert "pass through Meta" in anonymous().get(reverse("assistant:chat")).content.decode()

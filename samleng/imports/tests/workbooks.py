@@ -250,11 +250,17 @@ TEMPLATE_VALUES = {
     "self_assessed_on": "2023-01-12", "interface_on": "2023-01-20", "participants_id_poor": 3, "strengths_en": "",
     "strengths_km": "", "weaknesses_en": "", "weaknesses_km": "", "suggestions_en": "", "suggestions_km": "",
     "criterion_no": 1, "provider_score": 4, "median_given": 3, "score": 3, "voters": 5, "criterion": 1,
+    # advocacy plans' activities and resources (format 1.2): AP-T1's activity done at the event E-T1; the commune's
+    # grant to C-T1 (the source "website" at the commune level: a new office of Klaeng, as a name makes one)
+    "activity_no": 1, "description_en": "Raise the canal at the forum", "planned_on": "2023-03-01",
+    "done_on": "2023-03-01", "resource_id": "RS-T1", "amount": 3000, "quantity": "", "given_from": "",
+    "given_to": "",
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.
 TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune",
                   ("joint_plan_actions", "responsible_level"): "commune", ("advocacy_plans", "status"): "active",
+                  ("advocacy_plans", "duty_bearer_level"): "commune", ("plan_activities", "status"): "done",
                   ("joint_plans", "origin"): "scorecard_interface"}  # the JAAP of the scorecard SC-T1
 PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
                   ["end", "2025-12-31"]]

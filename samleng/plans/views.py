@@ -55,10 +55,11 @@ def _plan_for_user(request, joint_plan_id: str) -> JointPlan:
 # ---- public pages ----------------------------------------------------------------------------------------------
 
 def public_plan(request, joint_plan_id: str):
-    plan = get_object_or_404(JointPlan.objects.select_related("authority__place", "endorsed_by"),
+    plan = get_object_or_404(JointPlan.objects.select_related("authority__place", "endorsed_by", "scorecard"),
                              joint_plan_id=joint_plan_id, public=True)
     today = timezone.localdate()
-    actions = list(plan.actions.select_related("responsible_office", "responsible_cbo", "recommendation"))
+    actions = list(plan.actions.select_related("responsible_office", "responsible_cbo", "recommendation",
+                                               "criterion"))
     for action in actions:
         action.late = selectors.is_late(action, today)
         if action.responsible_cbo is not None and not action.responsible_cbo.is_public:

@@ -10,7 +10,7 @@ import pytest
 from samleng.conftest import anonymous, assert_small_and_private, login_en, place
 from samleng.places.models import Facility
 from samleng.places.services import office_of_place
-from samleng.plans.models import Criterion, JointPlan, Scorecard, ScoreCount
+from samleng.plans.models import Action, Criterion, JointPlan, Scorecard, ScoreCount
 
 D = dt.date
 SECRET = "Nurse Sokha is rude"  # free text of the meeting: staff pages only
@@ -111,3 +111,18 @@ def test_the_scorecard_links_its_public_jaap_only(world, cards):
     plan.public = True
     plan.save()
     assert "/plans/JAAP-1/" in anonymous().get("/plans/scorecards/SC-2023/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_public_jaap_links_its_public_scorecard_and_says_which_criterion_an_action_answers(world, cards):
+    plan = JointPlan.objects.create(joint_plan_id="JAAP-1", title_en="Klaeng health centre JAAP",
+                                    origin="scorecard_interface", authority=cards[2].facility.answered_by,
+                                    endorsed_on=D(2024, 4, 1), scorecard=cards[2], public=True)
+    Action.objects.create(action_id="JAAP-1-A1", plan=plan, what_en="Post a duty roster",
+                          responsible_type="organisation", responsible_name="Klaeng health centre",
+                          due_on=D(2024, 6, 30), criterion=cards[2].criteria.get(number=1))
+    html = anonymous().get("/plans/JAAP-1/").content.decode()
+    assert "scorecard criterion 1" in html and "/plans/scorecards/" not in html  # SC-2024 is not public
+    plan.scorecard = cards[1]
+    plan.save()
+    assert "/plans/scorecards/SC-2023/" in anonymous().get("/plans/JAAP-1/").content.decode()

@@ -205,3 +205,22 @@ def test_a_budget_page_offers_to_follow_its_news(world, klaeng_budget):
     Publication.objects.create(unit=KLAENG, fiscal_year=2024, published=True)
     html = anonymous().get(reverse("budgets:unit", args=[KLAENG])).content.decode()
     assert f'href="/notifications/subscribe/?place={KLAENG}"' in html and "Follow its news" in html
+
+
+def test_the_authority_of_a_followed_commune_never_sees_who_follows(world, klaeng_budget,
+                                                                     django_capture_on_commit_callbacks):
+    from samleng.accounts.models import User
+    from samleng.conftest import make_user
+
+    chat = chats.chat_get_or_create(chat_id=-100123456789, kind="group")
+    subscriptions.chat_subscribe(chat=chat, place=place(KLAENG))
+    subscriptions.email_subscribe(address="follower@example.org", place=place(KLAENG), language="en")
+    EmailSubscription.objects.update(confirmed_at=timezone.now())
+    _publish(world.me_officer, django_capture_on_commit_callbacks)
+    authority = make_user("klaeng-chief", User.Role.AUTHORITY, authority_unit=place(KLAENG))
+    client = login(authority)
+    for url in (reverse("budgets:unit", args=[KLAENG]), "/api/assistant?q=budget+of+Klaeng&lang=en",
+                "/api/openapi.json", reverse("notifications:subscribe") + f"?place={KLAENG}"):
+        body = client.get(url).content.decode()
+        assert "100123456789" not in body and "follower@example.org" not in body
+    assert client.get(reverse("notifications:outbox")).status_code == 403

@@ -309,9 +309,9 @@ def report_resources(start: dt.date, end: dt.date) -> list[dict]:
     query."""
     rows = []
     for row in _resources_in(start, end).order_by("cbo__name_en", "cbo_id", "date", "resource_id").values(
-            *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name", cbo_en=models.F("cbo__name_en"),
-            cbo_km=models.F("cbo__name_km"), office_en=models.F("source_office__name_en"),
-            office_km=models.F("source_office__name_km")):
+            *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name",
+            cbo_en=models.F("cbo__name_en"), cbo_km=models.F("cbo__name_km"),
+            office_en=models.F("source_office__name_en"), office_km=models.F("source_office__name_km")):
         row["times"] = times_received(row, start, end)
         name = row.pop("source_name")
         named = name if row["source_type"] in NAMED_SOURCES else ""

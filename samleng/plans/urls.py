@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samleng.plans import scorecard_views, views, views_resources, views_staff
+from samleng.plans import scorecard_views, views, views_advocacy, views_resources, views_staff
 
 app_name = "plans"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     # The resources CBOs mobilise: a CBO's (its staff; a public CBO's totals for anyone), the programme's totals.
     path("plans/cbos/resources/", views_resources.programme_resources, name="resources"),
     path("plans/cbos/<int:pk>/resources/", views_resources.cbo_resources, name="cbo_resources"),
+    # A CBO's advocacy plans and their activities: its staff and its own representatives.
+    path("plans/cbos/<int:pk>/advocacy/", views_advocacy.cbo_advocacy_plans, name="cbo_advocacy_plans"),
 ]

@@ -1,0 +1,31 @@
+"""A CBO's advocacy plans (format 1.2's advocacy_plans and plan_activities): each plan's period, main issue,
+objective, the office it targets and status, with its activities, when they were planned and done, and the event
+where each was done. Staff whose scope covers the CBO and the CBO's own representatives see it (a plan names no
+person); anyone else gets a 404, so that nobody learns which CBOs exist."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from samleng.accounts.access import can_see_cbo, can_see_event
+from samleng.cbos.models import CBO
+from samleng.plans.models import AdvocacyPlan
+
+
+def _may_see_plans(user, cbo) -> bool:
+    return can_see_cbo(user, cbo) and (user.is_staff_role or (user.role == "cbo_rep" and user.cbo_id == cbo.pk))
+
+
+@login_required
+def cbo_advocacy_plans(request, pk: int):
+    cbo = get_object_or_404(CBO, pk=pk)
+    if not _may_see_plans(request.user, cbo):
+        raise Http404
+    plans = list(AdvocacyPlan.objects.filter(cbo=cbo).select_related("issue__duty_bearer", "duty_bearer")
+                 .prefetch_related("activities__event").order_by("-starts_on", "plan_id"))
+    for plan in plans:
+        plan.targets = plan.duty_bearer or plan.issue.duty_bearer
+        for activity in plan.activities.all():
+            # The event's page only for those who may open it; its title and day for everyone who sees the plan.
+            activity.event_link = activity.event is not None and can_see_event(request.user, activity.event)
+    return render(request, "plans/cbo_advocacy_plans.html", {"cbo": cbo, "plans": plans})

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from samleng.accounts.access import cbo_scope
 from samleng.places.selectors import place_ancestors
@@ -259,7 +260,7 @@ def resource_years(resources: QuerySet) -> list[int]:
     """The years in which some of `resources` were received (a monthly one: each year from given_from's to
     given_to's, or this year's when still given), latest first."""
     years: set[int] = set()
-    this_year = dt.date.today().year
+    this_year = timezone.localdate().year  # Phnom Penh's
     for recurrence, day, given_from, given_to in resources.values_list("recurrence", "date", "given_from",
                                                                        "given_to"):
         if recurrence == "monthly" and given_from:

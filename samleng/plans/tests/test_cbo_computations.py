@@ -108,3 +108,23 @@ def test_the_drill_down_shows_a_reader_only_the_resources_of_the_cbos_they_may_s
     from django.contrib.auth.models import AnonymousUser
 
     assert selectors.resource_records(AnonymousUser(), pks)[0] == 0  # no CBO is public
+
+
+@pytest.mark.django_db
+def test_the_figures_drill_down_lists_the_resources_a_reader_may_see_without_a_persons_name(world, resources):
+    from django.utils import translation
+
+    from samleng.results.models import Snapshot
+    from samleng.results.selectors import drilldown
+
+    Resource.objects.filter(resource_id="RS-4").update(source_name="Mrs Chan Sokha")
+    computed = resources_mobilised(programme=None, period=2024, kinds=[], source_types=[])
+    snapshot = Snapshot(period=2024, records={"kind": computed.kind, "numerator": computed.numerator_pks,
+                                              "denominator": computed.denominator_pks})
+    with translation.override("en"):
+        shown = drilldown(snapshot, user=world.officer, part="numerator")
+    assert (shown.total, shown.hidden) == (5, 2)  # Kratie's two resources are counted, never listed
+    assert [r.label for r in shown.records] == ["RS-1 RS-1", "RS-2 RS-2", "RS-3 RS-3"]
+    assert "3,000 US dollars" in shown.records[0].detail and "authority (" in shown.records[1].detail
+    everything = drilldown(snapshot, user=world.me_officer, part="numerator")
+    assert everything.hidden == 0 and "Mrs Chan Sokha" not in str(everything.records)

@@ -7,7 +7,7 @@ from samleng.core.forms import DocumentField
 from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.selectors import office_get
-from samleng.plans.models import ActionStatus, Origin, Responsible
+from samleng.plans.models import ActionStatus, Origin, Responsible, Scorecard
 
 
 class ActionUpdateForm(forms.Form):
@@ -58,6 +58,8 @@ class JointPlanForm(forms.Form):
     respondents = forms.IntegerField(label=_("respondents"), required=False, min_value=0)
     respondents_female = forms.IntegerField(label=_("women among the respondents"), required=False, min_value=0)
     public = forms.BooleanField(label=_("Show it on the public pages"), required=False)
+    scorecard = forms.CharField(label=_("scorecard"), required=False, max_length=40, help_text=_(
+        "For a plan made at a scorecard's interface meeting (a JAAP): the scorecard's id."))
     joint_plan_id = forms.CharField(label=_("joint plan id"), required=False, max_length=40,
                                     help_text=_("Left empty, Samleng gives one (JP-<place code>-<year>)."))
 
@@ -81,6 +83,15 @@ class JointPlanForm(forms.Form):
         if unknown:
             raise forms.ValidationError(_("No CBO you may see has the id %(id)s.") % {"id": ", ".join(unknown)})
         return [found[text.casefold()] for text in typed]
+
+    def clean_scorecard(self):
+        typed = self.cleaned_data["scorecard"].strip()
+        if not typed:
+            return None
+        found = Scorecard.objects.filter(scorecard_id__iexact=typed).first()
+        if found is None:
+            raise forms.ValidationError(_("Samleng knows no scorecard with the id %(id)s.") % {"id": typed})
+        return found
 
     def clean(self):
         data = super().clean()
@@ -112,6 +123,8 @@ class ActionForm(forms.Form):
     due_on = forms.DateField(label=_("due on"), widget=DATE_INPUT)
     recommendation = forms.ModelChoiceField(label=_("recommendation"), queryset=None, required=False,
                                             empty_label=_("(none)"))
+    criterion = forms.ModelChoiceField(label=_("scorecard criterion"), queryset=None, required=False,
+                                       empty_label=_("(none)"))
     action_id = forms.CharField(label=_("action id"), required=False, max_length=40,
                                 help_text=_("Left empty, Samleng gives one (<joint plan id>-A<n>)."))
 
@@ -121,6 +134,12 @@ class ActionForm(forms.Form):
         field = self.fields["recommendation"]
         field.queryset = plan.recommendations.all()
         field.label_from_instance = lambda r: f"{r.number}. {local_text(r.text_km, r.text_en)[:80]}"
+        if plan.scorecard_id is None:
+            del self.fields["criterion"]  # only a JAAP's actions answer a scorecard's criteria
+        else:
+            field = self.fields["criterion"]
+            field.queryset = plan.scorecard.criteria.order_by("number")
+            field.label_from_instance = lambda c: f"{c.number}. {local_text(c.text_km, c.text_en)[:80]}"
         if editing:
             del self.fields["action_id"]
         use_plain_selects(self)

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
 from samleng.core.audit import audit_record, created_fields
-from samleng.plans import rules, selectors, services
-from samleng.plans.models import Action, ActionUpdate, JointPlan, Recommendation, Responsible
+from samleng.plans import rules, scorecard_rules, selectors, services
+from samleng.plans.models import Action, ActionUpdate, JointPlan, Origin, Recommendation, Responsible
 
 
 def _said(message: str, params: dict) -> str:
@@ -32,9 +32,29 @@ def _next_plan_id(authority, endorsed_on: dt.date) -> str:
 
 
 def _plan_errors(
-    *, title_en: str, title_km: str, endorsed_on: dt.date, respondents, respondents_female, authority, endorsed_by
+    *,
+    title_en: str,
+    title_km: str,
+    endorsed_on: dt.date,
+    respondents,
+    respondents_female,
+    authority,
+    endorsed_by,
+    origin: str,
+    scorecard,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
+    # A JAAP names the scorecard whose interface meeting made it, and no other plan names one.
+    if origin == Origin.SCORECARD_INTERFACE and scorecard is None:
+        errors["scorecard"] = _(scorecard_rules.SCORECARD_NEEDED)
+    elif origin != Origin.SCORECARD_INTERFACE and scorecard is not None:
+        errors["scorecard"] = _said(scorecard_rules.SCORECARD_NOT_ALLOWED, {"origin": Origin(origin).label})
+    elif scorecard is not None and (
+        broken := scorecard_rules.interface_after_endorsed(scorecard.interface_on, endorsed_on)
+    ):
+        errors["scorecard"] = _said(
+            scorecard_rules.INTERFACE_AFTER_ENDORSED, {"scorecard": scorecard.scorecard_id, **broken}
+        )
     if rules.one_language(title_en, title_km) is not None:
         errors["title_en"] = _(rules.ONE_LANGUAGE)
     if (broken := rules.in_future(endorsed_on, timezone.localdate())) is not None:
@@ -57,7 +77,11 @@ _PLAN_EDITABLE = (
     "respondents",
     "respondents_female",
     "public",
+    "scorecard",
 )
+
+
+_FOREIGN_KEYS = ("authority", "endorsed_by", "scorecard")
 
 
 @transaction.atomic
@@ -76,6 +100,7 @@ def joint_plan_create(
     respondents: int | None = None,
     respondents_female: int | None = None,
     public: bool = False,
+    scorecard=None,
 ) -> JointPlan:
     """A plan endorsed by an office (`endorsed_by`, None: its authority); its province is its authority's (None
     for a national office). `joint_plan_id` left empty: JP-<place code>-<year>. Refused (ValidationError by
@@ -88,6 +113,8 @@ def joint_plan_create(
         respondents_female=respondents_female,
         authority=authority,
         endorsed_by=endorsed_by,
+        origin=origin,
+        scorecard=scorecard,
     )
     if errors:
         raise ValidationError(errors)
@@ -104,6 +131,7 @@ def joint_plan_create(
         respondents=respondents,
         respondents_female=respondents_female,
         public=public,
+        scorecard=scorecard,
     )
     _full_clean(plan, errors)
     plan.save()
@@ -138,9 +166,19 @@ def joint_plan_edit(*, user, plan: JointPlan, cbos: Iterable | None = None, **ch
                 "respondents_female",
                 "authority",
                 "endorsed_by",
+                "origin",
+                "scorecard",
             )
         }
     )
+    if "scorecard" not in errors and values["scorecard"] != plan.scorecard:
+        answered = (
+            plan.actions.filter(criterion__isnull=False).exclude(criterion__scorecard=values["scorecard"]).first()
+        )
+        if answered is not None:
+            errors["scorecard"] = _(
+                "The action %(action)s answers a criterion of this plan's scorecard: change it first."
+            ) % {"action": answered.action_id}
     endorsed_on = values["endorsed_on"]
     if "endorsed_on" not in errors and endorsed_on != plan.endorsed_on:
         first_due = plan.actions.order_by("due_on").values_list("due_on", flat=True).first()
@@ -153,9 +191,7 @@ def joint_plan_edit(*, user, plan: JointPlan, cbos: Iterable | None = None, **ch
             errors["endorsed_on"] = _said(rules.UPDATE_BEFORE_ENDORSED, broken)
     if errors:
         raise ValidationError(errors)
-    before = {
-        name: getattr(plan, f"{name}_id" if name in ("authority", "endorsed_by") else name) for name in _PLAN_EDITABLE
-    }
+    before = {name: getattr(plan, f"{name}_id" if name in _FOREIGN_KEYS else name) for name in _PLAN_EDITABLE}
     for name, value in values.items():
         setattr(plan, name, value.strip() if isinstance(value, str) else value)
     plan.province = selectors.office_province(plan.authority)
@@ -163,9 +199,7 @@ def joint_plan_edit(*, user, plan: JointPlan, cbos: Iterable | None = None, **ch
     plan.save()
     if cbos is not None:
         plan.cbos.set(list(cbos))
-    after = {
-        name: getattr(plan, f"{name}_id" if name in ("authority", "endorsed_by") else name) for name in _PLAN_EDITABLE
-    }
+    after = {name: getattr(plan, f"{name}_id" if name in _FOREIGN_KEYS else name) for name in _PLAN_EDITABLE}
     audit_record(
         user=user,
         action=AuditAction.UPDATE,
@@ -252,8 +286,10 @@ def action_edit(
     responsible_name: str = "",
     due_on: dt.date,
     recommendation: Recommendation | None = None,
+    criterion=None,
 ) -> Action:
-    """Change an action (not its status: that follows its updates), by the rules of action_create."""
+    """Change an action (not its status: that follows its updates), by the rules of action_create; `criterion`:
+    the criterion of the plan's scorecard it answers."""
     plan = action.plan
     errors = _action_errors(
         plan=plan,
@@ -266,6 +302,7 @@ def action_edit(
         due_on=due_on,
         recommendation=recommendation,
     )
+    errors.update(_criterion_errors(plan, criterion))
     before = (action.due_on, action.responsible_type)
     _action_fill(
         action,
@@ -278,6 +315,7 @@ def action_edit(
         due_on=due_on,
         recommendation=recommendation,
     )
+    action.criterion = criterion
     _full_clean(action, errors)
     action.save()
     audit_record(
@@ -341,6 +379,42 @@ def _action_fill(
     action.due_on, action.recommendation = due_on, recommendation
 
 
-def action_add(*, user, plan: JointPlan, action_id: str = "", **fields) -> Action:
-    """Add an action to a plan by services.action_create's rules (`action_id` left empty: <joint_plan_id>-A<n>)."""
-    return services.action_create(user=user, plan=plan, action_id=action_id.strip() or _next_action_id(plan), **fields)
+def _criterion_errors(plan: JointPlan, criterion) -> dict[str, str]:
+    """A criterion an action answers is one of its plan's scorecard's (a JAAP's)."""
+    if criterion is None:
+        return {}
+    if plan.scorecard_id is None:
+        return {"criterion": _said(scorecard_rules.CRITERION_WITHOUT_SCORECARD, {"plan": plan.joint_plan_id})}
+    if criterion.scorecard_id != plan.scorecard_id:
+        return {
+            "criterion": _said(
+                scorecard_rules.UNKNOWN_PLAN_CRITERION,
+                {"plan": plan.joint_plan_id, "scorecard": plan.scorecard.scorecard_id, "number": criterion.number},
+            )
+        }
+    return {}
+
+
+@transaction.atomic
+def action_add(*, user, plan: JointPlan, action_id: str = "", criterion=None, **fields) -> Action:
+    """Add an action to a plan by services.action_create's rules (`action_id` left empty: <joint_plan_id>-A<n>),
+    with the criterion of the plan's scorecard it answers (`criterion`, a JAAP's)."""
+    errors = _criterion_errors(plan, criterion)
+    if errors:  # said together with the other fields' (services.action_create says the same)
+        fields = {
+            "recommendation": None,
+            "responsible_office": None,
+            "responsible_cbo": None,
+            "responsible_name": "",
+            "what_en": "",
+            "what_km": "",
+            **fields,
+        }
+        raise ValidationError({**_action_errors(plan=plan, **fields), **errors})
+    action = services.action_create(
+        user=user, plan=plan, action_id=action_id.strip() or _next_action_id(plan), **fields
+    )
+    if criterion is not None:
+        action.criterion = criterion
+        action.save(update_fields=["criterion"])
+    return action

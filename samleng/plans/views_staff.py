@@ -43,7 +43,7 @@ def _may_write_for(user, office) -> bool:
 
 def _plan_to_edit(request, joint_plan_id: str) -> JointPlan:
     plan = get_object_or_404(
-        JointPlan.objects.select_related("authority__place", "endorsed_by"), joint_plan_id=joint_plan_id
+        JointPlan.objects.select_related("authority__place", "endorsed_by", "scorecard"), joint_plan_id=joint_plan_id
     )
     if may_edit_plan(request.user, plan):
         return plan
@@ -80,6 +80,7 @@ def _plan_arguments(data: dict) -> dict:
         "respondents",
         "respondents_female",
         "public",
+        "scorecard",
     )
     return {name: data[name] for name in names}
 
@@ -128,6 +129,7 @@ def plan_edit(request, joint_plan_id: str):
         "respondents": plan.respondents,
         "respondents_female": plan.respondents_female,
         "public": plan.public,
+        "scorecard": plan.scorecard.scorecard_id if plan.scorecard else "",
     }
     form = JointPlanForm(request.POST or None, initial=initial, cbos=_cbos(request.user), editing=True)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +204,8 @@ def _action_arguments(data: dict) -> dict:
         "due_on",
         "recommendation",
     )
-    return {name: data[name] for name in names}
+    # The criterion of the plan's scorecard: a JAAP's actions only (the form has no such field otherwise).
+    return {name: data[name] for name in names} | {"criterion": data.get("criterion")}
 
 
 @login_required
@@ -247,6 +250,7 @@ def action_edit(request, action_id: str):
         "responsible_name": action.responsible_name,
         "due_on": action.due_on,
         "recommendation": action.recommendation_id,
+        "criterion": action.criterion_id,
     }
     # A responsible CBO the user may not see is kept as it is (the form names it by id).
     cbos = _cbos(request.user) | CBO.objects.filter(Q(pk=action.responsible_cbo_id))

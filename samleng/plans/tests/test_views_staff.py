@@ -7,11 +7,13 @@ written."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from samleng.conftest import anonymous, assert_login_redirect, login, login_en, make_user
 from samleng.places.models import Office, Place
 from samleng.places.services import office_of_place
+from samleng.plans import staff_services
 from samleng.plans.models import Action, JointPlan, Recommendation
 
 D = dt.date
@@ -228,3 +230,52 @@ def test_staff_edit_a_plan_and_may_not_move_it_out_of_their_provinces(world, pla
     unknown = login_en(world.officer).post(url, {**data, "authority": "OF-NOPE", "endorsed_on": "2999-01-01"})
     html = unknown.content.decode()
     assert unknown.status_code == 400 and "no office with the id OF-NOPE" in html
+
+
+@pytest.mark.django_db
+def test_a_jaap_names_its_scorecard_and_its_actions_answer_the_scorecards_criteria(world, sandan):
+    from samleng.places.models import Facility
+    from samleng.plans.models import Criterion, Scorecard
+
+    klaeng = Place.objects.get(code="060603")
+    centre = Facility.objects.create(facility_id="FAC-060603-HC", type=Facility.Type.HEALTH_CENTRE,
+                                     name_en="Klaeng health centre", province=world.kampong_thom,
+                                     district=klaeng.parent, commune=klaeng, answered_by=sandan)
+    card = Scorecard.objects.create(scorecard_id="SC-2022", facility=centre, cycle=2022, met_on=D(2022, 1, 5),
+                                    interface_on=D(2022, 1, 20))
+    staff_on_time = Criterion.objects.create(scorecard=card, number=1, text_en="Staff come on time")
+    other = Scorecard.objects.create(scorecard_id="SC-OTHER", facility=centre, cycle=2023, met_on=D(2023, 1, 5))
+    foreign = Criterion.objects.create(scorecard=other, number=1, text_en="Clean water")
+    client = login_en(world.officer)
+    jaap = {**PLAN_FORM, "cbos": "", "authority": sandan.office_id, "origin": "scorecard_interface"}
+    for data, said in (({**jaap, "endorsed_on": "2022-02-01"}, "names its scorecard"),
+                       ({**jaap, "endorsed_on": "2022-01-10", "scorecard": "SC-2022"}, "after this plan was endorsed"),
+                       ({**PLAN_FORM, "cbos": "", "authority": sandan.office_id, "scorecard": "SC-2022"},
+                        "goes with the origin scorecard_interface only"),
+                       ({**jaap, "scorecard": "SC-NOPE"}, "no scorecard with the id SC-NOPE")):
+        response = client.post(reverse("plans:plan_new"), data)
+        assert response.status_code == 400 and said in response.content.decode(), said
+    assert not JointPlan.objects.exists()
+    assert client.post(reverse("plans:plan_new"), {**jaap, "scorecard": "sc-2022"}).status_code == 302
+    plan = JointPlan.objects.get()
+    assert plan.scorecard == card
+    action = {"what_en": "Post the staff's hours", "responsible_type": "office",
+              "responsible_office": sandan.office_id, "due_on": "2022-05-01"}
+    url = reverse("plans:action_new", args=[plan.joint_plan_id])
+    assert "Staff come on time" in client.get(url).content.decode()
+    assert client.post(url, {**action, "criterion": foreign.pk}).status_code == 400  # not among the choices
+    refused = client.post(url, {**action, "criterion": staff_on_time.pk, "due_on": "2021-01-01"})
+    assert refused.status_code == 400 and "before its plan was endorsed" in refused.content.decode()
+    with pytest.raises(ValidationError) as other_card:  # the service says it too, with the other fields' errors
+        staff_services.action_add(user=world.officer, plan=plan, criterion=foreign, responsible_type="office",
+                                  due_on=D(2021, 1, 1))
+    assert set(other_card.value.message_dict) == {"criterion", "what_en", "responsible_type", "due_on"}
+    assert not Action.objects.exists()
+    assert client.post(url, {**action, "criterion": staff_on_time.pk}).status_code == 302
+    assert Action.objects.get().criterion == staff_on_time
+    # The scorecard cannot change under an action that answers one of its criteria.
+    edit = client.post(reverse("plans:plan_edit", args=[plan.joint_plan_id]), {
+        **jaap, "scorecard": "SC-OTHER", "endorsed_on": "2023-02-01"})
+    assert edit.status_code == 400
+    plan.refresh_from_db()
+    assert plan.scorecard == card

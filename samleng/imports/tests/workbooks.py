@@ -255,13 +255,17 @@ TEMPLATE_VALUES = {
     "activity_no": 1, "description_en": "Raise the canal at the forum", "planned_on": "2023-03-01",
     "done_on": "2023-03-01", "resource_id": "RS-T1", "amount": 3000, "quantity": "", "given_from": "",
     "given_to": "",
+    # stories (format 1.2): ST-T1, told in Klaeng, linked to the CBO C-T1 (story_links' first link type is cbo; its
+    # target in TEMPLATE_WORDS: the indicators' target is a number)
+    "story_id": "ST-T1", "told_on": "2023-03-01",
 }
 #: Vocabulary columns whose first word does not fit the row TEMPLATE_VALUES makes: a village office (or an
 #: issue addressed to one) needs a village, which the template's CBO does not record.
 TEMPLATE_WORDS = {("offices", "level"): "commune", ("issues", "duty_bearer_level"): "commune",
                   ("joint_plan_actions", "responsible_level"): "commune", ("advocacy_plans", "status"): "active",
                   ("advocacy_plans", "duty_bearer_level"): "commune", ("plan_activities", "status"): "done",
-                  ("joint_plans", "origin"): "scorecard_interface"}  # the JAAP of the scorecard SC-T1
+                  ("joint_plans", "origin"): "scorecard_interface",  # the JAAP of the scorecard SC-T1
+                  ("story_links", "target"): "C-T1"}
 PROGRAMME_ROWS = [["name", "Test programme"], ["code", "TP"], ["donors", "A donor"], ["start", "2023-01-01"],
                   ["end", "2025-12-31"]]
 

@@ -1,6 +1,7 @@
 """The assistant on national-scale data: time per answer, start-up and memory.
 
     .venv/bin/python bench/bench_assistant.py [--db bench/out/assistant.sqlite3] [--questions 300]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/samleng_bench_assistant .venv/bin/python bench/bench_assistant.py
 
 The database is bench_budget's (prepared the same way once: the gazetteer, a national budget workbook of 1,661
 communes and 210 districts x 10 years imported and published) plus the demo knowledge base grown to national
@@ -11,8 +12,12 @@ and a number, as a deployment's knowledge base would repeat its patterns). Measu
 - memory: the resident size of a worker that has served a budget page (the gazetteer's index built) and its
   growth once the assistant has its index and has answered every question;
 - per answer, through `GET /api/assistant` (the whole request: middleware, rate limit off, view), wall and CPU
-  p50/p95 for budget questions (random communes and districts, Khmer and English), FAQ questions, services and
+  p50/p95 for budget questions (random communes and districts, Khmer and English), FAQ questions, services,
+  procurement (the demo's buyers' scores and projects), land concessions, what people say about a facility, and
   questions it declines; beside the budget page answering the same budget questions.
+
+On PostgreSQL (a postgres DATABASE_URL; the database is made if missing, then set up and given the national budget
+workbook once, as bench_budget makes its SQLite file) the CPU time is this process's only: the server's is apart.
 Budget (issue 12): p95 under 50 ms per answer, start-up under 3 s, memory under 150 MB above a bare worker.
 """
 
@@ -29,6 +34,30 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_budget import OUT, prepare, publish_everything  # noqa: E402 (bench/ is not a package)
 
 FAQ_ENTRIES, SERVICES = 2_000, 500
+
+
+def prepare_postgres(url: str) -> None:
+    """The database of `url` made if missing, set up, and given the national budget workbook (bench_budget's,
+    generated once into bench/out) if it has no budget line yet: each in a process of its own."""
+    import subprocess
+
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url, "SAMLENG_LOG_LEVEL": "ERROR"}
+    samleng = str(ROOT / ".venv" / "bin" / "samleng")
+    subprocess.run([samleng, "setup"], check=True, env=env)
+    with psycopg.connect(url) as connection:
+        if connection.execute("SELECT 1 FROM budgets_budgetline LIMIT 1").fetchone():
+            return
+    workbook = OUT / "national-budget"
+    if not workbook.exists():
+        subprocess.run([samleng, "generate", "--kind", "budget", "--scale", "national", str(workbook)], check=True,
+                       env=env)
+    subprocess.run([samleng, "import", "--publish", str(workbook)], check=True, env=env)
 
 
 def rss_mb() -> float:
@@ -92,9 +121,14 @@ def main() -> int:
     parser.add_argument("--db", default=str(OUT / "assistant.sqlite3"))
     parser.add_argument("--questions", type=int, default=300)
     args = parser.parse_args()
-    db = Path(args.db)
-    prepare(db)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        prepare_postgres(url)
+    else:
+        db = Path(args.db)
+        prepare(db)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    print(f"database: {os.environ['DATABASE_URL'].split('://')[0]}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -142,6 +176,19 @@ def main() -> int:
     faq_questions = [(e.question_en, "en") if i % 2 else (e.question_km, "km") for i, e in enumerate(faq)]
     services = list(Service.objects.order_by("?")[: args.questions // 3])
     service_questions = [(f"What documents do I need for {s.name_en}?", "en") for s in services]
+    procurement = [(f"What is the disclosure score of {b} in {y}?", "en") for b in ("MEF", "MoPWT", "MoEYS", "MOI")
+                   for y in (2023, 2024)]
+    procurement += [(f"ពិន្ទុបង្ហាញព័ត៌មានលទ្ធកម្មរបស់ {b} ឆ្នាំ២០២៤", "km") for b in ("MEF", "MoH", "MAFF")]
+    procurement += [(f"What was disclosed about {i}?", "en") for i in ("MEF-2024-001", "MOPWT-2024-017",
+                                                                       "MAFF-2023-001")]
+    procurement = procurement * 5
+    concessions = [("What is known about the Thpong sugar cane concession?", "en"), ("ដីសម្បទានដំឡូងមីថ្មពួក", "km"),
+                   ("ELC-KT-002", "en"), ("which documents of the concession of Sovann Rubber were disclosed?", "en"),
+                   ("Prasat Ballang rubber concession", "en")] * 10
+    comments = [("What do people say about Sandan One Window Service office?", "en"),
+                ("តើប្រជាជននិយាយអ្វីខ្លះអំពីមណ្ឌលសុខភាពក្លែង?", "km"), ("any complaints about the one window office of krakor?",
+                                                                   "en"),
+                ("reviews of the chheu teal health centre", "en"), ("FAC-0603-DO", "en")] * 10
     declined = [("What will the weather be tomorrow?", "en"), ("budget of Atlantis commune 2024", "en"),
                 ("ថវិកាឃុំក្លែងឆ្នាំ១៩០០", "km"), ("😀", "en"), ("x" * 500, "en")] * 10
 
@@ -150,7 +197,9 @@ def main() -> int:
     print(f"machine load (1-minute average, {os.cpu_count()} cores): {os.getloadavg()[0]:.1f}")
     worst_wall = worst_cpu = 0.0
     for name, questions in (("budget questions", budget_questions), ("FAQ questions", faq_questions),
-                            ("service questions", service_questions), ("declined", declined)):
+                            ("service questions", service_questions), ("procurement", procurement),
+                            ("land concessions", concessions), ("what people say (comments)", comments),
+                            ("declined", declined)):
         samples = [timed(client, "/api/assistant", {"q": q, "lang": lang}) for q, lang in questions]
         wall_p95, cpu_p95 = report(f"answer: {name}", samples)
         worst_wall, worst_cpu = max(worst_wall, wall_p95), max(worst_cpu, cpu_p95)

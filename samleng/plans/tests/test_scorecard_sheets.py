@@ -204,3 +204,13 @@ def test_a_field_officer_imports_the_scorecards_of_their_provinces_only(world, c
     result = import_(tmp_path, book, world.outsider)  # Kratie's officer; the health centre is in Kampong Thom
     assert not result.ok and ("scorecards", 2, "facility_id") in said(result)
     assert not Scorecard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_officer_exports_the_scorecards_of_their_provinces_only(world, centre, tmp_path):
+    assert import_(tmp_path, sheets(), world.me_officer).ok
+    Programme.objects.create(code="CE-1", name="Civic engagement", start=D(2021, 1, 1), end=D(2025, 12, 31))
+    mine = workbook_export(tmp_path / "mine.xlsx", user=world.officer, scoped=True)
+    assert (mine["scorecards"], mine["scorecard_criteria"], mine["scorecard_scores"]) == (1, 2, 7)
+    other = workbook_export(tmp_path / "other.xlsx", user=world.outsider, scoped=True)  # Kratie's officer
+    assert (other["scorecards"], other["scorecard_criteria"], other["scorecard_scores"]) == (0, 0, 0)

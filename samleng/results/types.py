@@ -172,7 +172,9 @@ REPORT_CONTENT_EXAMPLE = {
     # The annex: stories chosen for the report (stories.selectors.report_stories); absent from content frozen before.
     "stories": [{"story_id": "ST-KT-2024-1", "title_en": "...", "title_km": "...", "text_en": "...", "text_km": "...",
                  "told_on": "2024-07-12", "place_en": "Klaeng", "place_km": "ក្លែង",
-                 "cbos": [{"name_en": "Boeung Chang Boeung Prang Community Fishery", "name_km": "..."}]}],
+                 "cbos": [{"name_en": "Boeung Chang Boeung Prang Community Fishery", "name_km": "..."}],
+                 # Photos consented to donor reports: printed only if still consented when the file is written.
+                 "photos": [{"pk": 7, "caption_en": "...", "caption_km": "..."}]}],
     # The table of effects: resources CBOs received in the period (results.selectors.report_effects); absent from
     # content frozen before.
     "effects": [{"resource_id": "RS-PS-007-1", "date": "2024-01-10", "cbo_en": "Chamboak Phaem Community Forestry",

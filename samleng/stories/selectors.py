@@ -153,16 +153,48 @@ def stories_about_projects(user, project_pks) -> dict[int, list[Story]]:
 def report_stories(period: int) -> list[dict]:
     """The stories chosen for the donor report of `period` (a year: told in it), each person they name consenting
     to donor reports, as plain data that an issued report freezes: ids, titles and texts in both languages, the
-    day, the place's names, and the names of the CBOs they tell about. No photo, no person's detail."""
+    day, the place's names, the names of the CBOs they tell about, and their photos consented to donor reports (pk
+    and caption: the files are read when the report is written, report_photo_bytes). No person's detail."""
     stories = (Story.objects.filter(in_report=True, told_on__gte=dt.date(period, 1, 1),
                                     told_on__lte=dt.date(period, 12, 31))
                .exclude(pk__in=_people_without("for_reports")).select_related("place")
                .prefetch_related(Prefetch("links", queryset=StoryLink.objects.filter(
-                   link_type=LinkType.CBO).select_related("cbo")))
+                   link_type=LinkType.CBO).select_related("cbo")),
+                   Prefetch("photos", to_attr="report_photos", queryset=Photo.objects.filter(Exists(
+                       Consent.objects.filter(photo=OuterRef("pk"), for_reports=True, withdrawn_on__isnull=True)))))
                .order_by("told_on", "story_id"))
     return [{
         "story_id": story.story_id, "title_en": story.title_en, "title_km": story.title_km,
         "text_en": story.text_en, "text_km": story.text_km, "told_on": story.told_on.isoformat(),
         "place_en": story.place.name_en if story.place else "", "place_km": story.place.name_km if story.place else "",
         "cbos": [{"name_en": link.cbo.name_en, "name_km": link.cbo.name_km} for link in story.links.all()],
+        "photos": [{"pk": photo.pk, "caption_en": photo.caption_en, "caption_km": photo.caption_km}
+                   for photo in story.report_photos],
     } for story in stories]
+
+
+#: The widest a photo is printed in a report (pixels): enough for a page's width, small enough for an e-mail.
+REPORT_PHOTO_PX = 1200
+
+
+def report_photo_bytes(pks) -> dict[int, bytes]:
+    """pk -> the JPEG a report prints, of the photos among `pks` whose consent for donor reports is still given now
+    (a report issued before a consent was withdrawn no longer prints that photo), at most REPORT_PHOTO_PX wide. A
+    photo whose file is missing is left out."""
+    import io
+
+    from PIL import Image
+
+    found = {}
+    consented = Consent.objects.filter(photo=OuterRef("pk"), for_reports=True, withdrawn_on__isnull=True)
+    for photo in Photo.objects.filter(pk__in=list(pks)).filter(Exists(consented)):
+        try:
+            with photo.image.open("rb") as file, Image.open(file) as image:
+                image = image.convert("RGB")
+                image.thumbnail((REPORT_PHOTO_PX, REPORT_PHOTO_PX))
+                data = io.BytesIO()
+                image.save(data, "JPEG", quality=85)
+        except (OSError, ValueError):
+            continue
+        found[photo.pk] = data.getvalue()
+    return found

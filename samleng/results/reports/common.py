@@ -19,6 +19,7 @@ from samleng.core.numbers import percent
 from samleng.results.labels import dimension_label, humanize, part_label
 from samleng.results.models import Direction, Unit
 from samleng.results.templatetags.results_figures import dimensions_in_order
+from samleng.stories import selectors as stories_selectors
 
 #: fmt -> (file extension, content type)
 FORMATS = {
@@ -339,6 +340,7 @@ class StoryView:
     told: str
     about: str
     paragraphs: list[str]
+    photos: list[tuple[bytes, str]] = field(default_factory=list)  # (JPEG, caption) still consented to reports
 
 
 @dataclass
@@ -406,7 +408,7 @@ def prepare(content: dict, language: str, organisation: str = "") -> ReportView:
         outcomes=[_outcome_view(outcome, t) for outcome in content.get("outcomes", [])],
         reconciliation=[d for d, kind in zip(differences, kinds, strict=True) if kind in RECONCILIATION_KINDS],
         consistency=[d for d, kind in zip(differences, kinds, strict=True) if kind not in RECONCILIATION_KINDS],
-        annex=[_story_view(story) for story in content.get("stories", [])],
+        annex=_annex(content.get("stories", [])),
         effects=[_effect_view(effect, t) for effect in content.get("effects", [])],
     )
 
@@ -420,6 +422,20 @@ def _effect_view(effect: dict, t: dict) -> EffectView:
                       kind=pick(effect.get("kind_km", ""), effect.get("kind_en", "")),
                       source=pick(effect.get("source_km", ""), effect.get("source_en", "")),
                       what=pick(effect.get("what_km", ""), effect.get("what_en", "")), received=received)
+
+
+def _annex(stories: list[dict]) -> list[StoryView]:
+    """The annex's stories, with the photos whose consent for donor reports is still given when the file is
+    written (stories.selectors.report_photo_bytes: one query, whatever the photos)."""
+    pks = [photo["pk"] for story in stories for photo in story.get("photos", [])]
+    files = stories_selectors.report_photo_bytes(pks) if pks else {}
+    views = []
+    for story in stories:
+        view = _story_view(story)
+        view.photos = [(files[photo["pk"]], pick(photo.get("caption_km", ""), photo.get("caption_en", "")))
+                       for photo in story.get("photos", []) if photo["pk"] in files]
+        views.append(view)
+    return views
 
 
 def _story_view(story: dict) -> StoryView:

@@ -7,7 +7,7 @@ from django.conf import settings
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from samleng.core.documents import docx_khmer_styles
 from samleng.results.reports.common import IndicatorView, ReportView, prepare
@@ -156,6 +156,10 @@ def _annex(document, view: ReportView) -> None:
             about.add_run(story.about)
         for paragraph in story.paragraphs:
             document.add_paragraph(paragraph)
+        for image, caption in story.photos:
+            document.add_picture(io.BytesIO(image), width=Cm(12))
+            if caption:
+                _muted(document.add_paragraph(), caption)
 
 
 def _facts(document, rows: list[tuple[str, str]]):

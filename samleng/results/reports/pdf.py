@@ -2,6 +2,7 @@
 by WeasyPrint (core.documents.pdf_write: its Khmer lines carry their text, so that it can be copied and
 searched), which shapes Khmer with HarfBuzz in the Khmer OS fonts that fontconfig finds."""
 
+import base64
 import dataclasses
 
 from django.conf import settings
@@ -36,7 +37,9 @@ def _breakable(view: ReportView) -> ReportView:
         reconciliation=[dataclasses.replace(d, message=khmer_line_breaks(d.message)) for d in view.reconciliation],
         consistency=[dataclasses.replace(d, message=khmer_line_breaks(d.message)) for d in view.consistency],
         annex=[dataclasses.replace(story, title=khmer_line_breaks(story.title), about=khmer_line_breaks(story.about),
-                                   paragraphs=[khmer_line_breaks(p) for p in story.paragraphs])
+                                   paragraphs=[khmer_line_breaks(p) for p in story.paragraphs],
+                                   photos=[(_data_uri(image), khmer_line_breaks(caption))
+                                           for image, caption in story.photos])
                for story in view.annex],
         effects=[dataclasses.replace(effect, cbo=khmer_line_breaks(effect.cbo), what=khmer_line_breaks(effect.what),
                                      source=khmer_line_breaks(effect.source)) for effect in view.effects],
@@ -49,3 +52,8 @@ def _breakable_indicator(indicator: IndicatorView) -> IndicatorView:
         on_track_rule=khmer_line_breaks(indicator.on_track_rule),
         narrative=[khmer_line_breaks(paragraph) for paragraph in indicator.narrative],
     )
+
+
+def _data_uri(jpeg: bytes) -> str:
+    """A photo inside the HTML itself: WeasyPrint fetches nothing."""
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")

@@ -61,3 +61,26 @@ def test_word_and_pdf_reports_carry_the_annex_in_both_languages(chosen):
 def test_a_report_frozen_before_stories_existed_has_no_annex():
     text = "\n".join(p.text for p in Document(io.BytesIO(render(content(), "docx", "en")[0])).paragraphs)
     assert "Annex: stories of change" not in text
+
+
+@pytest.mark.django_db
+def test_a_photo_consented_to_reports_is_printed_until_its_consent_is_withdrawn(chosen, settings, tmp_path):
+    from samleng.stories.models import Photo
+    from samleng.stories.tests.conftest import jpeg_with_gps
+
+    settings.MEDIA_ROOT = tmp_path
+    printed = Photo.objects.create(story=chosen, image=jpeg_with_gps("lake.jpg"), caption_en="The restored canal")
+    consent = Consent.objects.create(story=chosen, photo=printed, given_by="Sar Mol", given_on=dt.date(2024, 7, 12),
+                                     method="written", for_reports=True)
+    kept_out = Photo.objects.create(story=chosen, image=jpeg_with_gps("family.jpg"), caption_en="A family")
+    Consent.objects.create(story=chosen, photo=kept_out, given_by="Chann Dara", given_on=dt.date(2024, 7, 12),
+                           method="written", for_public=True)  # public pages, not reports
+    report = content(stories=report_stories(2024))  # frozen as an issued report would be
+    assert [p["caption_en"] for p in report["stories"][0]["photos"]] == ["The restored canal"]
+    word = Document(io.BytesIO(render(report, "docx", "km")[0]))
+    assert len(word.inline_shapes) == 1 and "The restored canal" in "\n".join(p.text for p in word.paragraphs)
+    assert b"/Subtype /Image" in render(report, "pdf", "en")[0]
+    consent.withdrawn_on = dt.date(2024, 9, 1)
+    consent.save()
+    again = Document(io.BytesIO(render(report, "docx", "en")[0]))  # the same frozen content, written again
+    assert len(again.inline_shapes) == 0 and "The restored canal" not in "\n".join(p.text for p in again.paragraphs)

@@ -117,3 +117,22 @@ def unanswered_dismiss(*, user, unanswered: UnansweredQuestion) -> None:
     audit_record(user=user, action=Action.DELETE, obj=unanswered,
                  summary=f"unanswered question dismissed (asked {unanswered.count} times)")
     unanswered.delete()
+
+
+#: Two kept questions are similar when they share at least this share of their words (Jaccard).
+SIMILAR = 0.5
+
+
+def unanswered_similar(questions: list[UnansweredQuestion]) -> dict[int, tuple[int, int]]:
+    """For each of `questions` (a page of the list), how many other kept questions share at least half their words
+    with it, and how many times those were asked: {pk: (questions, times)}. One query (the keys of all kept, at
+    most UNANSWERED_KEPT)."""
+    kept = [(pk, frozenset(key.split()), count)
+            for pk, key, count in UnansweredQuestion.objects.values_list("pk", "key", "count")]
+    found = {}
+    for question in questions:
+        own = frozenset(question.key.split())
+        similar = [count for pk, words, count in kept
+                   if pk != question.pk and len(own & words) >= SIMILAR * len(own | words)]
+        found[question.pk] = (len(similar), sum(similar))
+    return found

@@ -133,7 +133,13 @@ def unanswered(request):
     """/assistant/unanswered/: the questions asked most often first, each with a form that makes it a FAQ entry."""
     page = Paginator(UnansweredQuestion.objects.all(), 30).get_page(request.GET.get("page"))
     rows = [(question, FaqFromQuestionForm(question=question, prefix=f"q{question.pk}")) for question in page]
-    return render(request, "assistant/unanswered.html", {"page": page, "rows": rows})
+    return render(request, "assistant/unanswered.html", {"page": page, "rows": _with_similar(rows)})
+
+
+def _with_similar(rows: list[tuple]) -> list[tuple]:
+    """Each row with how many other kept questions are similar to its question, and how often they were asked."""
+    similar = services.unanswered_similar([question for question, _form in rows])
+    return [(question, form, similar[question.pk]) for question, form in rows]
 
 
 @faq_writers
@@ -160,4 +166,4 @@ def unanswered_answer(request, pk: int):
     rows = [(q, form if q.pk == question.pk else FaqFromQuestionForm(question=q, prefix=f"q{q.pk}")) for q in page]
     if question not in page.object_list:
         rows.insert(0, (question, form))
-    return render(request, "assistant/unanswered.html", {"page": page, "rows": rows}, status=400)
+    return render(request, "assistant/unanswered.html", {"page": page, "rows": _with_similar(rows)}, status=400)

@@ -62,6 +62,8 @@ def test_who_sees_the_page(people):
     for who in ("admin", "me", "communication"):
         page = login_en(people[who]).get(URL)
         assert page.status_code == 200 and "Where can I buy a buffalo?" in page.content.decode(), who
+    services.unanswered_record(text="Where do I buy a buffalo cheaply?")  # shares 2 of its 3 words
+    assert "and 1 similar question, asked 1 times" in login_en(people["me"]).get(URL).content.decode()
     for who in ("officer", "rep", "authority"):
         assert login(people[who]).get(URL).status_code == 403, who
         assert login(people[who]).post(f"{URL}{question.pk}/", {"action": "dismiss"}).status_code == 403, who

@@ -111,7 +111,7 @@ def plan_list(request):
 def plan_follow(request, joint_plan_id: str):
     plan = _plan_for_user(request, joint_plan_id)
     today = timezone.localdate()
-    actions = list(plan.actions.select_related("responsible_office", "responsible_cbo", "recommendation")
+    actions = list(plan.actions.select_related("responsible_office", "responsible_cbo", "recommendation", "criterion")
                    .prefetch_related("updates"))
     for action in actions:
         action.late = selectors.is_late(action, today)

@@ -273,6 +273,7 @@ def test_a_jaap_names_its_scorecard_and_its_actions_answer_the_scorecards_criter
     assert not Action.objects.exists()
     assert client.post(url, {**action, "criterion": staff_on_time.pk}).status_code == 302
     assert Action.objects.get().criterion == staff_on_time
+    assert "scorecard criterion 1" in client.get(reverse("plans:follow", args=[plan.joint_plan_id])).content.decode()
     # The scorecard cannot change under an action that answers one of its criteria.
     edit = client.post(reverse("plans:plan_edit", args=[plan.joint_plan_id]), {
         **jaap, "scorecard": "SC-OTHER", "endorsed_on": "2023-02-01"})

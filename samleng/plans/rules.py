@@ -106,3 +106,18 @@ def resource_shape(*, kind: str | None, amount, currency: str | None, quantity, 
     if kind == "land" and (quantity is None or unit not in (None, "", "hectare", "square_metre")):
         broken.append(("unit" if quantity is not None else "quantity", LAND_IS_AN_AREA))
     return broken
+SOURCE_OFFICE_NEEDED = gettext_noop("An authority is an office: give its office id.")
+SOURCE_OFFICE_NOT_AUTHORITY = gettext_noop("An office goes with the source authority only; name any other source.")
+
+
+def resource_dates(*, recurrence: str | None, given_from: dt.date | None, given_to: dt.date | None) -> list[tuple]:
+    """What is wrong with a resource's months, as (field, message, parameters): a monthly resource needs
+    given_from and given_to not before it; a one-off one has neither."""
+    if recurrence == "monthly":
+        if given_from is None:
+            return [("given_from", MONTHLY_FROM_NEEDED, {})]
+        if given_to is not None and given_to < given_from:
+            return [("given_to", GIVEN_TO_BEFORE_FROM, {"to": given_to.isoformat(), "from": given_from.isoformat()})]
+        return []
+    return [(column, ONLY_MONTHLY, {"column": column}) for column, value in
+            (("given_from", given_from), ("given_to", given_to)) if value is not None]

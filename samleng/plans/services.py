@@ -210,3 +210,60 @@ def plan_activity_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> Ups
 def resource_upsert_many(*, user, rows: Iterable[Mapping[str, Any]]) -> UpsertResult:
     """Create or update the resources CBOs mobilised, matched on resource_id."""
     return records_upsert_many(user=user, model=Resource, key=("resource_id",), rows=rows)
+
+
+@transaction.atomic
+def resource_create(*, user, cbo, date: dt.date, source_type: str, kind: str, recurrence: str,
+                    resource_id: str = "", source_office=None, source_name: str = "", description_en: str = "",
+                    description_km: str = "", amount=None, currency: str = "", quantity=None, unit: str = "",
+                    given_from: dt.date | None = None, given_to: dt.date | None = None, issue=None,
+                    evidence: str = "", note_en: str = "", note_km: str = "") -> Resource:
+    """Record a resource a CBO mobilised (the staff page). Refused (ValidationError by field, in the reader's
+    language) on the rules of the resources sheet: a description in one language at least, an amount with its
+    currency or a quantity with its unit, money as an amount, land as an area, a monthly resource's months, an
+    authority as an office (and only an authority), an issue of the same CBO, a day not in the future. An empty
+    resource_id is made: RS-<cbo_id>-<n>."""
+    errors: dict[str, str] = {}
+    if rules.one_language(description_en, description_km) is not None:
+        errors["description_en"] = _(rules.ONE_LANGUAGE)
+    for field, message in rules.resource_shape(kind=kind, amount=amount, currency=currency, quantity=quantity,
+                                               unit=unit):
+        errors.setdefault(field, _(message))
+    for field, message, params in rules.resource_dates(recurrence=recurrence, given_from=given_from,
+                                                       given_to=given_to):
+        errors.setdefault(field, _said(message, params))
+    for field, day in (("date", date), ("given_from", given_from), ("given_to", given_to)):
+        if (broken := rules.in_future(day, timezone.localdate())) is not None:
+            errors.setdefault(field, _said(rules.IN_FUTURE, broken))
+    if source_type == "authority" and source_office is None:
+        errors["source_office"] = _(rules.SOURCE_OFFICE_NEEDED)
+    elif source_type != "authority" and source_office is not None:
+        errors["source_office"] = _(rules.SOURCE_OFFICE_NOT_AUTHORITY)
+    if issue is not None and issue.cbo_id != cbo.pk:
+        errors["issue"] = _said(rules.ISSUE_OF_ANOTHER_CBO, {"issue": issue.issue_id, "other": issue.cbo.cbo_id,
+                                                             "cbo": cbo.cbo_id})
+    resource_id = resource_id.strip() or _next_resource_id(cbo)
+    if Resource.objects.filter(resource_id=resource_id).exists():
+        errors["resource_id"] = _("A resource already has the id %(id)s.") % {"id": resource_id}
+    if errors:
+        raise ValidationError(errors)
+    resource = Resource.objects.create(
+        resource_id=resource_id, cbo=cbo, date=date, source_type=source_type, source_office=source_office,
+        source_name="" if source_office is not None else source_name.strip(), kind=kind,
+        description_en=description_en.strip(), description_km=description_km.strip(), amount=amount,
+        currency=currency if amount is not None else "", quantity=quantity, unit=unit if quantity is not None else "",
+        recurrence=recurrence, given_from=given_from, given_to=given_to, issue=issue, evidence=evidence.strip(),
+        note_en=note_en.strip(), note_km=note_km.strip())
+    audit_record(user=user, action=AuditAction.CREATE, obj=resource,
+                 summary=f"resource {resource_id} of {cbo.cbo_id} recorded",
+                 changes=created_fields({"kind": kind, "source_type": source_type, "date": date}))
+    return resource
+
+
+def _next_resource_id(cbo) -> str:
+    taken = set(Resource.objects.filter(resource_id__startswith=f"RS-{cbo.cbo_id}-").values_list("resource_id",
+                                                                                                 flat=True))
+    n = 1
+    while f"RS-{cbo.cbo_id}-{n}" in taken:
+        n += 1
+    return f"RS-{cbo.cbo_id}-{n}"

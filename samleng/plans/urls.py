@@ -27,6 +27,7 @@ urlpatterns = [
     # The resources CBOs mobilise: a CBO's (its staff; a public CBO's totals for anyone), the programme's totals.
     path("plans/cbos/resources/", views_resources.programme_resources, name="resources"),
     path("plans/cbos/<int:pk>/resources/", views_resources.cbo_resources, name="cbo_resources"),
+    path("plans/cbos/<int:pk>/resources/new/", views_resources.resource_new, name="resource_new"),
     # A CBO's advocacy plans and their activities: its staff and its own representatives.
     path("plans/cbos/<int:pk>/advocacy/", views_advocacy.cbo_advocacy_plans, name="cbo_advocacy_plans"),
 ]

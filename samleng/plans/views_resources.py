@@ -6,16 +6,20 @@ for those who see everything and a field officer's provinces (403 for anyone els
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from samleng.accounts.access import can_edit_cbo
+from samleng.accounts.access import can_edit_cbo, can_see_cbo
 from samleng.cbos.models import CBO
-from samleng.plans import selectors
+from samleng.core.forms import add_service_errors
+from samleng.plans import selectors, services
 from samleng.plans.models import Currency, Resource, ResourceKind, SourceType, Unit
+from samleng.plans.resource_forms import ResourceForm
 
 
 def _year(request, years: list[int]) -> int:
@@ -52,6 +56,31 @@ def cbo_resources(request, pk: int):
         "cbo": cbo, "staff": staff, "years": [(year, _year_totals(resources, year)) for year in years],
         "resources": list(resources.select_related("source_office", "issue")) if staff else [],
     })
+
+
+@login_required
+def resource_new(request, pk: int):
+    """Staff whose scope covers the CBO record a resource it mobilised; others who may see the CBO get a 403,
+    anyone else a 404."""
+    cbo = get_object_or_404(CBO, pk=pk)
+    if not can_see_cbo(request.user, cbo):
+        raise Http404
+    if not can_edit_cbo(request.user, cbo):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, cbo=cbo)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        for field in ("currency", "unit"):
+            data[field] = data[field] or ""
+        try:
+            resource = services.resource_create(user=request.user, cbo=cbo, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The resource %(id)s was recorded.") % {"id": resource.resource_id})
+            return redirect("plans:cbo_resources", pk=cbo.pk)
+    return render(request, "plans/resource_form.html", {"cbo": cbo, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @login_required

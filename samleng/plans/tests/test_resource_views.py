@@ -96,3 +96,43 @@ def test_the_cbos_page_links_to_its_resources_for_those_who_may_open_them(world,
     make_issue(world.cbo, is_public=True)  # the public page shows what other apps add beside its public issues
     public = anonymous().get(reverse("cbos:public_detail", args=[world.cbo.pk]))
     assert "2 resources mobilised" in public.content.decode()
+
+
+def new(cbo):
+    return reverse("plans:resource_new", args=[cbo.pk])
+
+
+FORM = {"date": "2024-06-01", "kind": "money", "description_en": "A grant for the patrol boat", "source_type": "ngo",
+        "source_name": "ADRA", "amount": "3000", "currency": "USD", "recurrence": "one_off"}
+
+
+@pytest.mark.django_db
+def test_staff_of_the_cbos_scope_record_a_resource_and_its_rules_are_said_on_the_form(world):
+    office = office_of_place(user=None, place=Place.objects.get(code="060603"))
+    client = login_en(world.officer)
+    assert client.get(new(world.cbo)).status_code == 200
+    response = client.post(new(world.cbo), FORM)
+    assert response.status_code == 302
+    grant = Resource.objects.get(cbo=world.cbo)
+    assert (grant.resource_id, grant.amount, grant.source_name) == ("RS-CBO-KT-001-1", Decimal(3000), "ADRA")
+    monthly = {**FORM, "source_type": "authority", "source_name": "", "source_office": office.office_id,
+               "recurrence": "monthly", "given_from": "2024-01-01", "amount": "10"}
+    assert client.post(new(world.cbo), monthly).status_code == 302
+    assert Resource.objects.get(resource_id="RS-CBO-KT-001-2").source_office == office
+    bad = client.post(new(world.cbo), {**FORM, "kind": "land", "amount": "", "currency": "", "quantity": "5",
+                                       "unit": "litre", "source_type": "authority", "given_to": "2024-02-01",
+                                       "description_en": ""})
+    html = bad.content.decode()
+    assert bad.status_code == 400 and Resource.objects.count() == 2
+    for said in ("hectares or square metres", "give its office id", "monthly resource only",
+                 "Give the English or the Khmer"):
+        assert said in html, said
+
+
+@pytest.mark.django_db
+def test_nobody_else_records_a_cbos_resources(world):
+    assert login(world.outsider).get(new(world.cbo)).status_code == 404
+    assert login(world.outsider).post(new(world.cbo), FORM).status_code == 404
+    assert login(world.cbo_user).post(new(world.cbo), FORM).status_code == 403  # sees its CBO, is not staff
+    assert_login_redirect(anonymous().post(new(world.cbo), FORM))
+    assert not Resource.objects.exists()

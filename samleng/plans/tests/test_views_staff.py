@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from samleng.conftest import anonymous, assert_login_redirect, login, login_en, make_user
@@ -280,3 +282,23 @@ def test_a_jaap_names_its_scorecard_and_its_actions_answer_the_scorecards_criter
     assert edit.status_code == 400
     plan.refresh_from_db()
     assert plan.scorecard == card
+
+
+@pytest.mark.django_db
+def test_the_follow_pages_queries_do_not_grow_with_the_actions(world, plan):
+    client = login_en(world.officer)
+    url = reverse("plans:follow", args=["JP-1"])
+
+    def add(first, last):
+        for n in range(first, last):
+            Action.objects.create(action_id=f"A-{n}", plan=plan, what_en=f"Action {n}", responsible_type="office",
+                                  responsible_office=plan.authority, due_on=D(2022, 3, 1))
+
+    add(0, 1)
+    client.get(url)  # the session's first reads done
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add(1, 8)
+    with CaptureQueriesContext(connection) as eight:
+        page = client.get(url).content.decode()
+    assert "Action 7" in page and len(eight.captured_queries) == len(one.captured_queries)

@@ -136,7 +136,7 @@ def staff_detail(request, story_id: str):
     today = timezone.localdate()
     return render(request, "stories/staff_detail.html", data | {
         "photo_form": PhotoForm(initial={"given_on": today}), "person_form": PersonForm(initial={"given_on": today}),
-        "link_form": LinkForm(), "withdraw_form": WithdrawForm(initial={"withdrawn_on": today}),
+        "link_form": LinkForm(), "today_iso": today.isoformat(),
         "people_without": services.people_without_consent(story, "for_public")})
 
 

@@ -165,3 +165,18 @@ def test_an_event_s_page_links_the_stories_about_it_for_those_who_see_the_event(
     url = reverse("engagement:detail", args=[event.pk])
     assert reverse("stories:staff_detail", args=["ST-1"]) in login_en(world.officer).get(url).content.decode()
     assert login_en(world.outsider).get(url).status_code == 404  # the event, and so its stories, are not theirs
+
+
+@pytest.mark.django_db
+def test_staff_withdraw_a_consent_on_the_page_and_the_photo_leaves_the_public_pages(story, world):
+    consent = story.shown.consents.get()
+    url = reverse("stories:consent_withdraw", args=[consent.pk])
+    assert login_en(world.outsider).post(url, {"withdrawn_on": "2024-09-01"}).status_code == 404
+    assert login_en(world.cbo_user).post(url, {"withdrawn_on": "2024-09-01"}).status_code == 403
+    response = login_en(world.officer).post(url, {"withdrawn_on": "2024-06-01"})  # before it was given
+    assert response.status_code == 400 and "before it was given" in response.content.decode()
+    assert login_en(world.officer).post(url, {"withdrawn_on": "2024-09-01"}).status_code == 302
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == dt.date(2024, 9, 1)
+    assert anonymous().get(reverse("stories:photo", args=[story.shown.pk])).status_code == 404
+    assert login_en(world.officer).get(reverse("stories:photo", args=[story.shown.pk])).status_code == 200

@@ -135,8 +135,10 @@ def staff_detail(request, story_id: str):
                      summary=f"consents of story {story.story_id} viewed")
     today = timezone.localdate()
     return render(request, "stories/staff_detail.html", data | {
-        "photo_form": PhotoForm(initial={"given_on": today}), "person_form": PersonForm(initial={"given_on": today}),
-        "link_form": LinkForm(), "today_iso": today.isoformat(),
+        # The forms share field names: their ids apart, so that each label names its own field.
+        "photo_form": PhotoForm(initial={"given_on": today}, auto_id="photo_%s"),
+        "person_form": PersonForm(initial={"given_on": today}, auto_id="person_%s"),
+        "link_form": LinkForm(auto_id="link_%s"), "today_iso": today.isoformat(),
         "people_without": services.people_without_consent(story, "for_public")})
 
 

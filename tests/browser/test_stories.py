@@ -59,3 +59,20 @@ def test_the_stories_pages_fit_360_px(live_server, phone, phone_without_javascri
             wide.append(path)
             screenshot(page, f"wide-{language}-stories-{path.strip('/').replace('/', '-')}")
     assert not wide, f"wider than {WIDTH} px ({language}): {wide}"
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_the_stories_pages_label_their_fields_mark_languages_and_contrast(live_server, phone, demo,  # noqa: F811
+                                                                          language):
+    from tests.browser.test_accessibility import problems_on
+
+    officer, secret = demo
+    page, base = phone, live_server.url
+    choose_language(page, base, language)
+    public = problems_on(page, base, ["/stories/", "/stories/ST-KT-2024-1/", "/stories/ST-KR-2023-1/"])
+    log_in(page, base, officer, secret)
+    staff = problems_on(page, base, ["/stories/staff/", "/stories/staff/ST-KT-2024-1/", "/stories/staff/new/",
+                                     "/stories/staff/ST-KT-2024-1/edit/"])
+    findings = [f"{check}: {finding}" for check in ("unlabelled", "lang", "contrast")
+                for finding in public[check] + staff[check]]
+    assert not findings, f"({language}):\n" + "\n".join(findings)

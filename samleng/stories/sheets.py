@@ -78,6 +78,7 @@ def _check_stories(run, sheet, rows) -> None:
     stored = stored_stories(run)
     places: dict[int, tuple] = {}
     provinces = run.state.setdefault("stories.provinces", {})
+    has_place = any(column in run.present[name] for column in _PLACES)
     for row in rows:
         if "title_en" in run.present[name] and not rules.one_language(row.title_en, row.title_km):
             run.error(name, row.row, "title_en", ONE_LANGUAGE)
@@ -86,8 +87,9 @@ def _check_stories(run, sheet, rows) -> None:
         run.not_future(name, row, "told_on")
         chain = place_chain(run, name, row, _PLACES)
         where = chain["commune"] or chain["district"] or chain["province"]
-        province = chain["province"].pk if chain["province"] else None
         known = stored.get(row.story_id)
+        # Without place columns a stored story keeps its place (and its province decides who may change it).
+        province = chain["province"].pk if chain["province"] else None if has_place or known is None else known[1]
         if known is not None and not _in_scope(run, name, row, "story_id", known[1]):
             continue  # a stored story of another province: not the importer's to change
         if not _in_scope(run, name, row, "province", province):

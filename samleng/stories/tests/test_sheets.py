@@ -139,3 +139,16 @@ def test_an_export_imports_back_unchanged(world, canal, tmp_path):
     again = workbook_import(tmp_path / "out.xlsx", user=world.me_officer)
     assert again.ok, [str(e) for e in again.errors]
     assert sum(again.updated.values()) == 0 and sum(again.created.values()) == 0
+
+
+@pytest.mark.django_db
+def test_a_workbook_without_place_columns_keeps_a_stored_story_s_place(world, canal, tmp_path):
+    assert import_(tmp_path, book(), world.me_officer).ok
+    header = ["story_id", "title_en", "text_en", "told_on"]
+    again = {"stories": [header, ["ST-1", "The commune restores its canal", "New text.", "2024-07-12"]]}
+    result = import_(tmp_path, again, world.officer, "again.xlsx")  # Kampong Thom's officer: the story is theirs
+    assert result.ok, [str(e) for e in result.errors]
+    story = Story.objects.get(story_id="ST-1")
+    assert story.place.code == "060603" and story.text_en == "New text." and story.public
+    refused = import_(tmp_path, again, world.outsider, "outsider.xlsx")
+    assert not refused.ok and ("stories", 2, "story_id") in said(refused)

@@ -36,6 +36,7 @@ from samleng.imports.tests.workbooks import TEMPLATE_VALUES, template_fill
 from samleng.places.models import Office
 from samleng.plans.models import Action, ActionUpdate, AdvocacyPlan, JointPlan, Recommendation
 from samleng.results.models import Indicator, Outcome, Programme, ReportedValue
+from samleng.stories.models import Story
 from samleng.transparency.models import (
     DeclaredHoliday,
     ElcDisclosure,
@@ -105,6 +106,8 @@ PROGRAMME_TEXT = {
     ("action_updates", "evidence"): (ActionUpdate, "evidence"),
     ("advocacy_plans", "objective_en"): (AdvocacyPlan, "objective_en"),
     ("advocacy_plans", "objective_km"): (AdvocacyPlan, "objective_km"),
+    ("stories", "title_en"): (Story, "title_en"), ("stories", "title_km"): (Story, "title_km"),
+    ("stories", "text_en"): (Story, "text_en"), ("stories", "text_km"): (Story, "text_km"),
 }
 BUDGET_TEXT = {
     ("budgets", "note"): (BudgetLine, "note"),

@@ -75,6 +75,17 @@ def public_stories() -> QuerySet:
     return Story.objects.filter(public_q()).select_related("place").order_by("-told_on", "story_id")
 
 
+def public_provinces() -> list[tuple]:
+    """The provinces of the public stories, each with its number of stories, by name (two queries)."""
+    from django.db.models import Count
+
+    from samleng.places.models import Place
+
+    counts = dict(public_stories().exclude(province=None).values_list("province").annotate(n=Count("pk"))
+                  .values_list("province", "n"))
+    return [(place, counts[place.pk]) for place in Place.objects.filter(pk__in=counts).order_by("name_en")]
+
+
 def public_photos(story: Story) -> list[Photo]:
     """The story's photos that may be shown publicly: each with an active consent for the public pages."""
     return list(story.photos.filter(Exists(Consent.objects.filter(photo=OuterRef("pk"), for_public=True,

@@ -41,8 +41,13 @@ def _story_for_staff(request, story_id: str) -> Story:
 # ---- public pages ----------------------------------------------------------------------------------------------
 
 def public_list(request):
-    page = page_of(request, selectors.public_stories(), per_page=20)
-    return render(request, "stories/public_list.html", {"page": page, "stories": page.object_list})
+    """The public stories, newest first; `?province=<code>` those of one province (a link per province)."""
+    stories, chosen = selectors.public_stories(), request.GET.get("province", "")
+    if chosen:
+        stories = stories.filter(province__code=chosen)
+    page = page_of(request, stories, per_page=20)
+    return render(request, "stories/public_list.html", {
+        "page": page, "stories": page.object_list, "provinces": selectors.public_provinces(), "chosen": chosen})
 
 
 def public_detail(request, story_id: str):

@@ -180,3 +180,16 @@ def test_staff_withdraw_a_consent_on_the_page_and_the_photo_leaves_the_public_pa
     assert consent.withdrawn_on == dt.date(2024, 9, 1)
     assert anonymous().get(reverse("stories:photo", args=[story.shown.pk])).status_code == 404
     assert login_en(world.officer).get(reverse("stories:photo", args=[story.shown.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_public_list_links_each_province_of_its_stories(story, world):
+    world.other_cbo.is_public = True
+    world.other_cbo.save()
+    other = Story.objects.create(story_id="ST-2", title_en="A forest kept", text_en="x", told_on=dt.date(2023, 7, 1),
+                                 place=world.kratie, province=world.kratie, public=True)
+    other.links.create(link_type="cbo", target="CBO-KR-001", cbo=world.other_cbo)
+    html = anonymous().get(reverse("stories:public_list")).content.decode()
+    assert "?province=10" in html and "?province=06" in html and "A forest kept" in html
+    kratie = anonymous().get(reverse("stories:public_list") + "?province=10").content.decode()
+    assert "A forest kept" in kratie and "The commune restores" not in kratie

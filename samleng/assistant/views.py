@@ -66,6 +66,9 @@ def chat(request):
     return render(request, "assistant/chat.html", {
         "turns": turns, "question": question, "answer": answer, "error": error,
         "carried": carried[-TURNS_KEPT:], "suggested": _suggested(), "max_question": MAX_QUESTION,
+        # Those who see everything find the page in the menu; staff given the permission here (the menu would ask
+        # for every staff member's permissions on every page: two queries).
+        "writes_faq": request.user.is_authenticated and not request.user.sees_everything and writes_faq(request.user),
         # The assistant also answers on a Facebook Page's Messenger when it is set up (notifications/messenger.py).
         "messenger": bool(settings.MESSENGER_PAGE_TOKEN and settings.MESSENGER_APP_SECRET
                           and settings.MESSENGER_VERIFY_TOKEN),

@@ -16,7 +16,7 @@ from samleng.cbos.models import CBO
 from samleng.conftest import make_user
 from samleng.imports.kinds import KINDS
 from samleng.imports.models import ImportRun
-from samleng.imports.tests.workbooks import template_fill
+from samleng.imports.tests.workbooks import template_facility, template_fill
 from tests.browser.conftest import choose_language, fits_the_screen, log_in, screenshot, staff_menu_link
 
 pytestmark = pytest.mark.browser
@@ -63,6 +63,7 @@ def check_template(path, kind: str):
 def test_an_me_officer_downloads_the_templates_and_imports_the_programme_one(
         live_server, gazetteer, immediate, phone_without_javascript, tmp_path):
     officer = make_user("sokha", User.Role.ME_OFFICER)
+    template_facility()  # the facility the template's scorecard names (a knowledge-base record)
     secret = user_totp_setup(user=officer, confirmed=True)
     page, base = phone_without_javascript, live_server.url
     choose_language(page, base, "en")

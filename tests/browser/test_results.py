@@ -34,8 +34,9 @@ def programme(gazetteer) -> Programme:
 
 
 def indicator_row(page, code: str):
+    """The row of indicator `code`, by its link (the code is shown in Khmer digits on Khmer pages)."""
     return page.locator("main table.results tbody tr").filter(
-        has=page.locator(f'td.statement strong:text-is("{code}")'))
+        has=page.locator(f'td.statement a[href$="/{code}/"]'))
 
 
 def year_cell(page, programme: Programme, code: str, year: int):
@@ -127,6 +128,7 @@ def test_an_me_officer_reads_checks_and_reports_the_results(live_server, program
     page.locator("form.lang button[value=km]").click()
     page.wait_for_url(f"**/results/{programme.code}/")
     assert page.locator("html").get_attribute("lang") == "km"
+    assert indicator_row(page, "1.1").locator("td.statement strong").inner_text() == "១.១"
     cell = year_cell(page, programme, "1.1", 2024)
     assert cell.locator("a.figure").inner_text().strip() == "៧៨%"
     assert cell.locator(".fraction").first.inner_text().strip() == "៣៩/៥០"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.accounts.access import can_edit_in_province
+from samleng.core import related
 from samleng.core.forms import add_service_errors
 from samleng.places.models import Place
 from samleng.plans import selectors, services
@@ -69,6 +70,8 @@ def public_plan(request, joint_plan_id: str):
         "recommendations": plan.recommendations.all(), "cbos": plan.cbos.filter(is_public=True),
         "csos": [name.strip() for name in plan.csos.split(";") if name.strip()], "today": today,
         "district_code": _district_code(plan),
+        # Stories about the plan (and anything else other apps add: core.related), as the reader may see them.
+        "see_also": related.blocks_for(request.user, plan),
     })
 
 
@@ -122,6 +125,7 @@ def plan_follow(request, joint_plan_id: str):
         "plan": plan, "actions": actions, "progress": selectors.plan_progress(plan, today),
         "form": ActionUpdateForm(initial={"date": today}), "staff": request.user.is_staff_role,
         "may_edit": may_edit_plan(request.user, plan), "recommendations": plan.recommendations.all(),
+        "see_also": related.blocks_for(request.user, plan),
     })
 
 

@@ -132,3 +132,38 @@ def test_the_list_shows_each_user_the_plans_they_follow_only(world, plan):
     assert title not in login_en(world.outsider).get(url).content.decode()  # Kratie's officer
     assert login_en(world.cbo_user).get(url).status_code == 403
     assert_login_redirect(anonymous().get(url))
+
+
+@pytest.mark.django_db
+def test_the_plan_pages_show_the_stories_about_the_plan_the_reader_may_read(world, plan):
+    # Stories sit above plans (DESIGN.md): their models are reached through the app registry, not imported.
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story_model, link_model = apps.get_model("stories", "Story"), apps.get_model("stories", "StoryLink")
+
+    def tell(story_id, title, public):
+        story = story_model.objects.create(story_id=story_id, title_en=title, told_on=D(2022, 5, 1),
+                                           province=world.kampong_thom, public=public)
+        link_model.objects.create(story=story, link_type="joint_plan", target="JP-1", joint_plan=plan)
+
+    public_url, follow_url = reverse("plans:public_plan", args=["JP-1"]), reverse("plans:follow", args=["JP-1"])
+    staff = login_en(world.officer)
+    staff.get(follow_url)
+    with CaptureQueriesContext(connection) as before:
+        assert "Stories about this" not in staff.get(follow_url).content.decode()
+    tell("ST-1", "The notices at the district hall", public=True)
+    tell("ST-2", "A draft story not yet public", public=False)
+    with CaptureQueriesContext(connection) as after:
+        follow = staff.get(follow_url).content.decode()
+    assert "The notices at the district hall" in follow and "A draft story not yet public" in follow
+    assert len(after.captured_queries) == len(before.captured_queries)  # one query for the stories, told or not
+    tell("ST-3", "A third story", public=True)
+    with CaptureQueriesContext(connection) as more:
+        staff.get(follow_url)
+    assert len(more.captured_queries) == len(after.captured_queries)
+    public = anonymous().get(public_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The notices at the district hall" in public and "Stories about this" in public
+    assert "A draft story not yet public" not in public
+    assert reverse("stories:public_detail", args=["ST-1"]) in public

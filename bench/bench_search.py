@@ -13,7 +13,8 @@ English place name. Measured, as an M&E officer (who sees every issue, so nothin
 search):
 
 - `search`: the issue list's first page with `q`, read as its page reads it (advocacy.selectors.issue_list
-  through core.paging's KeysFirstPaginator with advocacy.selectors.issue_rows: the count, the page's keys,
+  through core.paging's CappedPaginator with advocacy.selectors.issue_rows: the count, at most SEARCH_PAGES
+  pages' worth ("1,000+"), the page's keys,
   then its 50 issues with their CBO, places and annotations);
 - `core.search ids only`: the primary keys of the issues found, into Python;
 - `LIKE scan`: the same page with the condition of the scan search used before the index (every word as a
@@ -163,11 +164,11 @@ def main() -> int:
     from samleng.places.models import Place
 
     try:
-        from samleng.advocacy.selectors import issue_rows
-        from samleng.core.paging import KeysFirstPaginator
+        from samleng.advocacy.selectors import SEARCH_PAGES, issue_rows
+        from samleng.core.paging import CappedPaginator
 
-        def paginator(issues):
-            return KeysFirstPaginator(issues, PAGE_SIZE, rows=issue_rows)
+        def paginator(issues):  # as the list's view reads a search: counted to SEARCH_PAGES pages at most
+            return CappedPaginator(issues, PAGE_SIZE, max_pages=SEARCH_PAGES, rows=issue_rows)
     except ImportError:  # a commit from before them (for a comparison): the page read as the view then read it
         from django.core.paginator import Paginator
 

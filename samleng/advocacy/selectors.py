@@ -26,6 +26,9 @@ from samleng.places.selectors import filter_districts
 PAGE_SIZE = 50
 #: The public list's pages: 1,000 issues, newest first; its filters reach the others.
 PUBLIC_PAGES = 20
+#: The pages a search of the staff list counts ("1,000+"): a common word (ឃុំ, សហគមន៍) finds thousands of issues,
+#: and counting every one was most of a search's time on PostgreSQL (bench/bench_search.py); more words narrow it.
+SEARCH_PAGES = 20
 
 #: Besides the statuses themselves, the status filter takes these two groups.
 OPEN, CLOSED = "open", "closed"

@@ -76,8 +76,12 @@ def _filter_form(request, user, public: bool = False) -> IssueFilterForm:
 @login_required
 def issue_list(request):
     form = _filter_form(request, request.user)
-    page = page_of(request, selectors.issue_list(request.user, form.filters), per_page=selectors.PAGE_SIZE,
-                   rows=selectors.issue_rows)
+    issues = selectors.issue_list(request.user, form.filters)
+    if form.filters.get("q"):
+        page = capped_page_of(request, issues, per_page=selectors.PAGE_SIZE, max_pages=selectors.SEARCH_PAGES,
+                              rows=selectors.issue_rows)
+    else:
+        page = page_of(request, issues, per_page=selectors.PAGE_SIZE, rows=selectors.issue_rows)
     return render(request, "advocacy/list.html", {"filter_form": form, "page": page})
 
 

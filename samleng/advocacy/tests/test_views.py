@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from samleng.advocacy import selectors
 from samleng.advocacy.models import Issue, IssueUpdate, Status
 from samleng.advocacy.services import issue_status_refresh
 from samleng.advocacy.tests.factories import (
@@ -69,6 +70,19 @@ def test_list_filters_search_and_keeps_filters_in_pagination(world, issue):
     assert issue.title_en in response.text and "Issue number" not in response.text
     response = client.get(reverse("advocacy:list"), {"district": "junk", "province": "junk", "year": "x"})
     assert response.status_code == 200
+
+
+def test_a_search_counts_no_further_than_its_pages(world, issue, monkeypatch):
+    # A common word finds thousands of issues: a search counts SEARCH_PAGES pages of them and says "N+".
+    for n in range(3):
+        make_issue(world.cbo, f"ISS-CANAL-{n}", title_en=f"Canal number {n}")
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors, "SEARCH_PAGES", 1)
+    client = login(world.officer)
+    text = client.get(reverse("advocacy:list"), {"q": "canal"}).text
+    assert "2+ issues" in text and text.count('href="/issues/') >= 2
+    text = client.get(reverse("advocacy:list"), {"topic": "fishery"}).text  # no search: every one counted
+    assert "4 issues" in text
 
 
 def test_list_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):

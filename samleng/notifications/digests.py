@@ -51,7 +51,8 @@ COMMITMENT_OVERDUE_DAYS = 7
 
 #: EmailStop topics of e-mails to an account, and the message keys each stop drops (queued, not yet sent).
 DIGEST, IMPORTS, ISSUES = "digest", "imports", "issues"
-_KEYS = {DIGEST: ("staff_digest",), IMPORTS: ("import_ended",), ISSUES: ("commitment_due", "commitment_overdue")}
+_KEYS = {DIGEST: ("staff_digest",), IMPORTS: ("import_ended",),
+         ISSUES: ("commitment_due", "commitment_overdue", "issue_status")}
 STAFF_ROLES = (User.Role.ADMIN, User.Role.ME_OFFICER, User.Role.FIELD_OFFICER)
 
 

@@ -95,14 +95,18 @@ def news(*, language: str, text: str, path: str) -> Draft:
     return Draft(kind="news", language=language, text="\n".join(lines))
 
 
-def issue_status(*, language: str, title_en: str, title_km: str, status: str, path: str) -> Draft:
-    """Telegram news to a CBO's representative: one of their CBO's issues has a new status (`status` already in
-    `language`); the issue's page; how to stop."""
+def issue_status(*, language: str, title_en: str, title_km: str, status: str, path: str,
+                 stop_for: int | None = None) -> Draft:
+    """News to a CBO's representative: one of their CBO's issues has a new status (`status` already in
+    `language`); the issue's page; how to stop ("/stop" on Telegram; by e-mail, with a subject, the stop link of
+    "issues" e-mails for the account `stop_for`)."""
     with translation.override(language):
         title = (title_en or title_km) if language == "en" else (title_km or title_en)
         lines = [_("Your CBO's issue “%(title)s” is now: %(status)s.") % {"title": _quote(title), "status": status},
-                 "", site_url(path), "", _("Send /stop to get no more messages.")]
-    return Draft(kind="issue_status", language=language, text="\n".join(lines))
+                 "", site_url(path), "", _stop_line(topic="issues", stop_for=stop_for)]
+        subject = _("Your CBO's issue: %(status)s") % {"status": status}
+    return Draft(kind="issue_status", language=language, text="\n".join(lines),
+                 subject=subject if stop_for is not None else "")
 
 
 def _event_lines(*, language: str, notice, heading: str, stop_for: int | None) -> list[str]:

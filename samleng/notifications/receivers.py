@@ -99,32 +99,38 @@ def comment_stop(comment_id: str) -> int:
     return dropped
 
 
-def issue_status_news(*, issue_id: int, new_status: str) -> list[Message]:
-    """Tell the representatives of the issue's CBO, on their linked Telegram chats, that it has a new status, each
-    in their chat's language. (Staff and e-mail: not yet.) The messages queued."""
+def issue_status_news(*, issue_id: int, old_status: str = "", new_status: str) -> list[Message]:
+    """Tell the representatives of the issue's CBO that it has a new status: on their linked Telegram chats, or
+    else (no active chat) by e-mail to their account's address with a stop link (unless they stopped "issues"
+    e-mails), each in their language; once per change, day and recipient (the signal twice tells once). The
+    messages queued."""
     issue = advocacy_selectors.issue_rows([issue_id]).get(issue_id)
     if issue is None:
         return []
-    chats = (TelegramChat.objects.filter(active=True, user__is_active=True, user__role=User.Role.CBO_REP,
-                                         user__cbo_id=issue.cbo_id).order_by("pk"))
+    reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id=issue.cbo_id)
     path = reverse("advocacy:detail", args=[issue.pk])
-    issue.status = new_status  # the status the signal tells of, read in each chat's language
-    queued = []
-    for chat in chats:
-        with translation.override(chat.language):
+    issue.status = new_status  # the status the signal tells of, read in each recipient's language
+    told = f"issue_status:{issue.pk}:{old_status}-{new_status}:{timezone.localdate().isoformat()}"
+
+    def draft_of(*, language: str, stop_for: int | None = None) -> outbox.Draft:
+        with translation.override(language):
             status = str(issue.get_status_display())
-        draft = messages.issue_status(language=chat.language, title_en=issue.title_en, title_km=issue.title_km,
-                                      status=status, path=path)
-        queued.append(outbox.telegram_queue(draft=draft, chat=chat, about=(ISSUE, str(issue.pk))))
+        return messages.issue_status(language=language, title_en=issue.title_en, title_km=issue.title_km,
+                                     status=status, path=path, stop_for=stop_for)
+
+    queued = [recipient.queue(draft_of, key=f"{told}:{recipient.tag}"[:100], about=(ISSUE, str(issue.pk)))
+              for recipient in _reps_recipients(reps, topic=ISSUES_TOPIC)]
     return [message for message in queued if message is not None]
 
 
 def _issue_status_changed(sender, *, issue_id: int, old_status: str, new_status: str, **kwargs) -> None:
-    issue_status_news(issue_id=issue_id, new_status=new_status)
+    issue_status_news(issue_id=issue_id, old_status=old_status, new_status=new_status)
 
 
 #: EmailStop.topic of meeting notices and reminders (the stop link of their e-mails).
 MEETINGS = "meetings"
+#: EmailStop.topic of news of a CBO's issues (digests.ISSUES: its status, its commitments).
+ISSUES_TOPIC = "issues"
 
 
 @dataclass(frozen=True)
@@ -145,19 +151,25 @@ class _Recipient:
         return outbox.email_queue(draft=draft, address=self.address, key=key, about=about)
 
 
-def _invited_recipients(notice) -> list[_Recipient]:
-    """The invited CBOs' representatives (active accounts): each active Telegram chat, then by e-mail those with an
-    address and no active chat who did not stop meeting e-mails."""
-    reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=notice.invited_cbo_ids)
+def _reps_recipients(reps, *, topic: str) -> list[_Recipient]:
+    """Representatives' accounts (`reps`, active): each active Telegram chat, then by e-mail those with an address
+    and no active chat who did not stop `topic` e-mails."""
     chats = list(TelegramChat.objects.filter(active=True, user__in=reps).order_by("pk"))
     recipients = [_Recipient(tag=f"c{chat.pk}", language=chat.language, chat=chat) for chat in chats]
     skip = {chat.user_id for chat in chats} | set(
-        EmailStop.objects.filter(topic=MEETINGS, user__in=reps).values_list("user_id", flat=True))
+        EmailStop.objects.filter(topic=topic, user__in=reps).values_list("user_id", flat=True))
     for user in reps.exclude(email="").order_by("pk").only("pk", "email", "preferred_language"):
         if user.pk not in skip:
             language = "en" if (user.preferred_language or "").startswith("en") else "km"
             recipients.append(_Recipient(tag=f"u{user.pk}", language=language, user_id=user.pk, address=user.email))
     return recipients
+
+
+def _invited_recipients(notice) -> list[_Recipient]:
+    """The invited CBOs' representatives (active accounts): each active Telegram chat, then by e-mail those with an
+    address and no active chat who did not stop meeting e-mails."""
+    reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=notice.invited_cbo_ids)
+    return _reps_recipients(reps, topic=MEETINGS)
 
 
 def _notice_digest(notice, language: str) -> str:

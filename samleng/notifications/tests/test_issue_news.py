@@ -1,15 +1,19 @@
-"""An issue's new status reaches its CBO's representatives on Telegram (advocacy's `issue_status_changed`): once,
+"""An issue's new status reaches its CBO's representatives on Telegram, or else by e-mail with a stop link
+(advocacy's `issue_status_changed`): once,
 in each chat's language, with the issue's page; not the representatives of another CBO, not a chat stopped;
 a representative's own update only once staff confirm it."""
 
 import datetime as dt
 
 import pytest
+from django.core import mail
 
 from samleng.advocacy import services as advocacy_services
 from samleng.advocacy.tests.factories import make_issue
+from samleng.conftest import anonymous
 from samleng.notifications import chats, outbox
-from samleng.notifications.models import Message
+from samleng.notifications.models import EmailStop, Message
+from samleng.notifications.tests.test_who_gets_what import _mails_to, _stop_path
 
 
 @pytest.fixture
@@ -60,3 +64,28 @@ def test_a_stopped_chat_hears_nothing(world, linked, django_capture_on_commit_ca
     rep.save()
     _post(world.officer, make_issue(world.cbo), "solved", django_capture_on_commit_callbacks)
     assert not Message.objects.exists()
+
+
+def test_a_representative_without_a_chat_is_e_mailed_the_new_status_and_can_stop_it(world, linked, bot,
+                                                                                   django_capture_on_commit_callbacks):
+    rep, _other = linked
+    rep.active = False  # the fishery's representative stopped their chat: e-mail instead
+    rep.save()
+    world.cbo_user.email, world.cbo_user.preferred_language = "fishery@example.org", "en"
+    world.cbo_user.save()
+    world.other_cbo_user.email = "forestry@example.org"
+    world.other_cbo_user.save()
+    issue = make_issue(world.cbo)
+    _post(world.officer, issue, "solved", django_capture_on_commit_callbacks)
+    outbox.send_due(seconds=5)
+    (mailed,) = _mails_to("fishery@example.org")
+    assert "is now: solved." in mailed.body and f"/issues/{issue.pk}/" in mailed.body and mailed.subject
+    assert "/notifications/stop/" in mailed.body
+    assert not _mails_to("forestry@example.org")  # another CBO's issue
+    assert not bot.delivered()
+
+    anonymous().post(_stop_path(mailed.body))
+    assert EmailStop.objects.filter(user=world.cbo_user, topic="issues").exists()
+    _post(world.officer, issue, "in_dialogue", django_capture_on_commit_callbacks, day=dt.date(2024, 7, 2))
+    outbox.send_due(seconds=5)
+    assert len(mail.outbox) == 1

@@ -13,6 +13,8 @@ Off unless SAMLENG_MESSENGER_PAGE_TOKEN, SAMLENG_MESSENGER_APP_SECRET and SAMLEN
   links, queued in the outbox (channel "messenger", kind "bot_reply"), which sends it through the Send API with
   `messaging_type` RESPONSE and never outside the 24 hours after the person's last message (outbox._claim fails
   it as "outside_window"). No notification is ever pushed on Messenger: Telegram and e-mail carry those.
+- "stop" (STOP_WORDS, as /stop on Telegram): what is queued for the person is dropped, the stop acknowledged once,
+  and nothing more is sent to them (outbox._claim fails it as "blocked") until they write "start" (START_WORDS).
 
 The person is a MessengerContact: their page-scoped id encrypted, a keyed hash beside it, their language and when
 they last wrote. The question is not stored, except one the assistant could not answer, scrubbed, for the staff's
@@ -30,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -41,6 +44,11 @@ logger = logging.getLogger(__name__)
 
 #: Messages from one person that are answered in a minute; beyond them, nothing (a flood).
 CHAT_UPDATES = bot.CHAT_UPDATES
+#: A message that is one of these words stops every answer to the person (as /stop on Telegram) ...
+STOP_WORDS = {"stop", "/stop", "unsubscribe", "ឈប់"}
+#: ... and one of these starts them again.
+START_WORDS = {"start", "/start", "ចាប់ផ្ដើម", "ចាប់ផ្តើម"}
+messages.KINDS.setdefault(outbox.STOP_ACKNOWLEDGED, gettext_lazy("the answer to a person's \"stop\""))
 
 
 def configured() -> bool:
@@ -96,6 +104,9 @@ def event_take(event: dict) -> str:
         return "flood"
     known = contact_find(psid)
     text = message.get("text") if isinstance(message.get("text"), str) else ""
+    word = _word(text)
+    if word in STOP_WORDS or (known is not None and known.stopped_at is not None):
+        return _stop_or_start(known, psid, update_id, text, word)
     language = bot.question_language(text, known.language if known is not None else "km")
     found = None
     if text.strip():
@@ -126,6 +137,48 @@ def event_take(event: dict) -> str:
         logger.info("Messenger webhook: a message came again; it was answered already")
         return "duplicate"
     return "answered"
+
+
+def _word(text: str) -> str:
+    return text.strip().strip(".!។ ").lower()
+
+
+def _stop_or_start(known: MessengerContact | None, psid: str, update_id: str, text: str, word: str) -> str:
+    """"stop": no more answers (what is queued for the person is dropped), said once; while stopped, only
+    "start" is answered (answers again); anything else gets nothing. What happened ("stopped", "started",
+    "ignored", "duplicate")."""
+    language = bot.question_language(text, known.language if known is not None else "km")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            WebhookUpdate.objects.create(source="messenger", update_id=update_id)
+            if known is None:
+                known = MessengerContact.objects.create(psid=psid, psid_key=psid_key(psid), language=language,
+                                                        last_message_at=now)
+            contact = MessengerContact.objects.select_for_update().get(pk=known.pk)
+            contact.last_message_at = now
+            contact.save(update_fields=["last_message_at"])
+            if word in STOP_WORDS:
+                if contact.stopped_at is not None:
+                    return "ignored"  # acknowledged already
+                MessengerContact.objects.filter(pk=contact.pk).update(stopped_at=now, language=language)
+                outbox.messages_drop_to(messenger=contact, reason="stopped by the recipient")
+                with translation.override(language):
+                    said = _("Samleng will not write to you here any more. To get answers again, write START.")
+                draft = outbox.Draft(kind=outbox.STOP_ACKNOWLEDGED, language=language, text=said)
+                outbox.messenger_queue(draft=draft, contact=contact, key=f"messenger_reply:{update_id}"[:100])
+                return "stopped"
+            if word not in START_WORDS or contact.stopped_at is None:
+                return "ignored"
+            MessengerContact.objects.filter(pk=contact.pk).update(stopped_at=None, language=language)
+            with translation.override(language):
+                said = _("Samleng will answer your questions here again. Write STOP to stop.")
+            draft = outbox.Draft(kind=bot.REPLY, language=language, text=said)
+            outbox.messenger_queue(draft=draft, contact=contact, key=f"messenger_reply:{update_id}"[:100])
+            return "started"
+    except IntegrityError:
+        logger.info("Messenger webhook: a message came again; it was answered already")
+        return "duplicate"
 
 
 @csrf_exempt

@@ -47,6 +47,9 @@ class TelegramChat(models.Model):
     active = models.BooleanField(default=True)
     stopped_because = models.CharField(max_length=10, choices=Stopped.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    #: When the chat last wrote to the bot (an update from it): one linked to no one and following nothing is
+    #: deleted NOTIFICATIONS_CONTACT_DAYS after that (chats.chats_forget, samleng tick).
+    last_seen_at = models.DateTimeField(default=timezone.now)
     #: The earliest moment the next message may go to this chat (Telegram: 1 a second per chat, 20 a minute per
     #: group; a `retry_after` answer pushes it further).
     next_send_at = models.DateTimeField(null=True, blank=True)
@@ -245,6 +248,8 @@ class MessengerContact(models.Model):
     psid_key = models.CharField(max_length=64, unique=True, editable=False)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.KHMER)
     last_message_at = models.DateTimeField(default=timezone.now)
+    #: The person wrote "stop": nothing more is sent to them but its acknowledgement, until they write "start".
+    stopped_at = models.DateTimeField(null=True, blank=True)
     #: The earliest moment the next message may go to this person (the outbox's pacing).
     next_send_at = models.DateTimeField(null=True, blank=True)
 

@@ -65,6 +65,10 @@ MESSENGER_PER_SECOND = 20
 MESSENGER_WINDOW = dt.timedelta(hours=24)
 
 
+#: Message.kind of the answer to a person's "stop" on Messenger: the one message that still goes to them.
+STOP_ACKNOWLEDGED = "bot_stop"
+
+
 def telegram_limits() -> TelegramLimits:
     return getattr(settings, "NOTIFICATIONS_TELEGRAM_LIMITS", None) or TelegramLimits()
 
@@ -246,6 +250,9 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
             contact = MessengerContact.objects.select_for_update().get(pk=message.messenger_id)
             if contact.last_message_at < now - MESSENGER_WINDOW:  # Meta forbids it, and so does Samleng
                 _finish(message, status=Message.Status.FAILED, why=Message.Why.OUTSIDE_WINDOW)
+                return DEFERRED
+            if contact.stopped_at is not None and message.kind != STOP_ACKNOWLEDGED:  # the person wrote "stop"
+                _finish(message, status=Message.Status.FAILED, why=Message.Why.BLOCKED, detail="stop")
                 return DEFERRED
             if contact.next_send_at is not None and contact.next_send_at > now:
                 message.not_before = contact.next_send_at
@@ -550,6 +557,13 @@ def message_drop(*, user, message: Message) -> bool:
                      changes={"status": [before, Message.Status.DROPPED]})
     _run_when_done(message)
     return True
+
+
+def messages_drop_to(*, messenger: MessengerContact, reason: str) -> int:
+    """The person asked for no more messages (Messenger's "stop"): what waits for them is DROPPED. How many."""
+    return (Message.objects.filter(messenger=messenger, status__in=[Message.Status.QUEUED, Message.Status.FAILED,
+                                                                    Message.Status.UNCERTAIN])
+            .update(status=Message.Status.DROPPED, why_detail=reason[:300]))
 
 
 def messages_drop_about(*, about: tuple[str, str], reason: str, channel: str) -> int:

@@ -153,3 +153,36 @@ def test_the_chat_page_says_that_messenger_passes_questions_to_meta(db, settings
     assert "pass through Meta" not in anonymous().get(reverse("assistant:chat")).content.decode()
     settings.MESSENGER_PAGE_TOKEN, settings.MESSENGER_APP_SECRET, settings.MESSENGER_VERIFY_TOKEN = "t", "s", "v"
     assert "pass through Meta" in anonymous().get(reverse("assistant:chat")).content.decode()
+
+
+def test_stop_stops_every_answer_said_once_and_start_starts_them_again(graph):
+    _post(_event("hello"))
+    _post(_event("STOP", mid="m_2"))
+    first, ack = Message.objects.filter(channel="messenger").order_by("pk")
+    assert first.status == "dropped"  # not yet sent: it never goes
+    assert ack.kind == "bot_stop" and "START" in ack.text
+    _post(_event("stop", mid="m_3"))  # said once
+    _post(_event("How do I ask an office for information?", mid="m_4"))  # no answer while stopped
+    assert Message.objects.filter(channel="messenger").count() == 2
+    outbox.send_due(seconds=5)
+    (said,) = graph.delivered_to(PSID)
+    assert said == ack.text
+
+    _post(_event("ឈប់", mid="m_5"))  # Khmer "stop": stopped already, nothing said
+    _post(_event("start", mid="m_6"))
+    _post(_event("hello", mid="m_7"))
+    assert Message.objects.filter(channel="messenger").count() == 4
+    outbox.send_due(seconds=5)
+    assert len(graph.delivered_to(PSID)) == 3
+
+
+def test_a_khmer_stop_is_said_in_khmer_and_nothing_queued_before_it_goes(graph):
+    _post(_event("ថវិកាឃុំក្លែង"))
+    contact = MessengerContact.objects.get()
+    MessengerContact.objects.filter(pk=contact.pk).update(stopped_at=timezone.now())  # stopped meanwhile
+    outbox.send_due(seconds=3)
+    assert Message.objects.get().status == "failed" and not graph.arrivals
+    MessengerContact.objects.update(stopped_at=None)
+    _post(_event("ឈប់។", mid="m_2"))
+    ack = Message.objects.get(kind="bot_stop")
+    assert ack.language == "km" and "START" in ack.text

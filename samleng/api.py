@@ -14,8 +14,9 @@ from samleng.transparency.api import router as requests_router
 
 #: The API's version, in the OpenAPI document: the major number changes when an answer changes its shape (2: every
 #: list is a page), the minor when something is added (2.1: information requests; 2.2: citizens' comments; 2.3: the
-#: assistant). Paths stay under /api/, whatever the version.
-VERSION = "2.3.0"
+#: assistant; 2.4: its answers about procurement, land concessions and comments). Paths stay under /api/, whatever
+#: the version.
+VERSION = "2.4.0"
 DESCRIPTION = (
     "Samleng's published data and, for staff, the programme's indicators. Every list is answered a page at a "
     "time: `items`, `limit`, `offset`, and `next` (the URL of the next page, null on the last). Errors are "

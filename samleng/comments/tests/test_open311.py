@@ -268,7 +268,7 @@ def test_the_json_api_lists_published_comments_and_figures_only_from_five(commen
     assert figures["total"] == 5 and figures["answered_percent"] == 20.0
     assert figures["open"] is None and figures["closed"] is None
     document = anonymous().get("/api/openapi.json").json()
-    assert document["info"]["version"] == "2.3.0"
+    assert document["info"]["version"] == "2.4.0"
     assert {"/api/comments/", "/api/comments/{comment_id}",
             "/api/comments/facilities/{facility_id}/figures"} <= set(document["paths"])
 

@@ -78,7 +78,7 @@ def test_the_indicators_a_page_at_a_time(world):
 
 def test_the_openapi_document_versions_the_api_and_describes_its_pages(db):
     document = anonymous().get("/api/openapi.json").json()
-    assert document["info"]["version"] == "2.3.0"
+    assert document["info"]["version"] == "2.4.0"
     assert "a page at a time" in document["info"]["description"]
     schemas = document["components"]["schemas"]
     for path, operations in document["paths"].items():

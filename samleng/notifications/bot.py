@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from samleng.accounts import limits
 from samleng.assistant import services as assistant_services
 from samleng.assistant.answer import Answer, ask
-from samleng.notifications import chats, links, messages, outbox, subscriptions
+from samleng.notifications import channels, chats, links, messages, outbox, subscriptions
 from samleng.notifications.models import LinkToken, Message, Subscription, TelegramChat, WebhookUpdate
 
 logger = logging.getLogger(__name__)
@@ -201,19 +201,23 @@ def update_take(update: dict) -> str:
         logger.info("Telegram webhook: a chat sends too many updates; update %s is not answered", update_id)
         return "flood"
     parts = _parts(update)
-    prepared = None
+    prepared = admin = None
     if parts is not None:
         message, chat, chat_id, command, argument = parts
         known = chats.chat_find(chat_id)
         sender = message.get("from") if isinstance(message.get("from"), dict) else {}
         default = known.language if known is not None else _language(sender.get("language_code"))
         prepared = _prepare(message, command, argument, chat.get("type"), default)
+        if chat.get("type") != "private" and _changes_group(command, argument):
+            admin = _group_admin(message, chat_id)
     try:
         with transaction.atomic():
             WebhookUpdate.objects.create(source="telegram", update_id=str(update_id))
-            reply = _handle(update, prepared)
+            reply = _handle(update, prepared, admin)
             if reply is not None:
                 reply_queue(reply, key=f"telegram_reply:{update_id}")
+            if isinstance(chat_id, int):  # the chat is in use (chats.chats_forget keeps it)
+                TelegramChat.objects.filter(chat_key=chats.chat_key(chat_id)).update(last_seen_at=timezone.now())
     except IntegrityError:  # the same update taken at the same moment by another request: answered there
         logger.info("Telegram webhook: update %s came again; it was answered already", update_id)
         return "duplicate"
@@ -234,10 +238,16 @@ def reply_queue(reply: Reply, *, key: str) -> Message | None:
     return outbox.telegram_queue(draft=draft, chat=chat, key=key)
 
 
-def _handle(update: dict, prepared) -> Reply | None:
+def _handle(update: dict, prepared, admin: bool | None = None) -> Reply | None:
     parts = _parts(update)
     if parts is not None:
-        return _message(*parts, prepared)
+        message, _chat, chat_id = parts[:3]
+        for field, old, new in (("migrate_to_chat_id", chat_id, message.get("migrate_to_chat_id")),
+                                ("migrate_from_chat_id", message.get("migrate_from_chat_id"), chat_id)):
+            if field in message:
+                _migrate(old, new)
+                return None
+        return _message(*parts, prepared, admin)
     member = update.get("my_chat_member")
     if isinstance(member, dict):
         _membership(member)
@@ -246,6 +256,51 @@ def _handle(update: dict, prepared) -> Reply | None:
     logger.info("Telegram webhook: an update of a kind the bot does not use (%s) was ignored",
                 ", ".join(sorted(str(field)[:40] for field in known))[:200] or "empty")
     return None
+
+
+#: Commands that change what a group gets: in a group, only its administrators may send them.
+GROUP_COMMANDS = ("/subscribe", "/unsubscribe", "/stop", "/lang")
+
+
+def _changes_group(command: str, argument: str) -> bool:
+    return command in GROUP_COMMANDS or (command == "/start" and argument.startswith(subscriptions.START_PREFIX))
+
+
+def _group_admin(message: dict, chat_id: int) -> bool | None:
+    """Whether the sender of a group's message administers the group: an anonymous administrator writes as the
+    group itself (`sender_chat`); else Telegram is asked (getChatMember, through the outbox's kind of client,
+    before the update's transaction). None when Telegram could not tell."""
+    sender_chat = message.get("sender_chat") if isinstance(message.get("sender_chat"), dict) else {}
+    if sender_chat.get("id") == chat_id:
+        return True
+    sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+    user_id = sender.get("id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or sender.get("is_bot"):
+        return False
+    return channels.telegram_is_administrator(chat_id, user_id)
+
+
+def _migrate(old_id, new_id) -> None:
+    """A group became a supergroup (a new chat id): its record, subscriptions and waiting messages go with it."""
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (old_id, new_id)) or old_id == new_id:
+        return
+    old = chats.chat_find(old_id)
+    if old is None:
+        return
+    new = chats.chat_find(new_id)
+    if new is None:  # the same record, under the supergroup's id
+        old.chat_id, old.chat_key, old.kind = str(new_id), chats.chat_key(new_id), TelegramChat.Kind.GROUP
+        old.save(update_fields=["chat_id", "chat_key", "kind"])
+        logger.info("Telegram webhook: a group became a supergroup; its chat %s moved with it", old.pk)
+        return
+    for about_type, about_id in Subscription.objects.filter(chat=old).values_list("about_type", "about_id"):
+        Subscription.objects.get_or_create(chat=new, about_type=about_type, about_id=about_id)
+    Subscription.objects.filter(chat=old).delete()
+    Message.objects.filter(chat=old, status=Message.Status.QUEUED).update(chat=new)
+    if old.user_id and not new.user_id:
+        TelegramChat.objects.filter(pk=new.pk).update(user=old.user_id)
+    TelegramChat.objects.filter(pk=old.pk).update(active=False, user=None)
+    logger.info("Telegram webhook: a group became a supergroup; chat %s moved to chat %s", old.pk, new.pk)
 
 
 def _membership(member: dict) -> None:
@@ -260,11 +315,17 @@ def _membership(member: dict) -> None:
                 Subscription.objects.filter(chat=chat, about_type=subscriptions.PLACE).delete()
 
 
-def _message(message: dict, chat: dict, chat_id: int, command: str, argument: str, prepared) -> Reply | None:
+def _message(message: dict, chat: dict, chat_id: int, command: str, argument: str, prepared,
+             admin: bool | None = None) -> Reply | None:
     sender = message.get("from") if isinstance(message.get("from"), dict) else {}
     known = chats.chat_find(chat_id)
     language = known.language if known is not None else _language(sender.get("language_code"))
     chat_type = chat.get("type") if isinstance(chat.get("type"), str) else "private"
+    if chat_type != "private" and _changes_group(command, argument) and admin is not True:
+        return _say(language, chat_id, lambda: _(
+            "Only the group's administrators may change what this group gets from Samleng.") if admin is False
+            else _("Samleng could not check that you administer this group. Please try again in a while."),
+            chat_type=chat_type)
     if command == "/start" and argument.startswith(subscriptions.START_PREFIX):
         return _subscribe(chat_id, chat_type, argument[len(subscriptions.START_PREFIX):], language, by_code=True)
     if command == "/start" and argument:

@@ -20,6 +20,7 @@ reason. No outcome's `detail` holds an address or the bot's token: staff read it
 
 import http.client
 import json
+import logging
 import re
 import smtplib
 import socket
@@ -32,6 +33,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 SENT, RETRY, FAILED, UNCERTAIN, PAUSE = "sent", "retry", "failed", "uncertain", "pause"
+
+logger = logging.getLogger(__name__)
 
 #: Seconds to wait for a connection, and for the answer once the message is handed over.
 CONNECT_TIMEOUT = 10
@@ -48,6 +51,7 @@ class Outcome:
     detail: str = ""  # the server's words, for staff
     retry_after: float = 0.0  # PAUSE: seconds
     blocked: bool = False  # FAILED because the person blocked the bot: the chat takes no more messages
+    data: object = None  # SENT: the answer's `result` (a call that reads, e.g. getChatMember)
 
 
 _EMAIL_ADDRESS = re.compile(r"[^\s<>@]+@[^\s<>@]+")
@@ -141,7 +145,7 @@ def _telegram_outcome(status: int, raw: bytes) -> Outcome:
         answer = {}
     description = _clean(f"{status} {answer.get('description', '')}".strip())
     if status == 200 and answer.get("ok"):
-        return Outcome(SENT)
+        return Outcome(SENT, data=answer.get("result"))
     parameters = answer.get("parameters") if isinstance(answer.get("parameters"), dict) else {}
     if status == 429:
         retry_after = parameters.get("retry_after")
@@ -177,6 +181,20 @@ def telegram_send(chat_id: str, text: str) -> Outcome:
     return telegram_client().call("sendMessage", {
         "chat_id": int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id,
         "text": text, "link_preview_options": {"is_disabled": True}})
+
+
+#: A chat member's statuses that may change what a group gets (subscribe, unsubscribe, stop, language).
+ADMINISTRATORS = ("creator", "administrator")
+
+
+def telegram_is_administrator(chat_id: str | int, user_id: int) -> bool | None:
+    """Whether `user_id` administers the group `chat_id` (the Bot API's getChatMember, through this thread's
+    client); None when Telegram could not tell (out of reach, an error)."""
+    outcome = telegram_client().call("getChatMember", {"chat_id": int(chat_id), "user_id": int(user_id)})
+    if outcome.result != SENT or not isinstance(outcome.data, dict):
+        logger.info("Telegram: a group's member could not be checked (%s)", outcome.why or "no member in answer")
+        return None
+    return outcome.data.get("status") in ADMINISTRATORS
 
 
 # ---- Facebook Messenger -----------------------------------------------------------------------------------------

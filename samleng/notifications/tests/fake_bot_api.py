@@ -3,7 +3,8 @@
 It answers `sendMessage` as Telegram does (`{"ok": true, "result": {...}}`), records when each message arrived
 and for which chat, and can be told to answer a chat otherwise, once per entry of `script[chat_id]`: "429:N"
 (retry_after N), "403", "400", "500", "503", "drop" (close the connection without an answer), "slow:S" (answer
-after S seconds). With `enforce=True` it checks Telegram's limits on arrival, as Telegram does, and answers 429
+after S seconds). `getChatMember` answers "administrator" for the users in `admins[chat_id]`, "member" for
+anyone else. With `enforce=True` it checks Telegram's limits on arrival, as Telegram does, and answers 429
 to a message over one (counted in `over_limit`). `latency` delays every answer (a far server)."""
 
 import collections
@@ -34,6 +35,11 @@ class FakeBotApi:
     arrivals: list[Arrival] = field(default_factory=list)
     over_limit: int = 0
     webhooks: list[dict] = field(default_factory=list)  # what setWebhook was given
+    #: getChatMember: the administrators of each group (chat id -> user ids); anyone else is a "member". A chat
+    #: id in `members_down` is answered 500.
+    admins: dict[int, set[int]] = field(default_factory=dict)
+    members_down: set[int] = field(default_factory=set)
+    member_calls: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self):
         self._lock = threading.Lock()
@@ -52,6 +58,8 @@ class FakeBotApi:
                 if self.path.endswith(f"/bot{TOKEN}/setWebhook"):
                     fake.webhooks.append(json.loads(body))
                     return self._answer(200, {"ok": True, "result": True, "description": "Webhook was set"})
+                if self.path.endswith(f"/bot{TOKEN}/getChatMember"):
+                    return self._answer(*fake._member(json.loads(body)))
                 if not self.path.endswith(f"/bot{TOKEN}/sendMessage"):
                     return self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                 payload = json.loads(body)
@@ -79,6 +87,14 @@ class FakeBotApi:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def _member(self, payload: dict) -> tuple[int, dict]:
+        chat_id, user_id = payload.get("chat_id"), payload.get("user_id")
+        self.member_calls.append((chat_id, user_id))
+        if chat_id in self.members_down:
+            return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+        status = "administrator" if user_id in self.admins.get(chat_id, set()) else "member"
+        return 200, {"ok": True, "result": {"status": status, "user": {"id": user_id, "is_bot": False}}}
 
     def _handle(self, chat_id: str, text: str) -> tuple[int, dict]:
         if self.latency:

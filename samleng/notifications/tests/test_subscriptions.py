@@ -60,6 +60,7 @@ def _publish(user, capture, unit=KLAENG, year=2024):
 
 def test_a_council_group_subscribes_by_command_and_gets_the_budget_news_once(world, klaeng_budget, bot,
                                                                               django_capture_on_commit_callbacks):
+    bot.admins[GROUP] = {42}  # the sender administers the group
     reply = _say("/subscribe@SamlengTestBot Klaeng")
     chat = chats.chat_find(GROUP)
     assert chat.kind == "group" and chat.user is None
@@ -85,9 +86,69 @@ def test_a_council_group_subscribes_by_command_and_gets_the_budget_news_once(wor
     assert not Subscription.objects.exists()
 
 
-def test_ambiguous_and_unknown_places_are_asked_again(world):
+def test_ambiguous_and_unknown_places_are_asked_again(world, bot):
+    bot.admins[GROUP] = {42}
     assert "did not find" in _say("/subscribe Atlantis")
     assert not Subscription.objects.exists()
+
+
+def _update(message, chat_id=GROUP):
+    update = {"update_id": next(_ids), "message": {"message_id": 1, "date": 0,
+                                                   "chat": {"id": chat_id, "type": "supergroup"}, **message}}
+    response = anonymous().post(WEBHOOK, json.dumps(update), content_type="application/json",
+                                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=SECRET)
+    assert response.status_code == 200
+    return Message.objects.filter(key=f"telegram_reply:{update['update_id']}").first()
+
+
+def test_only_a_groups_administrators_change_what_it_follows(world, bot):
+    refused = _say("/subscribe Klaeng")  # 42 is a member, not an administrator
+    assert "Only the group's administrators" in refused and not Subscription.objects.exists()
+    assert bot.member_calls == [(GROUP, 42)]  # asked through the Bot API
+    bot.admins[GROUP] = {42}
+    assert "Klaeng" in _say("/subscribe Klaeng")
+    bot.admins[GROUP] = set()
+    assert "Only the group's administrators" in _say("/unsubscribe")
+    assert "Only the group's administrators" in _say("/stop")
+    assert Subscription.objects.count() == 1 and chats.chat_find(GROUP).active
+    assert _say("The council meets at 9.") is None and len(bot.member_calls) == 4  # talk: nobody is asked
+    bot.members_down.add(GROUP)  # Telegram cannot tell: nothing changes, the person is asked to try again
+    assert "could not check" in _say("/unsubscribe")
+    assert Subscription.objects.count() == 1
+    # An anonymous administrator writes as the group itself: no need to ask.
+    reply = _update({"text": "/unsubscribe", "sender_chat": {"id": GROUP, "type": "supergroup"},
+                     "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}})
+    assert "no place's news any more" in reply.text and not Subscription.objects.exists()
+    assert len(bot.member_calls) == 5
+
+
+def test_a_group_that_becomes_a_supergroup_keeps_its_subscriptions(world, bot, django_capture_on_commit_callbacks):
+    old, new = -4001, -1004001
+    bot.admins[old] = {42}
+    _say("/subscribe Klaeng", chat_id=old)
+    chat = chats.chat_find(old)
+    assert _update({"migrate_to_chat_id": new, "from": {"id": 42, "is_bot": False}}, chat_id=old) is None
+    assert _update({"migrate_from_chat_id": old, "from": {"id": 42, "is_bot": False}}, chat_id=new) is None
+    assert chats.chat_find(old) is None and chats.chat_find(new) == chat
+    assert Subscription.objects.filter(chat=chat, about_id=KLAENG).exists()
+    forum = EventFactory(type="public_forum", title="Forum", date=timezone.localdate() + dt.timedelta(days=3),
+                         commune=place(KLAENG))
+    subscriptions.forum_news(event_id=forum.pk)
+    outbox.send_due(seconds=5)
+    # Its answer to /subscribe, still queued, followed it too; the old id gets nothing.
+    assert [a.text.startswith("A public forum") for a in bot.delivered_to(new)] == [False, True]
+    assert not bot.delivered_to(old)
+
+
+def test_a_supergroup_that_wrote_first_gets_the_old_groups_subscriptions(world, bot):
+    old, new = -4002, -1004002
+    bot.admins[old] = {42}
+    _say("/subscribe Klaeng", chat_id=old)
+    _say("/help", chat_id=new)  # the supergroup's record exists already
+    _update({"migrate_from_chat_id": old}, chat_id=new)
+    assert Subscription.objects.filter(chat=chats.chat_find(new), about_id=KLAENG).exists()
+    assert not Subscription.objects.filter(chat=chats.chat_find(old)).exists()
+    assert not chats.chat_find(old).active
 
 
 def test_the_deep_link_of_the_subscribe_page_subscribes_a_private_chat(world, settings):

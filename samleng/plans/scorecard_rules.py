@@ -76,3 +76,17 @@ def interface_after_endorsed(interface: dt.date | None, endorsed: dt.date | None
     if interface is None or endorsed is None or interface <= endorsed:
         return None
     return {"interface": interface.isoformat(), "endorsed": endorsed.isoformat()}
+
+
+PART_OVER_PARTICIPANTS = gettext_noop("%(part)s: %(count)s, more than the %(total)s participants.")
+CRITERION_NUMBER_TAKEN = gettext_noop("The scorecard %(scorecard)s already has a criterion number %(number)s.")
+INTERFACE_AFTER_PLAN = gettext_noop(
+    "The plan %(plan)s, endorsed on %(endorsed)s, was made at this scorecard's interface meeting: the meeting cannot "
+    "come after it (%(interface)s).")
+
+
+def part_over_total(part: int | None, total: int | None) -> dict | None:
+    """A group of participants is part of the meeting: no more than all participants."""
+    if part is None or total is None or part <= total:
+        return None
+    return {"count": part, "total": total}

@@ -31,6 +31,7 @@ def scorecard_detail(request, scorecard_id: str):
         "scorecard": scorecard, "staff": staff, "facility": scorecard.facility,
         "criteria": selectors.criteria_figures(scorecard, in_full=staff), "scores": (1, 2, 3, 4, 5),
         "plans": plans if staff else plans.filter(public=True), "small": selectors.SMALL_GROUP,
+        "may_write": staff,  # staff of the facility's province write its scorecards (views_scorecards_staff)
     })
 
 
@@ -42,8 +43,8 @@ def facility_scorecards(request, facility_id: str):
     facility = get_object_or_404(Facility.objects.select_related("district", "commune"), facility_id=facility_id)
     staff = _staff_of(request.user, facility)
     scorecards = list(facility.scorecards.order_by("cycle") if staff else selectors.public_scorecards(facility))
-    if not scorecards:
-        raise Http404
+    if not scorecards and not staff:
+        raise Http404  # staff of the province see the page, to record the facility's first scorecard
     cycles, trends = selectors.facility_trends(scorecards)
     labels = [str(cycle) for cycle in cycles]
     charts = []

@@ -1,10 +1,25 @@
 from django.urls import path
 
-from samleng.plans import scorecard_views, views, views_advocacy, views_resources, views_staff
+from samleng.plans import (
+    scorecard_views,
+    views,
+    views_advocacy,
+    views_resources,
+    views_scorecards_staff,
+    views_staff,
+)
 
 app_name = "plans"
 urlpatterns = [
     # Public community scorecards (counts and medians; staff of the province also see those not public).
+    # Staff of the facility's province enter and edit scorecards (views_scorecards_staff).
+    path("plans/facilities/<str:facility_id>/scorecards/new/", views_scorecards_staff.scorecard_new,
+         name="scorecard_new"),
+    path("plans/scorecards/<str:scorecard_id>/edit/", views_scorecards_staff.scorecard_edit, name="scorecard_edit"),
+    path("plans/scorecards/<str:scorecard_id>/criteria/new/", views_scorecards_staff.criterion_new,
+         name="criterion_new"),
+    path("plans/scorecards/<str:scorecard_id>/criteria/<int:number>/edit/", views_scorecards_staff.criterion_edit,
+         name="criterion_edit"),
     path("plans/scorecards/<str:scorecard_id>/", scorecard_views.scorecard_detail, name="scorecard"),
     path("plans/facilities/<str:facility_id>/scorecards/", scorecard_views.facility_scorecards,
          name="facility_scorecards"),

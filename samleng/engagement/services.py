@@ -158,7 +158,19 @@ def event_create(
         user=user, action=Action.CREATE, obj=event, summary=f"{event.event_id}: {event.title}",
         changes={"issues_raised": sorted(i.issue_id for i in issues)},
     )
+    _public_event_announce(event)
     return event
+
+
+#: What makes an event's scheduling news again: a public event moved to another day or place, or made public.
+_SCHEDULE_FIELDS = ("type", "date", "province", "district", "commune")
+
+
+def _public_event_announce(event: Event) -> None:
+    """`signals.public_event_scheduled` once this transaction commits, for a public event not yet past."""
+    if event.type in signals.PUBLIC_TYPES and event.date >= timezone.localdate():
+        pk = event.pk
+        transaction.on_commit(lambda: signals.public_event_scheduled.send(sender=Event, event_id=pk))
 
 
 @transaction.atomic
@@ -182,6 +194,8 @@ def event_update(*, user, event: Event, **changes: Unpack[EventValues]) -> Event
     event.save()
     audit_record(user=user, action=Action.UPDATE, obj=event, summary=f"{event.event_id}: {event.title}",
                  changes=diff)
+    if set(diff) & set(_SCHEDULE_FIELDS):
+        _public_event_announce(event)
     return event
 
 

@@ -1,6 +1,6 @@
 """Anyone, without an account, follows a commune's or district's news: its budget published (budgets'
-`public_figures_changed`), its public forums announced (engagement's `event_notice_sent` for a public or budget
-forum in it or in the commune's district).
+`public_figures_changed`), its public forums announced (engagement's `public_event_scheduled`, or its
+`event_notice_sent`, for a public or budget forum in it or in the commune's district).
 
 - Telegram: a chat follows a place (`Subscription`, about "places.place" and the place's code) by the subscribe
   page's deep link `https://t.me/<bot>?start=place-<code>` (public news: the link is no secret, and may be printed
@@ -45,8 +45,8 @@ PLACE = "places.place"
 START_PREFIX = "place-"
 #: places.Place.Level of the units one may follow (notifications may not import places' models).
 DISTRICT, COMMUNE = 2, 3
-#: Events whose notice is news for the place's followers.
-FORUM_TYPES = ("public_forum", "budget_forum")
+#: Events whose scheduling (or notice) is news for the place's followers: engagement's public ones.
+FORUM_TYPES = engagement_signals.PUBLIC_TYPES
 CONFIRM_HOURS = 48
 #: Confirmation e-mails one address may be sent in a day (whoever types it into the form).
 CONFIRMATIONS_PER_ADDRESS = limits.Rate(count=3, seconds=86400)
@@ -303,8 +303,9 @@ def _public_figures_changed(sender, *, pairs=(), **kwargs) -> None:
 
 
 def forum_news(*, event_id: int) -> list[Message]:
-    """A public (or budget) forum's notice was sent: the followers of its commune and of its district told, once
-    per date (a forum moved to another day is news again). Events have no public page: no link."""
+    """A public (or budget) forum was scheduled, made public, moved, or its notice was sent: the followers of its
+    commune and of its district told, once per event and date (a forum moved to another day is news again; one
+    moved to another commune is news to that commune's followers only). Events have no public page: no link."""
     notice = engagement_selectors.event_notice(event_id)
     if notice is None or notice.type not in FORUM_TYPES or notice.date < timezone.localdate():
         return []
@@ -332,7 +333,16 @@ def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:
     forum_news(event_id=event_id)
 
 
+def _public_event_scheduled(sender, *, event_id: int, **kwargs) -> None:
+    try:
+        forum_news(event_id=event_id)
+    except Exception:  # the event is recorded whatever its news: log and go on
+        logger.exception("subscriptions: the news of event %s failed", event_id)
+
+
 def connect() -> None:
     budget_signals.public_figures_changed.connect(_public_figures_changed,
                                                   dispatch_uid="notifications.subscriptions.budget")
     engagement_signals.event_notice_sent.connect(_event_notice_sent, dispatch_uid="notifications.subscriptions.forum")
+    engagement_signals.public_event_scheduled.connect(_public_event_scheduled,
+                                                      dispatch_uid="notifications.subscriptions.forum_scheduled")

@@ -127,3 +127,40 @@ def test_who_must_not_send_the_notice(world, event, sent, django_capture_on_comm
     with pytest.raises(Exception) as error:
         services.event_notice_send(user=authority, event=event)
     assert error.type.__name__ == "PermissionDenied"
+
+
+@pytest.fixture
+def scheduled(db):
+    """The public_event_scheduled signals sent, as event ids."""
+    got = []
+
+    def listen(sender, *, event_id, **kwargs):
+        got.append(event_id)
+
+    signals.public_event_scheduled.connect(listen, dispatch_uid="test_scheduled")
+    yield got
+    signals.public_event_scheduled.disconnect(dispatch_uid="test_scheduled")
+
+
+def test_a_public_forum_scheduled_made_public_or_moved_is_announced_once_committed(
+        world, scheduled, django_capture_on_commit_callbacks):
+    day = timezone.localdate() + dt.timedelta(days=5)
+    with django_capture_on_commit_callbacks() as callbacks:
+        forum = services.event_create(user=world.officer, type="public_forum", title="Forum", date=day,
+                                      province=place("06"), district=place("0606"))
+        assert scheduled == []  # not before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert scheduled == [forum.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        training = services.event_create(user=world.officer, type="training", title="Training", date=day,
+                                         province=place("06"))
+        services.event_create(user=world.officer, type="budget_forum", title="Past", province=place("06"),
+                              date=timezone.localdate() - dt.timedelta(days=1))
+        services.event_update(user=world.officer, event=forum, title="Forum on fishing", participants_total=40)
+    assert scheduled == [forum.pk]  # a training, a past forum, a forum's title: no announcement
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(user=world.officer, event=forum, date=day + dt.timedelta(days=1))
+        services.event_update(user=world.officer, event=forum, commune=place("060603"))
+        services.event_update(user=world.officer, event=training, type="budget_forum")
+    assert scheduled == [forum.pk, forum.pk, forum.pk, training.pk]

@@ -191,6 +191,48 @@ def test_a_forum_announced_is_news_for_its_commune_and_district(world, bot, djan
     assert len(bot.delivered_to(555)) == 1 and not bot.delivered_to(556)
 
 
+def test_a_forum_scheduled_is_news_without_invited_cbos_once_and_again_when_its_day_changes(
+        world, bot, django_capture_on_commit_callbacks):
+    commune_chat = chats.chat_get_or_create(chat_id=GROUP, kind="group")
+    district_chat = chats.chat_get_or_create(chat_id=555, language="en")
+    subscriptions.chat_subscribe(chat=commune_chat, place=place(KLAENG))
+    subscriptions.chat_subscribe(chat=district_chat, place=place("0606"))
+    subscriptions.chat_subscribe(chat=district_chat, place=place(KLAENG))
+    day = timezone.localdate() + dt.timedelta(days=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        training = engagement_services.event_create(user=world.officer, type="training", title="Training", date=day,
+                                                    province=place("06"), commune=place(KLAENG))
+        engagement_services.event_create(user=world.officer, type="public_forum", title="Old forum",
+                                         date=timezone.localdate() - dt.timedelta(days=1), province=place("06"),
+                                         commune=place(KLAENG))  # past: no news
+    assert not Message.objects.filter(kind="place_news").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        forum = engagement_services.event_create(user=world.officer, type="budget_forum", title="Budget forum",
+                                                 title_km="វេទិកាថវិកា", date=day, province=place("06"),
+                                                 commune=place(KLAENG))
+    news = Message.objects.filter(kind="place_news").order_by("chat_id")
+    assert [m.chat_id for m in news] == [commune_chat.pk, district_chat.pk]  # once each, no CBO invited
+    assert "Budget forum" in news.get(chat=district_chat).text and "វេទិកាថវិកា" in news.get(chat=commune_chat).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_services.event_update(user=world.officer, event=forum, title="Budget forum 2027")
+        engagement_services.event_update(user=world.officer, event=forum, participants_total=None)
+        engagement_services.event_invited_set(user=world.officer, event=forum, cbos=[world.cbo])
+        engagement_services.event_notice_send(user=world.officer, event=forum)  # the notice: told already
+    assert Message.objects.filter(kind="place_news").count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        engagement_services.event_update(user=world.officer, event=forum, date=day + dt.timedelta(days=1))
+    assert Message.objects.filter(kind="place_news").count() == 4  # its new day: told again, once each
+
+    with django_capture_on_commit_callbacks(execute=True):  # a training made a public forum: news
+        engagement_services.event_update(user=world.officer, event=training, type="public_forum")
+    assert Message.objects.filter(kind="place_news", key__startswith=f"place_forum:{training.pk}:").count() == 2
+    outbox.send_due(seconds=8)
+    assert len(bot.delivered_to(555)) == 3
+
+
 def _link(text, name):
     return re.search(rf"https?://[^\s]*/notifications/subscribe/{name}/[^\s]+/", text).group(0)
 

@@ -322,6 +322,7 @@ MESSENGER_API_URL = env("SAMLENG_MESSENGER_API_URL", "https://graph.facebook.com
 NOTIFICATIONS_SENDERS = int(env("SAMLENG_NOTIFICATIONS_SENDERS", "1"))
 NOTIFICATIONS_SEND_THREADS = int(env("SAMLENG_NOTIFICATIONS_SEND_THREADS", "16"))
 NOTIFICATIONS_KEEP_DAYS = int(env("SAMLENG_NOTIFICATIONS_KEEP_DAYS", "30"))
+NOTIFICATIONS_CONTACT_DAYS = int(env("SAMLENG_NOTIFICATIONS_CONTACT_DAYS", "90"))
 
 # Background jobs are stored in the database; `samleng db_worker` runs them on any number of machines.
 # SAMLENG_TASKS_IMMEDIATE=1 runs them in the request instead (tests, and a demo without a worker).

@@ -84,11 +84,13 @@ class NotificationsConfig(AppConfig):
         health.register("outbox", outbox_figures)
 
         def bot_expire() -> str:
-            from samleng.notifications import bot, subscriptions
+            from samleng.notifications import bot, chats, subscriptions
 
+            forgotten_chats, forgotten_contacts = chats.contacts_forget()
             return (f"{bot.updates_expire()} old webhook update ids forgotten, "
-                    f"{subscriptions.subscriptions_expire()} unconfirmed e-mail subscriptions deleted")
+                    f"{subscriptions.subscriptions_expire()} unconfirmed e-mail subscriptions deleted, "
+                    f"{forgotten_chats} unused Telegram chats and {forgotten_contacts} Messenger contacts forgotten")
 
         # Once a day: the webhooks' update ids past the days they can come again; e-mail subscriptions never
-        # confirmed, with their addresses.
+        # confirmed, with their addresses; chats and Messenger contacts that wrote long ago and use nothing.
         tick.register("notifications_bot_expire", every=dt.timedelta(days=1), run=bot_expire)

@@ -4,13 +4,18 @@ A chat's id is stored encrypted (core.crypto); beside it `chat_key`, an HMAC of 
 SAMLENG_FIELD_KEY, lets an update from Telegram find its chat with one indexed query. After the field key is
 rotated, `chat_find` also tries the older keys and moves a chat it finds under one to the newest."""
 
+import datetime as dt
 import hashlib
 import hmac
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from samleng.notifications.models import TelegramChat
+from samleng.notifications.models import Message, MessengerContact, TelegramChat
+
+#: Messages that keep their recipient: they may still go, or staff have yet to decide whether they went.
+_PENDING = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNCERTAIN)
 
 
 def chat_key(chat_id: str | int, key: str | None = None) -> str:
@@ -49,3 +54,20 @@ def chats_create_many(chat_ids: list[str | int], *, kind: str = TelegramChat.Kin
     chats = [TelegramChat(chat_id=str(chat_id), chat_key=chat_key(chat_id), kind=kind, language=language)
              for chat_id in chat_ids]
     return TelegramChat.objects.bulk_create(chats, batch_size=batch_size)
+
+
+def contacts_forget(*, now: dt.datetime | None = None) -> tuple[int, int]:
+    """Forget who wrote but uses nothing (samleng tick, daily): the Telegram chats linked to no account and
+    following nothing (no place, no comment) that last wrote more than NOTIFICATIONS_CONTACT_DAYS ago, and the
+    Messenger contacts that last wrote that long ago (far outside the 24-hour window: nothing may be sent to them),
+    with their past messages; never one a message still waits for (queued, being sent, uncertain). (chats,
+    contacts) deleted."""
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=settings.NOTIFICATIONS_CONTACT_DAYS)
+    pending = Message.objects.filter(status__in=_PENDING)
+    unused = TelegramChat.objects.filter(user__isnull=True, last_seen_at__lt=before, subscriptions__isnull=True)
+    _count, deleted = (unused.exclude(pk__in=pending.filter(chat__isnull=False).values("chat_id")).delete())
+    chats = deleted.get(TelegramChat._meta.label, 0)
+    _count, deleted = (MessengerContact.objects.filter(last_message_at__lt=before)
+                       .exclude(pk__in=pending.filter(messenger__isnull=False).values("messenger_id")).delete())
+    return chats, deleted.get(MessengerContact._meta.label, 0)

@@ -10,9 +10,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samleng.accounts.access import cbo_scope, event_scope, issue_scope
 from samleng.advocacy.models import Issue
 from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
@@ -25,6 +27,7 @@ from samleng.core.khmer import normalize
 from samleng.engagement.models import Event
 from samleng.places.models import Place
 from samleng.plans.models import AdvocacyPlan, JointPlan, Resource
+from samleng.plans.selectors import plans_followed
 from samleng.stories import rules
 from samleng.stories.models import Consent, LinkType, Photo, Story, StoryLink
 
@@ -229,12 +232,30 @@ def consent_withdraw(*, user, consent: Consent, withdrawn_on: dt.date) -> Consen
 
 # ---- links ----------------------------------------------------------------------------------------------------------
 
-def target_pks(link_type: str, targets: Iterable[str]) -> dict[str, list[int]]:
-    """target id -> the pks of the records of `link_type` with that id (a budget project's id may be used by
-    several units; every other id by one record). One query."""
+def nameable(user, link_type: str) -> Q:
+    """The records of `link_type` that `user` may link a story to: those they may see. A record out of their
+    scope is unknown to them, as one that does not exist: a link must tell neither that it exists nor its name.
+    Budget projects are published data; the command line (no user) names anything."""
+    if user is None:
+        return Q()
+    if link_type in (LinkType.CBO, LinkType.ADVOCACY_PLAN, LinkType.RESOURCE):
+        return cbo_scope(user, prefix="" if link_type == LinkType.CBO else "cbo__")
+    if link_type == LinkType.ISSUE:
+        return issue_scope(user)
+    if link_type == LinkType.EVENT:
+        return event_scope(user)
+    if link_type == LinkType.JOINT_PLAN:
+        return Q(pk__in=plans_followed(user).values("pk"))
+    return Q()
+
+
+def target_pks(link_type: str, targets: Iterable[str], *, user) -> dict[str, list[int]]:
+    """target id -> the pks of the records of `link_type` with that id that `user` may name (a budget project's
+    id may be used by several units; every other id by one record). One query."""
     model, id_field, _field = TARGETS[link_type]
     found: dict[str, list[int]] = {}
-    for pk, target in model.objects.filter(**{f"{id_field}__in": set(targets)}).values_list("pk", id_field):
+    records = model.objects.filter(nameable(user, link_type), **{f"{id_field}__in": set(targets)})
+    for pk, target in records.values_list("pk", id_field):
         found.setdefault(target, []).append(pk)
     return found
 
@@ -246,7 +267,7 @@ def link_add(*, user, story: Story, link_type: str, target: str) -> StoryLink:
     link_name = str(LinkType(link_type).label) if link_type in LinkType.values else link_type
     if link_type not in TARGETS:
         raise ValidationError({"link_type": _("Choose what the story tells about.")})
-    pks = target_pks(link_type, [target]).get(target, [])
+    pks = target_pks(link_type, [target], user=user).get(target, [])
     if not pks:
         raise ValidationError({"target": _said(rules.UNKNOWN_TARGET, {"type": link_name, "target": target})})
     if len(pks) > 1:

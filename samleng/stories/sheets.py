@@ -130,7 +130,7 @@ def _check_links(run, sheet, rows) -> None:
     for row in rows:
         if row.link_type is not None and row.target is not None:
             by_type.setdefault(row.link_type, set()).add(row.target)
-    found = {link_type: target_pks(link_type, targets) for link_type, targets in by_type.items()}
+    found = {link_type: target_pks(link_type, targets, user=run.user) for link_type, targets in by_type.items()}
     for row in rows:
         if row.story_id is not None:
             if row.story_id in given:
@@ -172,7 +172,7 @@ def _write_links(run) -> UpsertResult:
     by_type: dict[str, set[str]] = {}
     for row in rows:
         by_type.setdefault(row.link_type, set()).add(row.target)
-    found = {link_type: target_pks(link_type, targets) for link_type, targets in by_type.items()}
+    found = {link_type: target_pks(link_type, targets, user=run.user) for link_type, targets in by_type.items()}
     rows = sorted(rows, key=lambda r: (stories[r.story_id], r.link_type, r.target))
     return story_link_upsert_many(user=run.user, rows=(
         {"story_id": stories[row.story_id], "link_type": row.link_type, "target": row.target,

@@ -123,6 +123,9 @@ def test_a_field_officer_imports_the_stories_of_their_provinces_only(world, cana
     links = {"story_links": [LINK_HEADER, ["ST-1", "cbo", "CBO-KR-001"]]}
     outsider = import_(tmp_path, links, world.outsider, "outsider.xlsx")
     assert not outsider.ok and ("story_links", 2, "story_id") in said(outsider)
+    # Nor may the officer link their story to a record they do not see (Kratie's CBO): unknown to them.
+    refused = import_(tmp_path, links, world.officer, "theirs.xlsx")
+    assert not refused.ok and "CBO-KR-001" in said(refused)[("story_links", 2, "target")]
     national = {"stories": [STORY_HEADER, ["ST-N", "A national story", "", "Text", "", "2024-01-01", "", "", "",
                                            ""]]}
     result = import_(tmp_path, national, world.officer, "national.xlsx")

@@ -148,7 +148,12 @@ def test_links_are_added_by_id_and_unknown_ids_are_said(story, world):
     client = login_en(world.officer)
     response = client.post(reverse("stories:link_new", args=["ST-1"]), {"link_type": "issue", "target": "ISS-404"})
     assert response.status_code == 400 and "ISS-404" in response.content.decode()
+    # A record the officer may not see (Kratie's CBO) is unknown to them, as one that does not exist.
     response = client.post(reverse("stories:link_new", args=["ST-1"]), {"link_type": "cbo", "target": "CBO-KR-001"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "CBO-KR-001" in text and "Treap Kwan Pi" not in text
+    response = login_en(world.me_officer).post(reverse("stories:link_new", args=["ST-1"]),
+                                               {"link_type": "cbo", "target": "CBO-KR-001"})
     assert response.status_code == 302
     # Treap Kwan Pi is not public: the story leaves the public pages.
     assert anonymous().get(reverse("stories:public_detail", args=["ST-1"])).status_code == 404

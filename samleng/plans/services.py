@@ -223,6 +223,34 @@ def resource_create(*, user, cbo, date: dt.date, source_type: str, kind: str, re
     currency or a quantity with its unit, money as an amount, land as an area, a monthly resource's months, an
     authority as an office (and only an authority), an issue of the same CBO, a day not in the future. An empty
     resource_id is made: RS-<cbo_id>-<n>."""
+    errors = resource_errors(cbo=cbo, date=date, source_type=source_type, kind=kind, recurrence=recurrence,
+                             source_office=source_office, description_en=description_en,
+                             description_km=description_km, amount=amount, currency=currency, quantity=quantity,
+                             unit=unit, given_from=given_from, given_to=given_to, issue=issue)
+    resource_id = resource_id.strip() or _next_resource_id(cbo)
+    if Resource.objects.filter(resource_id=resource_id).exists():
+        errors["resource_id"] = _("A resource already has the id %(id)s.") % {"id": resource_id}
+    if errors:
+        raise ValidationError(errors)
+    resource = Resource.objects.create(
+        resource_id=resource_id, cbo=cbo, date=date, source_type=source_type, source_office=source_office,
+        source_name="" if source_office is not None else source_name.strip(), kind=kind,
+        description_en=description_en.strip(), description_km=description_km.strip(), amount=amount,
+        currency=currency if amount is not None else "", quantity=quantity, unit=unit if quantity is not None else "",
+        recurrence=recurrence, given_from=given_from, given_to=given_to, issue=issue, evidence=evidence.strip(),
+        note_en=note_en.strip(), note_km=note_km.strip())
+    audit_record(user=user, action=AuditAction.CREATE, obj=resource,
+                 summary=f"resource {resource_id} of {cbo.cbo_id} recorded",
+                 changes=created_fields({"kind": kind, "source_type": source_type, "date": date}))
+    return resource
+
+
+def resource_errors(*, cbo, date: dt.date, source_type: str, kind: str, recurrence: str, source_office=None,
+                    description_en: str = "", description_km: str = "", amount=None, currency: str = "",
+                    quantity=None, unit: str = "", given_from: dt.date | None = None, given_to: dt.date | None = None,
+                    issue=None) -> dict[str, str]:
+    """The resources sheet's rules broken by a resource, by field in the reader's language (resource_create and
+    the staff page's edit, cbo_staff_services.resource_edit)."""
     errors: dict[str, str] = {}
     if rules.one_language(description_en, description_km) is not None:
         errors["description_en"] = _(rules.ONE_LANGUAGE)
@@ -242,22 +270,7 @@ def resource_create(*, user, cbo, date: dt.date, source_type: str, kind: str, re
     if issue is not None and issue.cbo_id != cbo.pk:
         errors["issue"] = _said(rules.ISSUE_OF_ANOTHER_CBO, {"issue": issue.issue_id, "other": issue.cbo.cbo_id,
                                                              "cbo": cbo.cbo_id})
-    resource_id = resource_id.strip() or _next_resource_id(cbo)
-    if Resource.objects.filter(resource_id=resource_id).exists():
-        errors["resource_id"] = _("A resource already has the id %(id)s.") % {"id": resource_id}
-    if errors:
-        raise ValidationError(errors)
-    resource = Resource.objects.create(
-        resource_id=resource_id, cbo=cbo, date=date, source_type=source_type, source_office=source_office,
-        source_name="" if source_office is not None else source_name.strip(), kind=kind,
-        description_en=description_en.strip(), description_km=description_km.strip(), amount=amount,
-        currency=currency if amount is not None else "", quantity=quantity, unit=unit if quantity is not None else "",
-        recurrence=recurrence, given_from=given_from, given_to=given_to, issue=issue, evidence=evidence.strip(),
-        note_en=note_en.strip(), note_km=note_km.strip())
-    audit_record(user=user, action=AuditAction.CREATE, obj=resource,
-                 summary=f"resource {resource_id} of {cbo.cbo_id} recorded",
-                 changes=created_fields({"kind": kind, "source_type": source_type, "date": date}))
-    return resource
+    return errors
 
 
 def _next_resource_id(cbo) -> str:

@@ -4,6 +4,7 @@ from samleng.plans import (
     scorecard_views,
     views,
     views_advocacy,
+    views_cbo_staff,
     views_resources,
     views_scorecards_staff,
     views_staff,
@@ -45,4 +46,15 @@ urlpatterns = [
     path("plans/cbos/<int:pk>/resources/new/", views_resources.resource_new, name="resource_new"),
     # A CBO's advocacy plans and their activities: its staff and its own representatives.
     path("plans/cbos/<int:pk>/advocacy/", views_advocacy.cbo_advocacy_plans, name="cbo_advocacy_plans"),
+    # Staff whose scope covers the CBO edit and remove its resources, advocacy plans and activities.
+    path("plans/resources/<str:resource_id>/edit/", views_cbo_staff.resource_edit, name="resource_edit"),
+    path("plans/resources/<str:resource_id>/remove/", views_cbo_staff.resource_remove, name="resource_remove"),
+    path("plans/cbos/<int:pk>/advocacy/new/", views_cbo_staff.advocacy_plan_new, name="advocacy_plan_new"),
+    path("plans/advocacy/<str:plan_id>/edit/", views_cbo_staff.advocacy_plan_edit, name="advocacy_plan_edit"),
+    path("plans/advocacy/<str:plan_id>/remove/", views_cbo_staff.advocacy_plan_remove, name="advocacy_plan_remove"),
+    path("plans/advocacy/<str:plan_id>/activities/new/", views_cbo_staff.activity_new, name="activity_new"),
+    path("plans/advocacy/<str:plan_id>/activities/<int:number>/edit/", views_cbo_staff.activity_edit,
+         name="activity_edit"),
+    path("plans/advocacy/<str:plan_id>/activities/<int:number>/remove/", views_cbo_staff.activity_remove,
+         name="activity_remove"),
 ]

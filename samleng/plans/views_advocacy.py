@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from samleng.accounts.access import can_see_cbo, can_see_event
+from samleng.accounts.access import can_edit_cbo, can_see_cbo, can_see_event
 from samleng.cbos.models import CBO
 from samleng.plans.models import AdvocacyPlan
 
@@ -28,4 +28,5 @@ def cbo_advocacy_plans(request, pk: int):
         for activity in plan.activities.all():
             # The event's page only for those who may open it; its title and day for everyone who sees the plan.
             activity.event_link = activity.event is not None and can_see_event(request.user, activity.event)
-    return render(request, "plans/cbo_advocacy_plans.html", {"cbo": cbo, "plans": plans})
+    return render(request, "plans/cbo_advocacy_plans.html", {
+        "cbo": cbo, "plans": plans, "may_edit": can_edit_cbo(request.user, cbo)})  # views_cbo_staff

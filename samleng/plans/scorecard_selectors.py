@@ -31,6 +31,7 @@ class CriterionFigures:
     voters: int
     median: Decimal | None
     groups: list[GroupFigures] = field(default_factory=list)
+    shown: bool = True  # False: fewer than SMALL_GROUP voters in all, and the reader is not staff
 
 
 def public_scorecards(facility=None) -> QuerySet:
@@ -40,8 +41,10 @@ def public_scorecards(facility=None) -> QuerySet:
 
 
 def criteria_figures(scorecard: Scorecard, *, in_full: bool = False) -> list[CriterionFigures]:
-    """Each criterion of a scorecard with its counts by score, its median, and its groups' medians (a group of
-    fewer than SMALL_GROUP voters is not `shown` unless `in_full`, for staff). Two queries."""
+    """Each criterion of a scorecard with its counts by score, its median, and its groups' medians. Unless
+    `in_full` (for staff), a group of fewer than SMALL_GROUP voters is not `shown`, nor a criterion's counts and
+    median when fewer than SMALL_GROUP voted in all: three voters' counts by score are their three votes. Two
+    queries."""
     counts: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for criterion_pk, group, score, voters in ScoreCount.objects.filter(criterion__scorecard=scorecard).values_list(
             "criterion_id", "group", "score", "voters"):
@@ -57,8 +60,9 @@ def criteria_figures(scorecard: Scorecard, *, in_full: bool = False) -> list[Cri
             voters = sum(by_group[group].values())
             groups.append(GroupFigures(group, label, voters, median(by_group[group]),
                                        in_full or voters >= SMALL_GROUP))
-        figures.append(CriterionFigures(criterion, [together[s] for s in SCORES], sum(together.values()),
-                                        median(together), groups))
+        voters = sum(together.values())
+        figures.append(CriterionFigures(criterion, [together[s] for s in SCORES], voters, median(together), groups,
+                                        shown=in_full or voters >= SMALL_GROUP))
     return figures
 
 
@@ -72,10 +76,11 @@ class Trend:
     provider: list[int | None]
 
 
-def facility_trends(scorecards: list[Scorecard]) -> tuple[list[int], list[Trend]]:
+def facility_trends(scorecards: list[Scorecard], *, in_full: bool = False) -> tuple[list[int], list[Trend]]:
     """The cycles of `scorecards` (in order) and each criterion's medians and provider's scores over them. A
     criterion is the same from one cycle to the next when its text is (English, else Khmer, case and spaces
-    aside): communities choose their criteria each cycle. Two queries."""
+    aside): communities choose their criteria each cycle. A median of fewer than SMALL_GROUP voters is left out
+    unless `in_full` (for staff), as on the scorecard's page. Two queries."""
     scorecards = sorted(scorecards, key=lambda s: s.cycle)
     cycles = [s.cycle for s in scorecards]
     position = {s.pk: i for i, s in enumerate(scorecards)}
@@ -89,6 +94,7 @@ def facility_trends(scorecards: list[Scorecard]) -> tuple[list[int], list[Trend]
         trend = trends.setdefault(key, Trend(criterion, [None] * len(cycles), [None] * len(cycles)))
         trend.criterion = criterion
         i = position[criterion.scorecard_id]
-        trend.medians[i] = median(votes.get(criterion.pk, {}))
+        counted = votes.get(criterion.pk, {})
+        trend.medians[i] = median(counted) if in_full or sum(counted.values()) >= SMALL_GROUP else None
         trend.provider[i] = criterion.provider_score
     return cycles, sorted(trends.values(), key=lambda t: t.criterion.number)

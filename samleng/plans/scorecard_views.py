@@ -45,7 +45,7 @@ def facility_scorecards(request, facility_id: str):
     scorecards = list(facility.scorecards.order_by("cycle") if staff else selectors.public_scorecards(facility))
     if not scorecards and not staff:
         raise Http404  # staff of the province see the page, to record the facility's first scorecard
-    cycles, trends = selectors.facility_trends(scorecards)
+    cycles, trends = selectors.facility_trends(scorecards, in_full=staff)
     labels = [str(cycle) for cycle in cycles]
     charts = []
     for trend in trends:

@@ -126,3 +126,17 @@ def test_a_public_jaap_links_its_public_scorecard_and_says_which_criterion_an_ac
     plan.scorecard = cards[1]
     plan.save()
     assert "/plans/scorecards/SC-2023/" in anonymous().get("/plans/JAAP-1/").content.decode()
+
+
+@pytest.mark.django_db
+def test_fewer_than_five_voters_in_all_show_no_counts_nor_median_to_the_public(world, centre):
+    # Three voters' counts by score are their three votes: neither the table nor the median, on the scorecard's
+    # page or in the facility's chart (found in review: the table showed "2 0 0 0 1").
+    scorecard(centre, 2025, True, {}, {1: 2, 5: 1}, 3)
+    html = anonymous().get("/plans/scorecards/SC-2025/").content.decode()
+    assert "Fewer than 5 voters" in html and 'class="votes"' not in html and "Median:" not in html
+    chart = anonymous().get("/plans/facilities/FAC-060603-HC/scorecards/").content.decode()
+    assert "<td>1</td>" not in chart and "<td>–</td>" in chart  # the median of the three: 1
+    staff = login_en(world.officer).get("/plans/scorecards/SC-2025/").content.decode()
+    assert 'class="votes"' in staff and "Median: <strong>1</strong> (3 voters)" in staff
+    assert "<td>1</td>" in login_en(world.officer).get("/plans/facilities/FAC-060603-HC/scorecards/").content.decode()

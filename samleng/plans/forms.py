@@ -7,7 +7,7 @@ from samleng.core.forms import DocumentField
 from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.selectors import office_get
-from samleng.plans.models import ActionStatus, Origin, Responsible, Scorecard
+from samleng.plans.models import ActionStatus, Origin, Responsible
 
 
 class ActionUpdateForm(forms.Form):
@@ -63,9 +63,9 @@ class JointPlanForm(forms.Form):
     joint_plan_id = forms.CharField(label=_("joint plan id"), required=False, max_length=40,
                                     help_text=_("Left empty, Samleng gives one (JP-<place code>-<year>)."))
 
-    def __init__(self, *args, cbos, editing: bool = False, **kwargs):
+    def __init__(self, *args, cbos, scorecards, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cbos = cbos
+        self.cbos, self.scorecards = cbos, scorecards
         self.fields["endorsed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if editing:
             del self.fields["joint_plan_id"]  # the key of the workbook's rows: never changed
@@ -88,7 +88,7 @@ class JointPlanForm(forms.Form):
         typed = self.cleaned_data["scorecard"].strip()
         if not typed:
             return None
-        found = Scorecard.objects.filter(scorecard_id__iexact=typed).first()
+        found = self.scorecards.filter(scorecard_id__iexact=typed).first()  # another province's: unknown
         if found is None:
             raise forms.ValidationError(_("Samleng knows no scorecard with the id %(id)s.") % {"id": typed})
         return found

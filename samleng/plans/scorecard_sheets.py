@@ -467,6 +467,8 @@ def joint_plan_check(run, name: str, row) -> None:
         return
     if scorecard_id:
         facts = scorecard_facts(run).get(scorecard_id)
+        if facts is not None and not run.may(facts.province):
+            facts = None  # another province's scorecard is unknown to the importer: its days are not theirs to read
         if facts is None:
             run.unknown_ref(name, row, "scorecard_id", scorecard_id, SCORECARD_WORD, "scorecards")
         elif (broken := rules.interface_after_endorsed(facts.interface_on, row.endorsed_on)) is not None:

@@ -20,7 +20,7 @@ from samleng.cbos.models import CBO
 from samleng.core.forms import add_service_errors
 from samleng.plans import selectors, staff_services
 from samleng.plans.forms import ActionForm, JointPlanForm, RecommendationForm
-from samleng.plans.models import Action, JointPlan, Recommendation
+from samleng.plans.models import Action, JointPlan, Recommendation, Scorecard
 
 # ---- who may do what -------------------------------------------------------------------------------------------
 
@@ -56,6 +56,12 @@ def _cbos(user):
     return CBO.objects.filter(cbo_scope(user))
 
 
+def _scorecards(user):
+    """The scorecards a plan of `user`'s may name: of the facilities of the provinces they write in."""
+    scorecards = Scorecard.objects.all()
+    return scorecards if user.sees_everything else scorecards.filter(facility__province__in=user.provinces.all())
+
+
 def _render_form(request, form, *, heading: str, plan: JointPlan | None, button: str, status: int = 200):
     return render(
         request,
@@ -89,7 +95,7 @@ def _plan_arguments(data: dict) -> dict:
 def plan_new(request):
     if not may_create_plans(request.user):
         raise PermissionDenied
-    form = JointPlanForm(request.POST or None, cbos=_cbos(request.user))
+    form = JointPlanForm(request.POST or None, cbos=_cbos(request.user), scorecards=_scorecards(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _may_write_for(request.user, data["authority"]):
@@ -131,7 +137,8 @@ def plan_edit(request, joint_plan_id: str):
         "public": plan.public,
         "scorecard": plan.scorecard.scorecard_id if plan.scorecard else "",
     }
-    form = JointPlanForm(request.POST or None, initial=initial, cbos=_cbos(request.user), editing=True)
+    form = JointPlanForm(request.POST or None, initial=initial, cbos=_cbos(request.user),
+                         scorecards=_scorecards(request.user), editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not _may_write_for(request.user, data["authority"]):

@@ -258,6 +258,14 @@ def test_a_jaap_names_its_scorecard_and_its_actions_answer_the_scorecards_criter
         response = client.post(reverse("plans:plan_new"), data)
         assert response.status_code == 400 and said in response.content.decode(), said
     assert not JointPlan.objects.exists()
+    # Another province's scorecard is unknown to the officer, as one that does not exist (found in review: a
+    # JAAP could name a private Kratie scorecard, and its criteria were then offered to the actions).
+    kratie_centre = Facility.objects.create(facility_id="FAC-KR-HC", type=Facility.Type.HEALTH_CENTRE,
+                                            name_en="Kratie health centre", province=world.kratie,
+                                            district=world.other_cbo.district, answered_by=sandan)
+    Scorecard.objects.create(scorecard_id="SC-KR", facility=kratie_centre, cycle=2022, met_on=D(2022, 1, 5))
+    response = client.post(reverse("plans:plan_new"), {**jaap, "scorecard": "SC-KR"})
+    assert response.status_code == 400 and "no scorecard with the id SC-KR" in response.content.decode()
     assert client.post(reverse("plans:plan_new"), {**jaap, "scorecard": "sc-2022"}).status_code == 302
     plan = JointPlan.objects.get()
     assert plan.scorecard == card

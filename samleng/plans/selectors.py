@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from samleng.accounts.access import cbo_scope
+from samleng.comments.detection import personal_details
 from samleng.places.selectors import place_ancestors
 from samleng.plans.models import (  # noqa: F401 (results reads them here)
     OPEN_STATUSES,
@@ -305,15 +306,19 @@ NAMED_SOURCES = frozenset({"ngo", "company", "political_party"})
 
 def report_resources(start: dt.date, end: dt.date) -> list[dict]:
     """The resources received from start to end, for the donor report's table of effects, by CBO name then date:
-    each a dict of _RESOURCE_ROW with `times` (times_received), the CBO's names, the description, and the source's
-    printable name in both languages (an office's names; an organisation's name; "" for any other source). One
-    query."""
+    each a dict of _RESOURCE_ROW with `times` (times_received), the CBO's names, the description (none where the
+    comments' detector finds what looks like a person's phone, ID or titled name in it: nothing personal reaches a
+    donor report), and the source's printable name in both languages (an office's names; an organisation's name;
+    "" for any other source). One query."""
     rows = []
     for row in _resources_in(start, end).order_by("cbo__name_en", "cbo_id", "date", "resource_id").values(
             *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name",
             cbo_en=models.F("cbo__name_en"), cbo_km=models.F("cbo__name_km"),
             office_en=models.F("source_office__name_en"), office_km=models.F("source_office__name_km")):
         row["times"] = times_received(row, start, end)
+        for language in ("en", "km"):  # free text: a description that seems to name someone stays with staff
+            if personal_details(row[f"description_{language}"]):
+                row[f"description_{language}"] = ""
         name = row.pop("source_name")
         named = name if row["source_type"] in NAMED_SOURCES else ""
         row["source_en"] = row.pop("office_en") or named or ""

@@ -30,7 +30,7 @@ def resources(world):
                             recurrence="one_off", description_en="A grant")
     Resource.objects.create(resource_id="RS-3", cbo=world.cbo, date=dt.date(2024, 3, 1), source_type="community",
                             source_name="Mrs Chan Sokha", kind="money", amount=Decimal(400000), currency="KHR",
-                            recurrence="one_off", description_en="Villagers' contribution")
+                            recurrence="one_off", description_en="Villagers' contribution, collected by Mr Sok Dara")
     Resource.objects.create(resource_id="RS-4", cbo=world.cbo, date=dt.date(2023, 3, 1), source_type="ngo",
                             source_name="CPDD", kind="training", quantity=Decimal(10), unit="person_day",
                             recurrence="one_off", description_en="Last year's training")
@@ -45,6 +45,8 @@ def test_the_table_of_effects_holds_the_years_resources_and_no_persons_name(reso
     assert gasoline["received_km"] == "១,៨០០ លីត្រ" and gasoline["source_en"].startswith("authority: ")
     assert grant["source_en"] == "NGO: ADRA" and villagers["received_en"] == "400,000 riels"
     assert "Mrs Chan Sokha" not in str(effects)  # a community's source may be a person: never in a report
+    assert "Sok Dara" not in str(effects) and villagers["what_en"] == ""  # nor a description that names one
+    assert grant["what_en"] == "A grant"
     assert [e["resource_id"] for e in report_effects(2023)] == ["RS-4"]
 
 

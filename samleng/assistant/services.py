@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samleng.assistant.models import LIST_SEPARATOR, FaqEntry, Service, UnansweredQuestion
+from samleng.assistant.models import FaqEntry, Service, UnansweredQuestion
 from samleng.assistant.understand import MAX_READ as MAX_STORED
 from samleng.assistant.understand import STOPWORDS, words_of
 from samleng.comments.detection import ID_NUMBER, PHONE, TITLED_NAME, personal_details
@@ -94,11 +94,12 @@ FAQ_PREFIXES = {"budget": "BUD", "owso": "OWS", "procurement": "PRO", "access_to
 def faq_create_from_unanswered(*, user, unanswered: UnansweredQuestion, topic: str, question_en: str = "",
                                question_km: str = "", answer_en: str = "", answer_km: str = "") -> FaqEntry:
     """A FAQ entry written for an unanswered question, which then leaves the list (its count with it). The
-    question's own text becomes one of the entry's other wordings (also_asked). Audited. Raises ValidationError
-    (both languages' messages from FaqEntry.clean) when a question or an answer is missing."""
+    question's text is kept only in the wording the staff member gives (the form offers it to edit): scrubbed of
+    phones, ID numbers and titled names, it may still hold an untitled name, and an entry is published. Audited.
+    Raises ValidationError (both languages' messages from FaqEntry.clean) when a question or an answer is
+    missing."""
     entry = FaqEntry(faq_id=faq_id_next(topic), topic=topic, question_en=normalize(question_en),
                      question_km=normalize(question_km), answer_en=answer_en.strip(), answer_km=answer_km.strip(),
-                     also_asked=unanswered.text.replace(LIST_SEPARATOR, ","),
                      source=str(_("written for questions the assistant could not answer")),
                      checked_on=timezone.localdate())
     entry.full_clean()

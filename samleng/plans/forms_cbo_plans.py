@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samleng.accounts.access import can_see_event
+from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.engagement.models import Event
 from samleng.plans.forms import OfficeIdField
@@ -31,7 +32,7 @@ class AdvocacyPlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.issues = {str(issue.pk): issue for issue in cbo.issues.order_by("-is_main", "issue_id")}
         self.fields["issue"].choices = [("", "—")] + [
-            (pk, f"{issue.issue_id} {issue.title_en or issue.title_km}") for pk, issue in self.issues.items()]
+            (pk, f"{issue.issue_id} {local_text(issue.title_km, issue.title_en)}") for pk, issue in self.issues.items()]
         if editing:
             del self.fields["plan_id"]
         use_plain_selects(self)

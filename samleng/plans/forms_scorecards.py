@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.models import Place
 from samleng.plans.scorecard_models import SCORES, VoterGroup
@@ -14,7 +15,7 @@ _TEXT = {"rows": 3}
 
 
 def _place_choices(places) -> list[tuple]:
-    return [("", "—")] + [(str(p.pk), f"{p.name_en} · {p.name_km} ({p.code})") for p in places]
+    return [("", "—")] + [(str(p.pk), f"{local_text(p.name_km, p.name_en)} ({p.code})") for p in places]
 
 
 class ScorecardForm(forms.Form):

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.plans.forms import OfficeIdField
 from samleng.plans.models import Currency, Recurrence, ResourceKind, SourceType, Unit
@@ -40,7 +41,7 @@ class ResourceForm(forms.Form):
     def __init__(self, *args, cbo, **kwargs):
         super().__init__(*args, **kwargs)
         self.issues = {str(issue.pk): issue for issue in cbo.issues.order_by("issue_id")}
-        self.fields["issue"].choices = _NONE + [(pk, f"{issue.issue_id} {issue.title_en or issue.title_km}")
+        self.fields["issue"].choices = _NONE + [(pk, f"{issue.issue_id} {local_text(issue.title_km, issue.title_en)}")
                                                 for pk, issue in self.issues.items()]
         use_plain_selects(self)
 

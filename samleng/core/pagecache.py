@@ -28,8 +28,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 #: The apps whose records public pages show. A change of any of their records invalidates the cached
-#: pages of that scope.
-WATCHED_APPS = ("places", "cbos", "advocacy", "engagement", "budgets", "transparency")
+#: pages of that scope. `plans` and `stories` too: a story about an issue or a budget is on their pages
+#: (core.related), and a joint plan made private takes the stories that name it off them.
+WATCHED_APPS = ("places", "cbos", "advocacy", "engagement", "budgets", "transparency", "plans", "stories")
 #: Headers of a cached page kept with it (the others are added by the middleware on every answer).
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 

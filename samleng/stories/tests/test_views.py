@@ -198,3 +198,32 @@ def test_the_public_list_links_each_province_of_its_stories(story, world):
     assert "?province=10" in html and "?province=06" in html and "A forest kept" in html
     kratie = anonymous().get(reverse("stories:public_list") + "?province=10").content.decode()
     assert "A forest kept" in kratie and "The commune restores" not in kratie
+
+
+@pytest.mark.django_db
+def test_a_joint_plan_made_private_takes_its_story_off_the_cached_issue_page(story, world, settings,
+                                                                            django_capture_on_commit_callbacks):
+    # The issue's public page is cached; its "stories about this" block names the story until the plan the
+    # story also tells about is made private (found in review: plans and stories were not watched).
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from samleng.places.models import Place
+    from samleng.places.services import office_of_place
+    from samleng.plans.models import JointPlan, Origin
+    from samleng.stories.models import StoryLink
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    sandan = office_of_place(user=None, place=Place.objects.get(code="0606"))
+    plan = JointPlan.objects.create(joint_plan_id="JP-1", title_en="Canal plan", origin=Origin.FORUM,
+                                    authority=sandan, endorsed_on=dt.date(2024, 5, 1), province=world.kampong_thom,
+                                    public=True)
+    StoryLink.objects.create(story=story, link_type="joint_plan", target="JP-1", joint_plan=plan)
+    page = reverse("advocacy:public_detail", args=[story.issue.pk])
+    assert "The commune restores the canal" in anonymous().get(page).content.decode()
+    assert anonymous().get(page)["X-Samleng-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        plan.public = False
+        plan.save()
+    assert "The commune restores the canal" not in anonymous().get(page).content.decode()

@@ -161,7 +161,10 @@ def criterion_save(*, user, scorecard: Scorecard, criterion: Criterion | None = 
             errors[f"votes_{group}_{score}"] = _said(sc_rules.SCORE_RANGE, {"value": score})
         elif voters is not None and voters < 0:
             errors[f"votes_{group}_{score}"] = _("A count of voters is a whole number from 0.")
-    voters = sum(v for v in votes.values() if v)
+    # The votes as they will be: the stored counts, those given over them, those left empty removed.
+    stored_votes = votes_of(criterion)
+    stored_votes.update(votes)
+    voters = sum(v for v in stored_votes.values() if v)
     if scorecard.participants_total is not None and voters > scorecard.participants_total:
         errors["votes"] = _said(sc_rules.VOTERS_OVER_PARTICIPANTS, {
             "number": number, "scorecard": scorecard.scorecard_id, "voters": voters,

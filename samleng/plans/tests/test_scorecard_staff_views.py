@@ -147,3 +147,19 @@ def test_who_may_not_write_scorecards(world, centre, cards):
     assert_login_redirect(anonymous().get(reverse("plans:scorecard_edit", args=[public])))
     # Those who see everything write any province's scorecards.
     assert login_en(world.me_officer).get(reverse("plans:scorecard_edit", args=[private])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_service_counts_the_stored_votes_beside_those_it_is_given(world, cards):
+    from django.core.exceptions import ValidationError
+
+    from samleng.plans.scorecard_staff_services import criterion_save
+
+    criterion = Criterion.objects.get(scorecard=cards[1], number=1)  # 11 voters of 40 participants
+    with pytest.raises(ValidationError) as refused:
+        criterion_save(user=world.officer, scorecard=cards[1], criterion=criterion, number=1,
+                       text_en=criterion.text_en, votes={("men", 1): 30})
+    assert "41 voters" in str(refused.value)
+    criterion_save(user=world.officer, scorecard=cards[1], criterion=criterion, number=1, text_en=criterion.text_en,
+                   votes={("men", 1): 29})
+    assert sum(criterion.counts.values_list("voters", flat=True)) == 40

@@ -271,6 +271,17 @@ def resource_years(resources: QuerySet) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def resources_received_by_year(resources: QuerySet, years: list[int]) -> dict[int, list[dict]]:
+    """resources_received for each of `years`, from one query (a CBO's page lists every year it received some)."""
+    rows = list(resources.order_by("pk").values(*_RESOURCE_ROW, province_id=models.F("cbo__province_id")))
+    by_year = {}
+    for year in years:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        by_year[year] = [row for row in rows if (row["recurrence"] != "monthly" or row["given_from"])
+                         and times_received(row, start, end)]
+    return by_year
+
+
 def resources_received(resources: QuerySet, year: int) -> list[dict]:
     """Of `resources` (a queryset), the rows (_RESOURCE_ROW) received in `year`: one query."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

@@ -136,3 +136,24 @@ def test_nobody_else_records_a_cbos_resources(world):
     assert login(world.cbo_user).post(new(world.cbo), FORM).status_code == 403  # sees its CBO, is not staff
     assert_login_redirect(anonymous().post(new(world.cbo), FORM))
     assert not Resource.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_cbos_page_reads_its_years_at_once_and_a_year_out_of_range_is_the_latest(world, resources):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login_en(world.officer)
+    url = reverse("plans:cbo_resources", args=[world.cbo.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for year in (2019, 2020, 2021):
+        Resource.objects.create(resource_id=f"RS-{year}", cbo=world.cbo, date=D(year, 5, 1), source_type="ngo",
+                                source_name="CPDD", kind="training", quantity=Decimal(2), unit="person_day",
+                                recurrence="one_off")
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(url).content.decode()
+    assert "2019" in html and len(after) == len(before)  # was one query a year
+    page = login_en(world.me_officer).get(reverse("plans:resources"), {"year": 99999})
+    assert page.status_code == 200 and "2024" in page.content.decode()  # was a 500

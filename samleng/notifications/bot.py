@@ -10,7 +10,10 @@ linking, subscribing.
   chats link. A used, expired or unknown token gets one answer, whichever it was. `/start place-<code>`: the
   subscribe page's link (subscriptions.py): this chat follows the place's news (public news: no secret needed).
 - `/subscribe <commune or district>`, `/unsubscribe`: follow a place's news, in a private chat or a group (a
-  commune council's group); subscriptions.py.
+  commune council's group); subscriptions.py. In a group, these, `/stop` and `/lang` are taken from its
+  administrators only (getChatMember, asked before the update's transaction).
+- A group become a supergroup (`migrate_to_chat_id`, `migrate_from_chat_id`): its record, subscriptions and
+  queued messages follow it to the new id.
 - `/start` alone, `/help`: what the bot does and its commands.
 - `/lang`: Khmer or English for the messages to this chat (`/lang en`, `/lang km`; alone, it switches).
 - `/stop`: no more messages; the chat is unlinked (its account, its subscriptions).

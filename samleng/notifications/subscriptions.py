@@ -5,7 +5,7 @@
 - Telegram: a chat follows a place (`Subscription`, about "places.place" and the place's code) by the subscribe
   page's deep link `https://t.me/<bot>?start=place-<code>` (public news: the link is no secret, and may be printed
   on a poster), or by `/subscribe <commune or district>`, in a private chat or in a group (a commune council's
-  group: any member may subscribe it; `/unsubscribe` ends it, `/stop` ends everything).
+  group: its administrators only, bot.py; `/unsubscribe` ends it, `/stop` ends everything).
 - E-mail: the subscribe page takes an address; nothing is sent to it but a confirmation link (signed, 48 hours)
   until the person opens that link and confirms (a page that asks: a mail scanner following links confirms
   nothing). Every news e-mail has a stop link (signed, naming the subscription) that deletes it, its address

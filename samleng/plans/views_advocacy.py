@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from samleng.accounts.access import can_edit_cbo, can_see_cbo, can_see_event
+from samleng.accounts.access import can_edit_cbo, can_see_cbo, event_scope
 from samleng.cbos.models import CBO
+from samleng.engagement.models import Event
 from samleng.plans.models import AdvocacyPlan
 
 
@@ -23,10 +24,13 @@ def cbo_advocacy_plans(request, pk: int):
         raise Http404
     plans = list(AdvocacyPlan.objects.filter(cbo=cbo).select_related("issue__duty_bearer", "duty_bearer")
                  .prefetch_related("activities__event").order_by("-starts_on", "plan_id"))
+    event_pks = {activity.event_id for plan in plans for activity in plan.activities.all() if activity.event_id}
+    # The event's page only for those who may open it (asked once for all); its title and day for everyone who
+    # sees the plan.
+    openable = set(Event.objects.filter(event_scope(request.user), pk__in=event_pks).values_list("pk", flat=True))
     for plan in plans:
         plan.targets = plan.duty_bearer or plan.issue.duty_bearer
         for activity in plan.activities.all():
-            # The event's page only for those who may open it; its title and day for everyone who sees the plan.
-            activity.event_link = activity.event is not None and can_see_event(request.user, activity.event)
+            activity.event_link = activity.event_id in openable
     return render(request, "plans/cbo_advocacy_plans.html", {
         "cbo": cbo, "plans": plans, "may_edit": can_edit_cbo(request.user, cbo)})  # views_cbo_staff

@@ -33,7 +33,7 @@ def resource_edit(*, user, resource: Resource, **values) -> Resource:
     unknown = set(values) - set(RESOURCE_FIELDS)
     if unknown:
         raise TypeError(f"not a resource's field: {sorted(unknown)}")
-    resource = Resource.objects.select_for_update().select_related("cbo").get(pk=resource.pk)
+    resource = Resource.objects.select_for_update(of=("self",)).select_related("cbo").get(pk=resource.pk)
     values = {name: (value.strip() if isinstance(value, str) else value) for name, value in values.items()}
     errors = services.resource_errors(cbo=resource.cbo, **{name: values.get(name) for name in (
         "date", "source_type", "kind", "recurrence", "source_office", "description_en", "description_km", "amount",

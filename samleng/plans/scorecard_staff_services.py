@@ -116,7 +116,9 @@ def scorecard_edit(*, user, scorecard: Scorecard, **values) -> Scorecard:
     """Change a scorecard's meeting, participants, what the meeting said and whether it is public, on the rules of
     scorecard_create, and: participants no fewer than a criterion's voters, the interface meeting not after the
     day a plan made there was endorsed."""
-    scorecard = Scorecard.objects.select_for_update().select_related("facility__commune").get(pk=scorecard.pk)
+    # of=self: PostgreSQL locks no row of the nullable side of an outer join (the facility's commune).
+    scorecard = (Scorecard.objects.select_for_update(of=("self",)).select_related("facility__commune")
+                 .get(pk=scorecard.pk))
     values = _clean_values(values)
     errors = _scorecard_errors(facility=scorecard.facility, scorecard=scorecard, values=values)
     if errors:

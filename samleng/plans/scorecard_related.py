@@ -10,13 +10,16 @@ from samleng.plans.scorecard_models import Scorecard
 
 def facility_blocks(user, facility) -> list[Block]:
     """A link to the facility's scores over its cycles, when it has scorecards the reader may see (public ones;
-    staff of its province all). One query."""
+    staff of its province all); for staff of its province, a link to record its first scorecard when it has none
+    (views_scorecards_staff). One query."""
     scorecards = Scorecard.objects.filter(facility=facility)
-    if not can_edit_in_province(user, facility.province_id):
+    staff = can_edit_in_province(user, facility.province_id)
+    if not staff:
         scorecards = scorecards.filter(public=True)
     cycles = sorted(scorecards.values_list("cycle", flat=True))
     if not cycles:
-        return []
+        return [Block("plans/_facility_scorecard_new_link.html", {"facility": facility}, kind="scorecards")] if staff \
+            else []
     return [Block("plans/_facility_scorecards_link.html", {"facility": facility, "cycles": cycles},
                   kind="scorecards")]
 

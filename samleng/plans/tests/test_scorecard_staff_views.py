@@ -163,3 +163,11 @@ def test_the_service_counts_the_stored_votes_beside_those_it_is_given(world, car
     criterion_save(user=world.officer, scorecard=cards[1], criterion=criterion, number=1, text_en=criterion.text_en,
                    votes={("men", 1): 29})
     assert sum(criterion.counts.values_list("voters", flat=True)) == 40
+
+
+@pytest.mark.django_db
+def test_the_facility_page_offers_staff_of_its_province_to_record_its_first_scorecard(world, centre):
+    new, page = reverse("plans:scorecard_new", args=[centre.facility_id]), f"/comments/facility/{centre.facility_id}/"
+    assert new in login_en(world.officer).get(page).content.decode()
+    for client in (login_en(world.outsider), login_en(world.cbo_user), anonymous()):
+        assert new not in client.get(page).content.decode()

@@ -125,7 +125,7 @@ def _budget_answer(question: Question, lang: str) -> Answer:
         return _declined(question, lang, _("Samleng has no budget of %(place)s for %(year)s: budgets are published "
                                            "for recent years only.") % {"place": name,
                                                                          "year": _year_text(question.year, lang)})
-    data = budget_selectors.unit_budget(place.code, question.year)
+    data = budget_selectors.unit_budget(place.code, question.year, compare=question.compare)
     if data is None:
         years = budget_selectors.published_years(place.code)
         if not years:

@@ -246,9 +246,11 @@ def _publications(unit_code: str) -> dict[int, dt.datetime | None]:
     return dict(Publication.objects.filter(unit=unit_code, published=True).values_list("fiscal_year", "revised_at"))
 
 
-def unit_budget(unit_code: str, year: int | None = None) -> UnitBudget | None:
+def unit_budget(unit_code: str, year: int | None = None, *, compare: bool = True) -> UnitBudget | None:
     """The published budget of a unit (a gazetteer code or "national") for `year`, or for its latest
-    published year; None when that year (or everything) is not published, or the unit is unknown."""
+    published year; None when that year (or everything) is not published, or the unit is unknown. Without
+    `compare`, no `comparison` (None): it sums the budgets of every unit of its size around it, the costliest
+    read (the assistant asks for it only when the question compares)."""
     place = None
     if unit_code != NATIONAL:
         place = place_get(unit_code)
@@ -292,7 +294,7 @@ def unit_budget(unit_code: str, year: int | None = None) -> UnitBudget | None:
         change_pct={d: change_pct(totals[d], previous_totals[d]) for d in DIRECTIONS},
         projects=projects, projects_more=projects_more,
         history=_history(lines, categories),
-        comparison=_comparison(place, year, phase, totals[Direction.EXPENDITURE], population),
+        comparison=_comparison(place, year, phase, totals[Direction.EXPENDITURE], population) if compare else None,
         phases_available=[p.value for p in PHASES_ADVANCED_FIRST if p.value in lines[year]],
         revised_at=publications.get(year),
     )

@@ -248,7 +248,7 @@ def _handle(update: dict, prepared, admin: bool | None = None) -> Reply | None:
         for field, old, new in (("migrate_to_chat_id", chat_id, message.get("migrate_to_chat_id")),
                                 ("migrate_from_chat_id", message.get("migrate_from_chat_id"), chat_id)):
             if field in message:
-                _migrate(old, new)
+                chats.chat_migrate(old, new)
                 return None
         return _message(*parts, prepared, admin)
     member = update.get("my_chat_member")
@@ -281,29 +281,6 @@ def _group_admin(message: dict, chat_id: int) -> bool | None:
     if not isinstance(user_id, int) or isinstance(user_id, bool) or sender.get("is_bot"):
         return False
     return channels.telegram_is_administrator(chat_id, user_id)
-
-
-def _migrate(old_id, new_id) -> None:
-    """A group became a supergroup (a new chat id): its record, subscriptions and waiting messages go with it."""
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (old_id, new_id)) or old_id == new_id:
-        return
-    old = chats.chat_find(old_id)
-    if old is None:
-        return
-    new = chats.chat_find(new_id)
-    if new is None:  # the same record, under the supergroup's id
-        old.chat_id, old.chat_key, old.kind = str(new_id), chats.chat_key(new_id), TelegramChat.Kind.GROUP
-        old.save(update_fields=["chat_id", "chat_key", "kind"])
-        logger.info("Telegram webhook: a group became a supergroup; its chat %s moved with it", old.pk)
-        return
-    for about_type, about_id in Subscription.objects.filter(chat=old).values_list("about_type", "about_id"):
-        Subscription.objects.get_or_create(chat=new, about_type=about_type, about_id=about_id)
-    Subscription.objects.filter(chat=old).delete()
-    Message.objects.filter(chat=old, status=Message.Status.QUEUED).update(chat=new)
-    if old.user_id and not new.user_id:
-        TelegramChat.objects.filter(pk=new.pk).update(user=old.user_id)
-    TelegramChat.objects.filter(pk=old.pk).update(active=False, user=None)
-    logger.info("Telegram webhook: a group became a supergroup; chat %s moved to chat %s", old.pk, new.pk)
 
 
 def _membership(member: dict) -> None:

@@ -159,6 +159,9 @@ def _telegram_outcome(status: int, raw: bytes) -> Outcome:
         return Outcome(UNCERTAIN, "server_error", description)
     if status in (401, 404):  # a wrong token (Telegram answers 401 or 404): nothing was sent; fix the settings
         return Outcome(RETRY, "not_configured", description)
+    migrated = parameters.get("migrate_to_chat_id")
+    if isinstance(migrated, int) and not isinstance(migrated, bool):  # a group become a supergroup: its new id
+        return Outcome(FAILED, "refused", description, data={"migrate_to_chat_id": migrated})
     return Outcome(FAILED, "refused", description)  # 400: chat not found, message malformed: again would not help
 
 

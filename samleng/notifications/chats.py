@@ -7,12 +7,15 @@ rotated, `chat_find` also tries the older keys and moves a chat it finds under o
 import datetime as dt
 import hashlib
 import hmac
+import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from samleng.notifications.models import Message, MessengerContact, TelegramChat
+from samleng.notifications.models import Message, MessengerContact, Subscription, TelegramChat
+
+logger = logging.getLogger(__name__)
 
 #: Messages that keep their recipient: they may still go, or staff have yet to decide whether they went.
 _PENDING = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNCERTAIN)
@@ -71,3 +74,28 @@ def contacts_forget(*, now: dt.datetime | None = None) -> tuple[int, int]:
     _count, deleted = (MessengerContact.objects.filter(last_message_at__lt=before)
                        .exclude(pk__in=pending.filter(messenger__isnull=False).values("messenger_id")).delete())
     return chats, deleted.get(MessengerContact._meta.label, 0)
+
+
+def chat_migrate(old_id, new_id) -> TelegramChat | None:
+    """A group became a supergroup (a new chat id: the webhook's migration updates, or Telegram's answer to a send):
+    its record, subscriptions and waiting messages go with it. The chat that now stands for it (None: unknown)."""
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (old_id, new_id)) or old_id == new_id:
+        return None
+    old = chat_find(old_id)
+    if old is None:
+        return chat_find(new_id)
+    new = chat_find(new_id)
+    if new is None:  # the same record, under the supergroup's id
+        old.chat_id, old.chat_key, old.kind = str(new_id), chat_key(new_id), TelegramChat.Kind.GROUP
+        old.save(update_fields=["chat_id", "chat_key", "kind"])
+        logger.info("Telegram: a group became a supergroup; its chat %s moved with it", old.pk)
+        return old
+    for about_type, about_id in Subscription.objects.filter(chat=old).values_list("about_type", "about_id"):
+        Subscription.objects.get_or_create(chat=new, about_type=about_type, about_id=about_id)
+    Subscription.objects.filter(chat=old).delete()
+    Message.objects.filter(chat=old, status=Message.Status.QUEUED).update(chat=new)
+    if old.user_id and not new.user_id:
+        TelegramChat.objects.filter(pk=new.pk).update(user=old.user_id)
+    TelegramChat.objects.filter(pk=old.pk).update(active=False, user=None)
+    logger.info("Telegram: a group became a supergroup; chat %s moved to chat %s", old.pk, new.pk)
+    return new

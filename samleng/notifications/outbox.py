@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samleng.core.audit import Action, audit_record
-from samleng.notifications import channels
+from samleng.notifications import channels, chats
 from samleng.notifications.models import Message, MessengerContact, SendLimit, TelegramChat
 
 logger = logging.getLogger(__name__)
@@ -379,6 +379,8 @@ def _record(claimed: Claimed, outcome: channels.Outcome, started: dt.datetime) -
             message.status, message.not_before = Message.Status.QUEUED, now + BACKOFF[message.attempts - 1]
             message.why, message.why_detail = outcome.why, outcome.detail
             message.save(update_fields=["status", "not_before", "why", "why_detail"])
+        elif result == channels.FAILED and _moved_to_supergroup(message, outcome):
+            pass  # queued again, to the supergroup
         elif result in (channels.RETRY, channels.FAILED):
             _finish(message, status=Message.Status.FAILED, why=outcome.why, detail=outcome.detail)
             if outcome.blocked and message.chat_id:
@@ -394,6 +396,23 @@ def _record(claimed: Claimed, outcome: channels.Outcome, started: dt.datetime) -
     if message.status == Message.Status.SENT:
         _run_when_done(message)
     return message.status
+
+
+def _moved_to_supergroup(message: Message, outcome: channels.Outcome) -> bool:
+    """Telegram refused a message to a group that became a supergroup, naming its new id: the chat moves to it
+    (chats.chat_migrate) and the message is queued again, now, not counted as an attempt."""
+    new_id = outcome.data.get("migrate_to_chat_id") if isinstance(outcome.data, dict) else None
+    if not message.chat_id or new_id is None:
+        return False
+    chat = TelegramChat.objects.get(pk=message.chat_id)
+    old_id = int(chat.chat_id) if chat.chat_id.lstrip("-").isdigit() else None
+    moved = chats.chat_migrate(old_id, new_id)
+    if moved is None:
+        return False
+    message.chat, message.status, message.attempts = moved, Message.Status.QUEUED, message.attempts - 1
+    message.not_before, message.why, message.why_detail = timezone.now(), outcome.why, outcome.detail
+    message.save(update_fields=["chat", "status", "attempts", "not_before", "why", "why_detail"])
+    return True
 
 
 def _next_due_in(now: dt.datetime) -> float | None:

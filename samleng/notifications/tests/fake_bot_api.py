@@ -1,11 +1,12 @@
 """A fake Telegram Bot API on 127.0.0.1, for the tests and bench/bench_broadcast.py: no test touches the internet.
 
-It answers `sendMessage` as Telegram does (`{"ok": true, "result": {...}}`), records when each message arrived
-and for which chat, and can be told to answer a chat otherwise, once per entry of `script[chat_id]`: "429:N"
-(retry_after N), "403", "400", "500", "503", "drop" (close the connection without an answer), "slow:S" (answer
-after S seconds). `getChatMember` answers "administrator" for the users in `admins[chat_id]`, "member" for
-anyone else. With `enforce=True` it checks Telegram's limits on arrival, as Telegram does, and answers 429
-to a message over one (counted in `over_limit`). `latency` delays every answer (a far server)."""
+It answers `sendMessage` as Telegram does (`{"ok": true, "result": {...}}`), records when each message arrived and
+for which chat, and can be told to answer a chat otherwise, once per entry of `script[chat_id]`: "429:N"
+(retry_after N), "403", "400", "500", "503", "drop" (close the connection without an answer), "slow:S" (answer after
+S seconds), "migrate:N" (400: the group became the supergroup N). `getChatMember` answers "administrator" for the
+users in `admins[chat_id]`, "member" for anyone else. With `enforce=True` it checks Telegram's limits on arrival, as
+Telegram does, and answers 429 to a message over one (counted in `over_limit`). `latency` delays every answer (a far
+server)."""
 
 import collections
 import json
@@ -125,6 +126,9 @@ class FakeBotApi:
             return 200, {"ok": True, "result": {"message_id": 0}}
         if kind == "drop":
             return 0, {}
+        if kind == "migrate":  # the group became the supergroup `value`
+            return 400, {"ok": False, "error_code": 400, "parameters": {"migrate_to_chat_id": int(value)},
+                         "description": "Bad Request: group chat was upgraded to a supergroup chat"}
         descriptions = {"403": "Forbidden: bot was blocked by the user", "400": "Bad Request: chat not found",
                         "500": "Internal Server Error", "503": "Service Unavailable"}
         return int(kind), {"ok": False, "error_code": int(kind), "description": descriptions.get(kind, "")}

@@ -327,3 +327,19 @@ def test_the_authority_of_a_followed_commune_never_sees_who_follows(world, klaen
         body = client.get(url).content.decode()
         assert "100123456789" not in body and "follower@example.org" not in body
     assert client.get(reverse("notifications:outbox")).status_code == 403
+
+
+def test_a_send_refused_because_the_group_became_a_supergroup_follows_it(world, bot):
+    old, new = -4003, -1004003
+    chat = chats.chat_get_or_create(chat_id=old, kind="group")
+    subscriptions.chat_subscribe(chat=chat, place=place(KLAENG))
+    bot.script[str(old)] = ["migrate:-1004003"]  # the webhook missed the migration: Telegram says so on a send
+    forum = EventFactory(type="public_forum", title="Forum", date=timezone.localdate() + dt.timedelta(days=3),
+                         commune=place(KLAENG))
+    subscriptions.forum_news(event_id=forum.pk)
+    outbox.send_due(seconds=5)
+    (arrived,) = bot.delivered_to(new)
+    assert "“Forum”" in arrived.text and chats.chat_find(new) == chat  # in Khmer, the chat's language
+    message = Message.objects.get(kind="place_news")
+    assert message.status == "sent" and message.attempts == 1
+    assert Subscription.objects.filter(chat=chat, about_id=KLAENG).exists()

@@ -207,3 +207,17 @@ def votes_of(criterion: Criterion | None) -> dict[tuple[str, int], int]:
         return {}
     return {(c.group, c.score): c.voters for c in criterion.counts.all()}
 
+
+
+@transaction.atomic
+def criterion_remove(*, user, criterion: Criterion) -> None:
+    """Remove a criterion recorded by mistake, with its counts of voters. Refused while an action of a plan answers
+    it (the action would lose what it answers): change the action first."""
+    answering = list(criterion.actions.order_by("action_id").values_list("action_id", flat=True))
+    if answering:
+        raise ValidationError(_("The actions %(actions)s answer this criterion: change them first.")
+                              % {"actions": ", ".join(answering)})
+    audit_record(user=user, action=AuditAction.DELETE, obj=criterion,
+                 summary=f"criterion {criterion.number} of scorecard {criterion.scorecard.scorecard_id} removed with "
+                         f"its {sum(c.voters for c in criterion.counts.all())} votes")
+    criterion.delete()

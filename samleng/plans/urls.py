@@ -21,6 +21,8 @@ urlpatterns = [
          name="criterion_new"),
     path("plans/scorecards/<str:scorecard_id>/criteria/<int:number>/edit/", views_scorecards_staff.criterion_edit,
          name="criterion_edit"),
+    path("plans/scorecards/<str:scorecard_id>/criteria/<int:number>/remove/", views_scorecards_staff.criterion_remove,
+         name="criterion_remove"),
     path("plans/scorecards/<str:scorecard_id>/", scorecard_views.scorecard_detail, name="scorecard"),
     path("plans/facilities/<str:facility_id>/scorecards/", scorecard_views.facility_scorecards,
          name="facility_scorecards"),

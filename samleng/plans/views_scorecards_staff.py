@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samleng.accounts.access import can_edit_in_province
@@ -135,3 +136,23 @@ def _criterion_form(request, scorecard: Scorecard, criterion: Criterion | None):
     return _render(request, "plans/criterion_form.html", {
         "facility": scorecard.facility, "scorecard": scorecard, "criterion": criterion, "heading": heading,
         "scores": SCORES}, form)
+
+
+@login_required
+def criterion_remove(request, scorecard_id: str, number: int):
+    scorecard = _scorecard_to_write(request, scorecard_id)
+    criterion = get_object_or_404(Criterion, scorecard=scorecard, number=number)
+    back = reverse("plans:scorecard", args=[scorecard.scorecard_id])
+    error = None
+    if request.method == "POST":
+        try:
+            services.criterion_remove(user=request.user, criterion=criterion)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The criterion %(number)s is removed.") % {"number": number})
+            return redirect(back)
+    return render(request, "plans/confirm_remove.html", {
+        "what": _("the criterion %(number)s of %(scorecard)s and its votes") % {
+            "number": number, "scorecard": scorecard.scorecard_id},
+        "back": back, "error": error}, status=400 if error else 200)

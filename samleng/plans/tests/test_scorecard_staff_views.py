@@ -171,3 +171,26 @@ def test_the_facility_page_offers_staff_of_its_province_to_record_its_first_scor
     assert new in login_en(world.officer).get(page).content.decode()
     for client in (login_en(world.outsider), login_en(world.cbo_user), anonymous()):
         assert new not in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_criterion_is_removed_with_its_votes_unless_an_action_answers_it(world, centre, cards):
+    from samleng.plans.models import Action
+
+    url = reverse("plans:criterion_remove", args=["SC-2023", 1])
+    assert login_en(world.outsider).post(url).status_code == 403
+    client = login_en(world.officer)
+    plan = JointPlan.objects.create(joint_plan_id="JP-JAAP", title_en="JAAP", origin="scorecard_interface",
+                                    authority=centre.answered_by, province=world.kampong_thom,
+                                    endorsed_on=D(2023, 4, 1), scorecard=cards[1])
+    action = Action.objects.create(action_id="JP-JAAP-A1", plan=plan, what_en="Post the roster",
+                                   responsible_type="office", responsible_office=centre.answered_by,
+                                   due_on=D(2023, 6, 1), criterion=Criterion.objects.get(scorecard=cards[1]))
+    assert "Remove" in client.get(url).content.decode()
+    refused = client.post(url)
+    assert refused.status_code == 400 and "The actions JP-JAAP-A1 answer this criterion" in refused.content.decode()
+    action.criterion = None
+    action.save()
+    assert client.post(url).status_code == 302
+    assert not Criterion.objects.filter(scorecard=cards[1]).exists()
+    assert not ScoreCount.objects.filter(criterion__scorecard=cards[1]).exists()

@@ -14,7 +14,7 @@ from samleng.notifications import digests
 #: What each kind of e-mail is, as the page names it.
 TOPICS = {
     "meetings": gettext_lazy("Meetings your CBO is invited to: the notice, its changes, the reminder the day before"),
-    digests.ISSUES: gettext_lazy("Your CBO's issues: an authority's commitment falling due or overdue"),
+    digests.ISSUES: gettext_lazy("Your CBO's issues: a new status, an authority's commitment falling due or overdue"),
     digests.DIGEST: gettext_lazy("The morning digest of what is due in your work"),
     digests.IMPORTS: gettext_lazy("The end of an import you started"),
 }

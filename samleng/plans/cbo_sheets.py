@@ -140,8 +140,9 @@ def recurrences() -> Vocabulary:
 
 
 @cache
-def source_levels() -> Vocabulary:
-    """The levels of an authority that gives (a village chief is no administration of its own)."""
+def authority_levels() -> Vocabulary:
+    """The levels of an authority that gives a resource or makes a joint plan (a village chief is no
+    administration of its own)."""
     return Vocabulary.of_choices(gettext_noop("level"), [c for c in Office.Level.choices if c[0] != "village"],
                                  LEVEL_WORDS)
 
@@ -387,7 +388,7 @@ RESOURCES = Sheet("resources", (
     text("source", 200, help=gettext_noop(
         "Who gave it: for an authority its office_id, or its name with source_level (empty: the administration of "
         "the CBO's place at that level); otherwise a name.")),
-    word("source_level", source_levels),
+    word("source_level", authority_levels),
     word("kind", resource_kinds, True),
     long_text("description_en", help=gettext_noop(
         "What it is, in English (or description_km): for example a plot of 15 m x 25 m for the CBO's office.")),

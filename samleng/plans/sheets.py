@@ -25,9 +25,9 @@ from samleng.core.workbook.problems import Message
 from samleng.core.workbook.sheets import Column, Sheet, date, ident, integer, long_text, text, word, yes_no
 from samleng.engagement.sheets import EVENT_WORD, event_pks, stored_events
 from samleng.places.cells import place, place_chain
-from samleng.places.models import Office, Place
-from samleng.places.sheets import LEVEL_WORDS, office_cells, office_pks, office_place
+from samleng.places.models import Place
 from samleng.places.sheets import levels as office_levels
+from samleng.places.sheets import office_cells, office_pks, office_place
 from samleng.plans import cbo_sheets, rules, scorecard_sheets
 from samleng.plans.models import (
     Action,
@@ -107,14 +107,6 @@ def statuses() -> Vocabulary:
 @cache
 def responsibles() -> Vocabulary:
     return Vocabulary.of_choices(gettext_noop("who is responsible"), Responsible.choices, RESPONSIBLE_WORDS)
-
-
-@cache
-def plan_levels() -> Vocabulary:
-    """The levels of an authority that endorses a plan (a village chief is no administration of its own)."""
-    return Vocabulary.of_choices(gettext_noop("level"), [c for c in Office.Level.choices if c[0] != "village"],
-                                 LEVEL_WORDS)
-
 
 
 # ---- what the sheets know of a plan -----------------------------------------------------------------------------
@@ -474,7 +466,7 @@ JOINT_PLANS = Sheet("joint_plans", (
     text("authority", 200, True, help=gettext_noop(
         "The office whose commitments these are: its office_id, or its name (a new name at its level and place "
         "adds the office).")),
-    word("authority_level", plan_levels, True),
+    word("authority_level", cbo_sheets.authority_levels, True),
     place("province"), place("district"), place("commune"),
     date("endorsed_on", True, help=gettext_noop("The day the authority endorsed the plan.")),
     text("endorsed_by", 200, help=gettext_noop(

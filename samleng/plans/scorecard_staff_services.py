@@ -221,3 +221,18 @@ def criterion_remove(*, user, criterion: Criterion) -> None:
                  summary=f"criterion {criterion.number} of scorecard {criterion.scorecard.scorecard_id} removed with "
                          f"its {sum(c.voters for c in criterion.counts.all())} votes")
     criterion.delete()
+
+
+@transaction.atomic
+def scorecard_remove(*, user, scorecard: Scorecard) -> None:
+    """Remove a scorecard recorded by mistake, with its criteria and votes. Refused while a plan was made at its
+    interface meeting (the plan names it): change the plan first."""
+    plans = list(JointPlan.objects.filter(scorecard=scorecard).order_by("joint_plan_id")
+                 .values_list("joint_plan_id", flat=True))
+    if plans:
+        raise ValidationError(_("The plans %(plans)s name this scorecard: change them first.")
+                              % {"plans": ", ".join(plans)})
+    audit_record(user=user, action=AuditAction.DELETE, obj=scorecard,
+                 summary=f"scorecard {scorecard.scorecard_id} of {scorecard.facility.facility_id} removed with its "
+                         f"{scorecard.criteria.count()} criteria")
+    scorecard.delete()

@@ -17,6 +17,8 @@ urlpatterns = [
     path("plans/facilities/<str:facility_id>/scorecards/new/", views_scorecards_staff.scorecard_new,
          name="scorecard_new"),
     path("plans/scorecards/<str:scorecard_id>/edit/", views_scorecards_staff.scorecard_edit, name="scorecard_edit"),
+    path("plans/scorecards/<str:scorecard_id>/remove/", views_scorecards_staff.scorecard_remove,
+         name="scorecard_remove"),
     path("plans/scorecards/<str:scorecard_id>/criteria/new/", views_scorecards_staff.criterion_new,
          name="criterion_new"),
     path("plans/scorecards/<str:scorecard_id>/criteria/<int:number>/edit/", views_scorecards_staff.criterion_edit,

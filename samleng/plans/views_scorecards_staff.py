@@ -156,3 +156,21 @@ def criterion_remove(request, scorecard_id: str, number: int):
         "what": _("the criterion %(number)s of %(scorecard)s and its votes") % {
             "number": number, "scorecard": scorecard.scorecard_id},
         "back": back, "error": error}, status=400 if error else 200)
+
+
+@login_required
+def scorecard_remove(request, scorecard_id: str):
+    scorecard = _scorecard_to_write(request, scorecard_id)
+    facility_id = scorecard.facility.facility_id
+    error = None
+    if request.method == "POST":
+        try:
+            services.scorecard_remove(user=request.user, scorecard=scorecard)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The scorecard %(id)s is removed.") % {"id": scorecard_id})
+            return redirect("plans:facility_scorecards", facility_id=facility_id)
+    return render(request, "plans/confirm_remove.html", {
+        "what": _("the scorecard %(id)s, its criteria and their votes") % {"id": scorecard_id},
+        "back": reverse("plans:scorecard", args=[scorecard_id]), "error": error}, status=400 if error else 200)

@@ -194,3 +194,21 @@ def test_a_criterion_is_removed_with_its_votes_unless_an_action_answers_it(world
     assert client.post(url).status_code == 302
     assert not Criterion.objects.filter(scorecard=cards[1]).exists()
     assert not ScoreCount.objects.filter(criterion__scorecard=cards[1]).exists()
+
+
+@pytest.mark.django_db
+def test_a_scorecard_is_removed_unless_a_plan_names_it(world, centre, cards):
+    url = reverse("plans:scorecard_remove", args=["SC-2023"])
+    assert login_en(world.outsider).post(url).status_code == 403
+    assert login_en(world.outsider).post(reverse("plans:scorecard_remove", args=["SC-2024"])).status_code == 404
+    client = login_en(world.officer)
+    plan = JointPlan.objects.create(joint_plan_id="JP-JAAP", title_en="JAAP", origin="scorecard_interface",
+                                    authority=centre.answered_by, province=world.kampong_thom,
+                                    endorsed_on=D(2023, 4, 1), scorecard=cards[1])
+    refused = client.post(url)
+    assert refused.status_code == 400 and "The plans JP-JAAP name this scorecard" in refused.content.decode()
+    plan.delete()
+    assert client.post(url).status_code == 302
+    assert not Scorecard.objects.filter(scorecard_id="SC-2023").exists()
+    assert not Criterion.objects.filter(scorecard__scorecard_id="SC-2023").exists()
+    assert Scorecard.objects.count() == 2

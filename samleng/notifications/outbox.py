@@ -20,6 +20,7 @@ than 1/30 s after the one before and a chat's interval after its last, at the mo
 thread woken late never goes right behind the next. The moment a send began is written back (`sending_since`,
 and the chat's `next_send_at` from it), so the next worker to claim that chat counts from when it really went."""
 
+import bisect
 import datetime as dt
 import logging
 import threading
@@ -281,21 +282,45 @@ class _Pacer:
     """The moment each send of this process actually starts, kept apart as Telegram's limits want. A worker's
     slot (from the database) says when a message may go at the earliest; a thread woken late must not then go
     right behind the next one (two in 1/30 s, or 31 in a second): the turn is taken at the moment of sending,
-    under a lock, at least 1/30 s after this process's previous send and the chat's interval after its last."""
+    under a lock, at least 1/30 s after this process's previous send and the chat's interval after its last. A
+    chat's messages go in the order of their slots: a thread woken late holds back the chat's later ones (on a
+    loaded machine the second of two threads could wake first and send the chat's second message first)."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._last = float("-inf")
         self._last_by_chat: dict[int, float] = {}
+        self._waiting: dict[int, list[dt.datetime]] = {}  # chat -> the slots of its sends not yet begun, in order
+
+    def expect(self, slot: dt.datetime, chat: int) -> None:
+        """A message of `chat` is claimed for `slot`: said when it is claimed, before its thread starts (threads
+        may start in any order)."""
+        with self._lock:
+            bisect.insort(self._waiting.setdefault(chat, []), slot)
 
     def take_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float) -> None:
+        """Wait for the turn of a message `expect`ed (unless it has no chat), then take it."""
         spacing = 1 / telegram_limits().per_second
+        if chat is None:
+            return self._wait_for_turn(slot, None, chat_seconds, spacing)
+        try:
+            self._wait_for_turn(slot, chat, chat_seconds, spacing)
+        finally:
+            with self._lock:  # begun (or given up): the chat's next message may go
+                waiting = self._waiting[chat]
+                waiting.remove(slot)
+                if not waiting:
+                    del self._waiting[chat]
+
+    def _wait_for_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float, spacing: float) -> None:
         while True:
             delay = (slot - timezone.now()).total_seconds()
             with self._lock:
                 now = time.monotonic()
                 delay = max(delay, self._last + spacing - now,
                             self._last_by_chat.get(chat, float("-inf")) + chat_seconds - now)
+                if chat is not None and self._waiting[chat][0] != slot:
+                    delay = max(delay, 0.01)  # an earlier message of this chat goes first
                 if delay <= 0:
                     self._last = now
                     if chat is not None:
@@ -304,6 +329,7 @@ class _Pacer:
                             self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if now - t < 60}
                     return
             time.sleep(delay)
+
 
 
 _pacer = _Pacer()
@@ -482,6 +508,8 @@ def send_due(*, seconds: float = 60, threads: int | None = None, idle_wait: floa
                     logger.warning("outbox: no message could be claimed (%s); trying again", error)
                     step = Wait(1.0)
                 if isinstance(step, Claimed):
+                    if step.channel == Message.Channel.TELEGRAM and step.chat is not None:
+                        _pacer.expect(step.slot, step.chat)
                     in_flight.add(pool.submit(_deliver, step))
                     continue
                 if step == DEFERRED:

@@ -32,8 +32,8 @@ def test_the_indicators_sheet_s_count_says_it_holds_outcomes_too(world):
 
     out = StringIO()
     call_command("import", str(DEMO_WORKBOOK), stdout=out)
-    # 5 indicators and the 2 outcomes their rows name: not to be read as 7 indicators.
-    assert "indicators: 7 created, 0 updated (outcomes, outputs and indicators)" in out.getvalue().splitlines()
+    # 9 indicators and the 2 outcomes and 2 outputs their rows name: not to be read as 13 indicators.
+    assert "indicators: 13 created, 0 updated (outcomes, outputs and indicators)" in out.getvalue().splitlines()
 
 
 def test_import_lists_every_error_and_exits_with_status_1(world, tmp_path):

@@ -57,7 +57,8 @@ SHEETS = {  # the spec's columns, in its order (specs/programme-workbook.md)
     # The spec's columns, then Samleng's extension columns (imports/README.md).
     "indicators": ["code", "outcome", "statement", "unit", "baseline", "baseline_year", "target", "target_year",
                    "computation", "parameters", "statement_km", "outcome_statement", "outcome_statement_km",
-                   "direction", "cumulative", "baseline_numerator", "baseline_denominator", "means_of_verification"],
+                   "direction", "cumulative", "baseline_numerator", "baseline_denominator", "means_of_verification",
+                   "outcome_kind", "outcome_parent"],
     "reported_values": ["code", "period", "value", "narrative", "numerator", "denominator", "parts", "source"],
     "joint_plans": ["joint_plan_id", "title_en", "title_km", "origin", "authority", "authority_level", "province",
                     "district", "commune", "endorsed_on", "endorsed_by", "endorsed_by_level", "cbos", "csos",
@@ -141,7 +142,7 @@ def test_the_demo_imports_cleanly_and_a_second_import_changes_nothing():
     assert result.created["attendance"] == len(rows("attendance"))
     assert result.created["mechanism_assessments"] == len(rows("mechanism_assessments"))
     assert result.created["programme"] == 1
-    assert result.created["indicators"] == 2 + 5  # two outcomes, five indicators
+    assert result.created["indicators"] == 2 + 2 + 9  # two outcomes, two outputs of outcome 1, nine indicators
     for sheet in ("land_concessions", "elc_disclosures", "procurement_projects", "procurement_disclosures",
                   "reported_values", "elc_reports", "information_requests", "request_events"):
         assert result.created[sheet] == len(rows(sheet)), sheet
@@ -276,11 +277,21 @@ def test_the_transparency_records_give_the_reports_outcome_2_figures():
 def test_the_results_framework_is_the_reports():
     assert workbook_import(DEMO).ok
     programme = Programme.objects.get(code="N-KHM-2022-0265")
-    indicators = {i.code: i for i in programme.indicators.select_related("outcome")}
-    assert list(indicators) == ["1.1", "1.2", "1.3", "2.1", "2.2"]
+    every = {i.code: i for i in programme.indicators.select_related("outcome")}
+    indicators = {code: every[code] for code in ["1.1", "1.2", "1.3", "2.1", "2.2"]}
     assert [(i.baseline, i.target, i.unit) for i in indicators.values()] == [
         (14, 70, "percent"), (24, 80, "percent"), (30, 50, "percent"), (2, 4, "count"), (0, 50, "percent")]
     assert {i.outcome.code for i in indicators.values()} == {"1", "2"} and indicators["2.1"].cumulative
+    # The demo's own outputs of outcome 1 (not the report's): their targets are the seeds' 63 CBOs and ISAF's 60%.
+    outputs = {code: every[code] for code in sorted(set(every) - set(indicators))}
+    assert {code: (i.outcome.code, i.outcome.kind, i.outcome.parent.code, i.unit, i.target, i.computation)
+            for code, i in outputs.items()} == {
+        "1.1.1": ("1.1", "output", "1", "count", 63, "cbos_with_plan_count"),
+        "1.1.2": ("1.1", "output", "1", "count", None, "resources_mobilised"),
+        "1.2.1": ("1.2", "output", "1", "percent", 60, "actions_done_share"),
+        "1.2.2": ("1.2", "output", "1", "percent", 60, "actions_done_within_months")}
+    assert outputs["1.2.2"].parameters["months"] == 12
+    assert all(i.statement_km and i.outcome.statement_km and i.means_of_verification for i in outputs.values())
     assert indicators["2.2"].parameters["buyers"] == sorted(["MoEYS", "MEF", "MOI", "MoPWT"])
     reported = {(v.indicator.code, v.period): v for v in ReportedValue.objects.select_related("indicator")}
     assert len(reported) == 10
@@ -379,3 +390,49 @@ def test_the_resources_and_advocacy_plans_of_the_report_compute_with_their_recor
     plans = cbos_with_plan_count(programme=None, period=2024, statuses=["active", "completed"])
     assert (plans.numerator, plans.breakdown) == (3, {"plans": 3})
     assert cbos_with_plan_count(programme=None, period=2023, statuses=["active", "completed"]).numerator == 2
+
+
+@pytest.mark.django_db
+def test_the_demos_outputs_compute_with_the_plans_resources_and_scorecards_behind_them():
+    """Outputs 1.1 and 1.2 (the demo's own): the three CBOs' advocacy plans, the resources of the report's
+    "unintended positive effects" and the Banan JAAP of the scorecards workbook (imported after the programme and
+    the knowledge base, as `samleng setup --demo` does: the programme's figures are computed again)."""
+    from samleng.imports.kinds import knowledge_workbook_import
+    from samleng.plans.models import Action, AdvocacyPlan, Resource
+
+    assert workbook_import(DEMO).ok
+    assert knowledge_workbook_import(DEMO.parent / "knowledge").ok
+    assert workbook_import(DEMO.parent / "scorecards").ok
+    computed = {(s.indicator.code, s.period): s for s in Snapshot.objects.filter(
+        indicator__code__in=["1.1.1", "1.1.2", "1.2.1", "1.2.2"], period__in=[2023, 2024]).select_related("indicator")}
+
+    def pks(model, field, *ids):
+        return sorted(model.objects.filter(**{f"{field}__in": ids}).values_list("pk", flat=True))
+
+    # 1.1.1: the fishery's (2023-2024) and Sort Srognae's (from July 2023) plans, then Chamboak Phaem's too (2024).
+    assert (computed[("1.1.1", 2023)].value, computed[("1.1.1", 2024)].value) == (2, 3)
+    plans = AdvocacyPlan.objects.values_list("cbo_id", flat=True)
+    assert computed[("1.1.1", 2024)].records["numerator"] == sorted(plans)
+    # 1.1.2: the resources received each year, a monthly one counted in every year it was given.
+    resources = {year: sorted(r["resource_id"] for r in rows("resources") if (
+        r["date"][:4] == str(year) if r["recurrence"] == "one_off"
+        else r["given_from"][:4] <= str(year) <= (r["given_to"] or "9999")[:4])) for year in (2023, 2024)}
+    for year in (2023, 2024):
+        snapshot_ = computed[("1.1.2", year)]
+        assert snapshot_.value == len(resources[year]) > 0, year
+        assert snapshot_.records["numerator"] == pks(Resource, "resource_id", *resources[year]), year
+    # 1.2.1: the JAAP's four actions, due in 2023: three done, the water tank partly done (2023 and 2024 alike);
+    # the Battambang joint recommendations have no actions.
+    actions = pks(Action, "action_id", *(f"JAAP-020101-HC-2023-A{n}" for n in (1, 2, 3, 4)))
+    done = pks(Action, "action_id", *(f"JAAP-020101-HC-2023-A{n}" for n in (1, 2, 3)))
+    for year in (2023, 2024):
+        share = computed[("1.2.1", year)]
+        assert (share.value, share.numerator, share.denominator) == (75, 3, 4), year
+        assert (share.records["numerator"], share.records["denominator"]) == (done, actions)
+        assert share.breakdown == {"done": 3, "partly_done": 1, "overdue": 0, "dropped": 0}
+    # 1.2.2: the plan endorsed on 2023-04-04, its three actions done within 12 months; no plan endorsed in 2024.
+    within = computed[("1.2.2", 2023)]
+    assert (within.value, within.numerator, within.denominator) == (75, 3, 4)
+    assert within.records["numerator"] == done and within.breakdown["partly_done"] == 1
+    assert within.parameters["months"] == 12
+    assert computed[("1.2.2", 2024)].value is None and computed[("1.2.2", 2024)].denominator == 0

@@ -17,6 +17,7 @@ from samleng.cbos.models import CBO
 from samleng.core.models import AuditEntry
 from samleng.imports.management.commands.setup import CASE_STUDY_CBOS, DEMO_PASSWORD, demo_totp_secret
 from samleng.places.models import Facility
+from samleng.results.models import Snapshot
 
 
 def setup(*args) -> str:
@@ -32,10 +33,13 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert re.search(r"demo programme: \d+ records created", first)
     assert re.search(r"demo budgets: \d+ records created \(\d+ budgets, \d+ projects", first)
     assert "budget categories: 15 created" in first
-    # The demo programme has 5 indicators (1.1 to 2.2): said so, not the indicators sheet's 7 records,
-    # which count its 2 outcomes too.
-    assert re.search(r"\d+ outcomes, outputs and indicators", first) and " 7 indicators" not in first
-    assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", first)
+    # The demo programme has 9 indicators (the report's 1.1 to 2.2, the demo's 1.1.1 to 1.2.2): said so, not the
+    # indicators sheet's 13 records, which count its 2 outcomes and 2 outputs too.
+    assert re.search(r"\d+ outcomes, outputs and indicators", first) and " 13 indicators" not in first
+    assert re.search(r"programme \S+: 9 indicators, 4 outcomes and outputs", first)
+    # The scorecards' JAAP, imported after the programme, is in its figures: 3 of its 4 actions done in 2023.
+    jaap = Snapshot.objects.get(indicator__code="1.2.1", period=2023)
+    assert (jaap.numerator, jaap.denominator) == (3, 4)
     assert CBO.objects.count() == 50
     assert "demo facilities: 191 created" in first
     assert re.search(r"demo scorecards: \d+ records created \(2 scorecards, 8 scorecard criteria", first)
@@ -56,7 +60,7 @@ def test_setup_demo_loads_everything_and_a_second_run_changes_nothing():
     assert "glossary: up to date" in second
     for what in ("services", "FAQ entries", "glossary"):
         assert f"demo {what}: already there, nothing changed" in second
-    assert re.search(r"programme \S+: 5 indicators, 2 outcomes and outputs", second)
+    assert re.search(r"programme \S+: 9 indicators, 4 outcomes and outputs", second)
     assert "demo budgets: already there and published, nothing changed" in second
     assert "budget categories: up to date" in second
     assert "case studies: already public" in second

@@ -27,6 +27,10 @@ class NotificationsConfig(AppConfig):
 
         # A commune's or district's pages (its budget) offer to follow its news (subscriptions.py).
         related.register("places.place", place_blocks)
+        from samleng.notifications.related import cbo_blocks
+
+        # A CBO's page: its representatives' Telegram, linked or not, and the page that makes the link (staff).
+        related.register("cbos.cbo", cbo_blocks)
 
         def outbox_watch() -> str:
             from samleng.notifications import outbox, tasks

@@ -2,9 +2,12 @@
 
 - A comment's follow page (comments, once the commenter typed their receipt code): a button that makes a
   one-time Telegram link to the office's answers to that comment (views.telegram_comment_link). The page's own
-  render writes nothing: the link is made only when the button is pressed."""
+  render writes nothing: the link is made only when the button is pressed.
+- A CBO's page, for staff of its scope: its representatives' accounts and the page that makes each one's link
+  (cbo_blocks)."""
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from samleng.core.related import Block
 
@@ -30,3 +33,22 @@ def place_blocks(user, place) -> list[Block]:
     if getattr(place, "level", None) not in _FOLLOWED_LEVELS:
         return []
     return [Block(template="notifications/_place_follow.html", context={"code": place.code}, kind="follow")]
+
+
+def cbo_blocks(user, cbo) -> list[Block]:
+    """A CBO's page, for staff whose scope covers it (the CBO's page is shown only to those who see the CBO): its
+    representatives' accounts, each linked to Telegram or not, with the page where a field officer makes the
+    account's one-time link to show as a QR code on a phone or to print (views.telegram_link_for). One query."""
+    from django.contrib.auth import get_user_model
+
+    if not (telegram_configured() and user and user.is_authenticated and getattr(user, "is_staff_role", False)):
+        return []
+    from samleng.notifications.models import TelegramChat
+
+    linked = TelegramChat.objects.filter(user=OuterRef("pk"), active=True)
+    accounts = list(get_user_model().objects.filter(cbo_id=cbo.pk, role="cbo_rep", is_active=True)
+                    .annotate(linked=Exists(linked)).order_by("username").only("pk", "username", "first_name",
+                                                                                "last_name"))
+    if not accounts:
+        return []
+    return [Block(template="notifications/_cbo_telegram.html", context={"accounts": accounts}, kind="telegram")]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/stop/<str:token>/", views.stop, name="stop"),
     path("notifications/emails/", views_email.email_choices, name="email_choices"),
     path("notifications/telegram/", views.telegram_link, name="telegram_link"),
+    path("notifications/telegram/for/<int:user_pk>/", views.telegram_link_for, name="telegram_link_for"),
     path("notifications/telegram/comment/<int:comment_id>/", views.telegram_comment_link,
          name="telegram_comment_link"),
     path("telegram/webhook/", views.telegram_webhook, name="telegram_webhook"),

@@ -19,7 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samleng.accounts import limits
+from samleng.accounts.access import can_edit_cbo
 from samleng.comments import selectors as comment_selectors
+from samleng.core.audit import Action, audit_record
 from samleng.notifications import bot, links, messages, outbox, receivers, related, selectors
 from samleng.notifications.models import LinkToken, Message, TelegramChat
 
@@ -144,6 +146,30 @@ def telegram_comment_link(request, comment_id: int):
     url = links.bot_link(links.link_create(purpose=LinkToken.Purpose.COMMENT, about_id=str(comment.pk)))
     response = render(request, "notifications/telegram_comment_link.html",
                       {"url": url, "qr_svg": _qr(url), "hours": links.LINK_HOURS, "comment": comment})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def telegram_link_for(request, user_pk: int):
+    """/notifications/telegram/for/<user>/: a field officer makes a representative's one-time link, to show on
+    their phone as a QR code for the representative to scan, or to print. Staff whose scope covers the
+    representative's CBO only: anyone else, and any account that is not an active representative's, a 404."""
+    from django.contrib.auth import get_user_model
+
+    person = get_object_or_404(get_user_model().objects.select_related("cbo"), pk=user_pk, role="cbo_rep",
+                               is_active=True)
+    if person.cbo is None or not can_edit_cbo(request.user, person.cbo):
+        raise Http404
+    context = {"person": person, "linked": TelegramChat.objects.filter(user=person, active=True).exists(),
+               "configured": related.telegram_configured(), "hours": links.LINK_HOURS}
+    if request.method == "POST" and context["configured"]:
+        url = links.bot_link(links.link_create(purpose=LinkToken.Purpose.ACCOUNT, user=person))
+        audit_record(user=request.user, action=Action.CREATE, obj=person,
+                     summary=f"a Telegram link made for {person.username}'s account")
+        context["url"], context["qr_svg"] = url, _qr(url)
+    response = render(request, "notifications/telegram_link_for.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

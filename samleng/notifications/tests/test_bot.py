@@ -239,3 +239,35 @@ def test_no_telegram_link_for_a_comment_never_published(facility):
     assert "Make a Telegram link" not in page
     assert anonymous().post(reverse("notifications:telegram_comment_link", args=[held.comment.pk])).status_code == 404
     assert anonymous().get(reverse("notifications:telegram_comment_link", args=[held.comment.pk])).status_code == 405
+
+
+def test_a_field_officer_makes_a_representative_s_link_to_show_or_print(world):
+    # From the CBO's page, the officer of its province opens the representative's link page, makes the link and
+    # shows its QR code; the representative scans it and their account is linked (issue 13: "shown on the
+    # person's page, as a QR code a field officer can show on a phone, and printable").
+    cbo_page = login_en(world.officer).get(reverse("cbos:detail", args=[world.cbo.pk])).content.decode()
+    url = reverse("notifications:telegram_link_for", args=[world.cbo_user.pk])
+    assert url in cbo_page and "not linked" in cbo_page
+    page = login_en(world.officer).post(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store" and "<svg" in html
+    token = html.split("https://t.me/SamlengTestBot?start=")[1].split('"')[0]
+    _answer(_post(_text(f"/start {token}", language="km")))
+    assert chats.chat_find(CHAT).user == world.cbo_user
+    assert "(linked," in login_en(world.officer).get(reverse("cbos:detail", args=[world.cbo.pk])).content.decode()
+
+
+def test_no_one_else_makes_a_representative_s_link(world):
+    url = reverse("notifications:telegram_link_for", args=[world.cbo_user.pk])
+    authority = make_user("klaeng", User.Role.AUTHORITY, authority_unit=place("060603"))
+    for user in (world.outsider, world.cbo_user, world.other_cbo_user, authority):
+        assert login(user).get(url).status_code == 404
+        assert login(user).post(url).status_code == 404
+    assert_login_redirect(anonymous().post(url))
+    # Only a representative's account has such a page.
+    assert login(world.me_officer).get(reverse("notifications:telegram_link_for",
+                                               args=[world.officer.pk])).status_code == 404
+    assert not LinkToken.objects.exists()
+    # The CBO's page offers the links to staff only, not to the representative reading their own CBO's page.
+    own_page = login_en(world.cbo_user).get(reverse("cbos:detail", args=[world.cbo.pk]))
+    assert own_page.status_code == 200 and "Representatives on Telegram" not in own_page.content.decode()

@@ -32,7 +32,7 @@ from samleng.advocacy import selectors as advocacy_selectors
 from samleng.comments import moderation as comment_moderation
 from samleng.core.workbook import signals as workbook_signals
 from samleng.notifications import messages, receivers
-from samleng.notifications.models import EmailStop, Message, TelegramChat
+from samleng.notifications.models import EmailStop, Message
 from samleng.plans import selectors as plans_selectors
 from samleng.transparency import selectors as transparency_selectors
 from samleng.transparency import services as transparency_services
@@ -54,29 +54,6 @@ DIGEST, IMPORTS, ISSUES = "digest", "imports", "issues"
 _KEYS = {DIGEST: ("staff_digest",), IMPORTS: ("import_ended",),
          ISSUES: ("commitment_due", "commitment_overdue", "issue_status")}
 STAFF_ROLES = (User.Role.ADMIN, User.Role.ME_OFFICER, User.Role.FIELD_OFFICER)
-
-
-def _language(user) -> str:
-    return "en" if (user.preferred_language or "").startswith("en") else "km"
-
-
-def _recipients(users, *, topic: str, both: bool) -> dict[int, list[receivers._Recipient]]:
-    """By user: where their messages go. `both`: every active linked chat and the e-mail address (staff); else
-    the chats, or the e-mail when they have none (representatives). No e-mail to one who stopped `topic`."""
-    users = list(users)
-    chats = defaultdict(list)
-    for chat in TelegramChat.objects.filter(active=True, user__in=[u.pk for u in users]).order_by("pk"):
-        chats[chat.user_id].append(chat)
-    stopped = set(EmailStop.objects.filter(topic=topic, user__in=[u.pk for u in users])
-                  .values_list("user_id", flat=True))
-    found = {}
-    for user in users:
-        ways = [receivers._Recipient(tag=f"c{chat.pk}", language=chat.language, chat=chat) for chat in chats[user.pk]]
-        if user.email and user.pk not in stopped and (both or not ways):
-            ways.append(receivers._Recipient(tag=f"u{user.pk}", language=_language(user), user_id=user.pk,
-                                             address=user.email))
-        found[user.pk] = ways
-    return found
 
 
 # ---- the morning digest -----------------------------------------------------------------------------------------
@@ -125,7 +102,7 @@ def staff_digests_queue(*, now: dt.datetime | None = None) -> int:
     staff = User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("pk")
     calendar = None
     queued = 0
-    for user, ways in _recipients(staff, topic=DIGEST, both=True).items():
+    for user, ways in receivers.recipients_by_user(staff, topic=DIGEST, both=True).items():
         keys = {way.tag: f"staff_digest:{today.isoformat()}:{way.tag}" for way in ways}
         if not keys or Message.objects.filter(key__in=keys.values()).count() == len(keys):
             continue  # told already today (or no way to reach them): nothing to count
@@ -153,7 +130,7 @@ def import_alert(*, run_id: int, user_id: int | None, state: str, error_count: i
         return []
     path = reverse("imports:run", args=[run_id])
     queued = []
-    for way in _recipients([user], topic=IMPORTS, both=True)[user.pk]:
+    for way in receivers.recipients_by_user([user], topic=IMPORTS, both=True)[user.pk]:
         queued.append(way.queue(partial(messages.import_ended, name=name, state=state, error_count=error_count,
                                         path=path),
                                 key=f"import_ended:{run_id}:{way.tag}", about=("imports.importrun", str(run_id))))
@@ -183,7 +160,7 @@ def commitment_news_queue(*, now: dt.datetime | None = None) -> int:
     for commitment in found:
         by_cbo[commitment.cbo_id].append(commitment)
     reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=by_cbo).order_by("pk")
-    ways = _recipients(reps, topic=ISSUES, both=False)
+    ways = receivers.recipients_by_user(reps, topic=ISSUES, both=False)
     queued = 0
     for rep in reps:
         for commitment in by_cbo[rep.cbo_id]:

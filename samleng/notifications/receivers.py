@@ -151,18 +151,31 @@ class _Recipient:
         return outbox.email_queue(draft=draft, address=self.address, key=key, about=about)
 
 
-def _reps_recipients(reps, *, topic: str) -> list[_Recipient]:
-    """Representatives' accounts (`reps`, active): each active Telegram chat, then by e-mail those with an address
-    and no active chat who did not stop `topic` e-mails."""
-    chats = list(TelegramChat.objects.filter(active=True, user__in=reps).order_by("pk"))
-    recipients = [_Recipient(tag=f"c{chat.pk}", language=chat.language, chat=chat) for chat in chats]
-    skip = {chat.user_id for chat in chats} | set(
-        EmailStop.objects.filter(topic=topic, user__in=reps).values_list("user_id", flat=True))
-    for user in reps.exclude(email="").order_by("pk").only("pk", "email", "preferred_language"):
-        if user.pk not in skip:
+def recipients_by_user(users, *, topic: str, both: bool) -> dict[int, list[_Recipient]]:
+    """By user (in the order given): where their messages go. `both`: every active linked chat and the e-mail
+    address (staff); else the chats, or the e-mail when they have none (representatives). No e-mail to one who
+    stopped `topic` e-mails. Two queries."""
+    users = list(users)
+    pks = [user.pk for user in users]
+    chats: dict[int, list[TelegramChat]] = {}
+    for chat in TelegramChat.objects.filter(active=True, user__in=pks).order_by("pk"):
+        chats.setdefault(chat.user_id, []).append(chat)
+    stopped = set(EmailStop.objects.filter(topic=topic, user__in=pks).values_list("user_id", flat=True))
+    found = {}
+    for user in users:
+        ways = [_Recipient(tag=f"c{chat.pk}", language=chat.language, chat=chat) for chat in chats.get(user.pk, [])]
+        if user.email and user.pk not in stopped and (both or not ways):
             language = "en" if (user.preferred_language or "").startswith("en") else "km"
-            recipients.append(_Recipient(tag=f"u{user.pk}", language=language, user_id=user.pk, address=user.email))
-    return recipients
+            ways.append(_Recipient(tag=f"u{user.pk}", language=language, user_id=user.pk, address=user.email))
+        found[user.pk] = ways
+    return found
+
+
+def _reps_recipients(reps, *, topic: str) -> list[_Recipient]:
+    """Representatives' accounts (`reps`, active): each one's active Telegram chats, else by e-mail those with an
+    address who did not stop `topic` e-mails."""
+    ways = recipients_by_user(reps.order_by("pk"), topic=topic, both=False)
+    return [way for user_ways in ways.values() for way in user_ways]
 
 
 def _invited_recipients(notice) -> list[_Recipient]:

@@ -151,52 +151,40 @@ def _form_failed(request, story: Story, form, title: str):
     return render(request, "stories/part_form.html", {"story": story, "form": form, "title": title}, status=400)
 
 
-@login_required
-@require_POST
-def photo_new(request, story_id: str):
+def _part_added(request, story_id: str, form, add, *, done: str, title: str):
+    """A part of a story (a photo, a named person's consent, a link) from its form through its service: back to the
+    story's staff page, or the form again with what was wrong (400)."""
     story = _story_for_staff(request, story_id)
-    form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.photo_add(user=request.user, story=story, **form.cleaned_data)
+            add(user=request.user, story=story, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The photo was added, without its metadata."))
+            messages.success(request, done)
             return redirect("stories:staff_detail", story_id=story.story_id)
-    return _form_failed(request, story, form, _("Add a photo"))
+    return _form_failed(request, story, form, title)
+
+
+@login_required
+@require_POST
+def photo_new(request, story_id: str):
+    return _part_added(request, story_id, PhotoForm(request.POST, request.FILES), services.photo_add,
+                       done=_("The photo was added, without its metadata."), title=_("Add a photo"))
 
 
 @login_required
 @require_POST
 def person_new(request, story_id: str):
-    story = _story_for_staff(request, story_id)
-    form = PersonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.person_consent_add(user=request.user, story=story, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("stories:staff_detail", story_id=story.story_id)
-    return _form_failed(request, story, form, _("A person the story names"))
+    return _part_added(request, story_id, PersonForm(request.POST), services.person_consent_add,
+                       done=_("The consent was recorded."), title=_("A person the story names"))
 
 
 @login_required
 @require_POST
 def link_new(request, story_id: str):
-    story = _story_for_staff(request, story_id)
-    form = LinkForm(request.POST)
-    if form.is_valid():
-        try:
-            services.link_add(user=request.user, story=story, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The link was added."))
-            return redirect("stories:staff_detail", story_id=story.story_id)
-    return _form_failed(request, story, form, _("What the story tells about"))
+    return _part_added(request, story_id, LinkForm(request.POST), services.link_add,
+                       done=_("The link was added."), title=_("What the story tells about"))
 
 
 @login_required

@@ -453,89 +453,50 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
         derive=lambda v: {"search_text": bulk_search_text(v["title"], v["title_km"])},
     )
     if wanted:
-        _event_issues_sync(user, result, wanted, batch_size)
+        _event_links_sync(user, result, wanted, batch_size, field="issues_raised", model=Issue, scope=issue_scope,
+                          what="issues raised at")
     if invited:
-        _event_invited_sync(user, result, invited, batch_size)
+        _event_links_sync(user, result, invited, batch_size, field="invited_cbos", model=CBO, scope=cbo_scope,
+                          what="CBOs invited to")
     return result
 
 
-def _event_invited_sync(user, result: UpsertResult, invited: dict[str, tuple[int, ...]], batch_size: int) -> None:
-    """Make the CBOs invited to each event exactly those of the workbook, but for those the user may not see (a
-    colleague's invitation stays): one query per 2,000 events to read them, the new links inserted in batches,
-    one bulk delete per 2,000 links that go."""
-    through = Event.invited_cbos.through
-    events = {result.pks[event_id]: event_id for event_id in invited}
-    current: dict[int, dict[int, int]] = {}  # event pk -> CBO pk -> link pk
-    event_pks = list(events)
-    for start in range(0, len(event_pks), _IN_CHUNK):
-        links = through.objects.filter(event_id__in=event_pks[start:start + _IN_CHUNK])
-        for link_pk, event_pk, cbo_pk in links.values_list("pk", "event_id", "cbo_id"):
-            current.setdefault(event_pk, {})[cbo_pk] = link_pk
-    going = {cbo_pk for event_pk, event_id in events.items() for cbo_pk in current.get(event_pk, {})
-             if cbo_pk not in invited[event_id]}
-    if going and user is not None and not user.sees_everything:
-        going = set(CBO.objects.filter(cbo_scope(user), pk__in=list(going)).values_list("pk", flat=True))
-    added, added_count, removed = [], 0, []
-    for event_pk, event_id in events.items():
-        have, want = current.get(event_pk, {}), set(invited[event_id])
-        to_add = [{"event_id": event_pk, "cbo_id": cbo_pk} for cbo_pk in want - set(have)]
-        to_remove = [link_pk for cbo_pk, link_pk in have.items() if cbo_pk not in want and cbo_pk in going]
-        if not to_add and not to_remove:
-            continue
-        added += to_add
-        added_count += len(to_add)
-        removed += to_remove
-        if len(added) >= batch_size:
-            records_insert_many(model=through, rows=added)
-            added = []
-        if event_id not in result.changed:
-            result.updated += 1
-            result.changed.add(event_id)
-    if added:
-        records_insert_many(model=through, rows=added)
-    for start in range(0, len(removed), _IN_CHUNK):
-        through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
-    if added_count or removed:
-        audit_record(user=user, action=Action.UPDATE, object_type="engagement.event",
-                     summary=f"CBOs invited to events: {added_count} added, {len(removed)} removed at once "
-                             "(workbook import)")
-
-
-def _links_user_may_remove(user, links: list[tuple[int, int]]) -> list[int]:
-    """The link pks among (issue pk, link pk) whose issue `user` may see; all of them for an import run
-    from the command line (no user) or by someone who sees everything."""
+def _visible(user, model, scope, pks) -> set[int]:
+    """Of `pks` (records of `model`), those `user` may see by `scope` (a function of the user giving a Q); all of
+    them for an import run from the command line (no user) or by someone who sees everything."""
+    pks = list(pks)
     if user is None or user.sees_everything:
-        return [link_pk for _issue_pk, link_pk in links]
+        return set(pks)
     visible: set[int] = set()
-    issue_pks = [issue_pk for issue_pk, _link_pk in links]
-    for start in range(0, len(issue_pks), _IN_CHUNK):
-        chunk = issue_pks[start:start + _IN_CHUNK]
-        visible.update(Issue.objects.filter(issue_scope(user), pk__in=chunk).values_list("pk", flat=True))
-    return [link_pk for issue_pk, link_pk in links if issue_pk in visible]
+    for start in range(0, len(pks), _IN_CHUNK):
+        visible.update(model.objects.filter(scope(user), pk__in=pks[start:start + _IN_CHUNK])
+                       .values_list("pk", flat=True))
+    return visible
 
 
-def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, tuple[int, ...]], batch_size: int) -> None:
-    """Make the issues raised at each event exactly those wanted: one query per 2,000 events to read them,
-    the new links inserted `batch_size` at a time as they are found (not all gathered first, as dicts), and
-    one bulk delete for the links that go."""
-    through = Event.issues_raised.through
+def _event_links_sync(user, result: UpsertResult, wanted: dict[str, tuple[int, ...]], batch_size: int, *,
+                      field: str, model, scope, what: str) -> None:
+    """Make the records of an event's many-to-many `field` (issues raised, CBOs invited) exactly those the
+    workbook wants, but for those the user may not see (a colleague's link stays, as on the event's page): one
+    query per 2,000 events to read them, the new links inserted `batch_size` at a time as they are found (not
+    all gathered first), one bulk delete per 2,000 links that go."""
+    through = getattr(Event, field).through
+    column = f"{through._meta.get_field(model._meta.model_name).attname}"
     events = {result.pks[event_id]: event_id for event_id in wanted}
-    current: dict[int, dict[int, int]] = {}  # event pk -> issue pk -> link pk
+    current: dict[int, dict[int, int]] = {}  # event pk -> linked record's pk -> link pk
     event_pks = list(events)
     for start in range(0, len(event_pks), _IN_CHUNK):
         links = through.objects.filter(event_id__in=event_pks[start:start + _IN_CHUNK])
-        for link_pk, event_pk, issue_pk in links.values_list("pk", "event_id", "issue_id"):
-            current.setdefault(event_pk, {})[issue_pk] = link_pk
-    # Links to issues the importer may not see stay, as on the event's page (event_issues_set).
-    removable = set(_links_user_may_remove(user, [
-        (issue_pk, link_pk) for event_pk, event_id in events.items()
-        for issue_pk, link_pk in current.get(event_pk, {}).items() if issue_pk not in wanted[event_id]
-    ]))
+        for link_pk, event_pk, linked_pk in links.values_list("pk", "event_id", column):
+            current.setdefault(event_pk, {})[linked_pk] = link_pk
+    going = {linked_pk for event_pk, event_id in events.items() for linked_pk in current.get(event_pk, {})
+             if linked_pk not in wanted[event_id]}
+    removable = _visible(user, model, scope, going)
     added, added_count, removed = [], 0, []
     for event_pk, event_id in events.items():
         have, want = current.get(event_pk, {}), set(wanted[event_id])
-        to_add = [{"event_id": event_pk, "issue_id": issue_pk} for issue_pk in want - set(have)]
-        to_remove = [link_pk for issue_pk, link_pk in have.items() if link_pk in removable]
+        to_add = [{"event_id": event_pk, column: linked_pk} for linked_pk in want - set(have)]
+        to_remove = [link_pk for linked_pk, link_pk in have.items() if linked_pk not in want and linked_pk in removable]
         if not to_add and not to_remove:
             continue
         added += to_add
@@ -553,8 +514,7 @@ def _event_issues_sync(user, result: UpsertResult, wanted: dict[str, tuple[int, 
         through.objects.filter(pk__in=removed[start:start + _IN_CHUNK]).delete()
     if added_count or removed:
         audit_record(user=user, action=Action.UPDATE, object_type="engagement.event",
-                     summary=f"issues raised at events: {added_count} added, {len(removed)} removed at once "
-                             "(workbook import)")
+                     summary=f"{what} events: {added_count} added, {len(removed)} removed at once (workbook import)")
 
 
 def attendance_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: int = 2000) -> UpsertResult:

@@ -10,6 +10,18 @@ from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_labe
 from samleng.places.models import Place
 
 
+def cbo_typed(cbos, typed: str) -> CBO | None:
+    """The CBO of an id typed in a form, among `cbos` (those the user may see: no list of thousands of CBOs to
+    scroll), or None when nothing was typed. A CBO the user may not see is as unknown as one that does not exist."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    found = cbos.filter(cbo_id__iexact=typed).first()
+    if found is None:
+        raise forms.ValidationError(_("No CBO you may see has the id %(id)s.") % {"id": typed})
+    return found
+
+
 class CBOForm(forms.ModelForm):
     """Register or change a CBO. Places are typed (a name in Khmer or English, or the code) and looked for
     within the place above them, so no list of 14,576 villages is ever sent to a phone."""

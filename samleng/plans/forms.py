@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samleng.cbos.forms import cbo_typed
 from samleng.core.forms import DocumentField
 from samleng.core.i18n import local_text
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
@@ -145,10 +146,4 @@ class ActionForm(forms.Form):
         use_plain_selects(self)
 
     def clean_responsible_cbo(self):
-        typed = self.cleaned_data["responsible_cbo"].strip()
-        if not typed:
-            return None
-        found = self.cbos.filter(cbo_id__iexact=typed).first()
-        if found is None:
-            raise forms.ValidationError(_("No CBO you may see has the id %(id)s.") % {"id": typed})
-        return found
+        return cbo_typed(self.cbos, self.cleaned_data["responsible_cbo"])

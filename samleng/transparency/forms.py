@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samleng.cbos.forms import cbo_typed
 from samleng.core.forms import DocumentField
 from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField
@@ -135,14 +136,7 @@ class RequestForm(forms.Form):
         use_plain_selects(self)
 
     def clean_on_behalf_of(self):
-        """The CBO of a typed id, among those the user may see (no list of thousands of CBOs to scroll)."""
-        typed = self.cleaned_data["on_behalf_of"].strip()
-        if not typed:
-            return None
-        found = self.cbos.filter(cbo_id__iexact=typed).first()
-        if found is None:
-            raise forms.ValidationError(_("No CBO you may see has the id %(id)s.") % {"id": typed})
-        return found
+        return cbo_typed(self.cbos, self.cleaned_data["on_behalf_of"])
 
     def clean(self):
         data = super().clean()

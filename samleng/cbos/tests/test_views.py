@@ -260,3 +260,15 @@ def test_pages_show_khmer_names_in_khmer(public_world):
     assert "សហគមន៍នេសាទបឹងចាងបឹងប្រាំង" in response.text and "២៦៥" in response.text
     response = login_km(public_world.officer).get(reverse("cbos:detail", args=[public_world.cbo.pk]))
     assert "សហគមន៍នេសាទបឹងចាងបឹងប្រាំង" in response.text
+
+
+def test_a_cbo_typed_by_id_is_found_among_those_the_user_may_see_only(world):
+    from django.core.exceptions import ValidationError
+
+    from samleng.accounts.access import cbo_scope
+    from samleng.cbos.forms import cbo_typed
+
+    mine = CBO.objects.filter(cbo_scope(world.officer))
+    assert cbo_typed(mine, "  cbo-kt-001 ") == world.cbo and cbo_typed(mine, " ") is None
+    with pytest.raises(ValidationError, match="No CBO you may see has the id CBO-KR-001"):
+        cbo_typed(mine, "CBO-KR-001")  # Kratie's: as unknown as one that does not exist

@@ -97,6 +97,17 @@ def changed_fields(instance: models.Model, values: dict[str, Any]) -> dict[str, 
     }
 
 
+def update_audited(instance: models.Model, values: dict[str, Any], *, user, summary: str) -> dict[str, list]:
+    """Set `values` on `instance`, save it, and write what changed to the audit log (one UPDATE entry). What
+    changed, as changed_fields gives it."""
+    changes = changed_fields(instance, values)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save()
+    audit_record(user=user, action=Action.UPDATE, obj=instance, summary=summary, changes=changes)
+    return changes
+
+
 def _plain(value):
     if isinstance(value, models.Model):
         return str(value.pk)

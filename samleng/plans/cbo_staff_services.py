@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, changed_fields, created_fields
+from samleng.core.audit import audit_record, created_fields, update_audited
 from samleng.plans import rules, services
 from samleng.plans.models import ActivityStatus, AdvocacyPlan, AdvocacyPlanStatus, PlanActivity, Resource
 
@@ -46,12 +46,8 @@ def resource_edit(*, user, resource: Resource, **values) -> Resource:
         values["currency"] = ""
     if values.get("quantity") is None:
         values["unit"] = ""
-    changes = changed_fields(resource, values)
-    for name, value in values.items():
-        setattr(resource, name, value)
-    resource.save()
-    audit_record(user=user, action=AuditAction.UPDATE, obj=resource,
-                 summary=f"resource {resource.resource_id} of {resource.cbo.cbo_id} changed", changes=changes)
+    update_audited(resource, values, user=user,
+                   summary=f"resource {resource.resource_id} of {resource.cbo.cbo_id} changed")
     return resource
 
 
@@ -131,12 +127,7 @@ def advocacy_plan_save(*, user, cbo, plan: AdvocacyPlan | None = None, plan_id: 
         audit_record(user=user, action=AuditAction.CREATE, obj=plan,
                      summary=f"advocacy plan {plan_id} of {cbo.cbo_id} recorded", changes=created_fields(values))
         return plan
-    changes = changed_fields(plan, values)
-    for name, value in values.items():
-        setattr(plan, name, value)
-    plan.save()
-    audit_record(user=user, action=AuditAction.UPDATE, obj=plan,
-                 summary=f"advocacy plan {plan.plan_id} of {cbo.cbo_id} changed", changes=changes)
+    update_audited(plan, values, user=user, summary=f"advocacy plan {plan.plan_id} of {cbo.cbo_id} changed")
     return plan
 
 
@@ -197,12 +188,8 @@ def plan_activity_save(*, user, plan: AdvocacyPlan, activity: PlanActivity | Non
                      summary=f"activity {activity_no} of advocacy plan {plan.plan_id} recorded",
                      changes=created_fields(values))
         return activity
-    changes = changed_fields(activity, values)
-    for name, value in values.items():
-        setattr(activity, name, value)
-    activity.save()
-    audit_record(user=user, action=AuditAction.UPDATE, obj=activity,
-                 summary=f"activity {activity_no} of advocacy plan {plan.plan_id} changed", changes=changes)
+    update_audited(activity, values, user=user,
+                   summary=f"activity {activity_no} of advocacy plan {plan.plan_id} changed")
     return activity
 
 

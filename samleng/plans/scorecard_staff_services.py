@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, changed_fields, created_fields
+from samleng.core.audit import audit_record, changed_fields, created_fields, update_audited
 from samleng.plans import rules
 from samleng.plans import scorecard_rules as sc_rules
 from samleng.plans.models import JointPlan
@@ -123,12 +123,7 @@ def scorecard_edit(*, user, scorecard: Scorecard, **values) -> Scorecard:
     errors = _scorecard_errors(facility=scorecard.facility, scorecard=scorecard, values=values)
     if errors:
         raise ValidationError(errors)
-    changes = changed_fields(scorecard, values)
-    for name, value in values.items():
-        setattr(scorecard, name, value)
-    scorecard.save()
-    audit_record(user=user, action=AuditAction.UPDATE, obj=scorecard,
-                 summary=f"scorecard {scorecard.scorecard_id} changed", changes=changes)
+    update_audited(scorecard, values, user=user, summary=f"scorecard {scorecard.scorecard_id} changed")
     return scorecard
 
 

@@ -9,7 +9,9 @@
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
+from samleng.accounts.models import User
 from samleng.core.related import Block
+from samleng.notifications.models import TelegramChat
 
 
 def telegram_configured() -> bool:
@@ -39,14 +41,10 @@ def cbo_blocks(user, cbo) -> list[Block]:
     """A CBO's page, for staff whose scope covers it (the CBO's page is shown only to those who see the CBO): its
     representatives' accounts, each linked to Telegram or not, with the page where a field officer makes the
     account's one-time link to show as a QR code on a phone or to print (views.telegram_link_for). One query."""
-    from django.contrib.auth import get_user_model
-
     if not (telegram_configured() and user and user.is_authenticated and getattr(user, "is_staff_role", False)):
         return []
-    from samleng.notifications.models import TelegramChat
-
     linked = TelegramChat.objects.filter(user=OuterRef("pk"), active=True)
-    accounts = list(get_user_model().objects.filter(cbo_id=cbo.pk, role="cbo_rep", is_active=True)
+    accounts = list(User.objects.filter(cbo_id=cbo.pk, role="cbo_rep", is_active=True)
                     .annotate(linked=Exists(linked)).order_by("username").only("pk", "username", "first_name",
                                                                                 "last_name"))
     if not accounts:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samleng.accounts import limits
 from samleng.accounts.access import can_edit_cbo
+from samleng.accounts.models import User
 from samleng.comments import selectors as comment_selectors
 from samleng.core.audit import Action, audit_record
 from samleng.notifications import bot, links, messages, outbox, receivers, related, selectors
@@ -156,9 +157,7 @@ def telegram_link_for(request, user_pk: int):
     """/notifications/telegram/for/<user>/: a field officer makes a representative's one-time link, to show on
     their phone as a QR code for the representative to scan, or to print. Staff whose scope covers the
     representative's CBO only: anyone else, and any account that is not an active representative's, a 404."""
-    from django.contrib.auth import get_user_model
-
-    person = get_object_or_404(get_user_model().objects.select_related("cbo"), pk=user_pk, role="cbo_rep",
+    person = get_object_or_404(User.objects.select_related("cbo"), pk=user_pk, role="cbo_rep",
                                is_active=True)
     if person.cbo is None or not can_edit_cbo(request.user, person.cbo):
         raise Http404

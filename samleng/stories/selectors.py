@@ -164,13 +164,15 @@ def stories_about_projects(user, project_pks) -> dict[int, list[Story]]:
 def report_stories(period: int) -> list[dict]:
     """The stories chosen for the donor report of `period` (a year: told in it), each person they name consenting
     to donor reports, as plain data that an issued report freezes: ids, titles and texts in both languages, the
-    day, the place's names, the names of the CBOs they tell about, and their photos consented to donor reports (pk
-    and caption: the files are read when the report is written, report_photo_bytes). No person's detail."""
+    day, the place's names, the names of the public CBOs they tell about (a donor report leaves the organisation: a
+    private CBO is left unnamed, as on the public pages, `_publicly_named`), and their photos consented to donor
+    reports (pk and caption: the files are read when the report is written, report_photo_bytes). No person's detail;
+    no other link (issues, events, plans, resources, budget projects) is listed."""
     stories = (Story.objects.filter(in_report=True, told_on__gte=dt.date(period, 1, 1),
                                     told_on__lte=dt.date(period, 12, 31))
                .exclude(pk__in=_people_without("for_reports")).select_related("place")
                .prefetch_related(Prefetch("links", queryset=StoryLink.objects.filter(
-                   link_type=LinkType.CBO).select_related("cbo")),
+                   link_type=LinkType.CBO, cbo__is_public=True).select_related("cbo")),
                    Prefetch("photos", to_attr="report_photos", queryset=Photo.objects.filter(Exists(
                        Consent.objects.filter(photo=OuterRef("pk"), for_reports=True, withdrawn_on__isnull=True)))))
                .order_by("told_on", "story_id"))

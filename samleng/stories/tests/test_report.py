@@ -20,6 +20,8 @@ KHMER_TEXT = "សហគមន៍បានស្នើសុំឱ្យឃុំ
 
 @pytest.fixture
 def chosen(world):
+    world.cbo.is_public = True  # a private CBO is not named in the annex (test below)
+    world.cbo.save()
     story = Story.objects.create(
         story_id="ST-1", title_en="The commune restores the canal", title_km="ឃុំស្តារប្រឡាយ",
         text_en="The community asked the commune to restore the canal.\n\nThe commune put it in its plan.",
@@ -56,6 +58,22 @@ def test_word_and_pdf_reports_carry_the_annex_in_both_languages(chosen):
     khmer_pdf = pdf_text(render(report, "pdf", "km")[0])
     share, missing = share_found([w for w in segment(KHMER_TEXT) if w.strip()], khmer_pdf)
     assert share >= 0.95, missing
+
+
+@pytest.mark.django_db
+def test_the_annex_names_the_public_cbos_of_a_story_not_its_private_ones(chosen, world):
+    # world.cbo is public (chosen); world.other_cbo is private, as every CBO is by default. A donor report leaves
+    # the organisation: like a public page, it leaves the private CBO unnamed, in either language.
+    assert not world.other_cbo.is_public
+    StoryLink.objects.create(story=chosen, link_type="cbo", target="CBO-KR-001", cbo=world.other_cbo)
+    [story] = report_stories(2024)
+    assert [cbo["name_en"] for cbo in story["cbos"]] == ["Boeung Chang Boeung Prang Community Fishery"]
+    report = content(stories=report_stories(2024))
+    for language, shown, kept in (("en", world.cbo.name_en, world.other_cbo.name_en),
+                                  ("km", world.cbo.name_km, world.other_cbo.name_km)):
+        text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx", language)[0])).paragraphs)
+        assert shown in text and kept not in text and world.other_cbo.name_en not in text, language
+        assert kept not in pdf_text(render(report, "pdf", language)[0]), language
 
 
 def test_a_report_frozen_before_stories_existed_has_no_annex():

@@ -1,10 +1,12 @@
-"""The staff pages' writes of joint plans, one record at a time: a plan, its recommendations and its actions
-(the workbook writes many at once through services.py). Every rule is rules.py's, said in the reader's language
+"""The staff pages' writes of joint plans, one record at a time: a plan, its recommendations and its actions,
+and the removal of a recommendation or an action entered by mistake (the workbook writes many at once through
+services.py and removes nothing). Every rule is rules.py's, said in the reader's language
 by field (ValidationError); nothing is written when one is broken. Apart from services.py so that the plans app's
 other parts (scorecards, resources) change beside it independently."""
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -418,3 +420,122 @@ def action_add(*, user, plan: JointPlan, action_id: str = "", criterion=None, **
         action.criterion = criterion
         action.save(update_fields=["criterion"])
     return action
+
+
+# ---- removing a recommendation or an action entered by mistake -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoesWith:
+    """What goes with a recommendation or an action when it is removed: the actions (a recommendation's), their
+    updates, how many staff confirmed, how many carry evidence (a text or a link) and how many an attached file.
+    `seen` names it exactly (the actions' ids, the updates' keys): the confirmation page sends it back, and the
+    removal is refused when it no longer says what would go."""
+
+    actions: tuple[str, ...] = ()
+    updates: int = 0
+    confirmed: int = 0
+    evidence: int = 0
+    files: int = 0
+    seen: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.actions or self.updates)
+
+
+def goes_with(*, actions: Iterable[Action], with_actions: bool) -> GoesWith:
+    """What goes with the removal of `actions`: their updates, and the actions themselves named when they go with
+    a recommendation (`with_actions`)."""
+    ids = tuple(sorted(action.action_id for action in actions))
+    updates = list(
+        ActionUpdate.objects.filter(action__action_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", "confirmed", "evidence", "evidence_file")
+    )
+    named = ids if with_actions else ()
+    return GoesWith(
+        actions=named,
+        updates=len(updates),
+        confirmed=sum(1 for _pk, confirmed, _text, _file in updates if confirmed),
+        evidence=sum(1 for _pk, _confirmed, text, _file in updates if text),
+        files=sum(1 for _pk, _confirmed, _text, file in updates if file),
+        seen=",".join(named) + ";" + ",".join(f"{pk}{'c' if confirmed else ''}" for pk, confirmed, _t, _f in updates),
+    )
+
+
+def _remove_actions(*, user, actions: list[Action], seen: str | None, with_recommendation: str = "") -> GoesWith:
+    """Remove `actions` with their updates; their evidence files are deleted once the removal is committed
+    (nothing is half-removed: a refusal or a failure leaves every record and file). Refused (ValidationError, in
+    the reader's language) when something goes with them and `seen` is not what the confirmation page said.
+    `with_recommendation`: the recommendation they go with (for the audit log)."""
+    went = goes_with(actions=actions, with_actions=bool(with_recommendation))
+    if went and seen != went.seen:
+        raise ValidationError(
+            _("What goes with it has changed since the page was opened, or the page did not say it: read it again.")
+        )
+    files = [
+        (update.evidence_file.name, update.evidence_file.storage)
+        for update in ActionUpdate.objects.filter(action__in=actions).exclude(evidence_file="")
+    ]
+    for action in actions:
+        updates = list(action.updates.values_list("confirmed", flat=True))
+        audit_record(
+            user=user,
+            action=AuditAction.DELETE,
+            obj=action,
+            summary=f"action {action.action_id} of {action.plan.joint_plan_id} removed"
+            + (f" with its {with_recommendation}" if with_recommendation else "")
+            + f", with its {len(updates)} updates ({sum(updates)} confirmed)",
+            changes={
+                "what_en": [action.what_en, None],
+                "what_km": [action.what_km, None],
+                "due_on": [str(action.due_on), None],
+                "status": [action.status, None],
+                "updates": [len(updates), 0],
+            },
+        )
+    Action.objects.filter(pk__in=[action.pk for action in actions]).delete()  # their updates go with them
+    for name, storage in files:
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    return went
+
+
+@transaction.atomic
+def action_remove(*, user, action: Action, seen: str | None = None) -> GoesWith:
+    """Remove an action entered by mistake, with its updates and their evidence (files too). When it has updates
+    it is removed only as the confirmation page said (`seen`: goes_with(...).seen shown on it): an update posted
+    or confirmed since refuses the removal. Audited."""
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
+    return _remove_actions(user=user, actions=[action], seen=seen)
+
+
+@transaction.atomic
+def recommendation_remove(*, user, recommendation: Recommendation, seen: str | None = None) -> GoesWith:
+    """Remove a recommendation entered by mistake with the actions that serve it, their updates and evidence, in
+    one transaction. When actions go with it, only as the confirmation page said (`seen`): an action added or an
+    update posted since refuses the removal. Audited: the recommendation and each action."""
+    recommendation = (
+        Recommendation.objects.select_for_update(of=("self",)).select_related("plan").get(pk=recommendation.pk)
+    )
+    plan = recommendation.plan
+    actions = list(
+        Action.objects.select_for_update(of=("self",)).filter(recommendation=recommendation).order_by("action_id")
+    )
+    for action in actions:
+        action.plan = plan
+    label = f"recommendation {recommendation.number} of {plan.joint_plan_id}"
+    went = _remove_actions(user=user, actions=actions, seen=seen, with_recommendation=label)
+    audit_record(
+        user=user,
+        action=AuditAction.DELETE,
+        obj=recommendation,
+        summary=f"{label} removed with its {len(actions)} actions"
+        + (f" ({', '.join(went.actions)})" if actions else ""),
+        changes={
+            "text_en": [recommendation.text_en, None],
+            "text_km": [recommendation.text_km, None],
+            "actions": [list(went.actions), []],
+        },
+    )
+    recommendation.delete()
+    return went

@@ -34,8 +34,11 @@ urlpatterns = [
     path("plans/<str:joint_plan_id>/recommendations/new/", views_staff.recommendation_new, name="recommendation_new"),
     path("plans/<str:joint_plan_id>/recommendations/<int:number>/edit/", views_staff.recommendation_edit,
          name="recommendation_edit"),
+    path("plans/<str:joint_plan_id>/recommendations/<int:number>/remove/", views_staff.recommendation_remove,
+         name="recommendation_remove"),
     path("plans/<str:joint_plan_id>/actions/new/", views_staff.action_new, name="action_new"),
     path("plans/actions/<str:action_id>/edit/", views_staff.action_edit, name="action_edit"),
+    path("plans/actions/<str:action_id>/remove/", views_staff.action_remove, name="action_remove"),
     # Public: a plan marked public, and a district's public plans.
     path("plans/<str:joint_plan_id>/", views.public_plan, name="public_plan"),
     path("plans/district/<str:code>/", views.public_district, name="public_district"),

@@ -2,7 +2,9 @@
 its origin), its numbered recommendations and its actions. Staff of the plan's province may, and for a national
 office's plan those who see everything; the plan's authority's users follow it (views.py) but change nothing
 here (403); anyone else learns nothing of the plan (404). The rules are the services' (staff_services, rules.py),
-said on the form in the reader's language; nothing is written when one is broken.
+said on the form in the reader's language; nothing is written when one is broken. A recommendation or an action
+entered by mistake is removed as the app's other removals: asked on a page that says what goes with it, done by a
+POST.
 
 Apart from views.py (the follow-up and public pages) so that the two change independently."""
 
@@ -272,6 +274,62 @@ def action_edit(request, action_id: str):
             return redirect(f"{plan_url(plan)}#{action.action_id}")
     return _render_form(
         request, form, heading=_("Edit the action"), plan=plan, button=_("Save"), status=400 if form.is_bound else 200
+    )
+
+
+# ---- removing a recommendation or an action entered by mistake ---------------------------------------------------
+
+
+def _remove_page(request, *, what: str, back: str, went, error: str | None = None):
+    """The page that asks, saying what goes with it (staff_services.GoesWith); its form sends back `seen`."""
+    return render(
+        request,
+        "plans/confirm_remove.html",
+        {"what": what, "back": back, "goes_with": went, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def recommendation_remove(request, joint_plan_id: str, number: int):
+    plan = _plan_to_edit(request, joint_plan_id)
+    recommendation = get_object_or_404(Recommendation, plan=plan, number=number)
+    error = None
+    if request.method == "POST":
+        try:
+            staff_services.recommendation_remove(
+                user=request.user, recommendation=recommendation, seen=request.POST.get("seen")
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The recommendation %(number)s is removed.") % {"number": number})
+            return redirect("plans:follow", joint_plan_id=plan.joint_plan_id)
+    went = staff_services.goes_with(actions=recommendation.actions.all(), with_actions=True)
+    what = _("the recommendation %(number)s of %(plan)s") % {"number": number, "plan": plan.joint_plan_id}
+    return _remove_page(request, what=what, back=plan_url(plan), went=went, error=error)
+
+
+@login_required
+def action_remove(request, action_id: str):
+    action = get_object_or_404(Action.objects.select_related("plan"), action_id=action_id)
+    plan = _plan_to_edit(request, action.plan.joint_plan_id)
+    error = None
+    if request.method == "POST":
+        try:
+            staff_services.action_remove(user=request.user, action=action, seen=request.POST.get("seen"))
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, _("The action %(id)s is removed.") % {"id": action.action_id})
+            return redirect("plans:follow", joint_plan_id=plan.joint_plan_id)
+    went = staff_services.goes_with(actions=[action], with_actions=False)
+    return _remove_page(
+        request,
+        what=_("the action %(id)s") % {"id": action.action_id},
+        back=f"{plan_url(plan)}#{action.action_id}",
+        went=went,
+        error=error,
     )
 
 

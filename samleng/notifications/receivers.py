@@ -178,11 +178,35 @@ def _reps_recipients(reps, *, topic: str) -> list[_Recipient]:
     return [way for user_ways in ways.values() for way in user_ways]
 
 
+def _invited_reps(notice):
+    return User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=notice.invited_cbo_ids)
+
+
 def _invited_recipients(notice) -> list[_Recipient]:
     """The invited CBOs' representatives (active accounts): each active Telegram chat, then by e-mail those with an
     address and no active chat who did not stop meeting e-mails."""
-    reps = User.objects.filter(is_active=True, role=User.Role.CBO_REP, cbo_id__in=notice.invited_cbo_ids)
-    return _reps_recipients(reps, topic=MEETINGS)
+    return _reps_recipients(_invited_reps(notice), topic=MEETINGS)
+
+
+def notice_audience(notice) -> tuple[set[int], set[str]]:
+    """Whom the event's own notice is for: the invited CBOs' representatives it reaches (a linked chat, or their
+    account's address): their chats (pks) and their accounts' e-mail addresses, so that the forum's news to its
+    place's followers (subscriptions.forum_news) skips them: one message per person and forum, the notice, which
+    says more. A representative the notice reaches nowhere (no chat, meeting e-mails stopped) is not in it. Three
+    queries; none without an invited CBO."""
+    chat_ids: set[int] = set()
+    addresses: set[str] = set()
+    if not notice.invited_cbo_ids:
+        return chat_ids, addresses
+    reps = list(_invited_reps(notice).order_by("pk"))
+    ways = recipients_by_user(reps, topic=MEETINGS, both=False)
+    for rep in reps:
+        if not ways[rep.pk]:
+            continue
+        chat_ids.update(way.chat.pk for way in ways[rep.pk] if way.chat is not None)
+        if rep.email:
+            addresses.add(rep.email)
+    return chat_ids, addresses
 
 
 def _notice_digest(notice, language: str) -> str:

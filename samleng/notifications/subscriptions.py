@@ -34,7 +34,7 @@ from samleng.core.dates import long_date
 from samleng.core.khmer import to_khmer_digits
 from samleng.engagement import selectors as engagement_selectors
 from samleng.engagement import signals as engagement_signals
-from samleng.notifications import messages, outbox
+from samleng.notifications import messages, outbox, receivers
 from samleng.notifications.models import EmailSubscription, Message, Subscription, TelegramChat
 from samleng.places import selectors as place_selectors
 
@@ -231,21 +231,25 @@ def _number(value: int, language: str) -> str:
     return to_khmer_digits(text) if language == "km" else text
 
 
-def _place_news(*, codes: list[str], key: str, compose) -> list[Message]:
+def _place_news(*, codes: list[str], key: str, compose, skip_chats=frozenset(),
+                skip_addresses=frozenset()) -> list[Message]:
     """Queue `compose(language, channel, stop_url)` to every follower of the places `codes`: each active chat and
-    each confirmed address, once (`key` + the follower)."""
+    each confirmed address, once (`key` + the follower); none to the chats (pks) `skip_chats` and the addresses
+    (`address_key`s) `skip_addresses`, told another way."""
     queued = []
     chats = (TelegramChat.objects.filter(active=True, subscriptions__about_type=PLACE,
                                          subscriptions__about_id__in=codes).distinct().order_by("pk"))
     for chat in chats:
+        if chat.pk in skip_chats:
+            continue
         draft = compose(chat.language, "telegram", "")
         queued.append(outbox.telegram_queue(draft=draft, chat=chat, key=f"{key}:c{chat.pk}"[:100],
                                             about=(PLACE, codes[0])))
     seen = set()
     for subscription in (EmailSubscription.objects.filter(about_type=PLACE, about_id__in=codes,
                                                           confirmed_at__isnull=False).order_by("pk")):
-        if subscription.address_key in seen:  # follows a commune and its district: told once
-            continue
+        if subscription.address_key in seen or subscription.address_key in skip_addresses:
+            continue  # follows a commune and its district (told once), or is told another way
         seen.add(subscription.address_key)
         draft = compose(subscription.language, "email", stop_url(subscription))
         queued.append(outbox.email_queue(draft=draft, address=subscription.address,
@@ -305,7 +309,9 @@ def _public_figures_changed(sender, *, pairs=(), **kwargs) -> None:
 def forum_news(*, event_id: int) -> list[Message]:
     """A public (or budget) forum was scheduled, made public, moved, or its notice was sent: the followers of its
     commune and of its district told, once per event and date (a forum moved to another day is news again; one
-    moved to another commune is news to that commune's followers only). Events have no public page: no link."""
+    moved to another commune is news to that commune's followers only). Not to an invited CBO's representative's
+    chats and address: the forum's own notice tells them (receivers.notice_audience). Events have no public page: no
+    link."""
     notice = engagement_selectors.event_notice(event_id)
     if notice is None or notice.type not in FORUM_TYPES or notice.date < timezone.localdate():
         return []
@@ -326,7 +332,12 @@ def forum_news(*, event_id: int) -> list[Message]:
         return outbox.Draft(kind="place_news", language=language, text="\n".join(lines),
                             subject=subject if channel == "email" else "")
 
-    return _place_news(codes=codes, key=f"place_forum:{notice.pk}:{notice.date.isoformat()}", compose=compose)
+    # The invited CBOs' representatives get the forum's own notice (when staff send it), which says more: their
+    # chats and their accounts' addresses get no news of it on top (one message per person and forum).
+    notified_chats, notified_addresses = receivers.notice_audience(notice)
+    return _place_news(codes=codes, key=f"place_forum:{notice.pk}:{notice.date.isoformat()}", compose=compose,
+                       skip_chats=notified_chats,
+                       skip_addresses={address_key(address) for address in notified_addresses})
 
 
 def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:

@@ -76,13 +76,15 @@ def public_stories() -> QuerySet:
 
 
 def public_provinces() -> list[tuple]:
-    """The provinces of the public stories, each with its number of stories, by name (two queries)."""
+    """The provinces of the public stories, each with its number of stories, by name (two queries). Without
+    public_stories' order, which would group by each story (every province counted 1: found by
+    test_khmer_digits)."""
     from django.db.models import Count
 
     from samleng.places.models import Place
 
-    counts = dict(public_stories().exclude(province=None).values_list("province").annotate(n=Count("pk"))
-                  .values_list("province", "n"))
+    counts = dict(public_stories().exclude(province=None).order_by().values_list("province")
+                  .annotate(n=Count("pk")).values_list("province", "n"))
     return [(place, counts[place.pk]) for place in Place.objects.filter(pk__in=counts).order_by("name_en")]
 
 

@@ -8,7 +8,9 @@ syllables, the word from each of its later syllables on ("ព្រៃឈើ" al
 start of an indexed word (a prefix query) is then found wherever a syllable of a compound begins, as the
 old substring scan found it. Every word of a query must be found (AND). An entry's id is its kind's base plus
 its record's primary key (SearchEntry.id_for): on SQLite the full-text index alone then gives the keys of
-the records found, of one kind, without reading the entries' rows.
+the records found, of one kind, without reading the entries' rows; on PostgreSQL an entry's words carry its
+kind in the index ("advocacy.issue:ឃុំ"), and a search reads few records' keys first and walks a list's
+order for many (`matching`).
 
 Apps register what they index (`register`, from their AppConfig.ready): a model and a function giving the
 words of its records. Entries follow saves and deletes (post_save / post_delete), the bulk writes of the
@@ -20,6 +22,7 @@ Lists search with `filter(queryset, query)`: it only narrows a queryset that the
 to what its user may see."""
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -243,9 +246,22 @@ def filter(queryset: models.QuerySet, query: str) -> models.QuerySet:  # noqa: A
 
 
 def matching(model_or_kind, query: str) -> models.Q:
-    """`filter`'s condition, to combine with others: an empty Q (true) when the query has no words."""
+    """`filter`'s condition, to combine with others: an empty Q (true) when the query has no words.
+
+    On PostgreSQL the condition depends on how many records the words find, which the planner's statistics of
+    the index tell beforehand (`_few_keys`: per kind, close), where its plans of a single condition went wrong:
+    - fewer than FEW: their keys, read at once (the index, then that many entries), which the database then
+      knows exactly (none: no query at all);
+    - more: `_Matching`, which a page in a list's order reads by walking that order (a common word is met
+      within a few records) and a count by the index."""
     terms = query_terms(query)
-    return models.Q(pk__in=_Matching(_index_of(model_or_kind).kind, terms)) if terms else models.Q()
+    if not terms:
+        return models.Q()
+    kind = _index_of(model_or_kind).kind
+    connection = connections[router.db_for_read(SearchEntry)]
+    if connection.vendor == "postgresql" and (keys := _few_keys(connection, kind, terms)) is not None:
+        return models.Q(_KeyAmong(keys)) if keys else models.Q(pk__in=[])  # none: Django asks nothing
+    return models.Q(pk__in=_Matching(kind, terms))
 
 
 def matching_ids(model_or_kind, query: str) -> list[int]:
@@ -255,14 +271,84 @@ def matching_ids(model_or_kind, query: str) -> list[int]:
     return list(filter(index.model._base_manager.order_by(), query).values_list("pk", flat=True))
 
 
-class _Matching(models.Expression):
+#: PostgreSQL: a search finding fewer records than this reads their keys first (`matching`). Past it, a page
+#: in a list's order is read by walking the order: on the national data (20,000 issues) the first 50 issues
+#: holding a word that 1,000 hold are met within about 1,000 issues, 2-3 ms, about what reading 1,000 keys
+#: and sorting their issues costs (bench/README.md, Search).
+FEW = 1000
+
+_ENTRIES_FOUND = "SELECT object_id FROM core_searchentry WHERE core_search_kind_words(kind, text) @@ %s::tsquery"
+
+
+def _tsquery(kind: str, terms: list[str]) -> str:
+    """The words as a tsquery of the kind's lexemes (migration core 0007: "advocacy.issue:ឃុំ"), in the
+    tsquery's own syntax, not to_tsquery's parser (which would split Khmer words): each term a quoted lexeme,
+    :* a prefix, & AND."""
+    return " & ".join("'" + f"{kind}:{term}".replace("\\", "\\\\").replace("'", "''") + "':*" for term in terms)
+
+
+def _few_keys(connection, kind: str, terms: list[str]) -> list[int] | None:
+    """The keys of the records of `kind` holding the words, when the planner expects fewer than FEW of them
+    and there are; None otherwise. The index's lexemes are per kind, and so are its statistics: the planner's
+    estimate is close (741 for ឃុំ's 715 issues, 12,537 for សហគមន៍'s 12,334), and costs no entry read."""
+    words = _tsquery(kind, terms)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + _ENTRIES_FOUND, [words])
+        plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        if plan[0]["Plan"]["Plan Rows"] >= FEW:
+            return None
+        cursor.execute(_ENTRIES_FOUND + " LIMIT %s", [words, FEW])
+        keys = [key for (key,) in cursor.fetchall()]
+    return keys if len(keys) < FEW else None  # statistics behind the records: as many as expected
+
+
+class _OfRecords(models.Expression):
+    """An expression about the records of the query it filters: `key`, their primary key, is resolved with
+    that query (and relabelled with it when it becomes a subquery)."""
+
+    def __init__(self, key=None):
+        super().__init__()
+        self.key = key
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        resolved = super().resolve_expression(query, *args, **kwargs)
+        if query is not None and resolved.key is None:
+            resolved.key = query.resolve_ref("pk")
+        return resolved
+
+
+class _KeyAmong(_OfRecords):
+    """The record's key is one of `keys`: one array for the database (`= ANY`), written out here ("{1,2,3}"),
+    where `pk__in` would make a parameter of each key, which Django and psycopg prepare one by one (1,000
+    keys, twice (the count and the page): 2 ms of a search's time)."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, keys: list[int], key=None):
+        super().__init__(key)
+        self.keys = keys
+
+    def as_sql(self, compiler, connection):
+        key_sql, key_params = compiler.compile(self.key)
+        return f"{key_sql} = ANY(%s::bigint[])", [*key_params, "{" + ",".join(map(str, self.keys)) + "}"]
+
+
+class _Matching(_OfRecords):
     """The subquery of the primary keys of `kind`'s records whose entries hold every term as the start of a
     word."""
 
     output_field = models.BigIntegerField()
 
-    def __init__(self, kind: str, terms: list[str]):
-        super().__init__()
+    def __init__(self, kind: str, terms: list[str], key=None):
+        super().__init__(key)
         self.kind, self.terms = kind, terms
 
     def as_sql(self, compiler, connection):
@@ -281,13 +367,23 @@ class _Matching(models.Expression):
                 [base, match, base, base + (1 << SearchEntry.KEY_BITS) - 1])
 
     def as_postgresql(self, compiler, connection):
-        # The tsquery's own syntax, not to_tsquery's parser (which would split Khmer words): each term a
-        # quoted lexeme, :* a prefix, & AND. On the left the GIN index's expression, core_search_words(text)
-        # (migration 0006): the entry's words as they are, by a function that PostgreSQL is told is costly, so
-        # that a plan computing them for every entry of a kind is not chosen over the index.
-        query = " & ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "':*" for term in self.terms)
-        return ("(SELECT object_id FROM core_searchentry WHERE kind = %s "
-                "AND core_search_words(text) @@ %s::tsquery)", [self.kind, query])
+        # Words that many records hold (matching: FEW or more). A page in a list's order walks the order: for
+        # each record, its entry by id (the kind's base plus its key: the primary key's index) and each term
+        # looked for after a space in its words (strpos: the words are separated by single spaces, so that is
+        # a word beginning with the term, as the index finds it), until the page is full. Correlated, the
+        # subquery cannot become a join: the planner, whose statistics do not say how dense the words are in
+        # the list's order, otherwise read every match from the index and sorted them (5-9 ms for the 2,000-
+        # 3,000 issues of ដី or មិន; walking, 1 ms). Anything else (a count, an unordered read) asks the index,
+        # with `kind =` beside it although the lexemes are the kind's: with it the unique (kind, object_id) tells
+        # the planner that each record is found once, so it joins the entries found to the records and a count
+        # stops at its cap; without it, it gathered every entry found first (12,334 for សហគមន៍: 12 ms).
+        query = compiler.query
+        if query.is_sliced and (query.order_by or (query.default_ordering and query.get_meta().ordering)):
+            key_sql, key_params = compiler.compile(self.key)
+            found = " AND ".join(["strpos(' ' || e.text, %s) > 0"] * len(self.terms))
+            return (f"(SELECT e.object_id FROM core_searchentry e WHERE e.id = {key_sql} + %s AND {found})",
+                    [*key_params, SearchEntry.kind_base(self.kind), *(" " + term for term in self.terms)])
+        return f"({_ENTRIES_FOUND} AND kind = %s)", [_tsquery(self.kind, self.terms), self.kind]
 
 
 def words_filter(query: str, *fields: str) -> models.Q:

@@ -429,6 +429,16 @@ def place_ancestors(place: Place) -> list[Place]:
     return place_index().ancestors(place)
 
 
+def places_by_id(pks: Iterable[int]) -> dict[int, Place]:
+    """Places by primary key: from the index of this process (no query), and those it does not hold (made since
+    it was built) from the database (one query)."""
+    pks, index = set(pks), place_index()
+    found = {pk: place for pk in pks if (place := index.get_by_id(pk)) is not None}
+    if missing := pks - found.keys():
+        found.update(Place.objects.in_bulk(missing))
+    return found
+
+
 def place_label(place: Place, *, language: str | None = None) -> str:
     """A place as people can tell it apart: "Klaeng (060603), Sandan, Kampong Thom" (Khmer names on
     Khmer pages)."""

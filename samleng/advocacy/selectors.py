@@ -40,8 +40,8 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
     duty bearer's office_id), `status` (a
     Status, or "open" or "closed"), `year` (raised that year), `main` (main issues only), `pending` (with
     updates awaiting confirmation) and `q` (words of the issue's titles or id, of its CBO's names or of its
-    places: core.search). Each issue comes with its CBO and places, `last_update_on` (latest confirmed
-    update) and `pending_updates`."""
+    places: core.search), in the list's order. What a page shows of them (their CBO and places, `last_update_on`,
+    `pending_updates`) comes from `issue_rows`, by key: the list reads the keys of a page, and counts."""
     filters = filters or {}
     issues = Issue.objects.filter(issue_scope(user))
     # The places copied on the issue (Issue.province, .district): an index range, where filtering through
@@ -65,21 +65,16 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
         issues = issues.filter(pk__in=IssueUpdate.objects.filter(confirmed=False).values("issue"))
     if filters.get("q"):  # the words of the issue's titles or id, of its CBO's names or of their places
         issues = search.filter(issues, filters["q"])
-    return _with_list_columns(issues).order_by("-raised_on", "issue_id")
+    return issues.order_by("-raised_on", "issue_id")
 
 
 # The list's columns from an issue's updates. Subqueries rather than a join with GROUP BY: they are computed for the
-# rows read only, and the paginator's COUNT leaves them out (a join made every list read all 80,000 updates). Made
-# once: Django copies them into each query (building them again for each list was a millisecond of its time).
+# rows read only. Made once: Django copies them into each query (building them again for each page was a
+# millisecond of its time).
 _UPDATES = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by()
 _LAST_UPDATE_ON = Subquery(_UPDATES.filter(confirmed=True).order_by("-date").values("date")[:1])
 _PENDING_UPDATES = Coalesce(Subquery(_UPDATES.filter(confirmed=False).values("issue").annotate(n=Count("pk"))
                                      .values("n")), 0)
-
-
-def _with_list_columns(issues: QuerySet[Issue]) -> QuerySet[Issue]:
-    return (issues.select_related("cbo", "cbo__province", "cbo__district")
-            .annotate(last_update_on=_LAST_UPDATE_ON, pending_updates=_PENDING_UPDATES))
 
 
 #: The fields of an issue and its CBO that the list pages show (issue_rows reads only these).
@@ -88,12 +83,13 @@ LIST_FIELDS = ("issue_id", "title_en", "title_km", "topic", "status", "raised_on
 
 
 def issue_rows(pks: list[int]) -> dict[int, Issue]:
-    """The issues of `pks` by primary key, as issue_list gives them (CBO, places, `last_update_on`,
-    `pending_updates`) but reading only the LIST_FIELDS (others load on access, a query each): a list page's
-    records, read by key once issue_list gave their keys (core.paging.page_of's `rows`), so that the list's
-    conditions (a search among them) run once. The CBOs' provinces and districts come from the places this
-    process knows (places.selectors.places_by_id), not joined: 100 fewer objects to make for a page of 50, half
-    of the time of reading it. Nothing here limits them to what a user may see: the keys do."""
+    """The issues of `pks` by primary key, with what the list pages show of them: their CBO and its places,
+    `last_update_on` (latest confirmed update) and `pending_updates` (awaiting confirmation), reading only the
+    LIST_FIELDS (others load on access, a query each): a list page's records, read by key once issue_list gave
+    their keys (core.paging.page_of's `rows`), so that the list's conditions (a search among them) run once. The
+    CBOs' provinces and districts come from the places this process knows (places.selectors.places_by_id), not
+    joined: 100 fewer objects to make for a page of 50. Nothing here limits them to what a user may see: the keys
+    do."""
     issues = (Issue.objects.only(*LIST_FIELDS).select_related("cbo")
               .annotate(last_update_on=_LAST_UPDATE_ON, pending_updates=_PENDING_UPDATES).in_bulk(pks))
     places = places_by_id({pk for issue in issues.values() for pk in (issue.cbo.province_id, issue.cbo.district_id)})

@@ -373,7 +373,8 @@ class _Matching(_OfRecords):
         # a word beginning with the term, as the index finds it), until the page is full. Correlated, the
         # subquery cannot become a join: the planner, whose statistics do not say how dense the words are in
         # the list's order, otherwise read every match from the index and sorted them (5-9 ms for the 2,000-
-        # 3,000 issues of ដី or មិន; walking, 1 ms). Anything else (a count, an unordered read) asks the index,
+        # 3,000 issues of ដី or មិន; walking, 1 ms; a list whose order no index serves is read whole and sorted,
+        # as every match would be). Anything else (a count, an unordered read) asks the index,
         # with `kind =` beside it although the lexemes are the kind's: with it the unique (kind, object_id) tells
         # the planner that each record is found once, so it joins the entries found to the records and a count
         # stops at its cap; without it, it gathered every entry found first (12,334 for សហគមន៍: 12 ms).

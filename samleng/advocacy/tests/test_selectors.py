@@ -3,7 +3,14 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 
 from samleng.advocacy.models import Issue, Status
-from samleng.advocacy.selectors import issue_detail, issue_filter_choices, issue_list, issue_statuses_on, status_history
+from samleng.advocacy.selectors import (
+    issue_detail,
+    issue_filter_choices,
+    issue_list,
+    issue_rows,
+    issue_statuses_on,
+    status_history,
+)
 from samleng.advocacy.services import issue_status_refresh
 from samleng.advocacy.tests.factories import make_event, make_issue, make_update
 from samleng.conftest import place
@@ -57,7 +64,7 @@ def test_issue_list_pending_filter_and_annotations(world):
     make_update(a, D(2023, 1, 1), Status.IN_DIALOGUE)
     make_update(a, D(2023, 2, 1), Status.SOLVED, confirmed=False)
     assert _ids(world.me_officer, pending=True) == {"ISS-A"}
-    issue = issue_list(world.me_officer, {"cbo": world.cbo.pk}).get()
+    issue = issue_rows([issue_list(world.me_officer, {"cbo": world.cbo.pk}).get().pk])[a.pk]
     assert issue.pending_updates == 1 and issue.last_update_on == D(2023, 1, 1)
 
 

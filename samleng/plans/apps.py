@@ -14,3 +14,8 @@ class PlansConfig(AppConfig):
         from samleng.plans import resource_related
 
         resource_related.register()
+        # The advocacy plans' activities done at an event, on the event's page (engagement's, which does not
+        # import plans).
+        from samleng.plans import event_related
+
+        event_related.register()

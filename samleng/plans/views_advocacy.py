@@ -10,11 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from samleng.accounts.access import can_edit_cbo, can_see_cbo, event_scope
 from samleng.cbos.models import CBO
 from samleng.engagement.models import Event
+from samleng.plans.advocacy_selectors import reads_advocacy_plans
 from samleng.plans.models import AdvocacyPlan
 
 
 def _may_see_plans(user, cbo) -> bool:
-    return can_see_cbo(user, cbo) and (user.is_staff_role or (user.role == "cbo_rep" and user.cbo_id == cbo.pk))
+    # The rule of the activities an event's page shows too (advocacy_selectors, event_related).
+    return reads_advocacy_plans(user) and can_see_cbo(user, cbo)
 
 
 @login_required

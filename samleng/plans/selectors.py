@@ -316,16 +316,27 @@ NAMED_SOURCES = frozenset({"ngo", "company", "political_party"})
 
 
 def report_resources(start: dt.date, end: dt.date) -> list[dict]:
-    """The resources received from start to end, for the donor report's table of effects, by CBO name then date:
-    each a dict of _RESOURCE_ROW with `times` (times_received), the CBO's names, the description (none where the
+    """The resources received from start to end, for the donor report's table of effects: each a dict of
+    _RESOURCE_ROW with `times` (times_received), `cbo_public` and the CBO's names, the description (none where the
     comments' detector finds what looks like a person's phone, ID or titled name in it: nothing personal reaches a
     donor report), and the source's printable name in both languages (an office's names; an organisation's name;
-    "" for any other source). One query."""
+    "" for any other source). A donor report leaves the organisation, so a private CBO is not named: its names are
+    "" (the row stays, its figures count). The public CBOs' resources come first, by CBO name then date; then the
+    private CBOs' ones by date, so that neither their order nor their grouping hints at whose they are. One
+    query."""
+    public = models.Q(cbo__is_public=True)
     rows = []
-    for row in _resources_in(start, end).order_by("cbo__name_en", "cbo_id", "date", "resource_id").values(
+    for row in _resources_in(start, end).order_by(
+            models.F("cbo__is_public").desc(),
+            models.Case(models.When(public, then=models.F("cbo__name_en")), default=models.Value("")),
+            models.Case(models.When(public, then=models.F("cbo_id")), default=models.Value(0),
+                        output_field=models.IntegerField()),
+            "date", "resource_id").values(
             *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name",
-            cbo_en=models.F("cbo__name_en"), cbo_km=models.F("cbo__name_km"),
+            cbo_public=models.F("cbo__is_public"), cbo_en=models.F("cbo__name_en"), cbo_km=models.F("cbo__name_km"),
             office_en=models.F("source_office__name_en"), office_km=models.F("source_office__name_km")):
+        if not row["cbo_public"]:
+            row["cbo_en"] = row["cbo_km"] = ""
         row["times"] = times_received(row, start, end)
         for language in ("en", "km"):  # free text: a description that seems to name someone stays with staff
             if personal_details(row[f"description_{language}"]):

@@ -754,13 +754,19 @@ def _amount_words(value, measure: str) -> tuple[str, str]:
     return f"{number} {english}", f"{to_khmer_digits(number)} {khmer}"
 
 
+# In the table of effects, in place of a private CBO's name (a donor report leaves the organisation).
+_UNNAMED_CBO = gettext_lazy("a community-based organisation")
+
+
 def report_effects(period: int) -> list[dict]:
     """The donor report's table of effects: each resource a CBO received in the period, in both languages, with
     what it received in the period (a monthly one: as many months as were given then). A source's name only when
-    it is an office's or an organisation's (plans.selectors.report_resources). One query."""
+    it is an office's or an organisation's; a CBO's name only when the CBO is public: a private one is "a
+    community-based organisation", its row and figures kept (plans.selectors.report_resources). One query."""
     from samleng.plans import selectors as plans_selectors  # plans sits left of results
 
     start, end = period_bounds(period)
+    unnamed_en, unnamed_km = _both(_UNNAMED_CBO)
     effects = []
     for row in plans_selectors.report_resources(start, end):
         kind_en, kind_km = _both(plans_selectors.ResourceKind(row["kind"]).label)
@@ -772,7 +778,8 @@ def report_effects(period: int) -> list[dict]:
             received.append(_amount_words(row["quantity"] * row["times"], row["unit"]))
         effects.append({
             "resource_id": row["resource_id"], "date": row["date"].isoformat(),
-            "cbo_en": row["cbo_en"], "cbo_km": row["cbo_km"], "kind_en": kind_en, "kind_km": kind_km,
+            "cbo_en": row["cbo_en"] if row["cbo_public"] else unnamed_en,
+            "cbo_km": row["cbo_km"] if row["cbo_public"] else unnamed_km, "kind_en": kind_en, "kind_km": kind_km,
             "source_en": f"{type_en}: {row['source_en']}" if row["source_en"] else type_en,
             "source_km": f"{type_km}: {row['source_km'] or row['source_en']}" if row["source_en"] else type_km,
             "what_en": row["description_en"], "what_km": row["description_km"],

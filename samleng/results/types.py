@@ -176,7 +176,8 @@ REPORT_CONTENT_EXAMPLE = {
                  # Photos consented to donor reports: printed only if still consented when the file is written.
                  "photos": [{"pk": 7, "caption_en": "...", "caption_km": "..."}]}],
     # The table of effects: resources CBOs received in the period (results.selectors.report_effects); absent from
-    # content frozen before.
+    # content frozen before. cbo_en/cbo_km: a public CBO's names; a private CBO's are never there, but "a
+    # community-based organisation" in each language (a donor report leaves the organisation).
     "effects": [{"resource_id": "RS-PS-007-1", "date": "2024-01-10", "cbo_en": "Chamboak Phaem Community Forestry",
                  "cbo_km": "...", "kind_en": "in kind", "kind_km": "...", "source_en": "authority: Krakor district "
                  "administration", "source_km": "...", "what_en": "Gasoline for the monthly forest patrols",

@@ -63,3 +63,34 @@ def test_word_and_pdf_reports_carry_the_table_of_effects_in_both_languages(resou
     assert "សាំងសម្រាប់ការល្បាត" in cells and "១,៨០០ លីត្រ" in cells
     pdf = " ".join(pdf_text(render(report, "pdf", "en")[0]).split())  # lines joined
     assert "Unintended positive effects" in pdf and "NGO: ADRA A grant 3,000 US dollars" in pdf
+
+
+@pytest.mark.django_db
+def test_the_table_of_effects_names_a_public_cbo_and_leaves_a_private_one_unnamed(world):
+    # A donor report leaves the organisation: as its annex of stories does, the table of effects names a public CBO
+    # and writes "a community-based organisation" for a private one, whose row and figures stay (totals add up).
+    world.cbo.is_public = True
+    world.cbo.save()
+    assert not world.other_cbo.is_public  # every CBO is private by default
+    Resource.objects.create(resource_id="RS-P", cbo=world.cbo, date=dt.date(2024, 2, 1), source_type="ngo",
+                            source_name="ADRA", kind="money", amount=Decimal(1200), currency="USD",
+                            recurrence="one_off", description_en="Boats", description_km="ទូក")
+    Resource.objects.create(resource_id="RS-Q", cbo=world.other_cbo, date=dt.date(2024, 5, 1), source_type="ngo",
+                            source_name="CPDD", kind="money", amount=Decimal(700), currency="USD",
+                            recurrence="one_off", description_en="Patrol tents", description_km="តង់ល្បាត")
+    public, private = report_effects(2024)
+    assert (public["cbo_en"], public["cbo_km"]) == (world.cbo.name_en, world.cbo.name_km)
+    assert (private["cbo_en"], private["cbo_km"]) == ("a community-based organisation", "សហគមន៍មូលដ្ឋានមួយ")
+    assert private["received_en"] == "700 US dollars" and world.other_cbo.name_en not in str(report_effects(2024))
+    report = content(effects=report_effects(2024))
+    private_names = (world.other_cbo.name_en, world.other_cbo.name_km)
+    for language, shown, unnamed, tents, money in (
+            ("en", world.cbo.name_en, "a community-based organisation", "Patrol tents", "700 US dollars"),
+            ("km", world.cbo.name_km, "សហគមន៍មូលដ្ឋានមួយ", "តង់ល្បាត", "៧០០ ដុល្លារអាមេរិក")):
+        document = Document(io.BytesIO(render(report, "docx", language)[0]))
+        rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+        text = "\n".join([p.text for p in document.paragraphs] + ["\n".join(row) for row in rows])
+        assert shown in text and not any(name in text for name in private_names), language
+        assert any(row[0] == unnamed and tents in row and money in row for row in rows), (language, rows)
+        pdf = pdf_text(render(report, "pdf", language)[0])
+        assert not any(name in pdf for name in private_names), language

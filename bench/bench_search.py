@@ -207,7 +207,7 @@ def main() -> int:
         first_page(issue_list(user, {"q": query}))
 
     def ids_only(query: str) -> None:  # core.search alone: the ids of the issues found
-        search.matching_ids(Issue, query)
+        list(search.filter(Issue.objects.order_by(), query).values_list("pk", flat=True))
 
     def like_scan(query: str) -> None:
         first_page(issue_list(user).filter(search.words_filter(query, "search_text", "cbo__search_text")))

@@ -264,13 +264,6 @@ def matching(model_or_kind, query: str) -> models.Q:
     return models.Q(pk__in=_Matching(kind, terms))
 
 
-def matching_ids(model_or_kind, query: str) -> list[int]:
-    """The primary keys of the records of a kind that hold every word of `query` (every record's when it has
-    none), in no particular order."""
-    index = _index_of(model_or_kind)
-    return list(filter(index.model._base_manager.order_by(), query).values_list("pk", flat=True))
-
-
 #: PostgreSQL: a search finding fewer records than this reads their keys first (`matching`). Past it, a page
 #: in a list's order is read by walking the order: on the national data (20,000 issues) the first 50 issues
 #: holding a word that 1,000 hold are met within about 1,000 issues, 2-3 ms, about what reading 1,000 keys

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, DateField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
@@ -68,13 +69,13 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
     return issues.order_by("-raised_on", "issue_id")
 
 
-# The list's columns from an issue's updates. Subqueries rather than a join with GROUP BY: they are computed for the
-# rows read only. Made once: Django copies them into each query (building them again for each page was a
-# millisecond of its time).
-_UPDATES = IssueUpdate.objects.filter(issue=OuterRef("pk")).order_by()
-_LAST_UPDATE_ON = Subquery(_UPDATES.filter(confirmed=True).order_by("-date").values("date")[:1])
-_PENDING_UPDATES = Coalesce(Subquery(_UPDATES.filter(confirmed=False).values("issue").annotate(n=Count("pk"))
-                                     .values("n")), 0)
+# The list's columns from an issue's updates, computed for the rows read only (subqueries rather than a join with
+# GROUP BY). Written as SQL: issue_rows' query is always a query of its own, where the issue table is named as it
+# is, and Django compiled the same subqueries built from querysets in 0.7 ms a page (a third of reading it).
+_UPDATES_OF_ROW = (f"FROM {IssueUpdate._meta.db_table} u WHERE u.issue_id = {Issue._meta.db_table}.id AND "
+                   f"{{}}u.confirmed")
+_LAST_UPDATE_ON = RawSQL(f"SELECT max(u.date) {_UPDATES_OF_ROW.format('')}", (), output_field=DateField())
+_PENDING_UPDATES = RawSQL(f"SELECT count(*) {_UPDATES_OF_ROW.format('NOT ')}", (), output_field=IntegerField())
 
 
 #: The fields of an issue and its CBO that the list pages show (issue_rows reads only these).

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.models.signals import post_delete, post_migrate, post_save
 
@@ -360,24 +360,40 @@ class _Matching(_OfRecords):
                 [base, match, base, base + (1 << SearchEntry.KEY_BITS) - 1])
 
     def as_postgresql(self, compiler, connection):
-        # Words that many records hold (matching: FEW or more). A page in a list's order walks the order: for
-        # each record, its entry by id (the kind's base plus its key: the primary key's index) and each term
-        # looked for after a space in its words (strpos: the words are separated by single spaces, so that is
-        # a word beginning with the term, as the index finds it), until the page is full. Correlated, the
-        # subquery cannot become a join: the planner, whose statistics do not say how dense the words are in
-        # the list's order, otherwise read every match from the index and sorted them (5-9 ms for the 2,000-
-        # 3,000 issues of ដី or មិន; walking, 1 ms; a list whose order no index serves is read whole and sorted,
-        # as every match would be). Anything else (a count, an unordered read) asks the index,
-        # with `kind =` beside it although the lexemes are the kind's: with it the unique (kind, object_id) tells
-        # the planner that each record is found once, so it joins the entries found to the records and a count
-        # stops at its cap; without it, it gathered every entry found first (12,334 for សហគមន៍: 12 ms).
-        query = compiler.query
-        if query.is_sliced and (query.order_by or (query.default_ordering and query.get_meta().ordering)):
+        # Words that many records hold (matching: FEW or more). A page in an order an index gives (`_walkable`)
+        # walks that order: for each record, its entry by id (the kind's base plus its key: the primary key's
+        # index) and each term looked for after a space in its words (strpos: the words are separated by single
+        # spaces, so that is a word beginning with the term, as the index finds it), until the page is full.
+        # Correlated, the subquery cannot become a join: the planner, whose statistics do not say how dense the
+        # words are in the list's order, otherwise read every match from the index and sorted them (5-9 ms for
+        # the 2,000-3,000 issues of ដី or មិន; walking, 1 ms). Anything else (a count, an unordered read, an
+        # order no index gives) asks the index, with `kind =` beside it although the lexemes are the kind's:
+        # with it the unique (kind, object_id) tells the planner that each record is found once, so it joins
+        # the entries found to the records and a count stops at its cap; without it, it gathered every entry
+        # found first (12,334 for សហគមន៍: 12 ms).
+        if _walkable(compiler.query):
             key_sql, key_params = compiler.compile(self.key)
             found = " AND ".join(["strpos(' ' || e.text, %s) > 0"] * len(self.terms))
             return (f"(SELECT e.object_id FROM core_searchentry e WHERE e.id = {key_sql} + %s AND {found})",
                     [*key_params, SearchEntry.kind_base(self.kind), *(" " + term for term in self.terms)])
         return f"({_ENTRIES_FOUND} AND kind = %s)", [_tsquery(self.kind, self.terms), self.kind]
+
+
+def _walkable(query) -> bool:
+    """Whether `query` reads a page in an order that an index gives (its first field leads an index): walking it
+    meets a common word's records first. In an order no index gives, every record would be read and sorted."""
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    if not (query.is_sliced and ordering and isinstance(ordering[0], str)):
+        return False
+    meta, name = query.get_meta(), ordering[0].lstrip("-")
+    if name == "pk":
+        return True
+    try:
+        field = meta.get_field(name)
+    except FieldDoesNotExist:  # an annotation, or a related field's
+        return False
+    led = {index.fields[0].lstrip("-") for index in meta.indexes if index.fields}
+    return field.primary_key or field.unique or field.db_index or field.name in led
 
 
 def words_filter(query: str, *fields: str) -> models.Q:

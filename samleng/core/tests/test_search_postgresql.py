@@ -93,3 +93,12 @@ def test_many_records_walk_a_page_s_order_and_count_by_the_index(world, monkeypa
     # As a subquery of another query, the walk compares the outer query's own rows.
     cbos = CBO.objects.filter(pk__in=issues.values("cbo")[:50])
     assert set(cbos.values_list("cbo_id", flat=True)) == {world.cbo.cbo_id, world.other_cbo.cbo_id}
+
+
+def test_an_order_no_index_gives_is_not_walked(world, monkeypatch):
+    monkeypatch.setattr(search, "FEW", 1)
+    by_name = search.filter(CBO.objects.order_by("name_en"), "community")  # no index leads with name_en
+    assert "strpos(" not in str(by_name[:5].query)
+    assert [c.cbo_id for c in by_name[:5]] == ["CBO-KT-001", "CBO-KR-001"]
+    by_key = search.filter(CBO.objects.order_by("-pk"), "community")
+    assert "strpos(" in str(by_key[:5].query) and [c.cbo_id for c in by_key[:5]] == ["CBO-KR-001", "CBO-KT-001"]

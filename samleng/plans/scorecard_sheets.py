@@ -495,6 +495,8 @@ def action_criterion_check(run, name: str, row) -> None:
         run.error(name, row.row, "criterion", CRITERION_WITHOUT_SCORECARD, plan=row.joint_plan_id)
         return
     facts = scorecard_facts(run).get(scorecard_id)
+    if facts is not None and not run.may(facts.province):
+        facts = None  # another province's scorecard: which criteria it has is not the importer's to learn
     if facts is None or row.criterion not in facts.numbers:
         run.error(name, row.row, "criterion", UNKNOWN_PLAN_CRITERION, plan=row.joint_plan_id, scorecard=scorecard_id,
                   number=row.criterion)

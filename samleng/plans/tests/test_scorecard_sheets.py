@@ -214,3 +214,52 @@ def test_an_officer_exports_the_scorecards_of_their_provinces_only(world, centre
     assert (mine["scorecards"], mine["scorecard_criteria"], mine["scorecard_scores"]) == (1, 2, 7)
     other = workbook_export(tmp_path / "other.xlsx", user=world.outsider, scoped=True)  # Kratie's officer
     assert (other["scorecards"], other["scorecard_criteria"], other["scorecard_scores"]) == (0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_jaap_may_not_name_a_scorecard_of_another_province(world, tmp_path):
+    """Found in review on the pages (test_views_staff tests them): a field officer's JAAP could name a private Kratie
+    scorecard. In the workbook too, another province's scorecard, private or public, is unknown to the officer: the
+    joint_plans row is refused by sheet, row and column in English and Khmer, without its interface day; an action
+    of that plan learns nothing of its criteria (an existing number and a missing one are refused alike); nothing
+    is written."""
+    district = world.other_cbo.district  # Kratie's
+    kratie_centre = Facility.objects.create(
+        facility_id="FAC-KR-HC", type=Facility.Type.HEALTH_CENTRE, name_en="Kratie health centre",
+        province=world.kratie, district=district, answered_by=office_of_place(user=None, place=district))
+    private = Scorecard.objects.create(scorecard_id="SC-KR", facility=kratie_centre, cycle=2023, met_on=D(2023, 3, 1),
+                                       interface_on=D(2023, 5, 2), public=False)
+    Criterion.objects.create(scorecard=private, number=1, text_en="Midwife on duty at night")
+    Scorecard.objects.create(scorecard_id="SC-KR-PUB", facility=kratie_centre, cycle=2022, met_on=D(2022, 3, 1),
+                             interface_on=D(2022, 4, 1), public=True)
+    plan = ["", "scorecard_interface", "Sandan district administration", "district", "06", "0606", "", "2023-04-05",
+            "", "API"]  # title_km to csos of a Kampong Thom plan: the officer's province
+    book = {
+        "joint_plans": [PLAN_HEADER, ["JAAP-KR", "A JAAP", *plan, "SC-KR", ""],
+                        ["JAAP-KR-PUB", "Another JAAP", *plan, "SC-KR-PUB", "yes"]],
+        "joint_plan_actions": [
+            ACTION_HEADER,
+            ["JAAP-KR-A1", "JAAP-KR", "Night duty", "", "organisation", "API", "", "2023-06-30", 1],  # SC-KR has it
+            ["JAAP-KR-A2", "JAAP-KR", "Anything", "", "organisation", "API", "", "2023-06-30", 7],  # SC-KR has not
+        ],
+    }
+    result = import_(tmp_path, book, world.officer)  # Kampong Thom's officer
+    assert not result.ok
+    found = {(e.sheet, e.row, e.column): e for e in result.errors}
+    for row, typed in ((2, "SC-KR"), (3, "SC-KR-PUB")):
+        error = found[("joint_plans", row, "scorecard_id")]  # the sheet, row and column
+        assert f"No scorecard has the id '{typed}', in the scorecards sheet or in Samleng." == error.message_en
+        assert f"គ្មានប័ណ្ណដាក់ពិន្ទុដែលមានលេខសម្គាល់ '{typed}' ទេ" in error.message_km  # said in Khmer too
+        assert error.message_en in str(error) and error.message_km in str(error)
+    assert "2023-05-02" not in str(result.errors) and "endorsed" not in str(result.errors)  # its day is not theirs
+    has, has_not = (found[("joint_plan_actions", row, "criterion")] for row in (2, 3))  # refused alike
+    assert has.message_en == "The plan JAAP-KR's scorecard SC-KR has no criterion number 1."
+    assert has.message_en.replace("1", "7") == has_not.message_en
+    assert has.message_km.replace("១", "៧") == has_not.message_km
+    assert not JointPlan.objects.exists() and not Action.objects.exists()
+    assert Scorecard.objects.count() == 2 and not Scorecard.objects.filter(joint_plans__isnull=False).exists()
+    # Those who see everything may name it: the same rows then meet the scorecard's own rules.
+    errors = said(import_(tmp_path, book, world.me_officer, "everything.xlsx"))
+    assert "was on 2023-05-02, after this plan was endorsed on 2023-04-05" in errors[("joint_plans", 2, "scorecard_id")]
+    assert ("joint_plans", 3, "scorecard_id") not in errors and ("joint_plan_actions", 2, "criterion") not in errors
+    assert "no criterion number 7" in errors[("joint_plan_actions", 3, "criterion")]

@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from samleng.conftest import place
+from samleng.places.models import Place
+from samleng.places.services import gazetteer_load
 
 BEFORE = [("advocacy", "0005_remove_event_links"), ("accounts", "0003_recovery_codes_limit_buckets")]
 
@@ -22,8 +24,16 @@ def migrate(targets=None):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def gazetteer(transactional_db):
+    """The places this test reads, its own: the session's gazetteer is gone when a test of transaction=True ran
+    before it (each ends by emptying every table: core's test_pgload does, run first), as in the browser tests."""
+    if not Place.objects.exists():
+        gazetteer_load()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_text_becomes_offices_and_units_become_administrations():
+def test_text_becomes_offices_and_units_become_administrations(gazetteer):
     old = migrate(BEFORE)
     try:
         CBO, Issue, Commitment = (old.get_model("cbos", "CBO"), old.get_model("advocacy", "Issue"),

@@ -188,22 +188,31 @@ def _invited_recipients(notice) -> list[_Recipient]:
     return _reps_recipients(_invited_reps(notice), topic=MEETINGS)
 
 
-def notice_audience(notice) -> tuple[set[int], set[str]]:
-    """Whom the event's own notice is for: the invited CBOs' representatives it reaches (a linked chat, or their
-    account's address): their chats (pks) and their accounts' e-mail addresses, so that the forum's news to its
-    place's followers (subscriptions.forum_news) skips them: one message per person and forum, the notice, which
-    says more. A representative the notice reaches nowhere (no chat, meeting e-mails stopped) is not in it. Three
-    queries; none without an invited CBO."""
+def notice_audience(notice, *, being_sent: bool) -> tuple[set[int], set[str]]:
+    """The invited CBOs' representatives whom the event's own notice tells of it as it is now, so that the forum's
+    news to its place's followers (subscriptions.forum_news) skips them, the notice saying more: their chats (pks)
+    and their accounts' e-mail addresses. When the notice is `being_sent` ("send notice" pressed), all it reaches;
+    otherwise those it was sent to with these details (its key with their digest queued). A forum scheduled before
+    its notice, or moved since, is news to them as to any follower: none is left untold. Three or four queries; none
+    without an invited CBO or a notice sent."""
     chat_ids: set[int] = set()
     addresses: set[str] = set()
-    if not notice.invited_cbo_ids:
+    if not notice.invited_cbo_ids or notice.notice_sent_at is None:
         return chat_ids, addresses
     reps = list(_invited_reps(notice).order_by("pk"))
     ways = recipients_by_user(reps, topic=MEETINGS, both=False)
+    keys = {way.tag: f"event_notice:{notice.pk}:{way.tag}:{_notice_digest(notice, way.language)}"
+            for rep_ways in ways.values() for way in rep_ways}
+    if being_sent:
+        told = set(keys)
+    else:
+        queued = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        told = {tag for tag, key in keys.items() if key in queued}
     for rep in reps:
-        if not ways[rep.pk]:
+        reached = [way for way in ways[rep.pk] if way.tag in told]
+        if not reached:
             continue
-        chat_ids.update(way.chat.pk for way in ways[rep.pk] if way.chat is not None)
+        chat_ids.update(way.chat.pk for way in reached if way.chat is not None)
         if rep.email:
             addresses.add(rep.email)
     return chat_ids, addresses

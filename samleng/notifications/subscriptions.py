@@ -306,12 +306,12 @@ def _public_figures_changed(sender, *, pairs=(), **kwargs) -> None:
             logger.exception("subscriptions: the budget news of %s/%s failed", unit, year)
 
 
-def forum_news(*, event_id: int) -> list[Message]:
+def forum_news(*, event_id: int, notice_being_sent: bool = False) -> list[Message]:
     """A public (or budget) forum was scheduled, made public, moved, or its notice was sent: the followers of its
     commune and of its district told, once per event and date (a forum moved to another day is news again; one
     moved to another commune is news to that commune's followers only). Not to an invited CBO's representative's
-    chats and address: the forum's own notice tells them (receivers.notice_audience). Events have no public page: no
-    link."""
+    chats and address when the forum's own notice tells them of it as it is (being sent now, `notice_being_sent`, or
+    sent with these details: receivers.notice_audience). Events have no public page: no link."""
     notice = engagement_selectors.event_notice(event_id)
     if notice is None or notice.type not in FORUM_TYPES or notice.date < timezone.localdate():
         return []
@@ -332,16 +332,16 @@ def forum_news(*, event_id: int) -> list[Message]:
         return outbox.Draft(kind="place_news", language=language, text="\n".join(lines),
                             subject=subject if channel == "email" else "")
 
-    # The invited CBOs' representatives get the forum's own notice (when staff send it), which says more: their
-    # chats and their accounts' addresses get no news of it on top (one message per person and forum).
-    notified_chats, notified_addresses = receivers.notice_audience(notice)
+    # The invited CBOs' representatives told by the forum's own notice, which says more, get no news of it on top
+    # (one message per person and forum); those it has not told (not sent yet, or the forum moved since) get it.
+    notified_chats, notified_addresses = receivers.notice_audience(notice, being_sent=notice_being_sent)
     return _place_news(codes=codes, key=f"place_forum:{notice.pk}:{notice.date.isoformat()}", compose=compose,
                        skip_chats=notified_chats,
                        skip_addresses={address_key(address) for address in notified_addresses})
 
 
 def _event_notice_sent(sender, *, event_id: int, **kwargs) -> None:
-    forum_news(event_id=event_id)
+    forum_news(event_id=event_id, notice_being_sent=True)
 
 
 def _public_event_scheduled(sender, *, event_id: int, **kwargs) -> None:

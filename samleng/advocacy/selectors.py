@@ -71,7 +71,8 @@ def issue_list(user, filters: Mapping[str, Any] | None = None) -> QuerySet[Issue
 
 # The list's columns from an issue's updates, computed for the rows read only (subqueries rather than a join with
 # GROUP BY). Written as SQL: issue_rows' query is always a query of its own, where the issue table is named as it
-# is, and Django compiled the same subqueries built from querysets in 0.7 ms a page (a third of reading it).
+# is, and Django compiled the same subqueries built from querysets in 0.7 ms a page (a third of reading it). Not for
+# a queryset that may become a subquery: there the issue table is renamed and these would compare another's rows.
 _UPDATES_OF_ROW = (f"FROM {IssueUpdate._meta.db_table} u WHERE u.issue_id = {Issue._meta.db_table}.id AND "
                    f"{{}}u.confirmed")
 _LAST_UPDATE_ON = RawSQL(f"SELECT max(u.date) {_UPDATES_OF_ROW.format('')}", (), output_field=DateField())

@@ -107,12 +107,17 @@ def _token_words(token: str) -> tuple[str, ...]:
     words of places, recur thousands of times."""
     words = []
     for word in segment(fold(token)):
-        words.append(word)
+        words.append(word[:WORD_CHARS])
         if has_khmer(word):
-            words.extend(rest for start in syllable_starts(word) if start > 0
+            words.extend(rest[:WORD_CHARS] for start in syllable_starts(word) if start > 0
                          if not _FINAL.fullmatch(rest := word[start:]))
     return tuple(words)
 
+
+#: An indexed word, and a query's, is cut after this many characters: PostgreSQL refuses a lexeme of 2,048 bytes
+#: or more (a pasted link, a row of dashes: the record could not be saved, the search answered an error), and
+#: a word cut alike in both is still found by its start.
+WORD_CHARS = 100
 
 # A consonant alone at the end of a word (with a sign at most) closes the syllable before it (the យ of ឡាយ,
 # the ន៍ of សហគមន៍): no word begins there.
@@ -130,8 +135,9 @@ _FINDABLE = re.compile(r"\w")
 
 def query_terms(query: str) -> list[str]:
     """The words of a query, prepared as the records' are (without the words inside compounds: each query
-    word is looked for at the start of indexed words), each once; words of punctuation alone are dropped."""
-    return [w for w in dict.fromkeys(segment(fold(query or ""))) if _FINDABLE.search(w)]
+    word is looked for at the start of indexed words, cut as they are), each once; words of punctuation alone
+    are dropped."""
+    return [w for w in dict.fromkeys(w[:WORD_CHARS] for w in segment(fold(query or ""))) if _FINDABLE.search(w)]
 
 
 # ---- keeping the entries ---------------------------------------------------------------------------------
@@ -391,6 +397,8 @@ def _walkable(query) -> bool:
     try:
         field = meta.get_field(name)
     except FieldDoesNotExist:  # an annotation, or a related field's
+        return False
+    if field.is_relation:  # ordered by the related model's ordering, through a join
         return False
     led = {index.fields[0].lstrip("-") for index in meta.indexes if index.fields}
     return field.primary_key or field.unique or field.db_index or field.name in led

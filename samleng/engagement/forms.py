@@ -143,7 +143,7 @@ class EventForm(Form):
 
 
 class EventFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
                                 empty_label=_("All provinces"))
     district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,

@@ -321,9 +321,10 @@ def report_resources(start: dt.date, end: dt.date) -> list[dict]:
     comments' detector finds what looks like a person's phone, ID or titled name in it: nothing personal reaches a
     donor report), and the source's printable name in both languages (an office's names; an organisation's name;
     "" for any other source). A donor report leaves the organisation, so a private CBO is not named: its names are
-    "" (the row stays, its figures count). The public CBOs' resources come first, by CBO name then date; then the
-    private CBOs' ones by date, so that neither their order nor their grouping hints at whose they are. One
-    query."""
+    "" (the row stays, its figures count), and so is a description that holds either of them (a name written
+    otherwise, "CF" for "community fishery", still shows). The public CBOs' resources come first, by CBO name
+    then date; then the private CBOs' ones by date, so that neither their order nor their grouping hints at whose
+    they are. One query."""
     public = models.Q(cbo__is_public=True)
     rows = []
     for row in _resources_in(start, end).order_by(
@@ -335,7 +336,11 @@ def report_resources(start: dt.date, end: dt.date) -> list[dict]:
             *_RESOURCE_ROW, "resource_id", "description_en", "description_km", "source_name",
             cbo_public=models.F("cbo__is_public"), cbo_en=models.F("cbo__name_en"), cbo_km=models.F("cbo__name_km"),
             office_en=models.F("source_office__name_en"), office_km=models.F("source_office__name_km")):
-        if not row["cbo_public"]:
+        if not row["cbo_public"]:  # nor a description that names it
+            names = [name.casefold() for name in (row["cbo_en"], row["cbo_km"]) if name]
+            for language in ("en", "km"):
+                if any(name in row[f"description_{language}"].casefold() for name in names):
+                    row[f"description_{language}"] = ""
             row["cbo_en"] = row["cbo_km"] = ""
         row["times"] = times_received(row, start, end)
         for language in ("en", "km"):  # free text: a description that seems to name someone stays with staff

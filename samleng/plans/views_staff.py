@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from samleng.accounts.access import can_edit_in_province, cbo_scope
 from samleng.cbos.models import CBO
 from samleng.core.forms import add_service_errors
+from samleng.core.templatetags.samleng import digits
 from samleng.plans import selectors, staff_services
 from samleng.plans.forms import ActionForm, JointPlanForm, RecommendationForm
 from samleng.plans.models import Action, JointPlan, Recommendation, Scorecard
@@ -303,10 +304,10 @@ def recommendation_remove(request, joint_plan_id: str, number: int):
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            messages.success(request, _("The recommendation %(number)s is removed.") % {"number": number})
+            messages.success(request, _("The recommendation %(number)s is removed.") % {"number": digits(number)})
             return redirect("plans:follow", joint_plan_id=plan.joint_plan_id)
     went = staff_services.goes_with(actions=recommendation.actions.all(), with_actions=True)
-    what = _("the recommendation %(number)s of %(plan)s") % {"number": number, "plan": plan.joint_plan_id}
+    what = _("the recommendation %(number)s of %(plan)s") % {"number": digits(number), "plan": plan.joint_plan_id}
     return _remove_page(request, what=what, back=plan_url(plan), went=went, error=error)
 
 

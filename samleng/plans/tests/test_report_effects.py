@@ -94,3 +94,18 @@ def test_the_table_of_effects_names_a_public_cbo_and_leaves_a_private_one_unname
         assert any(row[0] == unnamed and tents in row and money in row for row in rows), (language, rows)
         pdf = pdf_text(render(report, "pdf", language)[0])
         assert not any(name in pdf for name in private_names), language
+
+
+@pytest.mark.django_db
+def test_a_private_cbo_is_not_named_by_its_resource_s_description_either(world):
+    Resource.objects.create(resource_id="RS-N", cbo=world.other_cbo, date=dt.date(2024, 4, 1), source_type="ngo",
+                            source_name="CPDD", kind="money", amount=Decimal(500), currency="USD", recurrence="one_off",
+                            description_en=f"Boats for the {world.other_cbo.name_en.upper()}",
+                            description_km=f"ទូកសម្រាប់{world.other_cbo.name_km}")
+    Resource.objects.create(resource_id="RS-M", cbo=world.other_cbo, date=dt.date(2024, 4, 2), source_type="ngo",
+                            source_name="CPDD", kind="money", amount=Decimal(80), currency="USD", recurrence="one_off",
+                            description_en="Patrol tents", description_km="តង់ល្បាត")
+    named, plain = report_effects(2024)
+    assert (named["what_en"], named["what_km"], named["received_en"]) == ("", "", "500 US dollars")
+    assert (plain["what_en"], plain["what_km"]) == ("Patrol tents", "តង់ល្បាត")
+    assert world.other_cbo.name_en not in str(report_effects(2024)) and world.other_cbo.name_km not in str(named)

@@ -255,11 +255,12 @@ def matching(model_or_kind, query: str) -> models.Q:
     """`filter`'s condition, to combine with others: an empty Q (true) when the query has no words.
 
     On PostgreSQL the condition depends on how many records the words find, which the planner's statistics of
-    the index tell beforehand (`_few_keys`: per kind, close), where its plans of a single condition went wrong:
+    the index tell beforehand (`_few_keys`: per kind, close; asked here, when the condition is made, not when the
+    queryset is read), where its plans of a single condition went wrong:
     - fewer than FEW: their keys, read at once (the index, then that many entries), which the database then
       knows exactly (none: no query at all);
-    - more: `_Matching`, which a page in a list's order reads by walking that order (a common word is met
-      within a few records) and a count by the index."""
+    - more: `_Matching`, which a page in an order an index gives reads by walking that order (a common word is
+      met within a few records) and a count by the index."""
     terms = query_terms(query)
     if not terms:
         return models.Q()

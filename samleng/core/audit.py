@@ -108,6 +108,13 @@ def update_audited(instance: models.Model, values: dict[str, Any], *, user, summ
     return changes
 
 
+def delete_audited(instance: models.Model, *, user, summary: str, changes: dict[str, Any] | None = None) -> None:
+    """Write the removal of `instance` to the audit log (one DELETE entry, while its key is known), then delete
+    it (and what cascades with it)."""
+    audit_record(user=user, action=Action.DELETE, obj=instance, summary=summary, changes=changes)
+    instance.delete()
+
+
 def _plain(value):
     if isinstance(value, models.Model):
         return str(value.pk)

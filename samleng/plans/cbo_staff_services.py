@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, created_fields, update_audited
+from samleng.core.audit import audit_record, created_fields, delete_audited, update_audited
 from samleng.plans import rules, services
 from samleng.plans.models import ActivityStatus, AdvocacyPlan, AdvocacyPlanStatus, PlanActivity, Resource
 
@@ -54,9 +54,7 @@ def resource_edit(*, user, resource: Resource, **values) -> Resource:
 @transaction.atomic
 def resource_remove(*, user, resource: Resource) -> None:
     """Remove a resource recorded by mistake (a story's link to it goes with it)."""
-    audit_record(user=user, action=AuditAction.DELETE, obj=resource,
-                 summary=f"resource {resource.resource_id} of {resource.cbo.cbo_id} removed")
-    resource.delete()
+    delete_audited(resource, user=user, summary=f"resource {resource.resource_id} of {resource.cbo.cbo_id} removed")
 
 
 # ---- advocacy plans ----------------------------------------------------------------------------------------------
@@ -134,10 +132,8 @@ def advocacy_plan_save(*, user, cbo, plan: AdvocacyPlan | None = None, plan_id: 
 @transaction.atomic
 def advocacy_plan_remove(*, user, plan: AdvocacyPlan) -> None:
     """Remove an advocacy plan recorded by mistake, with its activities (a plan given up is marked abandoned)."""
-    audit_record(user=user, action=AuditAction.DELETE, obj=plan,
-                 summary=f"advocacy plan {plan.plan_id} of {plan.cbo.cbo_id} removed with its "
-                         f"{plan.activities.count()} activities")
-    plan.delete()
+    delete_audited(plan, user=user, summary=f"advocacy plan {plan.plan_id} of {plan.cbo.cbo_id} removed with its "
+                                            f"{plan.activities.count()} activities")
 
 
 # ---- activities -----------------------------------------------------------------------------------------------
@@ -195,6 +191,5 @@ def plan_activity_save(*, user, plan: AdvocacyPlan, activity: PlanActivity | Non
 
 @transaction.atomic
 def plan_activity_remove(*, user, activity: PlanActivity) -> None:
-    audit_record(user=user, action=AuditAction.DELETE, obj=activity,
-                 summary=f"activity {activity.activity_no} of advocacy plan {activity.plan.plan_id} removed")
-    activity.delete()
+    delete_audited(activity, user=user,
+                   summary=f"activity {activity.activity_no} of advocacy plan {activity.plan.plan_id} removed")

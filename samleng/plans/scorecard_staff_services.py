@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, changed_fields, created_fields, update_audited
+from samleng.core.audit import audit_record, changed_fields, created_fields, delete_audited, update_audited
 from samleng.plans import rules
 from samleng.plans import scorecard_rules as sc_rules
 from samleng.plans.models import JointPlan
@@ -212,10 +212,9 @@ def criterion_remove(*, user, criterion: Criterion) -> None:
     if answering:
         raise ValidationError(_("The actions %(actions)s answer this criterion: change them first.")
                               % {"actions": ", ".join(answering)})
-    audit_record(user=user, action=AuditAction.DELETE, obj=criterion,
-                 summary=f"criterion {criterion.number} of scorecard {criterion.scorecard.scorecard_id} removed with "
-                         f"its {sum(c.voters for c in criterion.counts.all())} votes")
-    criterion.delete()
+    delete_audited(criterion, user=user,
+                   summary=f"criterion {criterion.number} of scorecard {criterion.scorecard.scorecard_id} removed "
+                           f"with its {sum(c.voters for c in criterion.counts.all())} votes")
 
 
 @transaction.atomic
@@ -227,7 +226,6 @@ def scorecard_remove(*, user, scorecard: Scorecard) -> None:
     if plans:
         raise ValidationError(_("The plans %(plans)s name this scorecard: change them first.")
                               % {"plans": ", ".join(plans)})
-    audit_record(user=user, action=AuditAction.DELETE, obj=scorecard,
-                 summary=f"scorecard {scorecard.scorecard_id} of {scorecard.facility.facility_id} removed with its "
-                         f"{scorecard.criteria.count()} criteria")
-    scorecard.delete()
+    delete_audited(scorecard, user=user,
+                   summary=f"scorecard {scorecard.scorecard_id} of {scorecard.facility.facility_id} removed with its "
+                           f"{scorecard.criteria.count()} criteria")

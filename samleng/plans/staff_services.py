@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, created_fields
+from samleng.core.audit import audit_record, created_fields, delete_audited
 from samleng.plans import rules, scorecard_rules, selectors, services
 from samleng.plans.models import Action, ActionUpdate, JointPlan, Origin, Recommendation, Responsible
 
@@ -445,21 +445,27 @@ class GoesWith:
 
 def goes_with(*, actions: Iterable[Action], with_actions: bool) -> GoesWith:
     """What goes with the removal of `actions`: their updates, and the actions themselves named when they go with
-    a recommendation (`with_actions`)."""
-    ids = tuple(sorted(action.action_id for action in actions))
-    updates = list(
-        ActionUpdate.objects.filter(action__action_id__in=ids)
-        .order_by("pk")
-        .values_list("pk", "confirmed", "evidence", "evidence_file")
-    )
-    named = ids if with_actions else ()
+    a recommendation (`with_actions`). One query."""
+    actions = list(actions)
+    return _goes_with(actions, _updates_of(actions), with_actions=with_actions)
+
+
+def _updates_of(actions: list[Action]) -> list[tuple]:
+    """The updates of `actions`: (pk, action's pk, confirmed, evidence text, evidence file name) each."""
+    return list(ActionUpdate.objects.filter(action__in=[action.pk for action in actions]).order_by("pk")
+                .values_list("pk", "action_id", "confirmed", "evidence", "evidence_file"))
+
+
+def _goes_with(actions: list[Action], updates: list[tuple], *, with_actions: bool) -> GoesWith:
+    named = tuple(sorted(action.action_id for action in actions)) if with_actions else ()
     return GoesWith(
         actions=named,
         updates=len(updates),
-        confirmed=sum(1 for _pk, confirmed, _text, _file in updates if confirmed),
-        evidence=sum(1 for _pk, _confirmed, text, _file in updates if text),
-        files=sum(1 for _pk, _confirmed, _text, file in updates if file),
-        seen=",".join(named) + ";" + ",".join(f"{pk}{'c' if confirmed else ''}" for pk, confirmed, _t, _f in updates),
+        confirmed=sum(1 for _pk, _action, confirmed, _text, _file in updates if confirmed),
+        evidence=sum(1 for _pk, _action, _confirmed, text, _file in updates if text),
+        files=sum(1 for _pk, _action, _confirmed, _text, file in updates if file),
+        seen=",".join(named) + ";" + ",".join(f"{pk}{'c' if confirmed else ''}"
+                                              for pk, _action, confirmed, _t, _f in updates),
     )
 
 
@@ -467,36 +473,35 @@ def _remove_actions(*, user, actions: list[Action], seen: str | None, with_recom
     """Remove `actions` with their updates; their evidence files are deleted once the removal is committed
     (nothing is half-removed: a refusal or a failure leaves every record and file). Refused (ValidationError, in
     the reader's language) when something goes with them and `seen` is not what the confirmation page said.
-    `with_recommendation`: the recommendation they go with (for the audit log)."""
-    went = goes_with(actions=actions, with_actions=bool(with_recommendation))
+    `with_recommendation`: the recommendation they go with (for the audit log). Their updates read once."""
+    updates = _updates_of(actions)
+    went = _goes_with(actions, updates, with_actions=bool(with_recommendation))
     if went and seen != went.seen:
         raise ValidationError(
             _("What goes with it has changed since the page was opened, or the page did not say it: read it again.")
         )
-    files = [
-        (update.evidence_file.name, update.evidence_file.storage)
-        for update in ActionUpdate.objects.filter(action__in=actions).exclude(evidence_file="")
-    ]
     for action in actions:
-        updates = list(action.updates.values_list("confirmed", flat=True))
+        confirmed = [confirmed for _pk, of, confirmed, _t, _f in updates if of == action.pk]
         audit_record(
             user=user,
             action=AuditAction.DELETE,
             obj=action,
             summary=f"action {action.action_id} of {action.plan.joint_plan_id} removed"
             + (f" with its {with_recommendation}" if with_recommendation else "")
-            + f", with its {len(updates)} updates ({sum(updates)} confirmed)",
+            + f", with its {len(confirmed)} updates ({sum(confirmed)} confirmed)",
             changes={
                 "what_en": [action.what_en, None],
                 "what_km": [action.what_km, None],
                 "due_on": [str(action.due_on), None],
                 "status": [action.status, None],
-                "updates": [len(updates), 0],
+                "updates": [len(confirmed), 0],
             },
         )
     Action.objects.filter(pk__in=[action.pk for action in actions]).delete()  # their updates go with them
-    for name, storage in files:
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    storage = ActionUpdate._meta.get_field("evidence_file").storage
+    for *_rest, name in updates:
+        if name:
+            transaction.on_commit(lambda name=name: storage.delete(name))
     return went
 
 
@@ -525,10 +530,9 @@ def recommendation_remove(*, user, recommendation: Recommendation, seen: str | N
         action.plan = plan
     label = f"recommendation {recommendation.number} of {plan.joint_plan_id}"
     went = _remove_actions(user=user, actions=actions, seen=seen, with_recommendation=label)
-    audit_record(
+    delete_audited(
+        recommendation,
         user=user,
-        action=AuditAction.DELETE,
-        obj=recommendation,
         summary=f"{label} removed with its {len(actions)} actions"
         + (f" ({', '.join(went.actions)})" if actions else ""),
         changes={
@@ -537,5 +541,4 @@ def recommendation_remove(*, user, recommendation: Recommendation, seen: str | N
             "actions": [list(went.actions), []],
         },
     )
-    recommendation.delete()
     return went

@@ -20,7 +20,7 @@ from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
 from samleng.core import pagecache
 from samleng.core.audit import Action as AuditAction
-from samleng.core.audit import audit_record, changed_fields, created_fields
+from samleng.core.audit import audit_record, changed_fields, created_fields, delete_audited
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.images import image_without_metadata
 from samleng.core.khmer import normalize
@@ -185,8 +185,7 @@ def photo_add(*, user, story: Story, image: File, caption_en: str = "", caption_
 def photo_delete(*, user, photo: Photo) -> None:
     story_id = photo.story.story_id
     photo.image.delete(save=False)
-    audit_record(user=user, action=AuditAction.DELETE, obj=photo, summary=f"photo removed from story {story_id}")
-    photo.delete()
+    delete_audited(photo, user=user, summary=f"photo removed from story {story_id}")
     _pages_changed()
 
 
@@ -285,9 +284,8 @@ def link_add(*, user, story: Story, link_type: str, target: str) -> StoryLink:
 
 @transaction.atomic
 def link_remove(*, user, link: StoryLink) -> None:
-    audit_record(user=user, action=AuditAction.DELETE, obj=link,
-                 summary=f"story {link.story.story_id} no longer linked to {link.link_type} {link.target}")
-    link.delete()
+    delete_audited(link, user=user,
+                   summary=f"story {link.story.story_id} no longer linked to {link.link_type} {link.target}")
     _pages_changed()
 
 

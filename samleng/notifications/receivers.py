@@ -201,8 +201,7 @@ def notice_audience(notice, *, being_sent: bool) -> tuple[set[int], set[str]]:
         return chat_ids, addresses
     reps = list(_invited_reps(notice).order_by("pk"))
     ways = recipients_by_user(reps, topic=MEETINGS, both=False)
-    keys = {way.tag: f"event_notice:{notice.pk}:{way.tag}:{_notice_digest(notice, way.language)}"
-            for rep_ways in ways.values() for way in rep_ways}
+    keys = {way.tag: _notice_key(notice, way) for rep_ways in ways.values() for way in rep_ways}
     if being_sent:
         told = set(keys)
     else:
@@ -225,6 +224,11 @@ def _notice_digest(notice, language: str) -> str:
     return hashlib.sha256("\x1f".join(facts).encode()).hexdigest()[:16]
 
 
+def _notice_key(notice, recipient: _Recipient) -> str:
+    """The key of the notice as it is now to `recipient`: its prefix names them, its end what it says."""
+    return f"event_notice:{notice.pk}:{recipient.tag}:{_notice_digest(notice, recipient.language)}"
+
+
 def event_notice_send(*, event_id: int) -> list[Message]:
     """Tell the invited CBOs' representatives of the meeting, on their linked Telegram chats or else by e-mail, in
     their language: the notice the first time, after that its update when its details changed, nothing when they
@@ -235,11 +239,10 @@ def event_notice_send(*, event_id: int) -> list[Message]:
     about = (EVENT, str(notice.pk))
     queued = []
     for recipient in _invited_recipients(notice):
-        told = f"event_notice:{notice.pk}:{recipient.tag}:"
-        key = told + _notice_digest(notice, recipient.language)
+        key = _notice_key(notice, recipient)
         if Message.objects.filter(key=key).exists():
             continue
-        update = Message.objects.filter(key__startswith=told).exists()
+        update = Message.objects.filter(key__startswith=key.rsplit(":", 1)[0] + ":").exists()
         queued.append(recipient.queue(partial(messages.event_notice, notice=notice, update=update), key=key,
                                       about=about))
     return [message for message in queued if message is not None]

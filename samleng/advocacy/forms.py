@@ -12,7 +12,7 @@ from samleng.advocacy.models import Issue, Status
 from samleng.advocacy.selectors import CLOSED, LINKABLE_PROJECTS, OPEN, linkable_projects
 from samleng.budgets.models import Project
 from samleng.cbos.models import CBO
-from samleng.core.forms import DocumentField
+from samleng.core.forms import DocumentField, SearchField
 from samleng.core.i18n import local_name, local_text
 from samleng.core.related import WithParts
 from samleng.core.templatetags.samleng import digits, num
@@ -134,7 +134,7 @@ class KeptForm(forms.Form):
 class IssueFilterForm(forms.Form):
     """The filters of an issue list (GET). Invalid values are dropped, not reported: a filter is a link."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchField()
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
                                 empty_label=_("all provinces"))
     district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.models import CBO, Representative
+from samleng.core.forms import SearchField
 from samleng.core.widgets import DATE_INPUT, use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField, place_choice_label
 from samleng.places.models import Place
@@ -56,7 +57,7 @@ class RepresentativeForm(forms.ModelForm):
 class CBOFilterForm(forms.Form):
     """The filters of a CBO list (GET). Invalid values are dropped, not reported: a filter is a link."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchField()
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
                                 empty_label=_("all provinces"))
     district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,

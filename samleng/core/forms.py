@@ -27,6 +27,17 @@ class DocumentField(forms.FileField):
         return upload
 
 
+class SearchField(forms.CharField):
+    """The words a list is searched by (`q`): 200 characters at most, said in the reader's language (Django's
+    Khmer catalogue has no Khmer for its own message)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("error_messages", {"max_length": _(
+            "A search has at most %(limit_value)d characters (this one has %(show_value)d).")})
+        super().__init__(required=False, max_length=200, **kwargs)
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: by field where the form has that field, on top of the
     form otherwise."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samleng.accounts.access import can_edit_event, cbo_scope, issue_scope
 from samleng.advocacy.models import Issue
 from samleng.cbos.models import CBO
+from samleng.core.forms import SearchField
 from samleng.core.i18n import local_name, local_text
 from samleng.core.widgets import use_plain_selects
 from samleng.engagement.models import Event, Mechanism
@@ -143,7 +144,7 @@ class EventForm(Form):
 
 
 class EventFilterForm(Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = SearchField()
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
                                 empty_label=_("All provinces"))
     district = PlaceChoiceField(Place.Level.DISTRICT, label=_("District"), required=False,

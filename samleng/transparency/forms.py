@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samleng.cbos.forms import cbo_typed
-from samleng.core.forms import DocumentField
+from samleng.core.forms import DocumentField, SearchField
 from samleng.core.widgets import use_plain_selects
 from samleng.places.forms import PlaceChoiceField, PlaceField
 from samleng.places.models import Office, Place
@@ -56,8 +56,7 @@ def _yes_no(value: str) -> bool | None:
 
 
 class ConcessionFilterForm(_FilterForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        help_text=_("words of the name or company, or the concession id"))
+    q = SearchField(help_text=_("words of the name or company, or the concession id"))
     province = PlaceChoiceField(Place.Level.PROVINCE, label=_("Province"), required=False,
                                 empty_label=_("all provinces"))
     tracked = forms.TypedChoiceField(label=_("Tracked by the programme"), required=False, choices=YES_NO_ALL,
@@ -70,8 +69,7 @@ class ConcessionFilterForm(_FilterForm):
 
 
 class ProcurementFilterForm(_FilterForm):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        help_text=_("words of the title, or the project or OCDS id"))
+    q = SearchField(help_text=_("words of the title, or the project or OCDS id"))
     buyer = forms.ChoiceField(label=_("Buyer"), required=False)
     fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), required=False, coerce=int, empty_value=None)
 

@@ -12,3 +12,20 @@ def test_a_very_long_word_is_saved_and_searched_by_its_start(world):
     found = search.filter(Issue.objects.all(), link)  # no error for a query word past the cut
     assert list(found.values_list("issue_id", flat=True)) == ["ISS-LONG"]
     assert not search.filter(Issue.objects.all(), "https://example.org/y").exists()
+
+
+def test_a_search_too_long_is_said_in_the_reader_s_language():
+    from django import forms
+    from django.utils import translation
+
+    from samleng.core.forms import SearchField
+
+    class Search(forms.Form):
+        q = SearchField()
+
+    for language, said in (("en", "A search has at most 200 characters (this one has 201)."),
+                           ("km", "ការស្វែងរកមួយមានតួអក្សរយ៉ាងច្រើន 200 (ការស្វែងរកនេះមាន 201)។")):
+        with translation.override(language):
+            form = Search({"q": "x" * 201})
+            assert not form.is_valid() and form.errors["q"] == [said]
+    assert Search({"q": ""}).is_valid()

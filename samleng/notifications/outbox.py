@@ -298,13 +298,15 @@ class _Pacer:
         with self._lock:
             bisect.insort(self._waiting.setdefault(chat, []), slot)
 
-    def take_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float) -> None:
-        """Wait for the turn of a message `expect`ed (unless it has no chat), then take it."""
+    def take_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float) -> dt.datetime:
+        """Wait for the turn of a message `expect`ed (unless it has no chat), then take it. When it was taken: the
+        moment its send begins, read under the lock, so that a chat's sends begin in the order of their turns even
+        when a thread is set aside between its turn and its request (a loaded machine)."""
         spacing = 1 / telegram_limits().per_second
         if chat is None:
             return self._wait_for_turn(slot, None, chat_seconds, spacing)
         try:
-            self._wait_for_turn(slot, chat, chat_seconds, spacing)
+            return self._wait_for_turn(slot, chat, chat_seconds, spacing)
         finally:
             with self._lock:  # begun (or given up): the chat's next message may go
                 waiting = self._waiting[chat]
@@ -312,7 +314,8 @@ class _Pacer:
                 if not waiting:
                     del self._waiting[chat]
 
-    def _wait_for_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float, spacing: float) -> None:
+    def _wait_for_turn(self, slot: dt.datetime, chat: int | None, chat_seconds: float,
+                       spacing: float) -> dt.datetime:
         while True:
             delay = (slot - timezone.now()).total_seconds()
             with self._lock:
@@ -327,7 +330,7 @@ class _Pacer:
                         self._last_by_chat[chat] = now
                         if len(self._last_by_chat) > 10_000:  # forget chats whose interval has long passed
                             self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if now - t < 60}
-                    return
+                    return timezone.now()
             time.sleep(delay)
 
 
@@ -341,8 +344,7 @@ def _deliver(claimed: Claimed) -> tuple[Claimed, channels.Outcome, dt.datetime]:
     started = claimed.slot
     try:
         if claimed.channel == Message.Channel.TELEGRAM:
-            _pacer.take_turn(claimed.slot, claimed.chat, claimed.chat_seconds)
-            started = timezone.now()
+            started = _pacer.take_turn(claimed.slot, claimed.chat, claimed.chat_seconds)
             return claimed, channels.telegram_send(claimed.chat_id, claimed.text), started
         delay = (claimed.slot - timezone.now()).total_seconds()
         if delay > 0:

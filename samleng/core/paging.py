@@ -5,6 +5,11 @@ from collections.abc import Callable, Mapping
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
+from samleng.core import search
+
+#: A list that a search bounds to fewer records than this is read whole for its first page (its keys, in order).
+READ_WHOLE = 1000
+
 #: A page's records from their primary keys: {pk: record}, with everything the page shows of each.
 Rows = Callable[[list], Mapping]
 
@@ -39,16 +44,29 @@ class KeysFirstPaginator(Paginator):
 
     def page(self, number):
         if number == 1 and "count" not in self.__dict__:
-            pks = self._keys(1)
-            if len(pks) < self.per_page:
+            read = self._first_read()
+            pks = self._keys(0, read)
+            if len(pks) < read:
                 self.__dict__["count"] = len(pks)  # the cached_property's value: no COUNT query
-            return self._page_of(pks, self.validate_number(1))
+            else:
+                self._read_up_to(read)
+            return self._page_of(pks[:self.per_page], self.validate_number(1))
         number = self.validate_number(number)
-        return self._page_of(self._keys(number), number)
-
-    def _keys(self, number: int) -> list:
         start = (number - 1) * self.per_page
-        return list(self.object_list.values_list("pk", flat=True)[start:start + self.per_page])
+        return self._page_of(self._keys(start, start + self.per_page), number)
+
+    def _first_read(self) -> int:
+        """How many keys to read for the first page: a page's, or, when a search bounds the list to a few
+        hundred records (core.search.found_at_most: the keys of the records it found), one more than that
+        bound: the whole list, in order, whose count then needs no query of its own."""
+        bound = search.found_at_most(self.object_list)
+        return bound + 1 if bound is not None and bound < READ_WHOLE else self.per_page
+
+    def _read_up_to(self, read: int) -> None:
+        """What reading `read` keys for the first page, and finding as many, tells of the count: nothing here."""
+
+    def _keys(self, start: int, stop: int) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[start:stop])
 
     def _page_of(self, pks: list, number: int) -> Page:
         records = self.rows(pks) if pks else {}
@@ -69,11 +87,23 @@ class CappedPaginator(KeysFirstPaginator):
 
     @cached_property
     def count(self) -> int:
-        cap = self.per_page * self.max_pages
         # The primary keys only, unordered: no annotation computed, no sort, and the scan stops at cap + 1.
-        found = self.object_list.order_by().values("pk")[: cap + 1].count()
-        self.more = found > cap
-        return min(found, cap)
+        found = self.object_list.order_by().values("pk")[: self._cap + 1].count()
+        self.more = found > self._cap
+        return min(found, self._cap)
+
+    @property
+    def _cap(self) -> int:
+        return self.per_page * self.max_pages
+
+    def _first_read(self) -> int:
+        """As KeysFirstPaginator's, the count's cap + 1 at most: so many keys found are "more"."""
+        bound = search.found_at_most(self.object_list)
+        return self.per_page if bound is None else min(bound, self._cap) + 1
+
+    def _read_up_to(self, read: int) -> None:
+        if read > self._cap:  # cap + 1 keys found: more than the pages offered
+            self.more, self.__dict__["count"] = True, self._cap
 
 
 def capped_page_of(request, queryset, *, per_page: int, max_pages: int, rows: Rows | None = None) -> Page:

@@ -24,13 +24,16 @@ to what its user may see."""
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models, router
+from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.sql.where import AND
 
 from samleng.core.khmer import fold, has_khmer, search_terms, segment, syllable_starts
 from samleng.core.models import SearchEntry
@@ -90,8 +93,10 @@ def _deleted(sender, instance, **kwargs) -> None:
 
 
 def _migrated(sender, plan=None, **kwargs) -> None:
-    """After migrations ran (not a test's flush), a database from before the index gets its entries."""
+    """After migrations ran (not a test's flush): each kind's index on PostgreSQL, and a database from before the
+    index gets its entries."""
     if sender.label == "core" and plan:
+        index_kinds()
         fill_missing()
 
 
@@ -188,6 +193,38 @@ def rebuild(kinds: Iterable[str] | None = None) -> dict[str, int]:
     return counts
 
 
+def index_name(kind: str) -> str:
+    """The name of `kind`'s GIN index on PostgreSQL (a kind is a model's label: at most 50 characters)."""
+    return "core_search_" + kind.replace(".", "_")
+
+
+def _kind_literal(kind: str) -> str:
+    """`kind` as an SQL string literal. A literal, not a parameter, where the SQL must use the kind's index: the
+    planner matches a partial index's `WHERE kind = '...'` with a condition on a constant only (a statement
+    prepared with a parameter would read the table)."""
+    if not re.fullmatch(r"[a-z0-9_]+\.[a-z0-9_]+", kind):
+        raise ImproperlyConfigured(f"search: not a model's label: {kind!r}")
+    return f"'{kind}'"
+
+
+def index_kinds() -> list[str]:
+    """On PostgreSQL, make the GIN index of each registered kind's words that is missing: one partial index per
+    kind (`WHERE kind = ...`, migration core 0008 says why), made here rather than by a migration of each app so
+    that a kind registered later has its index after the next migrate (or `samleng search_index`). Returns the
+    kinds whose index was made."""
+    connection = connections[router.db_for_write(SearchEntry)]
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [SearchEntry._meta.db_table])
+        present = {name for (name,) in cursor.fetchall()}
+        made = [kind for kind in sorted(_INDEXES) if index_name(kind) not in present]
+        for kind in made:
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {index_name(kind)} ON {SearchEntry._meta.db_table} "
+                           f"USING gin (core_search_kind_words(kind, text)) WHERE kind = {_kind_literal(kind)}")
+    return made
+
+
 #: Entries written at once (an import, a rebuild) after which SQLite's full-text index is merged (`_merge`).
 _MERGE_AFTER = 5000
 
@@ -271,11 +308,24 @@ def matching(model_or_kind, query: str) -> models.Q:
     return models.Q(pk__in=_Matching(kind, terms))
 
 
-#: PostgreSQL: a search finding fewer records than this reads their keys first (`matching`). Past it, a page
-#: in a list's order is read by walking the order: on the national data (20,000 issues) the first 50 issues
-#: holding a word that 1,000 hold are met within about 1,000 issues, 2-3 ms, about what reading 1,000 keys
+def found_at_most(queryset: models.QuerySet) -> int | None:
+    """How many records `queryset` holds at most when one of its conditions is a search that found few records
+    and passed their keys (`matching` on PostgreSQL): their number. None when nothing says. core.paging then
+    reads the whole list's keys at once, which gives its count too."""
+    where = queryset.query.where
+    if where.connector != AND or where.negated:
+        return None
+    # Django keeps a condition that is an expression as `<expression> = True` (Exact).
+    sizes = [len(child.lhs.keys) for child in where.children
+             if isinstance(child, Exact) and isinstance(child.lhs, _KeyAmong) and child.rhs is True]
+    return min(sizes, default=None)
+
+
+#: PostgreSQL: a search expected to find fewer records than this reads their keys first (`matching`). Past
+#: it, a page in a list's order is read by walking the order: on the national data (20,000 issues) the first 50
+#: issues holding a word that 1,500 hold are met within about 700 issues, 2-3 ms, about what reading 1,500 keys
 #: and sorting their issues costs (bench/README.md, Search).
-FEW = 1000
+FEW = 1500
 
 _ENTRIES_FOUND = "SELECT object_id FROM core_searchentry WHERE core_search_kind_words(kind, text) @@ %s::tsquery"
 
@@ -289,18 +339,40 @@ def _tsquery(kind: str, terms: list[str]) -> str:
 
 def _few_keys(connection, kind: str, terms: list[str]) -> list[int] | None:
     """The keys of the records of `kind` holding the words, when the planner expects fewer than FEW of them
-    and there are; None otherwise. The index's lexemes are per kind, and so are its statistics: the planner's
-    estimate is close (741 for ឃុំ's 715 issues, 12,537 for សហគមន៍'s 12,334), and costs no entry read."""
+    and there are fewer than twice that; None otherwise. An estimate that falls short (statistics behind the
+    records) still finds its keys: read, they are as cheap as the walk they would be thrown away for."""
     words = _tsquery(kind, terms)
+    if _estimate(connection, words) >= FEW:
+        return None
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + _ENTRIES_FOUND, [words])
-        plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        if plan[0]["Plan"]["Plan Rows"] >= FEW:
-            return None
-        cursor.execute(_ENTRIES_FOUND + " LIMIT %s", [words, FEW])
+        cursor.execute(f"{_ENTRIES_FOUND} AND kind = {_kind_literal(kind)} LIMIT %s", [words, 2 * FEW])
         keys = [key for (key,) in cursor.fetchall()]
-    return keys if len(keys) < FEW else None  # statistics behind the records: as many as expected
+    return keys if len(keys) < 2 * FEW else None
+
+
+def _estimate(connection, words: str) -> float:
+    """The planner's estimate of the entries holding `words` (a tsquery of one kind's lexemes). The lexemes are
+    per kind, and so are their statistics (migrations core 0007, 0008): the estimate is close (769 for ឃុំ's 715
+    issues, 12,381 for សហគមន៍'s 12,334) and costs no entry read. Asked without `kind =`, which the statistics
+    would count a second time (a quarter of the estimate for issues). Remembered for a while (ESTIMATES_KEPT
+    seconds): statistics change only when the table is analysed, and an estimate only chooses how the records
+    are found, never which (0.3 ms of the server's time and 0.3 of this process's, of a search's 10)."""
+    key = (connection.alias, words, int(time.monotonic() // ESTIMATES_KEPT))
+    if (rows := _estimates.get(key)) is None:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + _ENTRIES_FOUND, [words])
+            plan = cursor.fetchone()[0]
+        rows = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+        if len(_estimates) >= _ESTIMATES_AT_MOST:
+            _estimates.clear()
+        _estimates[key] = rows
+    return rows
+
+
+#: How long (seconds) a word's estimate is remembered (`_estimate`), and how many are, at most.
+ESTIMATES_KEPT = 600
+_ESTIMATES_AT_MOST = 10_000
+_estimates: dict[tuple[str, str, int], float] = {}
 
 
 class _OfRecords(models.Expression):
@@ -374,16 +446,16 @@ class _Matching(_OfRecords):
         # Correlated, the subquery cannot become a join: the planner, whose statistics do not say how dense the
         # words are in the list's order, otherwise read every match from the index and sorted them (5-9 ms for
         # the 2,000-3,000 issues of ដី or មិន; walking, 1 ms). Anything else (a count, an unordered read, an
-        # order no index gives) asks the index, with `kind =` beside it although the lexemes are the kind's:
-        # with it the unique (kind, object_id) tells the planner that each record is found once, so it joins
-        # the entries found to the records and a count stops at its cap; without it, it gathered every entry
-        # found first (12,334 for សហគមន៍: 12 ms).
+        # order no index gives) asks the kind's index (`kind =`, as its partial index says it: `index_kinds`),
+        # and `kind =` also tells the planner, by the unique (kind, object_id), that each record is found once,
+        # so it joins the entries found to the records and a count stops at its cap; without it, it gathered
+        # every entry found first (12,334 for សហគមន៍: 12 ms).
         if _walkable(compiler.query):
             key_sql, key_params = compiler.compile(self.key)
             found = " AND ".join(["strpos(' ' || e.text, %s) > 0"] * len(self.terms))
             return (f"(SELECT e.object_id FROM core_searchentry e WHERE e.id = {key_sql} + %s AND {found})",
                     [*key_params, SearchEntry.kind_base(self.kind), *(" " + term for term in self.terms)])
-        return f"({_ENTRIES_FOUND} AND kind = %s)", [_tsquery(self.kind, self.terms), self.kind]
+        return f"({_ENTRIES_FOUND} AND kind = {_kind_literal(self.kind)})", [_tsquery(self.kind, self.terms)]
 
 
 def _walkable(query) -> bool:

@@ -9,23 +9,47 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samleng.advocacy.models import Issue
-from samleng.advocacy.selectors import issue_list
+from samleng.advocacy.selectors import issue_list, issue_rows
 from samleng.advocacy.tests.factories import make_issue
 from samleng.cbos.models import CBO
 from samleng.core import search
+from samleng.core.paging import CappedPaginator
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
 
 
-def test_the_words_function_is_costly_to_the_planner_and_indexed(db):
+@pytest.fixture(autouse=True)
+def _no_estimate_remembered(monkeypatch):
+    """Each test asks the planner afresh (core.search remembers a word's estimate for a while)."""
+    monkeypatch.setattr(search, "_estimates", {})
+
+
+def test_the_words_function_is_costly_to_the_planner_and_indexed_per_kind(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'core_search_kind_words'")
         assert cursor.fetchone()[0] >= 1000
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'core_searchentry_words'")
-        assert "USING gin (core_search_kind_words((kind)::text, text))" in cursor.fetchone()[0]
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'core_searchentry'")
+        indexes = dict(cursor.fetchall())
+        assert "core_searchentry_words" not in indexes  # one index per kind (migration core 0008), none for all
+        for kind in search.kinds():
+            assert ("USING gin (core_search_kind_words((kind)::text, text)) "
+                    f"WHERE ((kind)::text = '{kind}'::text)") in indexes[search.index_name(kind)]
+        # The planner's statistics of the words, which the index over every kind gave.
+        cursor.execute("SELECT 1 FROM pg_statistic_ext WHERE stxname = 'core_searchentry_words'")
+        assert cursor.fetchone()
         cursor.execute("SELECT core_search_kind_words('cbos.cbo', 'ព្រៃឈើ ឈើ forest')::text, "
                        "core_search_kind_words('cbos.cbo', '')::text")
         assert cursor.fetchone() == ("'cbos.cbo:forest' 'cbos.cbo:ឈើ' 'cbos.cbo:ព្រៃឈើ'", "")
+
+
+def test_a_kind_without_its_index_gets_it_from_index_kinds(db):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {search.index_name('advocacy.issue')}")  # undone with the test's transaction
+    assert search.index_kinds() == ["advocacy.issue"]
+    assert search.index_kinds() == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [search.index_name("advocacy.issue")])
+        assert cursor.fetchone()
 
 
 def test_the_words_function_is_not_inlined_so_its_cost_counts(db):
@@ -80,6 +104,32 @@ def test_few_records_become_their_keys_and_none_asks_nothing_more(world):
         issues = search.filter(Issue.objects.all(), "nothing-like-this")
         assert list(issues) == [] and issues.count() == 0
     assert len(queries) == 2  # the planner's estimate, the keys (none): nothing after
+    with CaptureQueriesContext(connection) as queries:  # the estimate is remembered
+        assert list(search.filter(Issue.objects.all(), "nothing-like-this")) == []
+    assert len(queries) == 1 and "EXPLAIN" not in queries[0]["sql"]
+
+
+def test_a_search_finding_few_is_read_whole_for_its_first_page_which_counts_it(world, monkeypatch):
+    _issues(world)
+    issues = issue_list(world.me_officer, {"q": "ប្រឡាយ"})
+    assert search.found_at_most(issues) == 4 and search.found_at_most(issue_list(world.me_officer)) is None
+    expected = list(issues.values_list("issue_id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        page = CappedPaginator(issues, 3, max_pages=20, rows=issue_rows).get_page(None)
+        assert [i.issue_id for i in page.object_list] == expected[:3] and page.paginator.count == 4
+        assert page.has_next() and not page.paginator.more
+    read = [q["sql"] for q in queries.captured_queries if "places_place" not in q["sql"]]  # (places: kept)
+    assert len(read) == 2 and not any("COUNT(" in sql for sql in read)  # the keys, the rows
+    # More than the pages offered: cap + 1 keys read, "more" said, still no COUNT.
+    with CaptureQueriesContext(connection) as queries:
+        capped = CappedPaginator(issues, 1, max_pages=2, rows=issue_rows).get_page(None)
+        assert capped.paginator.count == 2 and capped.paginator.more and capped.paginator.num_pages == 2
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    # Many found (walked): counted as before.
+    monkeypatch.setattr(search, "FEW", 1)
+    walked = issue_list(world.me_officer, {"q": "ប្រឡាយ"})
+    assert search.found_at_most(walked) is None
+    assert CappedPaginator(walked, 3, max_pages=20, rows=issue_rows).get_page(None).paginator.count == 4
 
 
 def test_many_records_walk_a_page_s_order_and_count_by_the_index(world, monkeypatch):

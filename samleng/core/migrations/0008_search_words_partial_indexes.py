@@ -24,13 +24,21 @@ BACKWARDS = [
 ]
 
 
-def _run(statements: list[str]):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in FORWARDS:
+            schema_editor.execute(sql)
 
-    return run
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:  # the kinds' indexes (core.search.index_name)
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'core_searchentry' "
+                           "AND indexname LIKE %s", ["core\\_search\\_%"])
+            for (name,) in cursor.fetchall():
+                schema_editor.execute(f'DROP INDEX "{name}"')
+        for sql in BACKWARDS:
+            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):
@@ -38,4 +46,4 @@ class Migration(migrations.Migration):
         ("core", "0007_search_words_per_kind"),
     ]
 
-    operations = [migrations.RunPython(_run(FORWARDS), _run(BACKWARDS), hints={"model_name": "searchentry"})]
+    operations = [migrations.RunPython(forwards, backwards, hints={"model_name": "searchentry"})]

@@ -18,6 +18,8 @@ class Command(BaseCommand):
             self.stderr.write(f"Unknown kinds: {', '.join(sorted(unknown))}; known: {', '.join(search.kinds())}")
             return
         with transaction.atomic():
+            for kind in search.index_kinds():
+                self.stdout.write(f"  {kind}: index made")
             counts = search.rebuild(kinds or None)
         for kind, count in counts.items():
             self.stdout.write(f"  {kind}: {count} entries")

@@ -235,8 +235,11 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
                 _finish(message, status=Message.Status.FAILED, why=Message.Why.BLOCKED, detail=chat.stopped_because)
                 return DEFERRED
             if chat.next_send_at is not None and chat.next_send_at > now:
-                message.not_before = chat.next_send_at
-                message.save(update_fields=["not_before"])
+                # Every message of the chat due before then waits as long, so that they keep the order they were
+                # queued in (by id, at one not_before): deferred alone, this one could fall behind a younger one
+                # still due earlier, which the next claim would take first (a loaded machine: CI saw it).
+                Message.objects.filter(chat=chat, status=Message.Status.QUEUED,
+                                       not_before__lt=chat.next_send_at).update(not_before=chat.next_send_at)
                 return DEFERRED
             limit, slot = _bot_slot(now)
             if slot - now > MAX_AHEAD:
@@ -255,9 +258,9 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
             if contact.stopped_at is not None and message.kind != STOP_ACKNOWLEDGED:  # the person wrote "stop"
                 _finish(message, status=Message.Status.FAILED, why=Message.Why.BLOCKED, detail="stop")
                 return DEFERRED
-            if contact.next_send_at is not None and contact.next_send_at > now:
-                message.not_before = contact.next_send_at
-                message.save(update_fields=["not_before"])
+            if contact.next_send_at is not None and contact.next_send_at > now:  # all its due messages: in order
+                Message.objects.filter(messenger=contact, status=Message.Status.QUEUED,
+                                       not_before__lt=contact.next_send_at).update(not_before=contact.next_send_at)
                 return DEFERRED
             limit, slot = _bot_slot(now, name="messenger")
             if slot - now > MAX_AHEAD:

@@ -70,6 +70,18 @@ def test_one_chat_gets_one_message_a_second_and_a_group_twenty_a_minute(bot, qui
     assert [m.text for m in sent] == ["to the person 0", "to the person 1", "to the person 2"]
 
 
+def test_a_chat_s_messages_deferred_together_keep_their_order(bot, quick_limits):
+    """A message deferred for its chat's interval takes the chat's other due messages with it: deferred alone, it
+    fell behind a younger one still due earlier, which the next claim took first (a loaded machine: a person got
+    a chat's messages out of order)."""
+    person = chats.chat_get_or_create(chat_id=8)
+    first, _second = _queue(person, "first"), _queue(person, "second")
+    now = timezone.now()
+    TelegramChat.objects.filter(pk=person.pk).update(next_send_at=now + dt.timedelta(seconds=1))
+    assert outbox._claim(now) == outbox.DEFERRED
+    assert outbox._claim(now + dt.timedelta(seconds=2)).message_id == first.pk
+
+
 def test_retry_after_pauses_only_its_chat(bot, quick_limits):
     paused = chats.chat_get_or_create(chat_id=11)
     others = chats.chats_create_many([12, 13, 14])

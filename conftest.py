@@ -68,6 +68,15 @@ def no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_search_estimate_remembered(monkeypatch):
+    """core.search asks the planner's estimate of a search afresh in each test (a process remembers them for a
+    while): another test's data would choose how this one's records are read, and how many queries it makes."""
+    from samleng.core import search
+
+    monkeypatch.setattr(search, "_estimates", {})
+
+
+@pytest.fixture(autouse=True)
 def cache_in_the_test_database(settings):
     """The database's cache, whatever the engine (with SQLite Samleng keeps its cache in files): what a test
     stores there goes with the test's transaction, so that no test reads another's."""

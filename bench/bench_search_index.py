@@ -93,9 +93,12 @@ def index_size() -> str:
             fts = cursor.fetchone()[0]
             cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name = 'core_searchentry'")
             return f"entries {cursor.fetchone()[0] / 1e6:.1f} MB, FTS5 index {fts / 1e6:.1f} MB"
-        cursor.execute("SELECT pg_table_size('core_searchentry'), pg_relation_size('core_searchentry_words')")
+        # One GIN index per kind (core.search.index_name, migration core 0008).
+        cursor.execute("SELECT pg_table_size('core_searchentry'), "
+                       "(SELECT sum(pg_relation_size(indexname::regclass))::bigint FROM pg_indexes "
+                       "WHERE tablename = 'core_searchentry' AND indexname LIKE 'core\\_search\\_%%')")
         table, words = cursor.fetchone()
-        return f"entries {table / 1e6:.1f} MB, GIN index {words / 1e6:.1f} MB"
+        return f"entries {table / 1e6:.1f} MB, GIN indexes {words / 1e6:.1f} MB"
 
 
 def rebuilt(server) -> str:

@@ -166,11 +166,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Random reads cost little more than sequential ones on SSDs; at PostgreSQL's default (4) the planner
     # reads all 600,000 attendance rows for each year of an indicator instead of using the index. No JIT: a
-    # search asks the planner's estimate of a scan of every search entry (core.search), whose cost, once past
-    # jit_above_cost (100,000; 75,000 entries cost 83,000), would make each connection load the JIT compiler
-    # (0.17 s); the queries of a web request are over before compiling them would pay. No parallel workers: a
-    # search's count of a common word started one (8.7 ms of wall time where the backend alone took 2.8), and
-    # a web request's worker takes a core from another request.
+    # search asks the planner's estimate of a scan of every search entry (core.search), whose cost is past
+    # jit_above_cost (100,000: the 75,000 entries of national data cost 192,000), which would make each
+    # connection load the JIT compiler (0.17 s); the queries of a web request are over before compiling them
+    # would pay. No parallel workers: a search's count of a common word started one (8.7 ms of wall time where
+    # the backend alone took 2.8), and a web request's worker takes a core from another request.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -56,11 +56,12 @@ class KeysFirstPaginator(Paginator):
         return self._page_of(self._keys(start, start + self.per_page), number)
 
     def _first_read(self) -> int:
-        """How many keys to read for the first page: a page's, or, when a search bounds the list to a few
-        hundred records (core.search.found_at_most: the keys of the records it found), one more than that
-        bound: the whole list, in order, whose count then needs no query of its own."""
+        """How many keys to read for the first page: a page's, or, when a search bounds the list to fewer than
+        READ_WHOLE records (core.search.found_at_most: the keys of the records it found), one more than that
+        bound: the whole list, in order, whose count then needs no query of its own. Never less than a page
+        (a bound is an upper one: a list with repeated rows would be counted, not cut)."""
         bound = search.found_at_most(self.object_list)
-        return bound + 1 if bound is not None and bound < READ_WHOLE else self.per_page
+        return max(self.per_page, bound + 1) if bound is not None and bound < READ_WHOLE else self.per_page
 
     def _read_up_to(self, read: int) -> None:
         """What reading `read` keys for the first page, and finding as many, tells of the count: nothing here."""
@@ -97,9 +98,10 @@ class CappedPaginator(KeysFirstPaginator):
         return self.per_page * self.max_pages
 
     def _first_read(self) -> int:
-        """As KeysFirstPaginator's, the count's cap + 1 at most: so many keys found are "more"."""
+        """A page's keys, or, when a search bounds the list, the whole list's up to the count's cap + 1 (whatever
+        the bound: so many keys found are "more")."""
         bound = search.found_at_most(self.object_list)
-        return self.per_page if bound is None else min(bound, self._cap) + 1
+        return self.per_page if bound is None else max(self.per_page, min(bound, self._cap) + 1)
 
     def _read_up_to(self, read: int) -> None:
         if read > self._cap:  # cap + 1 keys found: more than the pages offered

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models, router
+from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.lookups import Exact
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.db.models.sql.where import AND
@@ -64,6 +65,9 @@ def register(model: type[models.Model], texts: Texts, *, follows=None, fields: I
     base = SearchEntry.kind_base(kind)
     if clash := next((other for other in _INDEXES if other != kind and SearchEntry.kind_base(other) == base), None):
         raise ImproperlyConfigured(f"search: {kind} and {clash} would share their entries' ids (one base)")
+    _kind_literal(kind)  # a label as SQL knows it
+    if clash := next((other for other in _INDEXES if other != kind and index_name(other) == index_name(kind)), None):
+        raise ImproperlyConfigured(f"search: {kind} and {clash} would share their index's name")
     _INDEXES[kind] = Index(kind, model, texts, dict(follows or {}), frozenset(fields) if fields else None)
     post_save.connect(_saved, sender=model, weak=False, dispatch_uid=f"core.search.saved.{kind}")
     post_delete.connect(_deleted, sender=model, weak=False, dispatch_uid=f"core.search.deleted.{kind}")
@@ -93,11 +97,10 @@ def _deleted(sender, instance, **kwargs) -> None:
 
 
 def _migrated(sender, plan=None, **kwargs) -> None:
-    """After migrations ran (not a test's flush): each kind's index on PostgreSQL (not after migrations undone:
-    core 0008 undone drops them), and a database from before the index gets its entries."""
+    """After migrations ran (not a test's flush): each kind's index on PostgreSQL, and a database from before the
+    index gets its entries."""
     if sender.label == "core" and plan:
-        if not any(backwards for _migration, backwards in plan):
-            index_kinds()
+        index_kinds()
         fill_missing()
 
 
@@ -208,14 +211,17 @@ def _kind_literal(kind: str) -> str:
     return f"'{kind}'"
 
 
+_PER_KIND = ("core", "0008_search_words_partial_indexes")
+
+
 def index_kinds() -> list[str]:
     """On PostgreSQL, make the GIN index of each registered kind's words that is missing: one partial index per
-    kind (`WHERE kind = ...`, migration core 0008 says why), made here rather than by a migration of each app so
-    that a kind registered later has its index after the next migrate (or `samleng search_index`). Returns the
-    kinds whose index was made."""
+    kind (`WHERE kind = ...`, migration core 0008 says why; it made those of the kinds registered then), made
+    here rather than by a migration of each app so that a kind registered later has its index after the next
+    migrate that applies a migration (or `samleng search_index`). Returns the kinds whose index was made."""
     connection = connections[router.db_for_write(SearchEntry)]
-    if connection.vendor != "postgresql":
-        return []
+    if connection.vendor != "postgresql" or _PER_KIND not in MigrationRecorder(connection).applied_migrations():
+        return []  # (before core 0008 the words have one index, and before 0007 not this function)
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [SearchEntry._meta.db_table])
         present = {name for (name,) in cursor.fetchall()}
@@ -357,8 +363,9 @@ def _estimate(connection, words: str) -> float:
     per kind, and so are their statistics (migrations core 0007, 0008): the estimate is close (769 for ឃុំ's 715
     issues, 12,381 for សហគមន៍'s 12,334) and costs no entry read. Asked without `kind =`, which the statistics
     would count a second time (a quarter of the estimate for issues). Remembered for a while (ESTIMATES_KEPT
-    seconds): statistics change only when the table is analysed, and an estimate only chooses how the records
-    are found, never which (0.3 ms of the server's time and 0.3 of this process's, of a search's 10)."""
+    seconds): the statistics change when the table is analysed (and the estimate with the table's size, slowly),
+    and an estimate only chooses how the records are found, never which (0.3 ms of the server's time and 0.3 of
+    this process's, of a search's 10)."""
     key = (connection.alias, words, int(time.monotonic() // ESTIMATES_KEPT))
     if (rows := _estimates.get(key)) is None:
         with connection.cursor() as cursor:

@@ -238,8 +238,7 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
                 # Every message of the chat due before then waits as long, so that they keep the order they were
                 # queued in (by id, at one not_before): deferred alone, this one could fall behind a younger one
                 # still due earlier, which the next claim would take first (a loaded machine: CI saw it).
-                Message.objects.filter(chat=chat, status=Message.Status.QUEUED,
-                                       not_before__lt=chat.next_send_at).update(not_before=chat.next_send_at)
+                _defer_with(Message.objects.filter(chat=chat), chat.next_send_at)
                 return DEFERRED
             limit, slot = _bot_slot(now)
             if slot - now > MAX_AHEAD:
@@ -258,9 +257,8 @@ def _claim(now: dt.datetime) -> Claimed | Wait | str | None:
             if contact.stopped_at is not None and message.kind != STOP_ACKNOWLEDGED:  # the person wrote "stop"
                 _finish(message, status=Message.Status.FAILED, why=Message.Why.BLOCKED, detail="stop")
                 return DEFERRED
-            if contact.next_send_at is not None and contact.next_send_at > now:  # all its due messages: in order
-                Message.objects.filter(messenger=contact, status=Message.Status.QUEUED,
-                                       not_before__lt=contact.next_send_at).update(not_before=contact.next_send_at)
+            if contact.next_send_at is not None and contact.next_send_at > now:  # as a Telegram chat's, above
+                _defer_with(Message.objects.filter(messenger=contact), contact.next_send_at)
                 return DEFERRED
             limit, slot = _bot_slot(now, name="messenger")
             if slot - now > MAX_AHEAD:
@@ -336,6 +334,14 @@ class _Pacer:
                     return timezone.now()
             time.sleep(delay)
 
+
+
+def _defer_with(messages, until: dt.datetime) -> None:
+    """The queued `messages` (of one chat) due before `until` wait until then, those another worker is claiming
+    excepted (locked: that worker defers them, or sends them, once it holds the chat). Locking them all would
+    deadlock with it: it holds its message and waits for the chat, which this claim holds."""
+    due = messages.select_for_update(skip_locked=True).filter(status=Message.Status.QUEUED, not_before__lt=until)
+    Message.objects.filter(pk__in=list(due.values_list("pk", flat=True))).update(not_before=until)
 
 
 _pacer = _Pacer()

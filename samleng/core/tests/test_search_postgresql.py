@@ -13,15 +13,9 @@ from samleng.advocacy.selectors import issue_list, issue_rows
 from samleng.advocacy.tests.factories import make_issue
 from samleng.cbos.models import CBO
 from samleng.core import search
-from samleng.core.paging import CappedPaginator
+from samleng.core.paging import CappedPaginator, KeysFirstPaginator
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
-
-
-@pytest.fixture(autouse=True)
-def _no_estimate_remembered(monkeypatch):
-    """Each test asks the planner afresh (core.search remembers a word's estimate for a while)."""
-    monkeypatch.setattr(search, "_estimates", {})
 
 
 def test_the_words_function_is_costly_to_the_planner_and_indexed_per_kind(db):
@@ -125,6 +119,16 @@ def test_a_search_finding_few_is_read_whole_for_its_first_page_which_counts_it(w
         capped = CappedPaginator(issues, 1, max_pages=2, rows=issue_rows).get_page(None)
         assert capped.paginator.count == 2 and capped.paginator.more and capped.paginator.num_pages == 2
     assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    # Found exactly as many as the pages offer: all of them, nothing "more".
+    exact = CappedPaginator(issues, 2, max_pages=2, rows=issue_rows).get_page(None)
+    assert exact.paginator.count == 4 and not exact.paginator.more and exact.paginator.num_pages == 2
+    # The uncapped paginator too; a later page is read by its own keys, in the same order.
+    with CaptureQueriesContext(connection) as queries:
+        whole = KeysFirstPaginator(issues, 3, rows=issue_rows).get_page(None)
+        assert whole.paginator.count == 4 and whole.paginator.num_pages == 2
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    second = KeysFirstPaginator(issues, 3, rows=issue_rows).get_page("2")
+    assert [i.issue_id for i in second.object_list] == expected[3:]
     # Many found (walked): counted as before.
     monkeypatch.setattr(search, "FEW", 1)
     walked = issue_list(world.me_officer, {"q": "ប្រឡាយ"})

@@ -186,3 +186,16 @@ def test_a_khmer_stop_is_said_in_khmer_and_nothing_queued_before_it_goes(graph):
     _post(_event("ឈប់។", mid="m_2"))
     ack = Message.objects.get(kind="bot_stop")
     assert ack.language == "km" and "START" in ack.text
+
+
+def test_a_contact_s_messages_deferred_together_keep_their_order(graph):
+    """As a Telegram chat's (test_telegram): a message waiting for the contact's second takes the contact's other
+    due messages with it, so that a younger one does not go first."""
+    _post(_event("How do I ask an office for information?"))
+    contact = MessengerContact.objects.get()
+    first = Message.objects.get(channel="messenger")
+    outbox.messenger_queue(draft=outbox.Draft(kind="bot_reply", language="en", text="second"), contact=contact)
+    now = timezone.now()
+    MessengerContact.objects.filter(pk=contact.pk).update(next_send_at=now + dt.timedelta(seconds=1))
+    assert outbox._claim(now) == outbox.DEFERRED
+    assert outbox._claim(now + dt.timedelta(seconds=2)).message_id == first.pk

@@ -301,9 +301,9 @@ def matching(model_or_kind, query: str) -> models.Q:
     On PostgreSQL the condition depends on how many records the words find, which the planner's statistics of
     the index tell beforehand (`_few_keys`: per kind, close; asked here, when the condition is made, not when the
     queryset is read), where its plans of a single condition went wrong:
-    - fewer than FEW: their keys, read at once (the kind's index, then that many entries), which the database
-      then knows exactly (none: no query at all), and which tell core.paging how long the list is at most
-      (`found_at_most`);
+    - fewer than FEW expected (and fewer than twice that found): their keys, read at once (the kind's index,
+      then that many entries), which the database then knows exactly (none: no query at all), and which tell
+      core.paging how long the list is at most (`found_at_most`);
     - more: `_Matching`, which a page in an order an index gives reads by walking that order (a common word is
       met within a few records) and a count by the index."""
     terms = query_terms(query)

@@ -2,6 +2,9 @@
 200,000 comments, generated into their own database.
 
     .venv/bin/python bench/bench_comments.py [--db bench/out/comments.sqlite3] [--requests 50] [--posts 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python bench/bench_comments.py
+
+(with DATABASE_URL, PostgreSQL: the database `samleng_bench_comments` on that server, created when missing)
 
 Requests go through Django's test client (middleware, views, templates; per-address limits off): the comment
 form's two steps (the commune typed, then a commune's facilities), following a comment by its receipt code
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -41,12 +45,29 @@ COMMENTS = 200_000
 KNOWN_CODES = 200
 
 
-def prepare(db: Path) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    if db.exists():
+PG_DATABASE = "samleng_bench_comments"
+
+
+def database(db: Path) -> tuple[str, bool, Path]:
+    """The benchmark's database: (its URL, whether it exists, the file of its receipt codes). SQLite's file `db`,
+    or with a PostgreSQL DATABASE_URL the database PG_DATABASE on that server (made when missing)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{db}", db.exists(), db.with_suffix(".codes")
+    from bench_search import _psql  # (this folder's)
+
+    exists = bool(_psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{PG_DATABASE}'"))
+    if not exists:
+        _psql(url, f"CREATE DATABASE {PG_DATABASE}")
+    return (urlunsplit(urlsplit(url)._replace(path=f"/{PG_DATABASE}")), exists,
+            db.parent / f"{PG_DATABASE}.codes")
+
+
+def prepare(url: str, exists: bool) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    if exists:
         subprocess.run([BIN / "samleng", "migrate", "-v", "0"], check=True, env=env)  # a newer schema
         return
-    db.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([BIN / "samleng", "setup"], check=True, env=env)  # migrations and the gazetteer
 
 
@@ -225,8 +246,10 @@ def main() -> int:
     parser.add_argument("--open311-only", action="store_true")
     args = parser.parse_args()
     db = Path(args.db)
-    prepare(db)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    url, exists, codes_file = database(db)
+    prepare(url, exists)
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SAMLENG_MEDIA_ROOT", str(db.parent / "comments-media"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samleng.settings")
     import django
@@ -240,9 +263,16 @@ def main() -> int:
     from samleng.comments.models import Comment
     from samleng.places.models import Facility, Place
 
-    codes_file = db.with_suffix(".codes")
     generate(codes_file)
     generate_answers()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # statistics and the visibility map, as autovacuum soon makes them
+        connection.ensure_connection()
+        connection.connection.autocommit, autocommit = True, connection.connection.autocommit
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        connection.connection.autocommit = autocommit
     codes = codes_file.read_text().split()
     print("load (uptime):", os.getloadavg())
     print(f"data: {Facility.objects.count():,} facilities, {Comment.objects.count():,} comments "

@@ -49,7 +49,7 @@ class KeysFirstPaginator(Paginator):
             if len(pks) < read:
                 self.__dict__["count"] = len(pks)  # the cached_property's value: no COUNT query
             else:
-                self._read_up_to(read)
+                self._found_as_many(read)
             return self._page_of(pks[:self.per_page], self.validate_number(1))
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
@@ -63,8 +63,8 @@ class KeysFirstPaginator(Paginator):
         bound = search.found_at_most(self.object_list)
         return max(self.per_page, bound + 1) if bound is not None and bound < READ_WHOLE else self.per_page
 
-    def _read_up_to(self, read: int) -> None:
-        """What reading `read` keys for the first page, and finding as many, tells of the count: nothing here."""
+    def _found_as_many(self, read: int) -> None:
+        """The first page's read found as many keys as it asked for (`read`): the count is not known (here)."""
 
     def _keys(self, start: int, stop: int) -> list:
         return list(self.object_list.values_list("pk", flat=True)[start:stop])
@@ -103,7 +103,7 @@ class CappedPaginator(KeysFirstPaginator):
         bound = search.found_at_most(self.object_list)
         return self.per_page if bound is None else max(self.per_page, min(bound, self._cap) + 1)
 
-    def _read_up_to(self, read: int) -> None:
+    def _found_as_many(self, read: int) -> None:
         if read > self._cap:  # cap + 1 keys found: more than the pages offered
             self.more, self.__dict__["count"] = True, self._cap
 

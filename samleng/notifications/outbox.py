@@ -335,7 +335,6 @@ class _Pacer:
             time.sleep(delay)
 
 
-
 def _defer_with(messages, until: dt.datetime) -> None:
     """The queued `messages` (of one chat) due before `until` wait until then, those another worker is claiming
     excepted (locked: that worker defers them, or sends them, once it holds the chat). Locking them all would

@@ -225,8 +225,13 @@ def _notice_digest(notice, language: str) -> str:
 
 
 def _notice_key(notice, recipient: _Recipient) -> str:
-    """The key of the notice as it is now to `recipient`: its prefix names them, its end what it says."""
-    return f"event_notice:{notice.pk}:{recipient.tag}:{_notice_digest(notice, recipient.language)}"
+    """The key of the notice as it is now to `recipient`: `_notice_prefix`, then what it says."""
+    return _notice_prefix(notice, recipient) + _notice_digest(notice, recipient.language)
+
+
+def _notice_prefix(notice, recipient: _Recipient) -> str:
+    """What every notice of this event to `recipient` begins its key with, whatever it said."""
+    return f"event_notice:{notice.pk}:{recipient.tag}:"
 
 
 def event_notice_send(*, event_id: int) -> list[Message]:
@@ -242,7 +247,7 @@ def event_notice_send(*, event_id: int) -> list[Message]:
         key = _notice_key(notice, recipient)
         if Message.objects.filter(key=key).exists():
             continue
-        update = Message.objects.filter(key__startswith=key.rsplit(":", 1)[0] + ":").exists()
+        update = Message.objects.filter(key__startswith=_notice_prefix(notice, recipient)).exists()
         queued.append(recipient.queue(partial(messages.event_notice, notice=notice, update=update), key=key,
                                       about=about))
     return [message for message in queued if message is not None]

@@ -451,9 +451,9 @@ def goes_with(*, actions: Iterable[Action], with_actions: bool) -> GoesWith:
 
 
 def _updates_of(actions: list[Action]) -> list[tuple]:
-    """The updates of `actions`: (pk, action's pk, confirmed, evidence text, evidence file name) each."""
+    """The updates of `actions`, as rows (pk, action_id: the action's pk, confirmed, evidence, evidence_file)."""
     return list(ActionUpdate.objects.filter(action__in=[action.pk for action in actions]).order_by("pk")
-                .values_list("pk", "action_id", "confirmed", "evidence", "evidence_file"))
+                .values_list("pk", "action_id", "confirmed", "evidence", "evidence_file", named=True))
 
 
 def _goes_with(actions: list[Action], updates: list[tuple], *, with_actions: bool) -> GoesWith:
@@ -461,11 +461,10 @@ def _goes_with(actions: list[Action], updates: list[tuple], *, with_actions: boo
     return GoesWith(
         actions=named,
         updates=len(updates),
-        confirmed=sum(1 for _pk, _action, confirmed, _text, _file in updates if confirmed),
-        evidence=sum(1 for _pk, _action, _confirmed, text, _file in updates if text),
-        files=sum(1 for _pk, _action, _confirmed, _text, file in updates if file),
-        seen=",".join(named) + ";" + ",".join(f"{pk}{'c' if confirmed else ''}"
-                                              for pk, _action, confirmed, _t, _f in updates),
+        confirmed=sum(1 for update in updates if update.confirmed),
+        evidence=sum(1 for update in updates if update.evidence),
+        files=sum(1 for update in updates if update.evidence_file),
+        seen=",".join(named) + ";" + ",".join(f"{u.pk}{'c' if u.confirmed else ''}" for u in updates),
     )
 
 
@@ -481,7 +480,7 @@ def _remove_actions(*, user, actions: list[Action], seen: str | None, with_recom
             _("What goes with it has changed since the page was opened, or the page did not say it: read it again.")
         )
     for action in actions:
-        confirmed = [confirmed for _pk, of, confirmed, _t, _f in updates if of == action.pk]
+        confirmed = [update.confirmed for update in updates if update.action_id == action.pk]
         audit_record(
             user=user,
             action=AuditAction.DELETE,
@@ -499,9 +498,8 @@ def _remove_actions(*, user, actions: list[Action], seen: str | None, with_recom
         )
     Action.objects.filter(pk__in=[action.pk for action in actions]).delete()  # their updates go with them
     storage = ActionUpdate._meta.get_field("evidence_file").storage
-    for *_rest, name in updates:
-        if name:
-            transaction.on_commit(lambda name=name: storage.delete(name))
+    for name in (update.evidence_file for update in updates if update.evidence_file):
+        transaction.on_commit(lambda name=name: storage.delete(name))
     return went
 
 

@@ -167,11 +167,13 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Random reads cost little more than sequential ones on SSDs; at PostgreSQL's default (4) the planner
     # reads all 600,000 attendance rows for each year of an indicator instead of using the index. No JIT: a
     # search asks the planner's estimate of a scan of every search entry (core.search), whose cost passes
-    # jit_above_cost (100,000) as the entries grow (75,000 cost 83,000 with parallel workers, 192,000 without),
-    # and each connection would then load the JIT compiler (0.17 s) for a web request's query; the indicators
-    # took 460-510 ms either way. Parallel workers stay: without them the indicators took 680 ms (though a
-    # search's count of a very common word starts one: 8.7 ms of wall time where the backend alone took 2.8).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1 -c jit=off"
+    # jit_above_cost (100,000) as the entries grow, and each connection would then load the JIT compiler
+    # (0.17 s) for a web request's query. No parallel workers: a search's count of a very common word started
+    # one (8 ms of wall time where 3.3 without; searches' p95 10.4 -> 8.5 ms, bench/README.md, Search); the
+    # indicators, which gain from them (680 ms without, 460-510 with), ask for them in their transaction
+    # (core.database.allow_parallel_workers).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_ROUTERS = ["samleng.core.routers.RuntimeRouter"]
 

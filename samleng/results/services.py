@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
+from samleng.core.database import allow_parallel_workers
 from samleng.core.khmer import normalize
 from samleng.results.computations import computation_check, compute
 from samleng.results.models import Indicator, Narrative, Outcome, Programme, Report, ReportedValue, Snapshot
@@ -109,6 +110,7 @@ def snapshots_compute(*, user, programme: Programme, periods: Iterable[int] | No
     """Compute every computed indicator of `programme` for `periods` (default: its years up to this one)
     from the records as they are now, replacing each (indicator, period) snapshot in place (its id stays:
     pages and differences link to it). One audit entry for the whole run."""
+    allow_parallel_workers()  # reads every record of the programme's years: worth a worker on PostgreSQL
     periods = sorted(set(periods)) if periods is not None else default_periods(programme)
     indicators = list(programme.indicators.exclude(computation="").order_by("code"))
     existing = {(s.indicator_id, s.period): s for s in Snapshot.objects.filter(

@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
+from samleng.core.database import PARALLEL_WORKERS
 from samleng.core.models import AuditEntry
+from samleng.results import services
 from samleng.results.computations import ComputationError
 from samleng.results.models import Narrative, Report, Snapshot
 from samleng.results.services import (
@@ -33,6 +36,21 @@ def framework(world):
                                  target=Decimal(70), target_year=2025)
     manual = records.indicator(prog, "1.4", "", unit="count")
     return {"programme": prog, "computed": computed, "manual": manual, "solved": solved}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_snapshots_compute_lets_postgresql_start_parallel_workers(framework, world, monkeypatch):
+    # The app's connections start none (settings: a web request's queries are small); the indicators read much.
+    def workers() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return int(cursor.fetchone()[0])
+
+    seen, compute = [], services.compute
+    monkeypatch.setattr(services, "compute", lambda *args: (seen.append(workers()), compute(*args))[1])
+    assert workers() == 0
+    snapshots_compute(user=world.me_officer, programme=framework["programme"], periods=[2023])
+    assert seen == [PARALLEL_WORKERS]
 
 
 def test_snapshots_compute_keeps_the_figure_with_its_records(framework, world):

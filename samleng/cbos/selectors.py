@@ -63,6 +63,12 @@ def cbo_filter_choices(user, province=None) -> dict[str, list]:
     return {"districts": districts, "years": sorted(years, reverse=True)}
 
 
+def private_names() -> list[tuple[str, str]]:
+    """The English and Khmer names of every CBO that is not public (either may be empty): what a text leaving
+    the organisation (a donor report) must not name."""
+    return list(CBO.objects.filter(is_public=False).values_list("name_en", "name_km"))
+
+
 def representative_counts(cbo: CBO) -> dict[str, int]:
     """How many people represent the CBO, by sex, role and group: what those who may not see the people
     themselves see (one query)."""

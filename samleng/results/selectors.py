@@ -18,7 +18,7 @@ from samleng.cbos import selectors as cbos_selectors
 from samleng.cbos.selectors import CBOType
 from samleng.core.audit import Action, audit_record
 from samleng.core.dates import long_date
-from samleng.core.khmer import to_khmer_digits
+from samleng.core.khmer import fold, to_khmer_digits
 from samleng.core.numbers import percent
 from samleng.engagement import selectors as engagement_selectors
 from samleng.places.selectors import place_index
@@ -787,6 +787,62 @@ def report_effects(period: int) -> list[dict]:
             "monthly": row["recurrence"] == "monthly", "months": row["times"] if row["recurrence"] == "monthly" else 0,
         })
     return effects
+
+
+#: A CBO's name shorter than this (folded) is not looked for in a report's texts: it would be found inside words.
+_NAME_AT_LEAST = 4
+
+
+def report_private_names(content: dict) -> list[dict]:
+    """The names of CBOs that are not public found in the texts staff wrote for a report (`content`, as
+    report_content gives it): the indicators' narratives, the table of effects' descriptions and the stories'
+    titles, texts and photo captions. A donor report leaves the organisation, which names a private CBO nowhere
+    else in it (report_effects, stories.selectors.report_stories); a text typed by hand may. Each finding: where
+    (`where_en`, `where_km`) and the name, in the order of the report. Compared as search compares (core.khmer.fold:
+    letter case, Khmer spelled in another order or with look-alike letters); an English name as whole words."""
+    names = {}
+    for name_en, name_km in cbos_selectors.private_names():
+        for name in (name_en, name_km):
+            if len(folded := fold(name.strip())) >= _NAME_AT_LEAST:
+                names.setdefault(folded, name.strip())
+    texts = [(where, fold(text)) for where, text in _report_texts(content)]
+    # Thousands of names: each looked for once in all the texts together, then the few found in each text.
+    together = "\n".join(text for _where, text in texts)
+    candidates = [(key, name) for key, name in names.items() if key in together]
+    found = []
+    for (where_en, where_km), text in texts:
+        found += [{"where_en": where_en, "where_km": where_km, "name": name}
+                  for key, name in candidates if key in text and _named(key, text)]
+    return found
+
+
+def _named(name: str, text: str) -> bool:
+    """Whether `name` (folded) is in `text` (folded) as a name: Khmer anywhere (its words are not spaced), Latin
+    letters as whole words ("Sre" is not named by "Sreng")."""
+    if not re.search(r"[a-z0-9]", name):
+        return True
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+def _report_texts(content: dict):
+    """((where in English, where in Khmer), text) of every text of `content` typed by hand."""
+    for outcome in content.get("outcomes", []):
+        for indicator in outcome["indicators"]:
+            where = _both_formatted(gettext_lazy("narrative of indicator %(code)s"), code=indicator["code"])
+            yield from ((where, indicator[key]) for key in ("narrative_en", "narrative_km") if indicator.get(key))
+    for effect in content.get("effects", []):
+        where = _both_formatted(gettext_lazy("resources CBOs mobilised, %(id)s"), id=effect["resource_id"])
+        yield from ((where, effect[key]) for key in ("what_en", "what_km") if effect.get(key))
+    for story in content.get("stories", []):
+        where = _both_formatted(gettext_lazy("story %(id)s"), id=story["story_id"])
+        texts = [story.get(key) for key in ("title_en", "title_km", "text_en", "text_km")]
+        texts += [photo.get(key) for photo in story.get("photos", []) for key in ("caption_en", "caption_km")]
+        yield from ((where, text) for text in texts if text)
+
+
+def _both_formatted(label, **values) -> tuple[str, str]:
+    english, khmer = _both(label)
+    return english % values, khmer % values
 
 
 def programme_get(code: str) -> Programme | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
@@ -277,11 +277,13 @@ def report_create(*, user, programme: Programme, period: int) -> Report:
 
 
 @transaction.atomic
-def report_issue(*, user, report: Report) -> Report:
+def report_issue(*, user, report: Report, private_names_checked: bool = False) -> Report:
     """Issue a draft report: its figures are computed again from the records (so that nothing stale is
     frozen), then its content (every figure, narrative and difference, as selectors.report_content gives them
-    now) is frozen in `content`, with who issued it and when."""
-    from samleng.results.selectors import report_content  # selectors read what services write
+    now) is frozen in `content`, with who issued it and when. Refused while a text of it names a CBO that is not
+    public (selectors.report_private_names), unless the one issuing it says they checked each
+    (`private_names_checked`: the CBO agreed, or the name is another's); nothing is written then."""
+    from samleng.results.selectors import report_content, report_private_names  # selectors read what services write
 
     report = Report.objects.select_for_update().select_related("programme").get(pk=report.pk)
     if report.status == Report.Status.ISSUED:
@@ -293,6 +295,12 @@ def report_issue(*, user, report: Report) -> Report:
     report.issued_by = user if getattr(user, "is_authenticated", False) else None
     report.status = Report.Status.ISSUED
     content = report_content(report.programme, report.period)
+    if not private_names_checked and (named := report_private_names(content)):
+        raise ValidationError(
+            _("A donor report leaves the organisation, and these texts name a CBO that is not public: %(found)s. "
+              "Write them again without the name, or make the CBO public if it agreed, or confirm that you "
+              "checked them.") % {"found": "; ".join(_private_name_found(finding) for finding in named)},
+            code="private_cbo_named")
     content.update({"version": report.version, "status": report.status, "issued_at": report.issued_at.isoformat(),
                     "issued_by": _user_name(user)})
     report.content = content
@@ -300,6 +308,11 @@ def report_issue(*, user, report: Report) -> Report:
     audit_record(user=user, action=Action.UPDATE, obj=report,
                  summary=f"report {report.programme.code} {report.period} version {report.version} issued")
     return report
+
+
+def _private_name_found(finding: dict) -> str:
+    where = finding["where_km"] if translation.get_language() == "km" else finding["where_en"]
+    return f"{where}: “{finding['name']}”"
 
 
 def _user_name(user) -> str:

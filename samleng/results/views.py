@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -287,16 +288,30 @@ def report_issue(request, pk):
     report = get_object_or_404(Report.objects.select_related("programme"), pk=pk)
     if request.method == "POST":
         try:
-            services.report_issue(user=request.user, report=report)
+            services.report_issue(user=request.user, report=report,
+                                  private_names_checked=bool(request.POST.get("private_names_checked")))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The report is issued. Its figures and narratives are frozen."))
+            if error.code != "private_cbo_named":
+                messages.error(request, " ".join(error.messages))
+                return redirect("results:reports", code=report.programme.code)
+            # Found since the confirm page was shown (or not confirmed): shown again, with what names them.
+            return _report_issue_page(request, report, refused=True)
+        messages.success(request, _("The report is issued. Its figures and narratives are frozen."))
         return redirect("results:reports", code=report.programme.code)
     if report.status == Report.Status.ISSUED:
         messages.error(request, _("This report is already issued."))
         return redirect("results:reports", code=report.programme.code)
-    return render(request, "results/report_issue.html", {"report": report, "programme": report.programme})
+    return _report_issue_page(request, report)
+
+
+def _report_issue_page(request, report: Report, *, refused: bool = False):
+    """The confirm page, with the texts that name a CBO that is not public (a box to tick when there are)."""
+    named = selectors.report_private_names(selectors.report_content(report.programme, report.period))
+    khmer = translation.get_language() == "km"
+    named = [{"where": found["where_km" if khmer else "where_en"], "name": found["name"]} for found in named]
+    return render(request, "results/report_issue.html", {
+        "report": report, "programme": report.programme, "private_names": named, "refused": refused,
+    }, status=400 if refused else 200)
 
 
 def report_content_of(report: Report) -> dict:

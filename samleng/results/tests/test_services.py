@@ -216,3 +216,39 @@ def test_only_an_output_belongs_to_an_outcome_of_its_programme(world):
         with pytest.raises(ValidationError) as refused:
             Outcome(programme=prog, code="1.2", kind=kind, parent=parent).full_clean()
         assert refused.value.error_dict["parent"][0].code == code
+
+
+# ---- a donor report names no private CBO --------------------------------------------------------------------
+
+def test_issuing_is_refused_while_a_narrative_names_a_private_cbo(framework, world):
+    prog = framework["programme"]
+    # The Khmer name inside a sentence (no spaces in Khmer), its marks typed in another order (ាំ as ំា: folded).
+    narrative_save(user=world.me_officer, indicator=framework["computed"], period=2023, text_en="A good year.",
+                   text_km=f"ឆ្នាំនេះ{world.other_cbo.name_km}បានដោះស្រាយបញ្ហា។".replace("ាំ", "ំា"))
+    draft = report_create(user=world.me_officer, programme=prog, period=2023)
+    with pytest.raises(ValidationError) as refused:
+        report_issue(user=world.me_officer, report=draft)
+    assert refused.value.code == "private_cbo_named"
+    message = refused.value.messages[0]
+    assert "narrative of indicator 1.1" in message and world.other_cbo.name_km in message
+    draft.refresh_from_db()
+    assert draft.status == "draft" and not draft.content and not Snapshot.objects.exists()  # nothing written
+    issued = report_issue(user=world.me_officer, report=draft, private_names_checked=True)
+    assert issued.status == "issued"
+
+
+def test_a_public_cbo_or_a_word_that_only_begins_like_a_name_is_no_finding(framework, world):
+    from samleng.results.selectors import report_content, report_private_names
+
+    prog = framework["programme"]
+    world.other_cbo.name_en = "Sre Ampil"
+    world.other_cbo.save()
+    narrative_save(user=world.me_officer, indicator=framework["computed"], period=2023,
+                   text_en=f"{world.cbo.name_en.upper()} met the commune; the Sre Ampilville road was built.",
+                   text_km="")
+    assert report_private_names(report_content(prog, 2023)) == [
+        {"where_en": "narrative of indicator 1.1", "where_km": "ការរៀបរាប់នៃសូចនាករ 1.1", "name": world.cbo.name_en}]
+    world.cbo.is_public = True
+    world.cbo.save()
+    assert report_private_names(report_content(prog, 2023)) == []
+    report_issue(user=world.me_officer, report=report_create(user=world.me_officer, programme=prog, period=2023))

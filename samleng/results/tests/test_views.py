@@ -464,6 +464,30 @@ def test_report_draft_issue_and_next_version(world, programme, figures):
     assert list(Report.objects.values_list("version", "status")) == [(2, "draft"), (1, "issued")]
 
 
+def test_issuing_a_report_that_names_a_private_cbo_asks_to_check_the_names(world, programme, figures):
+    Narrative.objects.create(indicator=programme.indicators.get(code="1.1"), period=2023, version=1,
+                             written_at=timezone.now(),
+                             text_en=f"Working with {world.other_cbo.name_en}, the commune answered.")
+    report = Report.objects.create(programme=programme, period=2023, version=1)
+    issue_url = reverse("results:report_issue", args=[report.pk])
+    client = login_english(world.me_officer)
+    page = client.get(issue_url).text
+    assert f"narrative of indicator 1.1: “{world.other_cbo.name_en}”" in page
+    assert 'name="private_names_checked"' in page
+    khmer = login(world.me_officer).get(issue_url).text
+    assert "ការរៀបរាប់នៃសូចនាករ 1.1" in khmer and "សហគមន៍មូលដ្ឋានដែលមិនបង្ហាញជាសាធារណៈ" in khmer
+    refused = client.post(issue_url)  # the box not ticked (a browser asks first: `required`)
+    assert refused.status_code == 400 and world.other_cbo.name_en in refused.text
+    report.refresh_from_db()
+    assert report.status == "draft"
+    assert client.post(issue_url, {"private_names_checked": "1"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "issued"
+    # Nothing named: no box to tick.
+    draft = Report.objects.create(programme=programme, period=2024, version=1)
+    assert "private_names_checked" not in client.get(reverse("results:report_issue", args=[draft.pk])).text
+
+
 def test_report_create_refuses_a_year_outside_the_programme(world, programme):
     client = login_english(world.me_officer)
     response = client.post(reverse("results:report_create", args=[programme.code]), {"period": "2030"}, follow=True)

@@ -77,6 +77,16 @@ def no_search_estimate_remembered(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def gazetteer_version_not_asked(monkeypatch):
+    """places.selectors asks the shared cache at most once a minute whether another process loaded the gazetteer:
+    with the cache in the database that is a query at a random moment of some test, which would upset its count
+    of queries. Not asked, but where a test turns it on (places/tests/test_places_by_id.py)."""
+    from samleng.places import selectors
+
+    monkeypatch.setattr(selectors, "GAZETTEER_CHECKED_EVERY", None)
+
+
+@pytest.fixture(autouse=True)
 def cache_in_the_test_database(settings):
     """The database's cache, whatever the engine (with SQLite Samleng keeps its cache in files): what a test
     stores there goes with the test's transaction, so that no test reads another's."""

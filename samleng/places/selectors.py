@@ -4,16 +4,20 @@ romanisation) to one place, and searching places for the picker.
 Everything goes through `PlaceIndex`, an in-memory index of all 16,408 places built with one query and
 kept once per process (`place_index()`): the workbook import resolves hundreds of thousands of place
 cells, and a query per cell would dominate it. The gazetteer changes only when `gazetteer_load` runs,
-which calls `place_index_clear()`."""
+which calls `place_index_clear()` in its process and tells the others through the shared cache
+(`gazetteer_changed`): each process asks at most once every GAZETTEER_CHECKED_EVERY seconds."""
 
 import gc
 import re
 import threading
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db import models
+from django.core.cache import cache
+from django.db import DatabaseError, models
 from django.db.models import F
 from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
@@ -376,14 +380,58 @@ def _match(places: list[Place]) -> PlaceMatch:
 _index: PlaceIndex | None = None
 _index_lock = threading.Lock()
 
+#: How often (seconds) a process asks the shared cache whether another process loaded the gazetteer since it
+#: built its index: a web worker sees `samleng setup`'s new places and names within this, without a restart.
+#: None: never (the tests, where the cache is a table and a query at random would upset their counts).
+GAZETTEER_CHECKED_EVERY: float | None = 60
+_GAZETTEER_VERSION = "places:gazetteer-version"
+_kept_version: str | None = None  # the gazetteer's version when this process built what it keeps
+_checked_at = 0.0
+
+
+def gazetteer_changed() -> None:
+    """Tell every process that the gazetteer changed (gazetteer_load, once its transaction committed): each
+    forgets its index and its provinces and districts within GAZETTEER_CHECKED_EVERY seconds."""
+    cache.set(_GAZETTEER_VERSION, uuid.uuid4().hex, None)
+    place_index_clear()
+
+
+def _gazetteer_version() -> str | None:
+    try:
+        return cache.get(_GAZETTEER_VERSION)
+    except DatabaseError:  # the database's cache table not made yet (a first migrate): nothing told
+        return None
+
+
+def _forget_if_changed_elsewhere() -> None:
+    """place_index_clear when another process changed the gazetteer since this one built what it keeps (asked at
+    most once every GAZETTEER_CHECKED_EVERY seconds: one read of the shared cache)."""
+    global _checked_at
+    now = time.monotonic()
+    if GAZETTEER_CHECKED_EVERY is None or now - _checked_at < GAZETTEER_CHECKED_EVERY:
+        return
+    _checked_at = now
+    if _gazetteer_version() != _kept_version:
+        place_index_clear()
+
+
+def _keep_version() -> None:
+    """Note the gazetteer's version as this process builds what it keeps (before reading the places: a load
+    committed in between makes it build again at its next check)."""
+    global _kept_version, _checked_at
+    if GAZETTEER_CHECKED_EVERY is not None and _index is None and _upper is None:
+        _kept_version, _checked_at = _gazetteer_version(), time.monotonic()
+
 
 def place_index() -> PlaceIndex:
     """The index of this process, built on first use (one query)."""
     global _index
+    _forget_if_changed_elsewhere()
     index = _index
     if index is None:
         with _index_lock:
             if _index is None:
+                _keep_version()
                 index = PlaceIndex.build()
                 # An empty gazetteer is one not loaded yet: do not keep it, or places loaded later
                 # would stay invisible to this process.
@@ -449,8 +497,10 @@ def _upper_places() -> dict[int, Place]:
     joining them was half the time of reading a page of issues. The whole index (16,000 places, a second to
     build) is more than they need."""
     global _upper
+    _forget_if_changed_elsewhere()
     upper = _upper
     if upper is None:
+        _keep_version()
         upper = Place.objects.filter(level__lte=Place.Level.DISTRICT).in_bulk()
         if upper:  # an empty gazetteer is one not loaded yet: not kept (as place_index)
             _upper = upper

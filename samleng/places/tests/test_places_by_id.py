@@ -1,5 +1,8 @@
+from django.core.cache import cache
+
 from samleng.conftest import place
 from samleng.places import selectors
+from samleng.places.models import Place
 
 
 def test_provinces_and_districts_are_kept_others_read(db, django_assert_num_queries):
@@ -13,3 +16,29 @@ def test_provinces_and_districts_are_kept_others_read(db, django_assert_num_quer
     selectors.place_index_clear()  # the gazetteer changed: read again
     with django_assert_num_queries(1):
         selectors.places_by_id([kampong_thom.pk])
+
+
+def test_a_gazetteer_loaded_by_another_process_is_seen_without_a_restart(db, monkeypatch):
+    # What this process keeps (its provinces and districts, its index) is built, then another process (`samleng
+    # setup`) changes a district's name and tells the others through the shared cache.
+    monkeypatch.setattr(selectors, "GAZETTEER_CHECKED_EVERY", 60)
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    sandan = place("0606")
+    selectors.place_index_clear()
+    assert selectors.places_by_id([sandan.pk])[sandan.pk].name_en == "Sandan"
+    assert selectors.place_get("0606").name_en == "Sandan"
+    Place.objects.filter(pk=sandan.pk).update(name_en="Sandan (renamed)")
+    cache.set(selectors._GAZETTEER_VERSION, "loaded elsewhere", None)
+    clock[0] += 30  # not asked again yet: what is kept stays
+    assert selectors.places_by_id([sandan.pk])[sandan.pk].name_en == "Sandan"
+    clock[0] += 31  # asked: changed, so built again
+    assert selectors.places_by_id([sandan.pk])[sandan.pk].name_en == "Sandan (renamed)"
+    assert selectors.place_get("0606").name_en == "Sandan (renamed)"
+    selectors.place_index_clear()  # the name goes back with this test's transaction
+
+
+def test_gazetteer_changed_tells_the_other_processes(db):
+    before = cache.get(selectors._GAZETTEER_VERSION)
+    selectors.gazetteer_changed()
+    assert cache.get(selectors._GAZETTEER_VERSION) not in (None, before)

@@ -6,6 +6,7 @@ which the workbook import uses: bulk inserts and updates, no per-row queries).""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -458,7 +459,19 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     if invited:
         _event_links_sync(user, result, invited, batch_size, field="invited_cbos", model=CBO, scope=cbo_scope,
                           what="CBOs invited to")
+    _public_events_announce(result)
     return result
+
+
+def _public_events_announce(result: UpsertResult) -> None:
+    """The public events an import created or changed that are not past, announced as a page announces them
+    (`_public_event_announce`, once the import commits). An unchanged row is not announced again; a changed one
+    that a follower was told of already (same event, same day) is not news to them: notifications keys what it
+    tells by event and date, so a title fixed by a re-import tells no one twice."""
+    changed = {result.pks[key] for key in result.changed if key in result.pks}
+    upcoming = Event.objects.filter(type__in=signals.PUBLIC_TYPES, date__gte=timezone.localdate())
+    for pk in sorted(set(upcoming.values_list("pk", flat=True)) & changed):
+        transaction.on_commit(partial(signals.public_event_scheduled.send, sender=Event, event_id=pk))
 
 
 def _visible(user, model, scope, pks) -> set[int]:

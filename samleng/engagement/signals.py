@@ -6,8 +6,10 @@ imports none of its listeners).
   the same event means "tell them again": receivers tell only what changed since, and nothing when nothing did.
 - `public_event_scheduled`: a public event (`PUBLIC_TYPES`: a public forum, a budget forum), dated today or later,
   was recorded on a page (`services.event_create`), or an event was made one, moved to another day or place
-  (`services.event_update`); sent once the transaction has committed, with `event_id` (the primary key). No
-  invited CBO is needed. A workbook import does not send it (a re-import would announce again what is known).
+  (`services.event_update`), or a workbook import created or changed it (`services.event_upsert_many`; an
+  unchanged row sends nothing); sent once the transaction has committed, with `event_id` (the primary key). No
+  invited CBO is needed. Receivers tell each person once per event and day (a second signal for a title fixed
+  tells no one again).
 """
 
 from django.dispatch import Signal

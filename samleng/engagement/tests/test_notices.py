@@ -13,6 +13,7 @@ from samleng.accounts.models import User
 from samleng.conftest import anonymous, assert_login_redirect, login, login_en, make_user
 from samleng.core.models import AuditEntry
 from samleng.engagement import services, signals
+from samleng.engagement.models import Event
 from samleng.engagement.tests.factories import EventFactory, IssueFactory, place
 
 
@@ -164,3 +165,28 @@ def test_a_public_forum_scheduled_made_public_or_moved_is_announced_once_committ
         services.event_update(user=world.officer, event=forum, commune=place("060603"))
         services.event_update(user=world.officer, event=training, type="budget_forum")
     assert scheduled == [forum.pk, forum.pk, forum.pk, training.pk]
+
+
+def test_a_public_forum_imported_from_a_workbook_is_announced_unless_it_is_unchanged(
+        world, scheduled, tmp_path, django_capture_on_commit_callbacks):
+    from samleng.imports.kinds import workbook_import
+    from samleng.imports.tests.workbooks import write_xlsx
+
+    header = ["event_id", "type", "title", "date", "province", "district", "commune"]
+    soon, past = timezone.localdate() + dt.timedelta(days=9), timezone.localdate() - dt.timedelta(days=9)
+
+    def imported(name: str, forum_day: dt.date, title: str = "Forum in Sandan"):
+        rows = [header, ["EV-KT-1", "public_forum", title, forum_day.isoformat(), "06", "0606", ""],
+                ["EV-KT-2", "budget_forum", "Last month's forum", past.isoformat(), "06", "0606", ""],
+                ["EV-KT-3", "training", "Training", soon.isoformat(), "06", "0606", ""]]
+        with django_capture_on_commit_callbacks(execute=True):
+            result = workbook_import(write_xlsx(tmp_path / name, {"events": rows}), user=world.me_officer)
+        assert result.ok, [str(error) for error in result.errors]
+
+    imported("a.xlsx", soon)
+    forum = Event.objects.get(event_id="EV-KT-1").pk
+    assert scheduled == [forum]  # the past forum and the training: no news
+    imported("b.xlsx", soon)
+    assert scheduled == [forum]  # the same rows again: nothing changed, nothing announced
+    imported("c.xlsx", soon + dt.timedelta(days=1))
+    assert scheduled == [forum, forum]  # moved to another day: news again

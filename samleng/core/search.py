@@ -248,9 +248,12 @@ def _merge() -> None:
 
 def fill_missing() -> dict[str, int]:
     """Build the entries of every kind that has records and no entries yet (a database from before the
-    index, or restored without it). Returns the counts of the kinds filled."""
+    index, or restored without it). Returns the counts of the kinds filled. A kind whose table is not made yet
+    (`migrate core` alone) waits for the migrate that makes it (which runs this again)."""
+    made = set(connections[router.db_for_write(SearchEntry)].introspection.table_names())
     return rebuild([kind for kind, index in _INDEXES.items()
-                    if index.model._base_manager.exists() and not SearchEntry.objects.filter(kind=kind).exists()])
+                    if index.model._meta.db_table in made and index.model._base_manager.exists()
+                    and not SearchEntry.objects.filter(kind=kind).exists()])
 
 
 def _insert(kind: str, texts: Iterable[tuple[int, str]]) -> int:

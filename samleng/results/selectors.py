@@ -795,39 +795,53 @@ _NAME_AT_LEAST = 4
 
 def report_private_names(content: dict) -> list[dict]:
     """The names of CBOs that are not public found in the texts staff wrote for a report (`content`, as
-    report_content gives it): the indicators' narratives, the table of effects' descriptions and the stories'
-    titles, texts and photo captions. A donor report leaves the organisation, which names a private CBO nowhere
-    else in it (report_effects, stories.selectors.report_stories); a text typed by hand may. Each finding: where
-    (`where_en`, `where_km`) and the name, in the order of the report. Compared as search compares (core.khmer.fold:
-    letter case, Khmer spelled in another order or with look-alike letters); an English name as whole words."""
+    report_content gives it): the programme's outcomes and indicators (statements, means of verification), the
+    indicators' narratives, the table of effects' descriptions and the stories' titles, texts and photo captions. A
+    donor report leaves the organisation, which names a private CBO nowhere else in it (report_effects,
+    stories.selectors.report_stories); a text typed by hand may. Each finding: where (`where_en`, `where_km`) and
+    the name, in the order of the report, each name once in a place. Compared as search compares
+    (core.khmer.fold: letter case, Khmer spelled in another order or with look-alike letters; ’ as '); a name's
+    Latin letters or digits at its start or end not run on into others ("Sre" is not named by "Sreng")."""
     names = {}
     for name_en, name_km in cbos_selectors.private_names():
         for name in (name_en, name_km):
-            if len(folded := fold(name.strip())) >= _NAME_AT_LEAST:
+            if len(folded := _folded(name)) >= _NAME_AT_LEAST:
                 names.setdefault(folded, name.strip())
-    texts = [(where, fold(text)) for where, text in _report_texts(content)]
+    texts = [(where, _folded(text)) for where, text in _report_texts(content)]
     # Thousands of names: each looked for once in all the texts together, then the few found in each text.
     together = "\n".join(text for _where, text in texts)
     candidates = [(key, name) for key, name in names.items() if key in together]
     found = []
     for (where_en, where_km), text in texts:
-        found += [{"where_en": where_en, "where_km": where_km, "name": name}
-                  for key, name in candidates if key in text and _named(key, text)]
+        for key, name in candidates:
+            finding = {"where_en": where_en, "where_km": where_km, "name": name}
+            if key in text and _named(key, text) and finding not in found:
+                found.append(finding)
     return found
 
 
+def _folded(text: str) -> str:
+    return fold(text.strip()).replace("\u2019", "'")
+
+
 def _named(name: str, text: str) -> bool:
-    """Whether `name` (folded) is in `text` (folded) as a name: Khmer anywhere (its words are not spaced), Latin
-    letters as whole words ("Sre" is not named by "Sreng")."""
-    if not re.search(r"[a-z0-9]", name):
-        return True
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+    """Whether `name` (folded) is in `text` (folded) as a name: an end of it that is a Latin letter or digit not
+    run on into another ("Sre" is not named by "Sreng"; Khmer, whose words are not spaced, is named anywhere,
+    a Latin name written against Khmer letters too)."""
+    before = "(?<![a-z0-9])" if re.match(r"[a-z0-9]", name) else ""
+    after = "(?![a-z0-9])" if re.search(r"[a-z0-9]$", name) else ""
+    return re.search(before + re.escape(name) + after, text) is not None
 
 
 def _report_texts(content: dict):
     """((where in English, where in Khmer), text) of every text of `content` typed by hand."""
     for outcome in content.get("outcomes", []):
+        where = _both_formatted(gettext_lazy("result %(code)s"), code=outcome["code"])
+        yield from ((where, outcome[key]) for key in ("statement_en", "statement_km") if outcome.get(key))
         for indicator in outcome["indicators"]:
+            where = _both_formatted(gettext_lazy("indicator %(code)s"), code=indicator["code"])
+            yield from ((where, indicator[key]) for key in ("statement_en", "statement_km", "means_of_verification")
+                        if indicator.get(key))
             where = _both_formatted(gettext_lazy("narrative of indicator %(code)s"), code=indicator["code"])
             yield from ((where, indicator[key]) for key in ("narrative_en", "narrative_km") if indicator.get(key))
     for effect in content.get("effects", []):

@@ -277,12 +277,13 @@ def report_create(*, user, programme: Programme, period: int) -> Report:
 
 
 @transaction.atomic
-def report_issue(*, user, report: Report, private_names_checked: bool = False) -> Report:
+def report_issue(*, user, report: Report, names_checked: Iterable[str] = ()) -> Report:
     """Issue a draft report: its figures are computed again from the records (so that nothing stale is
     frozen), then its content (every figure, narrative and difference, as selectors.report_content gives them
     now) is frozen in `content`, with who issued it and when. Refused while a text of it names a CBO that is not
-    public (selectors.report_private_names), unless the one issuing it says they checked each
-    (`private_names_checked`: the CBO agreed, or the name is another's); nothing is written then."""
+    public (selectors.report_private_names) that the one issuing it did not say they checked (`names_checked`:
+    the CBO agreed, or the name is another's; a name found since they were shown the others is refused too);
+    nothing is written then. The names checked are in the audit entry."""
     from samleng.results.selectors import report_content, report_private_names  # selectors read what services write
 
     report = Report.objects.select_for_update().select_related("programme").get(pk=report.pk)
@@ -295,18 +296,20 @@ def report_issue(*, user, report: Report, private_names_checked: bool = False) -
     report.issued_by = user if getattr(user, "is_authenticated", False) else None
     report.status = Report.Status.ISSUED
     content = report_content(report.programme, report.period)
-    if not private_names_checked and (named := report_private_names(content)):
+    named, checked = report_private_names(content), set(names_checked)
+    if unchecked := [finding for finding in named if finding["name"] not in checked]:
         raise ValidationError(
             _("A donor report leaves the organisation, and these texts name a CBO that is not public: %(found)s. "
               "Write them again without the name, or make the CBO public if it agreed, or confirm that you "
-              "checked them.") % {"found": "; ".join(_private_name_found(finding) for finding in named)},
+              "checked them.") % {"found": "; ".join(_private_name_found(finding) for finding in unchecked)},
             code="private_cbo_named")
     content.update({"version": report.version, "status": report.status, "issued_at": report.issued_at.isoformat(),
                     "issued_by": _user_name(user)})
     report.content = content
     report.save()
     audit_record(user=user, action=Action.UPDATE, obj=report,
-                 summary=f"report {report.programme.code} {report.period} version {report.version} issued")
+                 summary=f"report {report.programme.code} {report.period} version {report.version} issued",
+                 changes={"private_names_checked": sorted({finding["name"] for finding in named})} if named else None)
     return report
 
 

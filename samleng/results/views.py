@@ -288,8 +288,10 @@ def report_issue(request, pk):
     report = get_object_or_404(Report.objects.select_related("programme"), pk=pk)
     if request.method == "POST":
         try:
-            services.report_issue(user=request.user, report=report,
-                                  private_names_checked=bool(request.POST.get("private_names_checked")))
+            # The names the confirm page showed, when the box saying they were checked is ticked: a name found
+            # since is refused and shown.
+            checked = request.POST.getlist("name_checked") if request.POST.get("private_names_checked") else []
+            services.report_issue(user=request.user, report=report, names_checked=checked)
         except ValidationError as error:
             if error.code != "private_cbo_named":
                 messages.error(request, " ".join(error.messages))
@@ -308,9 +310,11 @@ def _report_issue_page(request, report: Report, *, refused: bool = False):
     """The confirm page, with the texts that name a CBO that is not public (a box to tick when there are)."""
     named = selectors.report_private_names(selectors.report_content(report.programme, report.period))
     khmer = translation.get_language() == "km"
-    named = [{"where": found["where_km" if khmer else "where_en"], "name": found["name"]} for found in named]
     return render(request, "results/report_issue.html", {
-        "report": report, "programme": report.programme, "private_names": named, "refused": refused,
+        "report": report, "programme": report.programme, "refused": refused,
+        "private_names": [{"where": found["where_km" if khmer else "where_en"], "name": found["name"]}
+                          for found in named],
+        "names_shown": sorted({found["name"] for found in named}),
     }, status=400 if refused else 200)
 
 

@@ -224,31 +224,49 @@ def test_issuing_is_refused_while_a_narrative_names_a_private_cbo(framework, wor
     prog = framework["programme"]
     # The Khmer name inside a sentence (no spaces in Khmer), its marks typed in another order (ាំ as ំា: folded).
     narrative_save(user=world.me_officer, indicator=framework["computed"], period=2023, text_en="A good year.",
-                   text_km=f"ឆ្នាំនេះ{world.other_cbo.name_km}បានដោះស្រាយបញ្ហា។".replace("ាំ", "ំា"))
+                   text_km=f"ឆ្នាំនេះ{world.cbo.name_km}បានដោះស្រាយបញ្ហា។".replace("ាំ", "ំា"))
     draft = report_create(user=world.me_officer, programme=prog, period=2023)
     with pytest.raises(ValidationError) as refused:
         report_issue(user=world.me_officer, report=draft)
     assert refused.value.code == "private_cbo_named"
     message = refused.value.messages[0]
-    assert "narrative of indicator 1.1" in message and world.other_cbo.name_km in message
+    assert "narrative of indicator 1.1" in message and world.cbo.name_km in message
     draft.refresh_from_db()
     assert draft.status == "draft" and not draft.content and not Snapshot.objects.exists()  # nothing written
-    issued = report_issue(user=world.me_officer, report=draft, private_names_checked=True)
+    # Checked, but another name found since (the statement of an indicator): refused again, naming only it.
+    framework["manual"].statement_en = f"Resources of {world.other_cbo.name_en}"
+    framework["manual"].save()
+    with pytest.raises(ValidationError) as refused:
+        report_issue(user=world.me_officer, report=draft, names_checked=[world.cbo.name_km])
+    assert world.other_cbo.name_en in refused.value.messages[0] and world.cbo.name_km not in refused.value.messages[0]
+    issued = report_issue(user=world.me_officer, report=draft,
+                          names_checked=[world.cbo.name_km, world.other_cbo.name_en])
     assert issued.status == "issued"
+    entry = AuditEntry.objects.filter(object_type="results.report").latest("id")
+    assert entry.changes == {"private_names_checked": sorted([world.cbo.name_km, world.other_cbo.name_en])}
 
 
-def test_a_public_cbo_or_a_word_that_only_begins_like_a_name_is_no_finding(framework, world):
+def test_what_names_a_private_cbo_and_what_does_not(framework, world):
     from samleng.results.selectors import report_content, report_private_names
 
     prog = framework["programme"]
-    world.other_cbo.name_en = "Sre Ampil"
+    world.other_cbo.name_en, world.other_cbo.name_km = "Sre Ampil", "ក្រុមស្ត្រីទី២"
     world.other_cbo.save()
-    narrative_save(user=world.me_officer, indicator=framework["computed"], period=2023,
-                   text_en=f"{world.cbo.name_en.upper()} met the commune; the Sre Ampilville road was built.",
-                   text_km="")
+
+    def found(text_en: str, text_km: str = "") -> list[str]:
+        narrative_save(user=world.me_officer, indicator=framework["computed"], period=2023, text_en=text_en,
+                       text_km=text_km)
+        return [finding["name"] for finding in report_private_names(report_content(prog, 2023))]
+
+    assert found("The Sre Ampilville road was built; Sreng too.") == []  # a Latin name is not part of a word
+    assert found("With SRE AMPIL’s members.") == ["Sre Ampil"]
+    assert found("", "ជាមួយSre Ampilបាន") == ["Sre Ampil"]  # against Khmer letters
+    assert found("", "ឆ្នាំនេះក្រុមស្ត្រីទី2បានជួប") == ["ក្រុមស្ត្រីទី២"]  # Khmer digits or Latin ones
+    assert found("", "ក្រុមស្ត្រីទី២៥") == []  # another group's number
+    assert found(f"{world.cbo.name_en.upper()} met the commune.") == [world.cbo.name_en]
     assert report_private_names(report_content(prog, 2023)) == [
         {"where_en": "narrative of indicator 1.1", "where_km": "ការរៀបរាប់នៃសូចនាករ 1.1", "name": world.cbo.name_en}]
     world.cbo.is_public = True
     world.cbo.save()
-    assert report_private_names(report_content(prog, 2023)) == []
+    assert found(f"{world.cbo.name_en} met the commune.") == []
     report_issue(user=world.me_officer, report=report_create(user=world.me_officer, programme=prog, period=2023))

@@ -473,14 +473,15 @@ def test_issuing_a_report_that_names_a_private_cbo_asks_to_check_the_names(world
     client = login_english(world.me_officer)
     page = client.get(issue_url).text
     assert f"narrative of indicator 1.1: “{world.other_cbo.name_en}”" in page
-    assert 'name="private_names_checked"' in page
+    assert 'name="private_names_checked"' in page and f'name="name_checked" value="{world.other_cbo.name_en}"' in page
     khmer = login(world.me_officer).get(issue_url).text
     assert "ការរៀបរាប់នៃសូចនាករ 1.1" in khmer and "សហគមន៍មូលដ្ឋានដែលមិនបង្ហាញជាសាធារណៈ" in khmer
     refused = client.post(issue_url)  # the box not ticked (a browser asks first: `required`)
     assert refused.status_code == 400 and world.other_cbo.name_en in refused.text
     report.refresh_from_db()
     assert report.status == "draft"
-    assert client.post(issue_url, {"private_names_checked": "1"}).status_code == 302
+    checked = {"private_names_checked": "1", "name_checked": [world.other_cbo.name_en]}
+    assert client.post(issue_url, checked).status_code == 302
     report.refresh_from_db()
     assert report.status == "issued"
     # Nothing named: no box to tick.

@@ -448,6 +448,7 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
                     invited[row["event_id"]] = tuple(row.pop("invited_cbos"))
             yield row
 
+    scheduled_before = _schedules(Event.objects.filter(date__gte=timezone.localdate()))
     result = records_upsert_many(
         user=user, model=Event, key=("event_id",), rows=without_issues(rows), batch_size=batch_size,
         derive_from=("title", "title_km"),
@@ -459,18 +460,25 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
     if invited:
         _event_links_sync(user, result, invited, batch_size, field="invited_cbos", model=CBO, scope=cbo_scope,
                           what="CBOs invited to")
-    _public_events_announce(result)
+    _public_events_announce(result, scheduled_before)
     return result
 
 
-def _public_events_announce(result: UpsertResult) -> None:
-    """The public events an import created or changed that are not past, announced as a page announces them
-    (`_public_event_announce`, once the import commits). An unchanged row is not announced again; a changed one
-    that a follower was told of already (same event, same day) is not news to them: notifications keys what it
-    tells by event and date, so a title fixed by a re-import tells no one twice."""
+def _schedules(events) -> dict[int, tuple]:
+    """{pk: (type, date, province, district, commune)}: what makes an event's scheduling news (_SCHEDULE_FIELDS)."""
+    return {pk: tuple(schedule) for pk, *schedule in events.values_list(
+        "pk", *(f"{name}_id" if name in ("province", "district", "commune") else name for name in _SCHEDULE_FIELDS))}
+
+
+def _public_events_announce(result: UpsertResult, scheduled_before: dict[int, tuple]) -> None:
+    """The upcoming public events that an import created, made public, or moved to another day or place, announced
+    as a page announces them (event_update: `_public_event_announce`, once the import commits); an event whose
+    other fields (its title, its issues) changed is not news again. `scheduled_before`: the schedules of the
+    events that were upcoming before the import (`_schedules`; an event not among them was past or new)."""
     changed = {result.pks[key] for key in result.changed if key in result.pks}
-    upcoming = Event.objects.filter(type__in=signals.PUBLIC_TYPES, date__gte=timezone.localdate())
-    for pk in sorted(set(upcoming.values_list("pk", flat=True)) & changed):
+    upcoming = _schedules(Event.objects.filter(type__in=signals.PUBLIC_TYPES, date__gte=timezone.localdate()))
+    for pk in sorted(pk for pk, schedule in upcoming.items()
+                     if pk in changed and scheduled_before.get(pk) != schedule):
         transaction.on_commit(partial(signals.public_event_scheduled.send, sender=Event, event_id=pk))
 
 

@@ -6,10 +6,8 @@ imports none of its listeners).
   the same event means "tell them again": receivers tell only what changed since, and nothing when nothing did.
 - `public_event_scheduled`: a public event (`PUBLIC_TYPES`: a public forum, a budget forum), dated today or later,
   was recorded on a page (`services.event_create`), or an event was made one, moved to another day or place
-  (`services.event_update`), or a workbook import created or changed it (`services.event_upsert_many`; an
-  unchanged row sends nothing); sent once the transaction has committed, with `event_id` (the primary key). No
-  invited CBO is needed. Receivers tell each person once per event and day (a second signal for a title fixed
-  tells no one again).
+  (`services.event_update`), or a workbook import did any of these (`services.event_upsert_many`); sent once the
+  transaction has committed, with `event_id` (the primary key). No invited CBO is needed.
 """
 
 from django.dispatch import Signal

@@ -188,5 +188,7 @@ def test_a_public_forum_imported_from_a_workbook_is_announced_unless_it_is_uncha
     assert scheduled == [forum]  # the past forum and the training: no news
     imported("b.xlsx", soon)
     assert scheduled == [forum]  # the same rows again: nothing changed, nothing announced
-    imported("c.xlsx", soon + dt.timedelta(days=1))
+    imported("c.xlsx", soon, title="Forum on fishing in Sandan")
+    assert scheduled == [forum]  # its title alone: no news (as on a page)
+    imported("d.xlsx", soon + dt.timedelta(days=1))
     assert scheduled == [forum, forum]  # moved to another day: news again

@@ -8,6 +8,7 @@ which calls `place_index_clear()` in its process and tells the others through th
 (`gazetteer_changed`): each process asks at most once every GAZETTEER_CHECKED_EVERY seconds."""
 
 import gc
+import logging
 import re
 import threading
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.core.cache import cache
-from django.db import DatabaseError, models
+from django.db import models
 from django.db.models import F
 from django.utils.translation import get_language
 from rapidfuzz import fuzz, process
@@ -25,6 +26,8 @@ from rapidfuzz import fuzz, process
 from samleng.core.khmer import normalize, to_latin_digits
 from samleng.places.models import Office, Place
 from samleng.places.names import is_khmer, khmer_key, plain_form, plain_words, romanised_key, strip_affixes
+
+logger = logging.getLogger(__name__)
 
 #: A fuzzy score (rapidfuzz ratio, 0-100, of the names' plain forms) from which a name counts as a match:
 #: "Kampng Thom" scores 95 against "Kampong Thom", unrelated names of the same length stay under 80.
@@ -387,27 +390,34 @@ GAZETTEER_CHECKED_EVERY: float | None = 60
 _GAZETTEER_VERSION = "places:gazetteer-version"
 _kept_version: str | None = None  # the gazetteer's version when this process built what it keeps
 _checked_at = 0.0
+_generation = 0  # counted up by place_index_clear: what a build begun before it read is not kept
+_clock = time.monotonic
 
 
 def gazetteer_changed() -> None:
-    """Tell every process that the gazetteer changed (gazetteer_load, once its transaction committed): each
-    forgets its index and its provinces and districts within GAZETTEER_CHECKED_EVERY seconds."""
-    cache.set(_GAZETTEER_VERSION, uuid.uuid4().hex, None)
+    """Tell every process that the gazetteer changed (gazetteer_load, once its transaction committed): this one
+    forgets its index and its provinces and districts now, the others within GAZETTEER_CHECKED_EVERY seconds
+    (through the shared cache; a cache out of reach is logged, and they learn it at their restart)."""
     place_index_clear()
+    try:
+        cache.set(_GAZETTEER_VERSION, uuid.uuid4().hex, None)
+    except Exception:  # the load has committed: it must not fail for the cache
+        logger.exception("places: the other processes could not be told that the gazetteer changed")
 
 
 def _gazetteer_version() -> str | None:
     try:
         return cache.get(_GAZETTEER_VERSION)
-    except DatabaseError:  # the database's cache table not made yet (a first migrate): nothing told
-        return None
+    except Exception:  # a cache out of reach (its table not made yet): asked again at the next check
+        logger.warning("places: the gazetteer's version could not be read from the cache", exc_info=True)
+        return _kept_version
 
 
 def _forget_if_changed_elsewhere() -> None:
     """place_index_clear when another process changed the gazetteer since this one built what it keeps (asked at
     most once every GAZETTEER_CHECKED_EVERY seconds: one read of the shared cache)."""
     global _checked_at
-    now = time.monotonic()
+    now = _clock()
     if GAZETTEER_CHECKED_EVERY is None or now - _checked_at < GAZETTEER_CHECKED_EVERY:
         return
     _checked_at = now
@@ -415,12 +425,14 @@ def _forget_if_changed_elsewhere() -> None:
         place_index_clear()
 
 
-def _keep_version() -> None:
-    """Note the gazetteer's version as this process builds what it keeps (before reading the places: a load
-    committed in between makes it build again at its next check)."""
+def _begin_build() -> int:
+    """Before this process builds what it keeps: the gazetteer's version noted when it keeps nothing yet (read
+    before the places: a load committed in between makes it build again at its next check), and the generation
+    that its build must still be of to be kept."""
     global _kept_version, _checked_at
     if GAZETTEER_CHECKED_EVERY is not None and _index is None and _upper is None:
-        _kept_version, _checked_at = _gazetteer_version(), time.monotonic()
+        _kept_version, _checked_at = _gazetteer_version(), _clock()
+    return _generation
 
 
 def place_index() -> PlaceIndex:
@@ -431,7 +443,7 @@ def place_index() -> PlaceIndex:
     if index is None:
         with _index_lock:
             if _index is None:
-                _keep_version()
+                _begin_build()  # (place_index_clear waits for this lock: the generation cannot change here)
                 index = PlaceIndex.build()
                 # An empty gazetteer is one not loaded yet: do not keep it, or places loaded later
                 # would stay invisible to this process.
@@ -445,9 +457,10 @@ def place_index() -> PlaceIndex:
 def place_index_clear() -> None:
     """Forget the index of this process, and the provinces and districts it keeps (gazetteer_load calls this after
     changing places or aliases)."""
-    global _index, _upper
+    global _index, _upper, _generation
     with _index_lock:
         _index = _upper = None
+        _generation += 1
 
 
 # ---- the functions other apps call ------------------------------------------------------------------
@@ -500,10 +513,13 @@ def _upper_places() -> dict[int, Place]:
     _forget_if_changed_elsewhere()
     upper = _upper
     if upper is None:
-        _keep_version()
+        generation = _begin_build()
         upper = Place.objects.filter(level__lte=Place.Level.DISTRICT).in_bulk()
-        if upper:  # an empty gazetteer is one not loaded yet: not kept (as place_index)
-            _upper = upper
+        with _index_lock:
+            # Not kept when empty (a gazetteer not loaded yet, as place_index), or read before the gazetteer
+            # changed (a check of another thread cleared what this process keeps meanwhile).
+            if upper and generation == _generation:
+                _upper = upper
     return upper
 
 

@@ -23,7 +23,7 @@ def test_a_gazetteer_loaded_by_another_process_is_seen_without_a_restart(db, mon
     # setup`) changes a district's name and tells the others through the shared cache.
     monkeypatch.setattr(selectors, "GAZETTEER_CHECKED_EVERY", 60)
     clock = [1000.0]
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(selectors, "_clock", lambda: clock[0])
     sandan = place("0606")
     selectors.place_index_clear()
     assert selectors.places_by_id([sandan.pk])[sandan.pk].name_en == "Sandan"
@@ -42,3 +42,17 @@ def test_gazetteer_changed_tells_the_other_processes(db):
     before = cache.get(selectors._GAZETTEER_VERSION)
     selectors.gazetteer_changed()
     assert cache.get(selectors._GAZETTEER_VERSION) not in (None, before)
+
+
+def test_a_gazetteer_load_tells_the_other_processes_once_it_commits(db, django_capture_on_commit_callbacks):
+    from samleng.places.services import gazetteer_load
+
+    Place.objects.filter(code="0606").update(name_en="Sandan (to be loaded again)")  # the load has a change to make
+    before = cache.get(selectors._GAZETTEER_VERSION)
+    with django_capture_on_commit_callbacks() as callbacks:
+        gazetteer_load()
+        assert cache.get(selectors._GAZETTEER_VERSION) == before  # not before the load commits
+    for callback in callbacks:
+        callback()
+    assert cache.get(selectors._GAZETTEER_VERSION) not in (None, before)
+    selectors.place_index_clear()

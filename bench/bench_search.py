@@ -167,8 +167,15 @@ def main() -> int:
         from samleng.advocacy.selectors import SEARCH_PAGES, issue_rows
         from samleng.core.paging import CappedPaginator
 
+        try:  # a first page a search walks read with its rows (since 2026-12-07)
+            from samleng.advocacy.selectors import issue_rows_of
+        except ImportError:
+            issue_rows_of = None
+
         def paginator(issues):  # as the list's view reads a search: counted to SEARCH_PAGES pages at most
-            return CappedPaginator(issues, PAGE_SIZE, max_pages=SEARCH_PAGES, rows=issue_rows)
+            if issue_rows_of is None:
+                return CappedPaginator(issues, PAGE_SIZE, max_pages=SEARCH_PAGES, rows=issue_rows)
+            return CappedPaginator(issues, PAGE_SIZE, max_pages=SEARCH_PAGES, rows=issue_rows, rows_of=issue_rows_of)
     except ImportError:  # a commit from before them (for a comparison): the page read as the view then read it
         from django.core.paginator import Paginator
 

@@ -92,12 +92,30 @@ def issue_rows(pks: list[int]) -> dict[int, Issue]:
     CBOs' provinces and districts come from the places this process knows (places.selectors.places_by_id), not
     joined: 100 fewer objects to make for a page of 50. Nothing here limits them to what a user may see: the keys
     do."""
-    issues = (Issue.objects.only(*LIST_FIELDS).select_related("cbo")
-              .annotate(last_update_on=_LAST_UPDATE_ON, pending_updates=_PENDING_UPDATES).in_bulk(pks))
-    places = places_by_id({pk for issue in issues.values() for pk in (issue.cbo.province_id, issue.cbo.district_id)})
-    for issue in issues.values():
-        issue.cbo.province, issue.cbo.district = places[issue.cbo.province_id], places[issue.cbo.district_id]
+    issues = _shown_in_lists(Issue.objects.all()).in_bulk(pks)
+    _places_of_cbos(issues.values())
     return issues
+
+
+def issue_rows_of(issues: QuerySet[Issue], limit: int) -> list[Issue]:
+    """The first `limit` issues of `issues` (issue_list's queryset) in its order, with what issue_rows gives, in one
+    statement: core.paging's `rows_of`, for a first page that a search reads by walking the list's order
+    (PostgreSQL), where reading the keys and then the issues by key cost a statement more."""
+    issues = list(_shown_in_lists(issues)[:limit])
+    _places_of_cbos(issues)
+    return issues
+
+
+def _shown_in_lists(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    return (issues.only(*LIST_FIELDS).select_related("cbo")
+            .annotate(last_update_on=_LAST_UPDATE_ON, pending_updates=_PENDING_UPDATES))
+
+
+def _places_of_cbos(issues) -> None:
+    issues = list(issues)
+    places = places_by_id({pk for issue in issues for pk in (issue.cbo.province_id, issue.cbo.district_id)})
+    for issue in issues:
+        issue.cbo.province, issue.cbo.district = places[issue.cbo.province_id], places[issue.cbo.district_id]
 
 
 def issue_filter_choices(user, province=None) -> dict[str, list]:

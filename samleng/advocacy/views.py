@@ -79,7 +79,7 @@ def issue_list(request):
     issues = selectors.issue_list(request.user, form.filters)
     if form.filters.get("q"):
         page = capped_page_of(request, issues, per_page=selectors.PAGE_SIZE, max_pages=selectors.SEARCH_PAGES,
-                              rows=selectors.issue_rows)
+                              rows=selectors.issue_rows, rows_of=selectors.issue_rows_of)
     else:
         page = page_of(request, issues, per_page=selectors.PAGE_SIZE, rows=selectors.issue_rows)
     return render(request, "advocacy/list.html", {"filter_form": form, "page": page})
@@ -287,7 +287,7 @@ def public_list(request):
     # At most PUBLIC_PAGES pages, counted no further: a page any visitor may ask for again and again reads a
     # bounded part of the table (the filters reach the rest).
     page = capped_page_of(request, selectors.issue_list(public, form.filters), per_page=selectors.PAGE_SIZE,
-                          max_pages=selectors.PUBLIC_PAGES, rows=selectors.issue_rows)
+                          max_pages=selectors.PUBLIC_PAGES, rows=selectors.issue_rows, rows_of=selectors.issue_rows_of)
     # The labels of the page's statuses and topics looked up once: get_FOO_display hashes every lazy label of the
     # choices at each call, a thousand translations for a page of 50 issues (a third of its time).
     statuses, topics = dict(Status.choices), dict(Issue.Topic.choices)

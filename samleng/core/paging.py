@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from samleng.core import search
@@ -12,12 +13,15 @@ READ_WHOLE = 1000
 
 #: A page's records from their primary keys: {pk: record}, with everything the page shows of each.
 Rows = Callable[[list], Mapping]
+#: The first records of a list (the list's queryset, how many), in its order, with everything a page shows of each.
+RowsOf = Callable[[QuerySet, int], list]
 
 
-def page_of(request, queryset, *, per_page: int, rows: Rows | None = None) -> Page:
+def page_of(request, queryset, *, per_page: int, rows: Rows | None = None, rows_of: RowsOf | None = None) -> Page:
     """The page of `queryset` asked for in ?page= (the last one when the number is too high). With `rows`, its
-    keys first, then its records by `rows` (KeysFirstPaginator)."""
-    paginator = KeysFirstPaginator(queryset, per_page, rows=rows) if rows else Paginator(queryset, per_page)
+    keys first, then its records by `rows` (KeysFirstPaginator; `rows_of` for a first page a search walks)."""
+    paginator = (KeysFirstPaginator(queryset, per_page, rows=rows, rows_of=rows_of) if rows
+                 else Paginator(queryset, per_page))
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -27,11 +31,14 @@ class KeysFirstPaginator(Paginator):
     records. `rows` reads them by key alone (the list's own queryset filtered by key when not given, which
     checks the list's conditions again): the conditions of a search, which cost, then run once. The first
     page's keys are read before the count: fewer than a page of them are the whole list, and its count (a
-    query fewer for most searches)."""
+    query fewer for most searches). One exception: a first page that a search reads by walking the list's order
+    (core.search.walks: PostgreSQL, words many records hold) is read with its records in that one statement by
+    `rows_of`, when given: the walk meets the page's records first, so nothing is computed for others."""
 
-    def __init__(self, object_list, per_page, *, rows: Rows | None = None):
+    def __init__(self, object_list, per_page, *, rows: Rows | None = None, rows_of: RowsOf | None = None):
         super().__init__(object_list, per_page)
         self.rows = rows or (lambda pks: self.object_list.order_by().in_bulk(pks))
+        self.rows_of = rows_of
 
     def get_page(self, number):
         """Paginator.get_page (page 1 for no number or one that is not a number, the last for one too high),
@@ -45,11 +52,12 @@ class KeysFirstPaginator(Paginator):
     def page(self, number):
         if number == 1 and "count" not in self.__dict__:
             read = self._first_read()
+            if self.rows_of is not None and read == self.per_page and search.walks(self.object_list[:read]):
+                records = self.rows_of(self.object_list, read)
+                self._first_found(len(records), read)
+                return self._get_page(records, self.validate_number(1), self)
             pks = self._keys(0, read)
-            if len(pks) < read:
-                self.__dict__["count"] = len(pks)  # the cached_property's value: no COUNT query
-            else:
-                self._found_as_many(read)
+            self._first_found(len(pks), read)
             return self._page_of(pks[:self.per_page], self.validate_number(1))
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
@@ -62,6 +70,14 @@ class KeysFirstPaginator(Paginator):
         (a bound is an upper one: a list with repeated rows would be counted, not cut)."""
         bound = search.found_at_most(self.object_list)
         return max(self.per_page, bound + 1) if bound is not None and bound < READ_WHOLE else self.per_page
+
+    def _first_found(self, found: int, read: int) -> None:
+        """The first page's read found `found` records of the `read` it asked for: fewer are the whole list, whose
+        count then needs no COUNT query."""
+        if found < read:
+            self.__dict__["count"] = found  # the cached_property's value
+        else:
+            self._found_as_many(read)
 
     def _found_as_many(self, read: int) -> None:
         """The first page's read found as many keys as it asked for (`read`): the count is not known (here)."""
@@ -81,8 +97,9 @@ class CappedPaginator(KeysFirstPaginator):
     filters reach them. A page is read keys first (KeysFirstPaginator): skipping the rows before a far page
     then costs no subquery for each of them."""
 
-    def __init__(self, object_list, per_page, *, max_pages: int, rows: Rows | None = None):
-        super().__init__(object_list, per_page, rows=rows)
+    def __init__(self, object_list, per_page, *, max_pages: int, rows: Rows | None = None,
+                 rows_of: RowsOf | None = None):
+        super().__init__(object_list, per_page, rows=rows, rows_of=rows_of)
         self.max_pages = max_pages
         self.more = False
 
@@ -108,6 +125,8 @@ class CappedPaginator(KeysFirstPaginator):
             self.more, self.__dict__["count"] = True, self._cap
 
 
-def capped_page_of(request, queryset, *, per_page: int, max_pages: int, rows: Rows | None = None) -> Page:
+def capped_page_of(request, queryset, *, per_page: int, max_pages: int, rows: Rows | None = None,
+                   rows_of: RowsOf | None = None) -> Page:
     """page_of, with a CappedPaginator: the count stops at max_pages pages."""
-    return CappedPaginator(queryset, per_page, max_pages=max_pages, rows=rows).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, per_page, max_pages=max_pages, rows=rows, rows_of=rows_of)
+    return paginator.get_page(request.GET.get("page"))

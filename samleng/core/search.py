@@ -32,7 +32,7 @@ from functools import lru_cache
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, In
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.db.models.sql.where import AND
 
@@ -317,6 +317,17 @@ def matching(model_or_kind, query: str) -> models.Q:
     if connection.vendor == "postgresql" and (keys := _few_keys(connection, kind, terms)) is not None:
         return models.Q(_KeyAmong(keys)) if keys else models.Q(pk__in=[])  # none: Django asks nothing
     return models.Q(pk__in=_Matching(kind, terms))
+
+
+def walks(queryset: models.QuerySet) -> bool:
+    """Whether reading `queryset` (sliced: a page) walks its order to find a search's records (PostgreSQL, words
+    that many records hold: `_Matching`, in an order an index gives: `_walkable`). Such a page meets its records
+    first and nothing else: core.paging then reads it with everything it shows in that one statement."""
+    query = queryset.query
+    if connections[queryset.db].vendor != "postgresql" or query.where.connector != AND or query.where.negated:
+        return False
+    searched = any(isinstance(child, In) and isinstance(child.rhs, _Matching) for child in query.where.children)
+    return searched and _walkable(query)
 
 
 def found_at_most(queryset: models.QuerySet) -> int | None:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samleng.advocacy.models import Issue
-from samleng.advocacy.selectors import issue_list, issue_rows
+from samleng.advocacy.selectors import issue_list, issue_rows, issue_rows_of
 from samleng.advocacy.tests.factories import make_issues
 from samleng.core.paging import CappedPaginator, KeysFirstPaginator
 
@@ -49,3 +49,26 @@ def test_a_capped_list_counts_no_further_than_its_pages(world):
     assert capped.paginator.count == 10 and capped.paginator.more and capped.number == 2
     whole = CappedPaginator(issues, 50, max_pages=2, rows=issue_rows).get_page(None)
     assert whole.paginator.count == 12 and not whole.paginator.more
+
+
+def test_a_first_page_is_read_with_its_rows_only_where_a_search_walks(world, monkeypatch):
+    # PostgreSQL walks a common word's records in the list's order (core/tests/test_search_postgresql.py); SQLite
+    # would sort every match with its rows' subqueries computed, and an unsearched list reads keys first anywhere.
+    from samleng.core import search
+
+    search.reindex(Issue, [issue.pk for issue in make_issues(world.cbo, 5)])  # (written in bulk: no entries)
+    monkeypatch.setattr(search, "FEW", 1)
+    searched = issue_list(world.me_officer, {"q": "issue"})
+    walked = connection.vendor == "postgresql"
+    assert search.walks(searched[:3]) == walked and not search.walks(issue_list(world.me_officer)[:3])
+    read_with_rows = []
+
+    def rows_of(issues, limit):
+        read_with_rows.append(limit)
+        return issue_rows_of(issues, limit)
+
+    for issues in (searched, issue_list(world.me_officer)):
+        expected = list(issues.values_list("issue_id", flat=True)[:3])
+        paginator = CappedPaginator(issues, 3, max_pages=2, rows=issue_rows, rows_of=rows_of)
+        assert _ids(paginator.get_page(None)) == expected and paginator.count == 5
+    assert read_with_rows == ([3] if walked else [])

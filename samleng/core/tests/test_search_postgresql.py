@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samleng.advocacy.models import Issue
-from samleng.advocacy.selectors import issue_list, issue_rows
-from samleng.advocacy.tests.factories import make_issue
+from samleng.advocacy.selectors import issue_list, issue_rows, issue_rows_of
+from samleng.advocacy.tests.factories import make_issue, make_update
 from samleng.cbos.models import CBO
 from samleng.core import search
 from samleng.core.paging import CappedPaginator, KeysFirstPaginator
@@ -156,3 +156,28 @@ def test_an_order_no_index_gives_is_not_walked(world, monkeypatch):
     assert [c.cbo_id for c in by_name[:5]] == ["CBO-KT-001", "CBO-KR-001"]
     by_key = search.filter(CBO.objects.order_by("-pk"), "community")
     assert "strpos(" in str(by_key[:5].query) and [c.cbo_id for c in by_key[:5]] == ["CBO-KR-001", "CBO-KT-001"]
+
+
+def test_a_walked_first_page_is_read_with_its_rows_in_one_statement(world, monkeypatch):
+    _issues(world)
+    monkeypatch.setattr(search, "FEW", 1)  # "many": walked
+    make_update(Issue.objects.get(issue_id="ISS-2A"), dt.date(2023, 6, 1), "in_dialogue", confirmed=True)
+    for user in (world.me_officer, world.officer):  # every issue, and a field officer's scope
+        issues = issue_list(user, {"q": "canal"})
+        assert search.walks(issues[:3]) and not search.walks(issue_list(user)[:3])
+        keys_first = CappedPaginator(issues, 3, max_pages=20, rows=issue_rows).get_page(None)
+        with CaptureQueriesContext(connection) as queries:
+            page = CappedPaginator(issues, 3, max_pages=20, rows=issue_rows, rows_of=issue_rows_of).get_page(None)
+            shown = [(i.issue_id, i.cbo.name_en, i.cbo.province.code, i.last_update_on, i.pending_updates)
+                     for i in page.object_list]
+        read = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith('SELECT "places_place"')]
+        # The page with its rows, then the count (none when fewer than a page were found: the field officer's 2).
+        counted = ["COUNT("] if user == world.me_officer else []
+        assert "strpos(" in read[0] and [sql[:13] for sql in read[1:]] == [f"SELECT {c}" for c in counted]
+        assert shown == [(i.issue_id, i.cbo.name_en, i.cbo.province.code, i.last_update_on, i.pending_updates)
+                         for i in keys_first.object_list]
+        assert page.paginator.count == keys_first.paginator.count
+    assert shown[0][0] == "ISS-2A" and shown[0][3] == dt.date(2023, 6, 1)
+    # A later page, or a search finding few, reads keys first as before.
+    second = CappedPaginator(issues, 1, max_pages=20, rows=issue_rows, rows_of=issue_rows_of).get_page("2")
+    assert [i.issue_id for i in second.object_list] == ["ISS-0A"]

@@ -11,8 +11,8 @@ PARALLEL_WORKERS = 2
 def allow_parallel_workers(using: str = DEFAULT_DB_ALIAS) -> None:
     """Lets PostgreSQL's planner start parallel workers for the rest of the current transaction (SET LOCAL:
     the connection goes back to none when the outermost transaction ends, not at a savepoint's), for work
-    that reads much: the indicators took 460-510 ms
-    with them on the national data, 680 without. Nothing elsewhere, or outside a transaction."""
+    that reads much: the indicators took 460-510 ms with them on the national data, 680 without. Nothing on
+    another database, or outside a transaction."""
     connection = connections[using]
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:

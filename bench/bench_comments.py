@@ -265,14 +265,9 @@ def main() -> int:
 
     generate(codes_file)
     generate_answers()
-    from django.db import connection
+    from bench_search import vacuum_analyze  # (this folder's)
 
-    if connection.vendor == "postgresql":  # statistics and the visibility map, as autovacuum soon makes them
-        connection.ensure_connection()
-        connection.connection.autocommit, autocommit = True, connection.connection.autocommit
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        connection.connection.autocommit = autocommit
+    vacuum_analyze()
     codes = codes_file.read_text().split()
     print("load (uptime):", os.getloadavg())
     print(f"data: {Facility.objects.count():,} facilities, {Comment.objects.count():,} comments "

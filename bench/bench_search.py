@@ -68,6 +68,21 @@ def prepare(env: dict, exists: bool) -> None:
     print(f"imported in {time.perf_counter() - start:.0f} s")
 
 
+def vacuum_analyze() -> None:
+    """On PostgreSQL, VACUUM ANALYZE the benchmark's database (outside a transaction, as VACUUM must be): the
+    visibility map for index-only scans and the planner's statistics, as autovacuum soon makes them after data
+    are written in bulk. Nothing on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    connection.ensure_connection()
+    connection.connection.autocommit, autocommit = True, connection.connection.autocommit
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    connection.connection.autocommit = autocommit
+
+
 class ServerClock:
     """The CPU time of the PostgreSQL backend serving Django's connection, in ms: the first field of
     /proc/PID/schedstat (nanoseconds on a core). None where the server is not a process of this machine."""
@@ -185,12 +200,7 @@ def main() -> int:
     if not SearchEntry.objects.exists():  # a database imported before the index
         start = time.perf_counter()
         print(f"index built: {search.fill_missing()} in {time.perf_counter() - start:.1f} s")
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        connection.connection.autocommit, autocommit = True, connection.connection.autocommit
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # the visibility map for index-only scans, and statistics
-        connection.connection.autocommit = autocommit
+    vacuum_analyze()
     user, _ = User.objects.get_or_create(username="bench-me", defaults={"role": User.Role.ME_OFFICER})
     print(f"{connection.vendor}: {Issue.objects.count():,} issues, {SearchEntry.objects.count():,} entries; "
           f"load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")

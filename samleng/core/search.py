@@ -323,24 +323,26 @@ def walks(queryset: models.QuerySet) -> bool:
     """Whether reading `queryset` (sliced: a page) walks its order to find a search's records (PostgreSQL, words
     that many records hold: `_Matching`, in an order an index gives: `_walkable`). Such a page meets its records
     first and nothing else: core.paging then reads it with everything it shows in that one statement."""
-    query = queryset.query
-    if connections[queryset.db].vendor != "postgresql" or query.where.connector != AND or query.where.negated:
+    if connections[queryset.db].vendor != "postgresql":
         return False
-    searched = any(isinstance(child, In) and isinstance(child.rhs, _Matching) for child in query.where.children)
-    return searched and _walkable(query)
+    searched = any(isinstance(child, In) and isinstance(child.rhs, _Matching) for child in _anded(queryset.query))
+    return searched and _walkable(queryset.query)
 
 
 def found_at_most(queryset: models.QuerySet) -> int | None:
     """How many records `queryset` holds at most when one of its conditions is a search that found few records
     and passed their keys (`matching` on PostgreSQL): their number. None when nothing says. core.paging then
     reads the whole list's keys at once, which gives its count too."""
-    where = queryset.query.where
-    if where.connector != AND or where.negated:
-        return None
     # Django keeps a condition that is an expression as `<expression> = True` (Exact).
-    sizes = [len(child.lhs.keys) for child in where.children
+    sizes = [len(child.lhs.keys) for child in _anded(queryset.query)
              if isinstance(child, Exact) and isinstance(child.lhs, _KeyAmong) and child.rhs is True]
     return min(sizes, default=None)
+
+
+def _anded(query) -> list:
+    """The conditions of `query` that every record it reads meets (its WHERE's top level, when ANDed)."""
+    where = query.where
+    return [] if where.connector != AND or where.negated else where.children
 
 
 #: PostgreSQL: a search expected to find fewer records than this reads their keys first (`matching`). Past

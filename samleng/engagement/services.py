@@ -465,9 +465,8 @@ def event_upsert_many(*, user, rows: Iterable[Mapping[str, Any]], batch_size: in
 
 
 def _schedules(events) -> dict[int, tuple]:
-    """{pk: (type, date, province, district, commune)}: what makes an event's scheduling news (_SCHEDULE_FIELDS)."""
-    return {pk: tuple(schedule) for pk, *schedule in events.values_list(
-        "pk", *(f"{name}_id" if name in ("province", "district", "commune") else name for name in _SCHEDULE_FIELDS))}
+    """{pk: (type, date, province, district, commune: their keys)}: what makes an event's scheduling news."""
+    return {pk: tuple(schedule) for pk, *schedule in events.values_list("pk", *_SCHEDULE_FIELDS)}
 
 
 def _public_events_announce(result: UpsertResult, scheduled_before: dict[int, tuple]) -> None:

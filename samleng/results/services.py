@@ -11,12 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samleng.core.audit import Action, audit_record, changed_fields, created_fields
 from samleng.core.bulk import UpsertResult, records_upsert_many
 from samleng.core.database import allow_parallel_workers
+from samleng.core.i18n import local_text
 from samleng.core.khmer import normalize
 from samleng.results.computations import computation_check, compute
 from samleng.results.models import Indicator, Narrative, Outcome, Programme, Report, ReportedValue, Snapshot
@@ -314,8 +315,7 @@ def report_issue(*, user, report: Report, names_checked: Iterable[str] = ()) -> 
 
 
 def _private_name_found(finding: dict) -> str:
-    where = finding["where_km"] if translation.get_language() == "km" else finding["where_en"]
-    return f"{where}: “{finding['name']}”"
+    return f"{local_text(finding['where_km'], finding['where_en'])}: “{finding['name']}”"
 
 
 def _user_name(user) -> str:

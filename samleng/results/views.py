@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samleng.core.forms import add_service_errors
+from samleng.core.i18n import local_text
 from samleng.core.templatetags.samleng import digits
 from samleng.results import reports, selectors, services
 from samleng.results.computations import ComputationError
@@ -309,10 +309,9 @@ def report_issue(request, pk):
 def _report_issue_page(request, report: Report, *, refused: bool = False):
     """The confirm page, with the texts that name a CBO that is not public (a box to tick when there are)."""
     named = selectors.report_private_names(selectors.report_content(report.programme, report.period))
-    khmer = translation.get_language() == "km"
     return render(request, "results/report_issue.html", {
         "report": report, "programme": report.programme, "refused": refused,
-        "private_names": [{"where": found["where_km" if khmer else "where_en"], "name": found["name"]}
+        "private_names": [{"where": local_text(found["where_km"], found["where_en"]), "name": found["name"]}
                           for found in named],
         "names_shown": sorted({found["name"] for found in named}),
     }, status=400 if refused else 200)
